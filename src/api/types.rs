@@ -1,0 +1,637 @@
+//! Wire types: what Secoda's API sends and accepts, deserialized leniently.
+//!
+//! Real responses carry extra fields, `null` where a list or bool is expected, and the string
+//! `"None"` where a page number is expected; these types accept all of that so that the rest of
+//! the tool never sees it.
+
+use serde::{Deserialize, Deserializer, Serialize};
+use std::fmt;
+
+/// A Secoda object id (a UUID string on every deployment seen so far).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(pub String);
+
+impl Id {
+    /// The id as a string slice.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<&str> for Id {
+    fn from(s: &str) -> Self {
+        Self(s.to_owned())
+    }
+}
+
+/// `null` becomes the type's default (serde's `default` only covers a missing field).
+pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+/// A page number that may be a number, a numeric string, `null` or the string `"None"`.
+pub fn lenient_page<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::Number(n)) => n.as_u64(),
+        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
+        _ => None,
+    })
+}
+
+/// A URL that may be `null`, empty or the string `"None"`.
+pub fn lenient_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty() && s != "None" && s != "null"))
+}
+
+/// `links` of a page envelope.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Links {
+    /// Absolute URL of the next page, possibly on another host: never followed blindly.
+    #[serde(deserialize_with = "lenient_link")]
+    pub next: Option<String>,
+    /// Absolute URL of the previous page.
+    #[serde(deserialize_with = "lenient_link")]
+    pub previous: Option<String>,
+}
+
+/// `meta` of a page envelope.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct Meta {
+    /// This page's number.
+    #[serde(deserialize_with = "lenient_page")]
+    pub page: Option<u64>,
+    /// The next page's number, `None` on the last page.
+    #[serde(deserialize_with = "lenient_page")]
+    pub next_page: Option<u64>,
+    /// The previous page's number.
+    #[serde(deserialize_with = "lenient_page")]
+    pub previous_page: Option<u64>,
+}
+
+/// One page of a list endpoint.
+#[derive(Debug, Clone)]
+pub struct Page<T> {
+    /// Links to neighbour pages.
+    pub links: Links,
+    /// Page numbers.
+    pub meta: Meta,
+    /// Items in the whole list (for progress only: lists change while read).
+    pub count: Option<u64>,
+    /// Pages in the whole list (for progress only).
+    pub total_pages: Option<u64>,
+    /// This page's items.
+    pub results: Vec<T>,
+}
+
+impl<T> Page<T> {
+    /// Whether the server says there is a page after this one.
+    #[must_use]
+    pub fn has_next(&self) -> bool {
+        self.meta.next_page.is_some() || self.links.next.is_some()
+    }
+}
+
+fn none<T>() -> Option<T> {
+    None
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        struct Envelope<T> {
+            #[serde(default)]
+            links: Links,
+            #[serde(default)]
+            meta: Meta,
+            #[serde(default, deserialize_with = "lenient_page")]
+            count: Option<u64>,
+            #[serde(default, deserialize_with = "lenient_page")]
+            total_pages: Option<u64>,
+            #[serde(default = "none")]
+            results: Option<Vec<T>>,
+        }
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Either<T> {
+            Bare(Vec<T>),
+            Envelope(Envelope<T>),
+        }
+        Ok(match Either::<T>::deserialize(d)? {
+            Either::Bare(results) => Page {
+                links: Links::default(),
+                meta: Meta::default(),
+                count: Some(results.len() as u64),
+                total_pages: Some(1),
+                results,
+            },
+            Either::Envelope(e) => Page {
+                links: e.links,
+                meta: e.meta,
+                count: e.count,
+                total_pages: e.total_pages,
+                results: e.results.unwrap_or_default(),
+            },
+        })
+    }
+}
+
+/// A catalog resource: event category, event or event property (one shape for all).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Resource {
+    /// UUID.
+    pub id: Id,
+    /// RFC 3339 creation time.
+    #[serde(deserialize_with = "null_default")]
+    pub created_at: String,
+    /// RFC 3339 time of the last change; part of a saved plan's fingerprint.
+    #[serde(deserialize_with = "null_default")]
+    pub updated_at: String,
+    /// E.g. `event`, `event_property`.
+    #[serde(deserialize_with = "null_default")]
+    pub entity_type: String,
+    /// Source-specific type.
+    #[serde(deserialize_with = "null_default")]
+    pub native_type: String,
+    /// Title (the natural key within the parent).
+    #[serde(deserialize_with = "null_default")]
+    pub title: String,
+    /// Title with ancestry, dot-joined.
+    #[serde(deserialize_with = "null_default")]
+    pub title_full: String,
+    /// Description (`null` reads as empty).
+    #[serde(deserialize_with = "null_default")]
+    pub description: String,
+    /// Markdown documentation (`null` reads as empty).
+    #[serde(deserialize_with = "null_default")]
+    pub definition: String,
+    /// User ids.
+    #[serde(deserialize_with = "null_default")]
+    pub owners: Vec<Id>,
+    /// Group ids.
+    #[serde(deserialize_with = "null_default")]
+    pub owners_groups: Vec<Id>,
+    /// Collection ids.
+    #[serde(deserialize_with = "null_default")]
+    pub collections: Vec<Id>,
+    /// Tag ids.
+    #[serde(deserialize_with = "null_default")]
+    pub tags: Vec<Id>,
+    /// Team ids.
+    #[serde(deserialize_with = "null_default")]
+    pub teams: Vec<Id>,
+    /// User ids.
+    #[serde(deserialize_with = "null_default")]
+    pub subscribers: Vec<Id>,
+    /// Parent resource id (category for an event, event for a property).
+    pub parent: Option<Id>,
+    /// Integration id.
+    pub integration: Option<Id>,
+    /// Visible to viewers.
+    #[serde(deserialize_with = "null_default")]
+    pub published: bool,
+    /// `true` = deleted.
+    #[serde(deserialize_with = "null_default")]
+    pub archived: bool,
+    /// Holds personal data.
+    #[serde(deserialize_with = "null_default")]
+    pub pii: bool,
+    /// Verified by an owner.
+    #[serde(deserialize_with = "null_default")]
+    pub verified: bool,
+    /// Marked stale by Secoda.
+    #[serde(deserialize_with = "null_default")]
+    pub stale: bool,
+    /// Property data type (tracking-plan field).
+    #[serde(rename = "type")]
+    pub property_type: Option<String>,
+    /// Property is required (tracking-plan field).
+    pub is_required: Option<bool>,
+    /// Property holds an array (tracking-plan field).
+    pub is_array_type: Option<bool>,
+    /// Allowed values (tracking-plan field).
+    pub enum_values: Option<String>,
+    /// Value pattern (tracking-plan field).
+    pub regex: Option<String>,
+}
+
+/// Body of a create (POST) or update (PATCH) of a category, event or property: only the
+/// fields that are `Some` are sent, so an update carries exactly the changed managed fields.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ResourceWrite {
+    /// Title (creates only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Parent id (creates of events and properties).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent: Option<Id>,
+    /// Integration id (creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<Id>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Markdown documentation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// Holds personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<bool>,
+    /// Verified.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// Published.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+    /// User ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<Id>>,
+    /// Team ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<Id>>,
+    /// Tag ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Id>>,
+    /// Collection ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collections: Option<Vec<Id>>,
+    /// User ids.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscribers: Option<Vec<Id>>,
+    /// Property data type.
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub property_type: Option<String>,
+    /// Property is required.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_required: Option<bool>,
+    /// Property holds an array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_array_type: Option<bool>,
+    /// Allowed values.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<String>,
+    /// Value pattern.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+}
+
+/// A monitor's schedule as the API carries it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonitorSchedule {
+    /// `hourly`, `daily`, `weekly`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<String>,
+    /// Every N units.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frequency: Option<u32>,
+    /// Day of week.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day: Option<u8>,
+    /// Hour of day.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hour: Option<u8>,
+}
+
+/// `metric_config` may come back as an object or as a string holding JSON; both read as an object.
+pub fn lenient_object<'de, D: Deserializer<'de>>(
+    d: D,
+) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::Object(m)) => m,
+        Some(serde_json::Value::String(s)) => match serde_json::from_str(&s) {
+            Ok(serde_json::Value::Object(m)) => m,
+            _ => serde_json::Map::new(),
+        },
+        _ => serde_json::Map::new(),
+    })
+}
+
+/// `display_metadata.target` of a monitor.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonitorTargetLabel {
+    /// Human label of the watched resource.
+    pub label: Option<String>,
+    /// Its entity type.
+    pub entity_type: Option<String>,
+    /// Its integration id.
+    pub integration: Option<String>,
+    /// Its integration type.
+    pub integration_type: Option<String>,
+}
+
+/// `display_metadata` of a monitor.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonitorDisplay {
+    /// Label of the target.
+    pub target: Option<MonitorTargetLabel>,
+}
+
+/// A monitor as the API returns it.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Monitor {
+    /// UUID.
+    pub id: Id,
+    /// Creation time.
+    #[serde(deserialize_with = "null_default")]
+    pub created_at: String,
+    /// Last change time.
+    #[serde(deserialize_with = "null_default")]
+    pub updated_at: String,
+    /// Integration id.
+    pub integration: Option<Id>,
+    /// Watched table or column id.
+    pub target: Option<Id>,
+    /// Workspace id.
+    pub workspace: Option<String>,
+    /// Metric.
+    #[serde(deserialize_with = "null_default")]
+    pub metric_type: String,
+    /// Metric options (a string holding JSON reads as the object).
+    #[serde(deserialize_with = "lenient_object")]
+    pub metric_config: serde_json::Map<String, serde_json::Value>,
+    /// Run interval in hours.
+    pub frequency: Option<f64>,
+    /// Name (generated by the server when not sent).
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Whether it runs.
+    #[serde(deserialize_with = "null_default")]
+    pub is_enabled: bool,
+    /// Learned-threshold sensitivity; `null` for manual thresholds.
+    pub condition_auto_sensitivity: Option<f64>,
+    /// Manual lower bound.
+    pub condition_manual_min: Option<f64>,
+    /// Manual upper bound.
+    pub condition_manual_max: Option<f64>,
+    /// Schedule, when the server echoes it.
+    pub schedule: Option<MonitorSchedule>,
+    /// E.g. `normal`, `incident`.
+    pub status: Option<String>,
+    /// Labels for display.
+    pub display_metadata: Option<MonitorDisplay>,
+    /// Last measured value.
+    pub last_value: Option<f64>,
+    /// Last attempted run.
+    pub last_attempted_at: Option<String>,
+    /// Next scheduled run.
+    pub next_run_at: Option<String>,
+    /// Slack channel notified.
+    pub notify_slack_channel: Option<String>,
+}
+
+/// Sends `null` for `Some(None)`, the value for `Some(Some(v))`, and nothing for `None`.
+mod double_option {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[allow(clippy::ref_option, clippy::option_option)]
+    pub(super) fn serialize<S: Serializer, T: Serialize>(
+        v: &Option<Option<T>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    #[allow(clippy::option_option)]
+    pub(super) fn deserialize<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+        d: D,
+    ) -> Result<Option<Option<T>>, D::Error> {
+        Ok(Some(Option::<T>::deserialize(d)?))
+    }
+}
+
+/// Body of a monitor create (POST) or update (PATCH): only `Some` fields are sent.
+#[allow(clippy::option_option)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MonitorWrite {
+    /// Name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Watched table or column id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<Id>,
+    /// Metric.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_type: Option<String>,
+    /// Metric options.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    /// `Some(None)` sends `null` (manual thresholds).
+    #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+    pub condition_auto_sensitivity: Option<Option<f64>>,
+    /// `Some(None)` sends `null`.
+    #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+    pub condition_manual_min: Option<Option<f64>>,
+    /// `Some(None)` sends `null`.
+    #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+    pub condition_manual_max: Option<Option<f64>>,
+    /// Schedule.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<MonitorSchedule>,
+    /// Slack channel.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notify_slack_channel: Option<String>,
+}
+
+/// A background job, as returned by `POST /monitor/monitors/run`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Job {
+    /// Job id.
+    pub id: Id,
+    /// User who started it.
+    pub user: Option<String>,
+    /// Whether it failed.
+    #[serde(deserialize_with = "null_default")]
+    pub failed: bool,
+    /// Start time.
+    pub started: Option<String>,
+    /// Completion time.
+    pub completed: Option<String>,
+    /// Log text.
+    pub logs: Option<String>,
+    /// Title.
+    pub title: Option<String>,
+    /// Whether it produced an artifact.
+    #[serde(deserialize_with = "null_default")]
+    pub has_artifact: bool,
+}
+
+/// A monitor incident (read only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Incident {
+    /// Id.
+    pub id: Id,
+    /// Monitor id.
+    pub monitor: Option<Id>,
+    /// E.g. `open`, `resolved`.
+    pub status: Option<String>,
+    /// Value that triggered it.
+    pub value: Option<f64>,
+    /// Creation time.
+    pub created_at: Option<String>,
+    /// Resolution time.
+    pub resolved_at: Option<String>,
+}
+
+/// A monitor measurement (read only).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Measurement {
+    /// Id.
+    pub id: Id,
+    /// Monitor id.
+    pub monitor: Option<Id>,
+    /// Incident id, when part of one.
+    pub incident: Option<Id>,
+    /// Measured value.
+    pub value: Option<f64>,
+    /// Measurement time.
+    pub created_at: Option<String>,
+}
+
+/// An integration (Segment, Amplitude, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Integration {
+    /// Id.
+    pub id: Id,
+    /// Display name; what manifests match on.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+    /// Kind, e.g. `segment`.
+    #[serde(rename = "type", deserialize_with = "null_default")]
+    pub integration_type: String,
+}
+
+/// A team.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Team {
+    /// Id.
+    pub id: Id,
+    /// Name; what manifests match on.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+}
+
+/// A tag.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tag {
+    /// Id.
+    pub id: Id,
+    /// Name; what manifests match on.
+    #[serde(deserialize_with = "null_default")]
+    pub name: String,
+}
+
+/// A workspace user.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct User {
+    /// Id.
+    pub id: Id,
+    /// Email; matched first.
+    #[serde(deserialize_with = "null_default")]
+    pub email: String,
+    /// First name.
+    #[serde(deserialize_with = "null_default")]
+    pub first_name: String,
+    /// Last name.
+    #[serde(deserialize_with = "null_default")]
+    pub last_name: String,
+    /// Display name; matched when no email matches.
+    #[serde(deserialize_with = "null_default")]
+    pub display_name: String,
+}
+
+/// A collection.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Collection {
+    /// Id.
+    pub id: Id,
+    /// Title; matched exactly.
+    #[serde(deserialize_with = "null_default")]
+    pub title: String,
+}
+
+/// `GET /healthcheck` answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Health {
+    /// `OK` when healthy.
+    pub status: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_accepts_none_strings_and_nulls() {
+        let p: Page<Resource> = serde_json::from_str(
+            r#"{"links":{"next":"None","previous":"None"},"meta":{"page":1,"previous_page":"None","next_page":null},
+                "count":1,"total_pages":1,"results":[{"id":"a","title":"T","owners":null,"pii":null,"extra":{"x":1}}]}"#,
+        )
+        .unwrap();
+        assert!(!p.has_next());
+        assert_eq!(p.results[0].title, "T");
+        assert!(p.results[0].owners.is_empty());
+    }
+
+    #[test]
+    fn page_accepts_bare_array() {
+        let p: Page<Tag> = serde_json::from_str(r#"[{"id":"1","name":"pii"}]"#).unwrap();
+        assert_eq!(p.results.len(), 1);
+        assert!(!p.has_next());
+    }
+
+    #[test]
+    fn metric_config_as_string_reads_as_object() {
+        let m: Monitor =
+            serde_json::from_str(r#"{"id":"m","metric_config":"{\"query_select\":\"SELECT 1\"}"}"#)
+                .unwrap();
+        assert_eq!(m.metric_config["query_select"], "SELECT 1");
+    }
+
+    #[test]
+    fn monitor_write_sends_explicit_null_for_manual_thresholds() {
+        let w = MonitorWrite {
+            condition_auto_sensitivity: Some(None),
+            condition_manual_min: Some(Some(1.0)),
+            ..MonitorWrite::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            r#"{"condition_auto_sensitivity":null,"condition_manual_min":1.0}"#
+        );
+    }
+}

@@ -1,0 +1,22 @@
+//! One file per subcommand, each wiring library pieces together; `run` dispatches.
+
+pub mod sandbox;
+pub mod schema;
+pub mod validate;
+
+use crate::cli::{Cli, Command};
+use crate::error::{Exit, Result};
+use crate::output::Printer;
+
+/// Runs the parsed command line.
+///
+/// # Errors
+/// Whatever the command fails with; the caller prints it and exits 1.
+pub fn run(cli: Cli) -> Result<Exit> {
+    let printer = Printer::new(&cli.global);
+    match cli.command {
+        Command::Validate(args) => validate::run(&args, &printer),
+        Command::Schema(args) => schema::run(&args, &printer),
+        Command::Sandbox(cmd) => sandbox::run(cmd, &printer),
+    }
+}

@@ -1,0 +1,49 @@
+//! The top-level error a command returns, and the process exit codes.
+
+use std::process::ExitCode;
+
+/// How a command ended, as the process exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    /// 0: done (or, with `--detailed-exitcode`, no changes).
+    Success,
+    /// 1: an error was reported (diagnostics, failed changes).
+    Failure,
+    /// 2: changes pending (`plan --detailed-exitcode`).
+    ChangesPending,
+    /// 130: interrupted by Ctrl-C.
+    Interrupted,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(e: Exit) -> Self {
+        ExitCode::from(match e {
+            Exit::Success => 0,
+            Exit::Failure => 1,
+            Exit::ChangesPending => 2,
+            Exit::Interrupted => 130,
+        })
+    }
+}
+
+/// Everything a command can fail with; each variant carries what the user needs to act.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad arguments that clap could not catch.
+    #[error("{0}")]
+    Usage(String),
+    /// A file could not be read or written.
+    #[error("failed to {action} `{path}`")]
+    Io {
+        /// `read`, `write`, ...
+        action: &'static str,
+        /// The file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Result of a command.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

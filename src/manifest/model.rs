@@ -1,0 +1,242 @@
+//! The desired state as the user wrote it: one typed model that YAML, CSV and JSONL all load into.
+//!
+//! `None` on a field means *unmanaged*: the manifest does not mention it, so nothing downstream
+//! may diff or write it. `Some` (even `Some("")` or an empty set) means *managed*.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::sync::Arc;
+
+/// A set of names or ids as the user wrote them (order and duplicates do not matter).
+pub type NameSet = BTreeSet<String>;
+
+/// Where an item was declared: file (or `-` for stdin), 1-based line and column.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Origin {
+    /// The file as the user named it.
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column (1 when the format has no columns, e.g. a JSONL record).
+    pub column: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// How the manifests name their integration; a name is resolved against the API later.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum IntegrationRef {
+    /// A UUID, used as is.
+    Id(String),
+    /// A display name such as `Segment`, looked up in the integrations list.
+    Name(String),
+}
+
+impl IntegrationRef {
+    /// Parses user input: a UUID becomes `Id`, anything else `Name` (trimmed).
+    #[must_use]
+    pub fn parse(s: &str) -> Self {
+        let s = s.trim();
+        if uuid::Uuid::parse_str(s).is_ok() {
+            Self::Id(s.to_ascii_lowercase())
+        } else {
+            Self::Name(s.to_owned())
+        }
+    }
+}
+
+impl fmt::Display for IntegrationRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Id(s) | Self::Name(s) => f.write_str(s),
+        }
+    }
+}
+
+/// The fields events and properties share; every one is optional (= unmanaged when `None`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResourceFields {
+    /// Short description.
+    pub description: Option<String>,
+    /// Long markdown documentation.
+    pub definition: Option<String>,
+    /// Holds personal data.
+    pub pii: Option<bool>,
+    /// Verified by an owner.
+    pub verified: Option<bool>,
+    /// Visible to workspace viewers.
+    pub published: Option<bool>,
+    /// Users, by email, name or id.
+    pub owners: Option<NameSet>,
+    /// Teams, by name or id.
+    pub teams: Option<NameSet>,
+    /// Tags, by name or id.
+    pub tags: Option<NameSet>,
+    /// Collections, by title or id.
+    pub collections: Option<NameSet>,
+    /// Users, by email, name or id.
+    pub subscribers: Option<NameSet>,
+}
+
+/// Tracking-plan fields only properties carry (Secoda's generated models: `type`, `is_required`, ...).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TrackingFields {
+    /// The property's data type (`string`, `number`, ...), sent as `type`.
+    pub property_type: Option<String>,
+    /// Whether the property must be sent with its event.
+    pub is_required: Option<bool>,
+    /// Whether the property holds an array.
+    pub is_array_type: Option<bool>,
+    /// Allowed values, as one string (Secoda stores it so).
+    pub enum_values: Option<String>,
+    /// A pattern values must match.
+    pub regex: Option<String>,
+}
+
+/// An event category: key = title within the integration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Category {
+    /// Trimmed title; the natural key.
+    pub title: String,
+    /// Description (categories cannot be patched, so drift is reported, not fixed).
+    pub description: Option<String>,
+    /// Teams, by name or id.
+    pub teams: Option<NameSet>,
+    /// Never delete, even with `--prune`.
+    pub protect: bool,
+    /// The events declared under it.
+    pub events: Vec<Event>,
+    /// Where it was declared (or first referenced).
+    pub origin: Origin,
+}
+
+/// An event: key = (category title, event title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Event {
+    /// Trimmed title.
+    pub title: String,
+    /// Managed fields.
+    pub fields: ResourceFields,
+    /// Never delete, even with `--prune`.
+    pub protect: bool,
+    /// Its properties.
+    pub properties: Vec<Property>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// An event property: key = (category, event, property title).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Property {
+    /// Trimmed title.
+    pub title: String,
+    /// Managed fields.
+    pub fields: ResourceFields,
+    /// Managed tracking-plan fields.
+    pub tracking: TrackingFields,
+    /// Never delete, even with `--prune`.
+    pub protect: bool,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// Learned or fixed alerting thresholds; exactly one mode.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Thresholds {
+    /// Learned thresholds, sensitivity 1..=10.
+    Auto {
+        /// 1 (loose) ..= 10 (tight).
+        sensitivity: u8,
+    },
+    /// Fixed bounds; at least one set, and `min <= max` when both are.
+    Manual {
+        /// Lower bound.
+        min: Option<f64>,
+        /// Upper bound.
+        max: Option<f64>,
+    },
+}
+
+/// When a monitor runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schedule {
+    /// `hourly`, `daily` or `weekly`.
+    pub cadence: Option<String>,
+    /// Every N cadence units.
+    pub frequency: Option<u32>,
+    /// Day of week for weekly cadence (0 = Sunday ..= 6).
+    pub day: Option<u8>,
+    /// Hour of day, 0..=23.
+    pub hour: Option<u8>,
+}
+
+/// A data-quality monitor.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Monitor {
+    /// Unique in the manifest set; names the monitor in messages.
+    pub name: String,
+    /// UUID of the watched table or column, or a `title_full` path resolved later.
+    pub target: Option<String>,
+    /// E.g. `row_count`, `null_percentage`, `custom_sql`.
+    pub metric_type: Option<String>,
+    /// Metric options, e.g. `{"query_select": "SELECT ..."}`.
+    pub metric_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether the monitor runs; `true` when the manifest does not say.
+    pub is_enabled: bool,
+    /// Alerting thresholds.
+    pub thresholds: Option<Thresholds>,
+    /// When it runs.
+    pub schedule: Option<Schedule>,
+    /// Never delete or disable, even with `--prune`.
+    pub protect: bool,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
+/// Everything a set of manifest files declares, merged and with defaults applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestSet {
+    /// The one integration the set is for (from the files or `--integration`).
+    pub integration: Option<IntegrationRef>,
+    /// Categories in the order first declared.
+    pub categories: Vec<Category>,
+    /// Monitors in the order declared.
+    pub monitors: Vec<Monitor>,
+}
+
+/// How many of each kind a manifest set holds.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counts {
+    /// Event categories.
+    pub categories: usize,
+    /// Events.
+    pub events: usize,
+    /// Event properties.
+    pub properties: usize,
+    /// Monitors.
+    pub monitors: usize,
+}
+
+impl ManifestSet {
+    /// Counts per kind, for summaries.
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        let events = self.categories.iter().map(|c| c.events.len()).sum();
+        let properties = self
+            .categories
+            .iter()
+            .flat_map(|c| &c.events)
+            .map(|e| e.properties.len())
+            .sum();
+        Counts {
+            categories: self.categories.len(),
+            events,
+            properties,
+            monitors: self.monitors.len(),
+        }
+    }
+}

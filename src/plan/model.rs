@@ -1,0 +1,235 @@
+//! What a plan is: the changes that would make the live workspace match the manifests.
+
+use super::key::{Key, Kind};
+use crate::api::{self, Id, Rate};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// What a change does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    /// POST a new resource carrying every managed field.
+    Create,
+    /// PATCH the changed managed fields, all in one call.
+    Update,
+    /// DELETE (only with `--prune`, only under owned scope). Monitors are disabled instead
+    /// unless `--monitors-delete` is given.
+    Delete,
+    /// A difference the API cannot fix (e.g. a category description: categories have no PATCH).
+    Unsupported,
+}
+
+impl Action {
+    /// Whether the change costs a write call when applied.
+    #[must_use]
+    pub fn is_write(self) -> bool {
+        !matches!(self, Self::Unsupported)
+    }
+}
+
+/// One field's old and new value (JSON: strings, bools, numbers, id arrays sorted).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldChange {
+    /// The field's wire name (`description`, `tags`, `type`, `condition_manual_min`, ...).
+    pub name: String,
+    /// Live value (`null` for a create).
+    pub before: Value,
+    /// Desired value.
+    pub after: Value,
+}
+
+/// Where a created resource's parent comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentRef {
+    /// The parent exists; its id.
+    Id(Id),
+    /// The parent is created earlier in the same plan; the executor fills in its id.
+    Pending(String),
+}
+
+/// One change to one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    /// What to do.
+    pub action: Action,
+    /// Resource kind.
+    pub kind: Kind,
+    /// Natural key (rendered as `Category/Event/property`).
+    #[serde(with = "key_as_string")]
+    pub key: Key,
+    /// Human label (monitor name; the key's last part otherwise).
+    pub label: String,
+    /// Live id (updates, deletes, unsupported).
+    pub id: Option<Id>,
+    /// Parent of a create (events and properties).
+    pub parent: Option<ParentRef>,
+    /// For a create: every managed field; for an update: the changed ones; for a delete: none.
+    pub fields: Vec<FieldChange>,
+    /// Live `updated_at` when planned; a saved plan refuses to apply if it moved.
+    pub live_updated_at: Option<String>,
+    /// Why the change is unsupported or blocked (e.g. over `--max-deletes`).
+    pub note: Option<String>,
+    /// A delete held back by a safety cap: shown in the plan, never applied.
+    pub blocked: bool,
+}
+
+/// Keys round-trip through their display form plus the kind (monitors keep their parts).
+mod key_as_string {
+    use super::Key;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Path(String),
+        Monitor {
+            target: String,
+            metric_type: String,
+            metric_config: String,
+        },
+    }
+
+    pub(super) fn serialize<S: Serializer>(k: &Key, s: S) -> Result<S::Ok, S::Error> {
+        match k {
+            Key::Monitor(t, m, c) => Wire::Monitor {
+                target: t.clone(),
+                metric_type: m.clone(),
+                metric_config: c.clone(),
+            }
+            .serialize(s),
+            other => other.to_string().serialize(s),
+        }
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
+        match Wire::deserialize(d)? {
+            Wire::Path(p) => Key::parse_path(&p).map_err(serde::de::Error::custom),
+            Wire::Monitor {
+                target,
+                metric_type,
+                metric_config,
+            } => Ok(Key::Monitor(target, metric_type, metric_config)),
+        }
+    }
+}
+
+/// Counts per action.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    /// Creates.
+    pub create: usize,
+    /// Updates.
+    pub update: usize,
+    /// Deletes (including blocked ones).
+    pub delete: usize,
+    /// Unsupported differences.
+    pub unsupported: usize,
+    /// Deletes held back by a safety cap.
+    pub blocked: usize,
+}
+
+impl Summary {
+    /// Write calls an apply would make (one per create, update and unblocked delete).
+    #[must_use]
+    pub fn writes(&self) -> usize {
+        self.create + self.update + self.delete - self.blocked
+    }
+
+    /// Whether the workspace already matches.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.create + self.update + self.delete + self.unsupported == 0
+    }
+}
+
+/// The integration a plan is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationInfo {
+    /// Id.
+    pub id: Id,
+    /// Display name.
+    pub name: String,
+}
+
+/// A plan: changes in dependency order (parents before children, child deletes before parent
+/// deletes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    /// The integration planned against.
+    pub integration: IntegrationInfo,
+    /// The changes, in an order the executor may follow one by one.
+    pub changes: Vec<Change>,
+}
+
+impl Plan {
+    /// Counts per action.
+    #[must_use]
+    pub fn summary(&self) -> Summary {
+        let mut s = Summary::default();
+        for c in &self.changes {
+            match c.action {
+                Action::Create => s.create += 1,
+                Action::Update => s.update += 1,
+                Action::Delete => s.delete += 1,
+                Action::Unsupported => s.unsupported += 1,
+            }
+            if c.blocked {
+                s.blocked += 1;
+            }
+        }
+        s
+    }
+
+    /// Estimated apply time at `rate`, for the `N writes, about 4m10s at 30/min` line.
+    #[must_use]
+    pub fn eta(&self, rate: Rate) -> std::time::Duration {
+        rate.time_for(self.summary().writes())
+    }
+}
+
+/// What the workspace holds for one integration, as read through the API.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Live {
+    /// The integration.
+    pub integration: api::Integration,
+    /// Its event categories.
+    pub categories: Vec<api::Resource>,
+    /// Its events (parent = category id).
+    pub events: Vec<api::Resource>,
+    /// Its event properties (parent = event id).
+    pub properties: Vec<api::Resource>,
+    /// The workspace's monitors.
+    pub monitors: Vec<api::Monitor>,
+}
+
+/// Knobs of the diff that come from the command line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DiffOptions {
+    /// Plan deletes for undeclared resources under owned scope.
+    pub prune: bool,
+    /// Only resources carrying this tag id are pruned; creates get it added.
+    pub owner_tag: Option<Id>,
+    /// Limit the plan to these subtrees (empty = everything).
+    pub targets: Vec<Key>,
+    /// Deletes beyond this many are blocked.
+    pub max_deletes: usize,
+    /// Deletes beyond this percentage of managed live resources are blocked.
+    pub max_delete_percent: f64,
+    /// Prune monitors by deleting instead of disabling them.
+    pub monitors_delete: bool,
+}
+
+impl Default for DiffOptions {
+    fn default() -> Self {
+        Self {
+            prune: false,
+            owner_tag: None,
+            targets: Vec::new(),
+            max_deletes: 25,
+            max_delete_percent: 10.0,
+            monitors_delete: false,
+        }
+    }
+}
