@@ -4,6 +4,7 @@
 //! diff(desired, live) -> plan ([`plan`]); plan -> executor -> API.
 
 pub mod api;
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod error;

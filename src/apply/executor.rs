@@ -1,0 +1,437 @@
+//! The executor: walks a plan's dependency graph as a ready-queue and makes each change with
+//! exactly one write, running independent changes concurrently.
+//!
+//! A change is ready when the changes it depends on are done: a create waits for its pending
+//! parent's create (whose returned id it then uses), an event delete waits for the deletes of
+//! its properties. A failed change marks everything that depends on it skipped; independent
+//! work goes on. Pacing and retries belong to the client behind `perform`.
+
+use super::cancel::{Cancel, Stage};
+use super::progress::Progress;
+use super::report::{Outcome, Report};
+use super::write::{write_for, Write};
+use crate::api::Id;
+use crate::plan::{Action, Change, ParentRef, Plan};
+use futures::stream::{FuturesUnordered, StreamExt};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::future::Future;
+
+/// How to run a plan.
+#[derive(Debug)]
+pub struct ExecOptions<'a> {
+    /// The integration creates belong to.
+    pub integration: &'a Id,
+    /// Changes in flight at once (the client paces and caps the calls themselves).
+    pub concurrency: usize,
+    /// Stops the run early.
+    pub cancel: &'a Cancel,
+    /// Where progress goes.
+    pub progress: &'a Progress,
+}
+
+/// Makes every write of `plan` (creates, updates, unblocked deletes) through `perform`, which
+/// makes one API call per write and returns the resource's id (the new one for a create).
+pub async fn execute<F, Fut>(plan: &Plan, opts: &ExecOptions<'_>, perform: F) -> Report
+where
+    F: Fn(Write) -> Fut,
+    Fut: Future<Output = Result<Option<Id>, String>>,
+{
+    let changes: Vec<&Change> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action.is_write() && !c.blocked)
+        .collect();
+    let mut graph = Graph::new(&changes);
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; changes.len()];
+    for (i, err) in std::mem::take(&mut graph.broken) {
+        settle(
+            &changes,
+            &graph,
+            &mut outcomes,
+            opts.progress,
+            i,
+            Outcome::Failed(err),
+        );
+    }
+    let mut ready: VecDeque<usize> = (0..changes.len())
+        .filter(|&i| graph.waits[i] == 0 && outcomes[i].is_none())
+        .collect();
+
+    let start = |i: usize, w: Write| {
+        let fut = perform(w);
+        async move { (i, fut.await) }
+    };
+    let mut in_flight = FuturesUnordered::new();
+    let mut flying: HashSet<usize> = HashSet::new();
+    let concurrency = opts.concurrency.max(1);
+    let mut stopping = false;
+    let mut aborted = false;
+    loop {
+        // Checked before starting anything: a call that just finished may have raced a Ctrl-C.
+        if !stopping && opts.cancel.stage() >= Stage::Stopping {
+            stopping = true;
+            opts.progress.note(&format!(
+                "Interrupted: waiting for {} change(s) in flight (Ctrl-C again to abandon them)",
+                in_flight.len()
+            ));
+        }
+        while !stopping && in_flight.len() < concurrency {
+            let Some(i) = ready.pop_front() else { break };
+            let parent = match (&changes[i].parent, graph.parent[i]) {
+                (_, Some(p)) => match &outcomes[p] {
+                    Some(Outcome::Done(id)) => Some(id.clone()),
+                    _ => None,
+                },
+                (Some(ParentRef::Id(id)), None) => Some(id.clone()),
+                _ => None,
+            };
+            match write_for(changes[i], opts.integration, parent) {
+                Ok(w) => {
+                    flying.insert(i);
+                    in_flight.push(start(i, w));
+                }
+                Err(e) => {
+                    settle(
+                        &changes,
+                        &graph,
+                        &mut outcomes,
+                        opts.progress,
+                        i,
+                        Outcome::Failed(e.to_string()),
+                    );
+                }
+            }
+        }
+        if in_flight.is_empty() {
+            break;
+        }
+        let next_stage = if stopping {
+            Stage::Aborting
+        } else {
+            Stage::Stopping
+        };
+        tokio::select! {
+            biased;
+            Some((i, result)) = in_flight.next() => {
+                flying.remove(&i);
+                let outcome = match result {
+                    Ok(id) => match id.or_else(|| changes[i].id.clone()) {
+                        Some(id) => Outcome::Done(id),
+                        None => Outcome::Failed("the API answered without an id".into()),
+                    },
+                    Err(e) => Outcome::Failed(e),
+                };
+                let done = matches!(outcome, Outcome::Done(_));
+                settle(&changes, &graph, &mut outcomes, opts.progress, i, outcome);
+                if done {
+                    for &j in &graph.dependants[i] {
+                        graph.waits[j] -= 1;
+                        if graph.waits[j] == 0 && outcomes[j].is_none() {
+                            ready.push_back(j);
+                        }
+                    }
+                }
+            }
+            () = opts.cancel.reached(next_stage) => {
+                // Reaching `Stopping` is handled at the top of the loop.
+                if next_stage == Stage::Aborting {
+                    aborted = true;
+                    break;
+                }
+            }
+        }
+    }
+    drop(in_flight);
+    opts.progress.finish();
+    let entries = changes
+        .iter()
+        .zip(outcomes)
+        .enumerate()
+        .map(|(i, (c, o))| {
+            let o = o.unwrap_or(if aborted && flying.contains(&i) {
+                Outcome::Aborted
+            } else {
+                Outcome::NotStarted
+            });
+            ((*c).clone(), o)
+        })
+        .collect();
+    Report {
+        entries,
+        interrupted: opts.cancel.stage() > Stage::Running,
+    }
+}
+
+/// Records an outcome; a change that was not done makes its dependants (transitively) skipped.
+fn settle(
+    changes: &[&Change],
+    graph: &Graph,
+    outcomes: &mut [Option<Outcome>],
+    progress: &Progress,
+    i: usize,
+    outcome: Outcome,
+) {
+    progress.finished(changes[i], &outcome);
+    let failed = !matches!(outcome, Outcome::Done(_));
+    outcomes[i] = Some(outcome);
+    if !failed {
+        return;
+    }
+    let because = changes[i].key.clone();
+    let mut queue: VecDeque<usize> = graph.dependants[i].iter().copied().collect();
+    while let Some(j) = queue.pop_front() {
+        if outcomes[j].is_some() {
+            continue;
+        }
+        let o = Outcome::Skipped(because.clone());
+        progress.finished(changes[j], &o);
+        outcomes[j] = Some(o);
+        queue.extend(graph.dependants[j].iter().copied());
+    }
+}
+
+/// Dependencies between the executable changes of a plan.
+struct Graph {
+    /// Unfinished dependencies per change.
+    waits: Vec<usize>,
+    /// Changes waiting on each change.
+    dependants: Vec<Vec<usize>>,
+    /// The change creating each create's parent, when it is created in this run.
+    parent: Vec<Option<usize>>,
+    /// Changes that cannot run at all, with why.
+    broken: Vec<(usize, String)>,
+}
+
+impl Graph {
+    fn new(changes: &[&Change]) -> Self {
+        let n = changes.len();
+        let mut g = Self {
+            waits: vec![0; n],
+            dependants: vec![Vec::new(); n],
+            parent: vec![None; n],
+            broken: Vec::new(),
+        };
+        let creates: HashMap<String, usize> = changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.action == Action::Create)
+            .map(|(i, c)| (c.key.to_string(), i))
+            .collect();
+        let deletes: HashMap<&crate::plan::Key, usize> = changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.action == Action::Delete)
+            .map(|(i, c)| (&c.key, i))
+            .collect();
+        for (j, c) in changes.iter().enumerate() {
+            match (c.action, &c.parent) {
+                (Action::Create, Some(ParentRef::Pending(k))) => match creates.get(k) {
+                    Some(&i) if i != j => {
+                        g.parent[j] = Some(i);
+                        g.dependants[i].push(j);
+                        g.waits[j] += 1;
+                    }
+                    _ => g.broken.push((
+                        j,
+                        format!("its parent `{k}` is neither live nor created by this plan"),
+                    )),
+                },
+                (Action::Delete, _) => {
+                    // A parent's delete waits for its children's deletes.
+                    if let Some(&parent) = c.key.parent().as_ref().and_then(|p| deletes.get(p)) {
+                        g.dependants[j].push(parent);
+                        g.waits[parent] += 1;
+                    }
+                }
+                _ => {}
+            }
+        }
+        g
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{IntegrationInfo, Key};
+    use std::sync::Mutex;
+
+    fn change(action: Action, key: Key, parent: Option<ParentRef>) -> Change {
+        Change {
+            action,
+            kind: key.kind(),
+            label: key.title().to_owned(),
+            id: (action != Action::Create).then(|| Id(format!("id-{key}"))),
+            key,
+            parent,
+            fields: Vec::new(),
+            live_updated_at: None,
+            note: None,
+            blocked: false,
+        }
+    }
+
+    fn plan(changes: Vec<Change>) -> Plan {
+        Plan {
+            integration: IntegrationInfo {
+                id: Id::from("int"),
+                name: "Segment".into(),
+            },
+            changes,
+        }
+    }
+
+    fn cat(c: &str) -> Key {
+        Key::Category(c.into())
+    }
+    fn ev(c: &str, e: &str) -> Key {
+        Key::Event(c.into(), e.into())
+    }
+    fn prop(c: &str, e: &str, p: &str) -> Key {
+        Key::Property(c.into(), e.into(), p.into())
+    }
+
+    async fn run(plan: &Plan, cancel: &Cancel, fail_title: &str) -> (Report, Vec<Write>) {
+        let calls = Mutex::new(Vec::new());
+        let progress = Progress::hidden();
+        let opts = ExecOptions {
+            integration: &Id::from("int"),
+            concurrency: 1,
+            cancel,
+            progress: &progress,
+        };
+        let report = execute(plan, &opts, |w: Write| {
+            calls.lock().unwrap().push(w.clone());
+            let fail = match &w {
+                Write::Create(_, b) => b.title.as_deref() == Some(fail_title),
+                _ => false,
+            };
+            let cancel = cancel.clone();
+            async move {
+                if fail_title == "cancel" {
+                    cancel.request();
+                }
+                if fail {
+                    return Err("500 boom".to_owned());
+                }
+                Ok(match w {
+                    Write::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
+                    _ => None,
+                })
+            }
+        })
+        .await;
+        (report, calls.into_inner().unwrap())
+    }
+
+    #[tokio::test]
+    async fn creates_fill_pending_parents_with_returned_ids() {
+        let p = plan(vec![
+            change(Action::Create, cat("C"), None),
+            change(
+                Action::Create,
+                ev("C", "E"),
+                Some(ParentRef::Pending("C".into())),
+            ),
+            change(
+                Action::Create,
+                prop("C", "E", "p"),
+                Some(ParentRef::Pending("C/E".into())),
+            ),
+        ]);
+        let (report, calls) = run(&p, &Cancel::new(), "").await;
+        assert!(report.is_complete());
+        let parents: Vec<_> = calls
+            .iter()
+            .map(|w| match w {
+                Write::Create(_, b) => b.parent.clone(),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(
+            parents,
+            vec![None, Some(Id::from("new-C")), Some(Id::from("new-E"))]
+        );
+    }
+
+    #[tokio::test]
+    async fn a_failed_create_skips_its_subtree_and_nothing_else() {
+        let p = plan(vec![
+            change(Action::Create, cat("C"), None),
+            change(
+                Action::Create,
+                ev("C", "E"),
+                Some(ParentRef::Pending("C".into())),
+            ),
+            change(
+                Action::Create,
+                prop("C", "E", "p"),
+                Some(ParentRef::Pending("C/E".into())),
+            ),
+            change(Action::Update, ev("D", "F"), None),
+        ]);
+        let (report, calls) = run(&p, &Cancel::new(), "E").await;
+        let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
+        assert_eq!(outcomes[0], Outcome::Done(Id::from("new-C")));
+        assert_eq!(outcomes[1], Outcome::Failed("500 boom".into()));
+        assert_eq!(outcomes[2], Outcome::Skipped(ev("C", "E")));
+        assert_eq!(outcomes[3], Outcome::Done(Id::from("id-D/F")));
+        assert_eq!(calls.len(), 3, "the skipped property made no call");
+        let c = report.counts();
+        assert_eq!((c.created, c.updated, c.failed, c.skipped), (1, 1, 1, 1));
+    }
+
+    #[tokio::test]
+    async fn property_deletes_run_before_their_event_delete() {
+        let p = plan(vec![
+            change(Action::Delete, ev("C", "E"), None),
+            change(Action::Delete, prop("C", "E", "a"), None),
+            change(Action::Delete, prop("C", "E", "b"), None),
+        ]);
+        let (report, calls) = run(&p, &Cancel::new(), "").await;
+        assert!(report.is_complete());
+        assert_eq!(
+            calls.last(),
+            Some(&Write::Delete(crate::plan::Kind::Event, Id::from("id-C/E")))
+        );
+    }
+
+    #[tokio::test]
+    async fn cancel_lets_the_call_in_flight_finish_and_starts_nothing_new() {
+        let p = plan(vec![
+            change(Action::Update, ev("C", "A"), None),
+            change(Action::Update, ev("C", "B"), None),
+            change(Action::Update, ev("C", "C"), None),
+        ]);
+        let (report, calls) = run(&p, &Cancel::new(), "cancel").await;
+        assert_eq!(calls.len(), 1);
+        assert!(report.interrupted);
+        let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
+        assert_eq!(
+            outcomes,
+            vec![
+                Outcome::Done(Id::from("id-C/A")),
+                Outcome::NotStarted,
+                Outcome::NotStarted
+            ]
+        );
+        let mut text = Vec::new();
+        report.render_text(&mut text).unwrap();
+        let text = String::from_utf8(text).unwrap();
+        assert!(
+            text.contains("Interrupted: 1 of 3 changes done, 2 not done."),
+            "{text}"
+        );
+        assert!(text.contains("not done: update event C/B"), "{text}");
+    }
+
+    #[tokio::test]
+    async fn unsupported_and_blocked_changes_are_never_written() {
+        let mut blocked = change(Action::Delete, ev("C", "X"), None);
+        blocked.blocked = true;
+        let p = plan(vec![change(Action::Unsupported, cat("C"), None), blocked]);
+        let (report, calls) = run(&p, &Cancel::new(), "").await;
+        assert!(calls.is_empty());
+        assert!(report.entries.is_empty());
+    }
+}

@@ -1,0 +1,223 @@
+//! What an apply did, change by change, and how that is shown: the summary line, the failure
+//! table, what an interruption left undone, and the `apply --json` document.
+
+use crate::api::Id;
+use crate::plan::{Action, Change, Key, Kind};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// What happened to one change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Written; the resource's id (the new id for a create).
+    Done(Id),
+    /// The write failed.
+    Failed(String),
+    /// Not attempted because a change it depends on failed or was not made.
+    Skipped(Key),
+    /// Not attempted because the apply was interrupted first.
+    NotStarted,
+    /// In flight when a second Ctrl-C abandoned it: it may or may not have been written.
+    Aborted,
+}
+
+impl Outcome {
+    fn status(&self) -> &'static str {
+        match self {
+            Self::Done(_) => "done",
+            Self::Failed(_) => "failed",
+            Self::Skipped(_) => "skipped",
+            Self::NotStarted => "not_started",
+            Self::Aborted => "aborted",
+        }
+    }
+}
+
+/// The outcome of every change the executor was asked to make, in plan order.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// `(change, outcome)` for each executable change.
+    pub entries: Vec<(Change, Outcome)>,
+    /// Whether a cancellation stopped the run early.
+    pub interrupted: bool,
+}
+
+/// Counts per result.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    /// Creates done.
+    pub created: usize,
+    /// Updates done (monitor disables included).
+    pub updated: usize,
+    /// Deletes done.
+    pub deleted: usize,
+    /// Changes whose write failed.
+    pub failed: usize,
+    /// Changes skipped because of a failed dependency.
+    pub skipped: usize,
+    /// Changes not started (interrupted) or abandoned in flight.
+    pub not_done: usize,
+}
+
+impl Report {
+    /// Counts per result.
+    #[must_use]
+    pub fn counts(&self) -> Counts {
+        let mut c = Counts::default();
+        for (change, outcome) in &self.entries {
+            match outcome {
+                Outcome::Done(_) => match change.action {
+                    Action::Create => c.created += 1,
+                    Action::Update | Action::Unsupported => c.updated += 1,
+                    Action::Delete => c.deleted += 1,
+                },
+                Outcome::Failed(_) => c.failed += 1,
+                Outcome::Skipped(_) => c.skipped += 1,
+                Outcome::NotStarted | Outcome::Aborted => c.not_done += 1,
+            }
+        }
+        c
+    }
+
+    /// Whether every change was made.
+    #[must_use]
+    pub fn is_complete(&self) -> bool {
+        self.entries
+            .iter()
+            .all(|(_, o)| matches!(o, Outcome::Done(_)))
+    }
+
+    /// The human summary: final line, failure table, skipped and undone changes.
+    ///
+    /// # Errors
+    /// When writing fails.
+    pub fn render_text(&self, w: &mut dyn Write) -> io::Result<()> {
+        let c = self.counts();
+        let failures: Vec<_> = self
+            .entries
+            .iter()
+            .filter_map(|(ch, o)| match o {
+                Outcome::Failed(e) => Some((ch, e)),
+                _ => None,
+            })
+            .collect();
+        if !failures.is_empty() {
+            writeln!(w, "\nFailed changes:")?;
+            let width = failures
+                .iter()
+                .map(|(ch, _)| describe(ch).len())
+                .max()
+                .unwrap_or(0);
+            for (ch, e) in &failures {
+                writeln!(w, "  {:width$}  {e}", describe(ch))?;
+            }
+        }
+        let skipped: Vec<_> = self
+            .entries
+            .iter()
+            .filter_map(|(ch, o)| match o {
+                Outcome::Skipped(k) => Some((ch, k)),
+                _ => None,
+            })
+            .collect();
+        if !skipped.is_empty() {
+            writeln!(w, "\nSkipped because a change they depend on was not made:")?;
+            for (ch, k) in skipped {
+                writeln!(w, "  {} (needs {k})", describe(ch))?;
+            }
+        }
+        if self.interrupted {
+            let undone: Vec<_> = self
+                .entries
+                .iter()
+                .filter(|(_, o)| matches!(o, Outcome::NotStarted | Outcome::Aborted))
+                .collect();
+            writeln!(
+                w,
+                "\nInterrupted: {} of {} changes done, {} not done.",
+                c.created + c.updated + c.deleted,
+                self.entries.len(),
+                undone.len()
+            )?;
+            for (ch, o) in undone {
+                let why = if *o == Outcome::Aborted {
+                    " (abandoned in flight: may have been written)"
+                } else {
+                    ""
+                };
+                writeln!(w, "  not done: {}{why}", describe(ch))?;
+            }
+            writeln!(
+                w,
+                "Run apply again to finish: it picks up where this one stopped."
+            )?;
+        }
+        writeln!(
+            w,
+            "Apply complete: {} created, {} updated, {} deleted, {} failed.",
+            c.created, c.updated, c.deleted, c.failed
+        )
+    }
+
+    /// The machine-readable result for `apply --json`.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        let changes: Vec<JsonChange<'_>> = self
+            .entries
+            .iter()
+            .map(|(ch, o)| JsonChange {
+                action: ch.action,
+                kind: ch.kind,
+                key: ch.key.to_string(),
+                label: &ch.label,
+                status: o.status(),
+                id: match o {
+                    Outcome::Done(id) => Some(id),
+                    _ => ch.id.as_ref(),
+                },
+                error: match o {
+                    Outcome::Failed(e) => Some(e),
+                    _ => None,
+                },
+                skipped_because: match o {
+                    Outcome::Skipped(k) => Some(k.to_string()),
+                    _ => None,
+                },
+            })
+            .collect();
+        serde_json::json!({
+            "format_version": 1,
+            "complete": self.is_complete(),
+            "interrupted": self.interrupted,
+            "summary": self.counts(),
+            "changes": changes,
+        })
+    }
+}
+
+#[derive(Serialize)]
+struct JsonChange<'a> {
+    action: Action,
+    kind: Kind,
+    key: String,
+    label: &'a str,
+    status: &'static str,
+    id: Option<&'a Id>,
+    error: Option<&'a String>,
+    skipped_because: Option<String>,
+}
+
+/// `create event Checkout/Order Completed`, or the monitor's name for monitors.
+#[must_use]
+pub fn describe(ch: &Change) -> String {
+    let verb = match ch.action {
+        Action::Create => "create",
+        Action::Update => "update",
+        Action::Delete => "delete",
+        Action::Unsupported => "unsupported",
+    };
+    match ch.kind {
+        Kind::Monitor => format!("{verb} monitor `{}`", ch.label),
+        k => format!("{verb} {k} {}", ch.key),
+    }
+}
