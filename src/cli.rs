@@ -61,6 +61,11 @@ pub enum Command {
     /// Run a Secoda-compatible API emulator (for rehearsals and tests).
     #[command(subcommand)]
     Sandbox(commands::sandbox::SandboxCommand),
+    /// Show what apply would change.
+    Plan(commands::plan::PlanArgs),
+    /// Make the workspace match the manifests.
+    #[command(mut_arg("paths", |a| a.required(false).required_unless_present("plan")))]
+    Apply(commands::apply::ApplyArgs),
 }
 
 /// Which manifest format stdin holds.

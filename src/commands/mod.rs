@@ -1,5 +1,7 @@
 //! One file per subcommand, each wiring library pieces together; `run` dispatches.
 
+pub mod apply;
+pub mod plan;
 pub mod sandbox;
 pub mod schema;
 pub mod validate;
@@ -18,5 +20,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Validate(args) => validate::run(&args, &printer),
         Command::Schema(args) => schema::run(&args, &printer),
         Command::Sandbox(cmd) => sandbox::run(cmd, &printer),
+        Command::Plan(args) => plan::run(&args, &printer),
+        Command::Apply(args) => apply::run(&args, &printer),
     }
 }
