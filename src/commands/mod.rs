@@ -1,5 +1,6 @@
 //! One file per subcommand, each wiring library pieces together; `run` dispatches.
 
+pub mod connect;
 pub mod sandbox;
 pub mod schema;
 pub mod validate;
