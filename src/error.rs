@@ -43,6 +43,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// A call to the Secoda API failed.
+    #[error(transparent)]
+    Api(#[from] crate::api::ApiError),
 }
 
 /// Result of a command.

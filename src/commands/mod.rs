@@ -1,6 +1,7 @@
 //! One file per subcommand, each wiring library pieces together; `run` dispatches.
 
 pub mod apply;
+pub mod connect;
 pub mod plan;
 pub mod sandbox;
 pub mod schema;

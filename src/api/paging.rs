@@ -1,0 +1,77 @@
+//! Which page to read next. Pages are always fetched as `?page=N` on the configured base URL and
+//! the list's own path: `links.next` only tells whether (and which) page follows, because it
+//! may name another host, or another path, and the token must never go there.
+
+use super::Page;
+
+/// The page after page `current`, or `None` when `page` was the last one.
+#[must_use]
+pub fn next_page<T>(current: u64, page: &Page<T>) -> Option<u64> {
+    // An empty page ends the list even if the server claims more: no endless loop on a
+    // server that always says "next".
+    if page.results.is_empty() || !page.has_next() {
+        return None;
+    }
+    let from_meta = page.meta.next_page.filter(|n| *n > current);
+    let from_link = page
+        .links
+        .next
+        .as_deref()
+        .and_then(page_param)
+        .filter(|n| *n > current);
+    Some(from_meta.or(from_link).unwrap_or(current + 1))
+}
+
+/// The `page` query parameter of a (possibly relative) URL.
+fn page_param(link: &str) -> Option<u64> {
+    let query = link.split_once('?')?.1;
+    let query = query.split('#').next().unwrap_or(query);
+    url::form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == "page")
+        .and_then(|(_, v)| v.trim().parse().ok())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Tag;
+
+    fn page(json: &str) -> Page<Tag> {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn follows_meta_next_page() {
+        let p = page(
+            r#"{"links":{"next":"https://evil.example/resource/all/?page=9","previous":"None"},
+                "meta":{"page":1,"previous_page":"None","next_page":2},"results":[{"id":"a"}]}"#,
+        );
+        assert_eq!(next_page(1, &p), Some(2));
+    }
+
+    #[test]
+    fn falls_back_to_the_link_page_number_then_to_the_next_number() {
+        let p = page(r#"{"links":{"next":"https://x/?a=1&page=3"},"results":[{"id":"a"}]}"#);
+        assert_eq!(next_page(2, &p), Some(3));
+        let p = page(r#"{"links":{"next":"https://x/next"},"results":[{"id":"a"}]}"#);
+        assert_eq!(next_page(2, &p), Some(3));
+        let p = page(r#"{"meta":{"next_page":"1"},"results":[{"id":"a"}]}"#);
+        assert_eq!(
+            next_page(4, &p),
+            Some(5),
+            "a next page behind us is not followed"
+        );
+    }
+
+    #[test]
+    fn stops_on_none_strings_bare_arrays_and_empty_pages() {
+        let p = page(
+            r#"{"links":{"next":"None","previous":"None"},
+                "meta":{"page":3,"previous_page":2,"next_page":"None"},"results":[{"id":"a"}]}"#,
+        );
+        assert_eq!(next_page(3, &p), None);
+        assert_eq!(next_page(1, &page(r#"[{"id":"a"}]"#)), None);
+        let p = page(r#"{"meta":{"next_page":2},"results":[]}"#);
+        assert_eq!(next_page(1, &p), None);
+    }
+}
