@@ -1,7 +1,11 @@
 //! Planning: natural keys, the pure diff of desired against live state, and the plan's renderings.
 
+pub mod diff;
 pub mod key;
 pub mod model;
+pub mod resolve;
 
+pub use diff::diff;
 pub use key::{Key, Kind};
 pub use model::*;
+pub use resolve::{resolve, Lookups, ResolveError, Resolved};
