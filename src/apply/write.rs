@@ -22,10 +22,10 @@ pub enum Write {
     Delete(Kind, Id),
     /// POST a monitor.
     CreateMonitor(MonitorWrite),
-    /// PATCH a monitor (also how a pruned monitor is disabled).
-    PatchMonitor(Id, MonitorWrite),
-    /// DELETE a monitor (`--monitors-delete`).
-    DeleteMonitor(Id),
+    /// PATCH a monitor (also how a pruned monitor is disabled); the name is for messages.
+    PatchMonitor(Id, String, MonitorWrite),
+    /// DELETE a monitor (`--monitors-delete`); the name is for messages.
+    DeleteMonitor(Id, String),
 }
 
 /// Why a change could not be turned into a write (each one is a bug in the plan or a
@@ -102,10 +102,15 @@ pub fn write_for(
             }
             Ok(Write::CreateMonitor(body))
         }
-        (Kind::Monitor, Action::Update) => {
-            Ok(Write::PatchMonitor(need_id("update")?, body_from(change)?))
-        }
-        (Kind::Monitor, Action::Delete) => Ok(Write::DeleteMonitor(need_id("delete")?)),
+        (Kind::Monitor, Action::Update) => Ok(Write::PatchMonitor(
+            need_id("update")?,
+            change.label.clone(),
+            body_from(change)?,
+        )),
+        (Kind::Monitor, Action::Delete) => Ok(Write::DeleteMonitor(
+            need_id("delete")?,
+            change.label.clone(),
+        )),
         (_, Action::Create) => {
             let mut body: ResourceWrite = body_from(change)?;
             body.title = Some(change.key.title().to_owned());
@@ -254,7 +259,7 @@ mod tests {
                 ("condition_manual_min", Value::Null),
             ],
         );
-        let Write::PatchMonitor(_, body) = write_for(&c, &Id::from("i"), None).unwrap() else {
+        let Write::PatchMonitor(_, _, body) = write_for(&c, &Id::from("i"), None).unwrap() else {
             panic!()
         };
         assert_eq!(

@@ -1,0 +1,118 @@
+//! Reading the workspace: the lookups names resolve against, and the live state of one
+//! integration, fetched concurrently through the client (which paces and caps the calls).
+
+use crate::api::{ApiError, Client, Integration, ListFilter};
+use crate::manifest::ManifestSet;
+use crate::output::Printer;
+use crate::plan::resolve::{target_paths, Lookups};
+use crate::plan::{IntegrationInfo, Live};
+use futures::{Stream, StreamExt, TryStreamExt};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use serde_json::json;
+use std::time::Duration;
+
+/// Fetches everything manifest names resolve against, once per run and concurrently:
+/// integrations, teams, tags, users, collections, and the catalog entries of the monitor
+/// targets `set` names by path.
+///
+/// # Errors
+/// The first failed call.
+pub async fn fetch_lookups(
+    client: &Client,
+    set: &ManifestSet,
+    concurrency: usize,
+) -> Result<Lookups, ApiError> {
+    let targets = futures::stream::iter(target_paths(set))
+        .map(|path| {
+            let filter = json!({"operator": "exact", "field": "title_full", "value": path});
+            client.catalog(&filter).try_collect::<Vec<_>>()
+        })
+        .buffer_unordered(concurrency.max(1))
+        .try_concat();
+    let (integrations, teams, tags, users, collections, targets) = tokio::try_join!(
+        client.list_integrations().try_collect(),
+        client.list_teams().try_collect(),
+        client.list_tags().try_collect(),
+        client.list_users().try_collect(),
+        client.list_collections(None).try_collect(),
+        targets,
+    )?;
+    let mut lookups = Lookups {
+        integrations,
+        teams,
+        tags,
+        users,
+        collections,
+        ..Lookups::default()
+    };
+    lookups.add_catalog(targets);
+    Ok(lookups)
+}
+
+/// Reads the integration's categories, events and properties and the workspace's monitors,
+/// the four lists concurrently; a spinner counts what was read when the printer is
+/// interactive.
+///
+/// # Errors
+/// The first failed call.
+pub async fn read_live(
+    client: &Client,
+    integration: &IntegrationInfo,
+    known: &[Integration],
+    printer: &Printer,
+) -> Result<Live, ApiError> {
+    let spinner = printer.interactive().then(|| {
+        let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        s.set_style(
+            ProgressStyle::with_template(
+                "{spinner} reading the workspace: {pos} resources ({elapsed})",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+        );
+        s.enable_steady_tick(Duration::from_millis(120));
+        s
+    });
+    let by_integration = ListFilter {
+        integration_id: Some(integration.id.clone()),
+        ..ListFilter::default()
+    };
+    let sp = spinner.as_ref();
+    let result = tokio::try_join!(
+        counted(client.list_categories(&by_integration), sp).try_collect(),
+        counted(client.list_events(&by_integration), sp).try_collect(),
+        counted(client.list_properties(&by_integration), sp).try_collect(),
+        counted(client.list_monitors(), sp).try_collect(),
+    );
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let (categories, events, properties, monitors) = result?;
+    let integration = known
+        .iter()
+        .find(|i| i.id == integration.id)
+        .cloned()
+        .unwrap_or_else(|| Integration {
+            id: integration.id.clone(),
+            name: integration.name.clone(),
+            ..Integration::default()
+        });
+    Ok(Live {
+        integration,
+        categories,
+        events,
+        properties,
+        monitors,
+    })
+}
+
+/// Ticks the spinner once per item read.
+fn counted<'a, T: 'a>(
+    stream: impl Stream<Item = Result<T, ApiError>> + 'a,
+    spinner: Option<&'a ProgressBar>,
+) -> impl Stream<Item = Result<T, ApiError>> + 'a {
+    stream.inspect(move |_| {
+        if let Some(s) = spinner {
+            s.inc(1);
+        }
+    })
+}
