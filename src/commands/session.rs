@@ -1,0 +1,85 @@
+//! The connection a `plan` or `apply` run works through: a client for a real workspace, or an
+//! in-process sandbox (`--sandbox`) whose state is saved when the run ends.
+
+use super::connect;
+use crate::api::{Client, ClientConfig, Token};
+use crate::cli::ConnectionArgs;
+use crate::error::{Error, Result};
+use crate::output::Printer;
+use crate::sandbox::{self, RunningSandbox, SandboxConfig};
+use url::Url;
+
+/// A connected run.
+#[derive(Debug)]
+pub struct Session {
+    /// The client every call goes through.
+    pub client: Client,
+    /// What a saved plan records as where it was made: the base URL, or for `--sandbox` the
+    /// state file (the sandbox's port changes from run to run, its state does not).
+    pub origin: String,
+    sandbox: Option<RunningSandbox>,
+}
+
+impl Session {
+    /// Connects as the flags say; with `--sandbox`, starts the sandbox on the state file first
+    /// (no write pacing unless `--write-rate` is given).
+    ///
+    /// # Errors
+    /// A missing token or bad URL, or a sandbox that cannot start.
+    pub async fn open(args: &ConnectionArgs, printer: &Printer) -> Result<Self> {
+        if !args.sandbox {
+            let client = connect::connect(args, printer)?;
+            let origin = client.base_url().as_str().trim_end_matches('/').to_owned();
+            return Ok(Self {
+                client,
+                origin,
+                sandbox: None,
+            });
+        }
+        let state = &args.sandbox_state;
+        let running = sandbox::spawn(SandboxConfig {
+            state_file: Some(state.clone()),
+            ..SandboxConfig::default()
+        })
+        .await?;
+        let url = Url::parse(running.url()).map_err(|e| {
+            Error::Usage(format!("the sandbox answered with a bad URL `{}`: {e}", running.url()))
+        })?;
+        let mut config = ClientConfig::new(url, Token::new(running.token()));
+        connect::tune(&mut config, args, printer.verbosity())?;
+        let client = Client::new(config)?;
+        let path = std::path::absolute(state).unwrap_or_else(|_| state.clone());
+        printer.status(format!("Using the sandbox in `{}`", state.display()));
+        Ok(Self {
+            client,
+            origin: format!("sandbox:{}", path.display()),
+            sandbox: Some(running),
+        })
+    }
+
+    /// Ends the run: stops the sandbox and saves its state (a no-op for a real workspace).
+    ///
+    /// # Errors
+    /// When the sandbox state cannot be saved.
+    pub async fn close(self) -> Result<()> {
+        if let Some(s) = self.sandbox {
+            s.shutdown().await?;
+        }
+        Ok(())
+    }
+}
+
+/// The runtime `plan` and `apply` run on.
+///
+/// # Errors
+/// When the OS refuses threads or an I/O driver.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Io {
+            action: "start",
+            path: "the async runtime".into(),
+            source,
+        })
+}

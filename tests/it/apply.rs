@@ -1,0 +1,590 @@
+//! `plan` and `apply` end to end: the binary against a sandbox over HTTP, checked through the
+//! sandbox's request log and state.
+
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+use secoda_sync::sandbox::{self, Faults, LogEntry, RunningSandbox, SandboxConfig};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+/// A sandbox serving on a background runtime while the test drives the binary.
+struct Sandbox {
+    rt: tokio::runtime::Runtime,
+    sb: Option<RunningSandbox>,
+}
+
+impl Sandbox {
+    fn start(config: SandboxConfig) -> Self {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let sb = rt.block_on(sandbox::spawn(config)).unwrap();
+        Self { rt, sb: Some(sb) }
+    }
+
+    fn new() -> Self {
+        Self::start(SandboxConfig::default())
+    }
+
+    fn sb(&self) -> &RunningSandbox {
+        self.sb.as_ref().unwrap()
+    }
+
+    fn token(&self) -> String {
+        self.sb().token().to_owned()
+    }
+
+    fn log(&self) -> Vec<LogEntry> {
+        self.sb().request_log()
+    }
+
+    fn writes(&self) -> Vec<LogEntry> {
+        self.log().into_iter().filter(LogEntry::is_write).collect()
+    }
+
+    fn clear_log(&self) {
+        self.sb().clear_log();
+    }
+
+    fn set_faults(&self, f: Faults) {
+        self.sb().set_faults(f).unwrap();
+    }
+
+    /// The binary with a scrubbed environment, pointed at this sandbox.
+    fn cmd(&self, args: &[&str]) -> Command {
+        let mut c = bin();
+        c.env("SECODA_API_TOKEN", self.token());
+        c.args(args);
+        c.args(["--api-url", self.sb().url()]);
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Out {
+        Out::of(self.cmd(args).output().unwrap())
+    }
+
+    /// GET a list straight from the sandbox (not through the tool), every page.
+    fn list(&self, path: &str) -> Vec<Value> {
+        let mut all = Vec::new();
+        for page in 1.. {
+            let v = self.http("GET", &format!("{path}?page={page}&page_size=1000"), None);
+            let results = v["results"].as_array().cloned().unwrap_or_default();
+            all.extend(results);
+            if v["meta"]["next_page"].is_null() || v["meta"]["next_page"] == "None" {
+                break;
+            }
+        }
+        all
+    }
+
+    fn http(&self, method: &str, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}{path}", self.sb().url());
+        let token = self.token();
+        self.rt.block_on(async move {
+            let client = reqwest::Client::new();
+            let mut req = client
+                .request(method.parse().unwrap(), url)
+                .bearer_auth(token);
+            if let Some(b) = body {
+                req = req.json(&b);
+            }
+            let resp = req.send().await.unwrap();
+            assert!(resp.status().is_success(), "{method} {path}: {}", resp.status());
+            resp.json().await.unwrap_or(Value::Null)
+        })
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        if let Some(sb) = self.sb.take() {
+            let _ = self.rt.block_on(sb.shutdown());
+        }
+    }
+}
+
+fn bin() -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_secoda-sync"));
+    c.env_clear().env("NO_COLOR", "1").stdin(Stdio::null());
+    c
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Out {
+    fn of(o: Output) -> Self {
+        Self {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+
+    fn ok(self) -> Self {
+        assert_eq!(self.code, 0, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+
+    fn code(self, code: i32) -> Self {
+        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        self
+    }
+}
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ecommerce")
+}
+
+fn ex() -> String {
+    examples().display().to_string()
+}
+
+/// A copy of the example manifests the test may edit.
+fn examples_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(examples()).unwrap() {
+        let p = entry.unwrap().path();
+        if p.is_file() {
+            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
+        }
+    }
+    dir
+}
+
+/// A small manifest: one category, two events, three properties.
+fn small_manifest(dir: &Path, extra_event: bool) -> PathBuf {
+    let mut yaml = String::from(
+        "version: 1
+integration: Segment
+categories:
+  - title: Signup
+    events:
+      - title: Account Created
+        description: A new account exists.
+        owners: [alice@acme.test]
+        tags: [core]
+        properties:
+          - title: plan
+            description: Chosen plan.
+            type: string
+          - title: referrer
+            description: Where they came from.
+      - title: Email Verified
+        description: The address was confirmed.
+        properties:
+          - title: method
+            description: Link or code.
+",
+    );
+    if extra_event {
+        yaml.push_str(
+            "      - title: Trial Started
+        description: A trial began.
+",
+        );
+    }
+    let path = dir.join("signup.yaml");
+    std::fs::write(&path, yaml).unwrap();
+    path
+}
+
+fn apply_json(out: &Out) -> Value {
+    serde_json::from_str(&out.stdout)
+        .unwrap_or_else(|e| panic!("apply --json printed no JSON ({e}):\n{}", out.stdout))
+}
+
+fn summary_count(v: &Value, field: &str) -> u64 {
+    v["summary"][field].as_u64().unwrap()
+}
+
+#[test]
+fn examples_apply_to_an_empty_workspace_then_replan_shows_no_changes() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["apply", &ex(), "--auto-approve", "--json"]).ok();
+    let result = apply_json(&out);
+    let created = summary_count(&result, "created");
+    assert!(created >= 150, "the example creates its whole plan: {created}");
+    assert_eq!(summary_count(&result, "failed"), 0);
+    let writes = sb.writes();
+    // Writes per change = 1.00: one POST per created resource, nothing else.
+    assert_eq!(writes.len() as u64, created, "writes per change must be exactly 1");
+    assert!(writes.iter().all(|w| w.method == "POST"));
+
+    sb.clear_log();
+    let plan = sb.run(&["plan", &ex()]).ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+    assert!(sb.writes().is_empty(), "plan never writes");
+}
+
+#[test]
+fn a_single_field_edit_is_one_patch_carrying_only_that_field() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    let text = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(&m, text.replace("The address was confirmed.", "Confirmed by link.")).unwrap();
+    sb.clear_log();
+
+    let out = sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    assert!(
+        out.stdout.contains("Apply complete: 0 created, 1 updated, 0 deleted, 0 failed."),
+        "{}",
+        out.stdout
+    );
+    let writes = sb.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0].method, "PATCH");
+    assert!(writes[0].path.starts_with("/api/v1/event/events/"), "{}", writes[0].path);
+    assert_eq!(writes[0].body, Some(json!({"description": "Confirmed by link."})));
+}
+
+#[test]
+fn an_unmanaged_field_changed_on_the_server_is_left_alone() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    let events = sb.list("/api/v1/event/events");
+    let ev = events.iter().find(|e| e["title"] == "Email Verified").unwrap();
+    let id = ev["id"].as_str().unwrap();
+    // `verified` and `definition` are not in the manifest: someone edits them in Secoda.
+    sb.http(
+        "PATCH",
+        &format!("/api/v1/event/events/{id}"),
+        Some(json!({"verified": true, "definition": "Written in the UI."})),
+    );
+    sb.clear_log();
+    let plan = sb.run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"]).ok();
+    assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
+
+    // A managed field changed the same way is planned back (so the check above can fail).
+    sb.http(
+        "PATCH",
+        &format!("/api/v1/event/events/{id}"),
+        Some(json!({"description": "Edited in the UI."})),
+    );
+    let plan = sb.run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"]).code(2);
+    assert!(plan.stdout.contains("Edited in the UI."), "{}", plan.stdout);
+}
+
+#[test]
+fn detailed_exitcode_is_2_with_pending_changes_and_0_without() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let m = m.to_str().unwrap();
+    sb.run(&["plan", m, "--detailed-exitcode"]).code(2);
+    sb.run(&["plan", m]).ok();
+    sb.run(&["apply", m, "--auto-approve"]).ok();
+    sb.run(&["plan", m, "--detailed-exitcode"]).ok();
+}
+
+#[test]
+fn plan_format_json_prints_only_the_json_document() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let out = sb.run(&["plan", m.to_str().unwrap(), "--format", "json"]).ok();
+    let v: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
+    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["summary"]["create"], 8, "{v}");
+}
+
+#[test]
+fn prune_deletes_exactly_the_undeclared_events_and_respects_both_caps() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), true);
+    let m = m.to_str().unwrap();
+    sb.run(&["apply", m, "--auto-approve"]).ok();
+    let trial = sb
+        .list("/api/v1/event/events")
+        .into_iter()
+        .find(|e| e["title"] == "Trial Started")
+        .unwrap();
+    small_manifest(dir.path(), false);
+
+    // Without --prune nothing is deleted.
+    sb.run(&["plan", m, "--detailed-exitcode"]).ok();
+
+    // Over either cap: refused before any write, naming the flag to raise.
+    sb.clear_log();
+    let out = sb.run(&["apply", m, "--prune", "--auto-approve", "--max-deletes", "0"]).code(1);
+    assert!(out.stderr.contains("--max-deletes"), "{}", out.stderr);
+    let out = sb.run(&["apply", m, "--prune", "--auto-approve", "--max-delete-percent", "1"]).code(1);
+    assert!(out.stderr.contains("--max-delete-percent"), "{}", out.stderr);
+    assert!(sb.writes().is_empty(), "a refused apply writes nothing");
+
+    let out = sb
+        .run(&["apply", m, "--prune", "--auto-approve", "--max-delete-percent", "50"])
+        .ok();
+    assert!(
+        out.stdout.contains("Apply complete: 0 created, 0 updated, 1 deleted, 0 failed."),
+        "{}",
+        out.stdout
+    );
+    let writes = sb.writes();
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].method, "DELETE");
+    assert_eq!(
+        writes[0].path,
+        format!("/api/v1/event/events/{}", trial["id"].as_str().unwrap())
+    );
+    sb.run(&["plan", m, "--prune", "--detailed-exitcode"]).ok();
+}
+
+#[test]
+fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let m_str = m.to_str().unwrap();
+    sb.run(&["apply", m_str, "--auto-approve"]).ok();
+    let text = std::fs::read_to_string(&m).unwrap();
+    std::fs::write(&m, text.replace("Chosen plan.", "The plan they chose.")).unwrap();
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    sb.run(&["plan", m_str, "--out", saved]).ok();
+
+    // Someone edits the planned property in the meantime.
+    let prop = sb
+        .list("/api/v1/event/event_properties")
+        .into_iter()
+        .find(|p| p["title"] == "plan")
+        .unwrap();
+    let id = prop["id"].as_str().unwrap().to_owned();
+    std::thread::sleep(Duration::from_millis(20));
+    sb.http(
+        "PATCH",
+        &format!("/api/v1/event/event_properties/{id}"),
+        Some(json!({"pii": true})),
+    );
+    sb.clear_log();
+    let out = sb.cmd(&["apply", "--plan", saved, "--auto-approve"]).output().unwrap();
+    let out = Out::of(out).code(1);
+    assert!(out.stderr.contains("Signup/Account Created/plan"), "{}", out.stderr);
+    assert!(sb.writes().is_empty());
+
+    // Re-planned, it applies exactly.
+    sb.run(&["plan", m_str, "--out", saved]).ok();
+    let out = sb.run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    assert!(out.stdout.contains("1 updated"), "{}", out.stdout);
+    assert_eq!(sb.writes().len(), 1);
+}
+
+#[test]
+fn a_saved_plan_for_another_workspace_is_refused() {
+    let a = Sandbox::new();
+    let b = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    a.run(&["plan", m.to_str().unwrap(), "--out", saved]).ok();
+    let out = b.run(&["apply", "--plan", saved, "--auto-approve"]).code(1);
+    assert!(out.stderr.contains(a.sb().url()), "{}", out.stderr);
+    assert!(b.writes().is_empty());
+}
+
+#[test]
+fn a_bad_manifest_makes_no_api_calls_at_all() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("bad.yaml");
+    std::fs::write(
+        &m,
+        "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: maybe\n",
+    )
+    .unwrap();
+    for verb in ["plan", "apply"] {
+        let out = sb.run(&[verb, m.to_str().unwrap(), "--auto-approve"]).code(1);
+        assert!(out.stderr.contains("bad.yaml:7:"), "{}", out.stderr);
+    }
+    assert!(sb.log().is_empty(), "{:?}", sb.log());
+}
+
+#[test]
+fn unknown_names_are_reported_with_suggestions_and_nothing_is_written() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = dir.path().join("names.yaml");
+    std::fs::write(
+        &m,
+        "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        teams: [Growht]\n",
+    )
+    .unwrap();
+    let out = sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).code(1);
+    assert!(out.stderr.contains("Growth"), "{}", out.stderr);
+    assert!(sb.writes().is_empty());
+}
+
+#[test]
+fn apply_without_a_terminal_refuses_unless_auto_approved() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let out = sb.run(&["apply", m.to_str().unwrap()]).code(1);
+    assert!(out.stderr.contains("--auto-approve"), "{}", out.stderr);
+    assert!(sb.writes().is_empty());
+}
+
+#[test]
+fn faults_then_reapply_until_clean_converges_without_duplicates() {
+    let sb = Sandbox::start(SandboxConfig {
+        seed: 7,
+        ..SandboxConfig::default()
+    });
+    sb.set_faults(Faults {
+        fail_rate: 0.2,
+        drop_after_commit: 0.1,
+        ..Faults::default()
+    });
+    let mut clean = false;
+    for _ in 0..10 {
+        let out = sb.run(&["apply", &ex(), "--auto-approve", "--retry-base-ms", "1", "--max-tries", "3"]);
+        assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
+        if out.code == 0 {
+            clean = true;
+            break;
+        }
+    }
+    assert!(clean, "apply never finished cleanly under faults");
+    sb.set_faults(Faults::default());
+    sb.run(&["plan", &ex(), "--detailed-exitcode"]).ok();
+    assert_no_duplicates(&sb);
+}
+
+fn assert_no_duplicates(sb: &Sandbox) {
+    for path in [
+        "/api/v1/event/category",
+        "/api/v1/event/events",
+        "/api/v1/event/event_properties",
+    ] {
+        let mut seen: HashMap<(String, String), usize> = HashMap::new();
+        for r in sb.list(path) {
+            let key = (r["parent"].to_string(), r["title"].as_str().unwrap().to_owned());
+            *seen.entry(key).or_default() += 1;
+        }
+        let twins: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
+        assert!(twins.is_empty(), "{path}: duplicates {twins:?}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_mid_apply_stops_cleanly_and_a_rerun_converges() {
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd(&["apply", &ex(), "--auto-approve", "--write-rate", "20/s"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while sb.writes().len() < 10 {
+        assert!(start.elapsed() < Duration::from_secs(60), "apply never started writing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = Out::of(child.wait_with_output().unwrap()).code(130);
+    assert!(out.stdout.contains("Interrupted:"), "{}", out.stdout);
+    assert!(out.stdout.contains("not done:"), "{}", out.stdout);
+    let written = sb.writes().len();
+    assert!(written < 150, "the apply stopped early ({written} writes)");
+
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
+    sb.run(&["plan", &ex(), "--detailed-exitcode"]).ok();
+    assert_no_duplicates(&sb);
+}
+
+#[test]
+fn the_token_never_appears_in_any_output() {
+    let sb = Sandbox::new();
+    let token = sb.token();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let m = m.to_str().unwrap();
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    let runs = [
+        sb.run(&["-vv", "plan", m, "--out", saved]),
+        sb.run(&["-vv", "apply", m, "--auto-approve", "--json"]),
+        sb.run(&["-vv", "plan", m, "--format", "json"]),
+        sb.run(&["-vv", "apply", m]),
+    ];
+    for out in runs {
+        assert!(!out.stdout.contains(&token), "token on stdout");
+        assert!(!out.stderr.contains(&token), "token on stderr");
+    }
+    assert!(!std::fs::read_to_string(saved).unwrap().contains(&token));
+    // A refused token is reported without echoing it.
+    let mut c = bin();
+    c.env("SECODA_API_TOKEN", "wrong-secret-token");
+    let out = Out::of(
+        c.args(["plan", m, "--api-url", sb.sb().url(), "--max-tries", "1"])
+            .output()
+            .unwrap(),
+    )
+    .code(1);
+    assert!(out.stderr.contains("401"), "{}", out.stderr);
+    assert!(!out.stderr.contains("wrong-secret-token"));
+}
+
+#[test]
+fn sandbox_flag_persists_state_between_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let state = state.to_str().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let m = m.to_str().unwrap();
+    let run = |args: &[&str]| {
+        let mut c = bin();
+        c.args(args).args(["--sandbox", "--sandbox-state", state]);
+        Out::of(c.output().unwrap())
+    };
+    let out = run(&["apply", m, "--auto-approve"]).ok();
+    assert!(out.stdout.contains("Apply complete: 8 created"), "{}", out.stdout);
+    let out = run(&["plan", m]).ok();
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+}
+
+#[test]
+fn a_monitor_delete_the_workspace_does_not_serve_fails_alone_and_names_the_monitor() {
+    let sb = Sandbox::start(SandboxConfig {
+        monitor_delete: false,
+        ..SandboxConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let mon = dir.path().join("monitors.yaml");
+    std::fs::write(
+        &mon,
+        "version: 1\nintegration: Segment\nmonitors:\n  - name: Orders row count\n    target: analytics.public.orders\n    metric_type: row_count\n    condition_auto_sensitivity: 5\n",
+    )
+    .unwrap();
+    let (m, mon_s) = (m.to_str().unwrap(), mon.to_str().unwrap());
+    sb.run(&["apply", m, mon_s, "--auto-approve"]).ok();
+    std::fs::remove_file(&mon).unwrap();
+    let out = sb
+        .run(&["apply", m, "--prune", "--monitors-delete", "--auto-approve", "--max-delete-percent", "100"])
+        .code(1);
+    assert!(
+        out.stdout.contains("does not support deleting monitors") && out.stdout.contains("Orders row count"),
+        "{}",
+        out.stdout
+    );
+}

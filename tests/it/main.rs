@@ -1,0 +1,3 @@
+//! One integration-test binary with a module per topic.
+
+mod apply;
