@@ -9,3 +9,6 @@ pub use diff::diff;
 pub use key::{Key, Kind};
 pub use model::*;
 pub use resolve::{resolve, Lookups, ResolveError, Resolved};
+
+#[cfg(test)]
+mod testutil;
