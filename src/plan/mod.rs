@@ -11,4 +11,6 @@ pub use model::*;
 pub use resolve::{resolve, Lookups, ResolveError, Resolved};
 
 #[cfg(test)]
+mod proptests;
+#[cfg(test)]
 mod testutil;
