@@ -392,8 +392,9 @@ proptest! {
                 (Key::Category(_), Action::Delete | Action::Update) => prop_assert!(false, "{c:#?}"),
                 _ => {}
             }
-            if c.action == Action::Delete && opts.owner_tag.is_some() {
-                prop_assert!(tagged || c.kind == Kind::Monitor);
+            if c.action == Action::Delete && c.kind != Kind::Monitor && opts.owner_tag.is_some() {
+                let r = live.events.iter().chain(&live.properties).find(|r| Some(&r.id) == c.id.as_ref());
+                prop_assert!(r.unwrap().tags.contains(&tag));
             }
         }
     }
