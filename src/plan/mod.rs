@@ -9,3 +9,8 @@ pub use diff::diff;
 pub use key::{Key, Kind};
 pub use model::*;
 pub use resolve::{resolve, Lookups, ResolveError, Resolved};
+
+#[cfg(test)]
+mod proptests;
+#[cfg(test)]
+mod testutil;
