@@ -1,17 +1,83 @@
-//! `secoda-sync schema`: print the JSON Schemas generated from the manifest types.
+//! `secoda-sync schema`: print or write the JSON Schemas generated from the manifest types.
 
 use crate::error::{Error, Exit, Result};
+use crate::manifest::document;
 use crate::output::Printer;
-use clap::Args;
+use clap::{Args, ValueEnum};
+use std::io::Write;
+use std::path::PathBuf;
 
-/// Print the JSON Schemas of the manifest formats.
+/// Print or write the JSON Schemas of the manifest formats.
+///
+/// Editors use them to complete and check manifests: add
+/// `# yaml-language-server: $schema=schemas/manifest.schema.json` at the top of a YAML file.
+///
+/// Examples:
+///   secoda-sync schema                          # manifest schema on stdout
+///   secoda-sync schema --which jsonl-record     # JSONL record schema on stdout
+///   secoda-sync schema --out-dir schemas/       # write both files
 #[derive(Debug, Args)]
-pub struct SchemaArgs {}
+#[command(verbatim_doc_comment)]
+pub struct SchemaArgs {
+    /// Which schema to print.
+    #[arg(long, value_enum, default_value_t = Which::Manifest, conflicts_with = "out_dir")]
+    pub which: Which,
+    /// Write `manifest.schema.json` and `jsonl-record.schema.json` into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+}
+
+/// The schemas.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Which {
+    /// YAML manifest files.
+    Manifest,
+    /// One JSONL line.
+    JsonlRecord,
+}
+
+/// File names of the schemas written by `--out-dir`.
+pub const FILES: [(&str, Which); 2] = [
+    ("manifest.schema.json", Which::Manifest),
+    ("jsonl-record.schema.json", Which::JsonlRecord),
+];
+
+fn text(which: Which) -> String {
+    match which {
+        Which::Manifest => document::manifest_schema(),
+        Which::JsonlRecord => document::jsonl_record_schema(),
+    }
+}
 
 /// Runs `schema`.
 ///
 /// # Errors
-/// Not wired yet.
-pub fn run(_args: &SchemaArgs, _printer: &Printer) -> Result<Exit> {
-    Err(Error::Usage("schema is not wired yet".into()))
+/// When a file or stdout cannot be written.
+pub fn run(args: &SchemaArgs, printer: &Printer) -> Result<Exit> {
+    let Some(dir) = &args.out_dir else {
+        printer
+            .stdout()
+            .write_all(text(args.which).as_bytes())
+            .map_err(|source| Error::Io {
+                action: "write",
+                path: "stdout".into(),
+                source,
+            })?;
+        return Ok(Exit::Success);
+    };
+    let io = |path: &PathBuf| {
+        let path = path.display().to_string();
+        move |source| Error::Io {
+            action: "write",
+            path,
+            source,
+        }
+    };
+    std::fs::create_dir_all(dir).map_err(io(dir))?;
+    for (name, which) in FILES {
+        let path = dir.join(name);
+        std::fs::write(&path, text(which)).map_err(io(&path))?;
+        printer.status(format_args!("wrote {}", path.display()));
+    }
+    Ok(Exit::Success)
 }

@@ -2,20 +2,109 @@
 
 use crate::cli::ManifestArgs;
 use crate::error::{Error, Exit, Result};
-use crate::output::Printer;
-use clap::Args;
+use crate::manifest::diagnostics::Report;
+use crate::manifest::{self, LoadOptions, Severity};
+use crate::output::{Printer, Verbosity};
+use clap::{Args, ValueEnum};
+use std::io::Write;
 
 /// Check manifests without touching the network.
+///
+/// Loads every file (YAML, CSV, JSONL; directories load their manifests, not recursively),
+/// merges them, applies defaults and reports ALL problems as `file:line:column: error[code]:
+/// message`. Prints a summary (counts per kind) on stdout. Exits 1 on any error (or warning
+/// with --strict).
+///
+/// Examples:
+///   secoda-sync validate examples/ecommerce/
+///   secoda-sync validate plan.csv --integration Segment --csv-map map.yaml
+///   secoda-sync validate --format json manifests/ > diagnostics.json
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
+    /// How to report: text diagnostics on stderr, or one JSON document on stdout.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+    /// Fail on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+/// `validate --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    /// Human-readable diagnostics on stderr, summary on stdout.
+    Text,
+    /// `{"ok", "errors", "warnings", "counts", "diagnostics": [...]}` on stdout.
+    Json,
 }
 
 /// Runs `validate`.
 ///
 /// # Errors
-/// Not wired yet.
-pub fn run(_args: &ValidateArgs, _printer: &Printer) -> Result<Exit> {
-    Err(Error::Usage("validate is not wired yet".into()))
+/// When stdout cannot be written.
+pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
+    let loaded = manifest::load(&LoadOptions::from(&args.manifests));
+    let errors = loaded.count(Severity::Error);
+    let warnings = loaded.count(Severity::Warning);
+    let ok = errors == 0 && (!args.strict || warnings == 0);
+    let counts = loaded.set.counts();
+    let stdout_err = |source| Error::Io {
+        action: "write",
+        path: "stdout".into(),
+        source,
+    };
+    match args.format {
+        ReportFormat::Json => {
+            let report = Report {
+                ok,
+                errors,
+                warnings,
+                counts,
+                diagnostics: &loaded.diagnostics,
+            };
+            let mut out = printer.stdout();
+            serde_json::to_writer_pretty(&mut out, &report).map_err(|e| stdout_err(e.into()))?;
+            writeln!(out).map_err(stdout_err)?;
+        }
+        ReportFormat::Text => {
+            let mut err = printer.stderr();
+            let sources = printer.color().then_some(&loaded.sources);
+            for d in &loaded.diagnostics {
+                if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
+                    continue;
+                }
+                // A closed stderr must not hide the verdict, which the exit code still carries.
+                let _ = d.render(&mut err, printer.color(), sources);
+            }
+            let summary = format!(
+                "{} categories, {} events, {} properties, {} monitors",
+                counts.categories, counts.events, counts.properties, counts.monitors
+            );
+            let tail = match (errors, warnings) {
+                (0, 0) => String::new(),
+                (e, w) => format!(" ({})", plural_counts(e, w)),
+            };
+            let verdict = if ok { "ok" } else { "invalid" };
+            writeln!(printer.stdout(), "{verdict}: {summary}{tail}").map_err(stdout_err)?;
+        }
+    }
+    Ok(if ok { Exit::Success } else { Exit::Failure })
+}
+
+fn plural_counts(errors: usize, warnings: usize) -> String {
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("1 {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    match (errors, warnings) {
+        (0, w) => plural(w, "warning"),
+        (e, 0) => plural(e, "error"),
+        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    }
 }

@@ -1,5 +1,18 @@
 //! The input side: manifest model, the YAML/CSV/JSONL readers, defaults and validation.
 
+pub mod csv;
+pub mod diagnostics;
+pub mod document;
+mod fragment;
+pub mod generate;
+pub mod jsonl;
+pub mod load;
 pub mod model;
+mod node;
+pub mod validate;
+pub mod write;
+mod yaml;
 
+pub use diagnostics::{Code, Diagnostic, Location, Severity};
+pub use load::{load, load_sources, LoadOptions, Loaded, Source};
 pub use model::*;

@@ -240,3 +240,34 @@ impl ManifestSet {
         }
     }
 }
+
+impl ManifestSet {
+    /// The same set sorted by key with every origin blanked, for comparing sets loaded from
+    /// different files or formats (declaration order and places do not change what is synced).
+    #[must_use]
+    pub fn canonical(&self) -> ManifestSet {
+        let blank = Origin {
+            file: Arc::from(""),
+            line: 0,
+            column: 0,
+        };
+        let mut set = self.clone();
+        set.categories.sort_by(|a, b| a.title.cmp(&b.title));
+        for c in &mut set.categories {
+            c.origin = blank.clone();
+            c.events.sort_by(|a, b| a.title.cmp(&b.title));
+            for e in &mut c.events {
+                e.origin = blank.clone();
+                e.properties.sort_by(|a, b| a.title.cmp(&b.title));
+                for p in &mut e.properties {
+                    p.origin = blank.clone();
+                }
+            }
+        }
+        set.monitors.sort_by(|a, b| a.name.cmp(&b.name));
+        for m in &mut set.monitors {
+            m.origin = blank.clone();
+        }
+        set
+    }
+}

@@ -1,0 +1,432 @@
+//! Long-format CSV manifests, one row per property (the migration path from spreadsheets), and
+//! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
+
+use crate::cli::CsvEmpty;
+use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::node::{suggest, Ctx, Obj};
+use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// Our columns, in the order the writer emits them.
+pub const COLUMNS: &[&str] = &[
+    "integration",
+    "category",
+    "event",
+    "property",
+    "description",
+    "definition",
+    "pii",
+    "verified",
+    "published",
+    "owners",
+    "teams",
+    "tags",
+    "collections",
+    "subscribers",
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+    "protect",
+];
+
+/// Columns a category row (empty `event` and `property`) may fill.
+const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
+/// Columns only property rows may fill.
+const PROPERTY_ONLY: &[&str] = &[
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+];
+
+/// Header matching ignores case and treats `_`, space and `-` alike.
+fn normalize(header: &str) -> String {
+    header
+        .trim()
+        .chars()
+        .map(|c| match c {
+            ' ' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+/// A column mapping: their header -> our column, plus headers to skip.
+#[derive(Debug, Clone, Default)]
+pub struct CsvMap {
+    theirs: HashMap<String, &'static str>,
+    ignore: HashSet<String>,
+}
+
+/// Reads a mapping file (YAML: `our_column: Their Header`, optional `ignore: [Header, ...]`).
+pub(crate) fn read_map(ctx: &mut Ctx<'_>, text: &str) -> CsvMap {
+    let mut map = CsvMap::default();
+    let Some(root) = yaml::parse(ctx, text) else {
+        return map;
+    };
+    let known: Vec<&str> = COLUMNS.iter().copied().chain(["ignore"]).collect();
+    let Some(obj) = Obj::new(ctx, &root, "the CSV mapping", &known) else {
+        return map;
+    };
+    for col in COLUMNS {
+        if let Some(theirs) = obj.string(ctx, col) {
+            map.theirs.insert(normalize(&theirs), col);
+        }
+    }
+    if let Some(items) = obj.names(ctx, "ignore") {
+        map.ignore.extend(items.iter().map(|h| normalize(h)));
+    }
+    map
+}
+
+/// Options the CSV reader needs besides the text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CsvOptions<'a> {
+    pub(crate) empty: CsvEmpty,
+    pub(crate) map: Option<&'a CsvMap>,
+}
+
+/// A resolved header: for each of our columns, its index and the header as written.
+struct Header {
+    cols: HashMap<&'static str, (usize, String)>,
+}
+
+/// Reads a CSV manifest file into what it declares.
+pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>) -> Fragment {
+    let mut frag = Fragment::default();
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        None => return frag,
+        Some(Err(e)) => {
+            syntax(ctx, &e);
+            return frag;
+        }
+        Some(Ok(rec)) => match header(ctx, &rec, opts.map) {
+            Some(h) => h,
+            None => return frag,
+        },
+    };
+    let width = header.cols.values().map(|(i, _)| i + 1).max().unwrap_or(0);
+    let mut last_implied: Option<(String, String)> = None;
+    for rec in records {
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                syntax(ctx, &e);
+                continue;
+            }
+        };
+        let line = rec
+            .position()
+            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+        if rec.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if rec.len() > width.max(1) && rec.iter().skip(width).any(|c| !c.trim().is_empty()) {
+            // Extra non-empty cells beyond the header are most likely a shifted row.
+            ctx.push(Diagnostic::at(
+                Code::Syntax,
+                ctx.loc(line, u32::try_from(width + 1).unwrap_or(u32::MAX)),
+                format!("row has {} cells but the header has {width}", rec.len()),
+            ));
+            continue;
+        }
+        let row = Row {
+            rec: &rec,
+            header: &header,
+            line,
+            empty: opts.empty,
+        };
+        row.read(ctx, &mut frag, &mut last_implied);
+    }
+    frag
+}
+
+fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
+    let line = e
+        .position()
+        .map_or(1, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+    ctx.push(Diagnostic::at(
+        Code::Syntax,
+        ctx.loc(line, 1),
+        format!("invalid CSV: {e}"),
+    ));
+}
+
+fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) -> Option<Header> {
+    let mut cols: HashMap<&'static str, (usize, String)> = HashMap::new();
+    for (i, raw) in rec.iter().enumerate() {
+        let at = ctx
+            .loc(1, u32::try_from(i + 1).unwrap_or(u32::MAX))
+            .with_field(raw.trim());
+        let norm = normalize(raw);
+        if norm.is_empty() || map.is_some_and(|m| m.ignore.contains(&norm)) {
+            continue;
+        }
+        let ours = map
+            .and_then(|m| m.theirs.get(&norm).copied())
+            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied());
+        let Some(ours) = ours else {
+            let mut d = Diagnostic::at(
+                Code::UnknownField,
+                at,
+                format!("unknown column `{}`", raw.trim()),
+            );
+            d = match suggest(&norm, COLUMNS) {
+                Some(s) => d.hint(format!("did you mean `{s}`?")),
+                None => d.hint("map it with --csv-map, or list it under `ignore:` in the mapping"),
+            };
+            ctx.push(d);
+            continue;
+        };
+        if let Some((first, name)) = cols.get(ours) {
+            let first_at = ctx
+                .loc(1, u32::try_from(first + 1).unwrap_or(u32::MAX))
+                .with_field(name.clone());
+            ctx.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    at,
+                    format!("column `{ours}` appears twice"),
+                )
+                .related("first here", first_at),
+            );
+            continue;
+        }
+        cols.insert(ours, (i, raw.trim().to_owned()));
+    }
+    if !cols.contains_key("category") {
+        ctx.push(
+            Diagnostic::at(
+                Code::MissingField,
+                ctx.loc(1, 1),
+                "CSV has no `category` column",
+            )
+            .hint("the header needs at least `category`; see --csv-map for foreign headers"),
+        );
+        return None;
+    }
+    Some(Header { cols })
+}
+
+struct Row<'r> {
+    rec: &'r ::csv::StringRecord,
+    header: &'r Header,
+    line: u32,
+    empty: CsvEmpty,
+}
+
+impl Row<'_> {
+    /// The trimmed cell of one of our columns, with its location; `None` when the column is absent.
+    fn cell(&self, ctx: &Ctx<'_>, col: &str) -> Option<(&str, Location)> {
+        let (i, name) = self.header.cols.get(col)?;
+        let text = self.rec.get(*i).unwrap_or("").trim();
+        let at = ctx
+            .loc(self.line, u32::try_from(i + 1).unwrap_or(u32::MAX))
+            .with_field(name.clone());
+        Some((text, at))
+    }
+
+    fn text(&self, ctx: &Ctx<'_>, col: &str) -> Option<String> {
+        let (t, _) = self.cell(ctx, col)?;
+        if t.is_empty() && self.empty == CsvEmpty::Ignore {
+            None
+        } else {
+            Some(t.to_owned())
+        }
+    }
+
+    fn names(&self, ctx: &Ctx<'_>, col: &str) -> Option<NameSet> {
+        let (t, _) = self.cell(ctx, col)?;
+        if t.is_empty() && self.empty == CsvEmpty::Ignore {
+            return None;
+        }
+        Some(
+            t.split([';', ','])
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect(),
+        )
+    }
+
+    fn boolean(&self, ctx: &mut Ctx<'_>, col: &str) -> Option<bool> {
+        let (t, at) = self.cell(ctx, col)?;
+        match t.to_ascii_lowercase().as_str() {
+            "" => None,
+            "true" | "yes" | "y" | "1" => Some(true),
+            "false" | "no" | "n" | "0" => Some(false),
+            _ => {
+                ctx.push(Diagnostic::at(
+                    Code::WrongType,
+                    at,
+                    format!("`{col}`: expected a boolean (true/false/yes/no/1/0/y/n), found `{t}`"),
+                ));
+                None
+            }
+        }
+    }
+
+    fn origin(&self, ctx: &Ctx<'_>) -> Origin {
+        Origin {
+            file: Arc::clone(&ctx.file),
+            line: self.line,
+            column: 1,
+        }
+    }
+
+    fn fields(&self, ctx: &mut Ctx<'_>) -> ResourceFields {
+        ResourceFields {
+            description: self.text(ctx, "description"),
+            definition: self.text(ctx, "definition"),
+            pii: self.boolean(ctx, "pii"),
+            verified: self.boolean(ctx, "verified"),
+            published: self.boolean(ctx, "published"),
+            owners: self.names(ctx, "owners"),
+            teams: self.names(ctx, "teams"),
+            tags: self.names(ctx, "tags"),
+            collections: self.names(ctx, "collections"),
+            subscribers: self.names(ctx, "subscribers"),
+        }
+    }
+
+    /// Reports filled cells in columns that do not apply to this kind of row.
+    fn not_allowed(&self, ctx: &mut Ctx<'_>, allowed: &dyn Fn(&str) -> bool, what: &str) {
+        for col in COLUMNS {
+            if allowed(col) {
+                continue;
+            }
+            if let Some((t, at)) = self.cell(ctx, col) {
+                if !t.is_empty() {
+                    ctx.push(
+                        Diagnostic::at(
+                            Code::FieldNotAllowed,
+                            at,
+                            format!("`{col}` does not apply to {what} row"),
+                        )
+                        .hint("fill `event` (and `property`) to describe an event or property"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn read(&self, ctx: &mut Ctx<'_>, frag: &mut Fragment, last: &mut Option<(String, String)>) {
+        if let Some(name) = self.text(ctx, "integration").filter(|s| !s.is_empty()) {
+            let origin = self.origin(ctx);
+            frag.add_integration(IntegrationRef::parse(&name), origin);
+        }
+        let category = self.cell(ctx, "category").map(|(t, at)| (t.to_owned(), at));
+        let event = self
+            .cell(ctx, "event")
+            .map_or(String::new(), |(t, _)| t.to_owned());
+        let property = self
+            .cell(ctx, "property")
+            .map_or(String::new(), |(t, _)| t.to_owned());
+        let Some((category, at)) = category else {
+            return;
+        };
+        if category.is_empty() {
+            ctx.push(Diagnostic::at(
+                Code::MissingField,
+                at,
+                "row has no category",
+            ));
+            return;
+        }
+        let origin = self.origin(ctx);
+        if event.is_empty() && !property.is_empty() {
+            let at = self.cell(ctx, "event").map_or(at, |(_, a)| a);
+            ctx.push(
+                Diagnostic::at(
+                    Code::MissingParent,
+                    at,
+                    format!("property `{property}` has no event"),
+                )
+                .hint("fill the `event` column of this row"),
+            );
+            return;
+        }
+        if event.is_empty() {
+            self.not_allowed(ctx, &|c| CATEGORY_COLUMNS.contains(&c), "a category");
+            let protect = self.boolean(ctx, "protect");
+            frag.categories.push(CategoryDecl {
+                title: category,
+                description: self.text(ctx, "description"),
+                teams: self.names(ctx, "teams"),
+                protect,
+                origin,
+            });
+            return;
+        }
+        let implied = (category.clone(), event.clone());
+        if last.as_ref() != Some(&implied) {
+            frag.categories.push(CategoryDecl {
+                title: category.clone(),
+                description: None,
+                teams: None,
+                protect: None,
+                origin: origin.clone(),
+            });
+        }
+        let protect = self.boolean(ctx, "protect").unwrap_or(false);
+        if property.is_empty() {
+            self.not_allowed(ctx, &|c| !PROPERTY_ONLY.contains(&c), "an event");
+            frag.events.push(EventDecl {
+                category,
+                title: event,
+                fields: self.fields(ctx),
+                protect,
+                origin,
+                declared: true,
+            });
+        } else {
+            if last.as_ref() != Some(&implied) {
+                frag.events.push(EventDecl {
+                    category: category.clone(),
+                    title: event.clone(),
+                    fields: ResourceFields::default(),
+                    protect: false,
+                    origin: origin.clone(),
+                    declared: false,
+                });
+            }
+            frag.properties.push(PropertyDecl {
+                category,
+                event,
+                title: property,
+                fields: self.fields(ctx),
+                tracking: TrackingFields {
+                    property_type: self.text(ctx, "type"),
+                    is_required: self.boolean(ctx, "is_required"),
+                    is_array_type: self.boolean(ctx, "is_array_type"),
+                    enum_values: self.text(ctx, "enum_values"),
+                    regex: self.text(ctx, "regex"),
+                },
+                protect,
+                origin,
+            });
+        }
+        *last = Some(implied);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_normalise_case_and_separators() {
+        assert_eq!(normalize(" Is-Array Type "), "is_array_type");
+        assert_eq!(normalize("ENUM_values"), "enum_values");
+    }
+}

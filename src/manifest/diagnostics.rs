@@ -1,0 +1,405 @@
+//! Problems found in manifests, each with a stable code and a precise place, and their renderings
+//! (plain `file:line:column: error[code]: message`, a rustc-like snippet on a terminal, JSON).
+
+use crate::manifest::Origin;
+use crate::output::style;
+use serde::Serialize;
+use std::collections::HashMap;
+use std::fmt;
+use std::io::{self, Write};
+use std::sync::Arc;
+
+/// How bad a diagnostic is: errors fail `validate`, warnings only with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the run.
+    Error,
+    /// Reported; fails only with `--strict`.
+    Warning,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Error => "error",
+            Self::Warning => "warning",
+        })
+    }
+}
+
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal, $sev:ident;)*) => {
+        /// A stable diagnostic code; its kebab-case name is part of the CLI's interface.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl Code {
+            /// Every code, in README order.
+            pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
+
+            /// The stable kebab-case name (`unknown-field`).
+            #[must_use]
+            pub fn as_str(self) -> &'static str {
+                match self { $(Self::$variant => $name,)* }
+            }
+
+            /// The severity this code is reported with.
+            #[must_use]
+            pub fn severity(self) -> Severity {
+                match self { $(Self::$variant => Severity::$sev,)* }
+            }
+
+            /// One line on what the code means (for the README table and `--help`).
+            #[must_use]
+            pub fn summary(self) -> &'static str {
+                match self { $(Self::$variant => concat!($($doc),*).trim_ascii(),)* }
+            }
+        }
+    };
+}
+
+codes! {
+    /// A file cannot be read or does not exist.
+    Io = "io", Error;
+    /// A file is not valid UTF-8.
+    NotUtf8 = "not-utf8", Error;
+    /// Malformed YAML, CSV or JSON.
+    Syntax = "syntax", Error;
+    /// The YAML `version` is not 1.
+    UnsupportedVersion = "unsupported-version", Error;
+    /// A key or column the format does not know.
+    UnknownField = "unknown-field", Error;
+    /// A value of the wrong type (a string where a boolean goes).
+    WrongType = "wrong-type", Error;
+    /// A required field or column is missing.
+    MissingField = "missing-field", Error;
+    /// A field set where it does not apply (an event field on a CSV category row).
+    FieldNotAllowed = "field-not-allowed", Error;
+    /// The same category, event, property, monitor or block declared twice.
+    DuplicateKey = "duplicate-key", Error;
+    /// A property whose event, or an event whose category, is declared nowhere.
+    MissingParent = "missing-parent", Error;
+    /// A title or name that is empty after trimming.
+    EmptyTitle = "empty-title", Error;
+    /// A title longer than 255 characters.
+    TitleTooLong = "title-too-long", Error;
+    /// Monitor thresholds: both auto and manual, none, sensitivity outside 1..=10, or min > max.
+    MonitorThresholds = "monitor-thresholds", Error;
+    /// Monitor schedule out of range (cadence, frequency, day, hour).
+    MonitorSchedule = "monitor-schedule", Error;
+    /// Monitor metric config incomplete (custom_sql without `query_select`).
+    MonitorConfig = "monitor-config", Error;
+    /// More than one integration named in one manifest set.
+    MultipleIntegrations = "multiple-integrations", Error;
+    /// No integration in the manifests and no `--integration`.
+    MissingIntegration = "missing-integration", Error;
+    /// The manifest set declares nothing: nothing to sync.
+    EmptyManifestSet = "empty-manifest-set", Error;
+    /// The `--csv-map` mapping file is invalid.
+    CsvMap = "csv-map", Error;
+    /// A metric type outside the known list (it is sent as written).
+    UnknownMetricType = "unknown-metric-type", Warning;
+    /// A published event or property without a description.
+    EmptyDescription = "empty-description", Warning;
+    /// A CSV column the mapping names but the file lacks, or a file the directory scan skipped.
+    Ignored = "ignored", Warning;
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Code {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// Where a problem is: file, 1-based line and column, and for CSV the column name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Location {
+    /// The file as the user named it (`-` for stdin).
+    #[serde(serialize_with = "str_ref")]
+    pub file: Arc<str>,
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column.
+    pub column: u32,
+    /// The CSV column (header name as written) the problem is in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+fn str_ref<S: serde::Serializer>(s: &Arc<str>, ser: S) -> Result<S::Ok, S::Error> {
+    ser.serialize_str(s)
+}
+
+impl Location {
+    /// A location at a line and column of a file.
+    #[must_use]
+    pub fn new(file: &Arc<str>, line: u32, column: u32) -> Self {
+        Self {
+            file: Arc::clone(file),
+            line,
+            column,
+            field: None,
+        }
+    }
+
+    /// The same place with a CSV column name attached.
+    #[must_use]
+    pub fn with_field(mut self, field: impl Into<String>) -> Self {
+        self.field = Some(field.into());
+        self
+    }
+}
+
+impl From<&Origin> for Location {
+    fn from(o: &Origin) -> Self {
+        Self::new(&o.file, o.line, o.column)
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// A second place a diagnostic points at (e.g. the first declaration of a duplicate).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Related {
+    /// What is there.
+    pub message: String,
+    /// Where.
+    #[serde(flatten)]
+    pub location: Location,
+}
+
+/// One problem found in the manifests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Stable code.
+    pub code: Code,
+    /// Short lowercase message naming the thing.
+    pub message: String,
+    /// Where (absent for set-wide problems such as an empty manifest set).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// How to fix it, when there is something useful to say.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+    /// Other places involved.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with the code's default severity.
+    #[must_use]
+    pub fn new(code: Code, message: impl Into<String>, location: Option<Location>) -> Self {
+        Self {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            location,
+            hint: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Diagnostic at a location.
+    #[must_use]
+    pub fn at(code: Code, location: Location, message: impl Into<String>) -> Self {
+        Self::new(code, message, Some(location))
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Adds a related place.
+    #[must_use]
+    pub fn related(mut self, message: impl Into<String>, location: Location) -> Self {
+        self.related.push(Related {
+            message: message.into(),
+            location,
+        });
+        self
+    }
+
+    /// Whether this is an error.
+    #[must_use]
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// Writes the diagnostic. With `sources` (file -> text), adds a rustc-like snippet with a caret.
+    ///
+    /// # Errors
+    /// When the writer fails.
+    pub fn render(
+        &self,
+        w: &mut dyn Write,
+        color: bool,
+        sources: Option<&Sources>,
+    ) -> io::Result<()> {
+        let (sev, bold, dim) = if color {
+            let sev = match self.severity {
+                Severity::Error => style::ERROR,
+                Severity::Warning => style::WARN,
+            };
+            (sev, style::BOLD, style::DIM)
+        } else {
+            (
+                anstyle::Style::new(),
+                anstyle::Style::new(),
+                anstyle::Style::new(),
+            )
+        };
+        if let Some(loc) = &self.location {
+            write!(w, "{bold}{loc}:{bold:#} ")?;
+        }
+        write!(
+            w,
+            "{sev}{}[{}]{sev:#}{bold}: {}{bold:#}",
+            self.severity, self.code, self.message
+        )?;
+        if let Some(field) = self.location.as_ref().and_then(|l| l.field.as_deref()) {
+            write!(w, " (column `{field}`)")?;
+        }
+        writeln!(w)?;
+        if let (Some(loc), Some(sources)) = (&self.location, sources) {
+            if let Some(text) = sources.line(&loc.file, loc.line) {
+                let num = loc.line.to_string();
+                let pad = " ".repeat(num.len());
+                let caret_pad = " ".repeat(loc.column.saturating_sub(1) as usize);
+                writeln!(w, "{dim}{pad} |{dim:#}")?;
+                writeln!(w, "{dim}{num} |{dim:#} {text}")?;
+                writeln!(w, "{dim}{pad} |{dim:#} {caret_pad}{sev}^{sev:#}")?;
+            }
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(w, "  = hint: {hint}")?;
+        }
+        for r in &self.related {
+            writeln!(w, "  = note: {} at {}", r.message, r.location)?;
+        }
+        Ok(())
+    }
+}
+
+/// The text of each loaded file, kept so diagnostics can quote the offending line.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    texts: HashMap<Arc<str>, String>,
+}
+
+impl Sources {
+    /// Remembers a file's text.
+    pub fn insert(&mut self, file: &Arc<str>, text: String) {
+        self.texts.insert(Arc::clone(file), text);
+    }
+
+    /// One 1-based line of a file, without its line ending.
+    #[must_use]
+    pub fn line(&self, file: &str, line: u32) -> Option<&str> {
+        let text = self.texts.get(file)?;
+        let idx = usize::try_from(line).ok()?.checked_sub(1)?;
+        text.lines()
+            .nth(idx)
+            .map(|l| l.trim_end_matches('\r').trim_start_matches('\u{feff}'))
+    }
+}
+
+/// The document `validate --format json` prints.
+#[derive(Debug, Serialize)]
+pub struct Report<'a> {
+    /// `true` when the run passes (no errors; no warnings under `--strict`).
+    pub ok: bool,
+    /// Error count.
+    pub errors: usize,
+    /// Warning count.
+    pub warnings: usize,
+    /// What the set holds.
+    pub counts: crate::manifest::Counts,
+    /// Every diagnostic, in the order found.
+    pub diagnostics: &'a [Diagnostic],
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file() -> Arc<str> {
+        Arc::from("a.yaml")
+    }
+
+    #[test]
+    fn plain_rendering_has_place_code_message_and_hint() {
+        let d = Diagnostic::at(
+            Code::UnknownField,
+            Location::new(&file(), 3, 5),
+            "unknown field `titel`",
+        )
+        .hint("did you mean `title`?");
+        let mut out = Vec::new();
+        d.render(&mut out, false, None).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "a.yaml:3:5: error[unknown-field]: unknown field `titel`\n  = hint: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn snippet_puts_caret_under_the_column() {
+        let mut sources = Sources::default();
+        sources.insert(&file(), "version: 1\n  titel: x\n".into());
+        let d = Diagnostic::at(
+            Code::UnknownField,
+            Location::new(&file(), 2, 3),
+            "unknown field",
+        );
+        let mut out = Vec::new();
+        d.render(&mut out, false, Some(&sources)).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("2 |   titel: x\n  |   ^\n"), "{text}");
+    }
+
+    #[test]
+    fn json_flattens_location_and_names_code() {
+        let d = Diagnostic::at(
+            Code::WrongType,
+            Location::new(&file(), 1, 2).with_field("pii"),
+            "expected a boolean",
+        );
+        let v = serde_json::to_value(&d).unwrap();
+        assert_eq!(v["code"], "wrong-type");
+        assert_eq!(v["severity"], "error");
+        assert_eq!(v["line"], 1);
+        assert_eq!(v["field"], "pii");
+    }
+
+    #[test]
+    fn code_names_are_unique_kebab_case() {
+        let mut names: Vec<_> = Code::ALL.iter().map(|c| c.as_str()).collect();
+        assert!(names.iter().all(|n| n
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-' || c.is_ascii_digit())));
+        let n = names.len();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), n);
+        assert!(Code::ALL.iter().all(|c| !c.summary().is_empty()));
+    }
+}

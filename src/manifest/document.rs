@@ -1,0 +1,314 @@
+//! Serde "document" types mirroring the file shapes: the writers serialise them and the JSON
+//! Schemas (`secoda-sync schema`) are generated from them. Reading uses the spanned readers.
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+/// A YAML (or JSON) manifest file, version 1.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "secoda-sync manifest")]
+pub struct ManifestDoc {
+    /// Manifest format version; must be 1.
+    #[schemars(range(min = 1, max = 1))]
+    pub version: u32,
+    /// The integration the tracking plan belongs to (name or UUID); one per manifest set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// Fields applied to every event and property that does not set them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub defaults: Option<FieldsDoc>,
+    /// Event categories, each with its events.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<CategoryDoc>,
+    /// Data-quality monitors.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub monitors: Vec<MonitorDoc>,
+}
+
+/// Fields events and properties share; an absent field is unmanaged.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldsDoc {
+    /// Short description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Long markdown documentation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// Holds personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<bool>,
+    /// Verified by an owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// Visible to workspace viewers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+    /// Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Tags by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Collections by title or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collections: Option<Vec<String>>,
+    /// Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscribers: Option<Vec<String>>,
+}
+
+/// Tracking-plan fields of a property.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingDoc {
+    /// Data type (`string`, `number`, `boolean`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub property_type: Option<String>,
+    /// Must be sent with the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_required: Option<bool>,
+    /// Holds an array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_array_type: Option<bool>,
+    /// Allowed values as one string (e.g. `"card,paypal"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<String>,
+    /// Pattern values must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
+}
+
+/// An event category.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDoc {
+    /// Title (the key within the integration).
+    pub title: String,
+    /// Description (reported when it drifts; categories cannot be patched).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+    /// Events in the category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventDoc>,
+}
+
+/// An event.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventDoc {
+    /// Title (the key within the category).
+    pub title: String,
+    /// Managed fields.
+    #[serde(flatten)]
+    pub fields: FieldsDoc,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+    /// The event's properties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<PropertyDoc>,
+}
+
+/// An event property.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyDoc {
+    /// Title (the key within the event).
+    pub title: String,
+    /// Managed fields.
+    #[serde(flatten)]
+    pub fields: FieldsDoc,
+    /// Tracking-plan fields.
+    #[serde(flatten)]
+    pub tracking: TrackingDoc,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+/// A data-quality monitor.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorDoc {
+    /// Unique name in the manifest set.
+    pub name: String,
+    /// The watched table or column: UUID or catalog path (`analytics.public.orders`).
+    pub target: String,
+    /// `row_count`, `null_percentage`, `unique_percentage`, `freshness`, `cardinality`,
+    /// `minimum`, `maximum` or `custom_sql`.
+    pub metric_type: String,
+    /// Metric options (`custom_sql` needs `query_select`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metric_config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// Whether the monitor runs (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_enabled: Option<bool>,
+    /// Learned thresholds, 1 (loose) ..= 10 (tight); excludes the manual bounds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10))]
+    pub condition_auto_sensitivity: Option<u8>,
+    /// Fixed lower bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_manual_min: Option<f64>,
+    /// Fixed upper bound.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition_manual_max: Option<f64>,
+    /// When it runs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schedule: Option<ScheduleDoc>,
+    /// Never deleted or disabled by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+/// How often a monitor runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Cadence {
+    /// Every N hours.
+    Hourly,
+    /// Every N days.
+    Daily,
+    /// Every N weeks.
+    Weekly,
+}
+
+/// A monitor schedule.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleDoc {
+    /// `hourly`, `daily` or `weekly`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cadence: Option<Cadence>,
+    /// Every N cadence units (at least 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub frequency: Option<u32>,
+    /// Day of week for weekly runs, 0 (Sunday) ..= 6.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 6))]
+    pub day: Option<u8>,
+    /// Hour of day, 0 ..= 23.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(max = 23))]
+    pub hour: Option<u8>,
+}
+
+/// One JSONL line.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[schemars(title = "secoda-sync JSONL record")]
+pub enum JsonlRecord {
+    /// An event category.
+    Category(CategoryRecord),
+    /// An event; its category must be declared in the manifest set.
+    Event(EventRecord),
+    /// A property; its event must be declared in the manifest set.
+    Property(PropertyRecord),
+    /// A monitor.
+    Monitor(MonitorRecord),
+}
+
+/// A `category` record.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryRecord {
+    /// The integration (name or UUID), if this record names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+/// An `event` record.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventRecord {
+    /// The integration (name or UUID), if this record names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// Category title.
+    pub category: String,
+    /// Title.
+    pub title: String,
+    /// Managed fields.
+    #[serde(flatten)]
+    pub fields: FieldsDoc,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+/// A `property` record.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PropertyRecord {
+    /// The integration (name or UUID), if this record names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// Category title.
+    pub category: String,
+    /// Event title.
+    pub event: String,
+    /// Title.
+    pub title: String,
+    /// Managed fields.
+    #[serde(flatten)]
+    pub fields: FieldsDoc,
+    /// Tracking-plan fields.
+    #[serde(flatten)]
+    pub tracking: TrackingDoc,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+/// A `monitor` record.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MonitorRecord {
+    /// The integration (name or UUID), if this record names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// The monitor.
+    #[serde(flatten)]
+    pub monitor: MonitorDoc,
+}
+
+/// The JSON Schema of YAML manifests, pretty-printed with a trailing newline.
+#[must_use]
+pub fn manifest_schema() -> String {
+    pretty(&schemars::schema_for!(ManifestDoc))
+}
+
+/// The JSON Schema of one JSONL record, pretty-printed with a trailing newline.
+#[must_use]
+pub fn jsonl_record_schema() -> String {
+    pretty(&schemars::schema_for!(JsonlRecord))
+}
+
+fn pretty(schema: &schemars::schema::RootSchema) -> String {
+    let mut s = serde_json::to_string_pretty(schema).unwrap_or_default();
+    s.push('\n');
+    s
+}

@@ -1,0 +1,290 @@
+//! What one manifest file declares, flat and with origins, before the set is merged; and the
+//! readers of category / event / property / monitor objects that YAML and JSONL share.
+
+use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::node::{Ctx, Node, Obj};
+use crate::manifest::validate;
+use crate::manifest::{IntegrationRef, Monitor, Origin, ResourceFields, Schedule, TrackingFields};
+
+/// Fields of `ResourceFields`, as written in every format.
+pub(crate) const RESOURCE_FIELDS: &[&str] = &[
+    "description",
+    "definition",
+    "pii",
+    "verified",
+    "published",
+    "owners",
+    "teams",
+    "tags",
+    "collections",
+    "subscribers",
+];
+/// Fields of `TrackingFields`, as written in every format.
+pub(crate) const TRACKING_FIELDS: &[&str] = &[
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+];
+/// Fields of a category besides `title` and `events`.
+pub(crate) const CATEGORY_FIELDS: &[&str] = &["description", "teams", "protect"];
+/// Fields of a monitor.
+pub(crate) const MONITOR_FIELDS: &[&str] = &[
+    "name",
+    "target",
+    "metric_type",
+    "metric_config",
+    "is_enabled",
+    "condition_auto_sensitivity",
+    "condition_manual_min",
+    "condition_manual_max",
+    "schedule",
+    "protect",
+];
+/// Fields of a monitor schedule.
+pub(crate) const SCHEDULE_FIELDS: &[&str] = &["cadence", "frequency", "day", "hour"];
+
+/// A category as one file mentions it.
+#[derive(Debug, Clone)]
+pub(crate) struct CategoryDecl {
+    pub(crate) title: String,
+    pub(crate) description: Option<String>,
+    pub(crate) teams: Option<crate::manifest::NameSet>,
+    pub(crate) protect: Option<bool>,
+    pub(crate) origin: Origin,
+}
+
+impl CategoryDecl {
+    /// Whether this mention sets fields (a category may be described only once).
+    pub(crate) fn described(&self) -> bool {
+        self.description.is_some() || self.teams.is_some() || self.protect.is_some()
+    }
+}
+
+/// An event as one file declares it (or implies it, from a CSV property row).
+#[derive(Debug, Clone)]
+pub(crate) struct EventDecl {
+    pub(crate) category: String,
+    pub(crate) title: String,
+    pub(crate) fields: ResourceFields,
+    pub(crate) protect: bool,
+    pub(crate) origin: Origin,
+    /// `false` when only implied by a property row; implied events may repeat.
+    pub(crate) declared: bool,
+}
+
+/// A property as one file declares it.
+#[derive(Debug, Clone)]
+pub(crate) struct PropertyDecl {
+    pub(crate) category: String,
+    pub(crate) event: String,
+    pub(crate) title: String,
+    pub(crate) fields: ResourceFields,
+    pub(crate) tracking: TrackingFields,
+    pub(crate) protect: bool,
+    pub(crate) origin: Origin,
+}
+
+/// Everything one file declares.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Fragment {
+    /// Each distinct integration the file names, with its first origin.
+    pub(crate) integrations: Vec<(IntegrationRef, Origin)>,
+    pub(crate) defaults: Option<(ResourceFields, Origin)>,
+    pub(crate) categories: Vec<CategoryDecl>,
+    pub(crate) events: Vec<EventDecl>,
+    pub(crate) properties: Vec<PropertyDecl>,
+    pub(crate) monitors: Vec<Monitor>,
+}
+
+impl Fragment {
+    /// Records an integration unless this file already named the same one.
+    pub(crate) fn add_integration(&mut self, r: IntegrationRef, origin: Origin) {
+        if !self.integrations.iter().any(|(i, _)| *i == r) {
+            self.integrations.push((r, origin));
+        }
+    }
+}
+
+/// Reads the shared event/property fields of an object.
+pub(crate) fn resource_fields(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> ResourceFields {
+    ResourceFields {
+        description: obj.string(ctx, "description"),
+        definition: obj.string(ctx, "definition"),
+        pii: obj.boolean(ctx, "pii"),
+        verified: obj.boolean(ctx, "verified"),
+        published: obj.boolean(ctx, "published"),
+        owners: obj.names(ctx, "owners"),
+        teams: obj.names(ctx, "teams"),
+        tags: obj.names(ctx, "tags"),
+        collections: obj.names(ctx, "collections"),
+        subscribers: obj.names(ctx, "subscribers"),
+    }
+}
+
+/// Reads the tracking-plan fields of a property object.
+pub(crate) fn tracking_fields(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> TrackingFields {
+    TrackingFields {
+        property_type: obj.string(ctx, "type"),
+        is_required: obj.boolean(ctx, "is_required"),
+        is_array_type: obj.boolean(ctx, "is_array_type"),
+        enum_values: obj.string(ctx, "enum_values"),
+        regex: obj.string(ctx, "regex"),
+    }
+}
+
+/// Reads a category's own fields.
+pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> CategoryDecl {
+    CategoryDecl {
+        title,
+        description: obj.string(ctx, "description"),
+        teams: obj.names(ctx, "teams"),
+        protect: obj.boolean(ctx, "protect"),
+        origin: ctx.origin(obj.node()),
+    }
+}
+
+/// Reads a monitor object, checking thresholds, schedule and config where they were written.
+pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<Monitor> {
+    let obj = Obj::new(ctx, node, "monitor", known)?;
+    let name = obj.title(ctx, "name", "monitor")?;
+    let target = obj.string(ctx, "target").map(|s| s.trim().to_owned());
+    let metric_type = obj.string(ctx, "metric_type").map(|s| s.trim().to_owned());
+    for (field, value) in [("target", &target), ("metric_type", &metric_type)] {
+        if value.as_deref().is_none_or(str::is_empty) {
+            ctx.push(Diagnostic::at(
+                Code::MissingField,
+                ctx.node_loc(node),
+                format!("monitor `{name}` has no `{field}`"),
+            ));
+        }
+    }
+    if let (Some(mt), Some(n)) = (&metric_type, obj.get("metric_type")) {
+        if let Some(d) = validate::metric_type(mt, ctx.node_loc(n)) {
+            ctx.push(d);
+        }
+    }
+    let metric_config = match obj.get("metric_config") {
+        None => None,
+        Some(n) => match n.to_json() {
+            serde_json::Value::Object(map) => Some(map),
+            _ => {
+                ctx.push(Diagnostic::at(
+                    Code::WrongType,
+                    ctx.node_loc(n),
+                    format!(
+                        "`metric_config`: expected a mapping, found {}",
+                        n.describe()
+                    ),
+                ));
+                None
+            }
+        },
+    };
+    if metric_type.as_deref() == Some("custom_sql") {
+        let has_query = metric_config
+            .as_ref()
+            .and_then(|m| m.get("query_select"))
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|q| !q.trim().is_empty());
+        if !has_query {
+            let at = obj.get("metric_config").unwrap_or(node);
+            ctx.push(
+                Diagnostic::at(
+                    Code::MonitorConfig,
+                    ctx.node_loc(at),
+                    format!("monitor `{name}`: custom_sql needs `metric_config.query_select`"),
+                )
+                .hint("metric_config: {query_select: \"SELECT count(*) FROM ...\"}"),
+            );
+        }
+    }
+    let is_enabled = obj.boolean(ctx, "is_enabled").unwrap_or(true);
+    let auto = obj.int(ctx, "condition_auto_sensitivity");
+    let min = obj.number(ctx, "condition_manual_min");
+    let max = obj.number(ctx, "condition_manual_max");
+    let at = obj
+        .get("condition_auto_sensitivity")
+        .or_else(|| obj.get("condition_manual_min"))
+        .or_else(|| obj.get("condition_manual_max"))
+        .unwrap_or(node);
+    let thresholds = match validate::thresholds(auto, min, max) {
+        Ok(t) => t,
+        Err(msg) => {
+            ctx.push(Diagnostic::at(
+                Code::MonitorThresholds,
+                ctx.node_loc(at),
+                format!("monitor `{name}`: {msg}"),
+            ).hint("use condition_auto_sensitivity (1..=10) OR condition_manual_min/condition_manual_max"));
+            None
+        }
+    };
+    let schedule = obj.get("schedule").and_then(|n| schedule(ctx, n, &name));
+    Some(Monitor {
+        name,
+        target,
+        metric_type,
+        metric_config,
+        is_enabled,
+        thresholds,
+        schedule,
+        protect: obj.boolean(ctx, "protect").unwrap_or(false),
+        origin: ctx.origin(node),
+    })
+}
+
+fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
+    let obj = Obj::new(ctx, node, "schedule", SCHEDULE_FIELDS)?;
+    let cadence = obj.string(ctx, "cadence");
+    let bad = |ctx: &mut Ctx<'_>, field: &str, msg: &str| {
+        let at = obj.get(field).unwrap_or(node);
+        ctx.push(Diagnostic::at(
+            Code::MonitorSchedule,
+            ctx.node_loc(at),
+            format!("monitor `{monitor}`: schedule `{field}` {msg}"),
+        ));
+    };
+    if let Some(c) = &cadence {
+        if !validate::CADENCES.contains(&c.as_str()) {
+            bad(
+                ctx,
+                "cadence",
+                &format!("`{c}` is not one of hourly, daily, weekly"),
+            );
+        }
+    }
+    let frequency = obj
+        .int(ctx, "frequency")
+        .and_then(|f| match u32::try_from(f) {
+            Ok(f) if f >= 1 => Some(f),
+            _ => {
+                bad(ctx, "frequency", &format!("must be at least 1, found {f}"));
+                None
+            }
+        });
+    let day = obj.int(ctx, "day").and_then(|d| match u8::try_from(d) {
+        Ok(d) if d <= 6 => Some(d),
+        _ => {
+            bad(
+                ctx,
+                "day",
+                &format!("must be 0..=6 (0 = Sunday), found {d}"),
+            );
+            None
+        }
+    });
+    let hour = obj.int(ctx, "hour").and_then(|h| match u8::try_from(h) {
+        Ok(h) if h <= 23 => Some(h),
+        _ => {
+            bad(ctx, "hour", &format!("must be 0..=23, found {h}"));
+            None
+        }
+    });
+    Some(Schedule {
+        cadence,
+        frequency,
+        day,
+        hour,
+    })
+}

@@ -1,0 +1,169 @@
+//! JSON Lines manifests: one record per line (`{"kind": "event", ...}`), blank lines skipped.
+//! Parents are checked when the set is merged, so a record may refer to another file.
+
+use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::fragment::{
+    self, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS, RESOURCE_FIELDS,
+    TRACKING_FIELDS,
+};
+use crate::manifest::node::{suggest, Ctx, Node, Obj, Value};
+use crate::manifest::IntegrationRef;
+
+/// The record kinds.
+pub const KINDS: &[&str] = &["category", "event", "property", "monitor"];
+
+/// Reads a JSONL manifest file into what it declares.
+pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    let mut frag = Fragment::default();
+    let known = Known::new();
+    for (i, line) in text.lines().enumerate() {
+        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        if line.trim().is_empty() {
+            continue;
+        }
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(v) => record(ctx, &Node::from_json(v, lineno, 1), &known, &mut frag),
+            Err(e) => ctx.push(Diagnostic::at(
+                Code::Syntax,
+                ctx.loc(lineno, u32::try_from(e.column().max(1)).unwrap_or(1)),
+                format!("invalid JSON: {e}"),
+            )),
+        }
+    }
+    frag
+}
+
+/// Allowed fields per record kind.
+struct Known {
+    category: Vec<&'static str>,
+    event: Vec<&'static str>,
+    property: Vec<&'static str>,
+    monitor: Vec<&'static str>,
+}
+
+impl Known {
+    fn new() -> Self {
+        let base = ["kind", "integration"];
+        let cat = |extra: &[&'static str]| -> Vec<&'static str> {
+            base.iter().chain(extra).copied().collect()
+        };
+        Self {
+            category: cat(&[&["title"][..], CATEGORY_FIELDS].concat()),
+            event: cat(&[&["category", "title", "protect"][..], RESOURCE_FIELDS].concat()),
+            property: cat(&[
+                &["category", "event", "title", "protect"][..],
+                RESOURCE_FIELDS,
+                TRACKING_FIELDS,
+            ]
+            .concat()),
+            monitor: cat(MONITOR_FIELDS),
+        }
+    }
+}
+
+fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
+    let Some(kind) = kind_of(ctx, node) else {
+        return;
+    };
+    let fields = match kind {
+        "category" => &known.category,
+        "event" => &known.event,
+        "property" => &known.property,
+        _ => &known.monitor,
+    };
+    let Some(obj) = Obj::new(ctx, node, kind, fields) else {
+        return;
+    };
+    if let Some(name) = obj.string(ctx, "integration") {
+        frag.add_integration(IntegrationRef::parse(&name), ctx.origin(node));
+    }
+    match kind {
+        "category" => {
+            if let Some(title) = obj.title(ctx, "title", "category") {
+                let decl = fragment::category_decl(ctx, &obj, title);
+                frag.categories.push(decl);
+            }
+        }
+        "event" => {
+            let category = obj.title(ctx, "category", "event record");
+            let title = obj.title(ctx, "title", "event");
+            if let (Some(category), Some(title)) = (category, title) {
+                frag.events.push(EventDecl {
+                    category,
+                    title,
+                    fields: fragment::resource_fields(ctx, &obj),
+                    protect: obj.boolean(ctx, "protect").unwrap_or(false),
+                    origin: ctx.origin(node),
+                    declared: true,
+                });
+            }
+        }
+        "property" => {
+            let category = obj.title(ctx, "category", "property record");
+            let event = obj.title(ctx, "event", "property record");
+            let title = obj.title(ctx, "title", "property");
+            if let (Some(category), Some(event), Some(title)) = (category, event, title) {
+                frag.properties.push(PropertyDecl {
+                    category,
+                    event,
+                    title,
+                    fields: fragment::resource_fields(ctx, &obj),
+                    tracking: fragment::tracking_fields(ctx, &obj),
+                    protect: obj.boolean(ctx, "protect").unwrap_or(false),
+                    origin: ctx.origin(node),
+                });
+            }
+        }
+        _ => {
+            if let Some(m) = fragment::monitor(ctx, node, &known.monitor) {
+                frag.monitors.push(m);
+            }
+        }
+    }
+}
+
+/// The record's `kind`, reported when missing or unknown.
+fn kind_of(ctx: &mut Ctx<'_>, node: &Node) -> Option<&'static str> {
+    let Value::Map(entries) = &node.value else {
+        ctx.push(Diagnostic::at(
+            Code::WrongType,
+            ctx.node_loc(node),
+            format!(
+                "expected a record as a JSON object, found {}",
+                node.describe()
+            ),
+        ));
+        return None;
+    };
+    let Some((_, v)) = entries.iter().find(|(k, _)| k.name == "kind") else {
+        ctx.push(
+            Diagnostic::at(
+                Code::MissingField,
+                ctx.node_loc(node),
+                "record has no `kind`",
+            )
+            .hint("add \"kind\": \"category\" | \"event\" | \"property\" | \"monitor\""),
+        );
+        return None;
+    };
+    let text = match &v.value {
+        Value::Str(s) => s.as_str(),
+        _ => "",
+    };
+    if let Some(k) = KINDS.iter().find(|k| **k == text) {
+        return Some(k);
+    }
+    let mut d = Diagnostic::at(
+        Code::WrongType,
+        ctx.node_loc(v),
+        format!(
+            "`kind`: expected one of category, event, property, monitor, found {}",
+            v.describe()
+        ),
+    );
+    if let Some(s) = suggest(text, KINDS) {
+        d = d.hint(format!("did you mean `{s}`?"));
+    }
+    ctx.push(d);
+    None
+}

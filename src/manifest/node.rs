@@ -1,0 +1,343 @@
+//! A format-neutral value tree that remembers where each value was written, so that YAML and
+//! JSONL share one reader of categories, events, properties and monitors with precise diagnostics.
+
+use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::{NameSet, Origin};
+use std::sync::Arc;
+
+/// A value and the 1-based line and column where it starts.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Node {
+    pub(crate) value: Value,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+/// A map key and where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct MapKey {
+    pub(crate) name: String,
+    pub(crate) line: u32,
+    pub(crate) column: u32,
+}
+
+/// The values manifests can hold.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum Value {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Node>),
+    Map(Vec<(MapKey, Node)>),
+}
+
+impl Node {
+    /// Describes the value for "expected X, found Y" messages.
+    pub(crate) fn describe(&self) -> String {
+        match &self.value {
+            Value::Null => "null".into(),
+            Value::Bool(b) => format!("boolean `{b}`"),
+            Value::Int(i) => format!("integer `{i}`"),
+            Value::Float(f) => format!("number `{f}`"),
+            Value::Str(s) => format!("string `{}`", ellipsize(s)),
+            Value::Seq(_) => "a list".into(),
+            Value::Map(_) => "a mapping".into(),
+        }
+    }
+
+    /// Converts to JSON (metric configs are free-form and kept as JSON).
+    pub(crate) fn to_json(&self) -> serde_json::Value {
+        match &self.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Int(i) => (*i).into(),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
+            Value::Str(s) => s.clone().into(),
+            Value::Seq(items) => items.iter().map(Node::to_json).collect(),
+            Value::Map(entries) => entries
+                .iter()
+                .map(|(k, v)| (k.name.clone(), v.to_json()))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
+    /// Builds a tree from JSON where every node sits at one line and column (a JSONL record).
+    pub(crate) fn from_json(v: serde_json::Value, line: u32, column: u32) -> Self {
+        let value = match v {
+            serde_json::Value::Null => Value::Null,
+            serde_json::Value::Bool(b) => Value::Bool(b),
+            serde_json::Value::Number(n) => match n.as_i64() {
+                Some(i) => Value::Int(i),
+                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
+            },
+            serde_json::Value::String(s) => Value::Str(s),
+            serde_json::Value::Array(items) => Value::Seq(
+                items
+                    .into_iter()
+                    .map(|i| Node::from_json(i, line, column))
+                    .collect(),
+            ),
+            serde_json::Value::Object(map) => Value::Map(
+                map.into_iter()
+                    .map(|(k, v)| {
+                        (
+                            MapKey {
+                                name: k,
+                                line,
+                                column,
+                            },
+                            Node::from_json(v, line, column),
+                        )
+                    })
+                    .collect(),
+            ),
+        };
+        Node {
+            value,
+            line,
+            column,
+        }
+    }
+}
+
+fn ellipsize(s: &str) -> String {
+    if s.chars().count() > 40 {
+        let head: String = s.chars().take(37).collect();
+        format!("{head}...")
+    } else {
+        s.to_owned()
+    }
+}
+
+/// The file being read and the diagnostics collected from it.
+pub(crate) struct Ctx<'a> {
+    pub(crate) file: Arc<str>,
+    pub(crate) diags: &'a mut Vec<Diagnostic>,
+}
+
+impl Ctx<'_> {
+    pub(crate) fn loc(&self, line: u32, column: u32) -> Location {
+        Location::new(&self.file, line, column)
+    }
+
+    pub(crate) fn node_loc(&self, node: &Node) -> Location {
+        self.loc(node.line, node.column)
+    }
+
+    pub(crate) fn origin(&self, node: &Node) -> Origin {
+        Origin {
+            file: Arc::clone(&self.file),
+            line: node.line,
+            column: node.column,
+        }
+    }
+
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    fn wrong_type(&mut self, node: &Node, field: &str, expected: &str) {
+        let d = Diagnostic::at(
+            Code::WrongType,
+            self.node_loc(node),
+            format!("`{field}`: expected {expected}, found {}", node.describe()),
+        );
+        self.push(d);
+    }
+}
+
+/// The closest known name to `name`, if it is close enough to be a likely typo.
+pub(crate) fn suggest<'k>(name: &str, known: &[&'k str]) -> Option<&'k str> {
+    let lower = name.to_ascii_lowercase();
+    known
+        .iter()
+        .map(|k| (strsim::jaro_winkler(&lower, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| k)
+}
+
+/// A mapping read as an object of known fields: unknown and repeated keys are reported once.
+pub(crate) struct Obj<'n> {
+    node: &'n Node,
+    entries: &'n [(MapKey, Node)],
+}
+
+impl<'n> Obj<'n> {
+    /// Reads `node` as a mapping of `what` (e.g. `event`) with the `known` keys.
+    pub(crate) fn new(
+        ctx: &mut Ctx<'_>,
+        node: &'n Node,
+        what: &str,
+        known: &[&str],
+    ) -> Option<Self> {
+        let Value::Map(entries) = &node.value else {
+            let d = Diagnostic::at(
+                Code::WrongType,
+                ctx.node_loc(node),
+                format!("expected {what} as a mapping, found {}", node.describe()),
+            );
+            ctx.push(d);
+            return None;
+        };
+        for (i, (key, _)) in entries.iter().enumerate() {
+            if !known.contains(&key.name.as_str()) {
+                let mut d = Diagnostic::at(
+                    Code::UnknownField,
+                    ctx.loc(key.line, key.column),
+                    format!("unknown field `{}` in {what}", key.name),
+                );
+                d = match suggest(&key.name, known) {
+                    Some(s) => d.hint(format!("did you mean `{s}`?")),
+                    None => d.hint(format!("known fields: {}", known.join(", "))),
+                };
+                ctx.push(d);
+            }
+            if let Some((first, _)) = entries[..i].iter().find(|(k, _)| k.name == key.name) {
+                let d = Diagnostic::at(
+                    Code::DuplicateKey,
+                    ctx.loc(key.line, key.column),
+                    format!("field `{}` given twice in {what}", key.name),
+                )
+                .related("first given", ctx.loc(first.line, first.column));
+                ctx.push(d);
+            }
+        }
+        Some(Self { node, entries })
+    }
+
+    /// The node itself (for locations).
+    pub(crate) fn node(&self) -> &'n Node {
+        self.node
+    }
+
+    /// A field's node, `None` when absent or null (null means unmanaged, like absence).
+    pub(crate) fn get(&self, name: &str) -> Option<&'n Node> {
+        self.entries
+            .iter()
+            .find(|(k, _)| k.name == name)
+            .map(|(_, v)| v)
+            .filter(|v| v.value != Value::Null)
+    }
+
+    /// A string field; scalars of other types are taken as written.
+    pub(crate) fn string(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<String> {
+        let node = self.get(name)?;
+        match scalar_text(node) {
+            Some(s) => Some(s),
+            None => {
+                ctx.wrong_type(node, name, "a string");
+                None
+            }
+        }
+    }
+
+    /// A required, trimmed title; reports `missing-field` when absent.
+    pub(crate) fn title(&self, ctx: &mut Ctx<'_>, name: &str, what: &str) -> Option<String> {
+        if self.get(name).is_none() {
+            let d = Diagnostic::at(
+                Code::MissingField,
+                ctx.node_loc(self.node),
+                format!("{what} has no `{name}`"),
+            );
+            ctx.push(d);
+            return None;
+        }
+        self.string(ctx, name).map(|s| s.trim().to_owned())
+    }
+
+    /// A boolean field (only `true` / `false`).
+    pub(crate) fn boolean(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<bool> {
+        let node = self.get(name)?;
+        if let Value::Bool(b) = node.value {
+            Some(b)
+        } else {
+            ctx.wrong_type(node, name, "a boolean");
+            None
+        }
+    }
+
+    /// An integer field.
+    pub(crate) fn int(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<i64> {
+        let node = self.get(name)?;
+        if let Value::Int(i) = node.value {
+            Some(i)
+        } else {
+            ctx.wrong_type(node, name, "an integer");
+            None
+        }
+    }
+
+    /// A number field (integer or decimal).
+    pub(crate) fn number(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<f64> {
+        let node = self.get(name)?;
+        match node.value {
+            #[allow(clippy::cast_precision_loss)]
+            Value::Int(i) => Some(i as f64),
+            Value::Float(f) if f.is_finite() => Some(f),
+            _ => {
+                ctx.wrong_type(node, name, "a number");
+                None
+            }
+        }
+    }
+
+    /// A list of names (a set).
+    pub(crate) fn names(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<NameSet> {
+        let node = self.get(name)?;
+        let Value::Seq(items) = &node.value else {
+            ctx.wrong_type(node, name, "a list of names");
+            return None;
+        };
+        let mut set = NameSet::new();
+        for item in items {
+            match scalar_text(item) {
+                Some(s) if item.value != Value::Null => {
+                    set.insert(s.trim().to_owned());
+                }
+                _ => ctx.wrong_type(item, name, "a name"),
+            }
+        }
+        Some(set)
+    }
+
+    /// A sequence field's items.
+    pub(crate) fn seq(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<&'n [Node]> {
+        let node = self.get(name)?;
+        if let Value::Seq(items) = &node.value {
+            Some(items)
+        } else {
+            ctx.wrong_type(node, name, "a list");
+            None
+        }
+    }
+}
+
+/// The text of a scalar (numbers and booleans as written); `None` for lists and mappings.
+pub(crate) fn scalar_text(node: &Node) -> Option<String> {
+    match &node.value {
+        Value::Str(s) => Some(s.clone()),
+        Value::Bool(b) => Some(b.to_string()),
+        Value::Int(i) => Some(i.to_string()),
+        Value::Float(f) => Some(f.to_string()),
+        Value::Null => Some(String::new()),
+        Value::Seq(_) | Value::Map(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let known = ["title", "description", "events"];
+        assert_eq!(suggest("titel", &known), Some("title"));
+        assert_eq!(suggest("Descripton", &known), Some("description"));
+        assert_eq!(suggest("zzz", &known), None);
+    }
+}

@@ -1,0 +1,170 @@
+//! Semantic checks on a merged manifest set (titles, descriptions), plus the monitor rules the
+//! readers apply where each field was written.
+
+use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::{ManifestSet, Origin, ResourceFields, Thresholds};
+
+/// Longest title Secoda accepts, in characters.
+pub const MAX_TITLE_CHARS: usize = 255;
+
+/// Monitor cadences Secoda knows.
+pub const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
+
+/// Metric types seen in Secoda's API; others are sent as written, with a warning.
+pub const METRIC_TYPES: &[&str] = &[
+    "null_percentage",
+    "unique_percentage",
+    "row_count",
+    "freshness",
+    "cardinality",
+    "minimum",
+    "maximum",
+    "custom_sql",
+];
+
+/// Checks the threshold fields and returns the one mode they describe (`None` = unmanaged).
+///
+/// # Errors
+/// A message when both modes are set, the sensitivity is outside 1..=10, or min > max.
+pub fn thresholds(
+    auto: Option<i64>,
+    min: Option<f64>,
+    max: Option<f64>,
+) -> Result<Option<Thresholds>, String> {
+    match (auto, min, max) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => Err(
+            "set either condition_auto_sensitivity or condition_manual_min/max, not both".into(),
+        ),
+        (Some(s), None, None) => match u8::try_from(s) {
+            Ok(s) if (1..=10).contains(&s) => Ok(Some(Thresholds::Auto { sensitivity: s })),
+            _ => Err(format!(
+                "condition_auto_sensitivity must be 1..=10, found {s}"
+            )),
+        },
+        (None, Some(lo), Some(hi)) if lo > hi => Err(format!(
+            "condition_manual_min ({lo}) is greater than condition_manual_max ({hi})"
+        )),
+        (None, None, None) => Ok(None),
+        (None, min, max) => Ok(Some(Thresholds::Manual { min, max })),
+    }
+}
+
+/// A warning when a metric type is not one Secoda is known to accept.
+#[must_use]
+pub fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
+    if metric_type.is_empty() || METRIC_TYPES.contains(&metric_type) {
+        return None;
+    }
+    let d = Diagnostic::at(
+        Code::UnknownMetricType,
+        at,
+        format!("unknown metric type `{metric_type}` (sent as written)"),
+    );
+    Some(
+        match crate::manifest::node::suggest(metric_type, METRIC_TYPES) {
+            Some(s) => d.hint(format!("did you mean `{s}`?")),
+            None => d.hint(format!("known: {}", METRIC_TYPES.join(", "))),
+        },
+    )
+}
+
+/// Checks titles and descriptions across a merged set; returns the diagnostics found.
+#[must_use]
+pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for c in &set.categories {
+        title(&mut out, "category", &c.title, &c.origin);
+        for e in &c.events {
+            title(&mut out, "event", &e.title, &e.origin);
+            description(&mut out, "event", &e.title, &e.fields, &e.origin);
+            for p in &e.properties {
+                title(&mut out, "property", &p.title, &p.origin);
+                description(&mut out, "property", &p.title, &p.fields, &p.origin);
+            }
+        }
+    }
+    for m in &set.monitors {
+        title(&mut out, "monitor name", &m.name, &m.origin);
+    }
+    out
+}
+
+fn title(out: &mut Vec<Diagnostic>, what: &str, title: &str, origin: &Origin) {
+    if title.is_empty() {
+        out.push(Diagnostic::at(
+            Code::EmptyTitle,
+            origin.into(),
+            format!("{what} title is empty"),
+        ));
+    } else {
+        let n = title.chars().count();
+        if n > MAX_TITLE_CHARS {
+            let head: String = title.chars().take(30).collect();
+            out.push(Diagnostic::at(
+                Code::TitleTooLong,
+                origin.into(),
+                format!(
+                    "{what} title `{head}...` is {n} characters long (at most {MAX_TITLE_CHARS})"
+                ),
+            ));
+        }
+    }
+}
+
+fn description(
+    out: &mut Vec<Diagnostic>,
+    what: &str,
+    title: &str,
+    fields: &ResourceFields,
+    origin: &Origin,
+) {
+    let published = fields.published == Some(true);
+    let empty = fields
+        .description
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty());
+    if published && empty {
+        out.push(
+            Diagnostic::at(
+                Code::EmptyDescription,
+                origin.into(),
+                format!("published {what} `{title}` has no description"),
+            )
+            .hint("viewers see this in the catalog; add a `description`"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thresholds_are_exclusive_and_ranged() {
+        assert_eq!(
+            thresholds(Some(5), None, None),
+            Ok(Some(Thresholds::Auto { sensitivity: 5 }))
+        );
+        assert!(thresholds(Some(5), Some(1.0), None).is_err());
+        assert!(thresholds(Some(0), None, None).is_err());
+        assert!(thresholds(Some(11), None, None).is_err());
+        assert!(thresholds(None, Some(2.0), Some(1.0)).is_err());
+        assert_eq!(
+            thresholds(None, Some(1.0), None),
+            Ok(Some(Thresholds::Manual {
+                min: Some(1.0),
+                max: None
+            }))
+        );
+        assert_eq!(thresholds(None, None, None), Ok(None));
+    }
+
+    #[test]
+    fn unknown_metric_type_warns_with_suggestion() {
+        let at = Location::new(&std::sync::Arc::from("m.yaml"), 1, 1);
+        assert!(metric_type("row_count", at.clone()).is_none());
+        let d = metric_type("row_cont", at).unwrap();
+        assert_eq!(d.code, Code::UnknownMetricType);
+        assert_eq!(d.hint.as_deref(), Some("did you mean `row_count`?"));
+    }
+}

@@ -1,0 +1,299 @@
+//! The reverse direction: a [`ManifestSet`] written as YAML, CSV or JSONL text that loads back
+//! to the same set. Output is stable (sorted by key) and omits unmanaged fields.
+
+use crate::manifest::csv::COLUMNS;
+use crate::manifest::document::{
+    Cadence, CategoryDoc, CategoryRecord, EventDoc, EventRecord, FieldsDoc, JsonlRecord,
+    ManifestDoc, MonitorDoc, MonitorRecord, PropertyDoc, PropertyRecord, ScheduleDoc, TrackingDoc,
+};
+use crate::manifest::{
+    yaml, Category, Event, ManifestSet, Monitor, NameSet, Property, ResourceFields, Thresholds,
+    TrackingFields,
+};
+
+/// Why a set could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    /// YAML serialisation failed.
+    #[error("failed to write YAML")]
+    Yaml(#[source] serde_yaml::Error),
+    /// JSON serialisation failed.
+    #[error("failed to write JSON")]
+    Json(#[source] serde_json::Error),
+    /// CSV serialisation failed.
+    #[error("failed to write CSV")]
+    Csv(#[source] ::csv::Error),
+}
+
+fn sorted_categories(set: &ManifestSet) -> Vec<&Category> {
+    let mut v: Vec<_> = set.categories.iter().collect();
+    v.sort_by(|a, b| a.title.cmp(&b.title));
+    v
+}
+
+fn sorted_events(c: &Category) -> Vec<&Event> {
+    let mut v: Vec<_> = c.events.iter().collect();
+    v.sort_by(|a, b| a.title.cmp(&b.title));
+    v
+}
+
+fn sorted_properties(e: &Event) -> Vec<&Property> {
+    let mut v: Vec<_> = e.properties.iter().collect();
+    v.sort_by(|a, b| a.title.cmp(&b.title));
+    v
+}
+
+fn sorted_monitors(set: &ManifestSet) -> Vec<&Monitor> {
+    let mut v: Vec<_> = set.monitors.iter().collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+fn list(s: Option<&NameSet>) -> Option<Vec<String>> {
+    s.map(|s| s.iter().cloned().collect())
+}
+
+fn fields_doc(f: &ResourceFields) -> FieldsDoc {
+    FieldsDoc {
+        description: f.description.clone(),
+        definition: f.definition.clone(),
+        pii: f.pii,
+        verified: f.verified,
+        published: f.published,
+        owners: list(f.owners.as_ref()),
+        teams: list(f.teams.as_ref()),
+        tags: list(f.tags.as_ref()),
+        collections: list(f.collections.as_ref()),
+        subscribers: list(f.subscribers.as_ref()),
+    }
+}
+
+fn tracking_doc(t: &TrackingFields) -> TrackingDoc {
+    TrackingDoc {
+        property_type: t.property_type.clone(),
+        is_required: t.is_required,
+        is_array_type: t.is_array_type,
+        enum_values: t.enum_values.clone(),
+        regex: t.regex.clone(),
+    }
+}
+
+fn monitor_doc(m: &Monitor) -> MonitorDoc {
+    let (auto, min, max) = match &m.thresholds {
+        None => (None, None, None),
+        Some(Thresholds::Auto { sensitivity }) => (Some(*sensitivity), None, None),
+        Some(Thresholds::Manual { min, max }) => (None, *min, *max),
+    };
+    MonitorDoc {
+        name: m.name.clone(),
+        target: m.target.clone().unwrap_or_default(),
+        metric_type: m.metric_type.clone().unwrap_or_default(),
+        metric_config: m.metric_config.clone(),
+        is_enabled: Some(m.is_enabled),
+        condition_auto_sensitivity: auto,
+        condition_manual_min: min,
+        condition_manual_max: max,
+        schedule: m.schedule.as_ref().map(|s| ScheduleDoc {
+            cadence: s.cadence.as_deref().and_then(|c| match c {
+                "hourly" => Some(Cadence::Hourly),
+                "daily" => Some(Cadence::Daily),
+                "weekly" => Some(Cadence::Weekly),
+                _ => None,
+            }),
+            frequency: s.frequency,
+            day: s.day,
+            hour: s.hour,
+        }),
+        protect: m.protect.then_some(true),
+    }
+}
+
+fn property_doc(p: &Property) -> PropertyDoc {
+    PropertyDoc {
+        title: p.title.clone(),
+        fields: fields_doc(&p.fields),
+        tracking: tracking_doc(&p.tracking),
+        protect: p.protect.then_some(true),
+    }
+}
+
+/// The set as one YAML manifest document.
+#[must_use]
+pub fn to_document(set: &ManifestSet) -> ManifestDoc {
+    ManifestDoc {
+        version: 1,
+        integration: set.integration.as_ref().map(ToString::to_string),
+        defaults: None,
+        categories: sorted_categories(set)
+            .into_iter()
+            .map(|c| CategoryDoc {
+                title: c.title.clone(),
+                description: c.description.clone(),
+                teams: list(c.teams.as_ref()),
+                protect: c.protect.then_some(true),
+                events: sorted_events(c)
+                    .into_iter()
+                    .map(|e| EventDoc {
+                        title: e.title.clone(),
+                        fields: fields_doc(&e.fields),
+                        protect: e.protect.then_some(true),
+                        properties: sorted_properties(e).into_iter().map(property_doc).collect(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        monitors: sorted_monitors(set).into_iter().map(monitor_doc).collect(),
+    }
+}
+
+/// The set as YAML text (`version: 1`), preceded by a schema comment when `schema` is given.
+///
+/// # Errors
+/// When serialisation fails (not expected for valid sets).
+pub fn to_yaml(set: &ManifestSet, schema: Option<&str>) -> Result<String, WriteError> {
+    let body = yaml::to_string(&to_document(set)).map_err(WriteError::Yaml)?;
+    Ok(match schema {
+        Some(s) => format!("# yaml-language-server: $schema={s}\n{body}"),
+        None => body,
+    })
+}
+
+/// The set as JSONL text; the first record names the integration.
+///
+/// # Errors
+/// When serialisation fails (not expected for valid sets).
+pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
+    let mut integration = set.integration.as_ref().map(ToString::to_string);
+    let mut out = String::new();
+    let mut push = |rec: &JsonlRecord| -> Result<(), WriteError> {
+        out.push_str(&serde_json::to_string(rec).map_err(WriteError::Json)?);
+        out.push('\n');
+        Ok(())
+    };
+    for c in sorted_categories(set) {
+        push(&JsonlRecord::Category(CategoryRecord {
+            integration: integration.take(),
+            title: c.title.clone(),
+            description: c.description.clone(),
+            teams: list(c.teams.as_ref()),
+            protect: c.protect.then_some(true),
+        }))?;
+        for e in sorted_events(c) {
+            push(&JsonlRecord::Event(EventRecord {
+                integration: None,
+                category: c.title.clone(),
+                title: e.title.clone(),
+                fields: fields_doc(&e.fields),
+                protect: e.protect.then_some(true),
+            }))?;
+            for p in sorted_properties(e) {
+                push(&JsonlRecord::Property(PropertyRecord {
+                    integration: None,
+                    category: c.title.clone(),
+                    event: e.title.clone(),
+                    title: p.title.clone(),
+                    fields: fields_doc(&p.fields),
+                    tracking: tracking_doc(&p.tracking),
+                    protect: p.protect.then_some(true),
+                }))?;
+            }
+        }
+    }
+    for m in sorted_monitors(set) {
+        push(&JsonlRecord::Monitor(MonitorRecord {
+            integration: integration.take(),
+            monitor: monitor_doc(m),
+        }))?;
+    }
+    Ok(out)
+}
+
+/// The tracking plan as long-format CSV (one row per category, event and property).
+/// Monitors have no CSV form and are left out; list cells join names with `;`.
+///
+/// # Errors
+/// When serialisation fails (not expected for valid sets).
+pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
+    let mut w = ::csv::Writer::from_writer(Vec::new());
+    w.write_record(COLUMNS).map_err(WriteError::Csv)?;
+    let integration = set
+        .integration
+        .as_ref()
+        .map(ToString::to_string)
+        .unwrap_or_default();
+    let b = |v: Option<bool>| v.map_or(String::new(), |b| b.to_string());
+    let l = |v: Option<&NameSet>| {
+        v.map_or(String::new(), |s| {
+            s.iter().cloned().collect::<Vec<_>>().join(";")
+        })
+    };
+    let s = |v: Option<&String>| v.cloned().unwrap_or_default();
+    let fields = |f: &ResourceFields| {
+        [
+            s(f.description.as_ref()),
+            s(f.definition.as_ref()),
+            b(f.pii),
+            b(f.verified),
+            b(f.published),
+            l(f.owners.as_ref()),
+            l(f.teams.as_ref()),
+            l(f.tags.as_ref()),
+            l(f.collections.as_ref()),
+            l(f.subscribers.as_ref()),
+        ]
+    };
+    let protect = |p: bool| if p { "true".to_owned() } else { String::new() };
+    for c in sorted_categories(set) {
+        let mut row = vec![
+            integration.clone(),
+            c.title.clone(),
+            String::new(),
+            String::new(),
+        ];
+        row.extend([
+            s(c.description.as_ref()),
+            String::new(),
+            String::new(),
+            String::new(),
+        ]);
+        row.extend([String::new(), String::new(), l(c.teams.as_ref())]);
+        row.extend(std::iter::repeat_n(String::new(), 8));
+        row.push(protect(c.protect));
+        w.write_record(&row).map_err(WriteError::Csv)?;
+        for e in sorted_events(c) {
+            let mut row = vec![
+                integration.clone(),
+                c.title.clone(),
+                e.title.clone(),
+                String::new(),
+            ];
+            row.extend(fields(&e.fields));
+            row.extend(std::iter::repeat_n(String::new(), 5));
+            row.push(protect(e.protect));
+            w.write_record(&row).map_err(WriteError::Csv)?;
+            for p in sorted_properties(e) {
+                let t = &p.tracking;
+                let mut row = vec![
+                    integration.clone(),
+                    c.title.clone(),
+                    e.title.clone(),
+                    p.title.clone(),
+                ];
+                row.extend(fields(&p.fields));
+                row.extend([
+                    s(t.property_type.as_ref()),
+                    b(t.is_required),
+                    b(t.is_array_type),
+                    s(t.enum_values.as_ref()),
+                    s(t.regex.as_ref()),
+                    protect(p.protect),
+                ]);
+                w.write_record(&row).map_err(WriteError::Csv)?;
+            }
+        }
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| WriteError::Csv(e.into_error().into()))?;
+    Ok(String::from_utf8(bytes).unwrap_or_default())
+}

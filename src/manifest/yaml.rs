@@ -1,0 +1,421 @@
+//! Every YAML call of the crate: a span-preserving reader (yaml-rust2 events, so diagnostics
+//! carry line and column) into [`Node`]s, the YAML manifest document reader, and the writer.
+
+use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::fragment::{
+    self, CategoryDecl, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS,
+    RESOURCE_FIELDS, TRACKING_FIELDS,
+};
+use crate::manifest::node::{Ctx, MapKey, Node, Obj, Value};
+use crate::manifest::IntegrationRef;
+use std::collections::HashMap;
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::{Marker, TScalarStyle};
+
+/// Upper bound on nodes copied by alias expansion, so alias bombs cannot exhaust memory.
+const MAX_ALIASED_NODES: usize = 1_000_000;
+
+/// Parses YAML text into a spanned tree; `None` (with a `syntax` diagnostic) when malformed.
+/// An empty document is an empty mapping.
+pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
+    let mut builder = Builder::default();
+    let mut parser = Parser::new_from_str(text);
+    if let Err(e) = parser.load(&mut builder, false) {
+        let m = e.marker();
+        ctx.push(Diagnostic::at(
+            Code::Syntax,
+            ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
+            format!("invalid YAML: {}", e.info()),
+        ));
+        return None;
+    }
+    if let Some(err) = builder.error {
+        ctx.push(err.into_diag(ctx));
+        return None;
+    }
+    Some(builder.root.unwrap_or(Node {
+        value: Value::Map(Vec::new()),
+        line: 1,
+        column: 1,
+    }))
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+struct BuildError {
+    line: u32,
+    column: u32,
+    message: String,
+}
+
+impl BuildError {
+    fn into_diag(self, ctx: &Ctx<'_>) -> Diagnostic {
+        Diagnostic::at(Code::Syntax, ctx.loc(self.line, self.column), self.message)
+    }
+}
+
+enum Frame {
+    Seq(Node, usize),
+    Map(Node, usize, Option<MapKey>),
+}
+
+#[derive(Default)]
+struct Builder {
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    anchors: HashMap<usize, (Node, usize)>,
+    aliased: usize,
+    error: Option<BuildError>,
+}
+
+impl Builder {
+    fn fail(&mut self, mark: Marker, message: impl Into<String>) {
+        if self.error.is_none() {
+            self.error = Some(BuildError {
+                line: to_u32(mark.line()),
+                column: to_u32(mark.col() + 1),
+                message: message.into(),
+            });
+        }
+    }
+
+    fn finish(&mut self, node: Node, anchor: usize, mark: Marker) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, (node.clone(), weight(&node)));
+        }
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq(seq, _)) => {
+                if let Value::Seq(items) = &mut seq.value {
+                    items.push(node);
+                }
+            }
+            Some(Frame::Map(map, _, key)) => match key.take() {
+                None => {
+                    let name = match &node.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Null => String::new(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            self.fail(mark, "mapping keys must be plain strings");
+                            return;
+                        }
+                    };
+                    *key = Some(MapKey {
+                        name,
+                        line: node.line,
+                        column: node.column,
+                    });
+                }
+                Some(k) => {
+                    if let Value::Map(entries) = &mut map.value {
+                        entries.push((k, node));
+                    }
+                }
+            },
+        }
+    }
+}
+
+fn weight(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(weight).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|(_, v)| weight(v)).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+impl MarkedEventReceiver for Builder {
+    fn on_event(&mut self, ev: Event, mark: Marker) {
+        if self.error.is_some() {
+            return;
+        }
+        let (line, column) = (to_u32(mark.line()), to_u32(mark.col() + 1));
+        match ev {
+            Event::Scalar(text, style, anchor, _) => {
+                let value = resolve(text, style);
+                let node = Node {
+                    value,
+                    line,
+                    column,
+                };
+                self.finish(node, anchor, mark);
+            }
+            Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
+                Node {
+                    value: Value::Seq(Vec::new()),
+                    line,
+                    column,
+                },
+                anchor,
+            )),
+            Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
+                Node {
+                    value: Value::Map(Vec::new()),
+                    line,
+                    column,
+                },
+                anchor,
+                None,
+            )),
+            Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
+                Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) => {
+                    self.finish(node, anchor, mark);
+                }
+                None => self.fail(mark, "unbalanced YAML structure"),
+            },
+            Event::Alias(id) => match self.anchors.get(&id) {
+                Some((_, w)) if self.aliased + w > MAX_ALIASED_NODES => {
+                    self.fail(mark, "document too large (alias expansion)");
+                }
+                Some((node, w)) => {
+                    self.aliased += w;
+                    let mut node = node.clone();
+                    node.line = line;
+                    node.column = column;
+                    self.finish(node, 0, mark);
+                }
+                None => self.fail(mark, "alias to an unknown anchor"),
+            },
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart
+            | Event::DocumentEnd => {}
+        }
+    }
+}
+
+/// Resolves a scalar by the YAML 1.2 core schema: plain scalars may be null, bool or numbers.
+fn resolve(text: String, style: TScalarStyle) -> Value {
+    if style != TScalarStyle::Plain {
+        return Value::Str(text);
+    }
+    match text.as_str() {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY)
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    let looks_numeric = text
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'+' || b == b'.');
+    if looks_numeric {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+        if let Some(hex) = text.strip_prefix("0x") {
+            if let Ok(i) = i64::from_str_radix(hex, 16) {
+                return Value::Int(i);
+            }
+        }
+        if let Some(oct) = text.strip_prefix("0o") {
+            if let Ok(i) = i64::from_str_radix(oct, 8) {
+                return Value::Int(i);
+            }
+        }
+        if text.bytes().any(|b| b.is_ascii_digit()) {
+            if let Ok(f) = text.parse::<f64>() {
+                return Value::Float(f);
+            }
+        }
+    }
+    Value::Str(text)
+}
+
+const TOP_FIELDS: &[&str] = &[
+    "version",
+    "integration",
+    "defaults",
+    "categories",
+    "monitors",
+];
+
+/// Reads a YAML manifest file into what it declares.
+pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    let mut frag = Fragment::default();
+    let Some(root) = parse(ctx, text) else {
+        return frag;
+    };
+    let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
+        return frag;
+    };
+    match top.get("version") {
+        None => ctx.push(
+            Diagnostic::at(Code::MissingField, ctx.node_loc(&root), "missing `version`")
+                .hint("start the file with `version: 1`"),
+        ),
+        Some(v) if v.value == Value::Int(1) => {}
+        Some(v) => ctx.push(
+            Diagnostic::at(
+                Code::UnsupportedVersion,
+                ctx.node_loc(v),
+                format!("unsupported manifest version {}", v.describe()),
+            )
+            .hint("this secoda-sync reads `version: 1`"),
+        ),
+    }
+    if let Some(name) = top.string(ctx, "integration") {
+        let node = top.get("integration").unwrap_or(&root);
+        frag.add_integration(IntegrationRef::parse(&name), ctx.origin(node));
+    }
+    if let Some(node) = top.get("defaults") {
+        if let Some(obj) = Obj::new(ctx, node, "defaults", RESOURCE_FIELDS) {
+            frag.defaults = Some((fragment::resource_fields(ctx, &obj), ctx.origin(node)));
+        }
+    }
+    for node in top.seq(ctx, "categories").unwrap_or_default() {
+        category(ctx, node, &mut frag);
+    }
+    for node in top.seq(ctx, "monitors").unwrap_or_default() {
+        if let Some(m) = fragment::monitor(ctx, node, MONITOR_FIELDS) {
+            frag.monitors.push(m);
+        }
+    }
+    frag
+}
+
+fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
+    let known: Vec<&str> = ["title", "events"]
+        .iter()
+        .chain(CATEGORY_FIELDS)
+        .copied()
+        .collect();
+    let Some(obj) = Obj::new(ctx, node, "category", &known) else {
+        return;
+    };
+    let Some(title) = obj.title(ctx, "title", "category") else {
+        return;
+    };
+    let decl: CategoryDecl = fragment::category_decl(ctx, &obj, title.clone());
+    frag.categories.push(decl);
+    let event_known: Vec<&str> = ["title", "protect", "properties"]
+        .iter()
+        .chain(RESOURCE_FIELDS)
+        .copied()
+        .collect();
+    let prop_known: Vec<&str> = ["title", "protect"]
+        .iter()
+        .chain(RESOURCE_FIELDS)
+        .chain(TRACKING_FIELDS)
+        .copied()
+        .collect();
+    for en in obj.seq(ctx, "events").unwrap_or_default() {
+        let Some(eo) = Obj::new(ctx, en, "event", &event_known) else {
+            continue;
+        };
+        let Some(etitle) = eo.title(ctx, "title", "event") else {
+            continue;
+        };
+        frag.events.push(EventDecl {
+            category: title.clone(),
+            title: etitle.clone(),
+            fields: fragment::resource_fields(ctx, &eo),
+            protect: eo.boolean(ctx, "protect").unwrap_or(false),
+            origin: ctx.origin(en),
+            declared: true,
+        });
+        for pn in eo.seq(ctx, "properties").unwrap_or_default() {
+            let Some(po) = Obj::new(ctx, pn, "property", &prop_known) else {
+                continue;
+            };
+            let Some(ptitle) = po.title(ctx, "title", "property") else {
+                continue;
+            };
+            frag.properties.push(PropertyDecl {
+                category: title.clone(),
+                event: etitle.clone(),
+                title: ptitle,
+                fields: fragment::resource_fields(ctx, &po),
+                tracking: fragment::tracking_fields(ctx, &po),
+                protect: po.boolean(ctx, "protect").unwrap_or(false),
+                origin: ctx.origin(pn),
+            });
+        }
+    }
+}
+
+/// Serialises a document to YAML text.
+///
+/// # Errors
+/// When the value cannot be represented (not expected for the manifest document types).
+pub(crate) fn to_string<T: serde::Serialize>(value: &T) -> Result<String, serde_yaml::Error> {
+    serde_yaml::to_string(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    fn parse_ok(text: &str) -> (Option<Node>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        let n = parse(&mut ctx, text);
+        (n, diags)
+    }
+
+    #[test]
+    fn scalars_resolve_by_core_schema() {
+        assert_eq!(
+            resolve("true".into(), TScalarStyle::Plain),
+            Value::Bool(true)
+        );
+        assert_eq!(
+            resolve("yes".into(), TScalarStyle::Plain),
+            Value::Str("yes".into())
+        );
+        assert_eq!(resolve("12".into(), TScalarStyle::Plain), Value::Int(12));
+        assert_eq!(
+            resolve("1.5".into(), TScalarStyle::Plain),
+            Value::Float(1.5)
+        );
+        assert_eq!(resolve("~".into(), TScalarStyle::Plain), Value::Null);
+        assert_eq!(
+            resolve("true".into(), TScalarStyle::DoubleQuoted),
+            Value::Str("true".into())
+        );
+    }
+
+    #[test]
+    fn nodes_carry_one_based_line_and_column() {
+        let (n, d) = parse_ok("a:\n  b: [1, 2]\n");
+        assert!(d.is_empty());
+        let Value::Map(top) = n.unwrap().value else {
+            panic!()
+        };
+        let Value::Map(inner) = &top[0].1.value else {
+            panic!()
+        };
+        assert_eq!((inner[0].0.line, inner[0].0.column), (2, 3));
+    }
+
+    #[test]
+    fn aliases_expand_and_bombs_are_refused() {
+        let (n, d) = parse_ok("a: &x [1]\nb: *x\n");
+        assert!(d.is_empty() && n.is_some());
+        let mut bomb = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..10 {
+            let prev = i - 1;
+            bomb.push_str(&format!(
+                "a{i}: &a{i} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"
+            ));
+        }
+        let (n, d) = parse_ok(&bomb);
+        assert!(n.is_none());
+        assert_eq!(d[0].code, Code::Syntax);
+    }
+}
