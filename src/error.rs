@@ -43,6 +43,9 @@ pub enum Error {
         #[source]
         source: std::io::Error,
     },
+    /// The sandbox could not start, save or stop.
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
 /// Result of a command.
