@@ -12,3 +12,4 @@ pub mod live;
 pub mod manifest;
 pub mod output;
 pub mod plan;
+pub mod sandbox;
