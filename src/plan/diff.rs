@@ -425,7 +425,12 @@ impl Differ<'_> {
             let mut ch = live_change(Action::Delete, key, ev);
             let children = self.index.properties_of.get(&ev.id).map_or(0, Vec::len);
             if children > 0 {
-                ch.note = Some(format!("removes its {children} properties with it"));
+                let noun = if children == 1 {
+                    "property"
+                } else {
+                    "properties"
+                };
+                ch.note = Some(format!("removes its {children} {noun} with it"));
             }
             self.buckets.event_deletes.push(ch);
         }
@@ -931,7 +936,7 @@ mod tests {
         assert_eq!(summary(&plan), ["Delete C/E/q", "Delete C/X"]);
         assert_eq!(
             plan.changes[1].note.as_deref(),
-            Some("removes its 1 properties with it")
+            Some("removes its 1 property with it")
         );
         assert!(plan.changes.iter().all(|c| !c.blocked));
 

@@ -4,7 +4,17 @@ use std::fmt;
 
 /// The kind of a synced resource.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
@@ -40,8 +50,8 @@ impl fmt::Display for Kind {
 /// A resource's natural key. Titles are trimmed at load and compared exactly.
 ///
 /// Ordering is by category, then event, then property, so sorting keys groups a plan the way
-/// it is rendered; monitors sort after the tracking plan.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+/// it is rendered (a parent right before its children); monitors sort after the tracking plan.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Key {
     /// Category title.
     Category(String),
@@ -126,6 +136,30 @@ impl Key {
     }
 }
 
+impl Key {
+    /// The parts in tree order: a shorter path (the parent) sorts before its extensions.
+    fn sort_parts(&self) -> (bool, &str, Option<&str>, Option<&str>) {
+        match self {
+            Self::Category(c) => (false, c, None, None),
+            Self::Event(c, e) => (false, c, Some(e), None),
+            Self::Property(c, e, p) => (false, c, Some(e), Some(p)),
+            Self::Monitor(t, m, c) => (true, t, Some(m), Some(c)),
+        }
+    }
+}
+
+impl Ord for Key {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.sort_parts().cmp(&other.sort_parts())
+    }
+}
+
+impl PartialOrd for Key {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -152,6 +186,20 @@ mod tests {
         assert_eq!(Key::parse_path(&k.to_string()).unwrap(), k);
         assert!(Key::parse_path("a//b").is_err());
         assert!(Key::parse_path("a/b/c/d").is_err());
+    }
+
+    #[test]
+    fn sorting_groups_a_tree_parent_first_and_monitors_last() {
+        let mut keys = [
+            Key::Monitor("t".into(), "row_count".into(), "{}".into()),
+            Key::Property("A".into(), "E".into(), "p".into()),
+            Key::Category("B".into()),
+            Key::Event("A".into(), "E".into()),
+            Key::Category("A".into()),
+        ];
+        keys.sort();
+        let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["A", "A/E", "A/E/p", "B", "monitor:row_count@t"]);
     }
 
     #[test]

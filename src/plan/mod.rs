@@ -3,6 +3,7 @@
 pub mod diff;
 pub mod key;
 pub mod model;
+pub mod render;
 pub mod resolve;
 
 pub use diff::diff;

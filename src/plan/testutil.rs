@@ -203,3 +203,134 @@ pub(crate) fn live_of(d: &Resolved, owner_tag: Option<&Id>) -> Live {
     }
     live
 }
+
+/// A small plan that shows every kind of change, with the names to render it.
+pub(crate) fn sample_plan() -> (super::Plan, Names) {
+    use super::{diff, DiffOptions, Key};
+    let alice = id(30);
+    let bob = id(31);
+    let table = id(50);
+    let mut names = Names::new();
+    for (i, n) in [
+        (&alice, "alice@acme.test"),
+        (&bob, "bob@acme.test"),
+        (&id(10), "Growth"),
+        (&id(11), "Checkout"),
+        (&id(20), "revenue"),
+        (&table, "analytics.public.orders"),
+    ] {
+        names.insert(i.clone(), n.to_owned());
+    }
+    let mut checkout = category(
+        "Checkout",
+        vec![event(
+            "Order Completed",
+            Fields {
+                description: Some("Fired once an order is paid".to_owned()),
+                definition: Some(
+                    "# Order Completed\n\nSent by the backend after payment.\n\n- one per order\n"
+                        .to_owned(),
+                ),
+                owners: Some(ids(&[30])),
+                tags: Some(ids(&[20])),
+                ..Fields::default()
+            },
+            vec![property(
+                "order_id",
+                Fields {
+                    description: Some("Order UUID".to_owned()),
+                    pii: Some(false),
+                    ..Fields::default()
+                },
+                TrackingFields {
+                    property_type: Some("string".to_owned()),
+                    is_required: Some(true),
+                    ..TrackingFields::default()
+                },
+            )],
+        )],
+    );
+    checkout.description = Some("Purchase funnel".to_owned());
+    checkout.teams = Some(ids(&[11]));
+    let mut before = resolved(vec![checkout.clone()], vec![]);
+    before.categories[0].events[0].properties.clear();
+    let mut live = live_of(&before, None);
+    live.categories[0].description = "Checkout flow".to_owned();
+    let ev = &mut live.events[0];
+    ev.description = "Fired when an order is paid".to_owned();
+    ev.owners = vec![bob.clone()];
+    ev.definition =
+        "# Order Completed\n\nSent by the web client after payment.\n\n- one per order\n"
+            .to_owned();
+    let order_event = ev.id.clone();
+    let mut legacy = ev.clone();
+    legacy.id = id(0x900);
+    legacy.title = "Legacy Checkout".to_owned();
+    let coupon = api::Resource {
+        id: id(0x901),
+        title: "coupon".to_owned(),
+        parent: Some(order_event),
+        updated_at: "2026-01-01T00:00:00Z".to_owned(),
+        ..api::Resource::default()
+    };
+    let legacy_prop = api::Resource {
+        id: id(0x902),
+        title: "cart_id".to_owned(),
+        parent: Some(legacy.id.clone()),
+        ..coupon.clone()
+    };
+    live.events.push(legacy);
+    live.properties.extend([coupon, legacy_prop]);
+    live.monitors.push(api::Monitor {
+        id: id(0x903),
+        target: Some(table.clone()),
+        metric_type: "freshness".to_owned(),
+        is_enabled: true,
+        updated_at: "2026-01-01T00:00:00Z".to_owned(),
+        ..api::Monitor::default()
+    });
+
+    let onboarding = category(
+        "Onboarding",
+        vec![event(
+            "Signed Up",
+            Fields {
+                published: Some(true),
+                teams: Some(ids(&[10])),
+                ..Fields::default()
+            },
+            vec![property(
+                "plan",
+                Fields::default(),
+                TrackingFields {
+                    property_type: Some("string".to_owned()),
+                    enum_values: Some("free,pro".to_owned()),
+                    ..TrackingFields::default()
+                },
+            )],
+        )],
+    );
+    let mut rows = monitor("Orders row count", table, "row_count");
+    rows.thresholds = Some(Thresholds::Auto { sensitivity: 5 });
+    rows.schedule = Some(Schedule {
+        cadence: Some("daily".to_owned()),
+        frequency: Some(1),
+        day: None,
+        hour: Some(3),
+    });
+    let desired = Resolved {
+        names: names.clone(),
+        ..resolved(vec![checkout, onboarding], vec![rows])
+    };
+    let opts = DiffOptions {
+        prune: true,
+        max_deletes: 1,
+        ..DiffOptions::default()
+    };
+    let plan = diff(&desired, &live, &opts);
+    debug_assert!(plan
+        .changes
+        .iter()
+        .any(|c| c.key == Key::Category("Onboarding".into())));
+    (plan, names)
+}

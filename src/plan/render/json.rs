@@ -1,0 +1,186 @@
+//! The JSON rendering: a stable, documented document (`schemas/plan.schema.json`) built from
+//! dedicated output structs, so internal refactors cannot change it by accident.
+
+use super::{eta_seconds, RenderContext};
+use crate::plan::{Action, Kind, ParentRef, Plan};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::io::{self, Write};
+
+/// The version of the document's shape; bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// `plan --format json`: what would change, and how long applying it takes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanDocument {
+    /// Always 1 for this shape.
+    pub format_version: u32,
+    /// The integration planned against.
+    pub integration: IntegrationDoc,
+    /// Counts, write calls and the estimated apply time.
+    pub summary: SummaryDoc,
+    /// The changes, in an order an executor may follow one by one.
+    pub changes: Vec<ChangeDoc>,
+}
+
+/// The integration a plan is for.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct IntegrationDoc {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// Counts per action, plus what an apply would cost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryDoc {
+    /// Creates.
+    pub create: usize,
+    /// Updates (monitor disables included).
+    pub update: usize,
+    /// Deletes, blocked ones included.
+    pub delete: usize,
+    /// Differences the API cannot fix.
+    pub unsupported: usize,
+    /// Deletes held back by a safety cap; apply refuses while any is blocked.
+    pub blocked: usize,
+    /// Write calls an apply makes (one per create, update and unblocked delete).
+    pub writes: usize,
+    /// Estimated apply time at `write_rate`, in whole seconds.
+    pub eta_seconds: u64,
+    /// The write rate the estimate assumes, e.g. `30/min`.
+    pub write_rate: String,
+}
+
+/// Where a created resource's parent comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ParentDoc {
+    /// The parent exists: its id.
+    Id(String),
+    /// The parent is created earlier in the same plan: its key.
+    Pending(String),
+}
+
+/// One change to one resource.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+pub struct ChangeDoc {
+    /// `create`, `update`, `delete` or `unsupported`.
+    pub action: Action,
+    /// `category`, `event`, `property` or `monitor`.
+    pub kind: Kind,
+    /// Natural key: `Category/Event/property`, or `monitor:<metric>@<target id>`.
+    pub key: String,
+    /// Human label: the title, or the monitor's name.
+    pub label: String,
+    /// Live id (null for creates).
+    pub id: Option<String>,
+    /// Parent of a created event or property.
+    pub parent: Option<ParentDoc>,
+    /// Live values of the changed fields (empty for creates and deletes).
+    pub before: Map<String, Value>,
+    /// Desired values of the changed fields (every managed field for a create).
+    pub after: Map<String, Value>,
+    /// The changed fields' wire names, in order.
+    pub fields: Vec<String>,
+    /// Why the change is unsupported, blocked or special (e.g. `disable`).
+    pub note: Option<String>,
+    /// A delete held back by a safety cap.
+    pub blocked: bool,
+}
+
+impl PlanDocument {
+    /// Builds the document for `plan` at the context's write rate.
+    #[must_use]
+    pub fn new(plan: &Plan, ctx: &RenderContext<'_>) -> Self {
+        let s = plan.summary();
+        Self {
+            format_version: FORMAT_VERSION,
+            integration: IntegrationDoc {
+                id: plan.integration.id.0.clone(),
+                name: plan.integration.name.clone(),
+            },
+            summary: SummaryDoc {
+                create: s.create,
+                update: s.update,
+                delete: s.delete,
+                unsupported: s.unsupported,
+                blocked: s.blocked,
+                writes: s.writes(),
+                eta_seconds: eta_seconds(plan, ctx.write_rate),
+                write_rate: ctx.write_rate.to_string(),
+            },
+            changes: plan
+                .changes
+                .iter()
+                .map(|c| ChangeDoc {
+                    action: c.action,
+                    kind: c.kind,
+                    key: c.key.to_string(),
+                    label: c.label.clone(),
+                    id: c.id.as_ref().map(|i| i.0.clone()),
+                    parent: c.parent.as_ref().map(|p| match p {
+                        ParentRef::Id(id) => ParentDoc::Id(id.0.clone()),
+                        ParentRef::Pending(k) => ParentDoc::Pending(k.clone()),
+                    }),
+                    before: if c.action == Action::Create {
+                        Map::new()
+                    } else {
+                        c.fields
+                            .iter()
+                            .map(|f| (f.name.clone(), f.before.clone()))
+                            .collect()
+                    },
+                    after: c
+                        .fields
+                        .iter()
+                        .map(|f| (f.name.clone(), f.after.clone()))
+                        .collect(),
+                    fields: c.fields.iter().map(|f| f.name.clone()).collect(),
+                    note: c.note.clone(),
+                    blocked: c.blocked,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Renders `plan` as one pretty-printed JSON document followed by a newline.
+///
+/// # Errors
+/// When writing to `w` fails.
+pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, &PlanDocument::new(plan, ctx))?;
+    writeln!(w)
+}
+
+/// The JSON Schema of [`PlanDocument`], as written to `schemas/plan.schema.json`.
+#[must_use]
+pub fn schema_json() -> String {
+    let schema = schemars::schema_for!(PlanDocument);
+    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    s.push('\n');
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn schema_file_is_up_to_date() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json");
+        let fresh = schema_json();
+        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
+            std::fs::write(path, &fresh).unwrap();
+        }
+        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            on_disk == fresh,
+            "schemas/plan.schema.json is stale: run `UPDATE_SCHEMAS=1 cargo test --lib schema_file_is_up_to_date`"
+        );
+    }
+}

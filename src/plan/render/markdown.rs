@@ -1,0 +1,231 @@
+//! The markdown rendering for a pull-request comment: a summary table, then one collapsible
+//! `<details>` per category holding its changes as a `diff` block (GitHub colours `+`/`-`).
+//! The whole comment stays under GitHub's 65,536-character limit: changes that do not fit are
+//! left out and counted in a closing note.
+
+use super::text::{blocks, Block, Group};
+use super::{blocked_line, summary_line, RenderContext, NO_CHANGES};
+use crate::plan::{Action, Plan};
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+/// Upper bound on the comment's length in bytes (bytes >= characters, so this is safe).
+pub const MAX_COMMENT: usize = 65_000;
+
+/// Room kept for the truncation note.
+const NOTE_RESERVE: usize = 400;
+
+/// Renders `plan` as a pull-request comment.
+///
+/// # Errors
+/// When writing to `w` fails.
+pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+    w.write_all(to_string(plan, ctx).as_bytes())
+}
+
+/// The comment as a string (at most [`MAX_COMMENT`] bytes).
+#[must_use]
+pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
+    let plain = RenderContext {
+        color: false,
+        ..*ctx
+    };
+    let mut out = format!(
+        "### secoda-sync plan for `{}`\n\n",
+        escape(&plan.integration.name)
+    );
+    let s = plan.summary();
+    if s.is_empty() {
+        let _ = writeln!(out, "{NO_CHANGES}");
+        return out;
+    }
+    out.push_str("| Action | Count |\n|:--|--:|\n");
+    for (label, n) in [
+        ("➕ Create", s.create),
+        ("✏️ Update", s.update),
+        ("🗑️ Delete", s.delete),
+        ("⚠️ Unsupported", s.unsupported),
+    ] {
+        let _ = writeln!(out, "| {label} | {n} |");
+    }
+    let _ = writeln!(out, "\n**{}**\n", summary_line(plan, ctx.write_rate));
+    if let Some(line) = blocked_line(plan) {
+        let _ = writeln!(out, "> [!WARNING]\n> {line}\n");
+    }
+    if s.unsupported > 0 {
+        let _ = writeln!(
+            out,
+            "> [!NOTE]\n> Unsupported changes cannot be made through Secoda's API (e.g. event \
+             categories have no update call); they are shown, never applied.\n"
+        );
+    }
+
+    let all = blocks(plan, &plain);
+    let total = all.len();
+    let mut shown = 0;
+    for group in split_groups(&all) {
+        let fence = fence_for(group);
+        let open = format!(
+            "<details><summary><strong>{}</strong> ({})</summary>\n\n{fence}diff\n",
+            match &group[0].group {
+                Group::Category(t) => escape(t),
+                Group::Monitors => "Monitors".to_owned(),
+            },
+            counts(group)
+        );
+        let close = format!("{fence}\n\n</details>\n\n");
+        let mut body = String::new();
+        let mut fitted = 0;
+        for b in group {
+            let text = diff_lines(b);
+            if out.len() + open.len() + body.len() + text.len() + close.len() + NOTE_RESERVE
+                > MAX_COMMENT
+            {
+                break;
+            }
+            body.push_str(&text);
+            fitted += 1;
+        }
+        if fitted > 0 {
+            out.push_str(&open);
+            out.push_str(&body);
+            out.push_str(&close);
+        }
+        shown += fitted;
+        if fitted < group.len() {
+            break;
+        }
+    }
+    if shown < total {
+        let _ = writeln!(
+            out,
+            "_{} of {total} changes are not shown, to keep this comment under GitHub's size \
+             limit. Run `secoda-sync plan` (or `--format json`) to see all of them._",
+            total - shown
+        );
+    }
+    out
+}
+
+/// Consecutive blocks of the same group (blocks come in tree order, so each group once).
+fn split_groups<'b, 'a>(blocks: &'b [Block<'a>]) -> Vec<&'b [Block<'a>]> {
+    let mut out = Vec::new();
+    let mut start = 0;
+    for i in 1..=blocks.len() {
+        if i == blocks.len() || blocks[i].group != blocks[start].group {
+            out.push(&blocks[start..i]);
+            start = i;
+        }
+    }
+    out
+}
+
+/// `2 to create, 1 to update` for one group.
+fn counts(group: &[Block<'_>]) -> String {
+    let n = |a| group.iter().filter(|b| b.change.action == a).count();
+    [
+        (n(Action::Create), "to create"),
+        (n(Action::Update), "to update"),
+        (n(Action::Delete), "to delete"),
+        (n(Action::Unsupported), "unsupported"),
+    ]
+    .iter()
+    .filter(|(k, _)| *k > 0)
+    .map(|(k, what)| format!("{k} {what}"))
+    .collect::<Vec<_>>()
+    .join(", ")
+}
+
+/// A block as `diff` lines: the gutter mark, a space, the text line.
+fn diff_lines(b: &Block<'_>) -> String {
+    let mut s = String::new();
+    for (mark, line) in &b.lines {
+        let _ = writeln!(s, "{mark} {line}");
+    }
+    s
+}
+
+/// A code fence longer than any backtick run inside the group, so content cannot close it.
+fn fence_for(group: &[Block<'_>]) -> String {
+    let longest = group
+        .iter()
+        .flat_map(|b| &b.lines)
+        .flat_map(|(_, line)| line.split(|c| c != '`'))
+        .map(str::len)
+        .max()
+        .unwrap_or(0);
+    "`".repeat((longest + 1).max(3))
+}
+
+/// Escapes text placed in HTML or inline markdown.
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('`', "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Rate;
+    use crate::manifest::TrackingFields;
+    use crate::plan::resolve::{Fields, Names};
+    use crate::plan::testutil::{category, event, property, resolved};
+    use crate::plan::{diff, DiffOptions, Live};
+
+    #[test]
+    fn huge_plan_is_truncated_under_the_limit_with_a_count() {
+        let long = "x".repeat(50);
+        let props = (0..3000)
+            .map(|i| {
+                let f = Fields {
+                    description: Some(format!("{long} {i}")),
+                    ..Fields::default()
+                };
+                property(&format!("p{i:04}"), f, TrackingFields::default())
+            })
+            .collect();
+        let d = resolved(
+            vec![category("C", vec![event("E", Fields::default(), props)])],
+            vec![],
+        );
+        let plan = diff(&d, &Live::default(), &DiffOptions::default());
+        let names = Names::new();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: false,
+        };
+        let md = to_string(&plan, &ctx);
+        assert!(md.len() <= MAX_COMMENT, "{}", md.len());
+        let shown = md.matches("+ property \"p").count();
+        assert!(shown > 100, "{shown}");
+        let note = format!("_{} of 3002 changes are not shown", 3002 - shown - 2);
+        assert!(md.contains(&note), "{}", &md[md.len() - 300..]);
+        // The diff block and the details element are closed before the note.
+        assert!(md.trim_end().ends_with("see all of them._"));
+        assert_eq!(
+            md.matches("<details>").count(),
+            md.matches("</details>").count()
+        );
+    }
+
+    #[test]
+    fn backticks_in_values_cannot_close_the_fence() {
+        let f = Fields {
+            description: Some("use ``` to fence".to_owned()),
+            ..Fields::default()
+        };
+        let d = resolved(vec![category("C", vec![event("E", f, vec![])])], vec![]);
+        let plan = diff(&d, &Live::default(), &DiffOptions::default());
+        let names = Names::new();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: false,
+        };
+        let md = to_string(&plan, &ctx);
+        assert!(md.contains("````diff\n"), "{md}");
+    }
+}

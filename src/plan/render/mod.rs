@@ -1,0 +1,165 @@
+//! The plan's three renderings: text for terminals, JSON for machines, markdown for pull-request
+//! comments. Each writes to a caller-given writer, so rendering stays pure and testable.
+
+pub mod json;
+pub mod markdown;
+pub mod text;
+
+use super::resolve::Names;
+use super::Plan;
+use crate::api::Rate;
+use std::io::{self, Write};
+use std::time::Duration;
+
+/// What a rendering needs besides the plan.
+#[derive(Debug, Clone, Copy)]
+pub struct RenderContext<'a> {
+    /// The configured write rate, for the apply-time estimate.
+    pub write_rate: Rate,
+    /// Id -> display name, to show id lists as names.
+    pub names: &'a Names,
+    /// Whether to emit ANSI styles (text only).
+    pub color: bool,
+}
+
+/// A rendering of a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Terraform-like text.
+    Text,
+    /// The stable JSON document (`schemas/plan.schema.json`).
+    Json,
+    /// A pull-request comment.
+    Markdown,
+}
+
+/// Renders `plan` in `format` to `w`.
+///
+/// # Errors
+/// When writing to `w` fails.
+pub fn render(
+    plan: &Plan,
+    format: Format,
+    ctx: &RenderContext<'_>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::render(plan, ctx, w),
+        Format::Json => json::render(plan, ctx, w),
+        Format::Markdown => markdown::render(plan, ctx, w),
+    }
+}
+
+/// The line every rendering ends with when nothing would change.
+pub const NO_CHANGES: &str = "No changes. The workspace matches the manifests.";
+
+/// A duration as people read it: `45s`, `4m10s`, `1h02m` (rounded up to the second).
+#[must_use]
+pub fn format_duration(d: Duration) -> String {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    match secs {
+        0..60 => format!("{secs}s"),
+        60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
+        _ => format!("{}h{:02}m", secs / 3600, secs % 3600 / 60),
+    }
+}
+
+/// Whole seconds an apply of `plan` takes at `rate`, rounded up.
+#[must_use]
+pub fn eta_seconds(plan: &Plan, rate: Rate) -> u64 {
+    let d = plan.eta(rate);
+    d.as_secs() + u64::from(d.subsec_nanos() > 0)
+}
+
+/// `Plan: 3 to create, 1 to update, 0 to delete, 1 unsupported. 4 writes, about 8s at 30/min.`
+#[must_use]
+pub fn summary_line(plan: &Plan, rate: Rate) -> String {
+    let s = plan.summary();
+    format!(
+        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {} {}, about {} at {rate}.",
+        s.create,
+        s.update,
+        s.delete,
+        s.unsupported,
+        s.writes(),
+        if s.writes() == 1 { "write" } else { "writes" },
+        format_duration(plan.eta(rate)),
+    )
+}
+
+/// The warning shown when a safety cap holds deletes back, or `None`.
+#[must_use]
+pub fn blocked_line(plan: &Plan) -> Option<String> {
+    let blocked = plan.summary().blocked;
+    (blocked > 0).then(|| {
+        format!(
+            "{blocked} {} over a safety cap: apply refuses this plan until the cap is raised \
+             (--max-deletes, --max-delete-percent) or the manifests declare more.",
+            if blocked == 1 {
+                "delete is"
+            } else {
+                "deletes are"
+            }
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_like_a_clock() {
+        let s = Duration::from_secs;
+        assert_eq!(format_duration(Duration::ZERO), "0s");
+        assert_eq!(format_duration(Duration::from_millis(150)), "1s");
+        assert_eq!(format_duration(s(45)), "45s");
+        assert_eq!(format_duration(s(250)), "4m10s");
+        assert_eq!(format_duration(s(245)), "4m05s");
+        assert_eq!(format_duration(s(3720)), "1h02m");
+        assert_eq!(format_duration(s(36_000)), "10h00m");
+    }
+}
+
+#[cfg(test)]
+mod snapshot_tests {
+    use super::*;
+    use crate::plan::testutil::sample_plan;
+
+    fn rendered(format: Format, color: bool) -> String {
+        let (plan, names) = sample_plan();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color,
+        };
+        let mut out = Vec::new();
+        render(&plan, format, &ctx, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn text_rendering() {
+        insta::assert_snapshot!("text", rendered(Format::Text, false));
+    }
+
+    #[test]
+    fn json_rendering() {
+        let out = rendered(Format::Json, false);
+        let doc: json::PlanDocument = serde_json::from_str(&out).unwrap();
+        assert_eq!(doc.format_version, 1);
+        insta::assert_snapshot!("json", out);
+    }
+
+    #[test]
+    fn markdown_rendering() {
+        insta::assert_snapshot!("markdown", rendered(Format::Markdown, false));
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert!(!rendered(Format::Text, false).contains('\u{1b}'));
+        assert!(rendered(Format::Text, true).contains("\u{1b}[32m+"));
+        assert!(!rendered(Format::Markdown, true).contains('\u{1b}'));
+    }
+}

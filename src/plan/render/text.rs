@@ -1,0 +1,261 @@
+//! The Terraform-like text rendering, grouped by category and event:
+//! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
+
+use super::{blocked_line, summary_line, RenderContext, NO_CHANGES};
+use crate::api::Id;
+use crate::output::style;
+use crate::plan::{Action, Change, FieldChange, Key, Plan};
+use anstyle::Style;
+use serde_json::Value;
+use std::io::{self, Write};
+
+/// Strings longer than this (or spanning lines) show as a unified diff in updates.
+const LONG_TEXT: usize = 60;
+
+/// Renders `plan` as text.
+///
+/// # Errors
+/// When writing to `w` fails.
+pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+    if plan.summary().is_empty() {
+        return writeln!(w, "{NO_CHANGES}");
+    }
+    let paint = Paint(ctx.color);
+    writeln!(
+        w,
+        "{}",
+        paint.style(
+            style::BOLD,
+            &format!(
+                "Plan for integration {} ({}):",
+                plan.integration.name, plan.integration.id
+            )
+        )
+    )?;
+    let mut group = None;
+    for b in blocks(plan, ctx) {
+        if group.as_ref() != Some(&b.group) {
+            writeln!(w)?;
+            group = Some(b.group.clone());
+        }
+        for (_, line) in &b.lines {
+            writeln!(w, "{line}")?;
+        }
+    }
+    writeln!(w)?;
+    writeln!(
+        w,
+        "{}",
+        paint.style(style::BOLD, &summary_line(plan, ctx.write_rate))
+    )?;
+    if let Some(line) = blocked_line(plan) {
+        writeln!(w, "{}", paint.style(style::WARN, &line))?;
+    }
+    Ok(())
+}
+
+/// Which group of the rendering a block belongs to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Group {
+    /// A category's subtree.
+    Category(String),
+    /// All monitors.
+    Monitors,
+}
+
+/// A rendered line and its diff-gutter mark (`+`, `-` or space) for markdown `diff` blocks.
+pub(crate) type Line = (char, String);
+
+/// One change as lines, preceded by the context lines (unchanged parents) it needs.
+#[derive(Debug, Clone)]
+pub(crate) struct Block<'a> {
+    /// Its group.
+    pub(crate) group: Group,
+    /// The change.
+    pub(crate) change: &'a Change,
+    /// The lines, without newlines.
+    pub(crate) lines: Vec<Line>,
+}
+
+/// The plan's changes in tree order, each rendered as a block.
+pub(crate) fn blocks<'a>(plan: &'a Plan, ctx: &RenderContext<'_>) -> Vec<Block<'a>> {
+    let paint = Paint(ctx.color);
+    let mut sorted: Vec<&Change> = plan.changes.iter().collect();
+    sorted.sort_by(|a, b| a.key.cmp(&b.key));
+    let mut shown: Option<Key> = None;
+    let mut out = Vec::with_capacity(sorted.len());
+    for c in sorted {
+        let mut lines = Vec::new();
+        // Context: the ancestors not yet shown, outermost first.
+        let mut ancestors = Vec::new();
+        let mut p = c.key.parent();
+        while let Some(k) = p {
+            p = k.parent();
+            if shown.as_ref().is_some_and(|s| s.is_within(&k)) {
+                break;
+            }
+            ancestors.push(k);
+        }
+        for k in ancestors.iter().rev() {
+            let line = format!("{}  {} \"{}\"", indent(k), k.kind(), k.title());
+            lines.push((' ', paint.style(style::DIM, &line)));
+        }
+        change_lines(c, ctx, &mut lines);
+        shown = Some(c.key.clone());
+        let group = match &c.key {
+            Key::Category(t) | Key::Event(t, _) | Key::Property(t, _, _) => {
+                Group::Category(t.clone())
+            }
+            Key::Monitor(..) => Group::Monitors,
+        };
+        out.push(Block {
+            group,
+            change: c,
+            lines,
+        });
+    }
+    out
+}
+
+fn indent(k: &Key) -> &'static str {
+    match k {
+        Key::Event(..) => "    ",
+        Key::Property(..) => "        ",
+        Key::Category(_) | Key::Monitor(..) => "",
+    }
+}
+
+/// Applies styles only when colour is on.
+#[derive(Clone, Copy)]
+struct Paint(bool);
+
+impl Paint {
+    fn style(self, s: Style, text: &str) -> String {
+        if self.0 {
+            format!("{s}{text}{s:#}")
+        } else {
+            text.to_owned()
+        }
+    }
+}
+
+fn symbol(a: Action) -> (&'static str, Style) {
+    match a {
+        Action::Create => ("+", style::ADD),
+        Action::Update => ("~", style::CHANGE),
+        Action::Delete => ("-", style::REMOVE),
+        Action::Unsupported => ("!", style::WARN),
+    }
+}
+
+fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
+    let paint = Paint(ctx.color);
+    let ind = indent(&c.key);
+    let (sym, st) = symbol(c.action);
+    let mark = gutter(c.action);
+    let head = format!("{ind}{} {} \"{}\"", paint.style(st, sym), c.kind, c.label);
+    out.push((mark, head));
+    let inner = format!("{ind}    ");
+    if let Some(note) = &c.note {
+        let st = if c.blocked { style::WARN } else { style::DIM };
+        let note = paint.style(st, &format!("# {note}"));
+        out.push((mark, format!("{inner}{note}")));
+    }
+    let width = c.fields.iter().map(|f| f.name.len()).max().unwrap_or(0) + 1;
+    for f in &c.fields {
+        field_lines(f, c.action, width, &inner, ctx, out);
+    }
+}
+
+/// The markdown diff-gutter mark of a change's own lines.
+fn gutter(a: Action) -> char {
+    match a {
+        Action::Create => '+',
+        Action::Delete => '-',
+        Action::Update | Action::Unsupported => ' ',
+    }
+}
+
+fn is_long(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.contains('\n') || s.chars().count() > LONG_TEXT)
+}
+
+/// One field: `name: value` for a create, `name: old -> new` or a unified diff otherwise.
+fn field_lines(
+    f: &FieldChange,
+    action: Action,
+    width: usize,
+    inner: &str,
+    ctx: &RenderContext<'_>,
+    out: &mut Vec<Line>,
+) {
+    let paint = Paint(ctx.color);
+    let label = format!("{}:", f.name);
+    if action == Action::Create {
+        match f.after.as_str() {
+            Some(s) if s.contains('\n') => {
+                out.push(('+', format!("{inner}{label} |")));
+                for line in s.lines() {
+                    out.push(('+', format!("{inner}    {line}")));
+                }
+            }
+            _ => {
+                let v = value(&f.name, &f.after, ctx);
+                out.push(('+', format!("{inner}{label:width$} {v}")));
+            }
+        }
+        return;
+    }
+    if is_long(&f.before) || is_long(&f.after) {
+        let old = f.before.as_str().unwrap_or_default();
+        let new = f.after.as_str().unwrap_or_default();
+        out.push((' ', format!("{inner}{label}")));
+        let diff = similar::TextDiff::from_lines(old, new);
+        let unified = diff
+            .unified_diff()
+            .context_radius(2)
+            .header("live", "manifest")
+            .missing_newline_hint(true)
+            .to_string();
+        for line in unified.lines() {
+            let (mark, st) = match line.as_bytes().first() {
+                Some(b'+') if !line.starts_with("+++") => ('+', style::ADD),
+                Some(b'-') if !line.starts_with("---") => ('-', style::REMOVE),
+                _ => (' ', style::DIM),
+            };
+            out.push((mark, format!("{inner}    {}", paint.style(st, line))));
+        }
+        return;
+    }
+    let before = value(&f.name, &f.before, ctx);
+    let after = value(&f.name, &f.after, ctx);
+    out.push((' ', format!("{inner}{label:width$} {before} -> {after}")));
+}
+
+/// A value for display: ids as names, strings quoted, everything else as compact JSON.
+pub(crate) fn value(field: &str, v: &Value, ctx: &RenderContext<'_>) -> String {
+    let name_of = |id: &str| {
+        ctx.names
+            .get(&Id(id.to_owned()))
+            .map_or_else(|| id.to_owned(), Clone::clone)
+    };
+    match v {
+        Value::Array(items) => {
+            let shown: Vec<String> = items
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), name_of))
+                .collect();
+            format!("[{}]", shown.join(", "))
+        }
+        Value::String(s) if field == "target" => name_of(s),
+        // Thresholds travel as floats; `5` reads better than `5.0`.
+        Value::Number(n)
+            if n.as_f64()
+                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) =>
+        {
+            format!("{}", n.as_f64().unwrap_or_default())
+        }
+        other => other.to_string(),
+    }
+}
