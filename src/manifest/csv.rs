@@ -94,6 +94,7 @@ pub(crate) struct CsvOptions<'a> {
 /// A resolved header: for each of our columns, its index and the header as written.
 struct Header {
     cols: HashMap<&'static str, (usize, String)>,
+    width: usize,
 }
 
 /// Reads a CSV manifest file into what it declares.
@@ -115,7 +116,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
             None => return frag,
         },
     };
-    let width = header.cols.values().map(|(i, _)| i + 1).max().unwrap_or(0);
+    let width = header.width;
     let mut last_implied: Option<(String, String)> = None;
     for rec in records {
         let rec = match rec {
@@ -215,7 +216,10 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         );
         return None;
     }
-    Some(Header { cols })
+    Some(Header {
+        cols,
+        width: rec.len(),
+    })
 }
 
 struct Row<'r> {

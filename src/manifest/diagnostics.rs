@@ -276,7 +276,9 @@ impl Diagnostic {
             self.severity, self.code, self.message
         )?;
         if let Some(field) = self.location.as_ref().and_then(|l| l.field.as_deref()) {
-            write!(w, " (column `{field}`)")?;
+            if !self.message.contains(&format!("`{field}`")) {
+                write!(w, " (column `{field}`)")?;
+            }
         }
         writeln!(w)?;
         if let (Some(loc), Some(sources)) = (&self.location, sources) {

@@ -583,3 +583,92 @@ fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::generate::{tracking_plan, Shape};
+    use crate::manifest::write;
+    use proptest::prelude::*;
+
+    fn load_one(format: InputFormat, bytes: Vec<u8>) -> Loaded {
+        load_sources(
+            vec![Source {
+                name: "in".into(),
+                format,
+                bytes,
+            }],
+            &LoadOptions::default(),
+        )
+    }
+
+    fn valid_texts() -> [(InputFormat, String); 3] {
+        let set = tracking_plan(Shape {
+            categories: 2,
+            events: 2,
+            properties: 2,
+        });
+        [
+            (InputFormat::Yaml, write::to_yaml(&set, None).unwrap()),
+            (InputFormat::Csv, write::to_csv(&set).unwrap()),
+            (InputFormat::Jsonl, write::to_jsonl(&set).unwrap()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic_on_random_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            for format in [InputFormat::Yaml, InputFormat::Csv, InputFormat::Jsonl] {
+                let _ = load_one(format, bytes.clone());
+            }
+        }
+
+        #[test]
+        fn parsers_never_panic_on_random_text(text in "[ -~\n\t:{}\\[\\],\"'#&*|>-]{0,300}") {
+            for format in [InputFormat::Yaml, InputFormat::Csv, InputFormat::Jsonl] {
+                let _ = load_one(format, text.clone().into_bytes());
+            }
+        }
+
+        #[test]
+        fn parsers_never_panic_on_truncated_or_flipped_input(cut in 0usize..4000, flip in 0usize..4000, byte in any::<u8>()) {
+            for (format, text) in valid_texts() {
+                let mut bytes = text.into_bytes();
+                if !bytes.is_empty() {
+                    let i = flip % bytes.len();
+                    bytes[i] = byte;
+                }
+                bytes.truncate(cut % (bytes.len() + 1));
+                let _ = load_one(format, bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn not_utf8_is_a_diagnostic_at_the_bad_byte() {
+        let loaded = load_one(InputFormat::Yaml, b"version: 1\nx: \xff\n".to_vec());
+        let d = &loaded.diagnostics[0];
+        assert_eq!(d.code, Code::NotUtf8);
+        let loc = d.location.as_ref().unwrap();
+        assert_eq!((loc.line, loc.column), (2, 4));
+    }
+
+    #[test]
+    fn defaults_fill_only_unset_fields() {
+        let text = "version: 1\nintegration: Segment\ndefaults: {published: true, pii: false}\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: true\n        properties: [{title: p}]\n";
+        let loaded = load_one(InputFormat::Yaml, text.as_bytes().to_vec());
+        let e = &loaded.set.categories[0].events[0];
+        assert_eq!(e.fields.pii, Some(true));
+        assert_eq!(e.fields.published, Some(true));
+        assert_eq!(e.properties[0].fields.pii, Some(false));
+        assert_eq!(e.fields.owners, None);
+    }
+
+    #[test]
+    fn fingerprint_depends_on_bytes() {
+        let a = load_one(InputFormat::Yaml, b"version: 1\n".to_vec());
+        let b = load_one(InputFormat::Yaml, b"version: 1 \n".to_vec());
+        assert_eq!(a.fingerprint.len(), 64);
+        assert_ne!(a.fingerprint, b.fingerprint);
+    }
+}

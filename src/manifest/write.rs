@@ -297,3 +297,126 @@ pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
         .map_err(|e| WriteError::Csv(e.into_error().into()))?;
     Ok(String::from_utf8(bytes).unwrap_or_default())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cli::InputFormat;
+    use crate::manifest::generate::{tracking_plan, Shape};
+    use crate::manifest::{load_sources, LoadOptions, Schedule, Source};
+
+    /// A small plan exercising every field kind, unmanaged fields and monitors.
+    fn sample() -> ManifestSet {
+        let mut set = tracking_plan(Shape {
+            categories: 3,
+            events: 3,
+            properties: 4,
+        });
+        let c = &mut set.categories[0];
+        c.protect = true;
+        c.description = None;
+        let e = &mut c.events[1];
+        e.fields.collections = Some(["Revenue Metrics".to_owned()].into_iter().collect());
+        e.fields.subscribers = Some(
+            ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()]
+                .into_iter()
+                .collect(),
+        );
+        e.fields.definition = Some("Line one, with comma\n\n- \"quoted\" item".into());
+        e.protect = true;
+        let p = &mut e.properties[2];
+        p.tracking.enum_values = Some("card,paypal".into());
+        p.tracking.regex = Some("^[0-9]+$".into());
+        p.fields = ResourceFields::default();
+        p.protect = true;
+        set.monitors = vec![
+            Monitor {
+                name: "Orders row count".into(),
+                target: Some("analytics.public.orders".into()),
+                metric_type: Some("row_count".into()),
+                metric_config: Some(serde_json::Map::new()),
+                is_enabled: true,
+                thresholds: Some(Thresholds::Auto { sensitivity: 5 }),
+                schedule: Some(Schedule {
+                    cadence: Some("daily".into()),
+                    frequency: Some(1),
+                    day: None,
+                    hour: Some(3),
+                }),
+                protect: false,
+                origin: set.categories[0].origin.clone(),
+            },
+            Monitor {
+                name: "Amount bounds".into(),
+                target: Some("analytics.public.orders.amount".into()),
+                metric_type: Some("custom_sql".into()),
+                metric_config:
+                    serde_json::json!({"query_select": "SELECT max(amount) FROM orders"})
+                        .as_object()
+                        .cloned(),
+                is_enabled: false,
+                thresholds: Some(Thresholds::Manual {
+                    min: Some(0.5),
+                    max: None,
+                }),
+                schedule: None,
+                protect: true,
+                origin: set.categories[0].origin.clone(),
+            },
+        ];
+        set
+    }
+
+    fn reload(name: &str, format: InputFormat, text: String) -> ManifestSet {
+        let loaded = load_sources(
+            vec![Source {
+                name: name.into(),
+                format,
+                bytes: text.into_bytes(),
+            }],
+            &LoadOptions::default(),
+        );
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+        loaded.set
+    }
+
+    #[test]
+    fn yaml_round_trips() {
+        let set = sample();
+        let back = reload(
+            "x.yaml",
+            InputFormat::Yaml,
+            to_yaml(&set, Some("s.json")).unwrap(),
+        );
+        assert_eq!(back.canonical(), set.canonical());
+    }
+
+    #[test]
+    fn jsonl_round_trips() {
+        let set = sample();
+        let back = reload("x.jsonl", InputFormat::Jsonl, to_jsonl(&set).unwrap());
+        assert_eq!(back.canonical(), set.canonical());
+    }
+
+    #[test]
+    fn csv_round_trips_the_tracking_plan() {
+        let mut set = sample();
+        set.monitors.clear();
+        let back = reload("x.csv", InputFormat::Csv, to_csv(&set).unwrap());
+        assert_eq!(back.canonical(), set.canonical());
+    }
+
+    #[test]
+    fn output_is_sorted_and_stable() {
+        let mut set = sample();
+        let first = to_yaml(&set, None).unwrap();
+        set.categories.reverse();
+        set.monitors.reverse();
+        assert_eq!(to_yaml(&set, None).unwrap(), first);
+        assert!(
+            !first.contains("collections: null"),
+            "unmanaged fields are omitted"
+        );
+    }
+}
