@@ -46,6 +46,9 @@ pub enum Error {
     /// A call to the Secoda API failed.
     #[error(transparent)]
     Api(#[from] crate::api::ApiError),
+    /// An apply that must not go ahead (safety cap, stale saved plan, no confirmation).
+    #[error("refusing to apply: {0}")]
+    Refused(String),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

@@ -4,8 +4,8 @@
 use crate::api::{ApiError, Client, Integration, ListFilter};
 use crate::manifest::ManifestSet;
 use crate::output::Printer;
-use crate::plan::resolve::{target_paths, Lookups};
-use crate::plan::{IntegrationInfo, Live};
+use crate::plan::resolve::{resolve, target_paths, Lookups, Names, ResolveError};
+use crate::plan::{diff, DiffOptions, IntegrationInfo, Live, Plan};
 use futures::{Stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -114,5 +114,61 @@ fn counted<'a, T: 'a>(
         if let Some(s) = spinner {
             s.inc(1);
         }
+    })
+}
+
+/// What planning against the workspace produced.
+#[derive(Debug)]
+pub enum Planning {
+    /// The plan, with the id -> name map its renderings need.
+    Planned {
+        /// The plan.
+        plan: Plan,
+        /// Id -> display name.
+        names: Names,
+    },
+    /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
+    Unresolved(Vec<ResolveError>),
+}
+
+/// The whole read side of a run: fetches the lookups, resolves the manifests' names (and
+/// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs.
+///
+/// # Errors
+/// The first failed API call.
+pub async fn plan(
+    client: &Client,
+    set: &ManifestSet,
+    owner_tag: Option<&str>,
+    mut opts: DiffOptions,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<Planning, ApiError> {
+    let lookups = fetch_lookups(client, set, concurrency).await?;
+    let mut errors = Vec::new();
+    if let Some(tag) = owner_tag {
+        match lookups.tag_id(tag) {
+            Ok(id) => opts.owner_tag = Some(id),
+            Err(e) => errors.push(*e),
+        }
+    }
+    let resolved = match resolve(set, &lookups) {
+        Ok(r) if errors.is_empty() => r,
+        Ok(_) => return Ok(Planning::Unresolved(errors)),
+        Err(mut e) => {
+            e.append(&mut errors);
+            return Ok(Planning::Unresolved(e));
+        }
+    };
+    let live = read_live(
+        client,
+        &resolved.integration,
+        &lookups.integrations,
+        printer,
+    )
+    .await?;
+    Ok(Planning::Planned {
+        plan: diff(&resolved, &live, &opts),
+        names: resolved.names,
     })
 }

@@ -1,19 +1,24 @@
-//! `secoda-sync apply`: plan, confirm, then make the changes.
+//! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
-use super::plan::PlanningArgs;
+use super::plan::{load_manifests, make_plan, print_plan, PlanFormat, PlanningArgs};
+use super::session::{runtime, Session};
+use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
+use crate::plan::Plan;
 use clap::Args;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::PathBuf;
 
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
-/// terminal (elsewhere `--auto-approve` is required), then writes.
+/// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
 ///
 /// Examples:
 ///   secoda-sync apply --sandbox --auto-approve examples/ecommerce/
 ///   secoda-sync apply --plan plan.json --auto-approve
 #[derive(Debug, Args)]
+#[command(verbatim_doc_comment)]
 pub struct ApplyArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
@@ -27,7 +32,8 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
-    /// Print the result as JSON on stdout (each change with its status and id).
+    /// Print the result as JSON on stdout (each change with its status and id); the plan goes
+    /// to stderr.
     #[arg(long)]
     pub json: bool,
 }
@@ -35,7 +41,170 @@ pub struct ApplyArgs {
 /// Runs `apply`.
 ///
 /// # Errors
-/// Not wired yet.
-pub fn run(_args: &ApplyArgs, _printer: &Printer) -> Result<Exit> {
-    Err(Error::Usage("apply is not wired yet".into()))
+/// A connection or API failure, a refused apply (stale saved plan, safety cap, no
+/// confirmation), or output that cannot be written.
+pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
+    // Manifests are checked before anything connects: a bad manifest makes no call at all.
+    let loaded = match &args.plan {
+        Some(_) => None,
+        None => match load_manifests(&args.manifests, printer) {
+            Some(l) => Some(l),
+            None => return Ok(Exit::Failure),
+        },
+    };
+    runtime()?.block_on(async {
+        let session = Session::open(&args.connection, printer).await?;
+        let result = apply_in(args, loaded.as_ref(), &session, printer).await;
+        // The sandbox saves its state whatever happened, Ctrl-C included.
+        let closed = session.close().await;
+        let exit = result?;
+        closed?;
+        Ok(exit)
+    })
+}
+
+async fn apply_in(
+    args: &ApplyArgs,
+    loaded: Option<&crate::manifest::Loaded>,
+    session: &Session,
+    printer: &Printer,
+) -> Result<Exit> {
+    let concurrency = usize::from(args.connection.concurrency);
+    let (plan, names) = match (&args.plan, loaded) {
+        (Some(path), _) => load_saved(path, session).await?,
+        (None, Some(loaded)) => {
+            match make_plan(loaded, &args.planning, session, concurrency, printer).await? {
+                Some(p) => (p.plan, p.names),
+                None => return Ok(Exit::Failure),
+            }
+        }
+        (None, None) => {
+            return Err(Error::Usage(
+                "nothing to apply: give PATHS or --plan FILE".into(),
+            ))
+        }
+    };
+    // With --json stdout holds only the result; the plan is shown on stderr.
+    let format = PlanFormat::Text;
+    if args.json {
+        print_plan(
+            &plan,
+            format,
+            &names,
+            session,
+            printer,
+            &mut printer.stderr(),
+        )?;
+    } else {
+        print_plan(
+            &plan,
+            format,
+            &names,
+            session,
+            printer,
+            &mut printer.stdout(),
+        )?;
+    }
+    let writes = plan.summary().writes();
+    if writes == 0 {
+        return finish(args, printer, &Report::default());
+    }
+    if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
+        return Err(Error::Refused(format!(
+            "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
+            blocked.note.as_deref().unwrap_or("deletes over a safety cap")
+        )));
+    }
+    if !args.auto_approve && !confirm(writes, printer)? {
+        printer.status("Apply cancelled: nothing was written.");
+        return Ok(Exit::Failure);
+    }
+    let report = execute(&plan, session, concurrency, printer).await;
+    finish(args, printer, &report)
+}
+
+/// Asks `Apply these N changes? [y/N]` on a terminal; refuses elsewhere.
+fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
+    if !(std::io::stdin().is_terminal() && printer.interactive()) {
+        return Err(Error::Refused(
+            "not asking for confirmation without a terminal: pass --auto-approve to apply".into(),
+        ));
+    }
+    let mut err = printer.stderr();
+    let _ = write!(err, "Apply these {writes} changes? [y/N] ");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|source| Error::Io {
+            action: "read",
+            path: "stdin".into(),
+            source,
+        })?;
+    Ok(matches!(
+        answer.trim().to_ascii_lowercase().as_str(),
+        "y" | "yes"
+    ))
+}
+
+/// Runs the executor with Ctrl-C wired to the cancellation token.
+async fn execute(plan: &Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+    let cancel = Cancel::new();
+    let on_ctrl_c = tokio::spawn({
+        let cancel = cancel.clone();
+        let printer = printer.clone();
+        async move {
+            while tokio::signal::ctrl_c().await.is_ok() {
+                if cancel.request() == Stage::Aborting {
+                    printer.status("Interrupted again: abandoning the calls in flight.");
+                    break;
+                }
+            }
+        }
+    });
+    let progress = Progress::new(printer, plan.summary().writes());
+    let client = &session.client;
+    let opts = ExecOptions {
+        integration: &plan.integration.id,
+        concurrency,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
+    on_ctrl_c.abort();
+    report
+}
+
+/// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed.
+fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> {
+    let out_err = |source| Error::Io {
+        action: "write",
+        path: "stdout".into(),
+        source,
+    };
+    let mut out = printer.stdout();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report.to_json()).map_err(|e| out_err(e.into()))?;
+        writeln!(out).map_err(out_err)?;
+    } else {
+        report.render_text(&mut out).map_err(out_err)?;
+    }
+    Ok(if report.interrupted {
+        Exit::Interrupted
+    } else if report.is_complete() {
+        Exit::Success
+    } else {
+        Exit::Failure
+    })
+}
+
+/// Loads a saved plan and checks it is still fresh (pending on the plan branch).
+async fn load_saved(
+    _path: &std::path::Path,
+    _session: &Session,
+) -> Result<(Plan, crate::plan::resolve::Names)> {
+    Err(Error::Usage(
+        "applying saved plans is not available yet".into(),
+    ))
 }

@@ -5,6 +5,7 @@ pub mod connect;
 pub mod plan;
 pub mod sandbox;
 pub mod schema;
+pub mod session;
 pub mod validate;
 
 use crate::cli::{Cli, Command};

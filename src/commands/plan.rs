@@ -1,9 +1,15 @@
 //! `secoda-sync plan`: show what apply would change, without changing anything.
 
+use super::session::{runtime, Session};
+use crate::api::Rate;
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
-use crate::output::Printer;
-use crate::plan::Key;
+use crate::live::{self, Planning};
+use crate::manifest::{self, LoadOptions, Loaded, Severity};
+use crate::output::{Printer, Verbosity};
+use crate::plan::render::{self, RenderContext};
+use crate::plan::resolve::{Names, ResolveError};
+use crate::plan::{DiffOptions, Key, Plan};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -71,7 +77,171 @@ pub enum PlanFormat {
 /// Runs `plan`.
 ///
 /// # Errors
-/// Not wired yet.
-pub fn run(_args: &PlanArgs, _printer: &Printer) -> Result<Exit> {
-    Err(Error::Usage("plan is not wired yet".into()))
+/// A connection or API failure, or a plan that cannot be written.
+pub fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
+    // Manifests are checked before anything connects: a bad manifest makes no call at all.
+    let Some(loaded) = load_manifests(&args.manifests, printer) else {
+        return Ok(Exit::Failure);
+    };
+    runtime()?.block_on(async {
+        let session = Session::open(&args.connection, printer).await?;
+        let result = plan_in(args, &loaded, &session, printer).await;
+        let closed = session.close().await;
+        let exit = result?;
+        closed?;
+        Ok(exit)
+    })
+}
+
+async fn plan_in(
+    args: &PlanArgs,
+    loaded: &Loaded,
+    session: &Session,
+    printer: &Printer,
+) -> Result<Exit> {
+    let concurrency = usize::from(args.connection.concurrency);
+    let Some(planned) = make_plan(loaded, &args.planning, session, concurrency, printer).await?
+    else {
+        return Ok(Exit::Failure);
+    };
+    print_plan(
+        &planned.plan,
+        args.format,
+        &planned.names,
+        session,
+        printer,
+        &mut printer.stdout(),
+    )?;
+    if let Some(path) = &args.out {
+        save_plan(path, &planned, session, &args.planning)?;
+        printer.status(format!(
+            "Saved the plan to `{}`: apply it with `secoda-sync apply --plan {}`",
+            path.display(),
+            path.display()
+        ));
+    }
+    let pending = !planned.plan.summary().is_empty();
+    Ok(if args.detailed_exitcode && pending {
+        Exit::ChangesPending
+    } else {
+        Exit::Success
+    })
+}
+
+/// A plan made from manifests, with what rendering and saving it need.
+#[derive(Debug)]
+pub(crate) struct Planned {
+    /// The plan.
+    pub plan: Plan,
+    /// Id -> display name, for rendering id lists.
+    pub names: Names,
+    /// Fingerprint of the manifests the plan was made from.
+    pub fingerprint: String,
+}
+
+/// Loads the manifests and prints their diagnostics; `None` when there are errors (nothing
+/// may be called then).
+pub(crate) fn load_manifests(args: &ManifestArgs, printer: &Printer) -> Option<Loaded> {
+    let loaded = manifest::load(&LoadOptions::from(args));
+    let mut err = printer.stderr();
+    let sources = printer.color().then_some(&loaded.sources);
+    for d in &loaded.diagnostics {
+        if d.is_error() || printer.verbosity() > Verbosity::Quiet {
+            // A closed stderr must not hide the verdict, which the exit code still carries.
+            let _ = d.render(&mut err, printer.color(), sources);
+        }
+    }
+    if loaded.has_errors() {
+        let n = loaded.count(Severity::Error);
+        printer.status(format!(
+            "{n} error(s) in the manifests: nothing was planned or applied"
+        ));
+        return None;
+    }
+    Some(loaded)
+}
+
+/// Plans against the session's workspace; `None` when names did not resolve (each problem
+/// printed).
+pub(crate) async fn make_plan(
+    loaded: &Loaded,
+    planning: &PlanningArgs,
+    session: &Session,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<Option<Planned>> {
+    let opts = DiffOptions {
+        prune: planning.prune,
+        owner_tag: None,
+        targets: planning.target.clone(),
+        max_deletes: planning.max_deletes,
+        max_delete_percent: planning.max_delete_percent,
+        monitors_delete: planning.monitors_delete,
+    };
+    let owner_tag = planning.owner_tag.as_deref();
+    match live::plan(
+        &session.client,
+        &loaded.set,
+        owner_tag,
+        opts,
+        concurrency,
+        printer,
+    )
+    .await?
+    {
+        Planning::Planned { plan, names } => Ok(Some(Planned {
+            plan,
+            names,
+            fingerprint: loaded.fingerprint.clone(),
+        })),
+        Planning::Unresolved(errors) => report_unresolved(&errors, printer),
+    }
+}
+
+fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Option<Planned>> {
+    for e in errors {
+        printer.error(e);
+    }
+    printer.status(format!(
+        "{} name(s) in the manifests did not resolve: nothing was planned or applied",
+        errors.len()
+    ));
+    Ok(None)
+}
+
+/// Renders `plan` to `w` at the session's write rate (Secoda's 30/min when unpaced, so the
+/// estimate is what a real workspace would take).
+pub(crate) fn print_plan(
+    plan: &Plan,
+    format: PlanFormat,
+    names: &Names,
+    session: &Session,
+    printer: &Printer,
+    w: &mut impl std::io::Write,
+) -> Result<()> {
+    let ctx = RenderContext {
+        write_rate: session.client.write_rate().unwrap_or(Rate::SECODA_WRITES),
+        names,
+        color: printer.color(),
+    };
+    let format = match format {
+        PlanFormat::Text => render::Format::Text,
+        PlanFormat::Json => render::Format::Json,
+        PlanFormat::Markdown => render::Format::Markdown,
+    };
+    render::render(plan, format, &ctx, w).map_err(|source| Error::Io {
+        action: "write",
+        path: "the plan".into(),
+        source,
+    })
+}
+
+/// Writes a plan for `apply --plan` (saved-plan format pending on the plan branch).
+fn save_plan(
+    _path: &std::path::Path,
+    _planned: &Planned,
+    _session: &Session,
+    _planning: &PlanningArgs,
+) -> Result<()> {
+    Err(Error::Usage("saving plans is not available yet".into()))
 }

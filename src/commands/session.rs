@@ -43,7 +43,10 @@ impl Session {
         })
         .await?;
         let url = Url::parse(running.url()).map_err(|e| {
-            Error::Usage(format!("the sandbox answered with a bad URL `{}`: {e}", running.url()))
+            Error::Usage(format!(
+                "the sandbox answered with a bad URL `{}`: {e}",
+                running.url()
+            ))
         })?;
         let mut config = ClientConfig::new(url, Token::new(running.token()));
         connect::tune(&mut config, args, printer.verbosity())?;

@@ -94,7 +94,11 @@ impl Sandbox {
                 req = req.json(&b);
             }
             let resp = req.send().await.unwrap();
-            assert!(resp.status().is_success(), "{method} {path}: {}", resp.status());
+            assert!(
+                resp.status().is_success(),
+                "{method} {path}: {}",
+                resp.status()
+            );
             resp.json().await.unwrap_or(Value::Null)
         })
     }
@@ -130,12 +134,20 @@ impl Out {
     }
 
     fn ok(self) -> Self {
-        assert_eq!(self.code, 0, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, 0,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 
     fn code(self, code: i32) -> Self {
-        assert_eq!(self.code, code, "stdout:\n{}\nstderr:\n{}", self.stdout, self.stderr);
+        assert_eq!(
+            self.code, code,
+            "stdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
         self
     }
 }
@@ -212,11 +224,18 @@ fn examples_apply_to_an_empty_workspace_then_replan_shows_no_changes() {
     let out = sb.run(&["apply", &ex(), "--auto-approve", "--json"]).ok();
     let result = apply_json(&out);
     let created = summary_count(&result, "created");
-    assert!(created >= 150, "the example creates its whole plan: {created}");
+    assert!(
+        created >= 150,
+        "the example creates its whole plan: {created}"
+    );
     assert_eq!(summary_count(&result, "failed"), 0);
     let writes = sb.writes();
     // Writes per change = 1.00: one POST per created resource, nothing else.
-    assert_eq!(writes.len() as u64, created, "writes per change must be exactly 1");
+    assert_eq!(
+        writes.len() as u64,
+        created,
+        "writes per change must be exactly 1"
+    );
     assert!(writes.iter().all(|w| w.method == "POST"));
 
     sb.clear_log();
@@ -230,22 +249,37 @@ fn a_single_field_edit_is_one_patch_carrying_only_that_field() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
     let m = small_manifest(dir.path(), false);
-    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .ok();
     let text = std::fs::read_to_string(&m).unwrap();
-    std::fs::write(&m, text.replace("The address was confirmed.", "Confirmed by link.")).unwrap();
+    std::fs::write(
+        &m,
+        text.replace("The address was confirmed.", "Confirmed by link."),
+    )
+    .unwrap();
     sb.clear_log();
 
-    let out = sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    let out = sb
+        .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .ok();
     assert!(
-        out.stdout.contains("Apply complete: 0 created, 1 updated, 0 deleted, 0 failed."),
+        out.stdout
+            .contains("Apply complete: 0 created, 1 updated, 0 deleted, 0 failed."),
         "{}",
         out.stdout
     );
     let writes = sb.writes();
     assert_eq!(writes.len(), 1, "{writes:?}");
     assert_eq!(writes[0].method, "PATCH");
-    assert!(writes[0].path.starts_with("/api/v1/event/events/"), "{}", writes[0].path);
-    assert_eq!(writes[0].body, Some(json!({"description": "Confirmed by link."})));
+    assert!(
+        writes[0].path.starts_with("/api/v1/event/events/"),
+        "{}",
+        writes[0].path
+    );
+    assert_eq!(
+        writes[0].body,
+        Some(json!({"description": "Confirmed by link."}))
+    );
 }
 
 #[test]
@@ -253,9 +287,13 @@ fn an_unmanaged_field_changed_on_the_server_is_left_alone() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
     let m = small_manifest(dir.path(), false);
-    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).ok();
+    sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .ok();
     let events = sb.list("/api/v1/event/events");
-    let ev = events.iter().find(|e| e["title"] == "Email Verified").unwrap();
+    let ev = events
+        .iter()
+        .find(|e| e["title"] == "Email Verified")
+        .unwrap();
     let id = ev["id"].as_str().unwrap();
     // `verified` and `definition` are not in the manifest: someone edits them in Secoda.
     sb.http(
@@ -264,7 +302,9 @@ fn an_unmanaged_field_changed_on_the_server_is_left_alone() {
         Some(json!({"verified": true, "definition": "Written in the UI."})),
     );
     sb.clear_log();
-    let plan = sb.run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"]).ok();
+    let plan = sb
+        .run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"])
+        .ok();
     assert!(plan.stdout.contains("No changes."), "{}", plan.stdout);
 
     // A managed field changed the same way is planned back (so the check above can fail).
@@ -273,7 +313,9 @@ fn an_unmanaged_field_changed_on_the_server_is_left_alone() {
         &format!("/api/v1/event/events/{id}"),
         Some(json!({"description": "Edited in the UI."})),
     );
-    let plan = sb.run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"]).code(2);
+    let plan = sb
+        .run(&["plan", m.to_str().unwrap(), "--detailed-exitcode"])
+        .code(2);
     assert!(plan.stdout.contains("Edited in the UI."), "{}", plan.stdout);
 }
 
@@ -294,7 +336,9 @@ fn plan_format_json_prints_only_the_json_document() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
     let m = small_manifest(dir.path(), false);
-    let out = sb.run(&["plan", m.to_str().unwrap(), "--format", "json"]).ok();
+    let out = sb
+        .run(&["plan", m.to_str().unwrap(), "--format", "json"])
+        .ok();
     let v: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
     assert_eq!(v["format_version"], 1);
     assert_eq!(v["summary"]["create"], 8, "{v}");
@@ -319,17 +363,47 @@ fn prune_deletes_exactly_the_undeclared_events_and_respects_both_caps() {
 
     // Over either cap: refused before any write, naming the flag to raise.
     sb.clear_log();
-    let out = sb.run(&["apply", m, "--prune", "--auto-approve", "--max-deletes", "0"]).code(1);
+    let out = sb
+        .run(&[
+            "apply",
+            m,
+            "--prune",
+            "--auto-approve",
+            "--max-deletes",
+            "0",
+        ])
+        .code(1);
     assert!(out.stderr.contains("--max-deletes"), "{}", out.stderr);
-    let out = sb.run(&["apply", m, "--prune", "--auto-approve", "--max-delete-percent", "1"]).code(1);
-    assert!(out.stderr.contains("--max-delete-percent"), "{}", out.stderr);
+    let out = sb
+        .run(&[
+            "apply",
+            m,
+            "--prune",
+            "--auto-approve",
+            "--max-delete-percent",
+            "1",
+        ])
+        .code(1);
+    assert!(
+        out.stderr.contains("--max-delete-percent"),
+        "{}",
+        out.stderr
+    );
     assert!(sb.writes().is_empty(), "a refused apply writes nothing");
 
     let out = sb
-        .run(&["apply", m, "--prune", "--auto-approve", "--max-delete-percent", "50"])
+        .run(&[
+            "apply",
+            m,
+            "--prune",
+            "--auto-approve",
+            "--max-delete-percent",
+            "50",
+        ])
         .ok();
     assert!(
-        out.stdout.contains("Apply complete: 0 created, 0 updated, 1 deleted, 0 failed."),
+        out.stdout
+            .contains("Apply complete: 0 created, 0 updated, 1 deleted, 0 failed."),
         "{}",
         out.stdout
     );
@@ -370,9 +444,16 @@ fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
         Some(json!({"pii": true})),
     );
     sb.clear_log();
-    let out = sb.cmd(&["apply", "--plan", saved, "--auto-approve"]).output().unwrap();
+    let out = sb
+        .cmd(&["apply", "--plan", saved, "--auto-approve"])
+        .output()
+        .unwrap();
     let out = Out::of(out).code(1);
-    assert!(out.stderr.contains("Signup/Account Created/plan"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("Signup/Account Created/plan"),
+        "{}",
+        out.stderr
+    );
     assert!(sb.writes().is_empty());
 
     // Re-planned, it applies exactly.
@@ -407,7 +488,9 @@ fn a_bad_manifest_makes_no_api_calls_at_all() {
     )
     .unwrap();
     for verb in ["plan", "apply"] {
-        let out = sb.run(&[verb, m.to_str().unwrap(), "--auto-approve"]).code(1);
+        let out = sb
+            .run(&[verb, m.to_str().unwrap(), "--auto-approve"])
+            .code(1);
         assert!(out.stderr.contains("bad.yaml:7:"), "{}", out.stderr);
     }
     assert!(sb.log().is_empty(), "{:?}", sb.log());
@@ -423,7 +506,9 @@ fn unknown_names_are_reported_with_suggestions_and_nothing_is_written() {
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        teams: [Growht]\n",
     )
     .unwrap();
-    let out = sb.run(&["apply", m.to_str().unwrap(), "--auto-approve"]).code(1);
+    let out = sb
+        .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .code(1);
     assert!(out.stderr.contains("Growth"), "{}", out.stderr);
     assert!(sb.writes().is_empty());
 }
@@ -451,7 +536,15 @@ fn faults_then_reapply_until_clean_converges_without_duplicates() {
     });
     let mut clean = false;
     for _ in 0..10 {
-        let out = sb.run(&["apply", &ex(), "--auto-approve", "--retry-base-ms", "1", "--max-tries", "3"]);
+        let out = sb.run(&[
+            "apply",
+            &ex(),
+            "--auto-approve",
+            "--retry-base-ms",
+            "1",
+            "--max-tries",
+            "3",
+        ]);
         assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
         if out.code == 0 {
             clean = true;
@@ -472,7 +565,10 @@ fn assert_no_duplicates(sb: &Sandbox) {
     ] {
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for r in sb.list(path) {
-            let key = (r["parent"].to_string(), r["title"].as_str().unwrap().to_owned());
+            let key = (
+                r["parent"].to_string(),
+                r["title"].as_str().unwrap().to_owned(),
+            );
             *seen.entry(key).or_default() += 1;
         }
         let twins: Vec<_> = seen.iter().filter(|(_, n)| **n > 1).collect();
@@ -492,7 +588,10 @@ fn ctrl_c_mid_apply_stops_cleanly_and_a_rerun_converges() {
         .unwrap();
     let start = Instant::now();
     while sb.writes().len() < 10 {
-        assert!(start.elapsed() < Duration::from_secs(60), "apply never started writing");
+        assert!(
+            start.elapsed() < Duration::from_secs(60),
+            "apply never started writing"
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
     let kill = Command::new("kill")
@@ -557,7 +656,11 @@ fn sandbox_flag_persists_state_between_runs() {
         Out::of(c.output().unwrap())
     };
     let out = run(&["apply", m, "--auto-approve"]).ok();
-    assert!(out.stdout.contains("Apply complete: 8 created"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Apply complete: 8 created"),
+        "{}",
+        out.stdout
+    );
     let out = run(&["plan", m]).ok();
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
 }
@@ -580,10 +683,19 @@ fn a_monitor_delete_the_workspace_does_not_serve_fails_alone_and_names_the_monit
     sb.run(&["apply", m, mon_s, "--auto-approve"]).ok();
     std::fs::remove_file(&mon).unwrap();
     let out = sb
-        .run(&["apply", m, "--prune", "--monitors-delete", "--auto-approve", "--max-delete-percent", "100"])
+        .run(&[
+            "apply",
+            m,
+            "--prune",
+            "--monitors-delete",
+            "--auto-approve",
+            "--max-delete-percent",
+            "100",
+        ])
         .code(1);
     assert!(
-        out.stdout.contains("does not support deleting monitors") && out.stdout.contains("Orders row count"),
+        out.stdout.contains("does not support deleting monitors")
+            && out.stdout.contains("Orders row count"),
         "{}",
         out.stdout
     );
