@@ -105,15 +105,15 @@ async fn apply_in(
             &mut printer.stdout(),
         )?;
     }
-    let writes = plan.summary().writes();
-    if writes == 0 {
-        return finish(args, printer, &Report::default());
-    }
     if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
         return Err(Error::Refused(format!(
             "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
             blocked.note.as_deref().unwrap_or("deletes over a safety cap")
         )));
+    }
+    let writes = plan.summary().writes();
+    if writes == 0 {
+        return finish(args, printer, &Report::default());
     }
     if !args.auto_approve && !confirm(writes, printer)? {
         printer.status("Apply cancelled: nothing was written.");

@@ -341,7 +341,7 @@ fn plan_format_json_prints_only_the_json_document() {
         .ok();
     let v: Value = serde_json::from_str(&out.stdout).expect("stdout is one JSON document");
     assert_eq!(v["format_version"], 1);
-    assert_eq!(v["summary"]["create"], 8, "{v}");
+    assert_eq!(v["summary"]["create"], 6, "{v}");
 }
 
 #[test]
@@ -487,10 +487,9 @@ fn a_bad_manifest_makes_no_api_calls_at_all() {
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: maybe\n",
     )
     .unwrap();
-    for verb in ["plan", "apply"] {
-        let out = sb
-            .run(&[verb, m.to_str().unwrap(), "--auto-approve"])
-            .code(1);
+    for args in [vec!["plan"], vec!["apply", "--auto-approve"]] {
+        let args = [args, vec![m.to_str().unwrap()]].concat();
+        let out = sb.run(&args).code(1);
         assert!(out.stderr.contains("bad.yaml:7:"), "{}", out.stderr);
     }
     assert!(sb.log().is_empty(), "{:?}", sb.log());
@@ -657,7 +656,7 @@ fn sandbox_flag_persists_state_between_runs() {
     };
     let out = run(&["apply", m, "--auto-approve"]).ok();
     assert!(
-        out.stdout.contains("Apply complete: 8 created"),
+        out.stdout.contains("Apply complete: 6 created"),
         "{}",
         out.stdout
     );
@@ -672,20 +671,32 @@ fn a_monitor_delete_the_workspace_does_not_serve_fails_alone_and_names_the_monit
         ..SandboxConfig::default()
     });
     let dir = tempfile::tempdir().unwrap();
-    let m = small_manifest(dir.path(), false);
+    let m = small_manifest(dir.path(), true);
     let mon = dir.path().join("monitors.yaml");
-    std::fs::write(
-        &mon,
-        "version: 1\nintegration: Segment\nmonitors:\n  - name: Orders row count\n    target: analytics.public.orders\n    metric_type: row_count\n    condition_auto_sensitivity: 5\n",
-    )
-    .unwrap();
+    let monitors = "version: 1
+integration: Segment
+monitors:
+  - name: Orders row count
+    target: analytics.public.orders
+    metric_type: row_count
+    condition_auto_sensitivity: 5
+";
+    let fresh = "  - name: Orders fresh
+    target: analytics.public.orders
+    metric_type: freshness
+    condition_auto_sensitivity: 5
+";
+    std::fs::write(&mon, format!("{monitors}{fresh}")).unwrap();
     let (m, mon_s) = (m.to_str().unwrap(), mon.to_str().unwrap());
     sb.run(&["apply", m, mon_s, "--auto-approve"]).ok();
-    std::fs::remove_file(&mon).unwrap();
+    // One monitor on the same table and one event go: the event delete still happens.
+    std::fs::write(&mon, monitors).unwrap();
+    small_manifest(dir.path(), false);
     let out = sb
         .run(&[
             "apply",
             m,
+            mon_s,
             "--prune",
             "--monitors-delete",
             "--auto-approve",
@@ -695,7 +706,13 @@ fn a_monitor_delete_the_workspace_does_not_serve_fails_alone_and_names_the_monit
         .code(1);
     assert!(
         out.stdout.contains("does not support deleting monitors")
-            && out.stdout.contains("Orders row count"),
+            && out.stdout.contains("Orders fresh"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Apply complete: 0 created, 0 updated, 1 deleted, 1 failed."),
         "{}",
         out.stdout
     );
