@@ -5,6 +5,7 @@ pub mod key;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod saved;
 
 pub use diff::diff;
 pub use key::{Key, Kind};

@@ -1,0 +1,433 @@
+//! Saved plans (`plan --out plan.json`): everything `apply --plan` needs, plus a fingerprint of
+//! the live state the plan was made from, so a plan that went stale is refused, not applied.
+
+use super::{DiffOptions, IntegrationInfo, Kind, Plan};
+use crate::api::Id;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// The version of the saved-plan file format.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// The diff options a plan was made with (apply re-checks them, users read them).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SavedOptions {
+    /// `--prune`.
+    pub prune: bool,
+    /// `--owner-tag`, as a tag id.
+    pub owner_tag: Option<Id>,
+    /// `--target` keys, as written (`Category/Event`).
+    pub targets: Vec<String>,
+    /// `--monitors-delete`.
+    pub monitors_delete: bool,
+}
+
+impl From<&DiffOptions> for SavedOptions {
+    fn from(o: &DiffOptions) -> Self {
+        Self {
+            prune: o.prune,
+            owner_tag: o.owner_tag.clone(),
+            targets: o.targets.iter().map(ToString::to_string).collect(),
+            monitors_delete: o.monitors_delete,
+        }
+    }
+}
+
+/// A live resource a plan touches, with its `updated_at` when planned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Touched {
+    /// Kind.
+    pub kind: Kind,
+    /// Natural key as displayed, for messages.
+    pub key: String,
+    /// Live id.
+    pub id: Id,
+    /// `updated_at` when the plan was made.
+    pub updated_at: String,
+}
+
+/// A plan file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SavedPlan {
+    /// File format version ([`FORMAT_VERSION`]).
+    pub format_version: u32,
+    /// `secoda-sync <version>` that wrote it.
+    pub created_by: String,
+    /// API base URL planned against.
+    pub base_url: String,
+    /// Integration planned against.
+    pub integration: IntegrationInfo,
+    /// [`manifests_fingerprint`] of the manifests the plan came from.
+    pub manifests_fingerprint: String,
+    /// Diff options used.
+    pub options: SavedOptions,
+    /// The plan itself.
+    pub plan: Plan,
+    /// Every live resource the plan updates or deletes, with its `updated_at`.
+    pub live: Vec<Touched>,
+}
+
+/// Failure to save or load a plan file.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedPlanError {
+    /// The file could not be read or written.
+    #[error("failed to {action} plan file `{}`", path.display())]
+    Io {
+        /// `read`, `write`, `replace`.
+        action: &'static str,
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The file is not a plan file.
+    #[error("`{}` is not a secoda-sync plan file", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Where parsing failed.
+        #[source]
+        source: serde_json::Error,
+    },
+    /// The file was written by an incompatible version.
+    #[error(
+        "plan file `{}` has format version {found}, this secoda-sync reads version {FORMAT_VERSION}: \
+         re-run `secoda-sync plan --out`",
+        path.display()
+    )]
+    Version {
+        /// The file.
+        path: PathBuf,
+        /// Its version.
+        found: u32,
+    },
+}
+
+/// One reason a saved plan no longer applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Staleness {
+    /// Planned against another API.
+    BaseUrl {
+        /// In the plan.
+        planned: String,
+        /// Now.
+        current: String,
+    },
+    /// Planned against another integration.
+    Integration {
+        /// In the plan.
+        planned: Id,
+        /// Now.
+        current: Id,
+    },
+    /// A touched resource changed since.
+    Moved {
+        /// The resource.
+        touched: Touched,
+        /// Its `updated_at` now.
+        current: String,
+    },
+    /// A touched resource no longer exists.
+    Gone(Touched),
+}
+
+impl fmt::Display for Staleness {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::BaseUrl { planned, current } => {
+                write!(f, "planned against `{planned}`, now talking to `{current}`")
+            }
+            Self::Integration { planned, current } => {
+                write!(f, "planned for integration {planned}, now {current}")
+            }
+            Self::Moved {
+                touched: t,
+                current,
+            } => write!(
+                f,
+                "{} `{}` ({}) changed since the plan was made (updated_at {} -> {current})",
+                t.kind, t.key, t.id, t.updated_at
+            ),
+            Self::Gone(t) => write!(f, "{} `{}` ({}) no longer exists", t.kind, t.key, t.id),
+        }
+    }
+}
+
+/// A saved plan that no longer matches the workspace; names everything that moved.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct StaleError(pub Vec<Staleness>);
+
+impl fmt::Display for StaleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "the saved plan is stale ({} {}); run `secoda-sync plan` again",
+            self.0.len(),
+            if self.0.len() == 1 {
+                "reason"
+            } else {
+                "reasons"
+            }
+        )?;
+        for s in &self.0 {
+            write!(f, "\n  - {s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A stable digest of manifest inputs: SHA-256 over each (name, content), in name order.
+#[must_use]
+pub fn manifests_fingerprint<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> String {
+    let mut sorted: Vec<(&str, &[u8])> = files
+        .iter()
+        .map(|(n, b)| (n.as_ref(), b.as_ref()))
+        .collect();
+    sorted.sort_unstable();
+    let mut h = Sha256::new();
+    for (name, bytes) in sorted {
+        // Lengths first, so no two different inputs concatenate to the same stream.
+        h.update((name.len() as u64).to_le_bytes());
+        h.update(name.as_bytes());
+        h.update((bytes.len() as u64).to_le_bytes());
+        h.update(bytes);
+    }
+    format!("sha256:{:x}", h.finalize())
+}
+
+fn same_url(a: &str, b: &str) -> bool {
+    a.trim_end_matches('/')
+        .eq_ignore_ascii_case(b.trim_end_matches('/'))
+}
+
+impl SavedPlan {
+    /// Wraps `plan` with what `apply --plan` checks before writing.
+    #[must_use]
+    pub fn new(
+        plan: Plan,
+        base_url: &str,
+        manifests_fingerprint: String,
+        options: &DiffOptions,
+    ) -> Self {
+        let live = plan
+            .changes
+            .iter()
+            .filter_map(|c| {
+                Some(Touched {
+                    kind: c.kind,
+                    key: c.key.to_string(),
+                    id: c.id.clone()?,
+                    updated_at: c.live_updated_at.clone().unwrap_or_default(),
+                })
+            })
+            .collect();
+        Self {
+            format_version: FORMAT_VERSION,
+            created_by: concat!("secoda-sync ", env!("CARGO_PKG_VERSION")).to_owned(),
+            base_url: base_url.to_owned(),
+            integration: plan.integration.clone(),
+            manifests_fingerprint,
+            options: options.into(),
+            plan,
+            live,
+        }
+    }
+
+    /// The ids whose current `updated_at` [`SavedPlan::check_fresh`] needs.
+    pub fn touched_ids(&self) -> impl Iterator<Item = (Kind, &Id)> {
+        self.live.iter().map(|t| (t.kind, &t.id))
+    }
+
+    /// Checks that the plan still applies: same API, same integration, and every touched
+    /// resource still there with the same `updated_at` (`current` = id and `updated_at` now).
+    ///
+    /// # Errors
+    /// Every reason the plan is stale.
+    pub fn check_fresh(
+        &self,
+        base_url: &str,
+        integration_id: &Id,
+        current: &[(Id, String)],
+    ) -> Result<(), StaleError> {
+        let mut problems = Vec::new();
+        if !same_url(&self.base_url, base_url) {
+            problems.push(Staleness::BaseUrl {
+                planned: self.base_url.clone(),
+                current: base_url.to_owned(),
+            });
+        }
+        if &self.integration.id != integration_id {
+            problems.push(Staleness::Integration {
+                planned: self.integration.id.clone(),
+                current: integration_id.clone(),
+            });
+        }
+        let now: std::collections::HashMap<&Id, &str> =
+            current.iter().map(|(id, u)| (id, u.as_str())).collect();
+        for t in &self.live {
+            match now.get(&t.id) {
+                None => problems.push(Staleness::Gone(t.clone())),
+                Some(u) if *u != t.updated_at => problems.push(Staleness::Moved {
+                    touched: t.clone(),
+                    current: (*u).to_owned(),
+                }),
+                Some(_) => {}
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(StaleError(problems))
+        }
+    }
+
+    /// Writes the plan to `path` atomically (a temporary file next to it, then a rename), so a
+    /// crash never leaves a half-written plan behind.
+    ///
+    /// # Errors
+    /// When the file cannot be written or renamed.
+    pub fn save(&self, path: &Path) -> Result<(), SavedPlanError> {
+        let io = |action, source| SavedPlanError::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        };
+        let mut json = serde_json::to_vec_pretty(self).map_err(|e| io("write", e.into()))?;
+        json.push(b'\n');
+        let mut tmp = path.as_os_str().to_owned();
+        tmp.push(format!(".tmp-{}", std::process::id()));
+        let tmp = PathBuf::from(tmp);
+        std::fs::write(&tmp, json).map_err(|e| io("write", e))?;
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io("replace", e)
+        })
+    }
+
+    /// Reads a plan file.
+    ///
+    /// # Errors
+    /// When the file cannot be read, is not a plan, or has another format version.
+    pub fn load(path: &Path) -> Result<Self, SavedPlanError> {
+        let bytes = std::fs::read(path).map_err(|source| SavedPlanError::Io {
+            action: "read",
+            path: path.to_owned(),
+            source,
+        })?;
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: u32,
+        }
+        let parse = |source| SavedPlanError::Parse {
+            path: path.to_owned(),
+            source,
+        };
+        let v: Version = serde_json::from_slice(&bytes).map_err(parse)?;
+        if v.format_version != FORMAT_VERSION {
+            return Err(SavedPlanError::Version {
+                path: path.to_owned(),
+                found: v.format_version,
+            });
+        }
+        serde_json::from_slice(&bytes).map_err(parse)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::testutil::sample_plan;
+
+    fn saved() -> SavedPlan {
+        let (plan, _) = sample_plan();
+        let opts = DiffOptions {
+            prune: true,
+            targets: vec![crate::plan::Key::Category("Checkout".into())],
+            ..DiffOptions::default()
+        };
+        SavedPlan::new(
+            plan,
+            "http://127.0.0.1:4010",
+            manifests_fingerprint(&[("a.yaml", "version: 1")]),
+            &opts,
+        )
+    }
+
+    fn current(s: &SavedPlan) -> Vec<(Id, String)> {
+        s.live
+            .iter()
+            .map(|t| (t.id.clone(), t.updated_at.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let s = saved();
+        s.save(&path).unwrap();
+        assert_eq!(SavedPlan::load(&path).unwrap(), s);
+        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+        assert_eq!(names.len(), 1, "no temporary file left behind");
+        assert_eq!(s.options.targets, ["Checkout"]);
+        // Updates, deletes and unsupported changes carry ids; creates do not.
+        assert_eq!(s.live.len(), 5);
+    }
+
+    #[test]
+    fn load_rejects_other_versions_and_non_plans() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        std::fs::write(&path, r#"{"format_version": 2}"#).unwrap();
+        let err = SavedPlan::load(&path).unwrap_err();
+        assert!(err.to_string().contains("format version 2"), "{err}");
+        std::fs::write(&path, "[]").unwrap();
+        assert!(matches!(
+            SavedPlan::load(&path),
+            Err(SavedPlanError::Parse { .. })
+        ));
+        let missing = SavedPlan::load(&dir.path().join("nope.json")).unwrap_err();
+        assert!(missing.to_string().starts_with("failed to read plan file"));
+    }
+
+    #[test]
+    fn fresh_plan_passes_and_stale_plan_names_everything_that_moved() {
+        let s = saved();
+        let mut now = current(&s);
+        let integration = s.integration.id.clone();
+        assert_eq!(
+            s.check_fresh("http://127.0.0.1:4010/", &integration, &now),
+            Ok(())
+        );
+
+        now[0].1 = "2026-02-02T00:00:00Z".into();
+        let gone = now.pop().unwrap();
+        let err = s
+            .check_fresh("https://api.secoda.co", &Id("other".into()), &now)
+            .unwrap_err();
+        assert_eq!(err.0.len(), 4);
+        let msg = err.to_string();
+        assert!(
+            msg.starts_with("the saved plan is stale (4 reasons)"),
+            "{msg}"
+        );
+        assert!(msg.contains("planned against `http://127.0.0.1:4010`"));
+        assert!(msg.contains("changed since the plan was made"));
+        assert!(msg.contains(&format!("({}) no longer exists", gone.0)));
+    }
+
+    #[test]
+    fn fingerprint_is_order_independent_and_content_sensitive() {
+        let a = manifests_fingerprint(&[("a", "1"), ("b", "2")]);
+        assert_eq!(a, manifests_fingerprint(&[("b", "2"), ("a", "1")]));
+        assert_ne!(a, manifests_fingerprint(&[("a", "1"), ("b", "3")]));
+        assert_ne!(
+            manifests_fingerprint(&[("ab", "")]),
+            manifests_fingerprint(&[("a", "b")])
+        );
+        assert!(a.starts_with("sha256:"));
+    }
+}
