@@ -1,0 +1,3 @@
+//! The one integration-test binary; each topic lives in its own module.
+
+mod manifest;
