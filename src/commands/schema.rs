@@ -7,17 +7,18 @@ use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;
 
+const AFTER_HELP: &str = "\
+Editors use the schemas to complete and check manifests: start a YAML manifest with
+  # yaml-language-server: $schema=schemas/manifest.schema.json
+
+Examples:
+  secoda-sync schema                          # manifest schema on stdout
+  secoda-sync schema --which jsonl-record     # JSONL record schema on stdout
+  secoda-sync schema --out-dir schemas/       # write both files";
+
 /// Print or write the JSON Schemas of the manifest formats.
-///
-/// Editors use them to complete and check manifests: add
-/// `# yaml-language-server: $schema=schemas/manifest.schema.json` at the top of a YAML file.
-///
-/// Examples:
-///   secoda-sync schema                          # manifest schema on stdout
-///   secoda-sync schema --which jsonl-record     # JSONL record schema on stdout
-///   secoda-sync schema --out-dir schemas/       # write both files
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct SchemaArgs {
     /// Which schema to print.
     #[arg(long, value_enum, default_value_t = Which::Manifest, conflicts_with = "out_dir")]

@@ -8,19 +8,24 @@ use crate::output::{Printer, Verbosity};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 
+const AFTER_HELP: &str = "\
+Loads every file (YAML, CSV, JSONL; a directory loads its manifests, not recursively), merges
+them, applies defaults and reports ALL problems as `file:line:column: error[code]: message`,
+then prints a summary (counts per kind) on stdout. Touches no network.
+
+Examples:
+  secoda-sync validate examples/ecommerce/
+  secoda-sync validate plan.csv --integration Segment --csv-map map.yaml
+  cat plan.jsonl | secoda-sync validate - --stdin-format jsonl
+  secoda-sync validate --format json manifests/ > diagnostics.json
+
+Exit codes:
+  0    valid (warnings allowed unless --strict)
+  1    errors found (or warnings with --strict), or a file could not be read";
+
 /// Check manifests without touching the network.
-///
-/// Loads every file (YAML, CSV, JSONL; directories load their manifests, not recursively),
-/// merges them, applies defaults and reports ALL problems as `file:line:column: error[code]:
-/// message`. Prints a summary (counts per kind) on stdout. Exits 1 on any error (or warning
-/// with --strict).
-///
-/// Examples:
-///   secoda-sync validate examples/ecommerce/
-///   secoda-sync validate plan.csv --integration Segment --csv-map map.yaml
-///   secoda-sync validate --format json manifests/ > diagnostics.json
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct ValidateArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,

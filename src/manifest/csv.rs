@@ -240,13 +240,20 @@ impl Row<'_> {
         Some((text, at))
     }
 
+    /// A text cell, untrimmed (markdown may end in a newline); blank counts as empty.
     fn text(&self, ctx: &Ctx<'_>, col: &str) -> Option<String> {
         let (t, _) = self.cell(ctx, col)?;
-        if t.is_empty() && self.empty == CsvEmpty::Ignore {
-            None
-        } else {
-            Some(t.to_owned())
+        if !t.is_empty() {
+            let (i, _) = self.header.cols.get(col)?;
+            return Some(self.rec.get(*i).unwrap_or("").to_owned());
         }
+        (self.empty == CsvEmpty::Clear).then(String::new)
+    }
+
+    /// A key or name cell, trimmed.
+    fn key(&self, ctx: &Ctx<'_>, col: &str) -> Option<String> {
+        let (t, _) = self.cell(ctx, col)?;
+        (!t.is_empty()).then(|| t.to_owned())
     }
 
     fn names(&self, ctx: &Ctx<'_>, col: &str) -> Option<NameSet> {
@@ -325,7 +332,7 @@ impl Row<'_> {
     }
 
     fn read(&self, ctx: &mut Ctx<'_>, frag: &mut Fragment, last: &mut Option<(String, String)>) {
-        if let Some(name) = self.text(ctx, "integration").filter(|s| !s.is_empty()) {
+        if let Some(name) = self.key(ctx, "integration") {
             let origin = self.origin(ctx);
             frag.add_integration(IntegrationRef::parse(&name), origin);
         }

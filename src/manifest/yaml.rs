@@ -163,7 +163,17 @@ impl MarkedEventReceiver for Builder {
                 None,
             )),
             Event::SequenceEnd | Event::MappingEnd => match self.stack.pop() {
-                Some(Frame::Seq(node, anchor) | Frame::Map(node, anchor, _)) => {
+                Some(Frame::Seq(node, anchor)) => self.finish(node, anchor, mark),
+                Some(Frame::Map(mut node, anchor, _)) => {
+                    // A block mapping's start mark sits on its first `:`; its first key is
+                    // where a reader looks, so point there.
+                    if let Value::Map(entries) = &node.value {
+                        if let Some((k, _)) = entries.first() {
+                            if (k.line, k.column) < (node.line, node.column) {
+                                (node.line, node.column) = (k.line, k.column);
+                            }
+                        }
+                    }
                     self.finish(node, anchor, mark);
                 }
                 None => self.fail(mark, "unbalanced YAML structure"),

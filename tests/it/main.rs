@@ -1,3 +1,4 @@
-//! One integration-test binary with a module per topic.
+//! The one integration-test binary; each topic lives in its own module.
 
 mod apply;
+mod manifest;
