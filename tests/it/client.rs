@@ -622,3 +622,44 @@ async fn catalog_sends_the_filter_as_json() {
         .unwrap();
     assert_eq!(found[0].id, Id::from("t1"));
 }
+
+#[tokio::test]
+async fn a_429_pauses_every_worker_of_its_kind_not_just_the_one_that_saw_it() {
+    let server = MockServer::start().await;
+    let seen: Arc<Mutex<Vec<(std::time::Instant, u16)>>> = Arc::default();
+    let log = seen.clone();
+    Mock::given(method("GET"))
+        .respond_with(move |_: &Request| {
+            let mut log = log.lock().unwrap();
+            let status = if log.is_empty() { 429 } else { 200 };
+            log.push((std::time::Instant::now(), status));
+            ResponseTemplate::new(status)
+                .insert_header("Retry-After", "1")
+                .set_body_json(json!({"id": "x", "title": "t"}))
+        })
+        .mount(&server)
+        .await;
+    let mut cfg = config(&server.uri());
+    // Slots 500 ms apart: the 429 is answered long before the second worker's slot.
+    cfg.read_rate = Some("2/s".parse().unwrap());
+    let c = Client::new(cfg).unwrap();
+    let ids = [Id::from("a"), Id::from("b"), Id::from("d")];
+    let (a, b, d) = tokio::join!(
+        c.get_event(&ids[0]),
+        c.get_event(&ids[1]),
+        c.get_event(&ids[2]),
+    );
+    a.unwrap();
+    b.unwrap();
+    d.unwrap();
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 4, "one 429 and three answered calls");
+    let (limited_at, status) = seen[0];
+    assert_eq!(status, 429);
+    for (at, _) in &seen[1..] {
+        assert!(
+            at.duration_since(limited_at) >= Duration::from_secs(1),
+            "a call went out during the pause"
+        );
+    }
+}
