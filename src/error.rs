@@ -46,6 +46,9 @@ pub enum Error {
     /// A call to the Secoda API failed.
     #[error(transparent)]
     Api(#[from] crate::api::ApiError),
+    /// The sandbox could not start, save or stop.
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
 /// Result of a command.

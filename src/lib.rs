@@ -10,3 +10,4 @@ pub mod error;
 pub mod manifest;
 pub mod output;
 pub mod plan;
+pub mod sandbox;

@@ -1,0 +1,415 @@
+//! A Secoda-compatible API emulator: an axum app over an in-memory workspace, with fault
+//! injection and an atomic JSON state file, so rehearsals and tests never need the network.
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), secoda_sync::sandbox::SandboxError> {
+//! use secoda_sync::sandbox::{spawn, SandboxConfig};
+//! let sandbox = spawn(SandboxConfig::default()).await?;
+//! println!("{} {}", sandbox.url(), sandbox.token());
+//! sandbox.shutdown().await?;
+//! # Ok(()) }
+//! ```
+
+mod filter;
+mod gate;
+mod log;
+mod lookups;
+mod monitors;
+pub mod persist;
+mod resources;
+mod routes;
+pub mod seed;
+mod store;
+mod wire;
+
+pub use gate::Faults;
+pub use log::{Fault, LogEntry};
+
+use crate::api::Rate;
+use gate::{ConnHandle, FaultState, KillableListener};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard};
+use std::time::Duration;
+use store::Store;
+use tokio::sync::{oneshot, Notify};
+use tokio::task::JoinHandle;
+
+/// How a sandbox runs. `Default` = no faults, page size 50, a random token, no state file,
+/// monitor PATCH and DELETE served.
+#[derive(Debug, Clone)]
+pub struct SandboxConfig {
+    /// The bearer token to accept; random when `None`.
+    pub token: Option<String>,
+    /// Default list page size (a request's `page_size` overrides it, up to 1000).
+    pub page_size: usize,
+    /// Added before every answer.
+    pub latency: Duration,
+    /// Limit on writes (POST/PUT/PATCH/DELETE); over it the answer is 429.
+    pub write_limit: Option<Rate>,
+    /// Limit on reads (GET); over it the answer is 429.
+    pub read_limit: Option<Rate>,
+    /// Whether a 429 carries `Retry-After`.
+    pub retry_after: bool,
+    /// Fraction of writes answered 500/503 without being committed.
+    pub fail_rate: f64,
+    /// Fraction of writes committed, then answered 502 or dropped without an answer.
+    pub drop_after_commit: f64,
+    /// Seed of the fault dice and of generated ids.
+    pub seed: u64,
+    /// JSON state loaded at start (when it exists) and saved after writes and on shutdown.
+    pub state_file: Option<PathBuf>,
+    /// Serve `PATCH` on monitors (else 405).
+    pub monitor_patch: bool,
+    /// Serve `DELETE` on monitors (else 405).
+    pub monitor_delete: bool,
+    /// Append every answered call to this file as JSON Lines.
+    pub log_file: Option<PathBuf>,
+}
+
+impl Default for SandboxConfig {
+    fn default() -> Self {
+        Self {
+            token: None,
+            page_size: 50,
+            latency: Duration::ZERO,
+            write_limit: None,
+            read_limit: None,
+            retry_after: true,
+            fail_rate: 0.0,
+            drop_after_commit: 0.0,
+            seed: 0,
+            state_file: None,
+            monitor_patch: true,
+            monitor_delete: true,
+            log_file: None,
+        }
+    }
+}
+
+impl SandboxConfig {
+    /// The fault settings of this config.
+    #[must_use]
+    pub fn faults(&self) -> Faults {
+        Faults {
+            latency: self.latency,
+            write_limit: self.write_limit,
+            read_limit: self.read_limit,
+            retry_after: self.retry_after,
+            fail_rate: self.fail_rate,
+            drop_after_commit: self.drop_after_commit,
+        }
+    }
+}
+
+/// Why a sandbox could not start, save or stop.
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    /// The address is taken or not ours.
+    #[error("failed to listen on {addr}")]
+    Bind {
+        /// The address asked for.
+        addr: SocketAddr,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file exists but cannot be read.
+    #[error("failed to read sandbox state `{path}`")]
+    ReadState {
+        /// The state file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The state file holds something else than a sandbox state.
+    #[error("sandbox state `{path}` is not usable: {reason} (remove it to start from the seeded workspace)")]
+    BadState {
+        /// The state file.
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The state could not be saved.
+    #[error("failed to save sandbox state `{path}`")]
+    SaveState {
+        /// The state file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The request log file cannot be opened.
+    #[error("failed to open request log `{path}`")]
+    LogFile {
+        /// The log file.
+        path: String,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// A setting is out of range.
+    #[error("invalid sandbox setting: {0}")]
+    Config(String),
+    /// The server stopped with an error.
+    #[error("sandbox server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// State shared by all handlers.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    store: Mutex<Store>,
+    base_url: String,
+    token: String,
+    page_size: usize,
+    monitor_patch: bool,
+    monitor_delete: bool,
+    faults: RwLock<FaultState>,
+    rng: Mutex<StdRng>,
+    log: log::RequestLog,
+    /// Signalled after every committed write; the saver debounces it.
+    dirty: Notify,
+}
+
+impl Shared {
+    /// The workspace (handlers hold it briefly and never across an await).
+    fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn faults(&self) -> RwLockReadGuard<'_, FaultState> {
+        self.faults.read().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn rng(&self) -> MutexGuard<'_, StdRng> {
+        self.rng.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// The current time as the API writes it (RFC 3339, UTC, microseconds).
+fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+fn random_token() -> String {
+    let bytes: [u8; 16] = rand::thread_rng().gen();
+    let hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    format!("sandbox-{hex}")
+}
+
+fn display(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Loads the state file; `None` when it does not exist yet.
+fn load_state(path: &Path) -> Result<Option<Store>, SandboxError> {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => {
+            return Err(SandboxError::ReadState {
+                path: display(path),
+                source,
+            })
+        }
+    };
+    let bad = |reason: String| SandboxError::BadState {
+        path: display(path),
+        reason,
+    };
+    let snap = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
+    Store::from_snapshot(snap).map(Some).map_err(bad)
+}
+
+/// Serializes the workspace and replaces the state file atomically.
+async fn save_state(shared: &Shared, path: &Path) -> Result<(), SandboxError> {
+    let err = |source| SandboxError::SaveState {
+        path: display(path),
+        source,
+    };
+    let bytes = shared.store().snapshot_json().map_err(|e| err(e.into()))?;
+    let target = path.to_owned();
+    tokio::task::spawn_blocking(move || persist::write_atomic(&target, &bytes))
+        .await
+        .map_err(|e| err(std::io::Error::other(e)))?
+        .map_err(err)
+}
+
+/// How long the saver waits after a write for more writes before saving.
+const SAVE_DEBOUNCE: Duration = Duration::from_millis(200);
+
+/// Saves after writes (debounced) until told to stop, then saves once more.
+async fn saver(shared: Arc<Shared>, path: PathBuf, stop: Arc<Notify>) -> Result<(), SandboxError> {
+    loop {
+        tokio::select! {
+            () = shared.dirty.notified() => {}
+            () = stop.notified() => break,
+        }
+        tokio::time::sleep(SAVE_DEBOUNCE).await;
+        if let Err(e) = save_state(&shared, &path).await {
+            tracing::warn!("{e}");
+        }
+    }
+    save_state(&shared, &path).await
+}
+
+/// A sandbox serving on a local port.
+#[derive(Debug)]
+pub struct RunningSandbox {
+    url: String,
+    shared: Arc<Shared>,
+    stop_server: oneshot::Sender<()>,
+    server: JoinHandle<std::io::Result<()>>,
+    stop_saver: Arc<Notify>,
+    saver: Option<JoinHandle<Result<(), SandboxError>>>,
+}
+
+/// Starts a sandbox on an ephemeral loopback port (`127.0.0.1:0`).
+///
+/// # Errors
+/// When the state or log file is unusable, a setting is out of range, or no port is free.
+pub async fn spawn(config: SandboxConfig) -> Result<RunningSandbox, SandboxError> {
+    spawn_at(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
+}
+
+/// Starts a sandbox on `addr`.
+///
+/// # Errors
+/// As [`spawn`], or when `addr` cannot be bound.
+pub async fn spawn_at(
+    config: SandboxConfig,
+    addr: SocketAddr,
+) -> Result<RunningSandbox, SandboxError> {
+    let faults = config.faults();
+    faults.validate().map_err(SandboxError::Config)?;
+    if config.page_size == 0 {
+        return Err(SandboxError::Config("page size must be at least 1".into()));
+    }
+    let mut store = match &config.state_file {
+        Some(p) => load_state(p)?.unwrap_or_else(Store::seeded),
+        None => Store::seeded(),
+    };
+    store.reseed(config.seed);
+    let log = log::RequestLog::open(config.log_file.as_deref()).map_err(|source| {
+        SandboxError::LogFile {
+            path: config.log_file.as_deref().map(display).unwrap_or_default(),
+            source,
+        }
+    })?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .map_err(|source| SandboxError::Bind { addr, source })?;
+    let local = listener
+        .local_addr()
+        .map_err(|source| SandboxError::Bind { addr, source })?;
+    let url = format!("http://{local}");
+    let shared = Arc::new(Shared {
+        store: Mutex::new(store),
+        base_url: url.clone(),
+        token: config.token.clone().unwrap_or_else(random_token),
+        page_size: config.page_size,
+        monitor_patch: config.monitor_patch,
+        monitor_delete: config.monitor_delete,
+        faults: RwLock::new(FaultState::new(faults)),
+        rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
+        log,
+        dirty: Notify::new(),
+    });
+    let app = routes::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
+    let (stop_server, stopped) = oneshot::channel::<()>();
+    let server = tokio::spawn(async move {
+        axum::serve(KillableListener(listener), app)
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await
+    });
+    let stop_saver = Arc::new(Notify::new());
+    let saver = config
+        .state_file
+        .map(|p| tokio::spawn(saver(shared.clone(), p, stop_saver.clone())));
+    Ok(RunningSandbox {
+        url,
+        shared,
+        stop_server,
+        server,
+        stop_saver,
+        saver,
+    })
+}
+
+/// How long shutdown waits for calls in flight before cutting them off.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
+impl RunningSandbox {
+    /// Base URL, e.g. `http://127.0.0.1:41234` (no trailing slash).
+    #[must_use]
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The bearer token the sandbox accepts.
+    #[must_use]
+    pub fn token(&self) -> &str {
+        &self.shared.token
+    }
+
+    /// Every call answered since the start or the last [`RunningSandbox::clear_log`].
+    #[must_use]
+    pub fn request_log(&self) -> Vec<LogEntry> {
+        self.shared.log.entries()
+    }
+
+    /// Forgets the request log (a `--log` file keeps its lines).
+    pub fn clear_log(&self) {
+        self.shared.log.clear();
+    }
+
+    /// The faults in force.
+    #[must_use]
+    pub fn faults(&self) -> Faults {
+        self.shared.faults().faults.clone()
+    }
+
+    /// Replaces the faults (limiters start afresh).
+    ///
+    /// # Errors
+    /// When a fraction is not between 0 and 1.
+    pub fn set_faults(&self, faults: Faults) -> Result<(), SandboxError> {
+        faults.validate().map_err(SandboxError::Config)?;
+        *self
+            .shared
+            .faults
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = FaultState::new(faults);
+        Ok(())
+    }
+
+    /// Stops serving (calls in flight get a few seconds to finish) and saves the state file.
+    ///
+    /// # Errors
+    /// When the final save fails or the server died with an error.
+    pub async fn shutdown(self) -> Result<(), SandboxError> {
+        let _ = self.stop_server.send(());
+        let mut server = self.server;
+        let served = match tokio::time::timeout(SHUTDOWN_GRACE, &mut server).await {
+            Ok(Ok(r)) => r.map_err(SandboxError::Serve),
+            Ok(Err(join)) => Err(SandboxError::Serve(std::io::Error::other(join))),
+            Err(_) => {
+                server.abort();
+                Ok(())
+            }
+        };
+        if let Some(saver) = self.saver {
+            self.stop_saver.notify_one();
+            saver
+                .await
+                .map_err(|e| SandboxError::Serve(std::io::Error::other(e)))??;
+        }
+        served
+    }
+}

@@ -1,0 +1,209 @@
+//! Handlers for event categories, events and event properties (one resource shape for all).
+
+use super::store::{Kind, Selection, Store};
+use super::wire::{envelope, invalid_pk, ApiError, ListUrl, PageRequest, Params, REQUIRED};
+use super::{now, Shared};
+use crate::api::{Id, Resource, ResourceWrite};
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::{StatusCode, Uri};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use std::sync::Arc;
+
+/// Field errors collected before answering 400 with all of them.
+pub(crate) type FieldErrors = Vec<(String, String)>;
+
+/// Parses a JSON object body.
+pub(crate) fn parse_body<T: serde::de::DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
+    serde_json::from_slice(body).map_err(|e| ApiError::bad_json(&e))
+}
+
+/// Checks that every id in a reference list names a seeded object.
+fn check_ids(errors: &mut FieldErrors, field: &str, ids: Option<&Vec<Id>>, known: &[&Id]) {
+    for id in ids.into_iter().flatten() {
+        if !known.contains(&id) {
+            errors.push((field.to_owned(), invalid_pk(id.as_str())));
+        }
+    }
+}
+
+/// Checks the lookup references (teams, tags, users, collections) of a write.
+fn check_refs(store: &Store, w: &ResourceWrite, errors: &mut FieldErrors) {
+    let l = &store.lookups;
+    let teams: Vec<&Id> = l.teams.iter().map(|t| &t.id).collect();
+    let tags: Vec<&Id> = l.tags.iter().map(|t| &t.id).collect();
+    let users: Vec<&Id> = l.users.iter().map(|u| &u.id).collect();
+    let collections: Vec<&Id> = l.collections.iter().map(|c| &c.id).collect();
+    check_ids(errors, "teams", w.teams.as_ref(), &teams);
+    check_ids(errors, "tags", w.tags.as_ref(), &tags);
+    check_ids(errors, "owners", w.owners.as_ref(), &users);
+    check_ids(errors, "subscribers", w.subscribers.as_ref(), &users);
+    check_ids(errors, "collections", w.collections.as_ref(), &collections);
+}
+
+/// Copies the writable fields a write carries onto a resource.
+fn apply(kind: Kind, w: ResourceWrite, r: &mut Resource) {
+    macro_rules! set {
+        ($($f:ident),*) => { $(if let Some(v) = w.$f { r.$f = v; })* };
+    }
+    set!(
+        description,
+        definition,
+        pii,
+        verified,
+        published,
+        owners,
+        teams,
+        tags,
+        collections,
+        subscribers
+    );
+    if kind == Kind::Property {
+        macro_rules! set_opt {
+            ($($f:ident),*) => { $(if w.$f.is_some() { r.$f = w.$f; })* };
+        }
+        set_opt!(
+            property_type,
+            is_required,
+            is_array_type,
+            enum_values,
+            regex
+        );
+    }
+}
+
+/// `GET` list with `title`, `integration_id` and `parent_id` filters.
+pub(crate) async fn list(
+    kind: Kind,
+    State(s): State<Arc<Shared>>,
+    uri: Uri,
+) -> Result<Response, ApiError> {
+    let params = Params::parse(uri.query());
+    let req = PageRequest::from_params(&params, s.page_size)?;
+    let sel = Selection {
+        kind: Some(kind),
+        parent: params.get("parent_id"),
+        integration: params.get("integration_id"),
+        title: params.get("title"),
+    };
+    let found = s.store().find(&sel, None, req.offset(), req.size);
+    let results = found.items.iter().map(to_json).collect();
+    let at = ListUrl {
+        base: &s.base_url,
+        path: uri.path(),
+        params: &params,
+    };
+    envelope(at, req, found.count, results)
+}
+
+fn to_json(r: &Resource) -> serde_json::Value {
+    serde_json::to_value(r).unwrap_or_default()
+}
+
+/// `GET` one.
+pub(crate) async fn get_one(
+    kind: Kind,
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<Json<Resource>, ApiError> {
+    match s.store().get(&id) {
+        Some((k, r)) if k == kind => Ok(Json(r.clone())),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+/// `POST`: 201 with the stored resource, or 400 naming every bad field.
+pub(crate) async fn create(
+    kind: Kind,
+    State(s): State<Arc<Shared>>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let w: ResourceWrite = parse_body(&body)?;
+    let mut store = s.store();
+    let mut errors = FieldErrors::new();
+    let title = w.title.clone().unwrap_or_default();
+    if title.trim().is_empty() {
+        errors.push(("title".into(), REQUIRED.into()));
+    }
+    match &w.integration {
+        None => errors.push(("integration".into(), REQUIRED.into())),
+        Some(i) if !store.lookups.integrations.iter().any(|x| &x.id == i) => {
+            errors.push(("integration".into(), invalid_pk(i.as_str())));
+        }
+        Some(_) => {}
+    }
+    let mut title_full = title.clone();
+    if let Some(parent_kind) = kind.parent() {
+        match &w.parent {
+            None => errors.push(("parent".into(), REQUIRED.into())),
+            Some(p) => match store.get(p.as_str()) {
+                Some((k, parent)) if k == parent_kind => {
+                    title_full = format!("{}.{title}", parent.title_full);
+                }
+                _ => errors.push(("parent".into(), invalid_pk(p.as_str()))),
+            },
+        }
+    }
+    check_refs(&store, &w, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Fields(errors));
+    }
+    let at = now();
+    let mut r = Resource {
+        id: store.new_id(),
+        created_at: at.clone(),
+        updated_at: at,
+        entity_type: kind.entity_type().into(),
+        native_type: kind.entity_type().into(),
+        title,
+        title_full,
+        parent: if kind.parent().is_some() {
+            w.parent.clone()
+        } else {
+            None
+        },
+        integration: w.integration.clone(),
+        ..Resource::default()
+    };
+    apply(kind, w, &mut r);
+    store.insert(kind, r.clone());
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+/// `PATCH`: changes the fields sent (title, parent and integration are fixed at creation).
+pub(crate) async fn patch(
+    kind: Kind,
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Json<Resource>, ApiError> {
+    let mut store = s.store();
+    if !matches!(store.get(&id), Some((k, _)) if k == kind) {
+        return Err(ApiError::NotFound);
+    }
+    let w: ResourceWrite = parse_body(&body)?;
+    let mut errors = FieldErrors::new();
+    check_refs(&store, &w, &mut errors);
+    if !errors.is_empty() {
+        return Err(ApiError::Fields(errors));
+    }
+    let r = store.get_mut(kind, &id).ok_or(ApiError::NotFound)?;
+    apply(kind, w, r);
+    r.updated_at = now();
+    Ok(Json(r.clone()))
+}
+
+/// `DELETE`: 204; the resource's children go with it.
+pub(crate) async fn delete(
+    kind: Kind,
+    State(s): State<Arc<Shared>>,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let mut store = s.store();
+    if !matches!(store.get(&id), Some((k, _)) if k == kind) {
+        return Err(ApiError::NotFound);
+    }
+    store.remove(&Id(id));
+    Ok(StatusCode::NO_CONTENT)
+}
