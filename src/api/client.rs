@@ -736,7 +736,7 @@ impl Client {
             .await
         {
             Ok(_) => Ok(()),
-            Err(e) if e.is_not_found() && !matches!(e, ApiError::Decode { .. }) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
             Err(e) => Err(e),
         }
     }

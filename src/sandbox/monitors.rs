@@ -212,7 +212,7 @@ pub(crate) async fn patch(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     if !s.monitor_patch {
-        return Err(ApiError::MethodNotAllowed("PATCH"));
+        return Err(ApiError::MethodNotAllowed("PATCH".into()));
     }
     let mut store = s.store();
     let i = store
@@ -239,7 +239,7 @@ pub(crate) async fn delete(
     Path(id): Path<String>,
 ) -> Result<StatusCode, ApiError> {
     if !s.monitor_delete {
-        return Err(ApiError::MethodNotAllowed("DELETE"));
+        return Err(ApiError::MethodNotAllowed("DELETE".into()));
     }
     let mut store = s.store();
     let before = store.monitors.len();

@@ -7,7 +7,7 @@ use super::wire::ApiError;
 use super::{lookups, monitors, resources, Shared};
 use crate::api::endpoints::paths;
 use axum::extract::{Path, State};
-use axum::http::Uri;
+use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::routing::{get, post, MethodRouter};
 use axum::Router;
@@ -76,6 +76,9 @@ pub(crate) fn router(shared: S) -> Router {
     r = at(r, paths::COLLECTIONS, &get(lookups::collections));
     r = at(r, paths::CATALOG, &get(lookups::catalog));
     r.fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|m: Method| async move {
+            ApiError::MethodNotAllowed(m.to_string())
+        })
         .layer(from_fn_with_state(shared.clone(), gate))
         .with_state(shared)
 }

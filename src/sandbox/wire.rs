@@ -19,7 +19,7 @@ pub(crate) enum ApiError {
     /// 400 with field errors, e.g. `{"parent": ["This field is required."]}`.
     Fields(Vec<(String, String)>),
     /// 405 for a method this deployment does not serve.
-    MethodNotAllowed(&'static str),
+    MethodNotAllowed(String),
 }
 
 impl ApiError {
