@@ -38,8 +38,8 @@ use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
 /// How a sandbox runs. `Default` = no faults, page size 50, a random token, no state file,
-/// monitor PATCH and DELETE served.
-#[derive(Debug, Clone)]
+/// monitor PATCH and DELETE served. `Debug` output leaves the token out.
+#[derive(Clone)]
 pub struct SandboxConfig {
     /// The bearer token to accept; random when `None`.
     pub token: Option<String>,
@@ -86,6 +86,21 @@ impl Default for SandboxConfig {
             monitor_delete: true,
             log_file: None,
         }
+    }
+}
+
+impl std::fmt::Debug for SandboxConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SandboxConfig")
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("page_size", &self.page_size)
+            .field("faults", &self.faults())
+            .field("seed", &self.seed)
+            .field("state_file", &self.state_file)
+            .field("monitor_patch", &self.monitor_patch)
+            .field("monitor_delete", &self.monitor_delete)
+            .field("log_file", &self.log_file)
+            .finish()
     }
 }
 
@@ -160,7 +175,6 @@ pub enum SandboxError {
 }
 
 /// State shared by all handlers.
-#[derive(Debug)]
 pub(crate) struct Shared {
     store: Mutex<Store>,
     base_url: String,
@@ -173,6 +187,15 @@ pub(crate) struct Shared {
     log: log::RequestLog,
     /// Signalled after every committed write; the saver debounces it.
     dirty: Notify,
+}
+
+impl std::fmt::Debug for Shared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The token stays out of debug output.
+        f.debug_struct("Shared")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Shared {
@@ -217,6 +240,10 @@ fn load_state(path: &Path) -> Result<Option<Store>, SandboxError> {
             })
         }
     };
+    // An empty file (e.g. from `touch`) is a workspace not yet saved, not a broken one.
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
     let bad = |reason: String| SandboxError::BadState {
         path: display(path),
         reason,
@@ -242,17 +269,24 @@ async fn save_state(shared: &Shared, path: &Path) -> Result<(), SandboxError> {
 /// How long the saver waits after a write for more writes before saving.
 const SAVE_DEBOUNCE: Duration = Duration::from_millis(200);
 
-/// Saves after writes (debounced) until told to stop, then saves once more.
+/// Saves after writes (debounced) until told to stop, then saves once more. A big workspace
+/// takes a while to save, so the pause between saves grows with it: saving never takes more
+/// than a fifth of the time, and requests (which wait for the store while it serializes)
+/// keep flowing.
 async fn saver(shared: Arc<Shared>, path: PathBuf, stop: Arc<Notify>) -> Result<(), SandboxError> {
+    let mut last_save = Duration::ZERO;
     loop {
         tokio::select! {
-            () = shared.dirty.notified() => {}
+            biased;
             () = stop.notified() => break,
+            () = shared.dirty.notified() => {}
         }
-        tokio::time::sleep(SAVE_DEBOUNCE).await;
+        tokio::time::sleep(SAVE_DEBOUNCE.max(last_save * 4)).await;
+        let started = std::time::Instant::now();
         if let Err(e) = save_state(&shared, &path).await {
             tracing::warn!("{e}");
         }
+        last_save = started.elapsed();
     }
     save_state(&shared, &path).await
 }

@@ -892,7 +892,9 @@ async fn request_log_keeps_calls_and_bodies_but_never_the_token() {
         log_file: Some(file.clone()),
         ..SandboxConfig::default()
     };
+    assert!(!format!("{config:?}").contains("s3cret-token"));
     let (sb, api) = start(config).await;
+    assert!(!format!("{sb:?}").contains("s3cret-token"));
     api.get("/api/v1/tag?page=1").await;
     api.post(
         "/api/v1/event/category",
@@ -1037,6 +1039,20 @@ async fn unusable_state_file_is_an_error_naming_the_file() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
     std::fs::write(&state, "{\"format\": 1, \"resources\": [").unwrap();
+    let empty = dir.path().join("touched.json");
+    std::fs::write(&empty, "").unwrap();
+    let (sb, api) = start(SandboxConfig {
+        state_file: Some(empty),
+        ..SandboxConfig::default()
+    })
+    .await;
+    assert_eq!(
+        api.get("/api/v1/tag").await.1["count"],
+        7,
+        "an empty file starts the seeded workspace"
+    );
+    sb.shutdown().await.unwrap();
+
     let err = sandbox::spawn(SandboxConfig {
         state_file: Some(state.clone()),
         ..SandboxConfig::default()
