@@ -1,11 +1,11 @@
 //! Reading the workspace: the lookups names resolve against, and the live state of one
 //! integration, fetched concurrently through the client (which paces and caps the calls).
 
-use crate::api::{ApiError, Client, Integration, ListFilter};
+use crate::api::{ApiError, Client, Id, Integration, ListFilter};
 use crate::manifest::ManifestSet;
 use crate::output::Printer;
 use crate::plan::resolve::{resolve, target_paths, Lookups, Names, ResolveError};
-use crate::plan::{diff, DiffOptions, IntegrationInfo, Live, Plan};
+use crate::plan::{diff, DiffOptions, IntegrationInfo, Kind, Live, Plan};
 use futures::{Stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde_json::json;
@@ -126,6 +126,8 @@ pub enum Planning {
         plan: Plan,
         /// Id -> display name.
         names: Names,
+        /// The options it was made with (`owner_tag` resolved), for saving it.
+        options: DiffOptions,
     },
     /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
     Unresolved(Vec<ResolveError>),
@@ -170,5 +172,35 @@ pub async fn plan(
     Ok(Planning::Planned {
         plan: diff(&resolved, &live, &opts),
         names: resolved.names,
+        options: opts,
     })
+}
+
+/// Re-reads resources by id and returns each one's `updated_at`; one that answers 404 is left
+/// out (it is gone). Used to check a saved plan is still fresh.
+///
+/// # Errors
+/// The first failed call other than a 404.
+pub async fn read_touched<'a>(
+    client: &Client,
+    touched: impl Iterator<Item = (Kind, &'a Id)>,
+    concurrency: usize,
+) -> Result<Vec<(Id, String)>, ApiError> {
+    let reads = futures::stream::iter(touched)
+        .map(|(kind, id)| async move {
+            let updated = match kind {
+                Kind::Category => client.get_category(id).await.map(|r| r.updated_at),
+                Kind::Event => client.get_event(id).await.map(|r| r.updated_at),
+                Kind::Property => client.get_property(id).await.map(|r| r.updated_at),
+                Kind::Monitor => client.get_monitor(id).await.map(|m| m.updated_at),
+            };
+            match updated {
+                Ok(u) => Ok(Some((id.clone(), u))),
+                Err(e) if e.is_not_found() => Ok(None),
+                Err(e) => Err(e),
+            }
+        })
+        .buffer_unordered(concurrency.max(1));
+    let found: Vec<Option<(Id, String)>> = reads.try_collect().await?;
+    Ok(found.into_iter().flatten().collect())
 }

@@ -2,10 +2,15 @@
 
 use super::plan::{load_manifests, make_plan, print_plan, PlanFormat, PlanningArgs};
 use super::session::{runtime, Session};
+use crate::api::Id;
 use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
+use crate::live;
+use crate::manifest::ManifestSet;
 use crate::output::Printer;
+use crate::plan::resolve::Names;
+use crate::plan::saved::SavedPlan;
 use crate::plan::Plan;
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
@@ -71,7 +76,7 @@ async fn apply_in(
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
     let (plan, names) = match (&args.plan, loaded) {
-        (Some(path), _) => load_saved(path, session).await?,
+        (Some(path), _) => load_saved(path, session, concurrency).await?,
         (None, Some(loaded)) => {
             match make_plan(loaded, &args.planning, session, concurrency, printer).await? {
                 Some(p) => (p.plan, p.names),
@@ -199,12 +204,28 @@ fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> 
     })
 }
 
-/// Loads a saved plan and checks it is still fresh (pending on the plan branch).
+/// Loads a saved plan and checks it is still fresh: same workspace, same integration, and
+/// every resource it touches unchanged since it was made.
 async fn load_saved(
-    _path: &std::path::Path,
-    _session: &Session,
-) -> Result<(Plan, crate::plan::resolve::Names)> {
-    Err(Error::Usage(
-        "applying saved plans is not available yet".into(),
-    ))
+    path: &std::path::Path,
+    session: &Session,
+    concurrency: usize,
+) -> Result<(Plan, Names)> {
+    let saved = SavedPlan::load(path)?;
+    let client = &session.client;
+    let none = ManifestSet::default();
+    let (lookups, current) = tokio::try_join!(
+        live::fetch_lookups(client, &none, concurrency),
+        live::read_touched(client, saved.touched_ids(), concurrency),
+    )?;
+    // An integration missing from the workspace reads as a different one.
+    let integration = lookups
+        .integrations
+        .iter()
+        .find(|i| i.id == saved.integration.id)
+        .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
+    saved
+        .check_fresh(&session.origin, &integration, &current)
+        .map_err(|e| Error::Refused(e.to_string()))?;
+    Ok((saved.plan, lookups.names()))
 }

@@ -9,6 +9,7 @@ use crate::manifest::{self, LoadOptions, Loaded, Severity};
 use crate::output::{Printer, Verbosity};
 use crate::plan::render::{self, RenderContext};
 use crate::plan::resolve::{Names, ResolveError};
+use crate::plan::saved::SavedPlan;
 use crate::plan::{DiffOptions, Key, Plan};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -113,7 +114,13 @@ async fn plan_in(
         &mut printer.stdout(),
     )?;
     if let Some(path) = &args.out {
-        save_plan(path, &planned, session, &args.planning)?;
+        let saved = SavedPlan::new(
+            planned.plan.clone(),
+            &session.origin,
+            planned.fingerprint.clone(),
+            &planned.options,
+        );
+        saved.save(path)?;
         printer.status(format!(
             "Saved the plan to `{}`: apply it with `secoda-sync apply --plan {}`",
             path.display(),
@@ -135,6 +142,8 @@ pub(crate) struct Planned {
     pub plan: Plan,
     /// Id -> display name, for rendering id lists.
     pub names: Names,
+    /// The options it was made with.
+    pub options: DiffOptions,
     /// Fingerprint of the manifests the plan was made from.
     pub fingerprint: String,
 }
@@ -189,9 +198,14 @@ pub(crate) async fn make_plan(
     )
     .await?
     {
-        Planning::Planned { plan, names } => Ok(Some(Planned {
+        Planning::Planned {
             plan,
             names,
+            options,
+        } => Ok(Some(Planned {
+            plan,
+            names,
+            options,
             fingerprint: loaded.fingerprint.clone(),
         })),
         Planning::Unresolved(errors) => report_unresolved(&errors, printer),
@@ -234,14 +248,4 @@ pub(crate) fn print_plan(
         path: "the plan".into(),
         source,
     })
-}
-
-/// Writes a plan for `apply --plan` (saved-plan format pending on the plan branch).
-fn save_plan(
-    _path: &std::path::Path,
-    _planned: &Planned,
-    _session: &Session,
-    _planning: &PlanningArgs,
-) -> Result<()> {
-    Err(Error::Usage("saving plans is not available yet".into()))
 }

@@ -128,8 +128,8 @@ impl Out {
     fn of(o: Output) -> Self {
         Self {
             code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+            stdout: lossy(o.stdout),
+            stderr: lossy(o.stderr),
         }
     }
 
@@ -152,24 +152,16 @@ impl Out {
     }
 }
 
+fn lossy(bytes: Vec<u8>) -> String {
+    String::from_utf8(bytes).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ecommerce")
 }
 
 fn ex() -> String {
     examples().display().to_string()
-}
-
-/// A copy of the example manifests the test may edit.
-fn examples_copy() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for entry in std::fs::read_dir(examples()).unwrap() {
-        let p = entry.unwrap().path();
-        if p.is_file() {
-            std::fs::copy(&p, dir.path().join(p.file_name().unwrap())).unwrap();
-        }
-    }
-    dir
 }
 
 /// A small manifest: one category, two events, three properties.
@@ -579,7 +571,7 @@ fn assert_no_duplicates(sb: &Sandbox) {
 #[test]
 fn ctrl_c_mid_apply_stops_cleanly_and_a_rerun_converges() {
     let sb = Sandbox::new();
-    let mut child = sb
+    let child = sb
         .cmd(&["apply", &ex(), "--auto-approve", "--write-rate", "20/s"])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
