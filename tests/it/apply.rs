@@ -59,6 +59,8 @@ impl Sandbox {
     fn cmd(&self, args: &[&str]) -> Command {
         let mut c = bin();
         c.env("SECODA_API_TOKEN", self.token());
+        // Secoda's 30/min pacing is the default against a URL; the sandbox needs none.
+        c.env("SECODA_WRITE_RATE", "1000/s");
         c.args(args);
         c.args(["--api-url", self.sb().url()]);
         c
@@ -543,6 +545,8 @@ fn faults_then_reapply_until_clean_converges_without_duplicates() {
         }
     }
     assert!(clean, "apply never finished cleanly under faults");
+    let faulted = sb.log().iter().filter(|e| e.fault.is_some()).count();
+    assert!(faulted > 0, "the sandbox injected faults");
     sb.set_faults(Faults::default());
     sb.run(&["plan", &ex(), "--detailed-exitcode"]).ok();
     assert_no_duplicates(&sb);
