@@ -192,7 +192,7 @@ fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> 
     if args.json {
         serde_json::to_writer_pretty(&mut out, &report.to_json()).map_err(|e| out_err(e.into()))?;
         writeln!(out).map_err(out_err)?;
-    } else {
+    } else if !report.entries.is_empty() {
         report.render_text(&mut out).map_err(out_err)?;
     }
     Ok(if report.interrupted {
