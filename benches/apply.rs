@@ -111,7 +111,8 @@ async fn example_apply(latency: Duration) {
 
     let bound = rate.time_for(writes);
     println!(
-        "== apply of the example plan: latency 50 ms, sandbox write limit 20/s, --write-rate 20/s"
+        "== apply of the example plan: latency {} ms, sandbox write limit 20/s, --write-rate 20/s",
+        latency.as_millis()
     );
     println!("changes (writes planned):     {writes}");
     println!(
