@@ -98,14 +98,10 @@ codes! {
     MissingIntegration = "missing-integration", Error;
     /// The manifest set declares nothing: nothing to sync.
     EmptyManifestSet = "empty-manifest-set", Error;
-    /// The `--csv-map` mapping file is invalid.
-    CsvMap = "csv-map", Error;
     /// A metric type outside the known list (it is sent as written).
     UnknownMetricType = "unknown-metric-type", Warning;
     /// A published event or property without a description.
     EmptyDescription = "empty-description", Warning;
-    /// A CSV column the mapping names but the file lacks, or a file the directory scan skipped.
-    Ignored = "ignored", Warning;
 }
 
 impl fmt::Display for Code {
@@ -288,7 +284,10 @@ impl Diagnostic {
                 let caret_pad = " ".repeat(loc.column.saturating_sub(1) as usize);
                 writeln!(w, "{dim}{pad} |{dim:#}")?;
                 writeln!(w, "{dim}{num} |{dim:#} {text}")?;
-                writeln!(w, "{dim}{pad} |{dim:#} {caret_pad}{sev}^{sev:#}")?;
+                // A CSV location's column counts cells, not characters: no caret there.
+                if loc.field.is_none() {
+                    writeln!(w, "{dim}{pad} |{dim:#} {caret_pad}{sev}^{sev:#}")?;
+                }
             }
         }
         if let Some(hint) = &self.hint {

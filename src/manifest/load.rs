@@ -163,6 +163,14 @@ fn collect(
         });
         return;
     }
+    if !path.exists() {
+        diags.push(Diagnostic::new(
+            Code::Io,
+            format!("`{}` does not exist", path.display()),
+            None,
+        ));
+        return;
+    }
     if path.is_dir() {
         let entries = match std::fs::read_dir(path) {
             Ok(rd) => rd,

@@ -20,7 +20,7 @@ const MAX_ALIASED_NODES: usize = 1_000_000;
 pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, false) {
+    if let Err(e) = parser.load(&mut builder, true) {
         let m = e.marker();
         ctx.push(Diagnostic::at(
             Code::Syntax,
@@ -86,6 +86,9 @@ impl Builder {
             self.anchors.insert(anchor, (node.clone(), weight(&node)));
         }
         match self.stack.last_mut() {
+            None if self.root.is_some() => {
+                self.fail(mark, "more than one YAML document (`---`) in one file");
+            }
             None => self.root = Some(node),
             Some(Frame::Seq(seq, _)) => {
                 if let Value::Seq(items) = &mut seq.value {
@@ -411,6 +414,13 @@ mod tests {
             panic!()
         };
         assert_eq!((inner[0].0.line, inner[0].0.column), (2, 3));
+    }
+
+    #[test]
+    fn second_document_is_refused_not_ignored() {
+        let (n, d) = parse_ok("a: 1\n---\nb: 2\n");
+        assert!(n.is_none());
+        assert_eq!(d[0].code, Code::Syntax);
     }
 
     #[test]

@@ -601,3 +601,23 @@ fn help_shows_an_example() {
         assert!(r.stdout.contains("Examples:"), "{cmd}: {}", r.stdout);
     }
 }
+
+#[test]
+fn readme_lists_every_diagnostic_code() {
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    for code in secoda_sync::manifest::Code::ALL {
+        let row = format!("| `{code}` | {} |", code.severity());
+        assert!(readme.contains(&row), "README lacks the row for `{code}`");
+    }
+}
+
+#[test]
+fn missing_path_is_an_io_error() {
+    let r = validate(&[], &["nope.yaml"]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("error[io]: `nope.yaml` does not exist"),
+        "{}",
+        r.stderr
+    );
+}
