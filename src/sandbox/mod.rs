@@ -281,7 +281,12 @@ async fn saver(shared: Arc<Shared>, path: PathBuf, stop: Arc<Notify>) -> Result<
             () = stop.notified() => break,
             () = shared.dirty.notified() => {}
         }
-        tokio::time::sleep(SAVE_DEBOUNCE.max(last_save * 4)).await;
+        // A stop during the pause goes straight to the final save.
+        tokio::select! {
+            biased;
+            () = stop.notified() => break,
+            () = tokio::time::sleep(SAVE_DEBOUNCE.max(last_save * 4)) => {}
+        }
         let started = std::time::Instant::now();
         if let Err(e) = save_state(&shared, &path).await {
             tracing::warn!("{e}");
