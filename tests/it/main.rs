@@ -2,5 +2,6 @@
 
 mod apply;
 mod client;
+mod client_sandbox;
 mod manifest;
 mod sandbox;
