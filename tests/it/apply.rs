@@ -658,6 +658,21 @@ fn sandbox_flag_persists_state_between_runs() {
     );
     let out = run(&["plan", m]).ok();
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+
+    // A saved plan made against the sandbox applies against the same state file.
+    let text = std::fs::read_to_string(m).unwrap();
+    std::fs::write(m, text.replace("Link or code.", "Link, or a code.")).unwrap();
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    run(&["plan", m, "--out", saved]).ok();
+    let out = run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    assert!(
+        out.stdout.contains("0 created, 1 updated"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&["plan", m]).ok();
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
 }
 
 #[test]
@@ -709,6 +724,35 @@ monitors:
     assert!(
         out.stdout
             .contains("Apply complete: 0 created, 0 updated, 1 deleted, 1 failed."),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn a_monitor_patch_the_workspace_does_not_serve_names_the_monitor() {
+    let sb = Sandbox::start(SandboxConfig {
+        monitor_patch: false,
+        ..SandboxConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let mon = dir.path().join("monitors.yaml");
+    let yaml = "version: 1
+integration: Segment
+monitors:
+  - name: Orders row count
+    target: analytics.public.orders
+    metric_type: row_count
+    condition_auto_sensitivity: 5
+";
+    std::fs::write(&mon, yaml).unwrap();
+    let mon = mon.to_str().unwrap();
+    sb.run(&["apply", mon, "--auto-approve"]).ok();
+    std::fs::write(mon, yaml.replace("sensitivity: 5", "sensitivity: 7")).unwrap();
+    let out = sb.run(&["apply", mon, "--auto-approve"]).code(1);
+    assert!(
+        out.stdout.contains("does not support updating monitors")
+            && out.stdout.contains("Orders row count"),
         "{}",
         out.stdout
     );
