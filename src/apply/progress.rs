@@ -5,7 +5,7 @@ use super::report::{describe, Outcome};
 use crate::output::{style, Printer};
 use crate::plan::Change;
 use anstyle::Style;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 
 /// Reports each finished change.
 #[derive(Debug)]
@@ -23,9 +23,15 @@ impl Progress {
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
             bar.set_style(
                 ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} changes  {per_sec}  ETA {eta}  {wide_msg}",
+                    "{bar:30} {pos}/{len} changes  {rate}  ETA {eta}  {wide_msg}",
                 )
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+                .unwrap_or_else(|_| ProgressStyle::default_bar())
+                .with_key(
+                    "rate",
+                    |s: &ProgressState, w: &mut dyn std::fmt::Write| {
+                        let _ = write!(w, "{:.1}/s", s.per_sec());
+                    },
+                ),
             );
             bar
         });
