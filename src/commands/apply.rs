@@ -7,14 +7,14 @@ use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live;
-use crate::manifest::ManifestSet;
+use crate::manifest::{Loaded, ManifestSet};
 use crate::output::Printer;
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedPlan;
 use crate::plan::Plan;
 use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
 /// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
@@ -50,16 +50,16 @@ pub struct ApplyArgs {
 /// confirmation), or output that cannot be written.
 pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
-    let loaded = match &args.plan {
-        Some(_) => None,
+    let input = match &args.plan {
+        Some(path) => Input::Saved(path),
         None => match load_manifests(&args.manifests, printer) {
-            Some(l) => Some(l),
+            Some(loaded) => Input::Manifests(loaded),
             None => return Ok(Exit::Failure),
         },
     };
     runtime()?.block_on(async {
         let session = Session::open(&args.connection, printer).await?;
-        let result = apply_in(args, loaded.as_ref(), &session, printer).await;
+        let result = apply_in(args, &input, &session, printer).await;
         // The sandbox saves its state whatever happened, Ctrl-C included.
         let closed = session.close().await;
         let exit = result?;
@@ -68,48 +68,38 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
     })
 }
 
+/// Where the plan comes from.
+enum Input<'a> {
+    /// `--plan FILE`.
+    Saved(&'a Path),
+    /// Manifests, loaded and valid.
+    Manifests(Loaded),
+}
+
 async fn apply_in(
     args: &ApplyArgs,
-    loaded: Option<&crate::manifest::Loaded>,
+    input: &Input<'_>,
     session: &Session,
     printer: &Printer,
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
-    let (plan, names) = match (&args.plan, loaded) {
-        (Some(path), _) => load_saved(path, session, concurrency).await?,
-        (None, Some(loaded)) => {
+    let (plan, names) = match input {
+        Input::Saved(path) => load_saved(path, session, concurrency).await?,
+        Input::Manifests(loaded) => {
             match make_plan(loaded, &args.planning, session, concurrency, printer).await? {
                 Some(p) => (p.plan, p.names),
                 None => return Ok(Exit::Failure),
             }
         }
-        (None, None) => {
-            return Err(Error::Usage(
-                "nothing to apply: give PATHS or --plan FILE".into(),
-            ))
-        }
     };
     // With --json stdout holds only the result; the plan is shown on stderr.
-    let format = PlanFormat::Text;
-    if args.json {
-        print_plan(
-            &plan,
-            format,
-            &names,
-            session,
-            printer,
-            &mut printer.stderr(),
-        )?;
+    let mut out: Box<dyn Write> = if args.json {
+        Box::new(printer.stderr())
     } else {
-        print_plan(
-            &plan,
-            format,
-            &names,
-            session,
-            printer,
-            &mut printer.stdout(),
-        )?;
-    }
+        Box::new(printer.stdout())
+    };
+    print_plan(&plan, PlanFormat::Text, &names, session, printer, &mut out)?;
+    drop(out);
     if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
         return Err(Error::Refused(format!(
             "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
@@ -206,11 +196,7 @@ fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> 
 
 /// Loads a saved plan and checks it is still fresh: same workspace, same integration, and
 /// every resource it touches unchanged since it was made.
-async fn load_saved(
-    path: &std::path::Path,
-    session: &Session,
-    concurrency: usize,
-) -> Result<(Plan, Names)> {
+async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Result<(Plan, Names)> {
     let saved = SavedPlan::load(path)?;
     let client = &session.client;
     let none = ManifestSet::default();
