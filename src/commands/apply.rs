@@ -16,14 +16,25 @@ use clap::Args;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync apply --sandbox --auto-approve examples/ecommerce/
+  secoda-sync apply manifests/                      # asks `Apply these N changes? [y/N]`
+  secoda-sync apply manifests/ --prune --auto-approve --max-deletes 50
+  secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
+
+Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
+them. Re-running apply finishes the job without duplicates.
+
+Exit codes:
+  0    every change made (or nothing to do)
+  1    invalid input, refused (safety cap, stale plan, no confirmation) or a failed change
+  130  interrupted";
+
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
 /// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
-///
-/// Examples:
-///   secoda-sync apply --sandbox --auto-approve examples/ecommerce/
-///   secoda-sync apply --plan plan.json --auto-approve
 #[derive(Debug, Args)]
-#[command(verbatim_doc_comment)]
+#[command(after_help = AFTER_HELP)]
 pub struct ApplyArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,

@@ -14,12 +14,22 @@ use crate::plan::{DiffOptions, Key, Plan};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync plan --sandbox examples/ecommerce/
+  secoda-sync plan manifests/ --prune --format markdown > plan.md
+  secoda-sync plan manifests/ --out plan.json --detailed-exitcode
+  secoda-sync plan manifests/ --target 'Checkout/Order Completed' --format json
+
+Exit codes:
+  0    planned (with --detailed-exitcode: no changes)
+  1    invalid manifests, unknown names, or an API failure (nothing is written)
+  2    changes pending (--detailed-exitcode only)";
+
 /// Show what `apply` would change: creates, updates, deletes (with `--prune`) and differences
 /// the API cannot fix.
-///
-/// Example:
-///   secoda-sync plan --sandbox examples/ecommerce/ --format markdown --out plan.json
 #[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
 pub struct PlanArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
