@@ -157,6 +157,30 @@ mod snapshot_tests {
     }
 
     #[test]
+    fn empty_plan_says_no_changes_in_every_format() {
+        let plan = crate::plan::Plan {
+            integration: crate::plan::testutil::integration(),
+            changes: Vec::new(),
+        };
+        let names = Names::new();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: true,
+        };
+        let out = |format| {
+            let mut out = Vec::new();
+            render(&plan, format, &ctx, &mut out).unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(out(Format::Text), format!("{NO_CHANGES}\n"));
+        assert!(out(Format::Markdown).ends_with(&format!("\n\n{NO_CHANGES}\n")));
+        let doc: json::PlanDocument = serde_json::from_str(&out(Format::Json)).unwrap();
+        assert_eq!((doc.summary.writes, doc.summary.eta_seconds), (0, 0));
+        assert!(doc.changes.is_empty());
+    }
+
+    #[test]
     fn colour_only_when_asked() {
         assert!(!rendered(Format::Text, false).contains('\u{1b}'));
         assert!(rendered(Format::Text, true).contains("\u{1b}[32m+"));
