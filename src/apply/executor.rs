@@ -434,4 +434,55 @@ mod tests {
         assert!(calls.is_empty());
         assert!(report.entries.is_empty());
     }
+
+    #[tokio::test]
+    async fn a_second_cancel_abandons_calls_in_flight() {
+        let p = plan(vec![
+            change(Action::Update, ev("C", "A"), None),
+            change(Action::Update, ev("C", "B"), None),
+        ]);
+        let cancel = Cancel::new();
+        let progress = Progress::hidden();
+        let opts = ExecOptions {
+            integration: &Id::from("int"),
+            concurrency: 1,
+            cancel: &cancel,
+            progress: &progress,
+        };
+        let report = execute(&p, &opts, |_w: Write| {
+            let cancel = cancel.clone();
+            async move {
+                cancel.request();
+                cancel.request();
+                // The server never answers.
+                std::future::pending::<Result<Option<Id>, String>>().await
+            }
+        })
+        .await;
+        let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
+        assert_eq!(outcomes, vec![Outcome::Aborted, Outcome::NotStarted]);
+        assert!(report.interrupted);
+        assert_eq!(report.counts().not_done, 2);
+    }
+
+    #[tokio::test]
+    async fn json_result_lists_every_change_with_status_and_id() {
+        let p = plan(vec![
+            change(Action::Create, cat("C"), None),
+            change(
+                Action::Create,
+                ev("C", "E"),
+                Some(ParentRef::Pending("C".into())),
+            ),
+        ]);
+        let (report, _) = run(&p, &Cancel::new(), "C").await;
+        let v = report.to_json();
+        assert_eq!(v["complete"], false);
+        assert_eq!(v["summary"]["failed"], 1);
+        assert_eq!(v["summary"]["skipped"], 1);
+        assert_eq!(v["changes"][0]["status"], "failed");
+        assert_eq!(v["changes"][0]["error"], "500 boom");
+        assert_eq!(v["changes"][1]["status"], "skipped");
+        assert_eq!(v["changes"][1]["skipped_because"], "C");
+    }
 }
