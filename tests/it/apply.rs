@@ -757,3 +757,65 @@ monitors:
         out.stdout
     );
 }
+
+#[test]
+fn owner_tag_marks_creates_and_limits_prune_to_tagged_resources() {
+    let sb = Sandbox::new();
+    let tag = sb
+        .list("/api/v1/tag")
+        .into_iter()
+        .find(|t| t["name"] == "secoda-sync")
+        .unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), true);
+    let m = m.to_str().unwrap();
+    sb.run(&["apply", m, "--auto-approve", "--owner-tag", "secoda-sync"])
+        .ok();
+    let posts: Vec<_> = sb
+        .writes()
+        .into_iter()
+        .filter(|w| w.path != "/api/v1/event/category")
+        .collect();
+    assert!(!posts.is_empty());
+    for p in &posts {
+        let tags = p.body.as_ref().unwrap()["tags"].as_array().unwrap();
+        assert!(tags.contains(&json!(tag)), "{p:?}");
+    }
+    // An event someone else added in the same category carries no owner tag.
+    let category = sb
+        .list("/api/v1/event/category")
+        .into_iter()
+        .find(|c| c["title"] == "Signup")
+        .unwrap();
+    sb.http(
+        "POST",
+        "/api/v1/event/events",
+        Some(json!({"title": "Added By Hand", "parent": category["id"],
+                    "integration": category["integration"]})),
+    );
+    small_manifest(dir.path(), false);
+    sb.clear_log();
+    let out = sb
+        .run(&[
+            "apply",
+            m,
+            "--prune",
+            "--owner-tag",
+            "secoda-sync",
+            "--auto-approve",
+            "--max-delete-percent",
+            "100",
+        ])
+        .ok();
+    assert!(out.stdout.contains("1 deleted"), "{}", out.stdout);
+    let titles: Vec<String> = sb
+        .list("/api/v1/event/events")
+        .iter()
+        .map(|e| e["title"].as_str().unwrap().to_owned())
+        .collect();
+    assert!(titles.contains(&"Added By Hand".to_owned()), "{titles:?}");
+    assert!(!titles.contains(&"Trial Started".to_owned()), "{titles:?}");
+}
