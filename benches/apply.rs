@@ -86,14 +86,15 @@ async fn example_apply(latency: Duration) {
     let writes = plan.summary().writes();
     let progress = Progress::hidden();
     let cancel = Cancel::new();
+    let integration = plan.integration.id.clone();
     let opts = ExecOptions {
-        integration: &plan.integration.id,
+        integration: &integration,
         concurrency: 8,
         cancel: &cancel,
         progress: &progress,
     };
     let start = Instant::now();
-    let report = apply::execute(&plan, &opts, |w| apply::perform(&c, w)).await;
+    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
     let executor = start.elapsed();
     assert!(report.is_complete(), "the apply completes");
     let posts = sb.request_log().iter().filter(|e| e.is_write()).count();
@@ -183,14 +184,15 @@ async fn large_plan() {
     let first_plan = start.elapsed();
     let progress = Progress::hidden();
     let cancel = Cancel::new();
+    let integration = plan.integration.id.clone();
     let opts = ExecOptions {
-        integration: &plan.integration.id,
+        integration: &integration,
         concurrency: 32,
         cancel: &cancel,
         progress: &progress,
     };
     let start = Instant::now();
-    let report = apply::execute(&plan, &opts, |w| apply::perform(&c, w)).await;
+    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
     let apply_time = start.elapsed();
     let failed = report
         .entries
@@ -199,7 +201,6 @@ async fn large_plan() {
         .count();
     let created = report.entries.len();
     drop(report);
-    drop(plan);
 
     // The no-change plan, piece by piece so the diff can be timed alone.
     let printer = Printer::plain();

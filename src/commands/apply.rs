@@ -125,7 +125,7 @@ async fn apply_in(
         printer.status("Apply cancelled: nothing was written.");
         return Ok(Exit::Failure);
     }
-    let report = execute(&plan, session, concurrency, printer).await;
+    let report = execute(plan, session, concurrency, printer).await;
     finish(args, printer, &report)
 }
 
@@ -155,7 +155,7 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
 }
 
 /// Runs the executor with Ctrl-C wired to the cancellation token.
-async fn execute(plan: &Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
     let cancel = Cancel::new();
     let on_ctrl_c = tokio::spawn({
         let cancel = cancel.clone();
@@ -171,8 +171,9 @@ async fn execute(plan: &Plan, session: &Session, concurrency: usize, printer: &P
     });
     let progress = Progress::new(printer, plan.summary().writes());
     let client = &session.client;
+    let integration = plan.integration.id.clone();
     let opts = ExecOptions {
-        integration: &plan.integration.id,
+        integration: &integration,
         concurrency,
         cancel: &cancel,
         progress: &progress,
