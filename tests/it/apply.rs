@@ -819,3 +819,36 @@ fn owner_tag_marks_creates_and_limits_prune_to_tagged_resources() {
     assert!(titles.contains(&"Added By Hand".to_owned()), "{titles:?}");
     assert!(!titles.contains(&"Trial Started".to_owned()), "{titles:?}");
 }
+
+#[test]
+fn target_limits_plan_and_apply_to_a_subtree() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = small_manifest(dir.path(), false);
+    let m = m.to_str().unwrap();
+    let target = ["--target", "Signup/Email Verified"];
+    let out = sb
+        .run(&[&["plan", m, "--format", "json"][..], &target].concat())
+        .ok();
+    let v: Value = serde_json::from_str(&out.stdout).unwrap();
+    let keys: Vec<&str> = v["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "Signup",
+            "Signup/Email Verified",
+            "Signup/Email Verified/method"
+        ]
+    );
+    sb.run(&[&["apply", m, "--auto-approve"][..], &target].concat())
+        .ok();
+    assert_eq!(sb.writes().len(), 3);
+    let out = sb.run(&["plan", m, "--format", "markdown"]).ok();
+    assert!(out.stdout.contains("<details>"), "{}", out.stdout);
+    assert!(out.stdout.contains("Account Created"), "{}", out.stdout);
+}
