@@ -144,3 +144,9 @@ impl Printer {
         }
     }
 }
+
+/// `n` followed by the noun, singular for exactly one (`1 category`, `2 categories`).
+#[must_use]
+pub fn count(n: usize, singular: &str, plural: &str) -> String {
+    format!("{n} {}", if n == 1 { singular } else { plural })
+}

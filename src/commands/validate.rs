@@ -4,7 +4,7 @@ use crate::cli::ManifestArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::diagnostics::Report;
 use crate::manifest::{self, LoadOptions, Severity};
-use crate::output::{Printer, Verbosity};
+use crate::output::{count, Printer, Verbosity};
 use clap::{Args, ValueEnum};
 use std::io::Write;
 
@@ -84,10 +84,13 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
                 // A closed stderr must not hide the verdict, which the exit code still carries.
                 let _ = d.render(&mut err, printer.color(), sources);
             }
-            let summary = format!(
-                "{} categories, {} events, {} properties, {} monitors",
-                counts.categories, counts.events, counts.properties, counts.monitors
-            );
+            let summary = [
+                count(counts.categories, "category", "categories"),
+                count(counts.events, "event", "events"),
+                count(counts.properties, "property", "properties"),
+                count(counts.monitors, "monitor", "monitors"),
+            ]
+            .join(", ");
             let tail = match (errors, warnings) {
                 (0, 0) => String::new(),
                 (e, w) => format!(" ({})", plural_counts(e, w)),
@@ -100,16 +103,12 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
 }
 
 fn plural_counts(errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| {
-        if n == 1 {
-            format!("1 {word}")
-        } else {
-            format!("{n} {word}s")
-        }
-    };
-    match (errors, warnings) {
-        (0, w) => plural(w, "warning"),
-        (e, 0) => plural(e, "error"),
-        (e, w) => format!("{}, {}", plural(e, "error"), plural(w, "warning")),
+    let mut parts = Vec::with_capacity(2);
+    if errors > 0 {
+        parts.push(count(errors, "error", "errors"));
     }
+    if warnings > 0 {
+        parts.push(count(warnings, "warning", "warnings"));
+    }
+    parts.join(", ")
 }

@@ -124,7 +124,7 @@ fn spreadsheet_example_loads_with_its_mapping() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "ok: 1 categories, 4 events, 6 properties, 0 monitors\n"
+        "ok: 1 category, 4 events, 6 properties, 0 monitors\n"
     );
 }
 
@@ -478,7 +478,7 @@ fn warnings_pass_unless_strict() {
     );
     assert_eq!(
         r.stdout,
-        "ok: 1 categories, 1 events, 0 properties, 0 monitors (1 warning)\n"
+        "ok: 1 category, 1 event, 0 properties, 0 monitors (1 warning)\n"
     );
     let r = validate(&[("a.yaml", &yaml(body))], &["a.yaml", "--strict"]);
     assert_eq!(r.code, 1);
@@ -521,7 +521,7 @@ fn stdin_reads_the_format_given() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "ok: 1 categories, 0 events, 0 properties, 0 monitors\n"
+        "ok: 1 category, 0 events, 0 properties, 0 monitors\n"
     );
     let r = run_in(&root(), &["validate", "-"], Some("version: 1\n"));
     assert_eq!(r.code, 1);

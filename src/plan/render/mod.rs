@@ -76,13 +76,12 @@ pub fn eta_seconds(plan: &Plan, rate: Rate) -> u64 {
 pub fn summary_line(plan: &Plan, rate: Rate) -> String {
     let s = plan.summary();
     format!(
-        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {} {}, about {} at {rate}.",
+        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {}, about {} at {rate}.",
         s.create,
         s.update,
         s.delete,
         s.unsupported,
-        s.writes(),
-        if s.writes() == 1 { "write" } else { "writes" },
+        crate::output::count(s.writes(), "write", "writes"),
         format_duration(plan.eta(rate)),
     )
 }
