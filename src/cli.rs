@@ -120,11 +120,14 @@ pub struct InputArgs {
 /// Regional API hosts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Region {
-    /// https://api.secoda.co
+    /// The US host.
+    #[value(help = "https://api.secoda.co")]
     Us,
-    /// https://eapi.secoda.co
+    /// The EU host.
+    #[value(help = "https://eapi.secoda.co")]
     Eu,
-    /// https://aapi.secoda.co
+    /// The APAC host.
+    #[value(help = "https://aapi.secoda.co")]
     Apac,
 }
 
@@ -143,9 +146,10 @@ impl Region {
 /// How to reach the API. The token is never a flag: `SECODA_API_TOKEN` or `--token-file`.
 #[derive(Debug, Clone, Args)]
 pub struct ConnectionArgs {
-    /// API base URL [default: https://api.secoda.co].
+    /// API base URL (the help text carries the default host).
     #[arg(
         long,
+        help = "API base URL [default: https://api.secoda.co]",
         env = "SECODA_API_URL",
         value_name = "URL",
         conflicts_with = "region"
