@@ -2,7 +2,7 @@
 //!
 //! `cargo bench --bench client` runs the paced and scaling scenarios;
 //! `cargo bench --bench client -- secoda` adds the ~2 minute `--secoda-limits` rehearsal
-//! (`all` runs everything, `pace` / `scale` / `secoda` pick scenarios).
+//! (`all` runs everything, `pace` / `scale` / `read` / `secoda` pick scenarios).
 
 use futures::StreamExt;
 use secoda_sync::api::{Client, ClientConfig, Id, LogSink, Rate, ResourceWrite, Token};
@@ -144,6 +144,32 @@ async fn scaling() {
     }
 }
 
+/// Lists 5,000 events (100 pages) at 50 ms latency: one page at a time (`--concurrency 1`)
+/// against read-ahead windows of 8 pages.
+async fn reading() {
+    let sb = start(Faults::default()).await;
+    let c = client(&sb, None, 32);
+    create_events(&sb, &c, 5_000, 32).await;
+    sb.set_faults(Faults {
+        latency: Duration::from_millis(50),
+        ..Faults::default()
+    })
+    .expect("valid faults");
+    for workers in [1usize, 8] {
+        let c = client(&sb, None, workers);
+        let started = Instant::now();
+        let n = c
+            .list_events(&secoda_sync::api::ListFilter::default())
+            .fold(0usize, |n, r| async move { n + usize::from(r.is_ok()) })
+            .await;
+        out(&format!(
+            "| list {n} events (100 pages), latency 50 ms, --concurrency {workers} | {:.2} s | {:.1} pages/s |",
+            started.elapsed().as_secs_f64(),
+            100.0 / started.elapsed().as_secs_f64(),
+        ));
+    }
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -164,6 +190,9 @@ fn main() {
         }
         if want("scale") {
             scaling().await;
+        }
+        if want("read") {
+            reading().await;
         }
         if want("secoda") {
             secoda_limits().await;

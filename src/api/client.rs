@@ -3,7 +3,7 @@
 
 use super::error::{self, ApiError};
 use super::limit::Limiter;
-use super::paging::next_page;
+use super::paging::{next_page, read_ahead};
 use super::retry::{parse_retry_after, RetryPolicy};
 use super::{
     Collection, Endpoint, Health, Id, Incident, Integration, Job, Measurement, Monitor,
@@ -252,6 +252,8 @@ struct Inner {
     writes: Limiter,
     reads: Limiter,
     slots: Semaphore,
+    /// Pages of one list requested at once (the concurrency cap).
+    read_ahead: usize,
     trailing_slash: bool,
     request_timeout: Duration,
     connect_timeout: Duration,
@@ -335,6 +337,7 @@ impl Client {
                 writes: Limiter::new(config.write_rate),
                 reads: Limiter::new(config.read_rate),
                 slots: Semaphore::new(concurrency),
+                read_ahead: concurrency,
                 trailing_slash: config.trailing_slash,
                 request_timeout: config.request_timeout,
                 connect_timeout: config.connect_timeout,
@@ -677,7 +680,9 @@ impl Client {
 
     // ---- plumbing ------------------------------------------------------------------------
 
-    /// Streams every item of a list, one page in memory at a time.
+    /// Streams every item of a list, in page order. After the first page, the pages its
+    /// `total_pages` promises are requested a window at a time (up to the concurrency cap), so a
+    /// long list is not read one round trip after another; only that window is held in memory.
     fn list<T>(
         &self,
         endpoint: Endpoint,
@@ -687,16 +692,38 @@ impl Client {
         T: DeserializeOwned + Send + 'static,
     {
         let client = self.clone();
-        stream::try_unfold(Some(1u64), move |page| {
+        stream::try_unfold(Some((1u64, 1u64)), move |state| {
             let client = client.clone();
             let endpoint = endpoint.clone();
-            let mut query = query.clone();
+            let query = query.clone();
             async move {
-                let Some(n) = page else { return Ok(None) };
-                query.push(("page".to_owned(), n.to_string()));
-                let page: Page<T> = client.get(&endpoint, &query).await?;
-                let next = next_page(n, &page);
-                Ok(Some((page.results, next)))
+                let Some((first, width)) = state else {
+                    return Ok(None);
+                };
+                let pages = futures::future::try_join_all((first..first + width).map(|n| {
+                    let mut query = query.clone();
+                    query.push(("page".to_owned(), n.to_string()));
+                    let (client, endpoint) = (&client, &endpoint);
+                    async move { client.get::<Page<T>>(endpoint, &query).await }
+                }))
+                .await?;
+                let mut items = Vec::new();
+                let mut state = None;
+                for (n, page) in (first..).zip(pages) {
+                    let next = next_page(n, &page);
+                    let ahead = next.map(|next| read_ahead(next, &page, client.inner.read_ahead));
+                    items.extend(page.results);
+                    match (next, ahead) {
+                        // The window read ahead to exactly this page: go on with it.
+                        (Some(next), _) if next == n + 1 && next < first + width => {}
+                        (Some(next), Some(ahead)) => {
+                            state = Some((next, ahead));
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                Ok(Some((items, state)))
             }
         })
         .map_ok(|items| stream::iter(items.into_iter().map(Ok)))

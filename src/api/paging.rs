@@ -22,6 +22,17 @@ pub fn next_page<T>(current: u64, page: &Page<T>) -> Option<u64> {
     Some(from_meta.or(from_link).unwrap_or(current + 1))
 }
 
+/// How many pages, starting at `next`, to request at once after reading `page`: as many as
+/// the list's `total_pages` says are left, at most `cap`. Only a hint for reading ahead: which
+/// page really comes next is still decided by [`next_page`] on each page.
+#[must_use]
+pub fn read_ahead<T>(next: u64, page: &Page<T>, cap: usize) -> u64 {
+    let left = page
+        .total_pages
+        .map_or(1, |total| total.saturating_sub(next) + 1);
+    left.clamp(1, cap.max(1) as u64)
+}
+
 /// The `page` query parameter of a (possibly relative) URL.
 fn page_param(link: &str) -> Option<u64> {
     let query = link.split_once('?')?.1;
@@ -60,6 +71,24 @@ mod tests {
             next_page(4, &p),
             Some(5),
             "a next page behind us is not followed"
+        );
+    }
+
+    #[test]
+    fn reads_ahead_as_far_as_total_pages_allows_within_the_cap() {
+        let p = page(r#"{"total_pages":7,"results":[{"id":"a"}]}"#);
+        assert_eq!(read_ahead(2, &p, 8), 6, "pages 2..=7");
+        assert_eq!(read_ahead(2, &p, 4), 4);
+        assert_eq!(read_ahead(7, &p, 8), 1);
+        assert_eq!(
+            read_ahead(9, &p, 8),
+            1,
+            "a list that grew is read a page at a time"
+        );
+        assert_eq!(
+            read_ahead(2, &page(r#"[{"id":"a"}]"#), 8),
+            1,
+            "no hint, no read-ahead"
         );
     }
 

@@ -351,6 +351,48 @@ async fn pages_are_read_on_the_configured_host_and_the_token_never_follows_a_for
     assert!(foreign.received_requests().await.unwrap().is_empty());
 }
 
+/// Serves `pages` (each a list of ids) as the monitors list, every page claiming the list has
+/// `claimed` pages in all. Pages past the end hold a `stale` item, so reading one in is seen.
+async fn serve_pages(server: &MockServer, pages: &[&[&str]], claimed: u64) {
+    let last = pages.len() as u64;
+    for n in 1..=last + 3 {
+        let ids = pages.get(n as usize - 1).copied().unwrap_or(&["stale"]);
+        let next = (n < last).then_some(n + 1);
+        let mut body = page_body(n, next, "None", ids);
+        body["total_pages"] = json!(claimed);
+        Mock::given(method("GET"))
+            .and(path("/api/v1/monitor/monitors"))
+            .and(query_param("page", n.to_string().as_str()))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(server)
+            .await;
+    }
+}
+
+async fn monitor_ids(server: &MockServer) -> Vec<String> {
+    let monitors: Vec<_> = client(server).list_monitors().try_collect().await.unwrap();
+    monitors.into_iter().map(|m| m.id.to_string()).collect()
+}
+
+#[tokio::test]
+async fn total_pages_only_guides_read_ahead_never_where_a_list_ends() {
+    let shrunk = MockServer::start().await;
+    serve_pages(&shrunk, &[&["a", "b"], &["c"]], 5).await;
+    assert_eq!(
+        monitor_ids(&shrunk).await,
+        ["a", "b", "c"],
+        "pages past the last one read ahead are dropped"
+    );
+
+    let grew = MockServer::start().await;
+    serve_pages(&grew, &[&["a"], &["b"], &["c"], &["d"]], 2).await;
+    assert_eq!(
+        monitor_ids(&grew).await,
+        ["a", "b", "c", "d"],
+        "pages past `total_pages` are still followed"
+    );
+}
+
 #[tokio::test]
 async fn list_filters_become_query_parameters() {
     let server = MockServer::start().await;
