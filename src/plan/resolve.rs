@@ -113,6 +113,19 @@ pub fn target_paths(set: &ManifestSet) -> Vec<String> {
     paths.into_iter().collect()
 }
 
+/// The monitor targets `set` gives as UUIDs; the caller reads their catalog entries into
+/// [`Lookups::targets`] so plans can show the target's title instead of its id.
+#[must_use]
+pub fn target_ids(set: &ManifestSet) -> Vec<Id> {
+    let ids: BTreeSet<Id> = set
+        .monitors
+        .iter()
+        .filter_map(|m| m.target.as_deref())
+        .filter_map(|t| as_uuid(t.trim()))
+        .collect();
+    ids.into_iter().collect()
+}
+
 /// Why a name did not resolve.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Problem {
