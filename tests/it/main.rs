@@ -4,4 +4,5 @@ mod apply;
 mod client;
 mod client_sandbox;
 mod manifest;
+mod recipes;
 mod sandbox;
