@@ -485,7 +485,7 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
             props.insert(key, p.origin);
         }
         for m in std::mem::take(&mut f.monitors) {
-            if let Some(first) = monitors.get(&m.name) {
+            if let Some(first) = monitors.get(&m.name).filter(|_| !m.name.is_empty()) {
                 diags.push(
                     Diagnostic::at(
                         Code::DuplicateKey,

@@ -500,7 +500,7 @@ impl Resolver<'_> {
     }
 
     fn monitor(&mut self, m: &Monitor) -> Option<DesiredMonitor> {
-        let item = format!("monitor `{}`", m.name);
+        let item = format!("monitor `{}`", m.label());
         let err = |field, name: &str, problem| ResolveError {
             origin: Some(m.origin.clone()),
             item: item.clone(),
