@@ -23,10 +23,7 @@ pub async fn fetch_lookups(
     concurrency: usize,
 ) -> Result<Lookups, ApiError> {
     let targets = futures::stream::iter(target_paths(set))
-        .map(|path| {
-            let filter = json!({"operator": "exact", "field": "title_full", "value": path});
-            client.catalog(&filter).try_collect::<Vec<_>>()
-        })
+        .map(|path| catalog_path(client, path))
         .buffer_unordered(concurrency.max(1))
         .try_concat();
     let ids = target_ids(set);
@@ -50,6 +47,30 @@ pub async fn fetch_lookups(
     lookups.add_catalog(targets);
     lookups.add_catalog(by_id);
     Ok(lookups)
+}
+
+/// Most near misses read for a catalog path that matches nothing.
+const MAX_CANDIDATES: usize = 200;
+
+/// The catalog entries at `path`; when there are none, up to [`MAX_CANDIDATES`] entries that
+/// share its parent path or contain its last part, so the error can name the closest paths.
+async fn catalog_path(client: &Client, path: String) -> Result<Vec<Resource>, ApiError> {
+    let exact = json!({"operator": "exact", "field": "title_full", "value": path});
+    let found: Vec<Resource> = client.catalog(&exact).try_collect().await?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let (parent, last) = path.rsplit_once('.').unwrap_or(("", path.as_str()));
+    let contains = |v: &str| json!({"operator": "contains", "field": "title_full", "value": v});
+    let mut near = vec![contains(last)];
+    if !parent.is_empty() {
+        near.push(contains(parent));
+    }
+    client
+        .catalog(&json!({"operator": "or", "operands": near}))
+        .take(MAX_CANDIDATES)
+        .try_collect()
+        .await
 }
 
 /// Ids per catalog call, keeping the filter (a query parameter) a modest length.
