@@ -39,13 +39,15 @@ pub struct Lookups {
 }
 
 impl Lookups {
-    /// Indexes catalog resources (tables, columns) by their `title_full` path.
+    /// Indexes catalog resources (tables, columns) by their `title_full` path. A resource read
+    /// twice (named by path and by id, or a near miss of another path) is indexed once, so it
+    /// cannot make its path look ambiguous.
     pub fn add_catalog(&mut self, resources: impl IntoIterator<Item = api::Resource>) {
         for r in resources {
-            self.targets
-                .entry(r.title_full.clone())
-                .or_default()
-                .push(r);
+            let at = self.targets.entry(r.title_full.clone()).or_default();
+            if !at.iter().any(|x| x.id == r.id) {
+                at.push(r);
+            }
         }
     }
 
@@ -883,6 +885,19 @@ mod tests {
         );
         assert!(matches!(problems[2], ("target", Problem::Ambiguous(v)) if v.len() == 2));
         assert_eq!(problems[3], ("metric_type", &Problem::Missing));
+    }
+
+    #[test]
+    fn a_target_read_twice_is_not_ambiguous() {
+        let mut l = lookups();
+        let again = l.targets["analytics.public.orders"].clone();
+        l.add_catalog(again);
+        let set = set_with(
+            ResourceFields::default(),
+            vec![monitor("analytics.public.orders")],
+        );
+        let r = resolve(&set, &l).unwrap();
+        assert_eq!(r.monitors[0].target, id(50));
     }
 
     #[test]

@@ -228,6 +228,28 @@ fn plan_names_unnamed_monitors_by_metric_and_target_title_and_never_diffs_their_
 }
 
 #[test]
+fn a_target_named_by_path_and_by_id_in_one_set_resolves_to_one_resource() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let orders = sb.catalog_id("analytics.public.orders");
+    let m = manifest(
+        dir.path(),
+        &format!(
+            "{ROWS}{}",
+            FRESH.replace("analytics.public.orders", &orders)
+        ),
+    );
+    let out = sb.run(&["plan", &m, "--format", "json"]).ok();
+    let targets: Vec<Value> = out.json()["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["after"]["target"].clone())
+        .collect();
+    assert_eq!(targets, [json!(orders), json!(orders)]);
+}
+
+#[test]
 fn an_unknown_target_path_lists_the_closest_paths_and_writes_nothing() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
