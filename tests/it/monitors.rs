@@ -325,6 +325,41 @@ fn an_unknown_metric_type_warns_but_custom_sql_without_a_query_is_an_error() {
 }
 
 #[test]
+fn two_monitors_with_the_same_target_metric_and_config_are_a_duplicate() {
+    let dir = tempfile::tempdir().unwrap();
+    let sql = |name: &str, config: &str| {
+        format!(
+            "  - name: {name}
+    target: analytics.public.orders
+    metric_type: custom_sql
+    metric_config: {config}
+    condition_manual_max: 0
+"
+        )
+    };
+    // The same config with its keys in another order is the same monitor.
+    let m = manifest(
+        dir.path(),
+        &format!(
+            "{}{}",
+            sql("Negative amounts", "{query_select: SELECT 1, label: x}"),
+            sql("Also negative", "{label: x, query_select: SELECT 1}"),
+        ),
+    );
+    let mut c = Command::new(env!("CARGO_BIN_EXE_secoda-sync"));
+    c.env_clear().env("NO_COLOR", "1").args(["validate", &m]);
+    let out = Out::of(c.output().unwrap()).code(1);
+    assert!(
+        out.stderr.contains(
+            "error[duplicate-key]: monitor `Also negative` has the same target, metric_type \
+             and metric_config as monitor `Negative amounts`"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
 fn prune_disables_an_undeclared_monitor_and_monitors_delete_deletes_it() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
