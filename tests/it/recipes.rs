@@ -82,6 +82,7 @@ fn split(script: &str, vars: &HashMap<String, String>) -> Vec<Tok> {
                 while let Some(n) = chars.next() {
                     match n {
                         '"' => break,
+                        '\\' if chars.next_if_eq(&'\n').is_some() => {}
                         '\\' if chars.peek().is_some_and(|p| "\"\\$`".contains(*p)) => {
                             word.extend(chars.next());
                         }
@@ -318,7 +319,7 @@ fn a_misspelt_flag_in_a_recipe_line_is_caught() {
 fn the_splitter_handles_continuations_quotes_variables_and_operators() {
     let vars = HashMap::from([("DIR".to_owned(), "manifests/".to_owned())]);
     let script = "code=0\n\
-        echo hi | secoda-sync plan \"$DIR\" --format markdown \\\n  --out 'my plan.json' 2>&1 > plan.md || code=$?\n\
+        echo hi | secoda-sync plan \"$DIR\" --format \"mark\\\ndown\" \\\n  --out 'my plan.json' 2>&1 > plan.md || code=$?\n\
         # secoda-sync in a comment is not a command\n\
         if FOO=1 secoda-sync apply --plan ${{ steps.x.outputs.file }} --auto-approve; then echo ok; fi\n\
         cargo install --locked secoda-sync";
