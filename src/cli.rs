@@ -66,6 +66,9 @@ pub enum Command {
     /// Make the workspace match the manifests.
     #[command(mut_arg("paths", |a| a.required(false).required_unless_present("plan")))]
     Apply(commands::apply::ApplyArgs),
+    /// Inspect the workspace's monitors (`monitors status`).
+    #[command(subcommand)]
+    Monitors(commands::monitors::MonitorsCommand),
 }
 
 /// Which manifest format stdin holds.

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod error;
 pub mod live;
 pub mod manifest;
+pub mod monitor_status;
 pub mod output;
 pub mod plan;
 pub mod sandbox;

@@ -1,10 +1,10 @@
 //! Reading the workspace: the lookups names resolve against, and the live state of one
 //! integration, fetched concurrently through the client (which paces and caps the calls).
 
-use crate::api::{ApiError, Client, Id, Integration, ListFilter};
+use crate::api::{ApiError, Client, Id, Integration, ListFilter, Resource};
 use crate::manifest::ManifestSet;
 use crate::output::Printer;
-use crate::plan::resolve::{resolve, target_paths, Lookups, Names, ResolveError};
+use crate::plan::resolve::{resolve, target_ids, target_paths, Lookups, Names, ResolveError};
 use crate::plan::{diff, DiffOptions, IntegrationInfo, Kind, Live, Plan};
 use futures::{Stream, StreamExt, TryStreamExt};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Fetches everything manifest names resolve against, once per run and concurrently:
 /// integrations, teams, tags, users, collections, and the catalog entries of the monitor
-/// targets `set` names by path.
+/// targets `set` names by path or by id (the latter for their titles).
 ///
 /// # Errors
 /// The first failed call.
@@ -23,19 +23,18 @@ pub async fn fetch_lookups(
     concurrency: usize,
 ) -> Result<Lookups, ApiError> {
     let targets = futures::stream::iter(target_paths(set))
-        .map(|path| {
-            let filter = json!({"operator": "exact", "field": "title_full", "value": path});
-            client.catalog(&filter).try_collect::<Vec<_>>()
-        })
+        .map(|path| catalog_path(client, path))
         .buffer_unordered(concurrency.max(1))
         .try_concat();
-    let (integrations, teams, tags, users, collections, targets) = tokio::try_join!(
+    let ids = target_ids(set);
+    let (integrations, teams, tags, users, collections, targets, by_id) = tokio::try_join!(
         client.list_integrations().try_collect(),
         client.list_teams().try_collect(),
         client.list_tags().try_collect(),
         client.list_users().try_collect(),
         client.list_collections(None).try_collect(),
         targets,
+        catalog_by_ids(client, &ids, concurrency),
     )?;
     let mut lookups = Lookups {
         integrations,
@@ -46,7 +45,55 @@ pub async fn fetch_lookups(
         ..Lookups::default()
     };
     lookups.add_catalog(targets);
+    lookups.add_catalog(by_id);
     Ok(lookups)
+}
+
+/// Most near misses read for a catalog path that matches nothing.
+const MAX_CANDIDATES: usize = 200;
+
+/// The catalog entries at `path`; when there are none, up to [`MAX_CANDIDATES`] entries that
+/// share its parent path or contain its last part, so the error can name the closest paths.
+async fn catalog_path(client: &Client, path: String) -> Result<Vec<Resource>, ApiError> {
+    let exact = json!({"operator": "exact", "field": "title_full", "value": path});
+    let found: Vec<Resource> = client.catalog(&exact).try_collect().await?;
+    if !found.is_empty() {
+        return Ok(found);
+    }
+    let (parent, last) = path.rsplit_once('.').unwrap_or(("", path.as_str()));
+    let contains = |v: &str| json!({"operator": "contains", "field": "title_full", "value": v});
+    let mut near = vec![contains(last)];
+    if !parent.is_empty() {
+        near.push(contains(parent));
+    }
+    client
+        .catalog(&json!({"operator": "or", "operands": near}))
+        .take(MAX_CANDIDATES)
+        .try_collect()
+        .await
+}
+
+/// Ids per catalog call, keeping the filter (a query parameter) a modest length.
+const IDS_PER_CALL: usize = 50;
+
+/// Reads the catalog entries (tables, columns) with the given ids, a batch of ids per call
+/// (`{"operator": "in", "field": "id", ...}`); ids the catalog lacks are left out.
+///
+/// # Errors
+/// The first failed call.
+pub async fn catalog_by_ids(
+    client: &Client,
+    ids: &[Id],
+    concurrency: usize,
+) -> Result<Vec<Resource>, ApiError> {
+    futures::stream::iter(ids.chunks(IDS_PER_CALL))
+        .map(|chunk| {
+            let filter = json!({"operator": "in", "field": "id", "value": chunk});
+            client.catalog(&filter).try_collect::<Vec<_>>()
+        })
+        .buffer_unordered(concurrency.max(1))
+        .try_concat()
+        .await
 }
 
 /// Reads the integration's categories, events and properties and the workspace's monitors,

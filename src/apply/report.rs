@@ -87,6 +87,26 @@ impl Report {
             .all(|(_, o)| matches!(o, Outcome::Done(_)))
     }
 
+    /// The ids of the monitors this apply created or changed and left enabled: what
+    /// `apply --run-monitors` runs. Disabled (pruned or `is_enabled: false`), deleted, failed
+    /// and skipped monitors are left out.
+    #[must_use]
+    pub fn monitors_to_run(&self) -> Vec<Id> {
+        self.entries
+            .iter()
+            .filter_map(|(ch, o)| match o {
+                Outcome::Done(id)
+                    if ch.kind == Kind::Monitor
+                        && matches!(ch.action, Action::Create | Action::Update)
+                        && !disables(ch) =>
+                {
+                    Some(id.clone())
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The human summary: final line, failure table, skipped and undone changes.
     ///
     /// # Errors
@@ -207,6 +227,13 @@ struct JsonChange<'a> {
     skipped_because: Option<String>,
 }
 
+/// Whether the change leaves its monitor disabled (a prune's disable, or `is_enabled: false`).
+fn disables(ch: &Change) -> bool {
+    ch.fields
+        .iter()
+        .any(|f| f.name == "is_enabled" && f.after == serde_json::Value::Bool(false))
+}
+
 /// `create event Checkout/Order Completed`, or the monitor's name for monitors.
 #[must_use]
 pub fn describe(ch: &Change) -> String {
@@ -219,5 +246,72 @@ pub fn describe(ch: &Change) -> String {
     match ch.kind {
         Kind::Monitor => format!("{verb} monitor `{}`", ch.label),
         k => format!("{verb} {k} {}", ch.key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::FieldChange;
+    use serde_json::json;
+
+    fn monitor(action: Action, metric: &str, enabled: Option<bool>) -> Change {
+        Change {
+            action,
+            kind: Kind::Monitor,
+            key: Key::Monitor("t".into(), metric.into(), "{}".into()),
+            label: metric.into(),
+            id: None,
+            parent: None,
+            fields: enabled
+                .map(|e| FieldChange {
+                    name: "is_enabled".into(),
+                    before: json!(!e),
+                    after: json!(e),
+                })
+                .into_iter()
+                .collect(),
+            live_updated_at: None,
+            note: None,
+            blocked: false,
+        }
+    }
+
+    #[test]
+    fn run_monitors_takes_only_created_or_changed_monitors_left_enabled() {
+        let done = |n: &str| Outcome::Done(Id::from(n));
+        let event = Change {
+            kind: Kind::Event,
+            key: Key::Event("C".into(), "E".into()),
+            ..monitor(Action::Create, "x", None)
+        };
+        let report = Report {
+            entries: vec![
+                (
+                    monitor(Action::Create, "row_count", Some(true)),
+                    done("created"),
+                ),
+                (monitor(Action::Update, "freshness", None), done("changed")),
+                (
+                    monitor(Action::Update, "minimum", Some(false)),
+                    done("disabled"),
+                ),
+                (monitor(Action::Create, "maximum", Some(false)), done("off")),
+                (
+                    monitor(Action::Delete, "cardinality", None),
+                    done("deleted"),
+                ),
+                (
+                    monitor(Action::Update, "custom_sql", None),
+                    Outcome::Failed("405".into()),
+                ),
+                (event, done("event")),
+            ],
+            interrupted: false,
+        };
+        assert_eq!(
+            report.monitors_to_run(),
+            [Id::from("created"), Id::from("changed")]
+        );
     }
 }

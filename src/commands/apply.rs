@@ -2,7 +2,7 @@
 
 use super::plan::{load_manifests, make_plan, print_plan, PlanFormat, PlanningArgs};
 use super::session::{runtime, Session};
-use crate::api::Id;
+use crate::api::{ApiError, Id};
 use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
@@ -22,13 +22,15 @@ Examples:
   secoda-sync apply manifests/                      # asks `Apply these N changes? [y/N]`
   secoda-sync apply manifests/ --prune --auto-approve --max-deletes 50
   secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
+  secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
 
 Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
 them. Re-running apply finishes the job without duplicates.
 
 Exit codes:
   0    every change made (or nothing to do)
-  1    invalid input, refused (safety cap, stale plan, no confirmation) or a failed change
+  1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
+       or a --run-monitors run that could not be started
   130  interrupted";
 
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
@@ -52,6 +54,10 @@ pub struct ApplyArgs {
     /// to stderr.
     #[arg(long)]
     pub json: bool,
+    /// After the apply, run the monitors it created or changed (not disabled, deleted or
+    /// failed ones) and print the job id.
+    #[arg(long)]
+    pub run_monitors: bool,
 }
 
 /// Runs `apply`.
@@ -118,15 +124,76 @@ async fn apply_in(
         )));
     }
     let writes = plan.summary().writes();
-    if writes == 0 {
-        return finish(args, printer, &Report::default());
+    let report = if writes == 0 {
+        Report::default()
+    } else {
+        if !args.auto_approve && !confirm(writes, printer)? {
+            printer.status("Apply cancelled: nothing was written.");
+            return Ok(Exit::Failure);
+        }
+        execute(plan, session, concurrency, printer).await
+    };
+    let run = if args.run_monitors {
+        Some(run_monitors(&report, session).await)
+    } else {
+        None
+    };
+    finish(args, printer, &report, run.as_ref())
+}
+
+/// What `--run-monitors` did after the apply.
+#[derive(Debug, serde::Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+enum MonitorRun {
+    /// The run was started as a background job.
+    Started {
+        /// The job's id.
+        job_id: Id,
+        /// The monitors run.
+        monitors: Vec<Id>,
+    },
+    /// The apply created or changed no enabled monitor: no call was made.
+    NothingToRun,
+    /// The apply was interrupted: no call was made.
+    Skipped,
+    /// The run call failed (the apply's changes stand).
+    Failed {
+        /// The monitors that were to run.
+        monitors: Vec<Id>,
+        /// Why.
+        #[serde(serialize_with = "as_string")]
+        error: ApiError,
+    },
+}
+
+fn as_string<S: serde::Serializer>(e: &ApiError, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(e)
+}
+
+/// A monitor run that failed after a successful apply.
+#[derive(Debug, thiserror::Error)]
+#[error("the changes were applied, but running {count} monitor(s) failed: {cause}")]
+struct RunFailed<'a> {
+    count: usize,
+    cause: &'a ApiError,
+}
+
+/// Starts one run of the monitors the apply created or changed (one call for all of them).
+async fn run_monitors(report: &Report, session: &Session) -> MonitorRun {
+    if report.interrupted {
+        return MonitorRun::Skipped;
     }
-    if !args.auto_approve && !confirm(writes, printer)? {
-        printer.status("Apply cancelled: nothing was written.");
-        return Ok(Exit::Failure);
+    let monitors = report.monitors_to_run();
+    if monitors.is_empty() {
+        return MonitorRun::NothingToRun;
     }
-    let report = execute(plan, session, concurrency, printer).await;
-    finish(args, printer, &report)
+    match session.client.run_monitors(&monitors).await {
+        Ok(job) => MonitorRun::Started {
+            job_id: job.id,
+            monitors,
+        },
+        Err(error) => MonitorRun::Failed { monitors, error },
+    }
 }
 
 /// Asks `Apply these N changes? [y/N]` on a terminal; refuses elsewhere.
@@ -183,8 +250,14 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
     report
 }
 
-/// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed.
-fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> {
+/// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed or
+/// the monitor run could not be started.
+fn finish(
+    args: &ApplyArgs,
+    printer: &Printer,
+    report: &Report,
+    run: Option<&MonitorRun>,
+) -> Result<Exit> {
     let out_err = |source| Error::Io {
         action: "write",
         path: "stdout".into(),
@@ -192,14 +265,43 @@ fn finish(args: &ApplyArgs, printer: &Printer, report: &Report) -> Result<Exit> 
     };
     let mut out = printer.stdout();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &report.to_json()).map_err(|e| out_err(e.into()))?;
+        let mut doc = report.to_json();
+        if let Some(run) = run {
+            doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
+        }
+        serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| out_err(e.into()))?;
         writeln!(out).map_err(out_err)?;
-    } else if !report.entries.is_empty() {
-        report.render_text(&mut out).map_err(out_err)?;
+    } else {
+        if !report.entries.is_empty() {
+            report.render_text(&mut out).map_err(out_err)?;
+        }
+        match run {
+            Some(MonitorRun::Started { job_id, monitors }) => writeln!(
+                out,
+                "Started a run of {} monitor(s): job {job_id}.",
+                monitors.len()
+            )
+            .map_err(out_err)?,
+            Some(MonitorRun::NothingToRun) => {
+                writeln!(out, "No monitors were created or changed: nothing to run.")
+                    .map_err(out_err)?;
+            }
+            Some(MonitorRun::Skipped) => {
+                printer.status("The apply was interrupted: no monitors were run.");
+            }
+            Some(MonitorRun::Failed { .. }) | None => {}
+        }
     }
+    if let Some(MonitorRun::Failed { monitors, error }) = run {
+        printer.error(&RunFailed {
+            count: monitors.len(),
+            cause: error,
+        });
+    }
+    let run_failed = matches!(run, Some(MonitorRun::Failed { .. }));
     Ok(if report.interrupted {
         Exit::Interrupted
-    } else if report.is_complete() {
+    } else if report.is_complete() && !run_failed {
         Exit::Success
     } else {
         Exit::Failure

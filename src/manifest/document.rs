@@ -141,7 +141,8 @@ pub struct PropertyDoc {
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MonitorDoc {
-    /// Unique name in the manifest set.
+    /// Unique name in the manifest set; leave it out to let Secoda name the monitor.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
     /// The watched table or column: UUID or catalog path (`analytics.public.orders`).
     pub target: String,

@@ -148,15 +148,42 @@ pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> 
 /// Reads a monitor object, checking thresholds, schedule and config where they were written.
 pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<Monitor> {
     let obj = Obj::new(ctx, node, "monitor", known)?;
-    let name = obj.title(ctx, "name", "monitor")?;
+    // `name` is optional: Secoda names a monitor created without one.
+    let name = match obj.get("name") {
+        None => String::new(),
+        Some(n) => {
+            let name = obj.string(ctx, "name")?.trim().to_owned();
+            if name.is_empty() {
+                ctx.push(
+                    Diagnostic::at(
+                        Code::EmptyTitle,
+                        ctx.node_loc(n),
+                        "monitor `name` is empty".to_owned(),
+                    )
+                    .hint("leave `name` out to let Secoda name the monitor"),
+                );
+            }
+            name
+        }
+    };
     let target = obj.string(ctx, "target").map(|s| s.trim().to_owned());
     let metric_type = obj.string(ctx, "metric_type").map(|s| s.trim().to_owned());
+    // How messages name the monitor.
+    let name_shown = if name.is_empty() {
+        format!(
+            "{} on {}",
+            metric_type.as_deref().unwrap_or("?"),
+            target.as_deref().unwrap_or("?")
+        )
+    } else {
+        name.clone()
+    };
     for (field, value) in [("target", &target), ("metric_type", &metric_type)] {
         if value.as_deref().is_none_or(str::is_empty) {
             ctx.push(Diagnostic::at(
                 Code::MissingField,
                 ctx.node_loc(node),
-                format!("monitor `{name}` has no `{field}`"),
+                format!("monitor `{name_shown}` has no `{field}`"),
             ));
         }
     }
@@ -194,7 +221,9 @@ pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<
                 Diagnostic::at(
                     Code::MonitorConfig,
                     ctx.node_loc(at),
-                    format!("monitor `{name}`: custom_sql needs `metric_config.query_select`"),
+                    format!(
+                        "monitor `{name_shown}`: custom_sql needs `metric_config.query_select`"
+                    ),
                 )
                 .hint("metric_config: {query_select: \"SELECT count(*) FROM ...\"}"),
             );
@@ -215,12 +244,14 @@ pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<
             ctx.push(Diagnostic::at(
                 Code::MonitorThresholds,
                 ctx.node_loc(at),
-                format!("monitor `{name}`: {msg}"),
+                format!("monitor `{name_shown}`: {msg}"),
             ).hint("use condition_auto_sensitivity (1..=10) OR condition_manual_min/condition_manual_max"));
             None
         }
     };
-    let schedule = obj.get("schedule").and_then(|n| schedule(ctx, n, &name));
+    let schedule = obj
+        .get("schedule")
+        .and_then(|n| schedule(ctx, n, &name_shown));
     Some(Monitor {
         name,
         target,

@@ -7,7 +7,7 @@ use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity, Sources
 use crate::manifest::fragment::Fragment;
 use crate::manifest::node::Ctx;
 use crate::manifest::{
-    jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Origin, Property,
+    jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Monitor, Origin, Property,
     ResourceFields,
 };
 use sha2::{Digest, Sha256};
@@ -485,7 +485,7 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
             props.insert(key, p.origin);
         }
         for m in std::mem::take(&mut f.monitors) {
-            if let Some(first) = monitors.get(&m.name) {
+            if let Some(first) = monitors.get(&m.name).filter(|_| !m.name.is_empty()) {
                 diags.push(
                     Diagnostic::at(
                         Code::DuplicateKey,
@@ -494,6 +494,25 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
                     )
                     .related("first declared", first.into())
                     .hint("monitor names must be unique in the manifest set"),
+                );
+                continue;
+            }
+            // Same target, metric and config = the same monitor on the server: a second
+            // declaration would be created as a twin and never converge.
+            if let Some(first) = set.monitors.iter().find(|x| same_monitor(x, &m)) {
+                diags.push(
+                    Diagnostic::at(
+                        Code::DuplicateKey,
+                        (&m.origin).into(),
+                        format!(
+                            "monitor `{}` has the same target, metric_type and metric_config as \
+                             monitor `{}`",
+                            m.label(),
+                            first.label()
+                        ),
+                    )
+                    .related("first declared", (&first.origin).into())
+                    .hint("these identify a monitor: merge the two, or change one of them"),
                 );
                 continue;
             }
@@ -590,6 +609,16 @@ fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
             }
         }
     }
+}
+
+/// Whether two monitors have the same natural key as written (target, metric type, and config
+/// compared as JSON, key order aside; no config = `{}`).
+fn same_monitor(a: &Monitor, b: &Monitor) -> bool {
+    let config = |m: &Monitor| m.metric_config.clone().unwrap_or_default();
+    a.target.is_some()
+        && a.target == b.target
+        && a.metric_type == b.metric_type
+        && config(a) == config(b)
 }
 
 #[cfg(test)]

@@ -177,7 +177,8 @@ pub struct Schedule {
 /// A data-quality monitor.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Monitor {
-    /// Unique in the manifest set; names the monitor in messages.
+    /// Unique in the manifest set; empty when the manifest leaves it out (then unmanaged:
+    /// Secoda names the monitor).
     pub name: String,
     /// UUID of the watched table or column, or a `title_full` path resolved later.
     pub target: Option<String>,
@@ -195,6 +196,22 @@ pub struct Monitor {
     pub protect: bool,
     /// Where it was declared.
     pub origin: Origin,
+}
+
+impl Monitor {
+    /// How messages name the monitor: its name, else `<metric_type> on <target>`.
+    #[must_use]
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            format!(
+                "{} on {}",
+                self.metric_type.as_deref().unwrap_or("?"),
+                self.target.as_deref().unwrap_or("?")
+            )
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 /// Everything a set of manifest files declares, merged and with defaults applied.

@@ -83,7 +83,8 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
             }
         }
     }
-    for m in &set.monitors {
+    // An empty monitor name means "not managed" (the reader rejects a written empty one).
+    for m in set.monitors.iter().filter(|m| !m.name.is_empty()) {
         title(&mut out, "monitor name", &m.name, &m.origin);
     }
     out

@@ -39,13 +39,15 @@ pub struct Lookups {
 }
 
 impl Lookups {
-    /// Indexes catalog resources (tables, columns) by their `title_full` path.
+    /// Indexes catalog resources (tables, columns) by their `title_full` path. A resource read
+    /// twice (named by path and by id, or a near miss of another path) is indexed once, so it
+    /// cannot make its path look ambiguous.
     pub fn add_catalog(&mut self, resources: impl IntoIterator<Item = api::Resource>) {
         for r in resources {
-            self.targets
-                .entry(r.title_full.clone())
-                .or_default()
-                .push(r);
+            let at = self.targets.entry(r.title_full.clone()).or_default();
+            if !at.iter().any(|x| x.id == r.id) {
+                at.push(r);
+            }
         }
     }
 
@@ -111,6 +113,19 @@ pub fn target_paths(set: &ManifestSet) -> Vec<String> {
         .map(str::to_owned)
         .collect();
     paths.into_iter().collect()
+}
+
+/// The monitor targets `set` gives as UUIDs; the caller reads their catalog entries into
+/// [`Lookups::targets`] so plans can show the target's title instead of its id.
+#[must_use]
+pub fn target_ids(set: &ManifestSet) -> Vec<Id> {
+    let ids: BTreeSet<Id> = set
+        .monitors
+        .iter()
+        .filter_map(|m| m.target.as_deref())
+        .filter_map(|t| as_uuid(t.trim()))
+        .collect();
+    ids.into_iter().collect()
 }
 
 /// Why a name did not resolve.
@@ -487,7 +502,7 @@ impl Resolver<'_> {
     }
 
     fn monitor(&mut self, m: &Monitor) -> Option<DesiredMonitor> {
-        let item = format!("monitor `{}`", m.name);
+        let item = format!("monitor `{}`", m.label());
         let err = |field, name: &str, problem| ResolveError {
             origin: Some(m.origin.clone()),
             item: item.clone(),
@@ -870,6 +885,19 @@ mod tests {
         );
         assert!(matches!(problems[2], ("target", Problem::Ambiguous(v)) if v.len() == 2));
         assert_eq!(problems[3], ("metric_type", &Problem::Missing));
+    }
+
+    #[test]
+    fn a_target_read_twice_is_not_ambiguous() {
+        let mut l = lookups();
+        let again = l.targets["analytics.public.orders"].clone();
+        l.add_catalog(again);
+        let set = set_with(
+            ResourceFields::default(),
+            vec![monitor("analytics.public.orders")],
+        );
+        let r = resolve(&set, &l).unwrap();
+        assert_eq!(r.monitors[0].target, id(50));
     }
 
     #[test]

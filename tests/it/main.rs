@@ -4,4 +4,6 @@ mod apply;
 mod client;
 mod client_sandbox;
 mod manifest;
+mod monitors;
+mod recipes;
 mod sandbox;

@@ -1,0 +1,77 @@
+//! `secoda-sync monitors ...`: read-only views of the workspace's monitors.
+
+use super::session::{runtime, Session};
+use crate::cli::ConnectionArgs;
+use crate::error::{Error, Exit, Result};
+use crate::monitor_status::{self, StatusDocument};
+use crate::output::Printer;
+use clap::{Args, Subcommand, ValueEnum};
+
+const STATUS_AFTER_HELP: &str = "\
+Examples:
+  secoda-sync monitors status
+  secoda-sync monitors status --incidents
+  secoda-sync monitors status --sandbox --format json   # schemas/monitors-status.schema.json";
+
+/// The `monitors` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum MonitorsCommand {
+    /// List every monitor with its target, metric, status and last value (and, with
+    /// --incidents, its open incidents).
+    #[command(after_help = STATUS_AFTER_HELP)]
+    Status(StatusArgs),
+}
+
+/// `monitors status` options.
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Also read the incidents and list the open ones per monitor.
+    #[arg(long)]
+    pub incidents: bool,
+    /// How to print the status on stdout.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+}
+
+/// `monitors status --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusFormat {
+    /// An aligned table.
+    Text,
+    /// The documented JSON document (schemas/monitors-status.schema.json).
+    Json,
+}
+
+/// Runs a `monitors` subcommand.
+///
+/// # Errors
+/// A connection or API failure, or output that cannot be written.
+pub fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
+    match cmd {
+        MonitorsCommand::Status(args) => status(args, printer),
+    }
+}
+
+fn status(args: &StatusArgs, printer: &Printer) -> Result<Exit> {
+    runtime()?.block_on(async {
+        let session = Session::open(&args.connection, printer).await?;
+        let concurrency = usize::from(args.connection.concurrency);
+        let read = monitor_status::read(&session.client, args.incidents, concurrency).await;
+        let closed = session.close().await;
+        let doc = StatusDocument::new(read?);
+        closed?;
+        let mut out = printer.stdout();
+        match args.format {
+            StatusFormat::Text => doc.render_text(&mut out),
+            StatusFormat::Json => doc.render_json(&mut out),
+        }
+        .map_err(|source| Error::Io {
+            action: "write",
+            path: "stdout".into(),
+            source,
+        })?;
+        Ok(Exit::Success)
+    })
+}

@@ -1,0 +1,351 @@
+//! The CI recipes in `examples/ci/`: both parse as YAML, and every `secoda-sync` command line in
+//! their `run:` / `script:` entries is accepted by the CLI parser, so the recipes cannot drift
+//! from the flags.
+//!
+//! Command lines are cut out of the shell scripts with a small splitter written for this test
+//! (quotes, `\` continuations, comments, `$VARS`, `${{ }}` expressions, `;` `&&` `||` `|`
+//! and redirections). `shlex` would not do: it splits words but knows nothing of shell
+//! operators, so `> plan.md` or `|| code=$?` would end up as arguments.
+
+use clap::Parser;
+use secoda_sync::cli::Cli;
+use serde_yaml::Value;
+use std::collections::HashMap;
+use std::path::Path;
+
+/// Keys whose values are shell scripts: GitHub Actions' `run`, GitLab CI's `*script`.
+const SCRIPT_KEYS: &[&str] = &["run", "script", "before_script", "after_script"];
+
+/// Keys whose mappings define variables the scripts use.
+const VARIABLE_KEYS: &[&str] = &["env", "variables"];
+
+/// Words that may precede a command in a shell line.
+const PREFIXES: &[&str] = &["if", "then", "else", "elif", "do", "!", "time", "exec"];
+
+/// A shell token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok {
+    /// A word, quotes removed and known variables expanded.
+    Word(String),
+    /// A control operator (`;`, `&`, `|`, `&&`, `||`, a newline as `;`).
+    Control,
+    /// A redirection whose target is the next word (`>`, `>>`, `<`, `2>`, `&>`).
+    Redirect,
+    /// A redirection complete in itself (`2>&1`).
+    Dup,
+}
+
+/// Splits a shell script into tokens. `vars` expands `$NAME` and `${NAME}`; unknown variables
+/// stay as written (they stand in for paths and names, which the parser accepts as they are).
+fn split(script: &str, vars: &HashMap<String, String>) -> Vec<Tok> {
+    let script = github_expressions_replaced(script);
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut chars = script.chars().peekable();
+    let end_word = |out: &mut Vec<Tok>, word: &mut String, in_word: &mut bool| {
+        if *in_word {
+            out.push(Tok::Word(std::mem::take(word)));
+            *in_word = false;
+        }
+    };
+    while let Some(c) = chars.next() {
+        match c {
+            ' ' | '\t' => end_word(&mut out, &mut word, &mut in_word),
+            '\n' => {
+                end_word(&mut out, &mut word, &mut in_word);
+                out.push(Tok::Control);
+            }
+            '\\' => match chars.next() {
+                Some('\n') | None => {}
+                Some(n) => {
+                    word.push(n);
+                    in_word = true;
+                }
+            },
+            '#' if !in_word => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '\'' => {
+                in_word = true;
+                for n in chars.by_ref() {
+                    if n == '\'' {
+                        break;
+                    }
+                    word.push(n);
+                }
+            }
+            '"' => {
+                in_word = true;
+                while let Some(n) = chars.next() {
+                    match n {
+                        '"' => break,
+                        '\\' if chars.next_if_eq(&'\n').is_some() => {}
+                        '\\' if chars.peek().is_some_and(|p| "\"\\$`".contains(*p)) => {
+                            word.extend(chars.next());
+                        }
+                        '$' => word.push_str(&variable(&mut chars, vars)),
+                        _ => word.push(n),
+                    }
+                }
+            }
+            '$' => {
+                in_word = true;
+                word.push_str(&variable(&mut chars, vars));
+            }
+            ';' | '&' | '|' => {
+                if c == '&' && chars.peek() == Some(&'>') {
+                    chars.next();
+                    end_word(&mut out, &mut word, &mut in_word);
+                    chars.next_if_eq(&'>');
+                    out.push(Tok::Redirect);
+                    continue;
+                }
+                end_word(&mut out, &mut word, &mut in_word);
+                chars.next_if_eq(&c);
+                out.push(Tok::Control);
+            }
+            '>' | '<' => {
+                // A word made only of digits right before is the redirected descriptor.
+                if in_word && !word.is_empty() && word.chars().all(|d| d.is_ascii_digit()) {
+                    word.clear();
+                    in_word = false;
+                }
+                end_word(&mut out, &mut word, &mut in_word);
+                chars.next_if_eq(&c);
+                if chars.next_if_eq(&'&').is_some() {
+                    while chars.next_if(|d| d.is_ascii_digit() || *d == '-').is_some() {}
+                    out.push(Tok::Dup);
+                } else {
+                    out.push(Tok::Redirect);
+                }
+            }
+            _ => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    end_word(&mut out, &mut word, &mut in_word);
+    out
+}
+
+/// Reads a variable name after `$` and returns its value, or the text as written when the
+/// variable is unknown (or `$` starts something else, such as `$?`).
+fn variable(
+    chars: &mut std::iter::Peekable<impl Iterator<Item = char>>,
+    vars: &HashMap<String, String>,
+) -> String {
+    let braced = chars.next_if_eq(&'{').is_some();
+    let mut name = String::new();
+    while let Some(c) = chars.next_if(|c| c.is_ascii_alphanumeric() || *c == '_') {
+        name.push(c);
+    }
+    if braced {
+        chars.next_if_eq(&'}');
+    }
+    match vars.get(&name) {
+        Some(v) => v.clone(),
+        None if braced => format!("${{{name}}}"),
+        None => format!("${name}"),
+    }
+}
+
+/// GitHub Actions substitutes `${{ ... }}` before the shell runs; each becomes one word.
+fn github_expressions_replaced(script: &str) -> String {
+    let mut out = String::new();
+    let mut rest = script;
+    while let Some(start) = rest.find("${{") {
+        out.push_str(&rest[..start]);
+        match rest[start..].find("}}") {
+            Some(end) => {
+                out.push_str("GITHUB_EXPRESSION");
+                rest = &rest[start + end + 2..];
+            }
+            None => {
+                rest = &rest[start..];
+                break;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The argument vectors of every `secoda-sync` command in a script.
+fn commands(script: &str, vars: &HashMap<String, String>) -> Vec<Vec<String>> {
+    let mut found = Vec::new();
+    for segment in split(script, vars).split(|t| *t == Tok::Control) {
+        let mut words = Vec::new();
+        let mut tokens = segment.iter();
+        while let Some(t) = tokens.next() {
+            match t {
+                Tok::Word(w) => words.push(w.clone()),
+                Tok::Redirect => {
+                    tokens.next();
+                }
+                Tok::Dup | Tok::Control => {}
+            }
+        }
+        let start = words
+            .iter()
+            .position(|w| !PREFIXES.contains(&w.as_str()) && !is_assignment(w));
+        if let Some(start) = start {
+            if words[start] == "secoda-sync" {
+                found.push(words.split_off(start));
+            }
+        }
+    }
+    found
+}
+
+/// `NAME=value` before a command.
+fn is_assignment(word: &str) -> bool {
+    word.split_once('=').is_some_and(|(name, _)| {
+        !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    })
+}
+
+/// Every script in a CI file, and the variables its `env:` / `variables:` mappings define.
+fn scripts(doc: &Value) -> (Vec<String>, HashMap<String, String>) {
+    fn walk(v: &Value, scripts: &mut Vec<String>, vars: &mut HashMap<String, String>) {
+        match v {
+            Value::Mapping(m) => {
+                for (k, v) in m {
+                    let key = k.as_str().unwrap_or_default();
+                    if SCRIPT_KEYS.contains(&key) {
+                        match v {
+                            Value::String(s) => scripts.push(s.clone()),
+                            Value::Sequence(items) => {
+                                scripts.extend(
+                                    items.iter().filter_map(Value::as_str).map(str::to_owned),
+                                );
+                            }
+                            _ => {}
+                        }
+                    } else if VARIABLE_KEYS.contains(&key) {
+                        if let Value::Mapping(defs) = v {
+                            for (name, value) in defs {
+                                if let (Some(n), Some(v)) = (name.as_str(), value.as_str()) {
+                                    vars.insert(n.to_owned(), v.to_owned());
+                                }
+                            }
+                        }
+                    }
+                    walk(v, scripts, vars);
+                }
+            }
+            Value::Sequence(items) => {
+                for v in items {
+                    walk(v, scripts, vars);
+                }
+            }
+            _ => {}
+        }
+    }
+    let (mut scripts, mut vars) = (Vec::new(), HashMap::new());
+    walk(doc, &mut scripts, &mut vars);
+    (scripts, vars)
+}
+
+/// Every `secoda-sync` command line of a recipe file, each checked by the CLI parser.
+fn checked_commands(file: &str) -> Vec<Vec<String>> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples/ci")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let doc: Value = serde_yaml::from_str(&text)
+        .unwrap_or_else(|e| panic!("{} is not valid YAML: {e}", path.display()));
+    let (scripts, vars) = scripts(&doc);
+    let found: Vec<Vec<String>> = scripts.iter().flat_map(|s| commands(s, &vars)).collect();
+    for argv in &found {
+        if let Err(e) = Cli::try_parse_from(argv) {
+            panic!("{file}: `{}` is refused by the CLI:\n{e}", argv.join(" "));
+        }
+    }
+    found
+}
+
+fn has(argv: &[String], words: &[&str]) -> bool {
+    words.iter().all(|w| argv.iter().any(|a| a == w))
+}
+
+fn assert_plan_and_apply_lines(file: &str) {
+    let found = checked_commands(file);
+    assert!(
+        found
+            .iter()
+            .any(|a| a[1] == "plan"
+                && has(a, &["--format", "markdown", "--detailed-exitcode", "--out"])),
+        "{file}: no `plan --format markdown --detailed-exitcode --out` line in {found:?}"
+    );
+    assert!(
+        found
+            .iter()
+            .any(|a| a[1] == "apply" && has(a, &["--plan", "--auto-approve"])),
+        "{file}: no `apply --plan ... --auto-approve` line in {found:?}"
+    );
+}
+
+#[test]
+fn github_actions_recipe_lines_are_accepted_by_the_cli() {
+    assert_plan_and_apply_lines("github-actions.yml");
+}
+
+#[test]
+fn gitlab_ci_recipe_lines_are_accepted_by_the_cli() {
+    assert_plan_and_apply_lines("gitlab-ci.yml");
+}
+
+#[test]
+fn a_misspelt_flag_in_a_recipe_line_is_caught() {
+    let vars = HashMap::new();
+    let good = commands(
+        "secoda-sync plan m/ --detailed-exitcode --out plan.json > plan.md",
+        &vars,
+    );
+    let bad = commands(
+        "secoda-sync plan m/ --detailed-exitcod --out plan.json > plan.md",
+        &vars,
+    );
+    assert!(Cli::try_parse_from(&good[0]).is_ok(), "{good:?}");
+    let err = Cli::try_parse_from(&bad[0]).unwrap_err();
+    assert!(err.to_string().contains("--detailed-exitcod"), "{err}");
+}
+
+#[test]
+fn the_splitter_handles_continuations_quotes_variables_and_operators() {
+    let vars = HashMap::from([("DIR".to_owned(), "manifests/".to_owned())]);
+    let script = "code=0\n\
+        echo hi | secoda-sync plan \"$DIR\" --format \"mark\\\ndown\" \\\n  --out 'my plan.json' 2>&1 > plan.md || code=$?\n\
+        # secoda-sync in a comment is not a command\n\
+        if FOO=1 secoda-sync apply --plan ${{ steps.x.outputs.file }} --auto-approve; then echo ok; fi\n\
+        cargo install --locked secoda-sync";
+    assert_eq!(
+        commands(script, &vars),
+        [
+            vec![
+                "secoda-sync",
+                "plan",
+                "manifests/",
+                "--format",
+                "markdown",
+                "--out",
+                "my plan.json"
+            ],
+            vec![
+                "secoda-sync",
+                "apply",
+                "--plan",
+                "GITHUB_EXPRESSION",
+                "--auto-approve"
+            ],
+        ]
+    );
+    assert_eq!(
+        commands("secoda-sync validate $UNSET ${ALSO_UNSET}", &vars),
+        [vec!["secoda-sync", "validate", "$UNSET", "${ALSO_UNSET}"]]
+    );
+}
