@@ -66,6 +66,8 @@ pub enum Command {
     /// Make the workspace match the manifests.
     #[command(mut_arg("paths", |a| a.required(false).required_unless_present("plan")))]
     Apply(commands::apply::ApplyArgs),
+    /// Write a live integration's tracking plan (and monitors) as manifests.
+    Export(commands::export::ExportArgs),
 }
 
 /// Which manifest format stdin holds.

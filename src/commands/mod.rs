@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod export;
 pub mod plan;
 pub mod sandbox;
 pub mod schema;
@@ -24,5 +25,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Sandbox(cmd) => sandbox::run(cmd, &printer),
         Command::Plan(args) => plan::run(&args, &printer),
         Command::Apply(args) => apply::run(&args, &printer),
+        Command::Export(args) => export::run(&args, &printer),
     }
 }
