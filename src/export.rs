@@ -623,3 +623,296 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         warnings,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Collection, MonitorSchedule, Tag, Team, User};
+
+    fn id(n: u128) -> Id {
+        Id(uuid::Uuid::from_u128(n).hyphenated().to_string())
+    }
+
+    fn origin() -> Origin {
+        Origin {
+            file: Arc::from("export"),
+            line: 0,
+            column: 0,
+        }
+    }
+
+    fn lookups() -> Lookups {
+        let team = |n, name: &str| Team {
+            id: id(n),
+            name: name.to_owned(),
+        };
+        let user = |n, email: &str, display: &str| User {
+            id: id(n),
+            email: email.to_owned(),
+            display_name: display.to_owned(),
+            ..User::default()
+        };
+        let mut l = Lookups {
+            teams: vec![
+                team(1, "Growth"),
+                team(2, "Twin"),
+                team(3, "Twin"),
+                team(4, " Padded"),
+            ],
+            tags: vec![Tag {
+                id: id(10),
+                name: "a;b".to_owned(),
+            }],
+            users: vec![
+                user(20, "alice@acme.test", "Alice"),
+                user(21, "", "Robot"),
+                user(22, "", "Same"),
+                user(23, "", "Same"),
+            ],
+            collections: vec![Collection {
+                id: id(30),
+                title: "Revenue Metrics".to_owned(),
+            }],
+            ..Lookups::default()
+        };
+        let table = |n, path: &str| Resource {
+            id: id(n),
+            title_full: path.to_owned(),
+            ..Resource::default()
+        };
+        l.add_catalog([
+            table(40, "analytics.public.orders"),
+            table(41, "dup.path"),
+            table(42, "dup.path"),
+        ]);
+        l
+    }
+
+    fn names(items: &[&str]) -> Option<NameSet> {
+        Some(items.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn ids_become_names_only_when_the_name_resolves_back() {
+        let namer = Namer::new(&lookups(), false);
+        let r = Resource {
+            teams: vec![id(1), id(2), id(4), id(99)],
+            owners: vec![id(20), id(21), id(22)],
+            tags: vec![id(10)],
+            collections: vec![id(30)],
+            ..Resource::default()
+        };
+        let f = namer.fields(&r);
+        // Twin is ambiguous, ` Padded` would be trimmed on load, 99 is unknown: all stay ids.
+        assert_eq!(f.teams, names(&["Growth", &id(2).0, &id(4).0, &id(99).0]));
+        // Email first, display name when there is no email, id when the name is shared.
+        assert_eq!(f.owners, names(&["alice@acme.test", "Robot", &id(22).0]));
+        assert_eq!(f.tags, names(&["a;b"]));
+        assert_eq!(f.collections, names(&["Revenue Metrics"]));
+        assert_eq!(namer.target(&id(40)), "analytics.public.orders");
+        assert_eq!(
+            namer.target(&id(41)),
+            id(41).0,
+            "an ambiguous path keeps the id"
+        );
+    }
+
+    #[test]
+    fn csv_export_keeps_ids_for_names_a_list_cell_would_split() {
+        let namer = Namer::new(&lookups(), true);
+        let r = Resource {
+            tags: vec![id(10)],
+            ..Resource::default()
+        };
+        assert_eq!(namer.fields(&r).tags, names(&[&id(10).0]));
+    }
+
+    #[test]
+    fn empty_fields_are_omitted_and_booleans_always_written() {
+        let namer = Namer::new(&lookups(), false);
+        let r = Resource {
+            title: "order_id".into(),
+            description: "  ".into(),
+            definition: String::new(),
+            enum_values: Some(String::new()),
+            is_required: Some(false),
+            ..Resource::default()
+        };
+        let p = namer.property(&r, &origin());
+        assert_eq!(
+            p.fields,
+            ResourceFields {
+                pii: Some(false),
+                verified: Some(false),
+                published: Some(false),
+                ..ResourceFields::default()
+            }
+        );
+        assert_eq!(
+            p.tracking,
+            TrackingFields {
+                is_required: Some(false),
+                ..TrackingFields::default()
+            }
+        );
+        let r = Resource {
+            description: "Fired once".into(),
+            definition: "# Docs\n".into(),
+            pii: true,
+            ..Resource::default()
+        };
+        let f = namer.fields(&r);
+        assert_eq!(f.description.as_deref(), Some("Fired once"));
+        assert_eq!(f.definition.as_deref(), Some("# Docs\n"), "kept exactly");
+        assert_eq!(f.pii, Some(true));
+    }
+
+    #[test]
+    fn monitors_export_paths_and_leave_out_what_a_manifest_cannot_say() {
+        let namer = Namer::new(&lookups(), false);
+        let live = api::Monitor {
+            id: id(50),
+            target: Some(id(40)),
+            metric_type: "row_count".into(),
+            is_enabled: true,
+            condition_auto_sensitivity: Some(2.5),
+            schedule: Some(MonitorSchedule {
+                cadence: Some("monthly".into()),
+                frequency: Some(1),
+                ..MonitorSchedule::default()
+            }),
+            ..api::Monitor::default()
+        };
+        let mut warnings = Vec::new();
+        let m = namer.monitor(&live, &origin(), &mut warnings).unwrap();
+        assert_eq!(m.target.as_deref(), Some("analytics.public.orders"));
+        assert_eq!(m.name, "row_count on analytics.public.orders");
+        assert_eq!(m.metric_config, None, "an empty config is not managed");
+        assert_eq!(m.thresholds, None);
+        assert_eq!(
+            m.schedule,
+            Some(Schedule {
+                frequency: Some(1),
+                ..Schedule::default()
+            })
+        );
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+
+        let manual = api::Monitor {
+            name: "Bounds".into(),
+            condition_manual_max: Some(0.0),
+            ..live.clone()
+        };
+        let m = namer
+            .monitor(
+                &api::Monitor {
+                    condition_auto_sensitivity: None,
+                    ..manual
+                },
+                &origin(),
+                &mut warnings,
+            )
+            .unwrap();
+        assert_eq!(
+            m.thresholds,
+            Some(Thresholds::Manual {
+                min: None,
+                max: Some(0.0)
+            })
+        );
+        let untargeted = api::Monitor {
+            target: None,
+            ..live
+        };
+        assert!(namer
+            .monitor(&untargeted, &origin(), &mut warnings)
+            .is_err());
+    }
+
+    #[test]
+    fn clashing_monitor_names_get_a_suffix() {
+        let namer = Namer::new(&lookups(), false);
+        let mk = |name: &str| {
+            let live = api::Monitor {
+                name: name.into(),
+                target: Some(id(40)),
+                metric_type: "row_count".into(),
+                ..api::Monitor::default()
+            };
+            namer.monitor(&live, &origin(), &mut Vec::new()).unwrap()
+        };
+        let mut warnings = Vec::new();
+        let ms = unique_names(vec![mk("B"), mk("A"), mk("A"), mk("A (2)")], &mut warnings);
+        let got: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
+        assert_eq!(got, ["A", "A (3)", "A (2)", "B"]);
+        assert_eq!(warnings.len(), 1);
+    }
+
+    fn res(n: u128, title: &str, parent: Option<u128>) -> Resource {
+        Resource {
+            id: id(n),
+            title: title.to_owned(),
+            parent: parent.map(id),
+            ..Resource::default()
+        }
+    }
+
+    #[test]
+    fn tree_keeps_the_first_duplicate_and_drops_archived_and_orphans() {
+        let namer = Namer::new(&lookups(), false);
+        let mut t = Tree::new(origin());
+        let archived = Resource {
+            archived: true,
+            ..res(3, "Gone", None)
+        };
+        t.categories(
+            &[res(1, "Checkout", None), res(2, "Checkout", None), archived],
+            &namer,
+            &[],
+        )
+        .unwrap();
+        t.events(
+            &[
+                res(10, "Order Completed", Some(1)),
+                res(11, "Order Completed", Some(1)),
+                res(12, "Under the twin", Some(2)),
+            ],
+            &namer,
+        );
+        for r in [
+            res(20, "order_id", Some(10)),
+            res(21, "order_id", Some(10)),
+            res(22, "on the second event", Some(11)),
+            res(23, "orphan", Some(99)),
+        ] {
+            t.property(&r, &namer);
+        }
+        let (cats, warnings) = t.finish();
+        assert_eq!(cats.len(), 1);
+        assert_eq!(cats[0].events.len(), 1);
+        let props: Vec<&str> = cats[0].events[0]
+            .properties
+            .iter()
+            .map(|p| p.title.as_str())
+            .collect();
+        assert_eq!(props, ["order_id"]);
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn unknown_category_lists_the_existing_ones() {
+        let namer = Namer::new(&lookups(), false);
+        let mut t = Tree::new(origin());
+        let err = t
+            .categories(
+                &[res(1, "Checkout", None), res(2, "Account", None)],
+                &namer,
+                &["Checkout".into(), "Nope".into()],
+            )
+            .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "unknown category `Nope`; the integration has: `Account`, `Checkout`"
+        );
+    }
+}
