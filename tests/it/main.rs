@@ -3,5 +3,6 @@
 mod apply;
 mod client;
 mod client_sandbox;
+mod export;
 mod manifest;
 mod sandbox;
