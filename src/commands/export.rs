@@ -87,6 +87,13 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
         InputFormat::Jsonl => to_jsonl(set),
     }?;
     let c = set.counts();
+    if c.categories == 0 && c.monitors == 0 {
+        printer.warn(format!(
+            "`{}` holds no event categories: the export is empty, and `plan` refuses an empty \
+             manifest set",
+            args.integration
+        ));
+    }
     let what = format!(
         "{} categories, {} events, {} properties{}",
         c.categories,
