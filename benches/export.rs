@@ -12,9 +12,9 @@ use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress};
 use secoda_sync::export::{export, ExportOptions};
 use secoda_sync::live::{self, Planning};
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::{write, IntegrationRef};
+use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
 use secoda_sync::output::Printer;
-use secoda_sync::plan::DiffOptions;
+use secoda_sync::plan::{DiffOptions, IntegrationInfo};
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -41,12 +41,47 @@ fn peak_rss_mb() -> f64 {
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
 
+/// For comparison: what holding every wire resource (as `plan` reads them) costs.
+fn wire_child(url: &str, rt: &tokio::runtime::Runtime) {
+    let c = client(url, 8);
+    let start = Instant::now();
+    let live = rt.block_on(async {
+        let lookups = live::fetch_lookups(&c, &ManifestSet::default(), 8)
+            .await
+            .expect("lookups");
+        let segment = lookups
+            .integrations
+            .iter()
+            .find(|i| i.name == "Segment")
+            .expect("Segment")
+            .clone();
+        let info = IntegrationInfo {
+            id: segment.id,
+            name: segment.name,
+        };
+        live::read_live(&c, &info, &lookups.integrations, &Printer::plain())
+            .await
+            .expect("read")
+    });
+    println!(
+        "wire  read {:>6.2} s  (every api::Resource kept, as `plan` reads)     peak RSS {:>6.1} MB  \
+         [{} properties]",
+        start.elapsed().as_secs_f64(),
+        peak_rss_mb(),
+        live.properties.len()
+    );
+}
+
 /// One export in this (child) process: read, serialise, write; prints times and peak RSS.
 fn child(url: &str, format: &str, out: &Path) {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .expect("runtime");
+    if format == "wire" {
+        wire_child(url, &rt);
+        return;
+    }
     let opts = ExportOptions {
         integration: IntegrationRef::parse("Segment"),
         categories: Vec::new(),
@@ -159,7 +194,7 @@ fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let exe = std::env::current_exe().expect("bench executable");
     println!("\n== library export in a child process (sandbox page size 50, reads unpaced)");
-    for format in ["yaml", "csv", "jsonl"] {
+    for format in ["yaml", "csv", "jsonl", "wire"] {
         let status = Command::new(&exe)
             .env(CHILD_URL, &url)
             .env(CHILD_FORMAT, format)
