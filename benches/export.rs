@@ -15,7 +15,7 @@ use secoda_sync::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
 use secoda_sync::output::Printer;
 use secoda_sync::plan::{DiffOptions, IntegrationInfo};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Instant;
@@ -94,21 +94,23 @@ fn child(url: &str, format: &str, out: &Path) {
     let read = start.elapsed();
     let after_read = peak_rss_mb();
     let start = Instant::now();
-    let text = match format {
-        "yaml" => write::to_yaml(&exported.set, None),
-        "csv" => write::to_csv(&exported.set),
-        _ => write::to_jsonl(&exported.set),
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out).expect("create"));
+    match format {
+        "yaml" => write::write_yaml(&exported.set, None, &mut file),
+        "csv" => write::write_csv(&exported.set, &mut file),
+        _ => write::write_jsonl(&exported.set, &mut file),
     }
     .expect("serialise");
-    std::fs::write(out, &text).expect("write");
+    file.flush().expect("flush");
     let serialise = start.elapsed();
+    let size = std::fs::metadata(out).map_or(0, |m| m.len());
     let c = exported.set.counts();
     println!(
         "{format:<5} read {:>6.2} s  serialise+write {:>5.2} s  {:>6.1} MB file  peak RSS {:>6.1} MB \
          (after reading {:>6.1} MB)  [{} categories, {} events, {} properties]",
         read.as_secs_f64(),
         serialise.as_secs_f64(),
-        text.len() as f64 / 1e6,
+        size as f64 / 1e6,
         peak_rss_mb(),
         after_read,
         c.categories,

@@ -4,12 +4,12 @@ use super::session::{runtime, Session};
 use crate::cli::{ConnectionArgs, InputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::export::{export, ExportOptions};
-use crate::manifest::write::{to_csv, to_jsonl, to_yaml};
+use crate::manifest::write::{write_csv, write_jsonl, write_yaml, WriteError};
 use crate::manifest::IntegrationRef;
 use crate::output::Printer;
-use crate::sandbox::persist::write_atomic;
+use crate::sandbox::persist::stage_with;
 use clap::Args;
-use std::io::Write;
+use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -81,11 +81,11 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
         printer.warn(w);
     }
     let set = &exported.set;
-    let text = match args.format {
-        InputFormat::Yaml => to_yaml(set, None),
-        InputFormat::Csv => to_csv(set),
-        InputFormat::Jsonl => to_jsonl(set),
-    }?;
+    let write = |w: &mut dyn Write| match args.format {
+        InputFormat::Yaml => write_yaml(set, None, w),
+        InputFormat::Csv => write_csv(set, w),
+        InputFormat::Jsonl => write_jsonl(set, w),
+    };
     let c = set.counts();
     if c.categories == 0 && c.monitors == 0 {
         printer.warn(format!(
@@ -105,24 +105,34 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
             String::new()
         }
     );
+    let io_error = |path: String| {
+        move |e: WriteError| match e {
+            WriteError::Io(source) => Error::Io {
+                action: "write",
+                path,
+                source,
+            },
+            other => Error::Write(other),
+        }
+    };
     match &args.out {
         Some(path) => {
-            write_atomic(path, text.as_bytes()).map_err(|source| Error::Io {
-                action: "write",
-                path: path.display().to_string(),
-                source,
-            })?;
-            printer.status(format!("Exported {what} to `{}`", path.display()));
-        }
-        None => {
-            printer
-                .stdout()
-                .write_all(text.as_bytes())
+            let shown = path.display().to_string();
+            stage_with(path, write)
+                .map_err(io_error(shown.clone()))?
+                .commit()
                 .map_err(|source| Error::Io {
                     action: "write",
-                    path: "stdout".into(),
+                    path: shown.clone(),
                     source,
                 })?;
+            printer.status(format!("Exported {what} to `{shown}`"));
+        }
+        None => {
+            let mut out = BufWriter::new(printer.stdout());
+            write(&mut out)
+                .and_then(|()| out.flush().map_err(WriteError::Io))
+                .map_err(io_error("stdout".to_owned()))?;
             printer.status(format!("Exported {what}"));
         }
     }

@@ -41,6 +41,34 @@ pub fn stage(target: &Path, bytes: &[u8]) -> std::io::Result<StagedWrite> {
     })
 }
 
+/// Like [`stage`], with the contents streamed by `fill` instead of held in memory; the temp
+/// file is removed when `fill` or the flush fails.
+///
+/// # Errors
+/// Whatever `fill` fails with, or the temp file cannot be created, flushed or synced.
+pub fn stage_with<E: From<std::io::Error>>(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<StagedWrite, E> {
+    let tmp = temp_path(target);
+    let mut w = std::io::BufWriter::new(File::create(&tmp)?);
+    let written = fill(&mut w).and_then(|()| {
+        let f = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        f.sync_all()?;
+        Ok(())
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(StagedWrite {
+        tmp,
+        target: target.to_owned(),
+    })
+}
+
 impl StagedWrite {
     /// The temp file holding the new contents.
     #[must_use]
