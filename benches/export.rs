@@ -33,10 +33,14 @@ fn client(url: &str, concurrency: usize) -> Client {
 }
 
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .unwrap_or_default()
         .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .find_map(|l| l.strip_prefix(field))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         .map_or(f64::NAN, |kb| kb / 1024.0)
 }
@@ -89,6 +93,7 @@ fn child(url: &str, format: &str, out: &Path) {
         list_safe: format == "csv",
         concurrency: 8,
     };
+    let base = status_mb("VmRSS:");
     let start = Instant::now();
     let exported = rt.block_on(export(&client(url, 8), &opts)).expect("export");
     let read = start.elapsed();
@@ -107,12 +112,13 @@ fn child(url: &str, format: &str, out: &Path) {
     let c = exported.set.counts();
     println!(
         "{format:<5} read {:>6.2} s  serialise+write {:>5.2} s  {:>6.1} MB file  peak RSS {:>6.1} MB \
-         (after reading {:>6.1} MB)  [{} categories, {} events, {} properties]",
+         (after reading {:>6.1} MB, at start {:>4.1} MB)  [{} categories, {} events, {} properties]",
         read.as_secs_f64(),
         serialise.as_secs_f64(),
         size as f64 / 1e6,
         peak_rss_mb(),
         after_read,
+        base,
         c.categories,
         c.events,
         c.properties
