@@ -14,8 +14,8 @@
 //! - live duplicates are resolved the way the diff resolves them (the first in list order
 //!   wins) and archived resources are skipped; each such choice is reported as a warning.
 //!
-//! Memory: properties are converted to the compact model as each page arrives, so no raw
-//! page or wire [`Resource`] outlives its page.
+//! Memory: events and properties are converted to the manifest model as each page arrives,
+//! so no raw page or wire [`Resource`] outlives its page.
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
 use crate::live::fetch_lookups;
@@ -417,16 +417,14 @@ impl Tree {
         Err(ExportError::UnknownCategories { unknown, known })
     }
 
-    fn events(&mut self, live: &[Resource], namer: &Namer) {
-        for r in live {
-            let Some(&slot) = r.parent.as_ref().and_then(|p| self.category_of.get(p)) else {
-                continue;
-            };
-            if self.usable_title("event", r) {
-                self.event_of.insert(r.id.clone(), self.events.len());
-                self.events.push((slot, namer.event(r, &self.origin)));
-                self.properties.push(Vec::new());
-            }
+    fn event(&mut self, r: &Resource, namer: &Namer) {
+        let Some(&slot) = r.parent.as_ref().and_then(|p| self.category_of.get(p)) else {
+            return;
+        };
+        if self.usable_title("event", r) {
+            self.event_of.insert(r.id.clone(), self.events.len());
+            self.events.push((slot, namer.event(r, &self.origin)));
+            self.properties.push(Vec::new());
         }
     }
 
@@ -571,9 +569,8 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
             Ok(Vec::new())
         }
     };
-    let (categories, events, monitors): (Vec<Resource>, Vec<Resource>, Vec<api::Monitor>) = tokio::try_join!(
+    let (categories, monitors): (Vec<Resource>, Vec<api::Monitor>) = tokio::try_join!(
         client.list_categories(&by_integration).try_collect(),
-        client.list_events(&by_integration).try_collect(),
         monitors,
     )?;
     let targets: BTreeSet<Id> = monitors.iter().filter_map(|m| m.target.clone()).collect();
@@ -589,8 +586,11 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
     let mut tree = Tree::new(origin.clone());
     tree.categories(&categories, &namer, &opts.categories)?;
     drop(categories);
-    tree.events(&events, &namer);
-    drop(events);
+    // Events and properties are converted as each page arrives; no wire resource is kept.
+    let mut events = std::pin::pin!(client.list_events(&by_integration));
+    while let Some(r) = events.try_next().await? {
+        tree.event(&r, &namer);
+    }
     let mut properties = std::pin::pin!(client.list_properties(&by_integration));
     while let Some(r) = properties.try_next().await? {
         tree.property(&r, &namer);
@@ -877,14 +877,13 @@ mod tests {
             &[],
         )
         .unwrap();
-        t.events(
-            &[
-                res(10, "Order Completed", Some(1)),
-                res(11, "Order Completed", Some(1)),
-                res(12, "Under the twin", Some(2)),
-            ],
-            &namer,
-        );
+        for r in [
+            res(10, "Order Completed", Some(1)),
+            res(11, "Order Completed", Some(1)),
+            res(12, "Under the twin", Some(2)),
+        ] {
+            t.event(&r, &namer);
+        }
         for r in [
             res(20, "order_id", Some(10)),
             res(21, "order_id", Some(10)),
