@@ -118,4 +118,23 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert!(!temp_path(&target).exists());
     }
+
+    #[test]
+    fn stage_with_streams_and_cleans_up_after_a_failed_fill() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("plan.yaml");
+        std::fs::write(&target, "old").unwrap();
+        let failed = stage_with(&target, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("serialiser gave up"))
+        });
+        assert!(failed.is_err());
+        assert!(!temp_path(&target).exists(), "no temp file left behind");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        stage_with::<std::io::Error>(&target, |w| w.write_all(b"new"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
 }
