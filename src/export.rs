@@ -23,6 +23,7 @@ use crate::manifest::{
     Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin, Property,
     ResourceFields, Schedule, Thresholds, TrackingFields,
 };
+use crate::plan::diff::monitor_key;
 use crate::plan::resolve::{resolve, Lookups, ResolveError};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
@@ -482,6 +483,29 @@ impl Tree {
     }
 }
 
+/// The first live monitor per natural key (target, metric, config), as the diff matches them;
+/// a manifest cannot declare the same key twice.
+fn first_per_key<'a>(
+    monitors: &'a [api::Monitor],
+    warnings: &mut Vec<String>,
+) -> Vec<&'a api::Monitor> {
+    let mut seen = HashSet::new();
+    monitors
+        .iter()
+        .filter(|m| {
+            let first = seen.insert(monitor_key(m));
+            if !first {
+                warnings.push(format!(
+                    "monitor `{}` ({}): same target, metric and config as an earlier monitor; \
+                     skipped",
+                    m.name, m.id
+                ));
+            }
+            first
+        })
+        .collect()
+}
+
 /// Monitors with unique names, sorted by name; a clash gets ` (2)`, ` (3)`, ... and a warning.
 fn unique_names(mut monitors: Vec<Monitor>, warnings: &mut Vec<String>) -> Vec<Monitor> {
     monitors.sort_by(|a, b| a.name.cmp(&b.name));
@@ -574,8 +598,16 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         monitors,
     )?;
     let targets: BTreeSet<Id> = monitors.iter().filter_map(|m| m.target.clone()).collect();
+    let mut notes = Vec::new();
     if !targets.is_empty() {
-        lookups.add_catalog(catalog_of(client, targets, opts.concurrency).await?);
+        match catalog_of(client, targets, opts.concurrency).await {
+            Ok(found) => lookups.add_catalog(found),
+            // A catalog that cannot be filtered by id costs the paths, not the export: a UUID
+            // target plans just as well.
+            Err(e) => notes.push(format!(
+                "could not read the catalog ({e}); monitor targets are written as ids"
+            )),
+        }
     }
     let namer = Namer::new(&lookups, opts.list_safe);
     let origin = Origin {
@@ -595,9 +627,11 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
     while let Some(r) = properties.try_next().await? {
         tree.property(&r, &namer);
     }
-    let (categories, mut warnings) = tree.finish();
+    let (categories, tree_warnings) = tree.finish();
+    let mut warnings = notes;
+    warnings.extend(tree_warnings);
     let mut exported = Vec::with_capacity(monitors.len());
-    for m in &monitors {
+    for m in first_per_key(&monitors, &mut warnings) {
         match namer.monitor(m, &origin, &mut warnings) {
             Ok(m) => exported.push(m),
             Err(w) => warnings.push(w),
@@ -851,6 +885,24 @@ mod tests {
         let ms = unique_names(vec![mk("B"), mk("A"), mk("A"), mk("A (2)")], &mut warnings);
         let got: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
         assert_eq!(got, ["A", "A (3)", "A (2)", "B"]);
+        assert_eq!(warnings.len(), 1);
+    }
+
+    #[test]
+    fn monitors_sharing_a_key_keep_the_first() {
+        let m = |n, metric: &str| api::Monitor {
+            id: id(n),
+            target: Some(id(40)),
+            metric_type: metric.into(),
+            ..api::Monitor::default()
+        };
+        let live = [m(1, "row_count"), m(2, "row_count"), m(3, "freshness")];
+        let mut warnings = Vec::new();
+        let kept: Vec<&Id> = first_per_key(&live, &mut warnings)
+            .into_iter()
+            .map(|m| &m.id)
+            .collect();
+        assert_eq!(kept, [&id(1), &id(3)]);
         assert_eq!(warnings.len(), 1);
     }
 

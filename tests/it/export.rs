@@ -422,10 +422,19 @@ fn export_adopts_a_workspace_filled_outside_the_tool() {
         "/api/v1/event/category",
         json!({"title": "Elsewhere", "integration": seed::AMPLITUDE}),
     );
-    sb.post(
-        "/api/v1/monitor/monitors",
-        json!({"target": seed::id(0x62), "metric_type": "null_percentage",
-               "condition_manual_max": 1.5, "condition_auto_sensitivity": null}),
+    let monitor = json!({"target": seed::id(0x62), "metric_type": "null_percentage",
+                         "condition_manual_max": 1.5, "condition_auto_sensitivity": null});
+    sb.post("/api/v1/monitor/monitors", monitor.clone());
+    // A twin (same target, metric and config): a manifest cannot declare it twice.
+    sb.post("/api/v1/monitor/monitors", monitor);
+    let out = sb
+        .run(&["export", "--integration", "Segment", "--include-monitors"])
+        .ok();
+    assert!(
+        out.stderr
+            .contains("same target, metric and config as an earlier monitor; skipped"),
+        "{}",
+        out.stderr
     );
 
     let dir = tempfile::tempdir().unwrap();
@@ -461,6 +470,7 @@ fn export_adopts_a_workspace_filled_outside_the_tool() {
     assert_eq!(bare.tracking.property_type, None);
     let carrier = e.properties.iter().find(|p| p.title == "carrier").unwrap();
     assert_eq!(names(&carrier.fields.owners), ["carol@acme.test"]);
+    assert_eq!(live.monitors.len(), 1, "the twin is left out");
     let m = &live.monitors[0];
     assert_eq!(m.target.as_deref(), Some("analytics.public.orders.amount"));
     assert!(!m.name.is_empty(), "the server's generated name is kept");
