@@ -69,6 +69,8 @@ pub enum Command {
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(commands::monitors::MonitorsCommand),
+    /// Write a live integration's tracking plan (and monitors) as manifests.
+    Export(commands::export::ExportArgs),
 }
 
 /// Which manifest format stdin holds.

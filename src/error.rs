@@ -52,6 +52,12 @@ pub enum Error {
     /// A saved plan file could not be read or written.
     #[error(transparent)]
     SavedPlan(#[from] crate::plan::saved::SavedPlanError),
+    /// An export could not read the workspace.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
+    /// A manifest could not be serialised.
+    #[error(transparent)]
+    Write(#[from] crate::manifest::write::WriteError),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

@@ -8,6 +8,7 @@ pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod error;
+pub mod export;
 pub mod live;
 pub mod manifest;
 pub mod monitor_status;

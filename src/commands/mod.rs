@@ -2,6 +2,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod export;
 pub mod monitors;
 pub mod plan;
 pub mod sandbox;
@@ -26,5 +27,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Plan(args) => plan::run(&args, &printer),
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
+        Command::Export(args) => export::run(&args, &printer),
     }
 }

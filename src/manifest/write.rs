@@ -10,6 +10,7 @@ use crate::manifest::{
     yaml, Category, Event, ManifestSet, Monitor, NameSet, Property, ResourceFields, Thresholds,
     TrackingFields,
 };
+use std::io::Write;
 
 /// Why a set could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +24,9 @@ pub enum WriteError {
     /// CSV serialisation failed.
     #[error("failed to write CSV")]
     Csv(#[source] ::csv::Error),
+    /// The writer refused the bytes.
+    #[error("failed to write the manifest")]
+    Io(#[from] std::io::Error),
 }
 
 fn sorted_categories(set: &ManifestSet) -> Vec<&Category> {
@@ -126,23 +130,27 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
         defaults: None,
         categories: sorted_categories(set)
             .into_iter()
-            .map(|c| CategoryDoc {
-                title: c.title.clone(),
-                description: c.description.clone(),
-                teams: list(c.teams.as_ref()),
-                protect: c.protect.then_some(true),
-                events: sorted_events(c)
-                    .into_iter()
-                    .map(|e| EventDoc {
-                        title: e.title.clone(),
-                        fields: fields_doc(&e.fields),
-                        protect: e.protect.then_some(true),
-                        properties: sorted_properties(e).into_iter().map(property_doc).collect(),
-                    })
-                    .collect(),
-            })
+            .map(category_doc)
             .collect(),
         monitors: sorted_monitors(set).into_iter().map(monitor_doc).collect(),
+    }
+}
+
+fn category_doc(c: &Category) -> CategoryDoc {
+    CategoryDoc {
+        title: c.title.clone(),
+        description: c.description.clone(),
+        teams: list(c.teams.as_ref()),
+        protect: c.protect.then_some(true),
+        events: sorted_events(c)
+            .into_iter()
+            .map(|e| EventDoc {
+                title: e.title.clone(),
+                fields: fields_doc(&e.fields),
+                protect: e.protect.then_some(true),
+                properties: sorted_properties(e).into_iter().map(property_doc).collect(),
+            })
+            .collect(),
     }
 }
 
@@ -151,11 +159,54 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
 pub fn to_yaml(set: &ManifestSet, schema: Option<&str>) -> Result<String, WriteError> {
-    let body = yaml::to_string(&to_document(set)).map_err(WriteError::Yaml)?;
-    Ok(match schema {
-        Some(s) => format!("# yaml-language-server: $schema={s}\n{body}"),
-        None => body,
-    })
+    let mut out = Vec::new();
+    write_yaml(set, schema, &mut out)?;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// [`to_yaml`] streamed to `w` one category at a time, so only one category's document is
+/// ever built (the bytes are the same: a block sequence under a key is not indented).
+///
+/// # Errors
+/// When serialisation or the writer fails.
+pub fn write_yaml<W: Write + ?Sized>(
+    set: &ManifestSet,
+    schema: Option<&str>,
+    w: &mut W,
+) -> Result<(), WriteError> {
+    if let Some(s) = schema {
+        writeln!(w, "# yaml-language-server: $schema={s}")?;
+    }
+    let header = ManifestDoc {
+        version: 1,
+        integration: set.integration.as_ref().map(ToString::to_string),
+        ..ManifestDoc::default()
+    };
+    w.write_all(
+        yaml::to_string(&header)
+            .map_err(WriteError::Yaml)?
+            .as_bytes(),
+    )?;
+    let categories = sorted_categories(set);
+    if !categories.is_empty() {
+        w.write_all(b"categories:\n")?;
+        for c in categories {
+            w.write_all(yaml_item(&category_doc(c))?.as_bytes())?;
+        }
+    }
+    let monitors = sorted_monitors(set);
+    if !monitors.is_empty() {
+        w.write_all(b"monitors:\n")?;
+        for m in monitors {
+            w.write_all(yaml_item(&monitor_doc(m))?.as_bytes())?;
+        }
+    }
+    Ok(())
+}
+
+/// One item of a block sequence (`- ...`), as it appears under its key.
+fn yaml_item<T: serde::Serialize>(doc: &T) -> Result<String, WriteError> {
+    yaml::to_string(&[doc]).map_err(WriteError::Yaml)
 }
 
 /// The set as JSONL text; the first record names the integration.
@@ -163,11 +214,20 @@ pub fn to_yaml(set: &ManifestSet, schema: Option<&str>) -> Result<String, WriteE
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
 pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
+    let mut out = Vec::new();
+    write_jsonl(set, &mut out)?;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// [`to_jsonl`] streamed to `w`, one record at a time.
+///
+/// # Errors
+/// When serialisation or the writer fails.
+pub fn write_jsonl<W: Write + ?Sized>(set: &ManifestSet, w: &mut W) -> Result<(), WriteError> {
     let mut integration = set.integration.as_ref().map(ToString::to_string);
-    let mut out = String::new();
     let mut push = |rec: &JsonlRecord| -> Result<(), WriteError> {
-        out.push_str(&serde_json::to_string(rec).map_err(WriteError::Json)?);
-        out.push('\n');
+        serde_json::to_writer(&mut *w, rec).map_err(WriteError::Json)?;
+        w.write_all(b"\n")?;
         Ok(())
     };
     for c in sorted_categories(set) {
@@ -205,7 +265,7 @@ pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
             monitor: monitor_doc(m),
         }))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The tracking plan as long-format CSV (one row per category, event and property).
@@ -214,7 +274,17 @@ pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
 pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
-    let mut w = ::csv::Writer::from_writer(Vec::new());
+    let mut out = Vec::new();
+    write_csv(set, &mut out)?;
+    Ok(String::from_utf8(out).unwrap_or_default())
+}
+
+/// [`to_csv`] streamed to `out`, one row at a time.
+///
+/// # Errors
+/// When serialisation or the writer fails.
+pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<(), WriteError> {
+    let mut w = ::csv::Writer::from_writer(out);
     w.write_record(COLUMNS).map_err(WriteError::Csv)?;
     let integration = set
         .integration
@@ -292,10 +362,8 @@ pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
             }
         }
     }
-    let bytes = w
-        .into_inner()
-        .map_err(|e| WriteError::Csv(e.into_error().into()))?;
-    Ok(String::from_utf8(bytes).unwrap_or_default())
+    w.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -405,6 +473,19 @@ mod tests {
         set.monitors.clear();
         let back = reload("x.csv", InputFormat::Csv, to_csv(&set).unwrap());
         assert_eq!(back.canonical(), set.canonical());
+    }
+
+    #[test]
+    fn streamed_yaml_is_the_whole_document() {
+        let set = sample();
+        let whole = yaml::to_string(&to_document(&set)).unwrap();
+        assert_eq!(to_yaml(&set, None).unwrap(), whole);
+        let empty = ManifestSet {
+            integration: set.integration.clone(),
+            ..ManifestSet::default()
+        };
+        let whole = yaml::to_string(&to_document(&empty)).unwrap();
+        assert_eq!(to_yaml(&empty, None).unwrap(), whole);
     }
 
     #[test]

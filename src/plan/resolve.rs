@@ -78,6 +78,24 @@ impl Lookups {
         names
     }
 
+    /// Resolves one name the way a manifest's would be in `field` (`owners`, `subscribers`,
+    /// `teams`, `tags`, `collections` or `target`); `export` uses it to write only names that
+    /// resolve back to the same id.
+    ///
+    /// # Errors
+    /// When the name is unknown or ambiguous.
+    pub fn resolve_name(&self, field: &str, name: &str) -> Result<Id, Problem> {
+        let r = Resolver {
+            lookups: self,
+            errors: Vec::new(),
+        };
+        if field == "target" {
+            r.target(name)
+        } else {
+            r.one(field, name)
+        }
+    }
+
     /// Resolves a tag given on the command line (`--owner-tag`) by name or id.
     ///
     /// # Errors

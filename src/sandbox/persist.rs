@@ -41,6 +41,34 @@ pub fn stage(target: &Path, bytes: &[u8]) -> std::io::Result<StagedWrite> {
     })
 }
 
+/// Like [`stage`], with the contents streamed by `fill` instead of held in memory; the temp
+/// file is removed when `fill` or the flush fails.
+///
+/// # Errors
+/// Whatever `fill` fails with, or the temp file cannot be created, flushed or synced.
+pub fn stage_with<E: From<std::io::Error>>(
+    target: &Path,
+    fill: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<StagedWrite, E> {
+    let tmp = temp_path(target);
+    let mut w = std::io::BufWriter::new(File::create(&tmp)?);
+    let written = fill(&mut w).and_then(|()| {
+        let f = w
+            .into_inner()
+            .map_err(std::io::IntoInnerError::into_error)?;
+        f.sync_all()?;
+        Ok(())
+    });
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e);
+    }
+    Ok(StagedWrite {
+        tmp,
+        target: target.to_owned(),
+    })
+}
+
 impl StagedWrite {
     /// The temp file holding the new contents.
     #[must_use]
@@ -89,5 +117,24 @@ mod tests {
         staged.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert!(!temp_path(&target).exists());
+    }
+
+    #[test]
+    fn stage_with_streams_and_cleans_up_after_a_failed_fill() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("plan.yaml");
+        std::fs::write(&target, "old").unwrap();
+        let failed = stage_with(&target, |w| {
+            w.write_all(b"half")?;
+            Err(std::io::Error::other("serialiser gave up"))
+        });
+        assert!(failed.is_err());
+        assert!(!temp_path(&target).exists(), "no temp file left behind");
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "old");
+        stage_with::<std::io::Error>(&target, |w| w.write_all(b"new"))
+            .unwrap()
+            .commit()
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 }

@@ -1,0 +1,243 @@
+//! Export benchmark: a sandbox (in its own process) seeded with the generated 100,000-property
+//! tracking plan by an unpaced apply, then exported in each format. Each export runs in a
+//! fresh child process so its peak RSS (VmHWM) is the export's alone: reading the workspace
+//! page by page into the compact model, then serialising it and writing the file.
+//! The binary is also timed end to end (`secoda-sync export --out`, reads unpaced).
+//!
+//! Run: `cargo bench --bench export`.
+#![allow(clippy::print_stdout)]
+
+use secoda_sync::api::{Client, ClientConfig, Token};
+use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress};
+use secoda_sync::export::{export, ExportOptions};
+use secoda_sync::live::{self, Planning};
+use secoda_sync::manifest::generate::{tracking_plan, Shape};
+use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
+use secoda_sync::output::Printer;
+use secoda_sync::plan::{DiffOptions, IntegrationInfo};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+use url::Url;
+
+const CHILD_URL: &str = "SECODA_EXPORT_BENCH_URL";
+const CHILD_FORMAT: &str = "SECODA_EXPORT_BENCH_FORMAT";
+const CHILD_OUT: &str = "SECODA_EXPORT_BENCH_OUT";
+const TOKEN: &str = "bench-token";
+
+fn client(url: &str, concurrency: usize) -> Client {
+    let mut config = ClientConfig::new(Url::parse(url).expect("url"), Token::new(TOKEN));
+    config.concurrency = concurrency;
+    Client::new(config).expect("client")
+}
+
+fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+fn status_mb(field: &str) -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(field))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or(f64::NAN, |kb| kb / 1024.0)
+}
+
+/// For comparison: what holding every wire resource (as `plan` reads them) costs.
+fn wire_child(url: &str, rt: &tokio::runtime::Runtime) {
+    let c = client(url, 8);
+    let start = Instant::now();
+    let live = rt.block_on(async {
+        let lookups = live::fetch_lookups(&c, &ManifestSet::default(), 8)
+            .await
+            .expect("lookups");
+        let segment = lookups
+            .integrations
+            .iter()
+            .find(|i| i.name == "Segment")
+            .expect("Segment")
+            .clone();
+        let info = IntegrationInfo {
+            id: segment.id,
+            name: segment.name,
+        };
+        live::read_live(&c, &info, &lookups.integrations, &Printer::plain())
+            .await
+            .expect("read")
+    });
+    println!(
+        "wire  read {:>6.2} s  (every api::Resource kept, as `plan` reads)     peak RSS {:>6.1} MB  \
+         [{} properties]",
+        start.elapsed().as_secs_f64(),
+        peak_rss_mb(),
+        live.properties.len()
+    );
+}
+
+/// One export in this (child) process: read, serialise, write; prints times and peak RSS.
+fn child(url: &str, format: &str, out: &Path) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    if format == "wire" {
+        wire_child(url, &rt);
+        return;
+    }
+    let opts = ExportOptions {
+        integration: IntegrationRef::parse("Segment"),
+        categories: Vec::new(),
+        include_monitors: format != "csv",
+        list_safe: format == "csv",
+        concurrency: 8,
+    };
+    let base = status_mb("VmRSS:");
+    let start = Instant::now();
+    let exported = rt.block_on(export(&client(url, 8), &opts)).expect("export");
+    let read = start.elapsed();
+    let after_read = peak_rss_mb();
+    let start = Instant::now();
+    let mut file = std::io::BufWriter::new(std::fs::File::create(out).expect("create"));
+    match format {
+        "yaml" => write::write_yaml(&exported.set, None, &mut file),
+        "csv" => write::write_csv(&exported.set, &mut file),
+        _ => write::write_jsonl(&exported.set, &mut file),
+    }
+    .expect("serialise");
+    file.flush().expect("flush");
+    let serialise = start.elapsed();
+    let size = std::fs::metadata(out).map_or(0, |m| m.len());
+    let c = exported.set.counts();
+    println!(
+        "{format:<5} read {:>6.2} s  serialise+write {:>5.2} s  {:>6.1} MB file  peak RSS {:>6.1} MB \
+         (after reading {:>6.1} MB, at start {:>4.1} MB)  [{} categories, {} events, {} properties]",
+        read.as_secs_f64(),
+        serialise.as_secs_f64(),
+        size as f64 / 1e6,
+        peak_rss_mb(),
+        after_read,
+        base,
+        c.categories,
+        c.events,
+        c.properties
+    );
+}
+
+async fn seed(url: &str) {
+    let set = tracking_plan(Shape::LARGE);
+    let c = client(url, 32);
+    let plan = match live::plan(&c, &set, None, DiffOptions::default(), 8, &Printer::plain())
+        .await
+        .expect("plan")
+    {
+        Planning::Planned { plan, .. } => plan,
+        Planning::Unresolved(e) => panic!("unresolved names: {e:?}"),
+    };
+    let integration = plan.integration.id.clone();
+    let (progress, cancel) = (Progress::hidden(), Cancel::new());
+    let opts = ExecOptions {
+        integration: &integration,
+        concurrency: 32,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    let start = Instant::now();
+    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
+    let failed = report
+        .entries
+        .iter()
+        .filter(|(_, o)| !matches!(o, Outcome::Done(_)))
+        .count();
+    assert_eq!(failed, 0, "seeding failed");
+    println!(
+        "seeded {} resources by an unpaced apply in {:.1} s",
+        report.entries.len(),
+        start.elapsed().as_secs_f64()
+    );
+}
+
+fn main() {
+    if let (Some(url), Some(format), Some(out)) = (
+        std::env::var_os(CHILD_URL),
+        std::env::var_os(CHILD_FORMAT),
+        std::env::var_os(CHILD_OUT),
+    ) {
+        child(
+            &url.to_string_lossy(),
+            &format.to_string_lossy(),
+            Path::new(&out),
+        );
+        return;
+    }
+    let bin = env!("CARGO_BIN_EXE_secoda-sync");
+    let mut sandbox = Command::new(bin)
+        .args([
+            "sandbox",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--token",
+            TOKEN,
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("sandbox serve");
+    let mut url = String::new();
+    for line in BufReader::new(sandbox.stdout.take().expect("stdout")).lines() {
+        let line = line.expect("line");
+        if let Some(u) = line.strip_prefix("export SECODA_API_URL=") {
+            url = u.trim().to_owned();
+            break;
+        }
+    }
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
+        .block_on(seed(&url));
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let exe = std::env::current_exe().expect("bench executable");
+    println!("\n== library export in a child process (sandbox page size 50, reads unpaced)");
+    for format in ["yaml", "csv", "jsonl", "wire"] {
+        let status = Command::new(&exe)
+            .env(CHILD_URL, &url)
+            .env(CHILD_FORMAT, format)
+            .env(CHILD_OUT, dir.path().join(format!("lib.{format}")))
+            .status()
+            .expect("run child");
+        assert!(status.success(), "{format} export failed");
+    }
+    println!("\n== `secoda-sync export --out FILE --read-rate 1000/s`, wall time");
+    for format in ["yaml", "csv", "jsonl"] {
+        let out = dir.path().join(format!("bin.{format}"));
+        let start = Instant::now();
+        let mut cmd = Command::new(bin);
+        cmd.env_clear()
+            .env("SECODA_API_TOKEN", TOKEN)
+            .args(["export", "--integration", "Segment", "--format", format])
+            .args(["--read-rate", "1000/s", "--api-url", &url, "-q", "--out"])
+            .arg(&out);
+        if format != "csv" {
+            cmd.arg("--include-monitors");
+        }
+        let status = cmd.status().expect("run export");
+        assert!(status.success(), "{format} export failed");
+        let lib = std::fs::read(dir.path().join(format!("lib.{format}"))).ok();
+        let same = std::fs::read(&out).ok() == lib;
+        println!(
+            "{format:<5} {:>6.2} s{}",
+            start.elapsed().as_secs_f64(),
+            if same {
+                ""
+            } else {
+                "  (differs from the library export!)"
+            }
+        );
+    }
+    let _ = sandbox.kill();
+    let _ = sandbox.wait();
+}

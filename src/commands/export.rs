@@ -1,0 +1,140 @@
+//! `secoda-sync export`: write a live integration's tracking plan (and monitors) as manifests.
+
+use super::session::{runtime, Session};
+use crate::cli::{ConnectionArgs, InputFormat};
+use crate::error::{Error, Exit, Result};
+use crate::export::{export, ExportOptions};
+use crate::manifest::write::{write_csv, write_jsonl, write_yaml, WriteError};
+use crate::manifest::IntegrationRef;
+use crate::output::Printer;
+use crate::sandbox::persist::stage_with;
+use clap::Args;
+use std::io::{BufWriter, Write};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync export --integration Segment --out tracking-plan/segment.yaml
+  secoda-sync export --integration Segment --include-monitors --format jsonl > plan.jsonl
+  secoda-sync export --integration Segment --format csv --category Checkout --out checkout.csv
+  secoda-sync export --sandbox --integration Segment
+
+Adopting a workspace that already holds events: export, commit the file, then
+`secoda-sync plan <file>` shows `No changes`; edit the file and plan/apply from there.
+
+Output is sorted by key, so re-exports diff cleanly in git. Fields the server holds empty
+are left out (unmanaged); pii, verified and published are always written. CSV cannot hold
+monitors: use --format yaml or jsonl with --include-monitors.";
+
+/// Write the workspace's categories, events and properties (and monitors) as a manifest.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ExportArgs {
+    /// The integration to export (name or UUID).
+    #[arg(long, value_name = "NAME|UUID")]
+    pub integration: String,
+    /// Manifest format to write.
+    #[arg(long, value_enum, default_value_t = InputFormat::Yaml)]
+    pub format: InputFormat,
+    /// Write to this file (atomically: a temp file renamed over it) instead of stdout.
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Also export every monitor of the workspace (yaml and jsonl only).
+    #[arg(long)]
+    pub include_monitors: bool,
+    /// Only this category (repeatable); an unknown title lists the existing ones.
+    #[arg(long, value_name = "TITLE")]
+    pub category: Vec<String>,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// Runs `export`.
+///
+/// # Errors
+/// CSV asked to hold monitors, a connection or API failure, an unknown integration or
+/// category, or output that cannot be written.
+pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
+    if args.include_monitors && args.format == InputFormat::Csv {
+        return Err(Error::Usage(
+            "CSV cannot hold monitors: use `--format yaml` or `--format jsonl` with \
+             --include-monitors, or drop --include-monitors to export the tracking plan as CSV"
+                .to_owned(),
+        ));
+    }
+    let opts = ExportOptions {
+        integration: IntegrationRef::parse(&args.integration),
+        categories: args.category.clone(),
+        include_monitors: args.include_monitors,
+        list_safe: args.format == InputFormat::Csv,
+        concurrency: usize::from(args.connection.concurrency),
+    };
+    let exported = runtime()?.block_on(async {
+        let session = Session::open(&args.connection, printer).await?;
+        let result = export(&session.client, &opts).await;
+        let closed = session.close().await;
+        let exported = result?;
+        closed?;
+        Ok::<_, Error>(exported)
+    })?;
+    for w in &exported.warnings {
+        printer.warn(w);
+    }
+    let set = &exported.set;
+    let write = |w: &mut dyn Write| match args.format {
+        InputFormat::Yaml => write_yaml(set, None, w),
+        InputFormat::Csv => write_csv(set, w),
+        InputFormat::Jsonl => write_jsonl(set, w),
+    };
+    let c = set.counts();
+    if c.categories == 0 && c.monitors == 0 {
+        printer.warn(format!(
+            "`{}` holds no event categories: the export is empty, and `plan` refuses an empty \
+             manifest set",
+            args.integration
+        ));
+    }
+    let what = format!(
+        "{} categories, {} events, {} properties{}",
+        c.categories,
+        c.events,
+        c.properties,
+        if args.include_monitors {
+            format!(", {} monitors", c.monitors)
+        } else {
+            String::new()
+        }
+    );
+    let io_error = |path: String| {
+        move |e: WriteError| match e {
+            WriteError::Io(source) => Error::Io {
+                action: "write",
+                path,
+                source,
+            },
+            other => Error::Write(other),
+        }
+    };
+    match &args.out {
+        Some(path) => {
+            let shown = path.display().to_string();
+            stage_with(path, write)
+                .map_err(io_error(shown.clone()))?
+                .commit()
+                .map_err(|source| Error::Io {
+                    action: "write",
+                    path: shown.clone(),
+                    source,
+                })?;
+            printer.status(format!("Exported {what} to `{shown}`"));
+        }
+        None => {
+            let mut out = BufWriter::new(printer.stdout());
+            write(&mut out)
+                .and_then(|()| out.flush().map_err(WriteError::Io))
+                .map_err(io_error("stdout".to_owned()))?;
+            printer.status(format!("Exported {what}"));
+        }
+    }
+    Ok(Exit::Success)
+}
