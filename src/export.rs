@@ -262,14 +262,8 @@ impl Namer {
             return Err(format!("monitor {}: no metric type, not exported", m.id));
         }
         let target = self.target(target);
-        let mut name = m.name.trim().to_owned();
-        if name.is_empty() {
-            name = format!("{metric_type} on {target}");
-            warnings.push(format!(
-                "monitor {}: no name on the server; exported as `{name}` (the plan will set it)",
-                m.id
-            ));
-        }
+        // A monitor without a name stays unnamed, so the export leaves its name unmanaged.
+        let name = m.name.trim().to_owned();
         let thresholds = match (
             m.condition_auto_sensitivity,
             m.condition_manual_min,
@@ -512,7 +506,7 @@ fn unique_names(mut monitors: Vec<Monitor>, warnings: &mut Vec<String>) -> Vec<M
     let mut taken: BTreeSet<String> = monitors.iter().map(|m| m.name.clone()).collect();
     let mut seen = HashSet::new();
     for m in &mut monitors {
-        if seen.insert(m.name.clone()) {
+        if m.name.is_empty() || seen.insert(m.name.clone()) {
             continue;
         }
         let renamed = (2..)
@@ -826,7 +820,10 @@ mod tests {
         let mut warnings = Vec::new();
         let m = namer.monitor(&live, &origin(), &mut warnings).unwrap();
         assert_eq!(m.target.as_deref(), Some("analytics.public.orders"));
-        assert_eq!(m.name, "row_count on analytics.public.orders");
+        assert_eq!(
+            m.name, "",
+            "no name on the server: the name stays unmanaged"
+        );
         assert_eq!(m.metric_config, None, "an empty config is not managed");
         assert_eq!(m.thresholds, None);
         assert_eq!(
@@ -836,7 +833,7 @@ mod tests {
                 ..Schedule::default()
             })
         );
-        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert_eq!(warnings.len(), 2, "{warnings:?}");
 
         let manual = api::Monitor {
             name: "Bounds".into(),
@@ -882,9 +879,16 @@ mod tests {
             namer.monitor(&live, &origin(), &mut Vec::new()).unwrap()
         };
         let mut warnings = Vec::new();
-        let ms = unique_names(vec![mk("B"), mk("A"), mk("A"), mk("A (2)")], &mut warnings);
+        let ms = unique_names(
+            vec![mk("B"), mk("A"), mk(""), mk("A"), mk("A (2)"), mk("")],
+            &mut warnings,
+        );
         let got: Vec<&str> = ms.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(got, ["A", "A (3)", "A (2)", "B"]);
+        assert_eq!(
+            got,
+            ["", "", "A", "A (3)", "A (2)", "B"],
+            "unnamed ones never clash"
+        );
         assert_eq!(warnings.len(), 1);
     }
 

@@ -49,7 +49,17 @@ fn sorted_properties(e: &Event) -> Vec<&Property> {
 
 fn sorted_monitors(set: &ManifestSet) -> Vec<&Monitor> {
     let mut v: Vec<_> = set.monitors.iter().collect();
-    v.sort_by(|a, b| a.name.cmp(&b.name));
+    // Unnamed monitors tie on the name: their natural key keeps the order stable.
+    v.sort_by_cached_key(|m| {
+        (
+            m.name.clone(),
+            m.target.clone(),
+            m.metric_type.clone(),
+            m.metric_config
+                .as_ref()
+                .map(|c| serde_json::Value::Object(c.clone()).to_string()),
+        )
+    });
     v
 }
 
