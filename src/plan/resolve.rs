@@ -197,7 +197,11 @@ impl fmt::Display for ResolveError {
                 known,
                 total,
             } => {
-                write!(f, "{item}: unknown {} `{name}` in `{field}`", noun(field))?;
+                write!(f, "{item}: unknown {} `{name}`", noun(field))?;
+                // `unknown integration `X` in `integration`` would say the field twice.
+                if noun(field) != field {
+                    write!(f, " in `{field}`")?;
+                }
                 if !closest.is_empty() {
                     write!(f, "; did you mean {}?", quoted(closest))
                 } else if known.is_empty() {
@@ -824,6 +828,25 @@ mod tests {
         assert_eq!(r.monitors[0].target, id(50));
         assert_eq!(r.names[&id(30)], "alice@acme.test");
         assert_eq!(r.names[&id(50)], "analytics.public.orders");
+    }
+
+    #[test]
+    fn an_unknown_integration_names_the_field_once() {
+        let err = ResolveError {
+            origin: None,
+            item: "--integration".to_owned(),
+            field: "integration",
+            name: "Segmnt".to_owned(),
+            problem: Problem::Unknown {
+                closest: vec!["Segment".to_owned()],
+                known: Vec::new(),
+                total: 3,
+            },
+        };
+        assert_eq!(
+            err.to_string(),
+            "--integration: unknown integration `Segmnt`; did you mean `Segment`?"
+        );
     }
 
     #[test]
