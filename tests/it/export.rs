@@ -4,51 +4,17 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+use crate::util::{ex, Out, Sandbox};
 use secoda_sync::api::{Client, ClientConfig, LogSink, Token};
 use secoda_sync::cli::InputFormat;
 use secoda_sync::export::{export, ExportOptions, Exported};
 use secoda_sync::manifest::{load_sources, IntegrationRef, LoadOptions, ManifestSet, Source};
-use secoda_sync::sandbox::{self, seed, RunningSandbox, SandboxConfig};
+use secoda_sync::sandbox::seed;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-/// A sandbox serving on a background runtime while the test drives the binary.
-struct Sandbox {
-    rt: tokio::runtime::Runtime,
-    sb: Option<RunningSandbox>,
-}
+use std::process::Command;
 
 impl Sandbox {
-    fn new() -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sb = rt
-            .block_on(sandbox::spawn(SandboxConfig::default()))
-            .unwrap();
-        Self { rt, sb: Some(sb) }
-    }
-
-    fn sb(&self) -> &RunningSandbox {
-        self.sb.as_ref().unwrap()
-    }
-
-    /// The binary with a scrubbed environment, pointed at this sandbox.
-    fn run(&self, args: &[&str]) -> Out {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_secoda-sync"));
-        c.env_clear()
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .env("SECODA_API_TOKEN", self.sb().token())
-            .env("SECODA_WRITE_RATE", "1000/s")
-            .args(args)
-            .args(["--api-url", self.sb().url()]);
-        Out::of(c.output().unwrap())
-    }
-
     /// The live model, built in process through the library (not through the binary).
     fn live_model(&self, include_monitors: bool, list_safe: bool) -> Exported {
         let mut config = ClientConfig::new(
@@ -69,66 +35,8 @@ impl Sandbox {
 
     /// POSTs straight to the sandbox (not through the tool) and returns the created object.
     fn post(&self, path: &str, body: Value) -> Value {
-        let url = format!("{}{path}", self.sb().url());
-        let token = self.sb().token().to_owned();
-        self.rt.block_on(async move {
-            let resp = reqwest::Client::new()
-                .post(url)
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            let status = resp.status();
-            let body: Value = resp.json().await.unwrap_or(Value::Null);
-            assert!(status.is_success(), "POST {path}: {status} {body}");
-            body
-        })
+        self.http("POST", path, Some(body))
     }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(sb) = self.sb.take() {
-            let _ = self.rt.block_on(sb.shutdown());
-        }
-    }
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn of(o: Output) -> Self {
-        Self {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(o.stdout).unwrap(),
-            stderr: String::from_utf8(o.stderr).unwrap(),
-        }
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn ok(self) -> Self {
-        self.code(0)
-    }
-}
-
-fn examples() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples/ecommerce")
-        .display()
-        .to_string()
 }
 
 const FORMATS: [(&str, InputFormat); 3] = [
@@ -184,7 +92,7 @@ fn export_and_replan(sb: &Sandbox, dir: &Path, ext: &str, extra: &[&str]) -> Str
 #[test]
 fn export_of_the_example_round_trips_in_every_format() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let dir = tempfile::tempdir().unwrap();
     let live = sb.live_model(false, false).set.canonical();
     let counts = live.counts();
@@ -206,7 +114,7 @@ fn export_of_the_example_round_trips_in_every_format() {
 #[test]
 fn export_writes_names_not_ids_and_omits_what_the_server_holds_empty() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let out = sb
         .run(&[
             "export",
@@ -260,7 +168,7 @@ fn export_writes_names_not_ids_and_omits_what_the_server_holds_empty() {
 #[test]
 fn export_category_filter_keeps_only_those_and_rejects_unknown_titles() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let out = sb
         .run(&[
             "export",
@@ -302,7 +210,7 @@ fn export_category_filter_keeps_only_those_and_rejects_unknown_titles() {
 #[test]
 fn export_with_monitors_round_trips_in_yaml_and_jsonl_and_csv_refuses() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let dir = tempfile::tempdir().unwrap();
     let live = sb.live_model(true, false).set.canonical();
     assert_eq!(live.monitors.len(), 5);
@@ -339,7 +247,7 @@ fn export_with_monitors_round_trips_in_yaml_and_jsonl_and_csv_refuses() {
 #[test]
 fn reexport_is_byte_identical_and_out_matches_stdout() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let dir = tempfile::tempdir().unwrap();
     for (ext, _) in FORMATS {
         let mut args = vec!["export", "--integration", "Segment", "--format", ext];
@@ -360,7 +268,7 @@ fn reexport_is_byte_identical_and_out_matches_stdout() {
 #[test]
 fn export_csv_of_the_example_validates_clean() {
     let sb = Sandbox::new();
-    sb.run(&["apply", &examples(), "--auto-approve"]).ok();
+    sb.run(&["apply", &ex(), "--auto-approve"]).ok();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("plan.csv").display().to_string();
     sb.run(&[

@@ -8,3 +8,4 @@ mod manifest;
 mod monitors;
 mod recipes;
 mod sandbox;
+mod util;

@@ -4,44 +4,13 @@
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
-use secoda_sync::sandbox::{self, LogEntry, RunningSandbox, SandboxConfig};
+use crate::util::{examples, Out, Sandbox};
+use secoda_sync::sandbox::{self, SandboxConfig};
 use serde_json::{json, Value};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
-
-/// A sandbox serving on a background runtime while the test drives the binary.
-struct Sandbox {
-    rt: tokio::runtime::Runtime,
-    sb: Option<RunningSandbox>,
-}
+use std::path::Path;
+use std::process::Command;
 
 impl Sandbox {
-    fn start(config: SandboxConfig) -> Self {
-        let rt = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .unwrap();
-        let sb = rt.block_on(sandbox::spawn(config)).unwrap();
-        Self { rt, sb: Some(sb) }
-    }
-
-    fn new() -> Self {
-        Self::start(SandboxConfig::default())
-    }
-
-    fn sb(&self) -> &RunningSandbox {
-        self.sb.as_ref().unwrap()
-    }
-
-    fn log(&self) -> Vec<LogEntry> {
-        self.sb().request_log()
-    }
-
-    fn writes(&self) -> Vec<LogEntry> {
-        self.log().into_iter().filter(LogEntry::is_write).collect()
-    }
-
     /// The bodies of the monitor-run calls made since the log was last cleared.
     fn runs(&self) -> Vec<Value> {
         self.log()
@@ -49,47 +18,6 @@ impl Sandbox {
             .filter(|e| e.method == "POST" && e.path.ends_with("/monitor/monitors/run"))
             .map(|e| e.body.unwrap_or_default())
             .collect()
-    }
-
-    fn clear_log(&self) {
-        self.sb().clear_log();
-    }
-
-    /// The binary with a scrubbed environment, pointed at this sandbox (writes unpaced).
-    fn cmd(&self, args: &[&str]) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_secoda-sync"));
-        c.env_clear()
-            .env("NO_COLOR", "1")
-            .env("SECODA_API_TOKEN", self.sb().token())
-            .env("SECODA_WRITE_RATE", "1000/s")
-            .stdin(Stdio::null())
-            .args(args)
-            .args(["--api-url", self.sb().url()]);
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Out {
-        Out::of(self.cmd(args).output().unwrap())
-    }
-
-    fn http(&self, method: &str, path: &str, body: Option<Value>) -> Value {
-        let url = format!("{}{path}", self.sb().url());
-        let token = self.sb().token().to_owned();
-        self.rt.block_on(async move {
-            let mut req = reqwest::Client::new()
-                .request(method.parse().unwrap(), url)
-                .bearer_auth(token);
-            if let Some(b) = body {
-                req = req.json(&b);
-            }
-            let resp = req.send().await.unwrap();
-            assert!(
-                resp.status().is_success(),
-                "{method} {path}: {}",
-                resp.status()
-            );
-            resp.json().await.unwrap_or(Value::Null)
-        })
     }
 
     /// Every monitor, straight from the sandbox.
@@ -115,52 +43,6 @@ impl Sandbox {
         );
         v["results"][0]["id"].as_str().unwrap().to_owned()
     }
-}
-
-impl Drop for Sandbox {
-    fn drop(&mut self) {
-        if let Some(sb) = self.sb.take() {
-            let _ = self.rt.block_on(sb.shutdown());
-        }
-    }
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Out {
-    fn of(o: Output) -> Self {
-        Self {
-            code: o.status.code().unwrap_or(-1),
-            stdout: String::from_utf8(o.stdout).unwrap(),
-            stderr: String::from_utf8(o.stderr).unwrap(),
-        }
-    }
-
-    fn code(self, code: i32) -> Self {
-        assert_eq!(
-            self.code, code,
-            "stdout:\n{}\nstderr:\n{}",
-            self.stdout, self.stderr
-        );
-        self
-    }
-
-    fn ok(self) -> Self {
-        self.code(0)
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("no JSON on stdout ({e}):\n{}", self.stdout))
-    }
-}
-
-fn examples() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ecommerce")
 }
 
 /// Writes a manifest holding `monitors` (YAML list items) and returns its path.
