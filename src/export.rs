@@ -24,7 +24,7 @@ use crate::manifest::{
     ResourceFields, Schedule, Thresholds, TrackingFields,
 };
 use crate::plan::diff::monitor_key;
-use crate::plan::resolve::{resolve, Lookups, ResolveError};
+use crate::plan::resolve::{quoted, resolve, Lookups, ResolveError};
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -75,14 +75,6 @@ pub enum ExportError {
         /// The categories that do exist, sorted.
         known: Vec<String>,
     },
-}
-
-fn quoted(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn known_list(known: &[String]) -> String {

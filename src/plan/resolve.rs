@@ -233,7 +233,8 @@ fn noun(field: &str) -> &'static str {
     }
 }
 
-fn quoted(names: &[String]) -> String {
+/// Names as a comma-separated list of code spans: `` `a`, `b` ``.
+pub(crate) fn quoted(names: &[String]) -> String {
     names
         .iter()
         .map(|n| format!("`{n}`"))
