@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod apply;
+pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod error;

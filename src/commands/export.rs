@@ -1,13 +1,13 @@
 //! `secoda-sync export`: write a live integration's tracking plan (and monitors) as manifests.
 
 use super::session::{runtime, Session};
+use crate::atomic::stage_with;
 use crate::cli::{ConnectionArgs, InputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::export::{export, ExportOptions};
 use crate::manifest::write::{write_csv, write_jsonl, write_yaml, WriteError};
 use crate::manifest::IntegrationRef;
-use crate::output::Printer;
-use crate::sandbox::persist::stage_with;
+use crate::output::{count, Printer};
 use clap::Args;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
@@ -94,17 +94,15 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
             args.integration
         ));
     }
-    let what = format!(
-        "{} categories, {} events, {} properties{}",
-        c.categories,
-        c.events,
-        c.properties,
-        if args.include_monitors {
-            format!(", {} monitors", c.monitors)
-        } else {
-            String::new()
-        }
-    );
+    let mut what = vec![
+        count(c.categories, "category", "categories"),
+        count(c.events, "event", "events"),
+        count(c.properties, "property", "properties"),
+    ];
+    if args.include_monitors {
+        what.push(count(c.monitors, "monitor", "monitors"));
+    }
+    let what = what.join(", ");
     let io_error = |path: String| {
         move |e: WriteError| match e {
             WriteError::Io(source) => Error::Io {

@@ -125,6 +125,11 @@ pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
 
 async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
     let running = sandbox::spawn_at(args.config(), args.addr).await?;
+    // The handler is installed on the first poll: do that before announcing the URL, so a
+    // Ctrl-C sent as soon as the URL is read stops the sandbox cleanly instead of killing it.
+    let ctrl_c = tokio::signal::ctrl_c();
+    tokio::pin!(ctrl_c);
+    let early = futures::poll!(&mut ctrl_c);
     {
         let mut out = printer.stdout();
         let lines = format!(
@@ -148,7 +153,10 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         "sandbox serving at {}{state}; press Ctrl-C to stop",
         running.url()
     ));
-    let interrupted = tokio::signal::ctrl_c().await;
+    let interrupted = match early {
+        std::task::Poll::Ready(r) => r,
+        std::task::Poll::Pending => ctrl_c.await,
+    };
     printer.status("stopping sandbox");
     running.shutdown().await?;
     interrupted.map_err(|source| Error::Io {

@@ -297,14 +297,7 @@ impl SavedPlan {
         };
         let mut json = serde_json::to_vec_pretty(self).map_err(|e| io("write", e.into()))?;
         json.push(b'\n');
-        let mut tmp = path.as_os_str().to_owned();
-        tmp.push(format!(".tmp-{}", std::process::id()));
-        let tmp = PathBuf::from(tmp);
-        std::fs::write(&tmp, json).map_err(|e| io("write", e))?;
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io("replace", e)
-        })
+        crate::atomic::write_atomic(path, &json).map_err(|e| io("write", e))
     }
 
     /// Reads a plan file.

@@ -15,7 +15,6 @@ mod gate;
 mod log;
 mod lookups;
 mod monitors;
-pub mod persist;
 mod resources;
 mod routes;
 pub mod seed;
@@ -260,7 +259,7 @@ async fn save_state(shared: &Shared, path: &Path) -> Result<(), SandboxError> {
     };
     let bytes = shared.store().snapshot_json().map_err(|e| err(e.into()))?;
     let target = path.to_owned();
-    tokio::task::spawn_blocking(move || persist::write_atomic(&target, &bytes))
+    tokio::task::spawn_blocking(move || crate::atomic::write_atomic(&target, &bytes))
         .await
         .map_err(|e| err(std::io::Error::other(e)))?
         .map_err(err)

@@ -128,7 +128,7 @@ fn export_writes_names_not_ids_and_omits_what_the_server_holds_empty() {
     assert!(out.stdout.starts_with("version: 1\nintegration: Segment\n"));
     assert!(!out.stdout.contains("Exported"));
     assert!(
-        out.stderr.contains("Exported 1 categories"),
+        out.stderr.contains("Exported 1 category, "),
         "{}",
         out.stderr
     );

@@ -3,7 +3,8 @@
 
 use reqwest::StatusCode;
 use secoda_sync::api::Rate;
-use secoda_sync::sandbox::{self, persist, seed, Fault, Faults, RunningSandbox, SandboxConfig};
+use secoda_sync::atomic as persist;
+use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};

@@ -1,5 +1,6 @@
-//! Atomic state files: write a temp file in the same directory, fsync it, rename it over the
-//! target, fsync the directory. A crash at any point leaves either the old or the new file.
+//! Atomic file writes (state files, saved plans, exports): write a temp file in the same
+//! directory, fsync it, rename it over the target, fsync the directory. A crash at any point
+//! leaves either the old or the new file.
 
 use std::fs::File;
 use std::io::Write;
