@@ -66,11 +66,11 @@ pub enum Command {
     /// Make the workspace match the manifests.
     #[command(mut_arg("paths", |a| a.required(false).required_unless_present("plan")))]
     Apply(commands::apply::ApplyArgs),
+    /// Write a live integration's tracking plan (and monitors) as manifests.
+    Export(commands::export::ExportArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(commands::monitors::MonitorsCommand),
-    /// Write a live integration's tracking plan (and monitors) as manifests.
-    Export(commands::export::ExportArgs),
 }
 
 /// Which manifest format stdin holds.
