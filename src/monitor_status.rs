@@ -370,8 +370,10 @@ impl StatusDocument {
         let s = &self.summary;
         writeln!(
             w,
-            "\n{} monitor(s): {} enabled, {} in incident.",
-            s.monitors, s.enabled, s.in_incident
+            "\n{}: {} enabled, {} in incident.",
+            crate::output::count(s.monitors, "monitor", "monitors"),
+            s.enabled,
+            s.in_incident
         )?;
         if let Some(n) = s.open_incidents {
             if n == 0 {

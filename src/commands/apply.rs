@@ -8,7 +8,7 @@ use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live;
 use crate::manifest::{Loaded, ManifestSet};
-use crate::output::Printer;
+use crate::output::{count, Printer};
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedPlan;
 use crate::plan::Plan;
@@ -172,7 +172,7 @@ fn as_string<S: serde::Serializer>(e: &ApiError, s: S) -> Result<S::Ok, S::Error
 
 /// A monitor run that failed after a successful apply.
 #[derive(Debug, thiserror::Error)]
-#[error("the changes were applied, but running {count} monitor(s) failed: {cause}")]
+#[error("the changes were applied, but running {} failed: {cause}", crate::output::count(*.count, "monitor", "monitors"))]
 struct RunFailed<'a> {
     count: usize,
     cause: &'a ApiError,
@@ -278,8 +278,8 @@ fn finish(
         match run {
             Some(MonitorRun::Started { job_id, monitors }) => writeln!(
                 out,
-                "Started a run of {} monitor(s): job {job_id}.",
-                monitors.len()
+                "Started a run of {}: job {job_id}.",
+                count(monitors.len(), "monitor", "monitors")
             )
             .map_err(out_err)?,
             Some(MonitorRun::NothingToRun) => {

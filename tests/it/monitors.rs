@@ -340,7 +340,7 @@ fn run_monitors_runs_what_the_apply_created_or_changed_and_prints_the_job() {
     created.sort();
     assert_eq!(ran, created);
     assert!(
-        out.stdout.contains("Started a run of 2 monitor(s): job "),
+        out.stdout.contains("Started a run of 2 monitors: job "),
         "{}",
         out.stdout
     );
@@ -390,7 +390,7 @@ fn run_monitors_works_with_a_saved_plan() {
         .run(&["apply", "--plan", saved, "--auto-approve", "--run-monitors"])
         .ok();
     assert!(
-        out.stdout.contains("Started a run of 1 monitor(s): job "),
+        out.stdout.contains("Started a run of 1 monitor: job "),
         "{}",
         out.stdout
     );
