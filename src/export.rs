@@ -18,13 +18,14 @@
 //! so no raw page or wire [`Resource`] outlives its page.
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::live::fetch_lookups;
+use crate::live::{catalog_by_ids, fetch_lookups};
 use crate::manifest::{
     Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin, Property,
     ResourceFields, Schedule, Thresholds, TrackingFields,
 };
 use crate::plan::diff::monitor_key;
 use crate::plan::resolve::{quoted, resolve, Lookups, ResolveError};
+use crate::plan::IntegrationInfo;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -520,32 +521,42 @@ fn unique_names(mut monitors: Vec<Monitor>, warnings: &mut Vec<String>) -> Vec<M
 /// is seen as such and the id is kept).
 async fn catalog_of(
     client: &Client,
-    ids: BTreeSet<Id>,
+    ids: &[Id],
     concurrency: usize,
 ) -> Result<Vec<Resource>, ApiError> {
     const CHUNK: usize = 50;
-    let ids: Vec<String> = ids.into_iter().map(|i| i.0).collect();
-    let query = |field: &'static str, values: Vec<String>| {
-        client
-            .catalog(&json!({"operator": "in", "field": field, "value": values}))
-            .try_collect::<Vec<_>>()
-    };
-    let found: Vec<Resource> = futures::stream::iter(ids.chunks(CHUNK).map(<[_]>::to_vec))
-        .map(|c| query("id", c))
-        .buffer_unordered(concurrency.max(1))
-        .try_concat()
-        .await?;
-    let paths: BTreeSet<String> = found
+    let found = catalog_by_ids(client, ids, concurrency).await?;
+    let paths: BTreeSet<&str> = found
         .iter()
-        .map(|r| r.title_full.clone())
+        .map(|r| r.title_full.as_str())
         .filter(|p| !p.is_empty())
         .collect();
-    let paths: Vec<String> = paths.into_iter().collect();
-    futures::stream::iter(paths.chunks(CHUNK).map(<[_]>::to_vec))
-        .map(|c| query("title_full", c))
+    let paths: Vec<&str> = paths.into_iter().collect();
+    futures::stream::iter(paths.chunks(CHUNK))
+        .map(|c| {
+            let filter = json!({"operator": "in", "field": "title_full", "value": c});
+            client.catalog(&filter).try_collect::<Vec<_>>()
+        })
         .buffer_unordered(concurrency.max(1))
         .try_concat()
         .await
+}
+
+/// How the export names the integration: by name when that name leads back to exactly this
+/// integration (and does not read as a UUID), else by id.
+fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
+    let named = IntegrationRef::Name(info.name.clone());
+    let by_name = ManifestSet {
+        integration: Some(named.clone()),
+        ..ManifestSet::default()
+    };
+    if IntegrationRef::parse(&info.name) == named
+        && resolve(&by_name, lookups).is_ok_and(|r| r.integration.id == info.id)
+    {
+        named
+    } else {
+        IntegrationRef::Id(info.id.0.clone())
+    }
 }
 
 /// Reads the integration's tracking plan (and, with `include_monitors`, every monitor of the
@@ -583,10 +594,15 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         client.list_categories(&by_integration).try_collect(),
         monitors,
     )?;
-    let targets: BTreeSet<Id> = monitors.iter().filter_map(|m| m.target.clone()).collect();
+    let targets: Vec<Id> = monitors
+        .iter()
+        .filter_map(|m| m.target.clone())
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
     let mut notes = Vec::new();
     if !targets.is_empty() {
-        match catalog_of(client, targets, opts.concurrency).await {
+        match catalog_of(client, &targets, opts.concurrency).await {
             Ok(found) => lookups.add_catalog(found),
             // A catalog that cannot be filtered by id costs the paths, not the export: a UUID
             // target plans just as well.
@@ -624,25 +640,9 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         }
     }
     let monitors = unique_names(exported, &mut warnings);
-    let integration = match lookups.integrations.iter().find(|i| i.id == info.id) {
-        Some(i)
-            if IntegrationRef::parse(&i.name) == IntegrationRef::Name(i.name.clone())
-                && resolve(
-                    &ManifestSet {
-                        integration: Some(IntegrationRef::Name(i.name.clone())),
-                        ..ManifestSet::default()
-                    },
-                    &lookups,
-                )
-                .is_ok_and(|r| r.integration.id == info.id) =>
-        {
-            IntegrationRef::Name(i.name.clone())
-        }
-        _ => IntegrationRef::Id(info.id.0.clone()),
-    };
     Ok(Exported {
         set: ManifestSet {
-            integration: Some(integration),
+            integration: Some(integration_ref(&info, &lookups)),
             categories,
             monitors,
         },

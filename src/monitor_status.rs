@@ -157,8 +157,11 @@ pub async fn read(
                 monitor: Some(m.id.clone()),
                 ..MeasurementFilter::default()
             };
-            let all: Vec<Measurement> = client.list_measurements(&filter).try_collect().await?;
-            Ok::<_, ApiError>(latest_measurement(all).map(|x| (m.id.clone(), x)))
+            let latest = client
+                .list_measurements(&filter)
+                .try_fold(None, |best, x| async move { Ok(later(best, x)) })
+                .await?;
+            Ok::<_, ApiError>(latest.map(|x| (m.id.clone(), x)))
         })
         .buffer_unordered(concurrency)
         .try_filter_map(|x| async move { Ok(x) })
@@ -172,12 +175,15 @@ pub async fn read(
     })
 }
 
-/// The measurement with a value taken last (by `created_at`; RFC 3339 UTC strings sort in
-/// time order).
-fn latest_measurement(all: Vec<Measurement>) -> Option<Measurement> {
-    all.into_iter()
-        .filter(|m| m.value.is_some())
-        .max_by(|a, b| a.created_at.cmp(&b.created_at))
+/// Of the best so far and the next measurement, the one with a value taken last (by
+/// `created_at`; RFC 3339 UTC strings sort in time order). Folded over the pages, so a
+/// monitor's whole history is never held at once.
+fn later(best: Option<Measurement>, next: Measurement) -> Option<Measurement> {
+    match best {
+        _ if next.value.is_none() => best,
+        Some(b) if b.created_at >= next.created_at => Some(b),
+        _ => Some(next),
+    }
 }
 
 fn target_label(m: &Monitor) -> Option<&str> {
@@ -491,6 +497,24 @@ mod tests {
                 open_incidents: Some(1),
             }
         );
+    }
+
+    #[test]
+    fn the_latest_measurement_with_a_value_wins_whatever_the_page_order() {
+        let m = |value: Option<f64>, at: &str| Measurement {
+            value,
+            created_at: Some(at.into()),
+            ..Measurement::default()
+        };
+        let pages = [
+            m(Some(1.0), "2026-01-02T00:00:00Z"),
+            m(None, "2026-01-04T00:00:00Z"),
+            m(Some(3.0), "2026-01-03T00:00:00Z"),
+            m(Some(0.5), "2026-01-01T00:00:00Z"),
+        ];
+        let latest = pages.into_iter().fold(None, later).unwrap();
+        assert_eq!(latest.value, Some(3.0), "no value is no measurement");
+        assert_eq!(later(None, m(None, "2026-01-05T00:00:00Z")), None);
     }
 
     #[test]
