@@ -779,12 +779,9 @@ impl Client {
                 parent_id: body.parent.clone(),
                 title: body.title.clone(),
             };
-            let list = match endpoint {
-                Endpoint::Categories => self.list_categories(&filter).boxed(),
-                Endpoint::Events => self.list_events(&filter).boxed(),
-                _ => self.list_properties(&filter).boxed(),
-            };
-            let found: Vec<Resource> = list
+            // The create endpoint is also the list of its kind.
+            let found: Vec<Resource> = self
+                .list(endpoint.clone(), filter.query())
                 .try_filter(|r| std::future::ready(resource_matches(r, body)))
                 .take(1)
                 .try_collect()
