@@ -316,7 +316,10 @@ pub(crate) async fn run(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Jso
         failed: false,
         started: Some(at.clone()),
         completed: Some(at),
-        logs: Some(format!("ran {} monitor(s)", ids.len())),
+        logs: Some(format!(
+            "ran {}",
+            crate::output::count(ids.len(), "monitor", "monitors")
+        )),
         title: Some("Run monitors".into()),
         has_artifact: false,
     };
