@@ -3,7 +3,7 @@
 use crate::api::Rate;
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
-use crate::sandbox::{self, SandboxConfig};
+use crate::sandbox::{self, Faults, SandboxConfig};
 use clap::{Args, Subcommand};
 use std::io::Write;
 use std::net::SocketAddr;
@@ -87,16 +87,18 @@ impl ServeArgs {
         SandboxConfig {
             token: self.token.clone(),
             page_size: self.page_size as usize,
-            latency: Duration::from_millis(self.latency_ms),
-            write_limit: if self.secoda_limits {
-                Some(Rate::SECODA_WRITES)
-            } else {
-                self.write_limit
+            faults: Faults {
+                latency: Duration::from_millis(self.latency_ms),
+                write_limit: if self.secoda_limits {
+                    Some(Rate::SECODA_WRITES)
+                } else {
+                    self.write_limit
+                },
+                read_limit: self.read_limit,
+                retry_after: !self.no_retry_after,
+                fail_rate: self.fail_rate,
+                drop_after_commit: self.drop_after_commit,
             },
-            read_limit: self.read_limit,
-            retry_after: !self.no_retry_after,
-            fail_rate: self.fail_rate,
-            drop_after_commit: self.drop_after_commit,
             seed: self.seed,
             state_file: self.state.clone(),
             monitor_patch: !self.no_monitor_patch,

@@ -705,7 +705,10 @@ async fn monitor_patch_and_delete_can_be_switched_off() {
 #[tokio::test]
 async fn write_limit_answers_429_with_and_without_retry_after() {
     let config = SandboxConfig {
-        write_limit: Some("2/min".parse::<Rate>().unwrap()),
+        faults: Faults {
+            write_limit: Some("2/min".parse::<Rate>().unwrap()),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     };
     let (sb, api) = start(config).await;
@@ -772,7 +775,10 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
 #[tokio::test]
 async fn read_limit_answers_429_to_reads_only() {
     let config = SandboxConfig {
-        read_limit: Some("1/min".parse().unwrap()),
+        faults: Faults {
+            read_limit: Some("1/min".parse().unwrap()),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     };
     let (sb, api) = start(config).await;
@@ -794,7 +800,10 @@ async fn read_limit_answers_429_to_reads_only() {
 #[tokio::test]
 async fn fail_rate_fails_writes_without_committing_them() {
     let (sb, api) = start(SandboxConfig {
-        fail_rate: 1.0,
+        faults: Faults {
+            fail_rate: 1.0,
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await;
@@ -831,7 +840,10 @@ async fn fail_rate_fails_writes_without_committing_them() {
 #[tokio::test]
 async fn drop_after_commit_commits_then_loses_the_answer() {
     let (sb, api) = start(SandboxConfig {
-        drop_after_commit: 1.0,
+        faults: Faults {
+            drop_after_commit: 1.0,
+            ..Faults::default()
+        },
         seed: 7,
         ..SandboxConfig::default()
     })
@@ -875,7 +887,10 @@ async fn drop_after_commit_commits_then_loses_the_answer() {
 #[tokio::test]
 async fn latency_fault_delays_answers_without_changing_them() {
     let (sb, api) = start(SandboxConfig {
-        latency: std::time::Duration::from_millis(20),
+        faults: Faults {
+            latency: std::time::Duration::from_millis(20),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await;
@@ -1067,7 +1082,10 @@ async fn unusable_state_file_is_an_error_naming_the_file() {
         "never overwritten"
     );
     let bad = sandbox::spawn(SandboxConfig {
-        fail_rate: 2.0,
+        faults: Faults {
+            fail_rate: 2.0,
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await
