@@ -5,15 +5,18 @@ use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
 use crate::sandbox::{self, Faults, SandboxConfig};
 use clap::{Args, Subcommand};
-use std::io::Write;
+use std::future::Future;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Sandbox subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
-    /// Serve the emulator until Ctrl-C.
+    /// Serve the emulator until Ctrl-C (or SIGTERM).
     ///
     /// Prints `export` lines to paste into another shell, then serves every endpoint of the
     /// Secoda API that secoda-sync uses, from a seeded workspace (integrations Segment,
@@ -127,11 +130,13 @@ pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
 
 async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
     let running = sandbox::spawn_at(args.config(), args.addr).await?;
-    // The handler is installed on the first poll: do that before announcing the URL, so a
-    // Ctrl-C sent as soon as the URL is read stops the sandbox cleanly instead of killing it.
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let early = futures::poll!(&mut ctrl_c);
+    // Installed before the URL is announced, so a signal sent as soon as it is read stops the
+    // sandbox cleanly instead of killing it.
+    let stop = stop_signal().await.map_err(|source| Error::Io {
+        action: "install the signal handlers of",
+        path: "sandbox".into(),
+        source,
+    })?;
     {
         let mut out = printer.stdout();
         let lines = format!(
@@ -155,10 +160,7 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         "sandbox serving at {}{state}; press Ctrl-C to stop",
         running.url()
     ));
-    let interrupted = match early {
-        std::task::Poll::Ready(r) => r,
-        std::task::Poll::Pending => ctrl_c.await,
-    };
+    let interrupted = stop.await;
     printer.status("stopping sandbox");
     running.shutdown().await?;
     interrupted.map_err(|source| Error::Io {
@@ -167,4 +169,29 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         source,
     })?;
     Ok(Exit::Success)
+}
+
+/// A stop request: Ctrl-C or, on Unix, SIGTERM (what `kill`, CI runners and service managers
+/// send), so either ends in a clean shutdown that saves the state. Both handlers are in place
+/// when this returns.
+async fn stop_signal() -> io::Result<Pin<Box<dyn Future<Output = io::Result<()>> + Send>>> {
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    // `ctrl_c` installs its handler on the first poll.
+    if let Poll::Ready(r) = futures::poll!(&mut ctrl_c) {
+        return Ok(Box::pin(std::future::ready(r)));
+    }
+    #[cfg(unix)]
+    let stop = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        Box::pin(async move {
+            tokio::select! {
+                r = ctrl_c => r,
+                _ = term.recv() => Ok(()),
+            }
+        })
+    };
+    #[cfg(not(unix))]
+    let stop = ctrl_c;
+    Ok(stop)
 }

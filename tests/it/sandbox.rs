@@ -1093,10 +1093,9 @@ async fn unusable_state_file_is_an_error_naming_the_file() {
     assert!(bad.to_string().contains("fail rate"), "{bad}");
 }
 
-#[tokio::test]
-async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+/// Starts `sandbox serve` on a free port with the token `cli-token` and `state`, and reads
+/// the URL from the export lines it prints.
+fn serve(state: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
         .args([
             "sandbox",
@@ -1107,7 +1106,7 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
             "cli-token",
             "--state",
         ])
-        .arg(&state)
+        .arg(state)
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1125,6 +1124,23 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
     );
+    (child, url)
+}
+
+/// Sends `signal` (e.g. `-INT`) to a child process.
+fn kill(child: &std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[tokio::test]
+async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (mut child, url) = serve(&state);
 
     // What the README's curl does: an authorized GET and a POST.
     let http = reqwest::Client::new();
@@ -1151,12 +1167,19 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
         "integration must be an id"
     );
 
-    let interrupted = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    kill(&child, "-INT");
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
     assert!(state.exists(), "state saved on Ctrl-C");
+}
+
+#[test]
+fn sandbox_serve_stops_cleanly_and_saves_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (mut child, _) = serve(&state);
+    kill(&child, "-TERM");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(state.exists(), "state saved on SIGTERM");
 }
