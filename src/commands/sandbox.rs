@@ -117,15 +117,7 @@ impl ServeArgs {
 /// When the sandbox cannot start (port taken, unusable state file) or cannot save on exit.
 pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
     let SandboxCommand::Serve(args) = cmd;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            action: "start the async runtime for",
-            path: "sandbox".into(),
-            source,
-        })?;
-    runtime.block_on(serve(&args, printer))
+    super::session::runtime()?.block_on(serve(&args, printer))
 }
 
 async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
