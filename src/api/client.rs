@@ -999,11 +999,15 @@ impl Client {
             if status == StatusCode::TOO_MANY_REQUESTS {
                 bump(&self.inner.counters.rate_limited);
                 let now = SystemTime::now();
+                let retry = &self.inner.retry;
+                // A day-long (or overflowing) `Retry-After` must not stall the run or panic
+                // the clock.
                 let pause = headers
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, now))
-                    .unwrap_or_else(|| self.inner.retry.until_next_window(now));
+                    .map(|d| d.min(retry.max_pause))
+                    .unwrap_or_else(|| retry.until_next_window(now));
                 limiter.pause(pause);
             }
             return Err(ApiError::Status {

@@ -19,6 +19,7 @@ fn config_for(sb: &RunningSandbox, token: &str) -> ClientConfig {
         base: Duration::from_millis(1),
         cap: Duration::from_millis(20),
         rate_window: Duration::from_millis(200),
+        ..RetryPolicy::default()
     };
     c.log_sink = LogSink::new(std::io::sink());
     c
