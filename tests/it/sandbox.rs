@@ -64,14 +64,29 @@ impl Api {
         self.send(reqwest::Method::DELETE, path, None).await
     }
 
+    /// POSTs a category titled `title` in Segment.
+    async fn create_category(&self, title: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/v1/event/category",
+            json!({"title": title, "integration": seed::SEGMENT}),
+        )
+        .await
+    }
+
+    /// POSTs a category titled `title` in Segment and hands back the raw answer (headers
+    /// included), or the transport error of a dropped connection.
+    async fn create_category_raw(&self, title: &str) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .post(format!("{}/api/v1/event/category", self.base))
+            .bearer_auth(&self.token)
+            .json(&json!({"title": title, "integration": seed::SEGMENT}))
+            .send()
+            .await
+    }
+
     /// Creates a category, an event in it and a property of the event; returns their ids.
     async fn tree(&self) -> (String, String, String) {
-        let (s, c) = self
-            .post(
-                "/api/v1/event/category",
-                json!({"title": "Checkout", "integration": seed::SEGMENT}),
-            )
-            .await;
+        let (s, c) = self.create_category("Checkout").await;
         assert_eq!(s, StatusCode::CREATED, "{c}");
         let cid = c["id"].as_str().unwrap().to_owned();
         let (s, e) = self
@@ -712,23 +727,9 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
         ..SandboxConfig::default()
     };
     let (sb, api) = start(config).await;
-    let body = json!({"title": "C", "integration": seed::SEGMENT});
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    let third = api
-        .http
-        .post(format!("{}/api/v1/event/category", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    let third = api.create_category_raw("C").await.unwrap();
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = third.headers()["retry-after"]
         .to_str()
@@ -749,18 +750,8 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
         ..sb.faults()
     })
     .unwrap();
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    let limited = api
-        .http
-        .post(format!("{}/api/v1/event/category", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    let limited = api.create_category_raw("C").await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers().get("retry-after").is_none());
     let throttled = sb
@@ -787,12 +778,7 @@ async fn read_limit_answers_429_to_reads_only() {
         api.get("/api/v1/tag").await.0,
         StatusCode::TOO_MANY_REQUESTS
     );
-    let (s, _) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "C", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (s, _) = api.create_category("C").await;
     assert_eq!(s, StatusCode::CREATED);
     sb.shutdown().await.unwrap();
 }
@@ -808,12 +794,7 @@ async fn fail_rate_fails_writes_without_committing_them() {
     })
     .await;
     for _ in 0..6 {
-        let (s, _) = api
-            .post(
-                "/api/v1/event/category",
-                json!({"title": "C", "integration": seed::SEGMENT}),
-            )
-            .await;
+        let (s, _) = api.create_category("C").await;
         assert!(
             s == StatusCode::INTERNAL_SERVER_ERROR || s == StatusCode::SERVICE_UNAVAILABLE,
             "{s}"
@@ -827,12 +808,7 @@ async fn fail_rate_fails_writes_without_committing_them() {
         .all(|e| e.fault == Some(Fault::Failed)));
 
     sb.set_faults(Faults::default()).unwrap();
-    let (s, _) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "C", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (s, _) = api.create_category("C").await;
     assert_eq!(s, StatusCode::CREATED);
     sb.shutdown().await.unwrap();
 }
@@ -850,13 +826,7 @@ async fn drop_after_commit_commits_then_loses_the_answer() {
     .await;
     let (mut bad_gateway, mut dropped) = (0, 0);
     for i in 0..10 {
-        let sent = api
-            .http
-            .post(format!("{}/api/v1/event/category", api.base))
-            .bearer_auth(&api.token)
-            .json(&json!({"title": format!("C{i}"), "integration": seed::SEGMENT}))
-            .send()
-            .await;
+        let sent = api.create_category_raw(&format!("C{i}")).await;
         match sent {
             Ok(resp) => {
                 assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
@@ -912,11 +882,7 @@ async fn request_log_keeps_calls_and_bodies_but_never_the_token() {
     let (sb, api) = start(config).await;
     assert!(!format!("{sb:?}").contains("s3cret-token"));
     api.get("/api/v1/tag?page=1").await;
-    api.post(
-        "/api/v1/event/category",
-        json!({"title": "C", "integration": seed::SEGMENT}),
-    )
-    .await;
+    api.create_category("C").await;
     let log = sb.request_log();
     assert_eq!(log.len(), 2);
     assert_eq!(
@@ -979,12 +945,7 @@ async fn state_survives_a_restart() {
         ))
         .await;
     assert_eq!(l["count"], 1, "indexes are rebuilt on load");
-    let (_, c2) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "Two", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (_, c2) = api.create_category("Two").await;
     assert_ne!(
         c2["id"].as_str().unwrap(),
         cid,
