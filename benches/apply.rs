@@ -19,7 +19,7 @@ use secoda_sync::manifest::{self, LoadOptions, ManifestSet};
 use secoda_sync::output::Printer;
 use secoda_sync::plan::resolve::resolve;
 use secoda_sync::plan::{diff, Action, DiffOptions, ParentRef, Plan};
-use secoda_sync::sandbox::{self, SandboxConfig};
+use secoda_sync::sandbox::{self, Faults, SandboxConfig};
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -74,8 +74,11 @@ async fn example_apply(latency: Duration) {
     assert!(!loaded.has_errors(), "the examples load");
     let rate: Rate = "20/s".parse().expect("rate");
     let config = || SandboxConfig {
-        latency,
-        write_limit: Some(rate),
+        faults: Faults {
+            latency,
+            write_limit: Some(rate),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     };
 

@@ -27,19 +27,13 @@ pub fn temp_path(target: &Path) -> PathBuf {
     target.with_file_name(format!(".{name}.tmp"))
 }
 
-/// Writes and fsyncs `bytes` to the temp file of `target`; `target` is untouched.
+/// Writes and fsyncs `bytes` to the temp file of `target`; `target` is untouched, and the
+/// temp file is removed when the write fails (a full disk leaves no half file behind).
 ///
 /// # Errors
 /// When the temp file cannot be created or written.
 pub fn stage(target: &Path, bytes: &[u8]) -> std::io::Result<StagedWrite> {
-    let tmp = temp_path(target);
-    let mut f = File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    Ok(StagedWrite {
-        tmp,
-        target: target.to_owned(),
-    })
+    stage_with(target, |w| w.write_all(bytes))
 }
 
 /// Like [`stage`], with the contents streamed by `fill` instead of held in memory; the temp
@@ -80,9 +74,13 @@ impl StagedWrite {
     /// Renames the temp file over the target and fsyncs the directory.
     ///
     /// # Errors
-    /// When the rename fails (the target then still holds the old contents).
+    /// When the rename fails (the target then still holds the old contents, and the temp
+    /// file is removed).
     pub fn commit(self) -> std::io::Result<()> {
-        std::fs::rename(&self.tmp, &self.target)?;
+        if let Err(e) = std::fs::rename(&self.tmp, &self.target) {
+            let _ = std::fs::remove_file(&self.tmp);
+            return Err(e);
+        }
         let dir = match self.target.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -118,6 +116,18 @@ mod tests {
         staged.commit().unwrap();
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
         assert!(!temp_path(&target).exists());
+    }
+
+    #[test]
+    fn a_failed_rename_leaves_no_temp_file_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        // A directory in the way: the rename of a file over it fails.
+        let target = dir.path().join("export");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("keep"), "x").unwrap();
+        assert!(write_atomic(&target, b"new").is_err());
+        assert!(!temp_path(&target).exists(), "no temp file left behind");
+        assert!(target.join("keep").exists());
     }
 
     #[test]

@@ -779,12 +779,9 @@ impl Client {
                 parent_id: body.parent.clone(),
                 title: body.title.clone(),
             };
-            let list = match endpoint {
-                Endpoint::Categories => self.list_categories(&filter).boxed(),
-                Endpoint::Events => self.list_events(&filter).boxed(),
-                _ => self.list_properties(&filter).boxed(),
-            };
-            let found: Vec<Resource> = list
+            // The create endpoint is also the list of its kind.
+            let found: Vec<Resource> = self
+                .list(endpoint.clone(), filter.query())
                 .try_filter(|r| std::future::ready(resource_matches(r, body)))
                 .take(1)
                 .try_collect()
@@ -1002,11 +999,15 @@ impl Client {
             if status == StatusCode::TOO_MANY_REQUESTS {
                 bump(&self.inner.counters.rate_limited);
                 let now = SystemTime::now();
+                let retry = &self.inner.retry;
+                // A day-long (or overflowing) `Retry-After` must not stall the run or panic
+                // the clock.
                 let pause = headers
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok())
                     .and_then(|v| parse_retry_after(v, now))
-                    .unwrap_or_else(|| self.inner.retry.until_next_window(now));
+                    .map(|d| d.min(retry.max_pause))
+                    .unwrap_or_else(|| retry.until_next_window(now));
                 limiter.pause(pause);
             }
             return Err(ApiError::Status {

@@ -16,6 +16,9 @@ pub struct RetryPolicy {
     /// The server's rate window: a 429 without `Retry-After` pauses until the next one
     /// (Secoda counts writes per minute).
     pub rate_window: Duration,
+    /// Longest pause a 429's `Retry-After` may impose: a longer (or absurd) one is cut short,
+    /// so a bad header stalls no run for hours.
+    pub max_pause: Duration,
 }
 
 impl Default for RetryPolicy {
@@ -25,6 +28,7 @@ impl Default for RetryPolicy {
             base: Duration::from_millis(250),
             cap: Duration::from_secs(60),
             rate_window: Duration::from_secs(60),
+            max_pause: Duration::from_secs(300),
         }
     }
 }

@@ -3,17 +3,20 @@
 use crate::api::Rate;
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
-use crate::sandbox::{self, SandboxConfig};
+use crate::sandbox::{self, Faults, SandboxConfig};
 use clap::{Args, Subcommand};
-use std::io::Write;
+use std::future::Future;
+use std::io::{self, Write};
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::pin::Pin;
+use std::task::Poll;
 use std::time::Duration;
 
 /// Sandbox subcommands.
 #[derive(Debug, Subcommand)]
 pub enum SandboxCommand {
-    /// Serve the emulator until Ctrl-C.
+    /// Serve the emulator until Ctrl-C (or SIGTERM).
     ///
     /// Prints `export` lines to paste into another shell, then serves every endpoint of the
     /// Secoda API that secoda-sync uses, from a seeded workspace (integrations Segment,
@@ -87,16 +90,18 @@ impl ServeArgs {
         SandboxConfig {
             token: self.token.clone(),
             page_size: self.page_size as usize,
-            latency: Duration::from_millis(self.latency_ms),
-            write_limit: if self.secoda_limits {
-                Some(Rate::SECODA_WRITES)
-            } else {
-                self.write_limit
+            faults: Faults {
+                latency: Duration::from_millis(self.latency_ms),
+                write_limit: if self.secoda_limits {
+                    Some(Rate::SECODA_WRITES)
+                } else {
+                    self.write_limit
+                },
+                read_limit: self.read_limit,
+                retry_after: !self.no_retry_after,
+                fail_rate: self.fail_rate,
+                drop_after_commit: self.drop_after_commit,
             },
-            read_limit: self.read_limit,
-            retry_after: !self.no_retry_after,
-            fail_rate: self.fail_rate,
-            drop_after_commit: self.drop_after_commit,
             seed: self.seed,
             state_file: self.state.clone(),
             monitor_patch: !self.no_monitor_patch,
@@ -112,24 +117,18 @@ impl ServeArgs {
 /// When the sandbox cannot start (port taken, unusable state file) or cannot save on exit.
 pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
     let SandboxCommand::Serve(args) = cmd;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|source| Error::Io {
-            action: "start the async runtime for",
-            path: "sandbox".into(),
-            source,
-        })?;
-    runtime.block_on(serve(&args, printer))
+    super::session::runtime()?.block_on(serve(&args, printer))
 }
 
 async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
     let running = sandbox::spawn_at(args.config(), args.addr).await?;
-    // The handler is installed on the first poll: do that before announcing the URL, so a
-    // Ctrl-C sent as soon as the URL is read stops the sandbox cleanly instead of killing it.
-    let ctrl_c = tokio::signal::ctrl_c();
-    tokio::pin!(ctrl_c);
-    let early = futures::poll!(&mut ctrl_c);
+    // Installed before the URL is announced, so a signal sent as soon as it is read stops the
+    // sandbox cleanly instead of killing it.
+    let stop = stop_signal().await.map_err(|source| Error::Io {
+        action: "install the signal handlers of",
+        path: "sandbox".into(),
+        source,
+    })?;
     {
         let mut out = printer.stdout();
         let lines = format!(
@@ -153,10 +152,7 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         "sandbox serving at {}{state}; press Ctrl-C to stop",
         running.url()
     ));
-    let interrupted = match early {
-        std::task::Poll::Ready(r) => r,
-        std::task::Poll::Pending => ctrl_c.await,
-    };
+    let interrupted = stop.await;
     printer.status("stopping sandbox");
     running.shutdown().await?;
     interrupted.map_err(|source| Error::Io {
@@ -165,4 +161,29 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         source,
     })?;
     Ok(Exit::Success)
+}
+
+/// A stop request: Ctrl-C or, on Unix, SIGTERM (what `kill`, CI runners and service managers
+/// send), so either ends in a clean shutdown that saves the state. Both handlers are in place
+/// when this returns.
+async fn stop_signal() -> io::Result<Pin<Box<dyn Future<Output = io::Result<()>> + Send>>> {
+    let mut ctrl_c = Box::pin(tokio::signal::ctrl_c());
+    // `ctrl_c` installs its handler on the first poll.
+    if let Poll::Ready(r) = futures::poll!(&mut ctrl_c) {
+        return Ok(Box::pin(std::future::ready(r)));
+    }
+    #[cfg(unix)]
+    let stop = {
+        use tokio::signal::unix::{signal, SignalKind};
+        let mut term = signal(SignalKind::terminate())?;
+        Box::pin(async move {
+            tokio::select! {
+                r = ctrl_c => r,
+                _ = term.recv() => Ok(()),
+            }
+        })
+    };
+    #[cfg(not(unix))]
+    let stop = ctrl_c;
+    Ok(stop)
 }

@@ -72,7 +72,7 @@ impl Session {
     }
 }
 
-/// The runtime `plan` and `apply` run on.
+/// The runtime every command that talks to the API (or serves the sandbox) runs on.
 ///
 /// # Errors
 /// When the OS refuses threads or an I/O driver.

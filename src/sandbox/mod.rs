@@ -24,7 +24,6 @@ mod wire;
 pub use gate::Faults;
 pub use log::{Fault, LogEntry};
 
-use crate::api::Rate;
 use gate::{ConnHandle, FaultState, KillableListener};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -44,18 +43,9 @@ pub struct SandboxConfig {
     pub token: Option<String>,
     /// Default list page size (a request's `page_size` overrides it, up to 1000).
     pub page_size: usize,
-    /// Added before every answer.
-    pub latency: Duration,
-    /// Limit on writes (POST/PUT/PATCH/DELETE); over it the answer is 429.
-    pub write_limit: Option<Rate>,
-    /// Limit on reads (GET); over it the answer is 429.
-    pub read_limit: Option<Rate>,
-    /// Whether a 429 carries `Retry-After`.
-    pub retry_after: bool,
-    /// Fraction of writes answered 500/503 without being committed.
-    pub fail_rate: f64,
-    /// Fraction of writes committed, then answered 502 or dropped without an answer.
-    pub drop_after_commit: f64,
+    /// Faults injected from the start (change them later with
+    /// [`RunningSandbox::set_faults`]).
+    pub faults: Faults,
     /// Seed of the fault dice and of generated ids.
     pub seed: u64,
     /// JSON state loaded at start (when it exists) and saved after writes and on shutdown.
@@ -73,12 +63,7 @@ impl Default for SandboxConfig {
         Self {
             token: None,
             page_size: 50,
-            latency: Duration::ZERO,
-            write_limit: None,
-            read_limit: None,
-            retry_after: true,
-            fail_rate: 0.0,
-            drop_after_commit: 0.0,
+            faults: Faults::default(),
             seed: 0,
             state_file: None,
             monitor_patch: true,
@@ -93,28 +78,13 @@ impl std::fmt::Debug for SandboxConfig {
         f.debug_struct("SandboxConfig")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("page_size", &self.page_size)
-            .field("faults", &self.faults())
+            .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field("state_file", &self.state_file)
             .field("monitor_patch", &self.monitor_patch)
             .field("monitor_delete", &self.monitor_delete)
             .field("log_file", &self.log_file)
             .finish()
-    }
-}
-
-impl SandboxConfig {
-    /// The fault settings of this config.
-    #[must_use]
-    pub fn faults(&self) -> Faults {
-        Faults {
-            latency: self.latency,
-            write_limit: self.write_limit,
-            read_limit: self.read_limit,
-            retry_after: self.retry_after,
-            fail_rate: self.fail_rate,
-            drop_after_commit: self.drop_after_commit,
-        }
     }
 }
 
@@ -322,7 +292,7 @@ pub async fn spawn_at(
     config: SandboxConfig,
     addr: SocketAddr,
 ) -> Result<RunningSandbox, SandboxError> {
-    let faults = config.faults();
+    let faults = config.faults;
     faults.validate().map_err(SandboxError::Config)?;
     if config.page_size == 0 {
         return Err(SandboxError::Config("page size must be at least 1".into()));

@@ -12,6 +12,7 @@ use crate::api::{
     Id, Incident, Job, Measurement, Monitor, MonitorDisplay, MonitorSchedule, MonitorTargetLabel,
     MonitorWrite,
 };
+use crate::manifest::validate::{CADENCES, METRIC_TYPES};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -19,18 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 use std::sync::Arc;
-
-/// Metric types Secoda is known to accept.
-const METRICS: &[&str] = &[
-    "null_percentage",
-    "unique_percentage",
-    "row_count",
-    "freshness",
-    "cardinality",
-    "minimum",
-    "maximum",
-    "custom_sql",
-];
 
 /// What a run measures for a metric type.
 fn measured(metric: &str) -> f64 {
@@ -66,7 +55,7 @@ fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
         }
     }
     if let Some(m) = &w.metric_type {
-        if !METRICS.contains(&m.as_str()) {
+        if !METRIC_TYPES.contains(&m.as_str()) {
             errors.push((
                 "metric_type".into(),
                 format!("\"{m}\" is not a valid choice."),
@@ -74,7 +63,7 @@ fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
         }
     }
     if let Some(c) = w.schedule.as_ref().and_then(|s| s.cadence.as_ref()) {
-        if !["hourly", "daily", "weekly"].contains(&c.as_str()) {
+        if !CADENCES.contains(&c.as_str()) {
             errors.push((
                 "schedule".into(),
                 format!("\"{c}\" is not a valid cadence."),
@@ -316,12 +305,20 @@ pub(crate) async fn run(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Jso
         failed: false,
         started: Some(at.clone()),
         completed: Some(at),
-        logs: Some(format!("ran {} monitor(s)", ids.len())),
+        logs: Some(format!(
+            "ran {}",
+            crate::output::count(ids.len(), "monitor", "monitors")
+        )),
         title: Some("Run monitors".into()),
         has_artifact: false,
     };
     store.jobs.push(job.clone());
     Ok(Json(job))
+}
+
+/// Whether a reference passes a list's id filter (no filter passes everything).
+fn wanted(filter: Option<&str>, id: Option<&Id>) -> bool {
+    filter.is_none_or(|f| id.is_some_and(|id| id.0 == f))
 }
 
 /// Incidents, filtered by `monitor` / `monitor_id`.
@@ -335,7 +332,7 @@ pub(crate) async fn incidents(
         .store()
         .incidents
         .iter()
-        .filter(|i| monitor.is_none_or(|m| i.monitor.as_ref().is_some_and(|x| x.0 == m)))
+        .filter(|i| wanted(monitor, i.monitor.as_ref()))
         .cloned()
         .collect();
     paged(&s, &uri, &params, &items)
@@ -359,13 +356,11 @@ pub(crate) async fn measurements(
     let params = Params::parse(uri.query());
     let monitor = params.get("monitor").or_else(|| params.get("monitor_id"));
     let incident = params.get("incident_id").or_else(|| params.get("incident"));
-    let is =
-        |want: Option<&str>, got: Option<&Id>| want.is_none_or(|w| got.is_some_and(|g| g.0 == w));
     let items: Vec<Measurement> = s
         .store()
         .measurements
         .iter()
-        .filter(|m| is(monitor, m.monitor.as_ref()) && is(incident, m.incident.as_ref()))
+        .filter(|m| wanted(monitor, m.monitor.as_ref()) && wanted(incident, m.incident.as_ref()))
         .cloned()
         .collect();
     paged(&s, &uri, &params, &items)

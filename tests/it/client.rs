@@ -24,6 +24,7 @@ fn config(uri: &str) -> ClientConfig {
         base: Duration::from_millis(1),
         cap: Duration::from_millis(5),
         rate_window: Duration::from_millis(100),
+        ..RetryPolicy::default()
     };
     c.log_sink = LogSink::new(std::io::sink());
     c
@@ -105,6 +106,30 @@ async fn rate_limited_call_waits_for_retry_after_seconds_then_succeeds() {
     c.patch_event(&Id::from("e1"), &body).await.unwrap();
     let s = c.stats();
     assert_eq!((s.rate_limited, s.retries, s.writes), (1, 1, 2));
+}
+
+#[tokio::test]
+async fn a_huge_retry_after_is_capped_instead_of_stalling_or_panicking() {
+    let server = MockServer::start().await;
+    for wait in ["18446744073709551615", "86400"] {
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", wait))
+            .up_to_n_times(1)
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "t", "name": "pii"}])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut cfg = config(&server.uri());
+    cfg.retry.max_pause = Duration::from_millis(5);
+    let c = Client::new(cfg).unwrap();
+    let tags: Vec<Tag> = c.list_tags().try_collect().await.unwrap();
+    assert_eq!(tags[0].name, "pii");
+    assert_eq!(c.stats().rate_limited, 2);
 }
 
 #[tokio::test]

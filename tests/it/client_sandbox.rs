@@ -19,6 +19,7 @@ fn config_for(sb: &RunningSandbox, token: &str) -> ClientConfig {
         base: Duration::from_millis(1),
         cap: Duration::from_millis(20),
         rate_window: Duration::from_millis(200),
+        ..RetryPolicy::default()
     };
     c.log_sink = LogSink::new(std::io::sink());
     c
@@ -170,7 +171,8 @@ async fn monitors_incidents_and_measurements() {
         ..MonitorWrite::default()
     };
     assert!(!c.patch_monitor(&m.id, &off).await.unwrap().is_enabled);
-    c.run_monitors(std::slice::from_ref(&m.id)).await.unwrap();
+    let job = c.run_monitors(std::slice::from_ref(&m.id)).await.unwrap();
+    assert_eq!(job.logs.as_deref(), Some("ran 1 monitor"));
     let incidents: Vec<_> = c.list_incidents().try_collect().await.unwrap();
     for i in &incidents {
         assert_eq!(c.get_incident(&i.id).await.unwrap().id, i.id);

@@ -64,14 +64,29 @@ impl Api {
         self.send(reqwest::Method::DELETE, path, None).await
     }
 
+    /// POSTs a category titled `title` in Segment.
+    async fn create_category(&self, title: &str) -> (StatusCode, Value) {
+        self.post(
+            "/api/v1/event/category",
+            json!({"title": title, "integration": seed::SEGMENT}),
+        )
+        .await
+    }
+
+    /// POSTs a category titled `title` in Segment and hands back the raw answer (headers
+    /// included), or the transport error of a dropped connection.
+    async fn create_category_raw(&self, title: &str) -> reqwest::Result<reqwest::Response> {
+        self.http
+            .post(format!("{}/api/v1/event/category", self.base))
+            .bearer_auth(&self.token)
+            .json(&json!({"title": title, "integration": seed::SEGMENT}))
+            .send()
+            .await
+    }
+
     /// Creates a category, an event in it and a property of the event; returns their ids.
     async fn tree(&self) -> (String, String, String) {
-        let (s, c) = self
-            .post(
-                "/api/v1/event/category",
-                json!({"title": "Checkout", "integration": seed::SEGMENT}),
-            )
-            .await;
+        let (s, c) = self.create_category("Checkout").await;
         assert_eq!(s, StatusCode::CREATED, "{c}");
         let cid = c["id"].as_str().unwrap().to_owned();
         let (s, e) = self
@@ -705,27 +720,16 @@ async fn monitor_patch_and_delete_can_be_switched_off() {
 #[tokio::test]
 async fn write_limit_answers_429_with_and_without_retry_after() {
     let config = SandboxConfig {
-        write_limit: Some("2/min".parse::<Rate>().unwrap()),
+        faults: Faults {
+            write_limit: Some("2/min".parse::<Rate>().unwrap()),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     };
     let (sb, api) = start(config).await;
-    let body = json!({"title": "C", "integration": seed::SEGMENT});
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    let third = api
-        .http
-        .post(format!("{}/api/v1/event/category", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    let third = api.create_category_raw("C").await.unwrap();
     assert_eq!(third.status(), StatusCode::TOO_MANY_REQUESTS);
     let secs: u64 = third.headers()["retry-after"]
         .to_str()
@@ -746,18 +750,8 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
         ..sb.faults()
     })
     .unwrap();
-    assert_eq!(
-        api.post("/api/v1/event/category", body.clone()).await.0,
-        StatusCode::CREATED
-    );
-    let limited = api
-        .http
-        .post(format!("{}/api/v1/event/category", api.base))
-        .bearer_auth(&api.token)
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(api.create_category("C").await.0, StatusCode::CREATED);
+    let limited = api.create_category_raw("C").await.unwrap();
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(limited.headers().get("retry-after").is_none());
     let throttled = sb
@@ -772,7 +766,10 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
 #[tokio::test]
 async fn read_limit_answers_429_to_reads_only() {
     let config = SandboxConfig {
-        read_limit: Some("1/min".parse().unwrap()),
+        faults: Faults {
+            read_limit: Some("1/min".parse().unwrap()),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     };
     let (sb, api) = start(config).await;
@@ -781,12 +778,7 @@ async fn read_limit_answers_429_to_reads_only() {
         api.get("/api/v1/tag").await.0,
         StatusCode::TOO_MANY_REQUESTS
     );
-    let (s, _) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "C", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (s, _) = api.create_category("C").await;
     assert_eq!(s, StatusCode::CREATED);
     sb.shutdown().await.unwrap();
 }
@@ -794,17 +786,15 @@ async fn read_limit_answers_429_to_reads_only() {
 #[tokio::test]
 async fn fail_rate_fails_writes_without_committing_them() {
     let (sb, api) = start(SandboxConfig {
-        fail_rate: 1.0,
+        faults: Faults {
+            fail_rate: 1.0,
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await;
     for _ in 0..6 {
-        let (s, _) = api
-            .post(
-                "/api/v1/event/category",
-                json!({"title": "C", "integration": seed::SEGMENT}),
-            )
-            .await;
+        let (s, _) = api.create_category("C").await;
         assert!(
             s == StatusCode::INTERNAL_SERVER_ERROR || s == StatusCode::SERVICE_UNAVAILABLE,
             "{s}"
@@ -818,12 +808,7 @@ async fn fail_rate_fails_writes_without_committing_them() {
         .all(|e| e.fault == Some(Fault::Failed)));
 
     sb.set_faults(Faults::default()).unwrap();
-    let (s, _) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "C", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (s, _) = api.create_category("C").await;
     assert_eq!(s, StatusCode::CREATED);
     sb.shutdown().await.unwrap();
 }
@@ -831,20 +816,17 @@ async fn fail_rate_fails_writes_without_committing_them() {
 #[tokio::test]
 async fn drop_after_commit_commits_then_loses_the_answer() {
     let (sb, api) = start(SandboxConfig {
-        drop_after_commit: 1.0,
+        faults: Faults {
+            drop_after_commit: 1.0,
+            ..Faults::default()
+        },
         seed: 7,
         ..SandboxConfig::default()
     })
     .await;
     let (mut bad_gateway, mut dropped) = (0, 0);
     for i in 0..10 {
-        let sent = api
-            .http
-            .post(format!("{}/api/v1/event/category", api.base))
-            .bearer_auth(&api.token)
-            .json(&json!({"title": format!("C{i}"), "integration": seed::SEGMENT}))
-            .send()
-            .await;
+        let sent = api.create_category_raw(&format!("C{i}")).await;
         match sent {
             Ok(resp) => {
                 assert_eq!(resp.status(), StatusCode::BAD_GATEWAY);
@@ -875,7 +857,10 @@ async fn drop_after_commit_commits_then_loses_the_answer() {
 #[tokio::test]
 async fn latency_fault_delays_answers_without_changing_them() {
     let (sb, api) = start(SandboxConfig {
-        latency: std::time::Duration::from_millis(20),
+        faults: Faults {
+            latency: std::time::Duration::from_millis(20),
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await;
@@ -897,11 +882,7 @@ async fn request_log_keeps_calls_and_bodies_but_never_the_token() {
     let (sb, api) = start(config).await;
     assert!(!format!("{sb:?}").contains("s3cret-token"));
     api.get("/api/v1/tag?page=1").await;
-    api.post(
-        "/api/v1/event/category",
-        json!({"title": "C", "integration": seed::SEGMENT}),
-    )
-    .await;
+    api.create_category("C").await;
     let log = sb.request_log();
     assert_eq!(log.len(), 2);
     assert_eq!(
@@ -964,12 +945,7 @@ async fn state_survives_a_restart() {
         ))
         .await;
     assert_eq!(l["count"], 1, "indexes are rebuilt on load");
-    let (_, c2) = api
-        .post(
-            "/api/v1/event/category",
-            json!({"title": "Two", "integration": seed::SEGMENT}),
-        )
-        .await;
+    let (_, c2) = api.create_category("Two").await;
     assert_ne!(
         c2["id"].as_str().unwrap(),
         cid,
@@ -1067,7 +1043,10 @@ async fn unusable_state_file_is_an_error_naming_the_file() {
         "never overwritten"
     );
     let bad = sandbox::spawn(SandboxConfig {
-        fail_rate: 2.0,
+        faults: Faults {
+            fail_rate: 2.0,
+            ..Faults::default()
+        },
         ..SandboxConfig::default()
     })
     .await
@@ -1075,10 +1054,9 @@ async fn unusable_state_file_is_an_error_naming_the_file() {
     assert!(bad.to_string().contains("fail rate"), "{bad}");
 }
 
-#[tokio::test]
-async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
-    let dir = tempfile::tempdir().unwrap();
-    let state = dir.path().join("state.json");
+/// Starts `sandbox serve` on a free port with the token `cli-token` and `state`, and reads
+/// the URL from the export lines it prints.
+fn serve(state: &std::path::Path) -> (std::process::Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
         .args([
             "sandbox",
@@ -1089,7 +1067,7 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
             "cli-token",
             "--state",
         ])
-        .arg(&state)
+        .arg(state)
         .env_clear()
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -1107,6 +1085,23 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
         url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"),
         "{url}"
     );
+    (child, url)
+}
+
+/// Sends `signal` (e.g. `-INT`) to a child process.
+fn kill(child: &std::process::Child, signal: &str) {
+    let sent = Command::new("kill")
+        .args([signal, &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+#[tokio::test]
+async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (mut child, url) = serve(&state);
 
     // What the README's curl does: an authorized GET and a POST.
     let http = reqwest::Client::new();
@@ -1133,12 +1128,19 @@ async fn sandbox_serve_prints_exports_and_serves_until_interrupted() {
         "integration must be an id"
     );
 
-    let interrupted = Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    kill(&child, "-INT");
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
     assert!(state.exists(), "state saved on Ctrl-C");
+}
+
+#[test]
+fn sandbox_serve_stops_cleanly_and_saves_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let (mut child, _) = serve(&state);
+    kill(&child, "-TERM");
+    let status = child.wait().unwrap();
+    assert!(status.success(), "{status}");
+    assert!(state.exists(), "state saved on SIGTERM");
 }
