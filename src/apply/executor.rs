@@ -11,6 +11,7 @@ use super::progress::Progress;
 use super::report::{Outcome, Report};
 use super::write::{write_for, Write};
 use crate::api::Id;
+use crate::output::count;
 use crate::plan::{Action, Change, ParentRef, Plan};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -75,8 +76,8 @@ where
         if !stopping && opts.cancel.stage() >= Stage::Stopping {
             stopping = true;
             opts.progress.note(&format!(
-                "Interrupted: waiting for {} change(s) in flight (Ctrl-C again to abandon them)",
-                in_flight.len()
+                "Interrupted: waiting for {} in flight (Ctrl-C again to abandon them)",
+                count(in_flight.len(), "change", "changes")
             ));
         }
         while !stopping && in_flight.len() < concurrency {

@@ -196,7 +196,8 @@ async fn run_monitors(report: &Report, session: &Session) -> MonitorRun {
     }
 }
 
-/// Asks `Apply these N changes? [y/N]` on a terminal; refuses elsewhere.
+/// Asks `Apply these N changes? [y/N]` (`this 1 change` for one) on a terminal; refuses
+/// elsewhere.
 fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
     if !(std::io::stdin().is_terminal() && printer.interactive()) {
         return Err(Error::Refused(
@@ -204,7 +205,12 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
         ));
     }
     let mut err = printer.stderr();
-    let _ = write!(err, "Apply these {writes} changes? [y/N] ");
+    let question = if writes == 1 {
+        "Apply this 1 change?".to_owned()
+    } else {
+        format!("Apply these {writes} changes?")
+    };
+    let _ = write!(err, "{question} [y/N] ");
     let _ = err.flush();
     let mut answer = String::new();
     std::io::stdin()

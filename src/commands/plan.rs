@@ -6,7 +6,7 @@ use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live::{self, Planning};
 use crate::manifest::{self, LoadOptions, Loaded, Severity};
-use crate::output::{Printer, Verbosity};
+use crate::output::{count, Printer, Verbosity};
 use crate::plan::render::{self, RenderContext};
 use crate::plan::resolve::{Names, ResolveError};
 use crate::plan::saved::SavedPlan;
@@ -173,7 +173,8 @@ pub(crate) fn load_manifests(args: &ManifestArgs, printer: &Printer) -> Option<L
     if loaded.has_errors() {
         let n = loaded.count(Severity::Error);
         printer.status(format!(
-            "{n} error(s) in the manifests: nothing was planned or applied"
+            "{} in the manifests: nothing was planned or applied",
+            count(n, "error", "errors")
         ));
         return None;
     }
@@ -227,8 +228,8 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Optio
         printer.error(e);
     }
     printer.status(format!(
-        "{} name(s) in the manifests did not resolve: nothing was planned or applied",
-        errors.len()
+        "{} in the manifests did not resolve: nothing was planned or applied",
+        count(errors.len(), "name", "names")
     ));
     Ok(None)
 }

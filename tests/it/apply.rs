@@ -330,6 +330,11 @@ fn a_bad_manifest_makes_no_api_calls_at_all() {
         let args = [args, vec![m.to_str().unwrap()]].concat();
         let out = sb.run(&args).code(1);
         assert!(out.stderr.contains("bad.yaml:7:"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("1 error in the manifests"),
+            "{}",
+            out.stderr
+        );
     }
     assert!(sb.log().is_empty(), "{:?}", sb.log());
 }
@@ -348,6 +353,12 @@ fn unknown_names_are_reported_with_suggestions_and_nothing_is_written() {
         .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
         .code(1);
     assert!(out.stderr.contains("Growth"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 name in the manifests did not resolve"),
+        "{}",
+        out.stderr
+    );
     assert!(sb.writes().is_empty());
 }
 
