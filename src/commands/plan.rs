@@ -12,6 +12,7 @@ use crate::plan::resolve::{Names, ResolveError};
 use crate::plan::saved::SavedPlan;
 use crate::plan::{DiffOptions, Key, Plan};
 use clap::{Args, ValueEnum};
+use std::io::Write as _;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -123,11 +124,13 @@ async fn plan_in(
         printer,
         &mut printer.stdout(),
     )?;
+    let pending = !planned.plan.summary().is_empty();
     if let Some(path) = &args.out {
+        // The plan moves into the file's document: a 100,000-change plan is not copied.
         let saved = SavedPlan::new(
-            planned.plan.clone(),
+            planned.plan,
             &session.origin,
-            planned.fingerprint.clone(),
+            planned.fingerprint,
             &planned.options,
         );
         saved.save(path)?;
@@ -137,7 +140,6 @@ async fn plan_in(
             path.display()
         ));
     }
-    let pending = !planned.plan.summary().is_empty();
     Ok(if args.detailed_exitcode && pending {
         Exit::ChangesPending
     } else {
@@ -254,9 +256,13 @@ pub(crate) fn print_plan(
         PlanFormat::Json => render::Format::Json,
         PlanFormat::Markdown => render::Format::Markdown,
     };
-    render::render(plan, format, &ctx, w).map_err(|source| Error::Io {
-        action: "write",
-        path: "the plan".into(),
-        source,
-    })
+    // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
+    let mut w = std::io::BufWriter::new(w);
+    render::render(plan, format, &ctx, &mut w)
+        .and_then(|()| w.flush())
+        .map_err(|source| Error::Io {
+            action: "write",
+            path: "the plan".into(),
+            source,
+        })
 }
