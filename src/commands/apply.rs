@@ -1,6 +1,6 @@
 //! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
-use super::plan::{load_manifests, make_plan, print_plan, PlanFormat, PlanningArgs};
+use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
 use super::session::{runtime, Session};
 use crate::api::{ApiError, Id};
 use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
@@ -9,6 +9,7 @@ use crate::error::{Error, Exit, Result};
 use crate::live;
 use crate::manifest::{Loaded, ManifestSet};
 use crate::output::{count, Printer};
+use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedPlan;
 use crate::plan::Plan;
@@ -115,7 +116,7 @@ async fn apply_in(
     } else {
         Box::new(printer.stdout())
     };
-    print_plan(&plan, PlanFormat::Text, &names, session, printer, &mut out)?;
+    print_plan(&plan, Format::Text, &names, session, printer, &mut out)?;
     drop(out);
     if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
         return Err(Error::Refused(format!(

@@ -7,11 +7,11 @@ use crate::error::{Error, Exit, Result};
 use crate::live::{self, Planning};
 use crate::manifest::{self, LoadOptions, Loaded, Severity};
 use crate::output::{count, Printer, Verbosity};
-use crate::plan::render::{self, RenderContext};
+use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{Names, ResolveError};
 use crate::plan::saved::SavedPlan;
 use crate::plan::{DiffOptions, Key, Plan};
-use clap::{Args, ValueEnum};
+use clap::Args;
 use std::io::Write as _;
 use std::path::PathBuf;
 
@@ -39,8 +39,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub planning: PlanningArgs,
     /// How to print the plan on stdout (`json` prints only the JSON document).
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Also save the plan (with a fingerprint of the live state) for `apply --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -73,17 +73,6 @@ pub struct PlanningArgs {
     /// Prune monitors by deleting them instead of disabling them.
     #[arg(long)]
     pub monitors_delete: bool,
-}
-
-/// `plan --format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PlanFormat {
-    /// Terraform-like listing.
-    Text,
-    /// The documented JSON document (schemas/plan.schema.json).
-    Json,
-    /// A pull-request comment.
-    Markdown,
 }
 
 /// Runs `plan`.
@@ -240,7 +229,7 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Optio
 /// estimate is what a real workspace would take).
 pub(crate) fn print_plan(
     plan: &Plan,
-    format: PlanFormat,
+    format: Format,
     names: &Names,
     session: &Session,
     printer: &Printer,
@@ -250,11 +239,6 @@ pub(crate) fn print_plan(
         write_rate: session.client.write_rate().unwrap_or(Rate::SECODA_WRITES),
         names,
         color: printer.color(),
-    };
-    let format = match format {
-        PlanFormat::Text => render::Format::Text,
-        PlanFormat::Json => render::Format::Json,
-        PlanFormat::Markdown => render::Format::Markdown,
     };
     // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
     let mut w = std::io::BufWriter::new(w);

@@ -22,12 +22,12 @@ pub struct RenderContext<'a> {
     pub color: bool,
 }
 
-/// A rendering of a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A rendering of a plan (also the `plan --format` values, so the docs are its help text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Terraform-like text.
+    /// Terraform-like listing.
     Text,
-    /// The stable JSON document (`schemas/plan.schema.json`).
+    /// The documented JSON document (schemas/plan.schema.json).
     Json,
     /// A pull-request comment.
     Markdown,
