@@ -1,7 +1,7 @@
 //! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
 use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
-use super::session::{runtime, Session};
+use super::session::{run_in_session, Session};
 use crate::api::{ApiError, Id};
 use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
@@ -75,14 +75,8 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
             None => return Ok(Exit::Failure),
         },
     };
-    runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let result = apply_in(args, &input, &session, printer).await;
-        // The sandbox saves its state whatever happened, Ctrl-C included.
-        let closed = session.close().await;
-        let exit = result?;
-        closed?;
-        Ok(exit)
+    run_in_session(&args.connection, printer, async |session| {
+        apply_in(args, &input, session, printer).await
     })
 }
 

@@ -1,6 +1,6 @@
 //! `secoda-sync plan`: show what apply would change, without changing anything.
 
-use super::session::{runtime, Session};
+use super::session::{run_in_session, Session};
 use crate::api::Rate;
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
@@ -84,13 +84,8 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     let Some(loaded) = load_manifests(&args.manifests, printer) else {
         return Ok(Exit::Failure);
     };
-    runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let result = plan_in(args, &loaded, &session, printer).await;
-        let closed = session.close().await;
-        let exit = result?;
-        closed?;
-        Ok(exit)
+    run_in_session(&args.connection, printer, async |session| {
+        plan_in(args, &loaded, session, printer).await
     })
 }
 
