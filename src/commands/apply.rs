@@ -12,8 +12,9 @@ use crate::output::{count, Printer};
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedPlan;
-use crate::plan::Plan;
+use crate::plan::{Key, Plan};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -315,10 +316,23 @@ async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Resul
     let saved = SavedPlan::load(path)?;
     let client = &session.client;
     let none = ManifestSet::default();
-    let (lookups, current) = tokio::try_join!(
+    // Monitor targets are read too, so the plan shows their paths as `plan` did, not ids.
+    let targets: BTreeSet<Id> = saved
+        .plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.key {
+            Key::Monitor(target, ..) => Some(Id(target.clone())),
+            _ => None,
+        })
+        .collect();
+    let targets: Vec<Id> = targets.into_iter().collect();
+    let (mut lookups, catalog, current) = tokio::try_join!(
         live::fetch_lookups(client, &none, concurrency),
+        live::catalog_by_ids(client, &targets, concurrency),
         live::read_touched(client, saved.touched_ids(), concurrency),
     )?;
+    lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
     let integration = lookups
         .integrations

@@ -303,6 +303,43 @@ fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
 }
 
 #[test]
+fn a_saved_plan_shows_monitor_targets_by_path_as_plan_does() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mon = dir.path().join("monitors.yaml");
+    std::fs::write(
+        &mon,
+        "version: 1
+integration: Segment
+monitors:
+  - name: Orders row count
+    target: analytics.public.orders
+    metric_type: row_count
+",
+    )
+    .unwrap();
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    let target_line = |stdout: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("target:"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let planned = sb
+        .run(&["plan", mon.to_str().unwrap(), "--out", saved])
+        .ok();
+    let applied = sb.run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    assert_eq!(
+        target_line(&applied.stdout).as_deref(),
+        Some("target: analytics.public.orders"),
+        "{}",
+        applied.stdout
+    );
+    assert_eq!(target_line(&applied.stdout), target_line(&planned.stdout));
+}
+
+#[test]
 fn a_saved_plan_for_another_workspace_is_refused() {
     let a = Sandbox::new();
     let b = Sandbox::new();
