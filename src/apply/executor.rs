@@ -297,6 +297,24 @@ mod tests {
         Key::Property(c.into(), e.into(), p.into())
     }
 
+    /// Creates of category `C`, its event `E` and that event's property `p`, each parent
+    /// pending.
+    fn create_chain() -> Vec<Change> {
+        vec![
+            change(Action::Create, cat("C"), None),
+            change(
+                Action::Create,
+                ev("C", "E"),
+                Some(ParentRef::Pending("C".into())),
+            ),
+            change(
+                Action::Create,
+                prop("C", "E", "p"),
+                Some(ParentRef::Pending("C/E".into())),
+            ),
+        ]
+    }
+
     async fn run(plan: Plan, cancel: &Cancel, fail_title: &str) -> (Report, Vec<Write>) {
         let calls = Mutex::new(Vec::new());
         let progress = Progress::hidden();
@@ -332,19 +350,7 @@ mod tests {
 
     #[tokio::test]
     async fn creates_fill_pending_parents_with_returned_ids() {
-        let p = plan(vec![
-            change(Action::Create, cat("C"), None),
-            change(
-                Action::Create,
-                ev("C", "E"),
-                Some(ParentRef::Pending("C".into())),
-            ),
-            change(
-                Action::Create,
-                prop("C", "E", "p"),
-                Some(ParentRef::Pending("C/E".into())),
-            ),
-        ]);
+        let p = plan(create_chain());
         let (report, calls) = run(p, &Cancel::new(), "").await;
         assert!(report.is_complete());
         let parents: Vec<_> = calls
@@ -362,20 +368,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_create_skips_its_subtree_and_nothing_else() {
-        let p = plan(vec![
-            change(Action::Create, cat("C"), None),
-            change(
-                Action::Create,
-                ev("C", "E"),
-                Some(ParentRef::Pending("C".into())),
-            ),
-            change(
-                Action::Create,
-                prop("C", "E", "p"),
-                Some(ParentRef::Pending("C/E".into())),
-            ),
-            change(Action::Update, ev("D", "F"), None),
-        ]);
+        let mut changes = create_chain();
+        changes.push(change(Action::Update, ev("D", "F"), None));
+        let p = plan(changes);
         let (report, calls) = run(p, &Cancel::new(), "E").await;
         let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
         assert_eq!(outcomes[0], Outcome::Done(Id::from("new-C")));
