@@ -43,8 +43,13 @@ categories:
 ",
         );
     }
-    let path = dir.join("signup.yaml");
-    std::fs::write(&path, yaml).unwrap();
+    write_manifest(dir, "signup.yaml", &yaml)
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+fn write_manifest(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
     path
 }
 
@@ -306,9 +311,9 @@ fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
 fn a_saved_plan_shows_monitor_targets_by_path_as_plan_does() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let mon = dir.path().join("monitors.yaml");
-    std::fs::write(
-        &mon,
+    let mon = write_manifest(
+        dir.path(),
+        "monitors.yaml",
         "version: 1
 integration: Segment
 monitors:
@@ -316,8 +321,7 @@ monitors:
     target: analytics.public.orders
     metric_type: row_count
 ",
-    )
-    .unwrap();
+    );
     let saved = dir.path().join("plan.json");
     let saved = saved.to_str().unwrap();
     let target_line = |stdout: &str| {
@@ -357,12 +361,11 @@ fn a_saved_plan_for_another_workspace_is_refused() {
 fn a_bad_manifest_makes_no_api_calls_at_all() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("bad.yaml");
-    std::fs::write(
-        &m,
+    let m = write_manifest(
+        dir.path(),
+        "bad.yaml",
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: maybe\n",
-    )
-    .unwrap();
+    );
     for args in [vec!["plan"], vec!["apply", "--auto-approve"]] {
         let args = [args, vec![m.to_str().unwrap()]].concat();
         let out = sb.run(&args).code(1);
@@ -380,12 +383,11 @@ fn a_bad_manifest_makes_no_api_calls_at_all() {
 fn unknown_names_are_reported_with_suggestions_and_nothing_is_written() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("names.yaml");
-    std::fs::write(
-        &m,
+    let m = write_manifest(
+        dir.path(),
+        "names.yaml",
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        teams: [Growht]\n",
-    )
-    .unwrap();
+    );
     let out = sb
         .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
         .code(1);
