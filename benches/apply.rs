@@ -12,7 +12,7 @@
 #![allow(clippy::print_stdout)]
 
 use secoda_sync::api::{Client, ClientConfig, Id, Rate, Token};
-use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress};
+use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress, Report};
 use secoda_sync::live::{self, Planning};
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::manifest::{self, LoadOptions, ManifestSet};
@@ -87,18 +87,7 @@ async fn example_apply(latency: Duration) {
     let c = client(sb.url(), sb.token(), Some(rate), 8);
     let plan = plan_for(&c, &loaded.set).await;
     let writes = plan.summary().writes();
-    let progress = Progress::hidden();
-    let cancel = Cancel::new();
-    let integration = plan.integration.id.clone();
-    let opts = ExecOptions {
-        integration: &integration,
-        concurrency: 8,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
-    let executor = start.elapsed();
+    let (report, executor) = execute(plan, &c, 8).await;
     assert!(report.is_complete(), "the apply completes");
     let posts = sb.request_log().iter().filter(|e| e.is_write()).count();
     let stats = c.stats();
@@ -136,6 +125,23 @@ async fn example_apply(latency: Duration) {
         naive_time.as_secs_f64() / bound.as_secs_f64(),
         naive_time.as_secs_f64() / executor.as_secs_f64()
     );
+}
+
+/// Runs `plan` through the executor with `concurrency` changes in flight; the report and the
+/// time it took.
+async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Report, Duration) {
+    let progress = Progress::hidden();
+    let cancel = Cancel::new();
+    let integration = plan.integration.id.clone();
+    let opts = ExecOptions {
+        integration: &integration,
+        concurrency,
+        cancel: &cancel,
+        progress: &progress,
+    };
+    let start = Instant::now();
+    let report = apply::execute(plan, &opts, |w| apply::perform(c, w)).await;
+    (report, start.elapsed())
 }
 
 /// One write after another, each awaited before the next starts.
@@ -185,18 +191,7 @@ async fn large_plan() {
     let start = Instant::now();
     let plan = plan_for(&c, &set).await;
     let first_plan = start.elapsed();
-    let progress = Progress::hidden();
-    let cancel = Cancel::new();
-    let integration = plan.integration.id.clone();
-    let opts = ExecOptions {
-        integration: &integration,
-        concurrency: 32,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
-    let apply_time = start.elapsed();
+    let (report, apply_time) = execute(plan, &c, 32).await;
     let failed = report
         .entries
         .iter()

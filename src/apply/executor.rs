@@ -11,6 +11,7 @@ use super::progress::Progress;
 use super::report::{Outcome, Report};
 use super::write::{write_for, Write};
 use crate::api::Id;
+use crate::output::count;
 use crate::plan::{Action, Change, ParentRef, Plan};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -75,8 +76,8 @@ where
         if !stopping && opts.cancel.stage() >= Stage::Stopping {
             stopping = true;
             opts.progress.note(&format!(
-                "Interrupted: waiting for {} change(s) in flight (Ctrl-C again to abandon them)",
-                in_flight.len()
+                "Interrupted: waiting for {} in flight (Ctrl-C again to abandon them)",
+                count(in_flight.len(), "change", "changes")
             ));
         }
         while !stopping && in_flight.len() < concurrency {
@@ -296,6 +297,24 @@ mod tests {
         Key::Property(c.into(), e.into(), p.into())
     }
 
+    /// Creates of category `C`, its event `E` and that event's property `p`, each parent
+    /// pending.
+    fn create_chain() -> Vec<Change> {
+        vec![
+            change(Action::Create, cat("C"), None),
+            change(
+                Action::Create,
+                ev("C", "E"),
+                Some(ParentRef::Pending("C".into())),
+            ),
+            change(
+                Action::Create,
+                prop("C", "E", "p"),
+                Some(ParentRef::Pending("C/E".into())),
+            ),
+        ]
+    }
+
     async fn run(plan: Plan, cancel: &Cancel, fail_title: &str) -> (Report, Vec<Write>) {
         let calls = Mutex::new(Vec::new());
         let progress = Progress::hidden();
@@ -331,19 +350,7 @@ mod tests {
 
     #[tokio::test]
     async fn creates_fill_pending_parents_with_returned_ids() {
-        let p = plan(vec![
-            change(Action::Create, cat("C"), None),
-            change(
-                Action::Create,
-                ev("C", "E"),
-                Some(ParentRef::Pending("C".into())),
-            ),
-            change(
-                Action::Create,
-                prop("C", "E", "p"),
-                Some(ParentRef::Pending("C/E".into())),
-            ),
-        ]);
+        let p = plan(create_chain());
         let (report, calls) = run(p, &Cancel::new(), "").await;
         assert!(report.is_complete());
         let parents: Vec<_> = calls
@@ -361,20 +368,9 @@ mod tests {
 
     #[tokio::test]
     async fn a_failed_create_skips_its_subtree_and_nothing_else() {
-        let p = plan(vec![
-            change(Action::Create, cat("C"), None),
-            change(
-                Action::Create,
-                ev("C", "E"),
-                Some(ParentRef::Pending("C".into())),
-            ),
-            change(
-                Action::Create,
-                prop("C", "E", "p"),
-                Some(ParentRef::Pending("C/E".into())),
-            ),
-            change(Action::Update, ev("D", "F"), None),
-        ]);
+        let mut changes = create_chain();
+        changes.push(change(Action::Update, ev("D", "F"), None));
+        let p = plan(changes);
         let (report, calls) = run(p, &Cancel::new(), "E").await;
         let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
         assert_eq!(outcomes[0], Outcome::Done(Id::from("new-C")));

@@ -113,11 +113,11 @@ impl Report {
     /// When writing fails.
     pub fn render_text(&self, w: &mut dyn Write) -> io::Result<()> {
         let c = self.counts();
-        let failures: Vec<_> = self
+        let failures: Vec<(String, &String)> = self
             .entries
             .iter()
             .filter_map(|(ch, o)| match o {
-                Outcome::Failed(e) => Some((ch, e)),
+                Outcome::Failed(e) => Some((describe(ch), e)),
                 _ => None,
             })
             .collect();
@@ -125,11 +125,11 @@ impl Report {
             writeln!(w, "\nFailed changes:")?;
             let width = failures
                 .iter()
-                .map(|(ch, _)| describe(ch).len())
+                .map(|(what, _)| what.len())
                 .max()
                 .unwrap_or(0);
-            for (ch, e) in &failures {
-                writeln!(w, "  {:width$}  {e}", describe(ch))?;
+            for (what, e) in &failures {
+                writeln!(w, "  {what:width$}  {e}")?;
             }
         }
         let skipped: Vec<_> = self

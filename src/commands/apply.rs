@@ -1,7 +1,7 @@
 //! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
-use super::plan::{load_manifests, make_plan, print_plan, PlanFormat, PlanningArgs};
-use super::session::{runtime, Session};
+use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
+use super::session::{run_in_session, Session};
 use crate::api::{ApiError, Id};
 use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
@@ -9,10 +9,12 @@ use crate::error::{Error, Exit, Result};
 use crate::live;
 use crate::manifest::{Loaded, ManifestSet};
 use crate::output::{count, Printer};
+use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedPlan;
-use crate::plan::Plan;
+use crate::plan::{Key, Plan};
 use clap::Args;
+use std::collections::BTreeSet;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
@@ -74,14 +76,8 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
             None => return Ok(Exit::Failure),
         },
     };
-    runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let result = apply_in(args, &input, &session, printer).await;
-        // The sandbox saves its state whatever happened, Ctrl-C included.
-        let closed = session.close().await;
-        let exit = result?;
-        closed?;
-        Ok(exit)
+    run_in_session(&args.connection, printer, async |session| {
+        apply_in(args, &input, session, printer).await
     })
 }
 
@@ -115,7 +111,7 @@ async fn apply_in(
     } else {
         Box::new(printer.stdout())
     };
-    print_plan(&plan, PlanFormat::Text, &names, session, printer, &mut out)?;
+    print_plan(&plan, Format::Text, &names, session, printer, &mut out)?;
     drop(out);
     if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
         return Err(Error::Refused(format!(
@@ -196,7 +192,8 @@ async fn run_monitors(report: &Report, session: &Session) -> MonitorRun {
     }
 }
 
-/// Asks `Apply these N changes? [y/N]` on a terminal; refuses elsewhere.
+/// Asks `Apply these N changes? [y/N]` (`this 1 change` for one) on a terminal; refuses
+/// elsewhere.
 fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
     if !(std::io::stdin().is_terminal() && printer.interactive()) {
         return Err(Error::Refused(
@@ -204,7 +201,12 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
         ));
     }
     let mut err = printer.stderr();
-    let _ = write!(err, "Apply these {writes} changes? [y/N] ");
+    let question = if writes == 1 {
+        "Apply this 1 change?".to_owned()
+    } else {
+        format!("Apply these {writes} changes?")
+    };
+    let _ = write!(err, "{question} [y/N] ");
     let _ = err.flush();
     let mut answer = String::new();
     std::io::stdin()
@@ -314,10 +316,23 @@ async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Resul
     let saved = SavedPlan::load(path)?;
     let client = &session.client;
     let none = ManifestSet::default();
-    let (lookups, current) = tokio::try_join!(
+    // Monitor targets are read too, so the plan shows their paths as `plan` did, not ids.
+    let targets: BTreeSet<Id> = saved
+        .plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.key {
+            Key::Monitor(target, ..) => Some(Id(target.clone())),
+            _ => None,
+        })
+        .collect();
+    let targets: Vec<Id> = targets.into_iter().collect();
+    let (mut lookups, catalog, current) = tokio::try_join!(
         live::fetch_lookups(client, &none, concurrency),
+        live::catalog_by_ids(client, &targets, concurrency),
         live::read_touched(client, saved.touched_ids(), concurrency),
     )?;
+    lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
     let integration = lookups
         .integrations

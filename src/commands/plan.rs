@@ -1,17 +1,18 @@
 //! `secoda-sync plan`: show what apply would change, without changing anything.
 
-use super::session::{runtime, Session};
+use super::session::{run_in_session, Session};
 use crate::api::Rate;
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live::{self, Planning};
 use crate::manifest::{self, LoadOptions, Loaded, Severity};
-use crate::output::{Printer, Verbosity};
-use crate::plan::render::{self, RenderContext};
+use crate::output::{count, Printer, Verbosity};
+use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{Names, ResolveError};
 use crate::plan::saved::SavedPlan;
 use crate::plan::{DiffOptions, Key, Plan};
-use clap::{Args, ValueEnum};
+use clap::Args;
+use std::io::Write as _;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -38,8 +39,8 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub planning: PlanningArgs,
     /// How to print the plan on stdout (`json` prints only the JSON document).
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
-    pub format: PlanFormat,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
     /// Also save the plan (with a fingerprint of the live state) for `apply --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -74,17 +75,6 @@ pub struct PlanningArgs {
     pub monitors_delete: bool,
 }
 
-/// `plan --format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum PlanFormat {
-    /// Terraform-like listing.
-    Text,
-    /// The documented JSON document (schemas/plan.schema.json).
-    Json,
-    /// A pull-request comment.
-    Markdown,
-}
-
 /// Runs `plan`.
 ///
 /// # Errors
@@ -94,13 +84,8 @@ pub fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     let Some(loaded) = load_manifests(&args.manifests, printer) else {
         return Ok(Exit::Failure);
     };
-    runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let result = plan_in(args, &loaded, &session, printer).await;
-        let closed = session.close().await;
-        let exit = result?;
-        closed?;
-        Ok(exit)
+    run_in_session(&args.connection, printer, async |session| {
+        plan_in(args, &loaded, session, printer).await
     })
 }
 
@@ -123,11 +108,13 @@ async fn plan_in(
         printer,
         &mut printer.stdout(),
     )?;
+    let pending = !planned.plan.summary().is_empty();
     if let Some(path) = &args.out {
+        // The plan moves into the file's document: a 100,000-change plan is not copied.
         let saved = SavedPlan::new(
-            planned.plan.clone(),
+            planned.plan,
             &session.origin,
-            planned.fingerprint.clone(),
+            planned.fingerprint,
             &planned.options,
         );
         saved.save(path)?;
@@ -137,7 +124,6 @@ async fn plan_in(
             path.display()
         ));
     }
-    let pending = !planned.plan.summary().is_empty();
     Ok(if args.detailed_exitcode && pending {
         Exit::ChangesPending
     } else {
@@ -173,7 +159,8 @@ pub(crate) fn load_manifests(args: &ManifestArgs, printer: &Printer) -> Option<L
     if loaded.has_errors() {
         let n = loaded.count(Severity::Error);
         printer.status(format!(
-            "{n} error(s) in the manifests: nothing was planned or applied"
+            "{} in the manifests: nothing was planned or applied",
+            count(n, "error", "errors")
         ));
         return None;
     }
@@ -227,8 +214,8 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Optio
         printer.error(e);
     }
     printer.status(format!(
-        "{} name(s) in the manifests did not resolve: nothing was planned or applied",
-        errors.len()
+        "{} in the manifests did not resolve: nothing was planned or applied",
+        count(errors.len(), "name", "names")
     ));
     Ok(None)
 }
@@ -237,7 +224,7 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Optio
 /// estimate is what a real workspace would take).
 pub(crate) fn print_plan(
     plan: &Plan,
-    format: PlanFormat,
+    format: Format,
     names: &Names,
     session: &Session,
     printer: &Printer,
@@ -248,14 +235,13 @@ pub(crate) fn print_plan(
         names,
         color: printer.color(),
     };
-    let format = match format {
-        PlanFormat::Text => render::Format::Text,
-        PlanFormat::Json => render::Format::Json,
-        PlanFormat::Markdown => render::Format::Markdown,
-    };
-    render::render(plan, format, &ctx, w).map_err(|source| Error::Io {
-        action: "write",
-        path: "the plan".into(),
-        source,
-    })
+    // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
+    let mut w = std::io::BufWriter::new(w);
+    render::render(plan, format, &ctx, &mut w)
+        .and_then(|()| w.flush())
+        .map_err(|source| Error::Io {
+            action: "write",
+            path: "the plan".into(),
+            source,
+        })
 }

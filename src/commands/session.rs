@@ -72,6 +72,26 @@ impl Session {
     }
 }
 
+/// Opens a session on a new runtime, runs `work` in it, then closes it whatever `work` returned
+/// (so the sandbox saves its state after a failure or Ctrl-C too); `work`'s error comes first.
+///
+/// # Errors
+/// A session that cannot open, `work`'s error, or a sandbox state that cannot be saved.
+pub fn run_in_session<T>(
+    args: &ConnectionArgs,
+    printer: &Printer,
+    work: impl AsyncFnOnce(&Session) -> Result<T>,
+) -> Result<T> {
+    runtime()?.block_on(async {
+        let session = Session::open(args, printer).await?;
+        let result = work(&session).await;
+        let closed = session.close().await;
+        let out = result?;
+        closed?;
+        Ok(out)
+    })
+}
+
 /// The runtime every command that talks to the API (or serves the sandbox) runs on.
 ///
 /// # Errors

@@ -225,14 +225,24 @@ impl FieldDiff {
     }
 
     fn string(&mut self, name: &str, desired: Option<&String>, live: Option<&str>) {
+        self.text(name, desired, live, |d, l| d == l);
+    }
+
+    /// Markdown compares by [`definition_matches`].
+    fn markdown(&mut self, name: &str, desired: Option<&String>, live: Option<&str>) {
+        self.text(name, desired, live, definition_matches);
+    }
+
+    fn text(
+        &mut self,
+        name: &str,
+        desired: Option<&String>,
+        live: Option<&str>,
+        same: fn(&str, &str) -> bool,
+    ) {
         if let Some(d) = desired {
             let l = live.unwrap_or_default();
-            let equal = if name == "definition" {
-                definition_matches(d, l)
-            } else {
-                d == l
-            };
-            self.push(name, json!(l), json!(d), equal);
+            self.push(name, json!(l), json!(d), same(d, l));
         }
     }
 
@@ -275,7 +285,7 @@ impl Differ<'_> {
             f.description.as_ref(),
             live.map(|l| l.description.as_str()),
         );
-        out.string(
+        out.markdown(
             "definition",
             f.definition.as_ref(),
             live.map(|l| l.definition.as_str()),

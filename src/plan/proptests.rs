@@ -208,9 +208,17 @@ fn options() -> impl Strategy<Value = DiffOptions> {
     )
 }
 
+/// The names whose flag is set.
+fn present<const N: usize>(fields: [(&'static str, bool); N]) -> HashSet<&'static str> {
+    fields
+        .into_iter()
+        .filter_map(|(n, m)| m.then_some(n))
+        .collect()
+}
+
 /// The wire names of the fields `f` manages.
 fn managed(f: &Fields) -> HashSet<&'static str> {
-    [
+    present([
         ("description", f.description.is_some()),
         ("definition", f.definition.is_some()),
         ("pii", f.pii.is_some()),
@@ -221,23 +229,17 @@ fn managed(f: &Fields) -> HashSet<&'static str> {
         ("tags", f.tags.is_some()),
         ("collections", f.collections.is_some()),
         ("subscribers", f.subscribers.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(n, m)| m.then_some(n))
-    .collect()
+    ])
 }
 
 fn managed_tracking(t: &TrackingFields) -> HashSet<&'static str> {
-    [
+    present([
         ("type", t.property_type.is_some()),
         ("is_required", t.is_required.is_some()),
         ("is_array_type", t.is_array_type.is_some()),
         ("enum_values", t.enum_values.is_some()),
         ("regex", t.regex.is_some()),
-    ]
-    .into_iter()
-    .filter_map(|(n, m)| m.then_some(n))
-    .collect()
+    ])
 }
 
 /// Sets a wire field on a live object from a change's `after` value.
@@ -358,19 +360,17 @@ proptest! {
         for c in &plan.changes {
             let names: HashSet<&str> = c.fields.iter().map(|f| f.name.as_str()).collect();
             match (&c.key, c.action) {
-                (Key::Event(cat, ev), Action::Create | Action::Update) => {
+                (Key::Event(cat, ev) | Key::Property(cat, ev, _), Action::Create | Action::Update) => {
                     let (_, e) = find_event(&d, cat, ev).unwrap();
-                    let mut allowed = managed(&e.fields);
-                    if opts.owner_tag.is_some() && c.action == Action::Create {
-                        allowed.insert("tags");
-                    }
-                    prop_assert!(names.is_subset(&allowed), "{c:#?}");
-                }
-                (Key::Property(cat, ev, p), Action::Create | Action::Update) => {
-                    let (_, e) = find_event(&d, cat, ev).unwrap();
-                    let p = e.properties.iter().find(|x| &x.title == p).unwrap();
-                    let mut allowed = managed(&p.fields);
-                    allowed.extend(managed_tracking(&p.tracking));
+                    let mut allowed = match &c.key {
+                        Key::Property(.., p) => {
+                            let p = e.properties.iter().find(|x| &x.title == p).unwrap();
+                            let mut fields = managed(&p.fields);
+                            fields.extend(managed_tracking(&p.tracking));
+                            fields
+                        }
+                        _ => managed(&e.fields),
+                    };
                     if opts.owner_tag.is_some() && c.action == Action::Create {
                         allowed.insert("tags");
                     }

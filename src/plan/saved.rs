@@ -75,7 +75,7 @@ pub enum SavedPlanError {
     /// The file could not be read or written.
     #[error("failed to {action} plan file `{}`", path.display())]
     Io {
-        /// `read`, `write`, `replace`.
+        /// `read` or `write`.
         action: &'static str,
         /// The file.
         path: PathBuf,

@@ -43,8 +43,13 @@ categories:
 ",
         );
     }
-    let path = dir.join("signup.yaml");
-    std::fs::write(&path, yaml).unwrap();
+    write_manifest(dir, "signup.yaml", &yaml)
+}
+
+/// Writes `text` to `dir/name` and returns the path.
+fn write_manifest(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
     path
 }
 
@@ -303,6 +308,42 @@ fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
 }
 
 #[test]
+fn a_saved_plan_shows_monitor_targets_by_path_as_plan_does() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let mon = write_manifest(
+        dir.path(),
+        "monitors.yaml",
+        "version: 1
+integration: Segment
+monitors:
+  - name: Orders row count
+    target: analytics.public.orders
+    metric_type: row_count
+",
+    );
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    let target_line = |stdout: &str| {
+        stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("target:"))
+            .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let planned = sb
+        .run(&["plan", mon.to_str().unwrap(), "--out", saved])
+        .ok();
+    let applied = sb.run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    assert_eq!(
+        target_line(&applied.stdout).as_deref(),
+        Some("target: analytics.public.orders"),
+        "{}",
+        applied.stdout
+    );
+    assert_eq!(target_line(&applied.stdout), target_line(&planned.stdout));
+}
+
+#[test]
 fn a_saved_plan_for_another_workspace_is_refused() {
     let a = Sandbox::new();
     let b = Sandbox::new();
@@ -320,16 +361,20 @@ fn a_saved_plan_for_another_workspace_is_refused() {
 fn a_bad_manifest_makes_no_api_calls_at_all() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("bad.yaml");
-    std::fs::write(
-        &m,
+    let m = write_manifest(
+        dir.path(),
+        "bad.yaml",
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: maybe\n",
-    )
-    .unwrap();
+    );
     for args in [vec!["plan"], vec!["apply", "--auto-approve"]] {
         let args = [args, vec![m.to_str().unwrap()]].concat();
         let out = sb.run(&args).code(1);
         assert!(out.stderr.contains("bad.yaml:7:"), "{}", out.stderr);
+        assert!(
+            out.stderr.contains("1 error in the manifests"),
+            "{}",
+            out.stderr
+        );
     }
     assert!(sb.log().is_empty(), "{:?}", sb.log());
 }
@@ -338,16 +383,21 @@ fn a_bad_manifest_makes_no_api_calls_at_all() {
 fn unknown_names_are_reported_with_suggestions_and_nothing_is_written() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
-    let m = dir.path().join("names.yaml");
-    std::fs::write(
-        &m,
+    let m = write_manifest(
+        dir.path(),
+        "names.yaml",
         "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        teams: [Growht]\n",
-    )
-    .unwrap();
+    );
     let out = sb
         .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
         .code(1);
     assert!(out.stderr.contains("Growth"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("1 name in the manifests did not resolve"),
+        "{}",
+        out.stderr
+    );
     assert!(sb.writes().is_empty());
 }
 

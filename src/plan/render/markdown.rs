@@ -170,9 +170,22 @@ mod tests {
     use super::*;
     use crate::api::Rate;
     use crate::manifest::TrackingFields;
+    use crate::plan::resolve::Resolved;
     use crate::plan::resolve::{Fields, Names};
     use crate::plan::testutil::{category, event, property, resolved};
     use crate::plan::{diff, DiffOptions, Live};
+
+    /// The comment for creating `d` in an empty workspace.
+    fn comment_for(d: &Resolved) -> String {
+        let plan = diff(d, &Live::default(), &DiffOptions::default());
+        let names = Names::new();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: false,
+        };
+        to_string(&plan, &ctx)
+    }
 
     #[test]
     fn huge_plan_is_truncated_under_the_limit_with_a_count() {
@@ -190,14 +203,7 @@ mod tests {
             vec![category("C", vec![event("E", Fields::default(), props)])],
             vec![],
         );
-        let plan = diff(&d, &Live::default(), &DiffOptions::default());
-        let names = Names::new();
-        let ctx = RenderContext {
-            write_rate: Rate::SECODA_WRITES,
-            names: &names,
-            color: false,
-        };
-        let md = to_string(&plan, &ctx);
+        let md = comment_for(&d);
         assert!(md.len() <= MAX_COMMENT, "{}", md.len());
         let shown = md.matches("+ property \"p").count();
         assert!(shown > 100, "{shown}");
@@ -218,14 +224,7 @@ mod tests {
             ..Fields::default()
         };
         let d = resolved(vec![category("C", vec![event("E", f, vec![])])], vec![]);
-        let plan = diff(&d, &Live::default(), &DiffOptions::default());
-        let names = Names::new();
-        let ctx = RenderContext {
-            write_rate: Rate::SECODA_WRITES,
-            names: &names,
-            color: false,
-        };
-        let md = to_string(&plan, &ctx);
+        let md = comment_for(&d);
         assert!(md.contains("````diff\n"), "{md}");
     }
 }

@@ -22,12 +22,12 @@ pub struct RenderContext<'a> {
     pub color: bool,
 }
 
-/// A rendering of a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A rendering of a plan (also the `plan --format` values, so the docs are its help text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// Terraform-like text.
+    /// Terraform-like listing.
     Text,
-    /// The stable JSON document (`schemas/plan.schema.json`).
+    /// The documented JSON document (schemas/plan.schema.json).
     Json,
     /// A pull-request comment.
     Markdown,
@@ -56,7 +56,7 @@ pub const NO_CHANGES: &str = "No changes. The workspace matches the manifests.";
 /// A duration as people read it: `45s`, `4m10s`, `1h02m` (rounded up to the second).
 #[must_use]
 pub fn format_duration(d: Duration) -> String {
-    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    let secs = whole_seconds(d);
     match secs {
         0..60 => format!("{secs}s"),
         60..3600 => format!("{}m{:02}s", secs / 60, secs % 60),
@@ -67,7 +67,11 @@ pub fn format_duration(d: Duration) -> String {
 /// Whole seconds an apply of `plan` takes at `rate`, rounded up.
 #[must_use]
 pub fn eta_seconds(plan: &Plan, rate: Rate) -> u64 {
-    let d = plan.eta(rate);
+    whole_seconds(plan.eta(rate))
+}
+
+/// Seconds, rounded up: an estimate never promises less than it takes.
+fn whole_seconds(d: Duration) -> u64 {
     d.as_secs() + u64::from(d.subsec_nanos() > 0)
 }
 
