@@ -1,6 +1,6 @@
 //! `secoda-sync export`: write a live integration's tracking plan (and monitors) as manifests.
 
-use super::session::{runtime, Session};
+use super::session::run_in_session;
 use crate::atomic::stage_with;
 use crate::cli::{ConnectionArgs, InputFormat};
 use crate::error::{Error, Exit, Result};
@@ -69,13 +69,8 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
         list_safe: args.format == InputFormat::Csv,
         concurrency: usize::from(args.connection.concurrency),
     };
-    let exported = runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let result = export(&session.client, &opts).await;
-        let closed = session.close().await;
-        let exported = result?;
-        closed?;
-        Ok::<_, Error>(exported)
+    let exported = run_in_session(&args.connection, printer, async |session| {
+        Ok(export(&session.client, &opts).await?)
     })?;
     for w in &exported.warnings {
         printer.warn(w);

@@ -1,6 +1,6 @@
 //! `secoda-sync monitors ...`: read-only views of the workspace's monitors.
 
-use super::session::{runtime, Session};
+use super::session::run_in_session;
 use crate::cli::ConnectionArgs;
 use crate::error::{Error, Exit, Result};
 use crate::monitor_status::{self, StatusDocument};
@@ -55,23 +55,20 @@ pub fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
 }
 
 fn status(args: &StatusArgs, printer: &Printer) -> Result<Exit> {
-    runtime()?.block_on(async {
-        let session = Session::open(&args.connection, printer).await?;
-        let concurrency = usize::from(args.connection.concurrency);
-        let read = monitor_status::read(&session.client, args.incidents, concurrency).await;
-        let closed = session.close().await;
-        let doc = StatusDocument::new(read?);
-        closed?;
-        let mut out = printer.stdout();
-        match args.format {
-            StatusFormat::Text => doc.render_text(&mut out),
-            StatusFormat::Json => doc.render_json(&mut out),
-        }
-        .map_err(|source| Error::Io {
-            action: "write",
-            path: "stdout".into(),
-            source,
-        })?;
-        Ok(Exit::Success)
-    })
+    let concurrency = usize::from(args.connection.concurrency);
+    let observed = run_in_session(&args.connection, printer, async |session| {
+        Ok(monitor_status::read(&session.client, args.incidents, concurrency).await?)
+    })?;
+    let doc = StatusDocument::new(observed);
+    let mut out = printer.stdout();
+    match args.format {
+        StatusFormat::Text => doc.render_text(&mut out),
+        StatusFormat::Json => doc.render_json(&mut out),
+    }
+    .map_err(|source| Error::Io {
+        action: "write",
+        path: "stdout".into(),
+        source,
+    })?;
+    Ok(Exit::Success)
 }
