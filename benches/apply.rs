@@ -11,21 +11,21 @@
 
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::api::{Client, ClientConfig, Id, Rate, Token};
-use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress, Report};
-use secoda_sync::live::{self, Planning};
+mod support;
+
+use secoda_sync::api::{Client, Id, Rate};
+use secoda_sync::apply::{self, Outcome};
+use secoda_sync::live::{self};
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::{self, LoadOptions, ManifestSet};
+use secoda_sync::manifest::{self, LoadOptions};
 use secoda_sync::output::Printer;
 use secoda_sync::plan::resolve::resolve;
 use secoda_sync::plan::{diff, Action, DiffOptions, ParentRef, Plan};
 use secoda_sync::sandbox::{self, Faults, SandboxConfig};
 use std::collections::HashMap;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-use url::Url;
+use support::{client, execute, peak_rss_mb, plan_for, serve_sandbox, TOKEN};
 
 fn main() {
     let quick = std::env::args().any(|a| a == "--quick");
@@ -38,30 +38,6 @@ fn main() {
     rt.block_on(example_apply(Duration::from_millis(200)));
     if !quick {
         rt.block_on(large_plan());
-    }
-}
-
-fn client(url: &str, token: &str, write_rate: Option<Rate>, concurrency: usize) -> Client {
-    let mut config = ClientConfig::new(Url::parse(url).expect("url"), Token::new(token));
-    config.write_rate = write_rate;
-    config.concurrency = concurrency;
-    Client::new(config).expect("client")
-}
-
-async fn plan_for(client: &Client, set: &ManifestSet) -> Plan {
-    match live::plan(
-        client,
-        set,
-        None,
-        DiffOptions::default(),
-        8,
-        &Printer::plain(),
-    )
-    .await
-    .expect("plan")
-    {
-        Planning::Planned { plan, .. } => plan,
-        Planning::Unresolved(e) => panic!("unresolved names: {e:?}"),
     }
 }
 
@@ -129,21 +105,6 @@ async fn example_apply(latency: Duration) {
 
 /// Runs `plan` through the executor with `concurrency` changes in flight; the report and the
 /// time it took.
-async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Report, Duration) {
-    let progress = Progress::hidden();
-    let cancel = Cancel::new();
-    let integration = plan.integration.id.clone();
-    let opts = ExecOptions {
-        integration: &integration,
-        concurrency,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(c, w)).await;
-    (report, start.elapsed())
-}
-
 /// One write after another, each awaited before the next starts.
 async fn naive(plan: &Plan, c: &Client) {
     let mut created: HashMap<String, Id> = HashMap::new();
@@ -163,30 +124,10 @@ async fn naive(plan: &Plan, c: &Client) {
 
 async fn large_plan() {
     // The sandbox runs in its own process so that the peak RSS below is the tool's alone.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
-        .args([
-            "sandbox",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--token",
-            "bench-token",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox serve");
-    let mut url = String::new();
-    for line in BufReader::new(child.stdout.take().expect("stdout")).lines() {
-        let line = line.expect("line");
-        if let Some(u) = line.strip_prefix("export SECODA_API_URL=") {
-            url = u.trim().to_owned();
-            break;
-        }
-    }
+    let (mut child, url) = serve_sandbox();
     let set = tracking_plan(Shape::LARGE);
     let counts = set.counts();
-    let c = client(&url, "bench-token", None, 32);
+    let c = client(&url, TOKEN, None, 32);
 
     let start = Instant::now();
     let plan = plan_for(&c, &set).await;
@@ -237,16 +178,5 @@ async fn large_plan() {
         read.as_secs_f64(),
         diff_time.as_secs_f64()
     );
-    println!("peak RSS (VmHWM) of plan + apply: {}", vm_hwm());
-}
-
-fn vm_hwm() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .map(|l| l["VmHWM:".len()..].trim().to_owned())
-        })
-        .unwrap_or_else(|| "unknown".into())
+    println!("peak RSS (VmHWM) of plan + apply: {:.0} MB", peak_rss_mb());
 }

@@ -7,47 +7,28 @@
 //! Run: `cargo bench --bench export`.
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::api::{Client, ClientConfig, Token};
-use secoda_sync::apply::{self, Cancel, ExecOptions, Outcome, Progress};
+mod support;
+
+use secoda_sync::apply::Outcome;
 use secoda_sync::export::{export, ExportOptions};
-use secoda_sync::live::{self, Planning};
+use secoda_sync::live;
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
 use secoda_sync::output::Printer;
-use secoda_sync::plan::{DiffOptions, IntegrationInfo};
-use std::io::{BufRead, BufReader, Write};
+use secoda_sync::plan::IntegrationInfo;
+use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Instant;
-use url::Url;
+use support::{client, execute, peak_rss_mb, plan_for, serve_sandbox, status_mb, TOKEN};
 
 const CHILD_URL: &str = "SECODA_EXPORT_BENCH_URL";
 const CHILD_FORMAT: &str = "SECODA_EXPORT_BENCH_FORMAT";
 const CHILD_OUT: &str = "SECODA_EXPORT_BENCH_OUT";
-const TOKEN: &str = "bench-token";
-
-fn client(url: &str, concurrency: usize) -> Client {
-    let mut config = ClientConfig::new(Url::parse(url).expect("url"), Token::new(TOKEN));
-    config.concurrency = concurrency;
-    Client::new(config).expect("client")
-}
-
-fn peak_rss_mb() -> f64 {
-    status_mb("VmHWM:")
-}
-
-fn status_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        .map_or(f64::NAN, |kb| kb / 1024.0)
-}
 
 /// For comparison: what holding every wire resource (as `plan` reads them) costs.
 fn wire_child(url: &str, rt: &tokio::runtime::Runtime) {
-    let c = client(url, 8);
+    let c = client(url, TOKEN, None, 8);
     let start = Instant::now();
     let live = rt.block_on(async {
         let lookups = live::fetch_lookups(&c, &ManifestSet::default(), 8)
@@ -95,7 +76,9 @@ fn child(url: &str, format: &str, out: &Path) {
     };
     let base = status_mb("VmRSS:");
     let start = Instant::now();
-    let exported = rt.block_on(export(&client(url, 8), &opts)).expect("export");
+    let exported = rt
+        .block_on(export(&client(url, TOKEN, None, 8), &opts))
+        .expect("export");
     let read = start.elapsed();
     let after_read = peak_rss_mb();
     let start = Instant::now();
@@ -127,24 +110,9 @@ fn child(url: &str, format: &str, out: &Path) {
 
 async fn seed(url: &str) {
     let set = tracking_plan(Shape::LARGE);
-    let c = client(url, 32);
-    let plan = match live::plan(&c, &set, None, DiffOptions::default(), 8, &Printer::plain())
-        .await
-        .expect("plan")
-    {
-        Planning::Planned { plan, .. } => plan,
-        Planning::Unresolved(e) => panic!("unresolved names: {e:?}"),
-    };
-    let integration = plan.integration.id.clone();
-    let (progress, cancel) = (Progress::hidden(), Cancel::new());
-    let opts = ExecOptions {
-        integration: &integration,
-        concurrency: 32,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(&c, w)).await;
+    let c = client(url, TOKEN, None, 32);
+    let plan = plan_for(&c, &set).await;
+    let (report, took) = execute(plan, &c, 32).await;
     let failed = report
         .entries
         .iter()
@@ -154,7 +122,7 @@ async fn seed(url: &str) {
     println!(
         "seeded {} resources by an unpaced apply in {:.1} s",
         report.entries.len(),
-        start.elapsed().as_secs_f64()
+        took.as_secs_f64()
     );
 }
 
@@ -172,27 +140,7 @@ fn main() {
         return;
     }
     let bin = env!("CARGO_BIN_EXE_secoda-sync");
-    let mut sandbox = Command::new(bin)
-        .args([
-            "sandbox",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox serve");
-    let mut url = String::new();
-    for line in BufReader::new(sandbox.stdout.take().expect("stdout")).lines() {
-        let line = line.expect("line");
-        if let Some(u) = line.strip_prefix("export SECODA_API_URL=") {
-            url = u.trim().to_owned();
-            break;
-        }
-    }
+    let (mut sandbox, url) = serve_sandbox();
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
