@@ -3,7 +3,7 @@
 
 use crate::cli::CsvEmpty;
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
-use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields};
 use std::collections::{HashMap, HashSet};
@@ -35,14 +35,6 @@ pub const COLUMNS: &[&str] = &[
 
 /// Columns a category row (empty `event` and `property`) may fill.
 const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
-/// Columns only property rows may fill.
-const PROPERTY_ONLY: &[&str] = &[
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-];
 
 /// Header matching ignores case and treats `_`, space and `-` alike.
 fn normalize(header: &str) -> String {
@@ -391,7 +383,7 @@ impl Row<'_> {
         }
         let protect = self.boolean(ctx, "protect").unwrap_or(false);
         if property.is_empty() {
-            self.not_allowed(ctx, &|c| !PROPERTY_ONLY.contains(&c), "an event");
+            self.not_allowed(ctx, &|c| !TRACKING_FIELDS.contains(&c), "an event");
             frag.events.push(EventDecl {
                 category,
                 title: event,
@@ -439,5 +431,14 @@ mod tests {
     fn headers_normalise_case_and_separators() {
         assert_eq!(normalize(" Is-Array Type "), "is_array_type");
         assert_eq!(normalize("ENUM_values"), "enum_values");
+    }
+
+    #[test]
+    fn columns_are_the_fields_every_format_shares() {
+        use crate::manifest::fragment::RESOURCE_FIELDS;
+        let keys = ["integration", "category", "event", "property"];
+        let expected: Vec<&str> =
+            [&keys[..], RESOURCE_FIELDS, TRACKING_FIELDS, &["protect"]].concat();
+        assert_eq!(COLUMNS, expected);
     }
 }
