@@ -7,10 +7,11 @@ use crate::manifest::{ManifestSet, Origin, ResourceFields, Thresholds};
 /// Longest title Secoda accepts, in characters.
 pub const MAX_TITLE_CHARS: usize = 255;
 
-/// Monitor cadences Secoda knows.
+/// Monitor cadences Secoda knows (the sandbox accepts exactly these).
 pub const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
 
-/// Metric types seen in Secoda's API; others are sent as written, with a warning.
+/// Metric types seen in Secoda's API (the sandbox accepts exactly these); a manifest's other
+/// types are sent as written, with a warning.
 pub const METRIC_TYPES: &[&str] = &[
     "null_percentage",
     "unique_percentage",

@@ -12,6 +12,7 @@ use crate::api::{
     Id, Incident, Job, Measurement, Monitor, MonitorDisplay, MonitorSchedule, MonitorTargetLabel,
     MonitorWrite,
 };
+use crate::manifest::validate::{CADENCES, METRIC_TYPES};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -19,18 +20,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 use std::sync::Arc;
-
-/// Metric types Secoda is known to accept.
-const METRICS: &[&str] = &[
-    "null_percentage",
-    "unique_percentage",
-    "row_count",
-    "freshness",
-    "cardinality",
-    "minimum",
-    "maximum",
-    "custom_sql",
-];
 
 /// What a run measures for a metric type.
 fn measured(metric: &str) -> f64 {
@@ -66,7 +55,7 @@ fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
         }
     }
     if let Some(m) = &w.metric_type {
-        if !METRICS.contains(&m.as_str()) {
+        if !METRIC_TYPES.contains(&m.as_str()) {
             errors.push((
                 "metric_type".into(),
                 format!("\"{m}\" is not a valid choice."),
@@ -74,7 +63,7 @@ fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
         }
     }
     if let Some(c) = w.schedule.as_ref().and_then(|s| s.cadence.as_ref()) {
-        if !["hourly", "daily", "weekly"].contains(&c.as_str()) {
+        if !CADENCES.contains(&c.as_str()) {
             errors.push((
                 "schedule".into(),
                 format!("\"{c}\" is not a valid cadence."),
