@@ -621,3 +621,29 @@ fn missing_path_is_an_io_error() {
         r.stderr
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // Published events without descriptions: one warning each, far more JSON than a pipe holds,
+    // so the writer meets the closed pipe whatever the timing.
+    let events: String = (0..3000)
+        .map(|i| format!("      - title: E{i}\n"))
+        .collect();
+    let body =
+        format!("defaults: {{published: true}}\ncategories:\n  - title: A\n    events:\n{events}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), yaml(&body)).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
+        .current_dir(dir.path())
+        .env_clear()
+        .args(["validate", "a.yaml", "--format", "json"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(141));
+}
