@@ -2,6 +2,7 @@
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
 use crate::manifest::{IntegrationRef, Monitor, Origin, ResourceFields, Schedule, TrackingFields};
@@ -168,16 +169,7 @@ pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<
     };
     let target = obj.string(ctx, "target").map(|s| s.trim().to_owned());
     let metric_type = obj.string(ctx, "metric_type").map(|s| s.trim().to_owned());
-    // How messages name the monitor.
-    let name_shown = if name.is_empty() {
-        format!(
-            "{} on {}",
-            metric_type.as_deref().unwrap_or("?"),
-            target.as_deref().unwrap_or("?")
-        )
-    } else {
-        name.clone()
-    };
+    let name_shown = monitor_label(&name, metric_type.as_deref(), target.as_deref());
     for (field, value) in [("target", &target), ("metric_type", &metric_type)] {
         if value.as_deref().is_none_or(str::is_empty) {
             ctx.push(Diagnostic::at(
@@ -281,7 +273,7 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
             bad(
                 ctx,
                 "cadence",
-                &format!("`{c}` is not one of hourly, daily, weekly"),
+                &format!("`{c}` is not one of {}", validate::CADENCES.join(", ")),
             );
         }
     }
