@@ -146,14 +146,19 @@ pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> 
     }
 }
 
-/// Reads a monitor object, checking thresholds, schedule and config where they were written.
-pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<Monitor> {
-    let obj = Obj::new(ctx, node, "monitor", known)?;
+/// Reads a monitor object (its fields already checked by [`Obj::new`]), checking thresholds,
+/// schedule and config where they were written.
+pub(crate) fn monitor(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> Option<Monitor> {
+    let node = obj.node();
     // `name` is optional: Secoda names a monitor created without one.
     let name = match obj.get("name") {
         None => String::new(),
         Some(n) => {
-            let name = obj.string(ctx, "name")?.trim().to_owned();
+            let name = obj
+                .string(ctx, "name")
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
             if name.is_empty() {
                 ctx.push(
                     Diagnostic::at(

@@ -593,3 +593,20 @@ fn a_reader_that_stops_early_ends_the_run_quietly() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(141));
 }
+
+#[test]
+fn unknown_field_in_a_jsonl_monitor_is_reported_once() {
+    let jsonl = b"{\"kind\": \"monitor\", \"integration\": \"Segment\", \"name\": \"m\", \"target\": \"t\", \"metric_type\": \"row_count\", \"nmae\": 1}\n";
+    let r = validate(&[("m.jsonl", jsonl)], &["m.jsonl"]);
+    assert_diag(&r, "m.jsonl:1:1", "unknown-field");
+    assert_eq!(
+        r.stderr.matches("error[unknown-field]").count(),
+        1,
+        "{}",
+        r.stderr
+    );
+    assert_eq!(
+        r.stdout,
+        "invalid: 0 categories, 0 events, 0 properties, 1 monitor (1 error)\n"
+    );
+}
