@@ -51,12 +51,6 @@ macro_rules! codes {
             pub fn severity(self) -> Severity {
                 match self { $(Self::$variant => Severity::$sev,)* }
             }
-
-            /// One line on what the code means (for the README table and `--help`).
-            #[must_use]
-            pub fn summary(self) -> &'static str {
-                match self { $(Self::$variant => concat!($($doc),*).trim_ascii(),)* }
-            }
         }
     };
 }
@@ -401,6 +395,5 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), n);
-        assert!(Code::ALL.iter().all(|c| !c.summary().is_empty()));
     }
 }
