@@ -610,3 +610,20 @@ fn unknown_field_in_a_jsonl_monitor_is_reported_once() {
         "invalid: 0 categories, 0 events, 0 properties, 1 monitor (1 error)\n"
     );
 }
+
+#[test]
+fn monitor_name_over_255_characters_names_the_field_once() {
+    let long = "n".repeat(256);
+    let body = format!(
+        "monitors:\n  - name: {long}\n    target: analytics.public.orders\n    metric_type: row_count\n"
+    );
+    let r = validate(&[("m.yaml", &yaml(&body))], &["m.yaml"]);
+    assert_diag(&r, "m.yaml:4:5", "title-too-long");
+    assert_stderr_has(
+        &r,
+        &format!(
+            "monitor name `{}...` is 256 characters long (at most 255)",
+            &long[..30]
+        ),
+    );
+}
