@@ -11,7 +11,8 @@ Exit codes:
   0    success (with --detailed-exitcode: no changes)
   1    error: invalid input, API failure, refused or failed apply
   2    changes pending (plan --detailed-exitcode only)
-  130  interrupted (Ctrl-C)";
+  130  interrupted (Ctrl-C)
+  141  the reader of stdout went away (nothing is reported)";
 
 /// Keep a Secoda workspace's tracking plan (event categories, events, properties) and
 /// data-quality monitors in line with manifests kept in git.

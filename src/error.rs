@@ -63,5 +63,14 @@ pub enum Error {
     Sandbox(#[from] crate::sandbox::SandboxError),
 }
 
+impl Error {
+    /// Whether the reader of our output went away (`secoda-sync schema | head -1`): the
+    /// Unix convention is to stop quietly, not to report a failure nobody asked about.
+    #[must_use]
+    pub fn is_closed_output(&self) -> bool {
+        matches!(self, Self::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+}
+
 /// Result of a command.
 pub type Result<T, E = Error> = std::result::Result<T, E>;

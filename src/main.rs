@@ -1,3 +1,5 @@
+//! The secoda-sync binary: parse the arguments, run the command, turn its outcome into an exit code.
+
 use clap::Parser;
 use secoda_sync::{cli::Cli, commands, output::Printer};
 use std::process::ExitCode;
@@ -7,6 +9,8 @@ fn main() -> ExitCode {
     let printer = Printer::new(&cli.global);
     match commands::run(cli) {
         Ok(exit) => exit.into(),
+        // What a shell reports for a process stopped by SIGPIPE, which Rust ignores.
+        Err(err) if err.is_closed_output() => ExitCode::from(141),
         Err(err) => {
             printer.error(&err);
             ExitCode::FAILURE

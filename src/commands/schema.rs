@@ -77,7 +77,7 @@ pub fn run(args: &SchemaArgs, printer: &Printer) -> Result<Exit> {
     std::fs::create_dir_all(dir).map_err(io(dir))?;
     for (name, which) in FILES {
         let path = dir.join(name);
-        std::fs::write(&path, text(which)).map_err(io(&path))?;
+        crate::atomic::write_atomic(&path, text(which).as_bytes()).map_err(io(&path))?;
         printer.status(format_args!("wrote {}", path.display()));
     }
     Ok(Exit::Success)

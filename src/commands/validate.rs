@@ -75,7 +75,8 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
             writeln!(out).map_err(stdout_err)?;
         }
         ReportFormat::Text => {
-            let mut err = printer.stderr();
+            // Buffered: a large set can bring thousands of diagnostics, each several writes.
+            let mut err = std::io::BufWriter::new(printer.stderr());
             let sources = printer.color().then_some(&loaded.sources);
             for d in &loaded.diagnostics {
                 if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
@@ -84,6 +85,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
                 // A closed stderr must not hide the verdict, which the exit code still carries.
                 let _ = d.render(&mut err, printer.color(), sources);
             }
+            let _ = err.flush();
             let summary = [
                 count(counts.categories, "category", "categories"),
                 count(counts.events, "event", "events"),

@@ -3,7 +3,7 @@
 
 use crate::cli::CsvEmpty;
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
-use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields};
 use std::collections::{HashMap, HashSet};
@@ -35,14 +35,6 @@ pub const COLUMNS: &[&str] = &[
 
 /// Columns a category row (empty `event` and `property`) may fill.
 const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
-/// Columns only property rows may fill.
-const PROPERTY_ONLY: &[&str] = &[
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-];
 
 /// Header matching ignores case and treats `_`, space and `-` alike.
 fn normalize(header: &str) -> String {
@@ -230,7 +222,14 @@ struct Row<'r> {
 }
 
 impl Row<'_> {
+    /// The untrimmed cell of one of our columns; `None` when the column is absent.
+    fn raw(&self, col: &str) -> Option<&str> {
+        let (i, _) = self.header.cols.get(col)?;
+        Some(self.rec.get(*i).unwrap_or(""))
+    }
+
     /// The trimmed cell of one of our columns, with its location; `None` when the column is absent.
+    /// Only for cells a diagnostic may point at: the location costs allocations.
     fn cell(&self, ctx: &Ctx<'_>, col: &str) -> Option<(&str, Location)> {
         let (i, name) = self.header.cols.get(col)?;
         let text = self.rec.get(*i).unwrap_or("").trim();
@@ -241,23 +240,22 @@ impl Row<'_> {
     }
 
     /// A text cell, untrimmed (markdown may end in a newline); blank counts as empty.
-    fn text(&self, ctx: &Ctx<'_>, col: &str) -> Option<String> {
-        let (t, _) = self.cell(ctx, col)?;
-        if !t.is_empty() {
-            let (i, _) = self.header.cols.get(col)?;
-            return Some(self.rec.get(*i).unwrap_or("").to_owned());
+    fn text(&self, col: &str) -> Option<String> {
+        let t = self.raw(col)?;
+        if !t.trim().is_empty() {
+            return Some(t.to_owned());
         }
         (self.empty == CsvEmpty::Clear).then(String::new)
     }
 
     /// A key or name cell, trimmed.
-    fn key(&self, ctx: &Ctx<'_>, col: &str) -> Option<String> {
-        let (t, _) = self.cell(ctx, col)?;
+    fn key(&self, col: &str) -> Option<String> {
+        let t = self.raw(col)?.trim();
         (!t.is_empty()).then(|| t.to_owned())
     }
 
-    fn names(&self, ctx: &Ctx<'_>, col: &str) -> Option<NameSet> {
-        let (t, _) = self.cell(ctx, col)?;
+    fn names(&self, col: &str) -> Option<NameSet> {
+        let t = self.raw(col)?.trim();
         if t.is_empty() && self.empty == CsvEmpty::Ignore {
             return None;
         }
@@ -271,12 +269,13 @@ impl Row<'_> {
     }
 
     fn boolean(&self, ctx: &mut Ctx<'_>, col: &str) -> Option<bool> {
-        let (t, at) = self.cell(ctx, col)?;
+        let t = self.raw(col)?.trim();
         match t.to_ascii_lowercase().as_str() {
             "" => None,
             "true" | "yes" | "y" | "1" => Some(true),
             "false" | "no" | "n" | "0" => Some(false),
             _ => {
+                let (_, at) = self.cell(ctx, col)?;
                 ctx.push(Diagnostic::at(
                     Code::WrongType,
                     at,
@@ -297,52 +296,46 @@ impl Row<'_> {
 
     fn fields(&self, ctx: &mut Ctx<'_>) -> ResourceFields {
         ResourceFields {
-            description: self.text(ctx, "description"),
-            definition: self.text(ctx, "definition"),
+            description: self.text("description"),
+            definition: self.text("definition"),
             pii: self.boolean(ctx, "pii"),
             verified: self.boolean(ctx, "verified"),
             published: self.boolean(ctx, "published"),
-            owners: self.names(ctx, "owners"),
-            teams: self.names(ctx, "teams"),
-            tags: self.names(ctx, "tags"),
-            collections: self.names(ctx, "collections"),
-            subscribers: self.names(ctx, "subscribers"),
+            owners: self.names("owners"),
+            teams: self.names("teams"),
+            tags: self.names("tags"),
+            collections: self.names("collections"),
+            subscribers: self.names("subscribers"),
         }
     }
 
     /// Reports filled cells in columns that do not apply to this kind of row.
     fn not_allowed(&self, ctx: &mut Ctx<'_>, allowed: &dyn Fn(&str) -> bool, what: &str) {
         for col in COLUMNS {
-            if allowed(col) {
+            if allowed(col) || self.raw(col).is_none_or(|t| t.trim().is_empty()) {
                 continue;
             }
-            if let Some((t, at)) = self.cell(ctx, col) {
-                if !t.is_empty() {
-                    ctx.push(
-                        Diagnostic::at(
-                            Code::FieldNotAllowed,
-                            at,
-                            format!("`{col}` does not apply to {what} row"),
-                        )
-                        .hint("fill `event` (and `property`) to describe an event or property"),
-                    );
-                }
+            if let Some((_, at)) = self.cell(ctx, col) {
+                ctx.push(
+                    Diagnostic::at(
+                        Code::FieldNotAllowed,
+                        at,
+                        format!("`{col}` does not apply to {what} row"),
+                    )
+                    .hint("fill `event` (and `property`) to describe an event or property"),
+                );
             }
         }
     }
 
     fn read(&self, ctx: &mut Ctx<'_>, frag: &mut Fragment, last: &mut Option<(String, String)>) {
-        if let Some(name) = self.key(ctx, "integration") {
+        if let Some(name) = self.key("integration") {
             let origin = self.origin(ctx);
             frag.add_integration(IntegrationRef::parse(&name), origin);
         }
         let category = self.cell(ctx, "category").map(|(t, at)| (t.to_owned(), at));
-        let event = self
-            .cell(ctx, "event")
-            .map_or(String::new(), |(t, _)| t.to_owned());
-        let property = self
-            .cell(ctx, "property")
-            .map_or(String::new(), |(t, _)| t.to_owned());
+        let event = self.key("event").unwrap_or_default();
+        let property = self.key("property").unwrap_or_default();
         let Some((category, at)) = category else {
             return;
         };
@@ -372,8 +365,8 @@ impl Row<'_> {
             let protect = self.boolean(ctx, "protect");
             frag.categories.push(CategoryDecl {
                 title: category,
-                description: self.text(ctx, "description"),
-                teams: self.names(ctx, "teams"),
+                description: self.text("description"),
+                teams: self.names("teams"),
                 protect,
                 origin,
             });
@@ -391,7 +384,7 @@ impl Row<'_> {
         }
         let protect = self.boolean(ctx, "protect").unwrap_or(false);
         if property.is_empty() {
-            self.not_allowed(ctx, &|c| !PROPERTY_ONLY.contains(&c), "an event");
+            self.not_allowed(ctx, &|c| !TRACKING_FIELDS.contains(&c), "an event");
             frag.events.push(EventDecl {
                 category,
                 title: event,
@@ -417,11 +410,11 @@ impl Row<'_> {
                 title: property,
                 fields: self.fields(ctx),
                 tracking: TrackingFields {
-                    property_type: self.text(ctx, "type"),
+                    property_type: self.text("type"),
                     is_required: self.boolean(ctx, "is_required"),
                     is_array_type: self.boolean(ctx, "is_array_type"),
-                    enum_values: self.text(ctx, "enum_values"),
-                    regex: self.text(ctx, "regex"),
+                    enum_values: self.text("enum_values"),
+                    regex: self.text("regex"),
                 },
                 protect,
                 origin,
@@ -439,5 +432,14 @@ mod tests {
     fn headers_normalise_case_and_separators() {
         assert_eq!(normalize(" Is-Array Type "), "is_array_type");
         assert_eq!(normalize("ENUM_values"), "enum_values");
+    }
+
+    #[test]
+    fn columns_are_the_fields_every_format_shares() {
+        use crate::manifest::fragment::RESOURCE_FIELDS;
+        let keys = ["integration", "category", "event", "property"];
+        let expected: Vec<&str> =
+            [&keys[..], RESOURCE_FIELDS, TRACKING_FIELDS, &["protect"]].concat();
+        assert_eq!(COLUMNS, expected);
     }
 }

@@ -51,12 +51,6 @@ macro_rules! codes {
             pub fn severity(self) -> Severity {
                 match self { $(Self::$variant => Severity::$sev,)* }
             }
-
-            /// One line on what the code means (for the README table and `--help`).
-            #[must_use]
-            pub fn summary(self) -> &'static str {
-                match self { $(Self::$variant => concat!($($doc),*).trim_ascii(),)* }
-            }
         }
     };
 }
@@ -303,23 +297,42 @@ impl Diagnostic {
 /// The text of each loaded file, kept so diagnostics can quote the offending line.
 #[derive(Debug, Clone, Default)]
 pub struct Sources {
-    texts: HashMap<Arc<str>, String>,
+    texts: HashMap<Arc<str>, Text>,
+}
+
+/// A file's text and where each line starts, so quoting a line does not rescan the file
+/// (a diagnostic per line of a large file would otherwise take quadratic time).
+#[derive(Debug, Clone)]
+struct Text {
+    text: String,
+    line_starts: Vec<usize>,
 }
 
 impl Sources {
     /// Remembers a file's text.
     pub fn insert(&mut self, file: &Arc<str>, text: String) {
-        self.texts.insert(Arc::clone(file), text);
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        self.texts
+            .insert(Arc::clone(file), Text { text, line_starts });
     }
 
     /// One 1-based line of a file, without its line ending.
     #[must_use]
     pub fn line(&self, file: &str, line: u32) -> Option<&str> {
-        let text = self.texts.get(file)?;
+        let Text { text, line_starts } = self.texts.get(file)?;
         let idx = usize::try_from(line).ok()?.checked_sub(1)?;
-        text.lines()
-            .nth(idx)
-            .map(|l| l.trim_end_matches('\r').trim_start_matches('\u{feff}'))
+        let start = *line_starts.get(idx)?;
+        if start >= text.len() {
+            return None;
+        }
+        let end = line_starts.get(idx + 1).map_or(text.len(), |next| next - 1);
+        Some(
+            text[start..end]
+                .trim_end_matches('\r')
+                .trim_start_matches('\u{feff}'),
+        )
     }
 }
 
@@ -378,6 +391,25 @@ mod tests {
     }
 
     #[test]
+    fn source_lines_are_found_by_number() {
+        let mut sources = Sources::default();
+        sources.insert(&file(), "\u{feff}a\r\n\nb\nlast".into());
+        let lines: Vec<_> = (0..=5).map(|n| sources.line("a.yaml", n)).collect();
+        assert_eq!(
+            lines,
+            [None, Some("a"), Some(""), Some("b"), Some("last"), None]
+        );
+        sources.insert(&file(), "a\n".into());
+        assert_eq!(sources.line("a.yaml", 1), Some("a"));
+        assert_eq!(
+            sources.line("a.yaml", 2),
+            None,
+            "no line after the last newline"
+        );
+        assert_eq!(sources.line("other.yaml", 1), None);
+    }
+
+    #[test]
     fn json_flattens_location_and_names_code() {
         let d = Diagnostic::at(
             Code::WrongType,
@@ -401,6 +433,5 @@ mod tests {
         names.sort_unstable();
         names.dedup();
         assert_eq!(names.len(), n);
-        assert!(Code::ALL.iter().all(|c| !c.summary().is_empty()));
     }
 }

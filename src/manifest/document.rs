@@ -271,17 +271,9 @@ pub struct PropertyRecord {
     pub category: String,
     /// Event title.
     pub event: String,
-    /// Title.
-    pub title: String,
-    /// Managed fields.
+    /// The property, as a YAML manifest writes it.
     #[serde(flatten)]
-    pub fields: FieldsDoc,
-    /// Tracking-plan fields.
-    #[serde(flatten)]
-    pub tracking: TrackingDoc,
-    /// Never deleted by `--prune`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protect: Option<bool>,
+    pub property: PropertyDoc,
 }
 
 /// A `monitor` record.

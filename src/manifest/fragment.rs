@@ -2,6 +2,7 @@
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
 use crate::manifest::{IntegrationRef, Monitor, Origin, ResourceFields, Schedule, TrackingFields};
@@ -145,14 +146,19 @@ pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> 
     }
 }
 
-/// Reads a monitor object, checking thresholds, schedule and config where they were written.
-pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<Monitor> {
-    let obj = Obj::new(ctx, node, "monitor", known)?;
+/// Reads a monitor object (its fields already checked by [`Obj::new`]), checking thresholds,
+/// schedule and config where they were written.
+pub(crate) fn monitor(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> Option<Monitor> {
+    let node = obj.node();
     // `name` is optional: Secoda names a monitor created without one.
     let name = match obj.get("name") {
         None => String::new(),
         Some(n) => {
-            let name = obj.string(ctx, "name")?.trim().to_owned();
+            let name = obj
+                .string(ctx, "name")
+                .unwrap_or_default()
+                .trim()
+                .to_owned();
             if name.is_empty() {
                 ctx.push(
                     Diagnostic::at(
@@ -168,16 +174,7 @@ pub(crate) fn monitor(ctx: &mut Ctx<'_>, node: &Node, known: &[&str]) -> Option<
     };
     let target = obj.string(ctx, "target").map(|s| s.trim().to_owned());
     let metric_type = obj.string(ctx, "metric_type").map(|s| s.trim().to_owned());
-    // How messages name the monitor.
-    let name_shown = if name.is_empty() {
-        format!(
-            "{} on {}",
-            metric_type.as_deref().unwrap_or("?"),
-            target.as_deref().unwrap_or("?")
-        )
-    } else {
-        name.clone()
-    };
+    let name_shown = monitor_label(&name, metric_type.as_deref(), target.as_deref());
     for (field, value) in [("target", &target), ("metric_type", &metric_type)] {
         if value.as_deref().is_none_or(str::is_empty) {
             ctx.push(Diagnostic::at(
@@ -281,7 +278,7 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
             bad(
                 ctx,
                 "cadence",
-                &format!("`{c}` is not one of hourly, daily, weekly"),
+                &format!("`{c}` is not one of {}", validate::CADENCES.join(", ")),
             );
         }
     }

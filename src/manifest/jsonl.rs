@@ -115,7 +115,7 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
             }
         }
         _ => {
-            if let Some(m) = fragment::monitor(ctx, node, &known.monitor) {
+            if let Some(m) = fragment::monitor(ctx, &obj) {
                 frag.monitors.push(m);
             }
         }

@@ -7,9 +7,10 @@ use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity, Sources
 use crate::manifest::fragment::Fragment;
 use crate::manifest::node::Ctx;
 use crate::manifest::{
-    jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Monitor, Origin, Property,
+    jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Origin, Property,
     ResourceFields,
 };
+use crate::plan::diff::canonical_json;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
@@ -338,6 +339,8 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
     let mut event_declared: HashMap<(usize, usize), Origin> = HashMap::new();
     let mut props: HashMap<(String, String, String), Origin> = HashMap::new();
     let mut monitors: HashMap<String, Origin> = HashMap::new();
+    // (target, metric type, canonical config) as written -> index in `set.monitors`.
+    let mut identities: HashMap<(String, Option<String>, String), usize> = HashMap::new();
     let mut frags = fragments;
 
     for f in &mut frags {
@@ -497,9 +500,17 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
                 );
                 continue;
             }
-            // Same target, metric and config = the same monitor on the server: a second
-            // declaration would be created as a twin and never converge.
-            if let Some(first) = set.monitors.iter().find(|x| same_monitor(x, &m)) {
+            // Same target, metric and config = the same monitor on the server (the plan's
+            // monitor key): a second declaration would be created as a twin and never converge.
+            let identity = m.target.clone().map(|t| {
+                let config = m.metric_config.clone().unwrap_or_default();
+                (t, m.metric_type.clone(), canonical_json(&config))
+            });
+            let twin = identity
+                .as_ref()
+                .and_then(|k| identities.get(k))
+                .map(|&i| &set.monitors[i]);
+            if let Some(first) = twin {
                 diags.push(
                     Diagnostic::at(
                         Code::DuplicateKey,
@@ -517,6 +528,9 @@ fn merge(fragments: Vec<Fragment>, opts: &LoadOptions, diags: &mut Vec<Diagnosti
                 continue;
             }
             monitors.insert(m.name.clone(), m.origin.clone());
+            if let Some(k) = identity {
+                identities.insert(k, set.monitors.len());
+            }
             set.monitors.push(m);
         }
     }
@@ -611,16 +625,6 @@ fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
     }
 }
 
-/// Whether two monitors have the same natural key as written (target, metric type, and config
-/// compared as JSON, key order aside; no config = `{}`).
-fn same_monitor(a: &Monitor, b: &Monitor) -> bool {
-    let config = |m: &Monitor| m.metric_config.clone().unwrap_or_default();
-    a.target.is_some()
-        && a.target == b.target
-        && a.metric_type == b.metric_type
-        && config(a) == config(b)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -699,6 +703,34 @@ mod tests {
         assert_eq!(e.fields.published, Some(true));
         assert_eq!(e.properties[0].fields.pii, Some(false));
         assert_eq!(e.fields.owners, None);
+    }
+
+    #[test]
+    fn a_monitor_twin_needs_the_same_target_metric_and_config() {
+        let m = |name: &str, target: &str, metric: &str, config: &str| {
+            format!("  - {{name: {name}, target: {target}, metric_type: {metric}{config}}}\n")
+        };
+        let text = [
+            "version: 1\nintegration: Segment\nmonitors:\n".to_owned(),
+            m("a", "t", "row_count", ""),
+            m("b", "t", "null_percentage", ""),
+            m("c", "u", "row_count", ""),
+            m("d", "t", "row_count", ", metric_config: {x: 1}"),
+            m("e", "t", "row_count", ", metric_config: {}"),
+        ]
+        .concat();
+        let loaded = load_one(InputFormat::Yaml, text.into_bytes());
+        let dups: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::DuplicateKey)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            dups,
+            ["monitor `e` has the same target, metric_type and metric_config as monitor `a`"]
+        );
+        assert_eq!(loaded.set.monitors.len(), 4);
     }
 
     #[test]

@@ -202,15 +202,24 @@ impl Monitor {
     /// How messages name the monitor: its name, else `<metric_type> on <target>`.
     #[must_use]
     pub fn label(&self) -> String {
-        if self.name.is_empty() {
-            format!(
-                "{} on {}",
-                self.metric_type.as_deref().unwrap_or("?"),
-                self.target.as_deref().unwrap_or("?")
-            )
-        } else {
-            self.name.clone()
-        }
+        monitor_label(
+            &self.name,
+            self.metric_type.as_deref(),
+            self.target.as_deref(),
+        )
+    }
+}
+
+/// [`Monitor::label`] from the parts, for readers that have not built the monitor yet.
+pub(crate) fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>) -> String {
+    if name.is_empty() {
+        format!(
+            "{} on {}",
+            metric_type.unwrap_or("?"),
+            target.unwrap_or("?")
+        )
+    } else {
+        name.to_owned()
     }
 }
 

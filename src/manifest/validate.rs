@@ -7,10 +7,11 @@ use crate::manifest::{ManifestSet, Origin, ResourceFields, Thresholds};
 /// Longest title Secoda accepts, in characters.
 pub const MAX_TITLE_CHARS: usize = 255;
 
-/// Monitor cadences Secoda knows.
+/// Monitor cadences Secoda knows (the sandbox accepts exactly these).
 pub const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
 
-/// Metric types seen in Secoda's API; others are sent as written, with a warning.
+/// Metric types seen in Secoda's API (the sandbox accepts exactly these); a manifest's other
+/// types are sent as written, with a warning.
 pub const METRIC_TYPES: &[&str] = &[
     "null_percentage",
     "unique_percentage",
@@ -73,12 +74,12 @@ pub fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
 pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &set.categories {
-        title(&mut out, "category", &c.title, &c.origin);
+        title(&mut out, "category title", &c.title, &c.origin);
         for e in &c.events {
-            title(&mut out, "event", &e.title, &e.origin);
+            title(&mut out, "event title", &e.title, &e.origin);
             description(&mut out, "event", &e.title, &e.fields, &e.origin);
             for p in &e.properties {
-                title(&mut out, "property", &p.title, &p.origin);
+                title(&mut out, "property title", &p.title, &p.origin);
                 description(&mut out, "property", &p.title, &p.fields, &p.origin);
             }
         }
@@ -90,12 +91,13 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     out
 }
 
+/// `what` names the field: `event title`, `monitor name`.
 fn title(out: &mut Vec<Diagnostic>, what: &str, title: &str, origin: &Origin) {
     if title.is_empty() {
         out.push(Diagnostic::at(
             Code::EmptyTitle,
             origin.into(),
-            format!("{what} title is empty"),
+            format!("{what} is empty"),
         ));
     } else {
         let n = title.chars().count();
@@ -104,9 +106,7 @@ fn title(out: &mut Vec<Diagnostic>, what: &str, title: &str, origin: &Origin) {
             out.push(Diagnostic::at(
                 Code::TitleTooLong,
                 origin.into(),
-                format!(
-                    "{what} title `{head}...` is {n} characters long (at most {MAX_TITLE_CHARS})"
-                ),
+                format!("{what} `{head}...` is {n} characters long (at most {MAX_TITLE_CHARS})"),
             ));
         }
     }

@@ -261,10 +261,7 @@ pub fn write_jsonl<W: Write + ?Sized>(set: &ManifestSet, w: &mut W) -> Result<()
                     integration: None,
                     category: c.title.clone(),
                     event: e.title.clone(),
-                    title: p.title.clone(),
-                    fields: fields_doc(&p.fields),
-                    tracking: tracking_doc(&p.tracking),
-                    protect: p.protect.then_some(true),
+                    property: property_doc(p),
                 }))?;
             }
         }

@@ -291,7 +291,8 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
         category(ctx, node, &mut frag);
     }
     for node in top.seq(ctx, "monitors").unwrap_or_default() {
-        if let Some(m) = fragment::monitor(ctx, node, MONITOR_FIELDS) {
+        let obj = Obj::new(ctx, node, "monitor", MONITOR_FIELDS);
+        if let Some(m) = obj.and_then(|obj| fragment::monitor(ctx, &obj)) {
             frag.monitors.push(m);
         }
     }

@@ -1,55 +1,40 @@
 //! The manifest side through the binary: `validate` diagnostics (exact place and code for each
 //! error kind), exit codes, JSON output, `schema`, and the examples.
 
+use crate::util::{bin, Out};
 use secoda_sync::manifest::{load, LoadOptions};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
+use std::process::Stdio;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs the binary in `dir` with a scrubbed environment and optional stdin.
-fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_secoda-sync"));
-    cmd.current_dir(dir)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .args(["--color", "never"])
-        .args(args)
-        .stdin(if stdin.is_some() {
-            Stdio::piped()
-        } else {
-            Stdio::null()
-        })
+/// Runs the binary in `dir`, with `stdin` as its input if given.
+fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
+    let mut cmd = bin();
+    cmd.current_dir(dir).args(args);
+    let Some(text) = stdin else {
+        return Out::of(cmd.output().unwrap());
+    };
+    let mut child = cmd
+        .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    let mut child = cmd.spawn().expect("spawn secoda-sync");
-    if let Some(text) = stdin {
-        use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
-    }
-    let out = child.wait_with_output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn secoda-sync");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(text.as_bytes())
+        .unwrap();
+    Out::of(child.wait_with_output().unwrap())
 }
 
 /// Writes `files` into a fresh directory and validates `paths` there.
-fn validate(files: &[(&str, &[u8])], args: &[&str]) -> Run {
+fn validate(files: &[(&str, &[u8])], args: &[&str]) -> Out {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {
         std::fs::write(dir.path().join(name), bytes).unwrap();
@@ -61,12 +46,22 @@ fn validate(files: &[(&str, &[u8])], args: &[&str]) -> Run {
 
 /// Asserts a failing run whose stderr holds `place: error[code]` (exact place and code).
 #[track_caller]
-fn assert_diag(run: &Run, place: &str, code: &str) {
+fn assert_diag(run: &Out, place: &str, code: &str) {
     assert_eq!(run.code, 1, "stderr: {}", run.stderr);
     let needle = format!("{place}: error[{code}]");
     assert!(
         run.stderr.lines().any(|l| l.starts_with(&needle)),
         "expected `{needle}` in:\n{}",
+        run.stderr
+    );
+}
+
+/// Asserts that stderr holds `text`, showing stderr otherwise.
+#[track_caller]
+fn assert_stderr_has(run: &Out, text: &str) {
+    assert!(
+        run.stderr.contains(text),
+        "expected `{text}` in:\n{}",
         run.stderr
     );
 }
@@ -163,11 +158,7 @@ fn unknown_yaml_key_suggests_the_right_one() {
         &["a.yaml"],
     );
     assert_diag(&r, "a.yaml:7:9", "unknown-field");
-    assert!(
-        r.stderr.contains("= hint: did you mean `description`?"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "= hint: did you mean `description`?");
 }
 
 #[test]
@@ -177,7 +168,7 @@ fn unknown_csv_column_is_reported_at_the_header() {
         &["a.csv", "--integration", "Segment"],
     );
     assert_diag(&r, "a.csv:1:3", "unknown-field");
-    assert!(r.stderr.contains("did you mean `pii`?"), "{}", r.stderr);
+    assert_stderr_has(&r, "did you mean `pii`?");
 }
 
 #[test]
@@ -190,12 +181,7 @@ fn wrong_type_names_expected_and_found() {
         &["a.yaml"],
     );
     assert_diag(&r, "a.yaml:7:14", "wrong-type");
-    assert!(
-        r.stderr
-            .contains("`pii`: expected a boolean, found string `yes please`"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "`pii`: expected a boolean, found string `yes please`");
 }
 
 #[test]
@@ -205,7 +191,7 @@ fn wrong_type_in_csv_names_line_and_column() {
         &["a.csv", "--integration", "Segment"],
     );
     assert_diag(&r, "a.csv:2:4", "wrong-type");
-    assert!(r.stderr.contains("found `maybe`"), "{}", r.stderr);
+    assert_stderr_has(&r, "found `maybe`");
 }
 
 #[test]
@@ -216,11 +202,7 @@ fn duplicate_event_across_files_names_both_places() {
         &["a.yaml", "b.yaml"],
     );
     assert_diag(&r, "b.yaml:6:9", "duplicate-key");
-    assert!(
-        r.stderr.contains("= note: first declared at a.yaml:6:9"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "= note: first declared at a.yaml:6:9");
 }
 
 #[test]
@@ -230,11 +212,7 @@ fn duplicate_property_between_csv_and_jsonl() {
         b"{\"kind\": \"property\", \"category\": \"A\", \"event\": \"E\", \"title\": \"p\"}\n";
     let r = validate(&[("a.csv", csv), ("b.jsonl", jsonl)], &["a.csv", "b.jsonl"]);
     assert_diag(&r, "b.jsonl:1:1", "duplicate-key");
-    assert!(
-        r.stderr.contains("first declared at a.csv:2:1"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "first declared at a.csv:2:1");
 }
 
 #[test]
@@ -342,12 +320,7 @@ fn monitor_with_min_above_max_is_an_error() {
         &["m.yaml"],
     );
     assert_diag(&r, "m.yaml:7:27", "monitor-thresholds");
-    assert!(
-        r.stderr
-            .contains("(10) is greater than condition_manual_max (1)"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "(10) is greater than condition_manual_max (1)");
 }
 
 #[test]
@@ -378,11 +351,7 @@ fn two_integrations_in_one_set_is_an_error() {
     let b = b"version: 1\nintegration: Amplitude\ncategories:\n  - title: B\n".to_vec();
     let r = validate(&[("a.yaml", &a), ("b.yaml", &b)], &["a.yaml", "b.yaml"]);
     assert_diag(&r, "b.yaml:2:14", "multiple-integrations");
-    assert!(
-        r.stderr.contains("first named at a.yaml:2:14"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "first named at a.yaml:2:14");
     // --integration overrides the files.
     let r = validate(
         &[("a.yaml", &a), ("b.yaml", &b)],
@@ -396,11 +365,7 @@ fn missing_integration_is_an_error_unless_given() {
     let text = b"category,event\nA,E\n";
     let r = validate(&[("a.csv", text)], &["a.csv"]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("error[missing-integration]"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "error[missing-integration]");
     let r = validate(&[("a.csv", text)], &["a.csv", "--integration", "Segment"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
@@ -421,23 +386,14 @@ fn empty_manifest_set_is_nothing_to_sync() {
         &["a.yaml"],
     );
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr
-            .contains("error[empty-manifest-set]: nothing to sync"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "error[empty-manifest-set]: nothing to sync");
 }
 
 #[test]
 fn empty_directory_is_an_empty_set() {
     let r = validate(&[("notes.txt", b"hello")], &["."]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("error[empty-manifest-set]"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "error[empty-manifest-set]");
 }
 
 #[test]
@@ -471,11 +427,7 @@ fn warnings_pass_unless_strict() {
     let body = "categories:\n  - title: A\n    events:\n      - {title: E, published: true}\n";
     let r = validate(&[("a.yaml", &yaml(body))], &["a.yaml"]);
     assert_eq!(r.code, 0);
-    assert!(
-        r.stderr.contains("a.yaml:6:9: warning[empty-description]"),
-        "{}",
-        r.stderr
-    );
+    assert_stderr_has(&r, "a.yaml:6:9: warning[empty-description]");
     assert_eq!(
         r.stdout,
         "ok: 1 category, 1 event, 0 properties, 0 monitors (1 warning)\n"
@@ -525,7 +477,7 @@ fn stdin_reads_the_format_given() {
     );
     let r = run_in(&root(), &["validate", "-"], Some("version: 1\n"));
     assert_eq!(r.code, 1);
-    assert!(r.stderr.contains("--stdin-format"), "{}", r.stderr);
+    assert_stderr_has(&r, "--stdin-format");
 }
 
 #[test]
@@ -615,9 +567,63 @@ fn readme_lists_every_diagnostic_code() {
 fn missing_path_is_an_io_error() {
     let r = validate(&[], &["nope.yaml"]);
     assert_eq!(r.code, 1);
-    assert!(
-        r.stderr.contains("error[io]: `nope.yaml` does not exist"),
+    assert_stderr_has(&r, "error[io]: `nope.yaml` does not exist");
+}
+
+#[test]
+fn a_reader_that_stops_early_ends_the_run_quietly() {
+    // Published events without descriptions: one warning each, far more JSON than a pipe holds,
+    // so the writer meets the closed pipe whatever the timing.
+    let events: String = (0..3000)
+        .map(|i| format!("      - title: E{i}\n"))
+        .collect();
+    let body =
+        format!("defaults: {{published: true}}\ncategories:\n  - title: A\n    events:\n{events}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.yaml"), yaml(&body)).unwrap();
+    let mut child = bin()
+        .current_dir(dir.path())
+        .args(["validate", "a.yaml", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(141));
+}
+
+#[test]
+fn unknown_field_in_a_jsonl_monitor_is_reported_once() {
+    let jsonl = b"{\"kind\": \"monitor\", \"integration\": \"Segment\", \"name\": \"m\", \"target\": \"t\", \"metric_type\": \"row_count\", \"nmae\": 1}\n";
+    let r = validate(&[("m.jsonl", jsonl)], &["m.jsonl"]);
+    assert_diag(&r, "m.jsonl:1:1", "unknown-field");
+    assert_eq!(
+        r.stderr.matches("error[unknown-field]").count(),
+        1,
         "{}",
         r.stderr
+    );
+    assert_eq!(
+        r.stdout,
+        "invalid: 0 categories, 0 events, 0 properties, 1 monitor (1 error)\n"
+    );
+}
+
+#[test]
+fn monitor_name_over_255_characters_names_the_field_once() {
+    let long = "n".repeat(256);
+    let body = format!(
+        "monitors:\n  - name: {long}\n    target: analytics.public.orders\n    metric_type: row_count\n"
+    );
+    let r = validate(&[("m.yaml", &yaml(&body))], &["m.yaml"]);
+    assert_diag(&r, "m.yaml:4:5", "title-too-long");
+    assert_stderr_has(
+        &r,
+        &format!(
+            "monitor name `{}...` is 256 characters long (at most 255)",
+            &long[..30]
+        ),
     );
 }
