@@ -281,7 +281,7 @@ impl Namer {
                 .as_deref()
                 .map(str::trim)
                 .filter(|c| !c.is_empty());
-            let known = cadence.filter(|c| ["hourly", "daily", "weekly"].contains(c));
+            let known = cadence.filter(|c| crate::manifest::validate::CADENCES.contains(c));
             if let (Some(c), None) = (cadence, known) {
                 warnings.push(format!(
                     "monitor `{name}`: cadence `{c}` has no manifest form; left unmanaged"

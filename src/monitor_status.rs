@@ -3,6 +3,7 @@
 //! (`schemas/monitors-status.schema.json`).
 
 use crate::api::{ApiError, Client, Id, Incident, Measurement, MeasurementFilter, Monitor};
+use crate::manifest::model::monitor_label;
 use futures::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -235,15 +236,11 @@ impl StatusDocument {
                 let title = target_label(&m)
                     .map(str::to_owned)
                     .or_else(|| m.target.as_ref().and_then(|t| titles.get(t).cloned()));
-                let label = if m.name.is_empty() {
-                    let on = title
-                        .clone()
-                        .or_else(|| m.target.as_ref().map(|t| t.0.clone()))
-                        .unwrap_or_else(|| "an unknown target".to_owned());
-                    format!("{} on {on}", m.metric_type)
-                } else {
-                    m.name.clone()
-                };
+                let label = monitor_label(
+                    &m.name,
+                    Some(&m.metric_type),
+                    title.as_deref().or(m.target.as_ref().map(|t| t.0.as_str())),
+                );
                 let measured = latest.remove(&m.id);
                 let (last_value, last_value_source, last_run_at) = match (m.last_value, measured) {
                     (Some(v), _) => (Some(v), Some(ValueSource::Monitor), m.last_attempted_at),

@@ -5,12 +5,12 @@ use crate::cli::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
 use crate::manifest::csv::{self as csv_format, CsvMap, CsvOptions};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity, Sources};
 use crate::manifest::fragment::Fragment;
+use crate::manifest::model::canonical_json;
 use crate::manifest::node::Ctx;
 use crate::manifest::{
     jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Origin, Property,
     ResourceFields,
 };
-use crate::plan::diff::canonical_json;
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 use std::io::Read;

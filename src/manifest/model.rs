@@ -210,17 +210,41 @@ impl Monitor {
     }
 }
 
-/// [`Monitor::label`] from the parts, for readers that have not built the monitor yet.
-pub(crate) fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>) -> String {
+/// How every message, plan and table names a monitor: its name, else
+/// `<metric_type> on <target>` (the target's title where the caller knows it).
+#[must_use]
+pub fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>) -> String {
     if name.is_empty() {
         format!(
             "{} on {}",
-            metric_type.unwrap_or("?"),
-            target.unwrap_or("?")
+            metric_type.unwrap_or("an unknown metric"),
+            target.unwrap_or("an unknown target")
         )
     } else {
         name.to_owned()
     }
+}
+
+/// Canonical JSON of a metric config (keys sorted at every level): the third part of a monitor's natural key.
+#[must_use]
+pub fn canonical_json(config: &serde_json::Map<String, serde_json::Value>) -> String {
+    use serde_json::Value;
+    fn sorted(v: &Value) -> Value {
+        match v {
+            Value::Object(m) => {
+                let mut keys: Vec<&String> = m.keys().collect();
+                keys.sort();
+                Value::Object(
+                    keys.into_iter()
+                        .map(|k| (k.clone(), sorted(&m[k])))
+                        .collect(),
+                )
+            }
+            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
+            other => other.clone(),
+        }
+    }
+    sorted(&Value::Object(config.clone())).to_string()
 }
 
 /// Everything a set of manifest files declares, merged and with defaults applied.

@@ -16,8 +16,9 @@ use super::resolve::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredPrope
 use super::resolve::{IdSet, Names, Resolved};
 use super::{Action, Change, DiffOptions, FieldChange, Key, Live, ParentRef, Plan};
 use crate::api::{self, Id};
+use crate::manifest::model::{canonical_json, monitor_label};
 use crate::manifest::{Schedule, Thresholds, TrackingFields};
-use serde_json::{json, Map, Value};
+use serde_json::{json, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// Plans the changes that make `live` match `desired` under `opts`.
@@ -55,27 +56,6 @@ pub fn definition_matches(desired: &str, live: &str) -> bool {
     } else {
         desired == live.trim_end_matches(['\n', '\r'])
     }
-}
-
-/// Canonical JSON of a metric config (keys sorted at every level): the monitor key's third part.
-#[must_use]
-pub fn canonical_json(config: &Map<String, Value>) -> String {
-    fn sorted(v: &Value) -> Value {
-        match v {
-            Value::Object(m) => {
-                let mut keys: Vec<&String> = m.keys().collect();
-                keys.sort();
-                Value::Object(
-                    keys.into_iter()
-                        .map(|k| (k.clone(), sorted(&m[k])))
-                        .collect(),
-                )
-            }
-            Value::Array(a) => Value::Array(a.iter().map(sorted).collect()),
-            other => other.clone(),
-        }
-    }
-    sorted(&Value::Object(config.clone())).to_string()
 }
 
 /// The natural key of a live monitor.
@@ -477,14 +457,8 @@ impl Differ<'_> {
     }
 
     fn monitor_label(&self, name: &str, metric_type: &str, target: Option<&Id>) -> String {
-        if !name.is_empty() {
-            return name.to_owned();
-        }
-        let target = target.map_or_else(
-            || "an unknown target".to_owned(),
-            |t| self.names.get(t).cloned().unwrap_or_else(|| t.0.clone()),
-        );
-        format!("{metric_type} on {target}")
+        let target = target.map(|t| self.names.get(t).unwrap_or(&t.0).as_str());
+        monitor_label(name, Some(metric_type), target)
     }
 
     fn monitors(&mut self, desired: &[DesiredMonitor], live: &[api::Monitor]) {
