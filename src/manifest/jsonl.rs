@@ -6,7 +6,7 @@ use crate::manifest::fragment::{
     self, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS, RESOURCE_FIELDS,
     TRACKING_FIELDS,
 };
-use crate::manifest::node::{suggest, Ctx, Node, Obj, Value};
+use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
 use crate::manifest::IntegrationRef;
 
 /// The record kinds.
@@ -21,8 +21,8 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
         if line.trim().is_empty() {
             continue;
         }
-        match serde_json::from_str::<serde_json::Value>(line) {
-            Ok(v) => record(ctx, &Node::from_json(v, lineno, 1), &known, &mut frag),
+        match parse_json_line(line, lineno) {
+            Ok(node) => record(ctx, &node, &known, &mut frag),
             Err(e) => ctx.push(Diagnostic::at(
                 Code::Syntax,
                 ctx.loc(lineno, u32::try_from(e.column().max(1)).unwrap_or(1)),

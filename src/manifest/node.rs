@@ -64,43 +64,97 @@ impl Node {
                 .into(),
         }
     }
+}
 
-    /// Builds a tree from JSON where every node sits at one line and column (a JSONL record).
-    pub(crate) fn from_json(v: serde_json::Value, line: u32, column: u32) -> Self {
-        let value = match v {
-            serde_json::Value::Null => Value::Null,
-            serde_json::Value::Bool(b) => Value::Bool(b),
-            serde_json::Value::Number(n) => match n.as_i64() {
-                Some(i) => Value::Int(i),
-                None => Value::Float(n.as_f64().unwrap_or(f64::NAN)),
-            },
-            serde_json::Value::String(s) => Value::Str(s),
-            serde_json::Value::Array(items) => Value::Seq(
-                items
-                    .into_iter()
-                    .map(|i| Node::from_json(i, line, column))
-                    .collect(),
-            ),
-            serde_json::Value::Object(map) => Value::Map(
-                map.into_iter()
-                    .map(|(k, v)| {
-                        (
-                            MapKey {
-                                name: k,
-                                line,
-                                column,
-                            },
-                            Node::from_json(v, line, column),
-                        )
-                    })
-                    .collect(),
-            ),
-        };
+/// Parses one JSON document into a tree whose nodes all sit at `line` (a JSONL record), keeping
+/// every key of an object: serde_json's own maps keep only the last of a repeated key, which
+/// would let `{"title": "a", "title": "b"}` pass where YAML reports a duplicate.
+pub(crate) fn parse_json_line(text: &str, line: u32) -> Result<Node, serde_json::Error> {
+    use serde::de::DeserializeSeed;
+    let mut de = serde_json::Deserializer::from_str(text);
+    let node = AtLine(line).deserialize(&mut de)?;
+    de.end()?;
+    Ok(node)
+}
+
+/// Deserializes a [`Node`] placed at one line, column 1.
+#[derive(Clone, Copy)]
+struct AtLine(u32);
+
+impl AtLine {
+    fn node(self, value: Value) -> Node {
         Node {
             value,
-            line,
-            column,
+            line: self.0,
+            column: 1,
         }
+    }
+}
+
+impl<'de> serde::de::DeserializeSeed<'de> for AtLine {
+    type Value = Node;
+
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for AtLine {
+    type Value = Node;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a JSON value")
+    }
+
+    fn visit_unit<E>(self) -> Result<Node, E> {
+        Ok(self.node(Value::Null))
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Node, E> {
+        Ok(self.node(Value::Bool(b)))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> Result<Node, E> {
+        Ok(self.node(Value::Int(i)))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> Result<Node, E> {
+        #[allow(clippy::cast_precision_loss)] // beyond i64 only a float can hold it
+        Ok(self.node(i64::try_from(u).map_or(Value::Float(u as f64), Value::Int)))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> Result<Node, E> {
+        Ok(self.node(Value::Float(f)))
+    }
+
+    fn visit_str<E>(self, s: &str) -> Result<Node, E> {
+        Ok(self.node(Value::Str(s.to_owned())))
+    }
+
+    fn visit_string<E>(self, s: String) -> Result<Node, E> {
+        Ok(self.node(Value::Str(s)))
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element_seed(self)? {
+            items.push(item);
+        }
+        Ok(self.node(Value::Seq(items)))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(name) = map.next_key::<String>()? {
+            let value = map.next_value_seed(self)?;
+            let key = MapKey {
+                name,
+                line: self.0,
+                column: 1,
+            };
+            entries.push((key, value));
+        }
+        Ok(self.node(Value::Map(entries)))
     }
 }
 

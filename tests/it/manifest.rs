@@ -133,6 +133,14 @@ fn yaml_syntax_error_has_line_and_column() {
 }
 
 #[test]
+fn a_key_repeated_in_a_jsonl_record_is_a_duplicate_as_in_yaml() {
+    let text = b"{\"kind\": \"category\", \"title\": \"A\", \"title\": \"B\", \"integration\": \"Segment\"}\n";
+    let r = validate(&[("a.jsonl", text)], &["a.jsonl"]);
+    assert_diag(&r, "a.jsonl:1:1", "duplicate-key");
+    assert_stderr_has(&r, "field `title` given twice");
+}
+
+#[test]
 fn jsonl_syntax_error_names_the_line() {
     let text = b"{\"kind\": \"category\", \"title\": \"A\", \"integration\": \"Segment\"}\n\n{\"kind\": \"event\",\n";
     let r = validate(&[("a.jsonl", text)], &["a.jsonl"]);
