@@ -4,6 +4,7 @@
 
 use crate::api::{ApiError, Client, Id, Incident, Measurement, MeasurementFilter, Monitor};
 use crate::manifest::model::monitor_label;
+use crate::output::printable;
 use futures::{StreamExt, TryStreamExt};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -327,12 +328,12 @@ impl StatusDocument {
             .iter()
             .map(|m| {
                 let mut row = vec![
-                    m.label.clone(),
+                    printable(&m.label).into_owned(),
                     m.target
                         .title
-                        .clone()
-                        .or_else(|| m.target.id.clone())
-                        .unwrap_or_else(dash),
+                        .as_deref()
+                        .or(m.target.id.as_deref())
+                        .map_or_else(dash, |t| printable(t).into_owned()),
                     m.metric_type.clone(),
                     if m.enabled { "yes" } else { "no" }.to_owned(),
                     m.status.clone().unwrap_or_else(dash),
@@ -387,7 +388,8 @@ impl StatusDocument {
                     for i in m.incidents.iter().flatten() {
                         let value = i.value.map_or_else(dash, |v| v.to_string());
                         let at = i.created_at.as_deref().unwrap_or("-");
-                        writeln!(w, "  {}: {} (opened {at}, value {value})", m.label, i.id)?;
+                        let label = printable(&m.label);
+                        writeln!(w, "  {label}: {} (opened {at}, value {value})", i.id)?;
                     }
                 }
             }

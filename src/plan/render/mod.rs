@@ -160,6 +160,22 @@ mod snapshot_tests {
     }
 
     #[test]
+    fn control_characters_from_the_workspace_never_reach_the_terminal_raw() {
+        let (mut plan, names) = sample_plan();
+        plan.changes[0].label = "Evil\u{1b}[2J".to_owned();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: false,
+        };
+        let mut out = Vec::new();
+        render(&plan, Format::Text, &ctx, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains('\u{1b}'), "{text}");
+        assert!(text.contains("Evil\\u{1b}[2J"), "{text}");
+    }
+
+    #[test]
     fn empty_plan_says_no_changes_in_every_format() {
         let plan = crate::plan::Plan {
             integration: crate::plan::testutil::integration(),

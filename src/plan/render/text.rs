@@ -3,7 +3,7 @@
 
 use super::{blocked_line, summary_line, RenderContext, NO_CHANGES};
 use crate::api::Id;
-use crate::output::style;
+use crate::output::{printable, style};
 use crate::plan::{Action, Change, FieldChange, Key, Plan};
 use anstyle::Style;
 use serde_json::Value;
@@ -28,7 +28,8 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
             style::BOLD,
             &format!(
                 "Plan for integration {} ({}):",
-                plan.integration.name, plan.integration.id
+                printable(&plan.integration.name),
+                plan.integration.id
             )
         )
     )?;
@@ -97,7 +98,7 @@ pub(crate) fn blocks<'a>(plan: &'a Plan, ctx: &RenderContext<'_>) -> Vec<Block<'
             ancestors.push(k);
         }
         for k in ancestors.iter().rev() {
-            let line = format!("{}  {} \"{}\"", indent(k), k.kind(), k.title());
+            let line = format!("{}  {} \"{}\"", indent(k), k.kind(), printable(k.title()));
             lines.push((' ', paint.style(style::DIM, &line)));
         }
         change_lines(c, ctx, &mut lines);
@@ -153,7 +154,12 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
     let ind = indent(&c.key);
     let (sym, st) = symbol(c.action);
     let mark = gutter(c.action);
-    let head = format!("{ind}{} {} \"{}\"", paint.style(st, sym), c.kind, c.label);
+    let head = format!(
+        "{ind}{} {} \"{}\"",
+        paint.style(st, sym),
+        c.kind,
+        printable(&c.label)
+    );
     out.push((mark, head));
     let inner = format!("{ind}    ");
     if let Some(note) = &c.note {
@@ -197,7 +203,7 @@ fn field_lines(
             Some(s) if s.contains('\n') => {
                 out.push(('+', format!("{inner}{label} |")));
                 for line in s.lines() {
-                    out.push(('+', format!("{inner}    {line}")));
+                    out.push(('+', format!("{inner}    {}", printable(line))));
                 }
             }
             _ => {
@@ -224,7 +230,10 @@ fn field_lines(
                 Some(b'-') if !line.starts_with("---") => ('-', style::REMOVE),
                 _ => (' ', style::DIM),
             };
-            out.push((mark, format!("{inner}    {}", paint.style(st, line))));
+            out.push((
+                mark,
+                format!("{inner}    {}", paint.style(st, &printable(line))),
+            ));
         }
         return;
     }
