@@ -1,19 +1,36 @@
-//! The Secoda API: wire types, the endpoint table, and (in `client`) the HTTP client.
+//! The Secoda API: wire types, the endpoint table, and the HTTP client.
+//!
+//! [`Client`] is one type whose calls are split by concern: `client` (the core), `resources`,
+//! `monitors`, `lookups`, `idempotent`; a call's path through `call`, `paging`, `retry`,
+//! `limit` and `call_log`; what a caller sets in `config`, `token`, `filter`.
 
+mod call;
+mod call_log;
 pub mod client;
+mod config;
 pub mod endpoints;
 pub mod error;
+mod filter;
+mod idempotent;
 mod limit;
+mod lookups;
+mod monitors;
 pub mod paging;
 pub mod rate;
+mod resources;
 pub mod retry;
+mod stats;
+mod token;
 pub mod types;
 
-pub use client::{
-    Client, ClientConfig, ClientStats, ListFilter, LogLevel, LogSink, MeasurementFilter, Token,
-};
+pub use call_log::{LogLevel, LogSink};
+pub use client::Client;
+pub use config::ClientConfig;
 pub use endpoints::Endpoint;
 pub use error::ApiError;
+pub use filter::{ListFilter, MeasurementFilter};
 pub use rate::Rate;
 pub use retry::RetryPolicy;
+pub use stats::ClientStats;
+pub use token::Token;
 pub use types::*;

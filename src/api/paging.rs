@@ -1,8 +1,63 @@
-//! Which page to read next. Pages are always fetched as `?page=N` on the configured base URL and
-//! the list's own path: `links.next` only tells whether (and which) page follows, because it
-//! may name another host, or another path, and the token must never go there.
+//! How a list is read: page by page as one stream, and which page to read next. Pages are
+//! always fetched as `?page=N` on the configured base URL and the list's own path:
+//! `links.next` only tells whether (and which) page follows, because it may name another host,
+//! or another path, and the token must never go there.
 
-use super::Page;
+use super::{ApiError, Client, Endpoint, Page};
+use futures::stream::{self, Stream, TryStreamExt};
+use serde::de::DeserializeOwned;
+
+impl Client {
+    /// Streams every item of a list, in page order. After the first page, the pages its
+    /// `total_pages` promises are requested a window at a time (up to the concurrency cap), so a
+    /// long list is not read one round trip after another; only that window is held in memory.
+    pub(super) fn list<T>(
+        &self,
+        endpoint: Endpoint,
+        query: Vec<(String, String)>,
+    ) -> impl Stream<Item = Result<T, ApiError>> + Send + 'static
+    where
+        T: DeserializeOwned + Send + 'static,
+    {
+        let client = self.clone();
+        stream::try_unfold(Some((1u64, 1u64)), move |state| {
+            let client = client.clone();
+            let endpoint = endpoint.clone();
+            let query = query.clone();
+            async move {
+                let Some((first, width)) = state else {
+                    return Ok(None);
+                };
+                let pages = futures::future::try_join_all((first..first + width).map(|n| {
+                    let mut query = query.clone();
+                    query.push(("page".to_owned(), n.to_string()));
+                    let (client, endpoint) = (&client, &endpoint);
+                    async move { client.get::<Page<T>>(endpoint, &query).await }
+                }))
+                .await?;
+                let mut items = Vec::new();
+                let mut state = None;
+                for (n, page) in (first..).zip(pages) {
+                    let next = next_page(n, &page);
+                    let ahead = next.map(|next| read_ahead(next, &page, client.inner.read_ahead));
+                    items.extend(page.results);
+                    match (next, ahead) {
+                        // The window read ahead to exactly this page: go on with it.
+                        (Some(next), _) if next == n + 1 && next < first + width => {}
+                        (Some(next), Some(ahead)) => {
+                            state = Some((next, ahead));
+                            break;
+                        }
+                        _ => break,
+                    }
+                }
+                Ok(Some((items, state)))
+            }
+        })
+        .map_ok(|items| stream::iter(items.into_iter().map(Ok)))
+        .try_flatten()
+    }
+}
 
 /// The page after page `current`, or `None` when `page` was the last one.
 #[must_use]

@@ -1,0 +1,307 @@
+//! One logical call: the body encoded once, then tries under the limiter and the concurrency
+//! cap, each one logged, with the redirect and retry decisions applied and the answer decoded.
+
+use super::error::{self, ApiError};
+use super::retry::parse_retry_after;
+use super::stats::bump;
+use super::{Client, Endpoint, LogLevel};
+use reqwest::header;
+use reqwest::{Method, StatusCode};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use std::time::{Duration, Instant, SystemTime};
+use url::Url;
+
+/// Redirects a GET may follow (same origin only).
+const MAX_REDIRECTS: usize = 5;
+
+/// Whether a call may be sent again after a failure that leaves its effect unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    /// GET, PATCH, DELETE: repeating them is harmless.
+    Free,
+    /// POST: only when the server surely did not act (429, connection never made).
+    Unsent,
+}
+
+fn is_write(method: &Method) -> bool {
+    method != Method::GET && method != Method::HEAD
+}
+
+impl Client {
+    /// GET and decode.
+    pub(super) async fn get<T: DeserializeOwned>(
+        &self,
+        endpoint: &Endpoint,
+        query: &[(String, String)],
+    ) -> Result<T, ApiError> {
+        self.call(Method::GET, endpoint, query, None::<&()>, Replay::Free)
+            .await
+    }
+
+    /// POST once (repeated only when the server surely did not act).
+    pub(super) async fn post<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        endpoint: &Endpoint,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.call(Method::POST, endpoint, &[], Some(body), Replay::Unsent)
+            .await
+    }
+
+    /// PATCH (safe to repeat: it sets the same fields again).
+    pub(super) async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        endpoint: &Endpoint,
+        body: &B,
+    ) -> Result<T, ApiError> {
+        self.call(Method::PATCH, endpoint, &[], Some(body), Replay::Free)
+            .await
+    }
+
+    /// DELETE; what is already gone (404) counts as deleted.
+    pub(super) async fn delete(&self, endpoint: &Endpoint) -> Result<(), ApiError> {
+        match self
+            .call::<serde_json::Value, ()>(Method::DELETE, endpoint, &[], None, Replay::Free)
+            .await
+        {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// One logical call: pacing, concurrency cap, retries, redirects, decoding.
+    async fn call<T: DeserializeOwned, B: Serialize + ?Sized>(
+        &self,
+        method: Method,
+        endpoint: &Endpoint,
+        query: &[(String, String)],
+        body: Option<&B>,
+        replay: Replay,
+    ) -> Result<T, ApiError> {
+        let path = endpoint.path_with(self.inner.trailing_slash);
+        let body = body
+            .map(serde_json::to_vec)
+            .transpose()
+            .map_err(|source| ApiError::Decode {
+                method: method.to_string(),
+                path: path.clone(),
+                status: 0,
+                snippet: String::new(),
+                source,
+            })?;
+        let retry = self.inner.retry;
+        let mut attempt = 1;
+        loop {
+            let err = match self.attempt(&method, &path, query, body.as_deref()).await {
+                Ok((status, bytes)) => return decode(&method, &path, status, &bytes),
+                Err(e) => e,
+            };
+            if attempt >= retry.max_tries {
+                return Err(err);
+            }
+            let wait = match &err {
+                // The pause the 429 set on the limiter does the waiting.
+                ApiError::Status { status: 429, .. } => Duration::ZERO,
+                ApiError::Status {
+                    status: 502..=504, ..
+                }
+                | ApiError::Timeout { .. }
+                    if replay == Replay::Free =>
+                {
+                    retry.backoff(attempt)
+                }
+                ApiError::Transport { what, .. }
+                    if replay == Replay::Free || *what == error::FAILED =>
+                {
+                    retry.backoff(attempt)
+                }
+                _ => return Err(err),
+            };
+            bump(&self.inner.counters.retries);
+            if self.inner.log >= LogLevel::Calls {
+                self.inner.sink.line(&format!(
+                    "retrying {method} {path} (try {} of {}) in {} ms: {err}",
+                    attempt + 1,
+                    retry.max_tries,
+                    wait.as_millis()
+                ));
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
+    /// One HTTP exchange (plus same-origin GET redirects), under the limiter and a slot.
+    async fn attempt(
+        &self,
+        method: &Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<&[u8]>,
+    ) -> Result<(StatusCode, Vec<u8>), ApiError> {
+        let write = is_write(method);
+        let limiter = if write {
+            &self.inner.writes
+        } else {
+            &self.inner.reads
+        };
+        limiter.ready().await;
+        let _slot = self
+            .inner
+            .slots
+            .acquire()
+            .await
+            .expect("the semaphore is never closed");
+        let mut url = self.url(path, query);
+        let mut redirects = 0;
+        loop {
+            let started = Instant::now();
+            bump(&self.inner.counters.calls);
+            if write {
+                bump(&self.inner.counters.writes);
+            }
+            let mut req = self.inner.http.request(method.clone(), url.clone());
+            if let Some(b) = body {
+                req = req
+                    .header(header::CONTENT_TYPE, "application/json")
+                    .body(b.to_vec());
+            }
+            if self.inner.log >= LogLevel::Bodies {
+                self.log_request(method, &url, body);
+            }
+            let result = req.send().await;
+            let resp = match result {
+                Ok(r) => r,
+                Err(e) => {
+                    let err = self.transport_error(method, path, e);
+                    self.log_call(method, &url, None, started, Some(&err));
+                    return Err(err);
+                }
+            };
+            let status = resp.status();
+            let headers = resp.headers().clone();
+            let bytes = match resp.bytes().await {
+                Ok(b) => Vec::from(b),
+                Err(e) => {
+                    let err = self.transport_error(method, path, e);
+                    self.log_call(method, &url, Some(status), started, Some(&err));
+                    return Err(err);
+                }
+            };
+            self.log_call(method, &url, Some(status), started, None);
+            if self.inner.log >= LogLevel::Bodies {
+                self.log_response(&headers, &bytes);
+            }
+            if status.is_success() {
+                return Ok((status, bytes));
+            }
+            if status.is_redirection() {
+                let target = headers
+                    .get(header::LOCATION)
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                let next = url.join(target).ok();
+                let why = if write {
+                    "writes are never redirected"
+                } else if next.as_ref().is_none_or(|n| !self.same_origin(n)) {
+                    "it leads to another host"
+                } else if redirects >= MAX_REDIRECTS {
+                    "too many redirects"
+                } else {
+                    ""
+                };
+                match next {
+                    Some(next) if why.is_empty() => {
+                        url = next;
+                        redirects += 1;
+                        continue;
+                    }
+                    _ => {
+                        return Err(ApiError::Redirect {
+                            method: method.to_string(),
+                            path: path.to_owned(),
+                            status: status.as_u16(),
+                            location: target.to_owned(),
+                            why,
+                        })
+                    }
+                }
+            }
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                bump(&self.inner.counters.rate_limited);
+                let now = SystemTime::now();
+                let retry = &self.inner.retry;
+                // A day-long (or overflowing) `Retry-After` must not stall the run or panic
+                // the clock.
+                let pause = headers
+                    .get(header::RETRY_AFTER)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| parse_retry_after(v, now))
+                    .map(|d| d.min(retry.max_pause))
+                    .unwrap_or_else(|| retry.until_next_window(now));
+                limiter.pause(pause);
+            }
+            return Err(ApiError::Status {
+                method: method.to_string(),
+                path: path.to_owned(),
+                status: status.as_u16(),
+                body: String::from_utf8_lossy(&bytes).into_owned(),
+            });
+        }
+    }
+
+    fn same_origin(&self, url: &Url) -> bool {
+        url.origin() == self.inner.base.origin()
+    }
+
+    fn transport_error(&self, method: &Method, path: &str, e: reqwest::Error) -> ApiError {
+        let method = method.to_string();
+        let path = path.to_owned();
+        if e.is_timeout() {
+            let after = if e.is_connect() {
+                self.inner.connect_timeout
+            } else {
+                self.inner.request_timeout
+            };
+            return ApiError::Timeout {
+                method,
+                path,
+                after,
+            };
+        }
+        let what = if e.is_connect() {
+            error::FAILED
+        } else {
+            error::BROKEN
+        };
+        ApiError::Transport {
+            method,
+            path,
+            what,
+            source: e.without_url(),
+        }
+    }
+}
+
+fn decode<T: DeserializeOwned>(
+    method: &Method,
+    path: &str,
+    status: StatusCode,
+    bytes: &[u8],
+) -> Result<T, ApiError> {
+    // 204 and empty bodies decode as `null` so that `()`/`Value`/`Option` callers work.
+    let bytes: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+        b"null"
+    } else {
+        bytes
+    };
+    serde_json::from_slice(bytes).map_err(|source| ApiError::Decode {
+        method: method.to_string(),
+        path: path.to_owned(),
+        status: status.as_u16(),
+        source,
+        snippet: error::truncate(&String::from_utf8_lossy(bytes), 200),
+    })
+}

@@ -1,0 +1,115 @@
+//! Calls on the tracking plan's resources: event categories, events and event properties
+//! (list, get, create, patch, delete). Their retry-safe creates live in `idempotent`.
+
+use super::{ApiError, Client, Endpoint, Id, ListFilter, Resource, ResourceWrite};
+use futures::stream::Stream;
+
+impl Client {
+    /// Event categories, streamed page by page.
+    pub fn list_categories(
+        &self,
+        f: &ListFilter,
+    ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        self.list(Endpoint::Categories, f.query())
+    }
+
+    /// Events, streamed page by page.
+    pub fn list_events(
+        &self,
+        f: &ListFilter,
+    ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        self.list(Endpoint::Events, f.query())
+    }
+
+    /// Event properties, streamed page by page.
+    pub fn list_properties(
+        &self,
+        f: &ListFilter,
+    ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        self.list(Endpoint::Properties, f.query())
+    }
+
+    /// One event category.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
+    pub async fn get_category(&self, id: &Id) -> Result<Resource, ApiError> {
+        self.get(&Endpoint::Category(id.clone()), &[]).await
+    }
+
+    /// One event.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
+    pub async fn get_event(&self, id: &Id) -> Result<Resource, ApiError> {
+        self.get(&Endpoint::Event(id.clone()), &[]).await
+    }
+
+    /// One event property.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
+    pub async fn get_property(&self, id: &Id) -> Result<Resource, ApiError> {
+        self.get(&Endpoint::Property(id.clone()), &[]).await
+    }
+
+    /// Creates an event category (one POST; not repeated after an ambiguous failure).
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_ambiguous`] when it may have been created anyway.
+    pub async fn create_category(&self, body: &ResourceWrite) -> Result<Resource, ApiError> {
+        self.post(&Endpoint::Categories, body).await
+    }
+
+    /// Creates an event (one POST; not repeated after an ambiguous failure).
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_ambiguous`] when it may have been created anyway.
+    pub async fn create_event(&self, body: &ResourceWrite) -> Result<Resource, ApiError> {
+        self.post(&Endpoint::Events, body).await
+    }
+
+    /// Creates an event property (one POST; not repeated after an ambiguous failure).
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; [`ApiError::is_ambiguous`] when it may have been created anyway.
+    pub async fn create_property(&self, body: &ResourceWrite) -> Result<Resource, ApiError> {
+        self.post(&Endpoint::Properties, body).await
+    }
+
+    /// Updates an event with exactly the fields set in `body`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn patch_event(&self, id: &Id, body: &ResourceWrite) -> Result<Resource, ApiError> {
+        self.patch(&Endpoint::Event(id.clone()), body).await
+    }
+
+    /// Updates an event property with exactly the fields set in `body`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn patch_property(
+        &self,
+        id: &Id,
+        body: &ResourceWrite,
+    ) -> Result<Resource, ApiError> {
+        self.patch(&Endpoint::Property(id.clone()), body).await
+    }
+
+    /// Deletes an event; one already gone (404) counts as deleted.
+    ///
+    /// # Errors
+    /// Any [`ApiError`] but 404.
+    pub async fn delete_event(&self, id: &Id) -> Result<(), ApiError> {
+        self.delete(&Endpoint::Event(id.clone())).await
+    }
+
+    /// Deletes an event property; one already gone (404) counts as deleted.
+    ///
+    /// # Errors
+    /// Any [`ApiError`] but 404.
+    pub async fn delete_property(&self, id: &Id) -> Result<(), ApiError> {
+        self.delete(&Endpoint::Property(id.clone())).await
+    }
+}

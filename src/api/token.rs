@@ -1,0 +1,64 @@
+//! The API token as a secret: it reaches the wire only as a sensitive header and prints as
+//! `[redacted]` everywhere else, so no log line, error or `Debug` dump can leak it.
+
+use super::error::ApiError;
+use reqwest::header::HeaderValue;
+use std::fmt;
+
+/// The API token. A secret: `Debug` and `Display` print `[redacted]`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Token(String);
+
+impl Token {
+    /// Wraps a token (surrounding whitespace, e.g. a file's final newline, is trimmed).
+    #[must_use]
+    pub fn new(token: impl AsRef<str>) -> Self {
+        Self(token.as_ref().trim().to_owned())
+    }
+
+    /// Whether the token is empty.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The `Authorization` header, marked sensitive so that reqwest never shows it.
+    pub(super) fn header(&self) -> Result<HeaderValue, ApiError> {
+        let mut v = HeaderValue::from_str(&format!("Bearer {}", self.0))
+            .map_err(|_| ApiError::InvalidToken)?;
+        v.set_sensitive(true);
+        Ok(v)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Client, ClientConfig};
+    use url::Url;
+
+    #[test]
+    fn token_never_shows_in_debug_or_display() {
+        let t = Token::new(" s3cret\n");
+        assert_eq!(format!("{t} {t:?}"), "[redacted] [redacted]");
+        let c = ClientConfig::new(
+            Url::parse("https://api.secoda.co").unwrap(),
+            Token::new("s3cret"),
+        );
+        assert!(!format!("{c:?}").contains("s3cret"));
+        let client = Client::new(c).unwrap();
+        assert!(!format!("{client:?}").contains("s3cret"));
+    }
+}
