@@ -1,5 +1,7 @@
-//! Planning: natural keys, the pure diff of desired against live state, and the plan's renderings.
+//! Planning: natural keys, the desired model, name resolution, the pure diff of desired against
+//! live state, the plan's renderings and the saved-plan format.
 
+pub mod desired;
 pub mod diff;
 pub mod key;
 pub mod model;
