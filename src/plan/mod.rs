@@ -9,10 +9,11 @@ pub mod render;
 pub mod resolve;
 pub mod saved;
 
+pub use desired::Resolved;
 pub use diff::diff;
 pub use key::{Key, Kind};
 pub use model::*;
-pub use resolve::{resolve, Lookups, ResolveError, Resolved};
+pub use resolve::{resolve, Lookups, ResolveError};
 
 #[cfg(test)]
 mod proptests;
