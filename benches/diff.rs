@@ -6,7 +6,7 @@
 
 use secoda_sync::api::{self, Id};
 use secoda_sync::manifest::{Origin, TrackingFields};
-use secoda_sync::plan::resolve::{
+use secoda_sync::plan::desired::{
     DesiredCategory, DesiredEvent, DesiredProperty, Fields, Names, Resolved,
 };
 use secoda_sync::plan::{diff, DiffOptions, IntegrationInfo, Live};

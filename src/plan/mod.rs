@@ -1,5 +1,7 @@
-//! Planning: natural keys, the pure diff of desired against live state, and the plan's renderings.
+//! Planning: natural keys, the desired model, name resolution, the pure diff of desired against
+//! live state, the plan's renderings and the saved-plan format.
 
+pub mod desired;
 pub mod diff;
 pub mod key;
 pub mod model;
@@ -7,10 +9,11 @@ pub mod render;
 pub mod resolve;
 pub mod saved;
 
+pub use desired::Resolved;
 pub use diff::diff;
 pub use key::{Key, Kind};
 pub use model::*;
-pub use resolve::{resolve, Lookups, ResolveError, Resolved};
+pub use resolve::{resolve, Lookups, ResolveError};
 
 #[cfg(test)]
 mod proptests;

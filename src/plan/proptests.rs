@@ -1,8 +1,8 @@
 //! Property tests of the diff's invariants over small random tracking plans drawn from shared
 //! name pools (so desired and live overlap in every possible way).
 
-use super::resolve::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
-use super::resolve::{IdSet, Resolved};
+use super::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
+use super::desired::{IdSet, Resolved};
 use super::testutil::{id, live_of, resolved};
 use super::{diff, Action, Change, DiffOptions, Key, Kind, Live, ParentRef};
 use crate::api::{self, Id};

@@ -1,8 +1,8 @@
 //! Builders shared by the plan's unit, property and snapshot tests: ids, a small desired state,
 //! and `live_of`, the live state a perfect apply of a desired state would leave behind.
 
-use super::resolve::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
-use super::resolve::{IdSet, Names, Resolved};
+use super::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
+use super::desired::{IdSet, Names, Resolved};
 use super::{IntegrationInfo, Live};
 use crate::api::{self, Id};
 use crate::manifest::{Origin, Schedule, Thresholds, TrackingFields};

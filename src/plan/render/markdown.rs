@@ -170,8 +170,7 @@ mod tests {
     use super::*;
     use crate::api::Rate;
     use crate::manifest::TrackingFields;
-    use crate::plan::resolve::Resolved;
-    use crate::plan::resolve::{Fields, Names};
+    use crate::plan::desired::{Fields, Names, Resolved};
     use crate::plan::testutil::{category, event, property, resolved};
     use crate::plan::{diff, DiffOptions, Live};
 

@@ -5,7 +5,7 @@ pub mod json;
 pub mod markdown;
 pub mod text;
 
-use super::resolve::Names;
+use super::desired::Names;
 use super::Plan;
 use crate::api::Rate;
 use std::io::{self, Write};

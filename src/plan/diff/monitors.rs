@@ -1,0 +1,158 @@
+//! Monitors: matched by (target, metric type, canonical config), then their managed fields
+//! (name, enabled, thresholds, schedule) compared.
+
+use super::fields::FieldDiff;
+use super::{change, Differ};
+use crate::api::{self, Id};
+use crate::manifest::model::{canonical_json, monitor_label};
+use crate::manifest::{Schedule, Thresholds};
+use crate::plan::desired::DesiredMonitor;
+use crate::plan::{Action, Change, Key};
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+
+/// The natural key of a live monitor.
+#[must_use]
+pub fn monitor_key(m: &api::Monitor) -> Key {
+    Key::Monitor(
+        m.target.as_ref().map(|t| t.0.clone()).unwrap_or_default(),
+        m.metric_type.clone(),
+        canonical_json(&m.metric_config),
+    )
+}
+
+impl Differ<'_> {
+    /// The label plans show, with the target's path where the look-ups know it.
+    pub(super) fn monitor_label(
+        &self,
+        name: &str,
+        metric_type: &str,
+        target: Option<&Id>,
+    ) -> String {
+        let target = target.map(|t| self.names.get(t).unwrap_or(&t.0).as_str());
+        monitor_label(name, Some(metric_type), target)
+    }
+
+    /// Creates or updates each declared monitor; the live ones none matched go to prune.
+    pub(super) fn monitors(&mut self, desired: &[DesiredMonitor], live: &[api::Monitor]) {
+        let mut by_key: HashMap<Key, &api::Monitor> = HashMap::with_capacity(live.len());
+        for m in live {
+            by_key.entry(monitor_key(m)).or_insert(m);
+        }
+        let mut matched: HashSet<&Id> = HashSet::new();
+        for m in desired {
+            let config = m.metric_config.clone().unwrap_or_default();
+            let key = Key::Monitor(
+                m.target.0.clone(),
+                m.metric_type.clone(),
+                canonical_json(&config),
+            );
+            let label = self.monitor_label(&m.name, &m.metric_type, Some(&m.target));
+            let l = by_key.get(&key).copied();
+            let mut fields = FieldDiff::new(l.is_none());
+            if l.is_none() {
+                fields.push("target", Value::Null, json!(m.target.0), false);
+                fields.push("metric_type", Value::Null, json!(m.metric_type), false);
+                if let Some(c) = &m.metric_config {
+                    fields.push(
+                        "metric_config",
+                        Value::Null,
+                        Value::Object(c.clone()),
+                        false,
+                    );
+                }
+            }
+            if !m.name.is_empty() {
+                fields.string("name", Some(&m.name), l.map(|l| l.name.as_str()));
+            }
+            fields.bool("is_enabled", Some(m.is_enabled), l.map(|l| l.is_enabled));
+            thresholds(m.thresholds.as_ref(), l, &mut fields);
+            if let Some(s) = &m.schedule {
+                schedule(s, l, &mut fields);
+            }
+            match l {
+                None => {
+                    let mut ch = change(Action::Create, key, label);
+                    ch.fields = fields.out;
+                    self.buckets.monitors.push(ch);
+                }
+                Some(l) => {
+                    matched.insert(&l.id);
+                    if !fields.out.is_empty() {
+                        let mut ch = monitor_change(Action::Update, key, label, l);
+                        ch.fields = fields.out;
+                        self.buckets.monitors.push(ch);
+                    }
+                }
+            }
+        }
+        self.prune_monitors(desired, live, &matched);
+    }
+}
+
+/// A change to a live monitor: carries its id and `updated_at`.
+pub(super) fn monitor_change(action: Action, key: Key, label: String, l: &api::Monitor) -> Change {
+    Change {
+        id: Some(l.id.clone()),
+        live_updated_at: Some(l.updated_at.clone()),
+        ..change(action, key, label)
+    }
+}
+
+fn opt_num(v: Option<f64>) -> Value {
+    v.map_or(Value::Null, |n| json!(n))
+}
+
+/// Thresholds write all three condition fields so the mode switches cleanly; a create sends
+/// only what is set, plus the explicit `null` sensitivity that selects manual mode.
+fn thresholds(t: Option<&Thresholds>, l: Option<&api::Monitor>, out: &mut FieldDiff) {
+    let Some(t) = t else {
+        return;
+    };
+    let (sens, min, max) = match t {
+        Thresholds::Auto { sensitivity } => (Some(f64::from(*sensitivity)), None, None),
+        Thresholds::Manual { min, max } => (None, *min, *max),
+    };
+    let live = l.map_or((None, None, None), |l| {
+        (
+            l.condition_auto_sensitivity,
+            l.condition_manual_min,
+            l.condition_manual_max,
+        )
+    });
+    let create = l.is_none();
+    let mut field = |name: &str, d: Option<f64>, lv: Option<f64>, always: bool| {
+        if !create || d.is_some() || always {
+            out.push(name, opt_num(lv), opt_num(d), d == lv);
+        }
+    };
+    let manual = sens.is_none();
+    field("condition_auto_sensitivity", sens, live.0, manual);
+    field("condition_manual_min", min, live.1, false);
+    field("condition_manual_max", max, live.2, false);
+}
+
+fn schedule_json(s: &Schedule) -> Value {
+    serde_json::to_value(api::MonitorSchedule {
+        cadence: s.cadence.clone(),
+        frequency: s.frequency,
+        day: s.day,
+        hour: s.hour,
+    })
+    .unwrap_or(Value::Null)
+}
+
+/// Compares only the schedule parts the manifest sets.
+fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
+    let live = l.and_then(|l| l.schedule.as_ref());
+    let equal = live.is_some_and(|ls| {
+        (s.cadence.is_none() || s.cadence == ls.cadence)
+            && (s.frequency.is_none() || s.frequency == ls.frequency)
+            && (s.day.is_none() || s.day == ls.day)
+            && (s.hour.is_none() || s.hour == ls.hour)
+    });
+    let before = live.map_or(Value::Null, |ls| {
+        serde_json::to_value(ls).unwrap_or(Value::Null)
+    });
+    out.push("schedule", before, schedule_json(s), equal);
+}

@@ -1,0 +1,401 @@
+//! The diff's rules end to end: creates parent first, updates only what changed, prune scope,
+//! caps, targets and monitors.
+
+use super::*;
+use crate::manifest::{Schedule, Thresholds, TrackingFields};
+use crate::plan::desired::{Fields, IdSet};
+use crate::plan::testutil::{category, event, id, ids, live_of, monitor, property, resolved};
+use crate::plan::{Action, Kind};
+use serde_json::{json, Value};
+
+fn described(text: &str) -> Fields {
+    Fields {
+        description: Some(text.to_owned()),
+        ..Fields::default()
+    }
+}
+
+fn prune() -> DiffOptions {
+    DiffOptions {
+        prune: true,
+        max_delete_percent: 100.0,
+        ..DiffOptions::default()
+    }
+}
+
+fn summary(plan: &Plan) -> Vec<String> {
+    plan.changes
+        .iter()
+        .map(|c| format!("{:?} {}", c.action, c.key))
+        .collect()
+}
+
+#[test]
+fn new_tree_is_created_parent_first_with_pending_parents() {
+    let d = resolved(
+        vec![category(
+            "Checkout",
+            vec![event(
+                "Order Completed",
+                described("Fired once"),
+                vec![property(
+                    "order_id",
+                    Fields::default(),
+                    TrackingFields {
+                        property_type: Some("string".into()),
+                        ..TrackingFields::default()
+                    },
+                )],
+            )],
+        )],
+        vec![],
+    );
+    let plan = diff(&d, &Live::default(), &DiffOptions::default());
+    assert_eq!(
+        summary(&plan),
+        [
+            "Create Checkout",
+            "Create Checkout/Order Completed",
+            "Create Checkout/Order Completed/order_id"
+        ]
+    );
+    assert!(
+        plan.changes[0].fields.is_empty(),
+        "no managed category field"
+    );
+    assert_eq!(
+        plan.changes[1].parent,
+        Some(ParentRef::Pending("Checkout".into()))
+    );
+    let names: Vec<&str> = plan.changes[1]
+        .fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    assert_eq!(names, ["description"]);
+    assert_eq!(plan.changes[1].fields[0].before, Value::Null);
+    assert_eq!(
+        plan.changes[2].parent,
+        Some(ParentRef::Pending("Checkout/Order Completed".into()))
+    );
+    assert_eq!(plan.changes[2].fields[0].name, "type");
+}
+
+#[test]
+fn update_carries_only_changed_fields_and_lists_compare_as_sets() {
+    let mut f = described("same");
+    f.tags = Some(ids(&[20, 21]));
+    f.pii = Some(true);
+    let d = resolved(vec![category("C", vec![event("E", f, vec![])])], vec![]);
+    let mut live = live_of(&d, None);
+    live.events[0].tags.reverse();
+    live.events[0].pii = false;
+    live.events[0].verified = true; // unmanaged: never shows
+    let plan = diff(&d, &live, &DiffOptions::default());
+    assert_eq!(summary(&plan), ["Update C/E"]);
+    let c = &plan.changes[0];
+    assert_eq!(c.id, Some(live.events[0].id.clone()));
+    assert_eq!(c.fields.len(), 1);
+    assert_eq!(c.fields[0].name, "pii");
+    assert_eq!(
+        (&c.fields[0].before, &c.fields[0].after),
+        (&json!(false), &json!(true))
+    );
+
+    live.events[0].tags = vec![id(21), id(22)];
+    let plan = diff(&d, &live, &DiffOptions::default());
+    let tags = &plan.changes[0].fields[1];
+    assert_eq!(tags.name, "tags");
+    assert_eq!(tags.before, json!([id(21).0, id(22).0]));
+    assert_eq!(tags.after, json!([id(20).0, id(21).0]));
+}
+
+#[test]
+fn definition_trailing_newline_counts_only_when_the_manifest_has_one() {
+    assert!(definition_matches("Text", "Text\n"));
+    assert!(definition_matches("Text", "Text"));
+    assert!(definition_matches("Text\n", "Text\n"));
+    assert!(!definition_matches("Text\n", "Text"));
+    assert!(!definition_matches("Text\n", "Text\n\n"));
+    assert!(!definition_matches("Text", "Text "));
+
+    let f = Fields {
+        definition: Some("# Title\n".into()),
+        ..Fields::default()
+    };
+    let d = resolved(vec![category("C", vec![event("E", f, vec![])])], vec![]);
+    let mut live = live_of(&d, None);
+    live.events[0].definition = "# Title".into();
+    let plan = diff(&d, &live, &DiffOptions::default());
+    assert_eq!(plan.changes[0].fields[0].after, json!("# Title\n"));
+}
+
+#[test]
+fn null_live_values_read_as_defaults() {
+    let p = property(
+        "p",
+        Fields {
+            description: Some(String::new()),
+            owners: Some(IdSet::new()),
+            ..Fields::default()
+        },
+        TrackingFields {
+            is_required: Some(false),
+            enum_values: Some(String::new()),
+            ..TrackingFields::default()
+        },
+    );
+    let d = resolved(
+        vec![category("C", vec![event("E", Fields::default(), vec![p])])],
+        vec![],
+    );
+    let mut live = live_of(&d, None);
+    live.properties[0].is_required = None;
+    live.properties[0].enum_values = None;
+    assert!(diff(&d, &live, &DiffOptions::default()).changes.is_empty());
+}
+
+#[test]
+fn category_drift_is_unsupported_and_undeclared_categories_stay() {
+    let mut c = category("C", vec![]);
+    c.description = Some("new".into());
+    let d = resolved(vec![c], vec![]);
+    let mut live = live_of(&d, None);
+    live.categories[0].description = "old".into();
+    let mut other = live.categories[0].clone();
+    other.id = id(999);
+    other.title = "Extracted by Segment".into();
+    live.categories.push(other);
+    let plan = diff(&d, &live, &prune());
+    assert_eq!(summary(&plan), ["Unsupported C"]);
+    assert!(plan.changes[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("cannot be updated"));
+    assert_eq!(plan.summary().writes(), 0);
+}
+
+fn tree() -> Resolved {
+    resolved(
+        vec![category(
+            "C",
+            vec![event(
+                "E",
+                Fields::default(),
+                vec![property("p", Fields::default(), TrackingFields::default())],
+            )],
+        )],
+        vec![],
+    )
+}
+
+/// Live holds `tree()` plus an undeclared event `X` (with a property) and property `q`.
+fn live_with_extras(d: &Resolved) -> Live {
+    let mut live = live_of(d, None);
+    let mut x = live.events[0].clone();
+    x.id = id(900);
+    x.title = "X".into();
+    let mut q = live.properties[0].clone();
+    q.id = id(901);
+    q.title = "q".into();
+    let mut xp = q.clone();
+    xp.id = id(902);
+    xp.parent = Some(x.id.clone());
+    live.events.push(x);
+    live.properties.extend([q, xp]);
+    live
+}
+
+#[test]
+fn prune_deletes_only_undeclared_under_declared_scope() {
+    let d = tree();
+    let live = live_with_extras(&d);
+    assert!(diff(&d, &live, &DiffOptions::default()).changes.is_empty());
+    let plan = diff(&d, &live, &prune());
+    assert_eq!(summary(&plan), ["Delete C/E/q", "Delete C/X"]);
+    assert_eq!(
+        plan.changes[1].note.as_deref(),
+        Some("removes its 1 property with it")
+    );
+    assert!(plan.changes.iter().all(|c| !c.blocked));
+
+    let mut protected = d.clone();
+    protected.categories[0].protect = true;
+    assert!(diff(&protected, &live, &prune()).changes.is_empty());
+    let mut protected = d.clone();
+    protected.categories[0].events[0].protect = true;
+    assert_eq!(summary(&diff(&protected, &live, &prune())), ["Delete C/X"]);
+}
+
+#[test]
+fn owner_tag_limits_prune_and_tags_creates() {
+    let d = tree();
+    let mut live = live_with_extras(&d);
+    live.events[1].tags = vec![id(77)];
+    let opts = DiffOptions {
+        owner_tag: Some(id(77)),
+        ..prune()
+    };
+    let plan = diff(&d, &live, &opts);
+    assert_eq!(summary(&plan), ["Delete C/X"]);
+
+    let mut d2 = d.clone();
+    d2.categories[0]
+        .events
+        .push(event("New", Fields::default(), vec![]));
+    let plan = diff(&d2, &live, &opts);
+    let create = plan
+        .changes
+        .iter()
+        .find(|c| c.action == Action::Create)
+        .unwrap();
+    assert_eq!(create.fields[0].name, "tags");
+    assert_eq!(create.fields[0].after, json!([id(77).0]));
+}
+
+#[test]
+fn caps_block_every_delete_but_keep_them_in_the_plan() {
+    let d = tree();
+    let live = live_with_extras(&d);
+    let opts = DiffOptions {
+        max_deletes: 1,
+        ..prune()
+    };
+    let plan = diff(&d, &live, &opts);
+    assert_eq!(plan.summary().blocked, 2);
+    assert_eq!(plan.summary().writes(), 0);
+    assert!(plan.changes[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("--max-deletes 1"));
+
+    // 2 deletes of 4 managed live resources (E, X, p, q) = 50%.
+    let opts = DiffOptions {
+        max_delete_percent: 49.0,
+        ..prune()
+    };
+    let plan = diff(&d, &live, &opts);
+    assert_eq!(plan.summary().blocked, 2);
+    let note = plan.changes[1].note.as_deref().unwrap();
+    assert!(
+        note.contains("50.0% of the 4 managed") && note.ends_with("with it"),
+        "{note}"
+    );
+}
+
+#[test]
+fn targets_limit_the_plan_but_keep_needed_parent_creates() {
+    let d = resolved(
+        vec![
+            category(
+                "A",
+                vec![
+                    event("E", described("x"), vec![]),
+                    event("F", described("y"), vec![]),
+                ],
+            ),
+            category("B", vec![event("G", described("z"), vec![])]),
+        ],
+        vec![monitor("m", id(50), "row_count")],
+    );
+    let opts = DiffOptions {
+        targets: vec![Key::Event("A".into(), "F".into())],
+        ..DiffOptions::default()
+    };
+    let plan = diff(&d, &Live::default(), &opts);
+    assert_eq!(summary(&plan), ["Create A", "Create A/F"]);
+}
+
+#[test]
+fn monitors_match_on_target_metric_and_config_and_diff_managed_fields() {
+    let mut m = monitor("Orders rows", id(50), "row_count");
+    m.metric_config = Some(serde_json::from_str(r#"{"b": 1, "a": {"y": 2, "x": 1}}"#).unwrap());
+    m.thresholds = Some(Thresholds::Manual {
+        min: Some(1.0),
+        max: None,
+    });
+    m.schedule = Some(Schedule {
+        cadence: Some("daily".into()),
+        hour: Some(3),
+        ..Schedule::default()
+    });
+    let d = resolved(vec![], vec![m]);
+
+    let plan = diff(&d, &Live::default(), &DiffOptions::default());
+    let c = &plan.changes[0];
+    assert_eq!(c.action, Action::Create);
+    assert_eq!(c.kind, Kind::Monitor);
+    assert_eq!(
+        c.key,
+        Key::Monitor(
+            id(50).0,
+            "row_count".into(),
+            r#"{"a":{"x":1,"y":2},"b":1}"#.into()
+        )
+    );
+    let fields: Vec<(&str, &Value)> = c
+        .fields
+        .iter()
+        .map(|f| (f.name.as_str(), &f.after))
+        .collect();
+    assert_eq!(
+        fields[3..].iter().map(|f| f.0).collect::<Vec<_>>(),
+        [
+            "name",
+            "is_enabled",
+            "condition_auto_sensitivity",
+            "condition_manual_min",
+            "schedule"
+        ]
+    );
+    assert_eq!(fields[5].1, &Value::Null);
+    assert_eq!(fields[7].1, &json!({"cadence": "daily", "hour": 3}));
+
+    let mut live = live_of(&d, None);
+    assert!(diff(&d, &live, &DiffOptions::default()).changes.is_empty());
+    live.monitors[0].condition_auto_sensitivity = Some(5.0);
+    live.monitors[0].schedule.as_mut().unwrap().frequency = Some(2); // unmanaged part
+    let plan = diff(&d, &live, &DiffOptions::default());
+    assert_eq!(plan.changes[0].action, Action::Update);
+    assert_eq!(plan.changes[0].fields.len(), 1);
+    assert_eq!(plan.changes[0].fields[0].name, "condition_auto_sensitivity");
+    assert_eq!(plan.changes[0].fields[0].after, Value::Null);
+}
+
+#[test]
+fn pruned_monitors_are_disabled_unless_monitors_delete() {
+    let d = resolved(vec![], vec![monitor("", id(50), "row_count")]);
+    let mut live = live_of(&d, None);
+    let mut extra = live.monitors[0].clone();
+    extra.id = id(600);
+    extra.metric_type = "freshness".into();
+    extra.name = String::new();
+    let mut elsewhere = extra.clone();
+    elsewhere.id = id(601);
+    elsewhere.target = Some(id(51));
+    live.monitors.extend([extra, elsewhere]);
+    let mut names = Names::new();
+    names.insert(id(50), "analytics.public.orders".into());
+    let d = Resolved { names, ..d };
+
+    let plan = diff(&d, &live, &prune());
+    assert_eq!(plan.changes.len(), 1);
+    let c = &plan.changes[0];
+    assert_eq!(
+        (c.action, c.note.as_deref()),
+        (Action::Update, Some("disable"))
+    );
+    assert_eq!(c.label, "freshness on analytics.public.orders");
+    assert_eq!(c.fields[0].after, json!(false));
+
+    let opts = DiffOptions {
+        monitors_delete: true,
+        ..prune()
+    };
+    let plan = diff(&d, &live, &opts);
+    assert_eq!(plan.changes.len(), 1);
+    assert_eq!(plan.changes[0].action, Action::Delete);
+    assert_eq!(plan.changes[0].id, Some(id(600)));
+}

@@ -1,0 +1,146 @@
+//! The tree walk: categories, then their events, then their properties, each matched to the
+//! live resource with the same title under the same parent.
+
+use super::fields::{tracking_fields, FieldDiff};
+use super::{change, live_change, parent_ref, Differ};
+use crate::api::{self, Id};
+use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
+use crate::plan::{Action, Key, Live};
+use std::collections::HashMap;
+
+/// Live resources indexed by natural key (archived ones are gone and ignored).
+pub(super) struct LiveIndex<'a> {
+    pub(super) categories: HashMap<&'a str, &'a api::Resource>,
+    pub(super) events: HashMap<(&'a Id, &'a str), &'a api::Resource>,
+    pub(super) events_of: HashMap<&'a Id, Vec<&'a api::Resource>>,
+    pub(super) properties: HashMap<(&'a Id, &'a str), &'a api::Resource>,
+    pub(super) properties_of: HashMap<&'a Id, Vec<&'a api::Resource>>,
+}
+
+impl<'a> LiveIndex<'a> {
+    pub(super) fn new(live: &'a Live) -> Self {
+        let mut categories = HashMap::new();
+        for c in live.categories.iter().filter(|r| !r.archived) {
+            categories.entry(c.title.as_str()).or_insert(c);
+        }
+        let (events, events_of) = by_parent(&live.events);
+        let (properties, properties_of) = by_parent(&live.properties);
+        Self {
+            categories,
+            events,
+            events_of,
+            properties,
+            properties_of,
+        }
+    }
+}
+
+type ByKey<'a> = HashMap<(&'a Id, &'a str), &'a api::Resource>;
+type ByParent<'a> = HashMap<&'a Id, Vec<&'a api::Resource>>;
+
+/// Indexes children by (parent, title), keeping the first of duplicate titles, and by parent.
+fn by_parent(items: &[api::Resource]) -> (ByKey<'_>, ByParent<'_>) {
+    let mut by_key = HashMap::with_capacity(items.len());
+    let mut of: ByParent<'_> = HashMap::new();
+    for r in items.iter().filter(|r| !r.archived) {
+        if let Some(p) = &r.parent {
+            by_key.entry((p, r.title.as_str())).or_insert(r);
+            of.entry(p).or_default().push(r);
+        }
+    }
+    (by_key, of)
+}
+
+impl Differ<'_> {
+    pub(super) fn category(&mut self, c: &DesiredCategory) {
+        let key = Key::Category(c.title.clone());
+        let live = self.index.categories.get(c.title.as_str()).copied();
+        let mut fields = FieldDiff::new(live.is_none());
+        fields.string(
+            "description",
+            c.description.as_ref(),
+            live.map(|l| l.description.as_str()),
+        );
+        fields.ids("teams", c.teams.as_ref(), live.map(|l| l.teams.as_slice()));
+        match live {
+            None => {
+                let mut ch = change(Action::Create, key.clone(), c.title.clone());
+                ch.fields = fields.out;
+                self.buckets.categories.push(ch);
+            }
+            Some(l) if !fields.out.is_empty() => {
+                let mut ch = live_change(Action::Unsupported, key.clone(), l);
+                ch.fields = fields.out;
+                ch.note = Some(
+                    "event categories cannot be updated through the API: change it in Secoda, \
+                     or stop managing the field in the manifest"
+                        .to_owned(),
+                );
+                self.buckets.categories.push(ch);
+            }
+            Some(_) => {}
+        }
+        let parent = live.map(|l| &l.id);
+        for e in &c.events {
+            self.event(&c.title, e, parent, c.protect);
+        }
+        if let Some(cat) = live {
+            self.prune_events(c, cat);
+        }
+    }
+
+    /// `protect` = the category is protected (prune stays out of the whole subtree).
+    fn event(&mut self, category: &str, e: &DesiredEvent, category_id: Option<&Id>, protect: bool) {
+        let key = Key::Event(category.to_owned(), e.title.clone());
+        let live = category_id.and_then(|p| self.index.events.get(&(p, e.title.as_str())).copied());
+        let mut fields = FieldDiff::new(live.is_none());
+        self.resource_fields(&e.fields, live, &mut fields);
+        match live {
+            None => {
+                let mut ch = change(Action::Create, key.clone(), e.title.clone());
+                ch.parent = Some(parent_ref(category_id, &Key::Category(category.to_owned())));
+                ch.fields = fields.out;
+                self.buckets.events.push(ch);
+            }
+            Some(l) if !fields.out.is_empty() => {
+                let mut ch = live_change(Action::Update, key.clone(), l);
+                ch.fields = fields.out;
+                self.buckets.events.push(ch);
+            }
+            Some(_) => {}
+        }
+        let parent = live.map(|l| &l.id);
+        for p in &e.properties {
+            self.property(&key, p, parent);
+        }
+        if let Some(ev) = live {
+            self.prune_properties(&key, e, ev, protect || e.protect);
+        }
+    }
+
+    fn property(&mut self, event: &Key, p: &DesiredProperty, event_id: Option<&Id>) {
+        let Key::Event(c, e) = event else {
+            return;
+        };
+        let key = Key::Property(c.clone(), e.clone(), p.title.clone());
+        let live =
+            event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
+        let mut fields = FieldDiff::new(live.is_none());
+        self.resource_fields(&p.fields, live, &mut fields);
+        tracking_fields(&p.tracking, live, &mut fields);
+        match live {
+            None => {
+                let mut ch = change(Action::Create, key, p.title.clone());
+                ch.parent = Some(parent_ref(event_id, event));
+                ch.fields = fields.out;
+                self.buckets.properties.push(ch);
+            }
+            Some(l) if !fields.out.is_empty() => {
+                let mut ch = live_change(Action::Update, key, l);
+                ch.fields = fields.out;
+                self.buckets.properties.push(ch);
+            }
+            Some(_) => {}
+        }
+    }
+}

@@ -1,0 +1,109 @@
+//! The tracking plan's name fields (`owners`, `subscribers`, `teams`, `tags`, `collections`):
+//! each name in them becomes an id, walking categories, events and properties.
+
+use super::error::{Problem, ResolveError};
+use super::matching::{as_uuid, resolve_named, resolve_user};
+use super::Resolver;
+use crate::api::Id;
+use crate::manifest::{Category, Event, NameSet, Origin, Property, ResourceFields};
+use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet};
+
+impl Resolver<'_> {
+    pub(super) fn category(&mut self, c: &Category) -> DesiredCategory {
+        let item = format!("category `{}`", c.title);
+        let teams = self.set(c.teams.as_ref(), "teams", &item, &c.origin);
+        DesiredCategory {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            teams,
+            protect: c.protect,
+            events: c.events.iter().map(|e| self.event(&c.title, e)).collect(),
+            origin: c.origin.clone(),
+        }
+    }
+
+    fn event(&mut self, category: &str, e: &Event) -> DesiredEvent {
+        let item = format!("event `{category}/{}`", e.title);
+        DesiredEvent {
+            title: e.title.clone(),
+            fields: self.fields(&e.fields, &item, &e.origin),
+            protect: e.protect,
+            properties: e
+                .properties
+                .iter()
+                .map(|p| self.property(category, &e.title, p))
+                .collect(),
+            origin: e.origin.clone(),
+        }
+    }
+
+    fn property(&mut self, category: &str, event: &str, p: &Property) -> DesiredProperty {
+        let item = format!("property `{category}/{event}/{}`", p.title);
+        DesiredProperty {
+            title: p.title.clone(),
+            fields: self.fields(&p.fields, &item, &p.origin),
+            tracking: p.tracking.clone(),
+            protect: p.protect,
+            origin: p.origin.clone(),
+        }
+    }
+
+    fn fields(&mut self, f: &ResourceFields, item: &str, origin: &Origin) -> Fields {
+        Fields {
+            description: f.description.clone(),
+            definition: f.definition.clone(),
+            pii: f.pii,
+            verified: f.verified,
+            published: f.published,
+            owners: self.set(f.owners.as_ref(), "owners", item, origin),
+            teams: self.set(f.teams.as_ref(), "teams", item, origin),
+            tags: self.set(f.tags.as_ref(), "tags", item, origin),
+            collections: self.set(f.collections.as_ref(), "collections", item, origin),
+            subscribers: self.set(f.subscribers.as_ref(), "subscribers", item, origin),
+        }
+    }
+
+    fn set(
+        &mut self,
+        names: Option<&NameSet>,
+        field: &'static str,
+        item: &str,
+        origin: &Origin,
+    ) -> Option<IdSet> {
+        let names = names?;
+        let mut ids = IdSet::new();
+        for name in names {
+            let name = name.trim();
+            match self.one(field, name) {
+                Ok(id) => {
+                    ids.insert(id);
+                }
+                Err(problem) => self.errors.push(ResolveError {
+                    origin: Some(origin.clone()),
+                    item: item.to_owned(),
+                    field,
+                    name: name.to_owned(),
+                    problem,
+                }),
+            }
+        }
+        Some(ids)
+    }
+
+    pub(super) fn one(&self, field: &str, name: &str) -> Result<Id, Problem> {
+        if let Some(id) = as_uuid(name) {
+            return Ok(id);
+        }
+        let l = self.lookups;
+        match field {
+            "teams" => resolve_named(name, l.teams.iter().map(|t| (t.name.as_str(), &t.id)), true),
+            "tags" => resolve_named(name, l.tags.iter().map(|t| (t.name.as_str(), &t.id)), true),
+            "collections" => resolve_named(
+                name,
+                l.collections.iter().map(|c| (c.title.as_str(), &c.id)),
+                false,
+            ),
+            _ => resolve_user(name, &l.users),
+        }
+    }
+}

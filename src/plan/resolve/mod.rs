@@ -1,0 +1,59 @@
+//! Name resolution: turns the names manifests use (`Growth`, `alice@acme.test`,
+//! `analytics.public.orders`) into the ids the API speaks, so the diff compares ids only.
+//!
+//! Every unknown or ambiguous name is reported at once, each with the manifest position and
+//! the closest names that do exist. One file per kind of name: the integration, the tracking
+//! plan's name fields (teams, tags, users, collections), monitor targets; how a name matches
+//! an object and what the error says live beside them.
+
+mod error;
+mod fields;
+mod integration;
+mod lookups;
+mod matching;
+mod targets;
+#[cfg(test)]
+mod tests;
+
+pub(crate) use error::quoted;
+pub use error::{Problem, ResolveError};
+pub use lookups::Lookups;
+pub use targets::{target_ids, target_paths};
+
+// The desired model moved to `plan::desired`; these keep its old paths working.
+pub use super::desired::{
+    DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields, IdSet, Names, Resolved,
+};
+
+use crate::manifest::ManifestSet;
+
+/// Resolves every name in `set` against `lookups`.
+///
+/// # Errors
+/// Every name that is unknown or ambiguous, and a missing integration, monitor target or
+/// metric type; all of them, not just the first.
+pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<ResolveError>> {
+    let mut r = Resolver {
+        lookups,
+        errors: Vec::new(),
+    };
+    let integration = r.integration(set);
+    let categories = set.categories.iter().map(|c| r.category(c)).collect();
+    let monitors: Vec<_> = set.monitors.iter().filter_map(|m| r.monitor(m)).collect();
+    match integration {
+        Some(integration) if r.errors.is_empty() => Ok(Resolved {
+            integration,
+            categories,
+            monitors,
+            names: lookups.names(),
+        }),
+        _ => Err(r.errors),
+    }
+}
+
+/// One resolve pass: the look-ups it reads and every error found so far (all are reported,
+/// not just the first).
+struct Resolver<'a> {
+    lookups: &'a Lookups,
+    errors: Vec<ResolveError>,
+}
