@@ -3,6 +3,7 @@
 
 use crate::api::Rate;
 use crate::commands;
+use crate::output::{self, Printer, Verbosity};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
@@ -50,6 +51,30 @@ pub enum ColorChoice {
     Always,
     /// Never colour.
     Never,
+}
+
+impl GlobalArgs {
+    /// The printer these flags ask for (`-q` wins; `-v` counts up to `-vv`).
+    #[must_use]
+    pub fn printer(&self) -> Printer {
+        let verbosity = match (self.quiet, self.verbose) {
+            (true, _) => Verbosity::Quiet,
+            (false, 0) => Verbosity::Normal,
+            (false, 1) => Verbosity::Verbose,
+            (false, _) => Verbosity::Debug,
+        };
+        Printer::new(verbosity, self.color.into())
+    }
+}
+
+impl From<ColorChoice> for output::ColorChoice {
+    fn from(c: ColorChoice) -> Self {
+        match c {
+            ColorChoice::Auto => Self::Auto,
+            ColorChoice::Always => Self::Always,
+            ColorChoice::Never => Self::Never,
+        }
+    }
 }
 
 /// The subcommands.

@@ -12,7 +12,7 @@ pub mod error;
 pub mod export;
 pub mod live;
 pub mod manifest;
-pub mod monitor_status;
+pub mod monitors;
 pub mod output;
 pub mod plan;
 pub mod sandbox;

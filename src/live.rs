@@ -7,9 +7,8 @@ use crate::output::Printer;
 use crate::plan::resolve::{resolve, target_ids, target_paths, Lookups, Names, ResolveError};
 use crate::plan::{diff, DiffOptions, IntegrationInfo, Kind, Live, Plan};
 use futures::{Stream, StreamExt, TryStreamExt};
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 use serde_json::json;
-use std::time::Duration;
 
 /// Fetches everything manifest names resolve against, once per run and concurrently:
 /// integrations, teams, tags, users, collections, and the catalog entries of the monitor
@@ -108,17 +107,7 @@ pub async fn read_live(
     known: &[Integration],
     printer: &Printer,
 ) -> Result<Live, ApiError> {
-    let spinner = printer.interactive().then(|| {
-        let s = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        s.set_style(
-            ProgressStyle::with_template(
-                "{spinner} reading the workspace: {pos} resources ({elapsed})",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
-        );
-        s.enable_steady_tick(Duration::from_millis(120));
-        s
-    });
+    let spinner = printer.spinner("{spinner} reading the workspace: {pos} resources ({elapsed})");
     let by_integration = ListFilter {
         integration_id: Some(integration.id.clone()),
         ..ListFilter::default()

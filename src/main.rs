@@ -1,12 +1,12 @@
 //! The secoda-sync binary: parse the arguments, run the command, turn its outcome into an exit code.
 
 use clap::Parser;
-use secoda_sync::{cli::Cli, commands, output::Printer};
+use secoda_sync::{cli::Cli, commands};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let printer = Printer::new(&cli.global);
+    let printer = cli.global.printer();
     match commands::run(cli) {
         Ok(exit) => exit.into(),
         // What a shell reports for a process stopped by SIGPIPE, which Rust ignores.

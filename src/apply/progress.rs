@@ -5,7 +5,7 @@ use super::report::{describe, Outcome};
 use crate::output::{style, Printer};
 use crate::plan::Change;
 use anstyle::Style;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
+use indicatif::ProgressBar;
 
 /// Reports each finished change.
 #[derive(Debug)]
@@ -18,23 +18,10 @@ impl Progress {
     /// A bar over `total` changes when the printer is interactive, plain lines otherwise.
     #[must_use]
     pub fn new(printer: &Printer, total: usize) -> Self {
-        let bar = printer.interactive().then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            bar.set_style(
-                ProgressStyle::with_template(
-                    "{bar:30} {pos}/{len} changes  {rate}  ETA {eta}  {wide_msg}",
-                )
-                .unwrap_or_else(|_| ProgressStyle::default_bar())
-                .with_key(
-                    "rate",
-                    |s: &ProgressState, w: &mut dyn std::fmt::Write| {
-                        let _ = write!(w, "{:.1}/s", s.per_sec());
-                    },
-                ),
-            );
-            bar
-        });
+        let bar = printer.bar(
+            total as u64,
+            "{bar:30} {pos}/{len} changes  {rate}  ETA {eta}  {wide_msg}",
+        );
         Self {
             printer: printer.clone(),
             bar,

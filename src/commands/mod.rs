@@ -12,14 +12,13 @@ pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Exit, Result};
-use crate::output::Printer;
 
 /// Runs the parsed command line.
 ///
 /// # Errors
 /// Whatever the command fails with; the caller prints it and exits 1.
 pub fn run(cli: Cli) -> Result<Exit> {
-    let printer = Printer::new(&cli.global);
+    let printer = cli.global.printer();
     match cli.command {
         Command::Validate(args) => validate::run(&args, &printer),
         Command::Schema(args) => schema::run(&args, &printer),

@@ -3,7 +3,7 @@
 use super::session::run_in_session;
 use crate::cli::ConnectionArgs;
 use crate::error::{Error, Exit, Result};
-use crate::monitor_status::{self, StatusDocument};
+use crate::monitors::{self, StatusDocument};
 use crate::output::Printer;
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -57,7 +57,7 @@ pub fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
 fn status(args: &StatusArgs, printer: &Printer) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
     let observed = run_in_session(&args.connection, printer, async |session| {
-        Ok(monitor_status::read(&session.client, args.incidents, concurrency).await?)
+        Ok(monitors::read(&session.client, args.incidents, concurrency).await?)
     })?;
     let doc = StatusDocument::new(observed);
     let mut out = printer.stdout();

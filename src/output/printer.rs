@@ -1,8 +1,7 @@
 //! The one printer: results to stdout, progress and logs to stderr, colour only where it helps.
 
-use crate::cli::{ColorChoice, GlobalArgs};
+use super::style;
 use anstream::{AutoStream, ColorChoice as StreamChoice};
-use anstyle::{AnsiColor, Style};
 use std::io::{IsTerminal, Write};
 
 /// How chatty stderr is.
@@ -18,6 +17,17 @@ pub enum Verbosity {
     Debug,
 }
 
+/// When to colour stderr (and stdout).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColorChoice {
+    /// Colour when stderr is a terminal and `NO_COLOR` is unset.
+    Auto,
+    /// Always colour.
+    Always,
+    /// Never colour.
+    Never,
+}
+
 /// Decides what goes where and in which colours.
 #[derive(Debug, Clone)]
 pub struct Printer {
@@ -26,38 +36,14 @@ pub struct Printer {
     stderr_tty: bool,
 }
 
-/// Styles used across renderings.
-pub mod style {
-    use super::{AnsiColor, Style};
-    /// Errors.
-    pub const ERROR: Style = AnsiColor::Red.on_default().bold();
-    /// Warnings.
-    pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
-    /// Creates.
-    pub const ADD: Style = AnsiColor::Green.on_default();
-    /// Updates.
-    pub const CHANGE: Style = AnsiColor::Yellow.on_default();
-    /// Deletes.
-    pub const REMOVE: Style = AnsiColor::Red.on_default();
-    /// Secondary text.
-    pub const DIM: Style = Style::new().dimmed();
-    /// Headings.
-    pub const BOLD: Style = Style::new().bold();
-}
-
 impl Printer {
-    /// Builds the printer from the global flags and the environment (`NO_COLOR`).
+    /// Builds the printer from the verbosity, the colour choice and the environment
+    /// (`NO_COLOR`, whether stderr is a terminal).
     #[must_use]
-    pub fn new(args: &GlobalArgs) -> Self {
-        let verbosity = match (args.quiet, args.verbose) {
-            (true, _) => Verbosity::Quiet,
-            (false, 0) => Verbosity::Normal,
-            (false, 1) => Verbosity::Verbose,
-            (false, _) => Verbosity::Debug,
-        };
+    pub fn new(verbosity: Verbosity, color: ColorChoice) -> Self {
         let stderr_tty = std::io::stderr().is_terminal();
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        let color = match args.color {
+        let color = match color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
             ColorChoice::Auto => stderr_tty && !no_color,
@@ -142,51 +128,5 @@ impl Printer {
             let _ = writeln!(out, "  caused by: {cause}");
             source = cause.source();
         }
-    }
-}
-
-/// `n` followed by the noun, singular for exactly one (`1 category`, `2 categories`).
-#[must_use]
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
-    format!("{n} {}", if n == 1 { singular } else { plural })
-}
-
-/// Text from the workspace made safe for a terminal: control characters (an escape sequence
-/// in a title could move the cursor or rewrite earlier lines) are shown escaped, e.g. `\u{1b}`.
-#[must_use]
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
-    let unsafe_char = |c: char| c.is_control() && c != '\t';
-    if !s.chars().any(unsafe_char) {
-        return s.into();
-    }
-    s.chars()
-        .map(|c| {
-            if unsafe_char(c) {
-                c.escape_default().to_string()
-            } else {
-                c.to_string()
-            }
-        })
-        .collect::<String>()
-        .into()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn printable_escapes_control_characters_only() {
-        assert!(matches!(
-            printable("Order Completed\tä"),
-            std::borrow::Cow::Borrowed(_)
-        ));
-        assert_eq!(printable("a\u{1b}[31mb\rc"), "a\\u{1b}[31mb\\rc");
-    }
-
-    #[test]
-    fn count_is_singular_for_one() {
-        assert_eq!(count(1, "category", "categories"), "1 category");
-        assert_eq!(count(0, "category", "categories"), "0 categories");
     }
 }

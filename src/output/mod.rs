@@ -1,0 +1,11 @@
+//! The ground layer for everything a run shows: the one printer, its styles, text helpers and
+//! the progress it draws. It knows nothing of the command line; `cli` converts its flags into
+//! this module's own [`Verbosity`] and [`ColorChoice`].
+
+mod printer;
+mod progress;
+pub mod style;
+mod text;
+
+pub use printer::{ColorChoice, Printer, Verbosity};
+pub use text::{count, printable};
