@@ -2,27 +2,15 @@
 //! cap, each one logged, with the redirect and retry decisions applied and the answer decoded.
 
 use super::error::{self, ApiError};
-use super::retry::parse_retry_after;
+use super::redirect;
+use super::retry::Replay;
 use super::stats::bump;
 use super::{Client, Endpoint, LogLevel};
 use reqwest::header;
 use reqwest::{Method, StatusCode};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use std::time::{Duration, Instant, SystemTime};
-use url::Url;
-
-/// Redirects a GET may follow (same origin only).
-const MAX_REDIRECTS: usize = 5;
-
-/// Whether a call may be sent again after a failure that leaves its effect unknown.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Replay {
-    /// GET, PATCH, DELETE: repeating them is harmless.
-    Free,
-    /// POST: only when the server surely did not act (429, connection never made).
-    Unsent,
-}
+use std::time::{Instant, SystemTime};
 
 fn is_write(method: &Method) -> bool {
     method != Method::GET && method != Method::HEAD
@@ -98,36 +86,11 @@ impl Client {
                 Ok((status, bytes)) => return decode(&method, &path, status, &bytes),
                 Err(e) => e,
             };
-            if attempt >= retry.max_tries {
+            let Some(wait) = retry.wait_after(&err, replay, attempt) else {
                 return Err(err);
-            }
-            let wait = match &err {
-                // The pause the 429 set on the limiter does the waiting.
-                ApiError::Status { status: 429, .. } => Duration::ZERO,
-                ApiError::Status {
-                    status: 502..=504, ..
-                }
-                | ApiError::Timeout { .. }
-                    if replay == Replay::Free =>
-                {
-                    retry.backoff(attempt)
-                }
-                ApiError::Transport { what, .. }
-                    if replay == Replay::Free || *what == error::FAILED =>
-                {
-                    retry.backoff(attempt)
-                }
-                _ => return Err(err),
             };
             bump(&self.inner.counters.retries);
-            if self.inner.log >= LogLevel::Calls {
-                self.inner.sink.line(&format!(
-                    "retrying {method} {path} (try {} of {}) in {} ms: {err}",
-                    attempt + 1,
-                    retry.max_tries,
-                    wait.as_millis()
-                ));
-            }
+            self.log_retry(&method, &path, attempt, wait, &err);
             tokio::time::sleep(wait).await;
             attempt += 1;
         }
@@ -202,23 +165,13 @@ impl Client {
                     .get(header::LOCATION)
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                let next = url.join(target).ok();
-                let why = if write {
-                    "writes are never redirected"
-                } else if next.as_ref().is_none_or(|n| !self.same_origin(n)) {
-                    "it leads to another host"
-                } else if redirects >= MAX_REDIRECTS {
-                    "too many redirects"
-                } else {
-                    ""
-                };
-                match next {
-                    Some(next) if why.is_empty() => {
+                match redirect::follow(write, &url, target, &self.inner.base, redirects) {
+                    Ok(next) => {
                         url = next;
                         redirects += 1;
                         continue;
                     }
-                    _ => {
+                    Err(why) => {
                         return Err(ApiError::Redirect {
                             method: method.to_string(),
                             path: path.to_owned(),
@@ -231,17 +184,14 @@ impl Client {
             }
             if status == StatusCode::TOO_MANY_REQUESTS {
                 bump(&self.inner.counters.rate_limited);
-                let now = SystemTime::now();
-                let retry = &self.inner.retry;
-                // A day-long (or overflowing) `Retry-After` must not stall the run or panic
-                // the clock.
-                let pause = headers
+                let retry_after = headers
                     .get(header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| parse_retry_after(v, now))
-                    .map(|d| d.min(retry.max_pause))
-                    .unwrap_or_else(|| retry.until_next_window(now));
-                limiter.pause(pause);
+                    .and_then(|v| v.to_str().ok());
+                limiter.pause(
+                    self.inner
+                        .retry
+                        .rate_limit_pause(retry_after, SystemTime::now()),
+                );
             }
             return Err(ApiError::Status {
                 method: method.to_string(),
@@ -250,10 +200,6 @@ impl Client {
                 body: String::from_utf8_lossy(&bytes).into_owned(),
             });
         }
-    }
-
-    fn same_origin(&self, url: &Url) -> bool {
-        url.origin() == self.inner.base.origin()
     }
 
     fn transport_error(&self, method: &Method, path: &str, e: reqwest::Error) -> ApiError {

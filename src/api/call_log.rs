@@ -8,7 +8,7 @@ use reqwest::{Method, StatusCode};
 use std::fmt;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use url::Url;
 
 /// Longest body printed by `-vv`.
@@ -91,6 +91,25 @@ impl Client {
         self.inner
             .sink
             .line(&format!("{method} {target} -> {outcome} ({ms} ms)"));
+    }
+
+    /// `-v`: why a call is tried again, and when.
+    pub(super) fn log_retry(
+        &self,
+        method: &Method,
+        path: &str,
+        attempt: u32,
+        wait: Duration,
+        err: &ApiError,
+    ) {
+        if self.inner.log >= LogLevel::Calls {
+            self.inner.sink.line(&format!(
+                "retrying {method} {path} (try {} of {}) in {} ms: {err}",
+                attempt + 1,
+                self.inner.retry.max_tries,
+                wait.as_millis()
+            ));
+        }
     }
 
     /// `-vv`: the request line, the (redacted) authorization and the body.

@@ -3,7 +3,7 @@
 //!
 //! The calls are `impl Client` blocks, one file per concern: `resources` (categories, events,
 //! properties), `monitors`, `lookups`, `idempotent` (creates that survive a lost answer); how
-//! a call is made lives in `call`, `paging`, `retry` and `call_log`.
+//! a call is made lives in `call`, `paging`, `retry`, `redirect` and `call_log`.
 
 use super::limit::Limiter;
 use super::stats::Counters;
@@ -98,6 +98,7 @@ impl Client {
         let http = reqwest::Client::builder()
             .use_rustls_tls()
             .gzip(true)
+            // Redirects are followed by hand (see `redirect`), so none takes the token elsewhere.
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)

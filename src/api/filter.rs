@@ -38,3 +38,48 @@ pub struct MeasurementFilter {
     /// `incident_id=`.
     pub incident_id: Option<Id>,
 }
+
+impl MeasurementFilter {
+    /// The query pairs: `monitor` first, then `incident_id`.
+    pub(super) fn query(&self) -> Vec<(String, String)> {
+        let mut q = Vec::new();
+        if let Some(id) = &self.monitor {
+            q.push(("monitor".to_owned(), id.to_string()));
+        }
+        if let Some(id) = &self.incident_id {
+            q.push(("incident_id".to_owned(), id.to_string()));
+        }
+        q
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn filters_send_only_what_is_set_in_a_fixed_order() {
+        assert!(ListFilter::default().query().is_empty());
+        let f = ListFilter {
+            integration_id: Some(Id::from("seg")),
+            parent_id: Some(Id::from("cat")),
+            title: Some("A&B".into()),
+        };
+        let q = f.query();
+        let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        assert_eq!(
+            pairs,
+            [
+                ("integration_id", "seg"),
+                ("parent_id", "cat"),
+                ("title", "A&B")
+            ]
+        );
+        let m = MeasurementFilter {
+            monitor: Some(Id::from("m")),
+            incident_id: Some(Id::from("i")),
+        };
+        assert_eq!(m.query()[0].0, "monitor");
+        assert_eq!(m.query()[1].0, "incident_id");
+    }
+}

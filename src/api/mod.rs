@@ -2,7 +2,7 @@
 //!
 //! [`Client`] is one type whose calls are split by concern: `client` (the core), `resources`,
 //! `monitors`, `lookups`, `idempotent`; a call's path through `call`, `paging`, `retry`,
-//! `limit` and `call_log`; what a caller sets in `config`, `token`, `filter`.
+//! `redirect`, `limit` and `call_log`; what a caller sets in `config`, `token`, `filter`.
 
 mod call;
 mod call_log;
@@ -17,6 +17,7 @@ mod lookups;
 mod monitors;
 pub mod paging;
 pub mod rate;
+mod redirect;
 mod resources;
 pub mod retry;
 mod stats;

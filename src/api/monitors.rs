@@ -78,13 +78,6 @@ impl Client {
         &self,
         f: &MeasurementFilter,
     ) -> impl Stream<Item = Result<Measurement, ApiError>> + Send + 'static {
-        let mut q = Vec::new();
-        if let Some(id) = &f.monitor {
-            q.push(("monitor".to_owned(), id.to_string()));
-        }
-        if let Some(id) = &f.incident_id {
-            q.push(("incident_id".to_owned(), id.to_string()));
-        }
-        self.list(Endpoint::Measurements, q)
+        self.list(Endpoint::Measurements, f.query())
     }
 }

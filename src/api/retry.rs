@@ -1,8 +1,19 @@
-//! When and how long to wait before trying a call again: backoff with full jitter, and the
-//! pause a 429 imposes (`Retry-After`, or the next rate window when the server names none).
+//! Whether, when and how long to wait before trying a call again: which failures a call may
+//! be repeated after, backoff with full jitter, and the pause a 429 imposes (`Retry-After`,
+//! or the next rate window when the server names none).
 
+use super::error::{self, ApiError};
 use rand::Rng;
 use std::time::{Duration, SystemTime};
+
+/// Whether a call may be sent again after a failure that leaves its effect unknown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Replay {
+    /// GET, PATCH, DELETE: repeating them is harmless.
+    Free,
+    /// POST: only when the server surely did not act (429, connection never made).
+    Unsent,
+}
 
 /// How failed calls are retried.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +79,48 @@ impl RetryPolicy {
         let jitter = rand::thread_rng().gen_range(0..=window / 10);
         Duration::from_millis(u64::try_from(left + jitter).unwrap_or(u64::MAX))
     }
+
+    /// The retry decision: how long to wait before try `attempt + 1` after `err`, or `None`
+    /// to give up (tries used up, or a failure that repeating would not cure or could make
+    /// worse).
+    pub(super) fn wait_after(
+        &self,
+        err: &ApiError,
+        replay: Replay,
+        attempt: u32,
+    ) -> Option<Duration> {
+        if attempt >= self.max_tries {
+            return None;
+        }
+        match err {
+            // The pause the 429 set on the limiter does the waiting.
+            ApiError::Status { status: 429, .. } => Some(Duration::ZERO),
+            ApiError::Status {
+                status: 502..=504, ..
+            }
+            | ApiError::Timeout { .. }
+                if replay == Replay::Free =>
+            {
+                Some(self.backoff(attempt))
+            }
+            ApiError::Transport { what, .. }
+                if replay == Replay::Free || *what == error::FAILED =>
+            {
+                Some(self.backoff(attempt))
+            }
+            _ => None,
+        }
+    }
+
+    /// How long a 429 pauses its limiter: the server's `Retry-After` (at most `max_pause`),
+    /// else until the next rate window.
+    pub(super) fn rate_limit_pause(&self, retry_after: Option<&str>, now: SystemTime) -> Duration {
+        // A day-long (or overflowing) `Retry-After` must not stall the run or panic the clock.
+        retry_after
+            .and_then(|v| parse_retry_after(v, now))
+            .map(|d| d.min(self.max_pause))
+            .unwrap_or_else(|| self.until_next_window(now))
+    }
 }
 
 /// Reads a `Retry-After` value: delay seconds or an HTTP date (a date in the past means now).
@@ -118,6 +171,50 @@ mod tests {
         assert_eq!(parse_retry_after(&past, now), Some(Duration::ZERO));
         assert_eq!(parse_retry_after("soon", now), None);
         assert_eq!(parse_retry_after("-3", now), None);
+    }
+
+    fn status(status: u16) -> ApiError {
+        ApiError::Status {
+            method: "POST".into(),
+            path: "/p".into(),
+            status,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn posts_are_repeated_only_when_the_server_surely_did_not_act() {
+        let p = RetryPolicy::default();
+        let timeout = ApiError::Timeout {
+            method: "POST".into(),
+            path: "/p".into(),
+            after: Duration::from_secs(1),
+        };
+        for replay in [Replay::Free, Replay::Unsent] {
+            assert_eq!(p.wait_after(&status(429), replay, 1), Some(Duration::ZERO));
+            assert_eq!(p.wait_after(&status(400), replay, 1), None);
+            assert_eq!(p.wait_after(&status(500), replay, 1), None);
+        }
+        assert!(p.wait_after(&status(503), Replay::Free, 1).is_some());
+        assert!(p.wait_after(&timeout, Replay::Free, 1).is_some());
+        assert_eq!(p.wait_after(&status(503), Replay::Unsent, 1), None);
+        assert_eq!(p.wait_after(&timeout, Replay::Unsent, 1), None);
+        assert_eq!(
+            p.wait_after(&status(429), Replay::Free, p.max_tries),
+            None,
+            "the last try is the last"
+        );
+    }
+
+    #[test]
+    fn a_rate_limit_pause_is_bounded_and_falls_back_to_the_window() {
+        let p = RetryPolicy::default();
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000);
+        assert_eq!(p.rate_limit_pause(Some("7"), now), Duration::from_secs(7));
+        assert_eq!(p.rate_limit_pause(Some("86400"), now), p.max_pause);
+        for absurd in [None, Some("1e300"), Some("soon")] {
+            assert!(p.rate_limit_pause(absurd, now) <= p.rate_window + p.rate_window / 10);
+        }
     }
 
     #[test]
