@@ -12,6 +12,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// A small manifest: one category, two events, three properties.
+#[track_caller]
 fn small_manifest(dir: &Path, extra_event: bool) -> PathBuf {
     let mut yaml = String::from(
         "version: 1
@@ -47,17 +48,20 @@ categories:
 }
 
 /// Writes `text` to `dir/name` and returns the path.
+#[track_caller]
 fn write_manifest(dir: &Path, name: &str, text: &str) -> PathBuf {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path
 }
 
+#[track_caller]
 fn apply_json(out: &Out) -> Value {
     serde_json::from_str(&out.stdout)
         .unwrap_or_else(|e| panic!("apply --json printed no JSON ({e}):\n{}", out.stdout))
 }
 
+#[track_caller]
 fn summary_count(v: &Value, field: &str) -> u64 {
     v["summary"][field].as_u64().unwrap()
 }
@@ -360,6 +364,7 @@ fn a_saved_plan_for_another_workspace_is_refused() {
 #[test]
 fn a_bad_manifest_makes_no_api_calls_at_all() {
     let sb = Sandbox::new();
+    sb.expect_no_calls();
     let dir = tempfile::tempdir().unwrap();
     let m = write_manifest(
         dir.path(),
@@ -447,6 +452,7 @@ fn faults_then_reapply_until_clean_converges_without_duplicates() {
     assert_no_duplicates(&sb);
 }
 
+#[track_caller]
 fn assert_no_duplicates(sb: &Sandbox) {
     for path in [
         "/api/v1/event/category",
@@ -509,16 +515,42 @@ fn the_token_never_appears_in_any_output() {
     let m = m.to_str().unwrap();
     let saved = dir.path().join("plan.json");
     let saved = saved.to_str().unwrap();
+    // Each run must succeed, and `-vv` must really have logged headers and bodies: a run
+    // that failed early, or a log level that printed nothing, would pass the checks below
+    // without proving anything.
     let runs = [
-        sb.run(&["-vv", "plan", m, "--out", saved]),
-        sb.run(&["-vv", "apply", m, "--auto-approve", "--json"]),
-        sb.run(&["-vv", "plan", m, "--format", "json"]),
-        sb.run(&["-vv", "apply", m]),
+        ("plan --out", sb.run(&["-vv", "plan", m, "--out", saved])),
+        (
+            "apply --auto-approve --json",
+            sb.run(&["-vv", "apply", m, "--auto-approve", "--json"]),
+        ),
+        (
+            "plan --format json",
+            sb.run(&["-vv", "plan", m, "--format", "json"]),
+        ),
+        ("apply (nothing to do)", sb.run(&["-vv", "apply", m])),
     ];
-    for out in runs {
-        assert!(!out.stdout.contains(&token), "token on stdout");
-        assert!(!out.stderr.contains(&token), "token on stderr");
+    for (what, out) in &runs {
+        assert_eq!(out.code, 0, "{what}: exit code\nstderr:\n{}", out.stderr);
+        assert!(!out.stdout.contains(&token), "{what}: token on stdout");
+        assert!(!out.stderr.contains(&token), "{what}: token on stderr");
+        assert!(
+            out.stderr.contains("> authorization: Bearer [redacted]"),
+            "{what}: -vv logged no request headers:\n{}",
+            out.stderr
+        );
+        assert!(
+            out.stderr.contains("\n< {"),
+            "{what}: -vv logged no response body:\n{}",
+            out.stderr
+        );
     }
+    let applied = &runs[1].1.stderr;
+    assert!(
+        applied.contains("> content-type: application/json\n> {")
+            && applied.contains("Account Created"),
+        "-vv logged no request body of the apply's writes:\n{applied}"
+    );
     assert!(!std::fs::read_to_string(saved).unwrap().contains(&token));
     // A refused token is reported without echoing it.
     let mut c = bin();

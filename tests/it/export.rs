@@ -16,6 +16,7 @@ use std::process::Command;
 
 impl Sandbox {
     /// The live model, built in process through the library (not through the binary).
+    #[track_caller]
     fn live_model(&self, include_monitors: bool, list_safe: bool) -> Exported {
         let mut config = ClientConfig::new(
             self.sb().url().parse().unwrap(),
@@ -34,6 +35,7 @@ impl Sandbox {
     }
 
     /// POSTs straight to the sandbox (not through the tool) and returns the created object.
+    #[track_caller]
     fn post(&self, path: &str, body: Value) -> Value {
         self.http("POST", path, Some(body))
     }
@@ -46,6 +48,7 @@ const FORMATS: [(&str, InputFormat); 3] = [
 ];
 
 /// Loads manifest text the way `plan` would; fails the test on any error diagnostic.
+#[track_caller]
 fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
     let loaded = load_sources(
         vec![Source {
@@ -68,6 +71,7 @@ fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
 
 /// Exports to a file in `dir`, plans that file against the same workspace (no changes, exit
 /// 0 with --detailed-exitcode) and returns the file's text.
+#[track_caller]
 fn export_and_replan(sb: &Sandbox, dir: &Path, ext: &str, extra: &[&str]) -> String {
     let file: PathBuf = dir.join(format!("export.{ext}"));
     let file_arg = file.display().to_string();

@@ -12,6 +12,7 @@ fn root() -> PathBuf {
 }
 
 /// Runs the binary in `dir`, with `stdin` as its input if given.
+#[track_caller]
 fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
     let mut cmd = bin();
     cmd.current_dir(dir).args(args);
@@ -34,6 +35,7 @@ fn run_in(dir: &Path, args: &[&str], stdin: Option<&str>) -> Out {
 }
 
 /// Writes `files` into a fresh directory and validates `paths` there.
+#[track_caller]
 fn validate(files: &[(&str, &[u8])], args: &[&str]) -> Out {
     let dir = tempfile::tempdir().unwrap();
     for (name, bytes) in files {

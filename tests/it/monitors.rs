@@ -21,11 +21,13 @@ impl Sandbox {
     }
 
     /// Every monitor, straight from the sandbox.
+    #[track_caller]
     fn monitors(&self) -> Vec<Value> {
         let v = self.http("GET", "/api/v1/monitor/monitors?page_size=1000", None);
         v["results"].as_array().cloned().unwrap()
     }
 
+    #[track_caller]
     fn monitor(&self, name: &str) -> Value {
         self.monitors()
             .into_iter()
@@ -34,6 +36,7 @@ impl Sandbox {
     }
 
     /// The id of the catalog resource at `path`.
+    #[track_caller]
     fn catalog_id(&self, path: &str) -> String {
         let filter = json!({"operator": "exact", "field": "title_full", "value": path});
         let v = self.http(
@@ -46,6 +49,7 @@ impl Sandbox {
 }
 
 /// Writes a manifest holding `monitors` (YAML list items) and returns its path.
+#[track_caller]
 fn manifest(dir: &Path, monitors: &str) -> String {
     let path = dir.join("monitors.yaml");
     std::fs::write(

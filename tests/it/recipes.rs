@@ -251,6 +251,7 @@ fn scripts(doc: &Value) -> (Vec<String>, HashMap<String, String>) {
 }
 
 /// Every `secoda-sync` command line of a recipe file, each checked by the CLI parser.
+#[track_caller]
 fn checked_commands(file: &str) -> Vec<Vec<String>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples/ci")
@@ -272,6 +273,7 @@ fn has(argv: &[String], words: &[&str]) -> bool {
     words.iter().all(|w| argv.iter().any(|a| a == w))
 }
 
+#[track_caller]
 fn assert_plan_and_apply_lines(file: &str) {
     let found = checked_commands(file);
     assert!(
