@@ -11,7 +11,7 @@ use crate::manifest::{Loaded, ManifestSet};
 use crate::output::{count, Printer};
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
-use crate::plan::saved::SavedPlan;
+use crate::plan::saved::{SavedPlan, SavedPlanError};
 use crate::plan::{Key, Plan};
 use clap::Args;
 use std::collections::BTreeSet;
@@ -313,7 +313,8 @@ fn finish(
 /// Loads a saved plan and checks it is still fresh: same workspace, same integration, and
 /// every resource it touches unchanged since it was made.
 async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Result<(Plan, Names)> {
-    let saved = SavedPlan::load(path)?;
+    let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
+    let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
     let client = &session.client;
     let none = ManifestSet::default();
     // Monitor targets are read too, so the plan shows their paths as `plan` did, not ids.

@@ -9,7 +9,7 @@ use crate::manifest::{self, LoadOptions, Loaded, Severity};
 use crate::output::{count, Printer, Verbosity};
 use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{Names, ResolveError};
-use crate::plan::saved::SavedPlan;
+use crate::plan::saved::{SavedPlan, SavedPlanError};
 use crate::plan::{DiffOptions, Key, Plan};
 use clap::Args;
 use std::io::Write as _;
@@ -117,7 +117,11 @@ async fn plan_in(
             planned.fingerprint,
             &planned.options,
         );
-        saved.save(path)?;
+        let bytes = saved
+            .to_bytes()
+            .map_err(|e| SavedPlanError::io("write", path, e.into()))?;
+        crate::atomic::write_atomic(path, &bytes)
+            .map_err(|e| SavedPlanError::io("write", path, e))?;
         printer.status(format!(
             "Saved the plan to `{}`: apply it with `secoda-sync apply --plan {}`",
             path.display(),

@@ -1,5 +1,7 @@
 //! Saved plans (`plan --out plan.json`): everything `apply --plan` needs, plus a fingerprint of
 //! the live state the plan was made from, so a plan that went stale is refused, not applied.
+//!
+//! Bytes in, bytes out: the caller reads and writes the file, so planning stays free of I/O.
 
 use super::{DiffOptions, IntegrationInfo, Kind, Plan};
 use crate::api::Id;
@@ -104,6 +106,41 @@ pub enum SavedPlanError {
         /// Its version.
         found: u32,
     },
+}
+
+impl SavedPlanError {
+    /// A failure to `read` or `write` the plan file at `path`.
+    #[must_use]
+    pub fn io(action: &'static str, path: &Path, source: std::io::Error) -> Self {
+        Self::Io {
+            action,
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Bytes that are not a plan this version reads; [`FormatError::in_file`] names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum FormatError {
+    /// Not a plan file at all.
+    #[error("not a secoda-sync plan file")]
+    Parse(#[source] serde_json::Error),
+    /// Written by an incompatible version.
+    #[error("format version {0}, this secoda-sync reads version {FORMAT_VERSION}")]
+    Version(u32),
+}
+
+impl FormatError {
+    /// The same failure, naming the file the bytes came from.
+    #[must_use]
+    pub fn in_file(self, path: &Path) -> SavedPlanError {
+        let path = path.to_owned();
+        match self {
+            Self::Parse(source) => SavedPlanError::Parse { path, source },
+            Self::Version(found) => SavedPlanError::Version { path, found },
+        }
+    }
 }
 
 /// One reason a saved plan no longer applies.
@@ -284,48 +321,31 @@ impl SavedPlan {
         }
     }
 
-    /// Writes the plan to `path` atomically (a temporary file next to it, then a rename), so a
-    /// crash never leaves a half-written plan behind.
+    /// The plan file's bytes: pretty JSON and a final newline. The caller writes them (the
+    /// commands use an atomic write, so a crash never leaves a half-written plan behind).
     ///
     /// # Errors
-    /// When the file cannot be written or renamed.
-    pub fn save(&self, path: &Path) -> Result<(), SavedPlanError> {
-        let io = |action, source| SavedPlanError::Io {
-            action,
-            path: path.to_owned(),
-            source,
-        };
-        let mut json = serde_json::to_vec_pretty(self).map_err(|e| io("write", e.into()))?;
+    /// Never in practice (every map in a plan has string keys); kept so no input can panic.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut json = serde_json::to_vec_pretty(self)?;
         json.push(b'\n');
-        crate::atomic::write_atomic(path, &json).map_err(|e| io("write", e))
+        Ok(json)
     }
 
-    /// Reads a plan file.
+    /// Reads a plan file's bytes.
     ///
     /// # Errors
-    /// When the file cannot be read, is not a plan, or has another format version.
-    pub fn load(path: &Path) -> Result<Self, SavedPlanError> {
-        let bytes = std::fs::read(path).map_err(|source| SavedPlanError::Io {
-            action: "read",
-            path: path.to_owned(),
-            source,
-        })?;
+    /// When the bytes are not a plan, or have another format version.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Self, FormatError> {
         #[derive(Deserialize)]
         struct Version {
             format_version: u32,
         }
-        let parse = |source| SavedPlanError::Parse {
-            path: path.to_owned(),
-            source,
-        };
-        let v: Version = serde_json::from_slice(&bytes).map_err(parse)?;
+        let v: Version = serde_json::from_slice(bytes).map_err(FormatError::Parse)?;
         if v.format_version != FORMAT_VERSION {
-            return Err(SavedPlanError::Version {
-                path: path.to_owned(),
-                found: v.format_version,
-            });
+            return Err(FormatError::Version(v.format_version));
         }
-        serde_json::from_slice(&bytes).map_err(parse)
+        serde_json::from_slice(bytes).map_err(FormatError::Parse)
     }
 }
 
@@ -357,32 +377,32 @@ mod tests {
     }
 
     #[test]
-    fn save_then_load_round_trips() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("plan.json");
+    fn bytes_round_trip() {
         let s = saved();
-        s.save(&path).unwrap();
-        assert_eq!(SavedPlan::load(&path).unwrap(), s);
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
-        assert_eq!(names.len(), 1, "no temporary file left behind");
+        let bytes = s.to_bytes().unwrap();
+        assert!(bytes.ends_with(b"}\n"));
+        assert_eq!(SavedPlan::from_bytes(&bytes).unwrap(), s);
         assert_eq!(s.options.targets, ["Checkout"]);
         // Updates, deletes and unsupported changes carry ids; creates do not.
         assert_eq!(s.live.len(), 5);
     }
 
     #[test]
-    fn load_rejects_other_versions_and_non_plans() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("plan.json");
-        std::fs::write(&path, r#"{"format_version": 2}"#).unwrap();
-        let err = SavedPlan::load(&path).unwrap_err();
-        assert!(err.to_string().contains("format version 2"), "{err}");
-        std::fs::write(&path, "[]").unwrap();
-        assert!(matches!(
-            SavedPlan::load(&path),
-            Err(SavedPlanError::Parse { .. })
-        ));
-        let missing = SavedPlan::load(&dir.path().join("nope.json")).unwrap_err();
+    fn from_bytes_rejects_other_versions_and_non_plans() {
+        let path = Path::new("plan.json");
+        let err = SavedPlan::from_bytes(br#"{"format_version": 2}"#).unwrap_err();
+        assert_eq!(
+            err.in_file(path).to_string(),
+            "plan file `plan.json` has format version 2, this secoda-sync reads version 1: \
+             re-run `secoda-sync plan --out`"
+        );
+        let err = SavedPlan::from_bytes(b"[]").unwrap_err().in_file(path);
+        assert!(matches!(err, SavedPlanError::Parse { .. }));
+        assert_eq!(
+            err.to_string(),
+            "`plan.json` is not a secoda-sync plan file"
+        );
+        let missing = SavedPlanError::io("read", path, std::io::ErrorKind::NotFound.into());
         assert!(missing.to_string().starts_with("failed to read plan file"));
     }
 

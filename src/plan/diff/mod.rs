@@ -3,9 +3,9 @@
 //! Pure and synchronous: it reads the desired and live states and returns a [`Plan`]; no I/O,
 //! no clock, no randomness, so the same inputs always give the same plan.
 //!
-//! One file per rule family: [`tree`] walks categories, events and properties; [`fields`] says
-//! how one managed field compares; [`monitors`] matches monitors by target, metric and config;
-//! [`scope`] decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
+//! One file per rule family: `tree` walks categories, events and properties; `fields` says
+//! how one managed field compares; `monitors` matches monitors by target, metric and config;
+//! `scope` decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
 //! owner tag, the delete caps).
 
 mod fields;

@@ -20,8 +20,9 @@ pub struct Lookups {
     pub users: Vec<api::User>,
     /// Every collection.
     pub collections: Vec<api::Collection>,
-    /// Catalog resources by `title_full`; holds at least the paths [`target_paths`] names (more
-    /// entries give better "did you mean" hints).
+    /// Catalog resources by `title_full`; holds at least the paths
+    /// [`target_paths`](super::target_paths) names (more entries give better "did you mean"
+    /// hints).
     pub targets: HashMap<String, Vec<api::Resource>>,
 }
 

@@ -8,7 +8,8 @@ use crate::manifest::{ManifestSet, Monitor};
 use crate::plan::desired::DesiredMonitor;
 use std::collections::BTreeSet;
 
-/// The catalog paths (non-UUID monitor targets) the caller must put into [`Lookups::targets`].
+/// The catalog paths (non-UUID monitor targets) the caller must put into
+/// [`Lookups::targets`](super::Lookups::targets).
 #[must_use]
 pub fn target_paths(set: &ManifestSet) -> Vec<String> {
     let paths: BTreeSet<String> = set
@@ -23,7 +24,8 @@ pub fn target_paths(set: &ManifestSet) -> Vec<String> {
 }
 
 /// The monitor targets `set` gives as UUIDs; the caller reads their catalog entries into
-/// [`Lookups::targets`] so plans can show the target's title instead of its id.
+/// [`Lookups::targets`](super::Lookups::targets) so plans can show the target's title instead
+/// of its id.
 #[must_use]
 pub fn target_ids(set: &ManifestSet) -> Vec<Id> {
     let ids: BTreeSet<Id> = set
