@@ -10,9 +10,16 @@ pub mod cli;
 pub mod commands;
 pub mod error;
 pub mod export;
-pub mod live;
+/// The old home of [`workspace`] and [`pipeline::plan`], kept so that modules still naming
+/// `crate::live` compile; new code names `workspace` or `pipeline`.
+pub mod live {
+    pub use crate::pipeline::{plan, Planning};
+    pub use crate::workspace::*;
+}
 pub mod manifest;
 pub mod monitor_status;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod sandbox;
+pub mod workspace;

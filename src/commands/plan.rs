@@ -1,18 +1,15 @@
 //! `secoda-sync plan`: show what apply would change, without changing anything.
 
 use super::session::{run_in_session, Session};
-use crate::api::Rate;
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
-use crate::live::{self, Planning};
-use crate::manifest::{self, LoadOptions, Loaded, Severity};
-use crate::output::{count, Printer, Verbosity};
-use crate::plan::render::{self, Format, RenderContext};
-use crate::plan::resolve::{Names, ResolveError};
+use crate::manifest::{LoadOptions, Loaded};
+use crate::output::Printer;
+use crate::pipeline::{load_manifests, make_plan, print_plan};
+use crate::plan::render::Format;
 use crate::plan::saved::SavedPlan;
-use crate::plan::{DiffOptions, Key, Plan};
+use crate::plan::{DiffOptions, Key};
 use clap::Args;
-use std::io::Write as _;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -81,7 +78,7 @@ pub struct PlanningArgs {
 /// A connection or API failure, or a plan that cannot be written.
 pub fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
-    let Some(loaded) = load_manifests(&args.manifests, printer) else {
+    let Some(loaded) = load_manifests(&LoadOptions::from(&args.manifests), printer) else {
         return Ok(Exit::Failure);
     };
     run_in_session(&args.connection, printer, async |session| {
@@ -96,7 +93,15 @@ async fn plan_in(
     printer: &Printer,
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
-    let Some(planned) = make_plan(loaded, &args.planning, session, concurrency, printer).await?
+    let Some(planned) = make_plan(
+        loaded,
+        args.planning.owner_tag.as_deref(),
+        args.planning.diff_options(),
+        &session.client,
+        concurrency,
+        printer,
+    )
+    .await?
     else {
         return Ok(Exit::Failure);
     };
@@ -104,10 +109,11 @@ async fn plan_in(
         &planned.plan,
         args.format,
         &planned.names,
-        session,
+        &session.client,
         printer,
         &mut printer.stdout(),
-    )?;
+    )
+    .map_err(Error::writing("the plan"))?;
     let pending = !planned.plan.summary().is_empty();
     if let Some(path) = &args.out {
         // The plan moves into the file's document: a 100,000-change plan is not copied.
@@ -131,117 +137,17 @@ async fn plan_in(
     })
 }
 
-/// A plan made from manifests, with what rendering and saving it need.
-#[derive(Debug)]
-pub(crate) struct Planned {
-    /// The plan.
-    pub plan: Plan,
-    /// Id -> display name, for rendering id lists.
-    pub names: Names,
-    /// The options it was made with.
-    pub options: DiffOptions,
-    /// Fingerprint of the manifests the plan was made from.
-    pub fingerprint: String,
-}
-
-/// Loads the manifests and prints their diagnostics; `None` when there are errors (nothing
-/// may be called then).
-pub(crate) fn load_manifests(args: &ManifestArgs, printer: &Printer) -> Option<Loaded> {
-    let loaded = manifest::load(&LoadOptions::from(args));
-    let mut err = printer.stderr();
-    let sources = printer.color().then_some(&loaded.sources);
-    for d in &loaded.diagnostics {
-        if d.is_error() || printer.verbosity() > Verbosity::Quiet {
-            // A closed stderr must not hide the verdict, which the exit code still carries.
-            let _ = d.render(&mut err, printer.color(), sources);
+impl PlanningArgs {
+    /// The diff options these flags describe (`owner_tag` is resolved by the pipeline).
+    #[must_use]
+    pub fn diff_options(&self) -> DiffOptions {
+        DiffOptions {
+            prune: self.prune,
+            owner_tag: None,
+            targets: self.target.clone(),
+            max_deletes: self.max_deletes,
+            max_delete_percent: self.max_delete_percent,
+            monitors_delete: self.monitors_delete,
         }
     }
-    if loaded.has_errors() {
-        let n = loaded.count(Severity::Error);
-        printer.status(format!(
-            "{} in the manifests: nothing was planned or applied",
-            count(n, "error", "errors")
-        ));
-        return None;
-    }
-    Some(loaded)
-}
-
-/// Plans against the session's workspace; `None` when names did not resolve (each problem
-/// printed).
-pub(crate) async fn make_plan(
-    loaded: &Loaded,
-    planning: &PlanningArgs,
-    session: &Session,
-    concurrency: usize,
-    printer: &Printer,
-) -> Result<Option<Planned>> {
-    let opts = DiffOptions {
-        prune: planning.prune,
-        owner_tag: None,
-        targets: planning.target.clone(),
-        max_deletes: planning.max_deletes,
-        max_delete_percent: planning.max_delete_percent,
-        monitors_delete: planning.monitors_delete,
-    };
-    let owner_tag = planning.owner_tag.as_deref();
-    match live::plan(
-        &session.client,
-        &loaded.set,
-        owner_tag,
-        opts,
-        concurrency,
-        printer,
-    )
-    .await?
-    {
-        Planning::Planned {
-            plan,
-            names,
-            options,
-        } => Ok(Some(Planned {
-            plan,
-            names,
-            options,
-            fingerprint: loaded.fingerprint.clone(),
-        })),
-        Planning::Unresolved(errors) => report_unresolved(&errors, printer),
-    }
-}
-
-fn report_unresolved(errors: &[ResolveError], printer: &Printer) -> Result<Option<Planned>> {
-    for e in errors {
-        printer.error(e);
-    }
-    printer.status(format!(
-        "{} in the manifests did not resolve: nothing was planned or applied",
-        count(errors.len(), "name", "names")
-    ));
-    Ok(None)
-}
-
-/// Renders `plan` to `w` at the session's write rate (Secoda's 30/min when unpaced, so the
-/// estimate is what a real workspace would take).
-pub(crate) fn print_plan(
-    plan: &Plan,
-    format: Format,
-    names: &Names,
-    session: &Session,
-    printer: &Printer,
-    w: &mut impl std::io::Write,
-) -> Result<()> {
-    let ctx = RenderContext {
-        write_rate: session.client.write_rate().unwrap_or(Rate::SECODA_WRITES),
-        names,
-        color: printer.color(),
-    };
-    // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
-    let mut w = std::io::BufWriter::new(w);
-    render::render(plan, format, &ctx, &mut w)
-        .and_then(|()| w.flush())
-        .map_err(|source| Error::Io {
-            action: "write",
-            path: "the plan".into(),
-            source,
-        })
 }

@@ -4,7 +4,8 @@ use crate::cli::ManifestArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::diagnostics::Report;
 use crate::manifest::{self, LoadOptions, Severity};
-use crate::output::{count, Printer, Verbosity};
+use crate::output::{count, Printer};
+use crate::pipeline::print_diagnostics;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 
@@ -75,17 +76,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
             writeln!(out).map_err(stdout_err)?;
         }
         ReportFormat::Text => {
-            // Buffered: a large set can bring thousands of diagnostics, each several writes.
-            let mut err = std::io::BufWriter::new(printer.stderr());
-            let sources = printer.color().then_some(&loaded.sources);
-            for d in &loaded.diagnostics {
-                if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
-                    continue;
-                }
-                // A closed stderr must not hide the verdict, which the exit code still carries.
-                let _ = d.render(&mut err, printer.color(), sources);
-            }
-            let _ = err.flush();
+            print_diagnostics(&loaded, printer);
             let summary = [
                 count(counts.categories, "category", "categories"),
                 count(counts.events, "event", "events"),
