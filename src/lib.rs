@@ -8,7 +8,8 @@ pub mod apply;
 pub mod atomic;
 pub mod cli;
 pub mod commands;
-pub mod error;
+/// The commands' error and exit codes, at the path the commands have always named.
+pub use commands::error;
 pub mod export;
 /// The old home of [`workspace`] and [`pipeline::plan`], kept so that modules still naming
 /// `crate::live` compile; new code names `workspace` or `pipeline`.

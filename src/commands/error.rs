@@ -1,4 +1,5 @@
-//! The top-level error a command returns, and the process exit codes.
+//! The top-level error a command returns, and the process exit codes (the commands' own:
+//! the layers below return their own errors, which convert into this one).
 
 use std::process::ExitCode;
 
