@@ -15,13 +15,12 @@ mod support;
 
 use secoda_sync::api::{Client, Id, Rate};
 use secoda_sync::apply::{self, Outcome};
-use secoda_sync::live::{self};
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::manifest::{self, LoadOptions};
-use secoda_sync::output::Printer;
 use secoda_sync::plan::resolve::resolve;
 use secoda_sync::plan::{diff, Action, DiffOptions, ParentRef, Plan};
 use secoda_sync::sandbox::{self, Faults, SandboxConfig};
+use secoda_sync::workspace;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -142,12 +141,13 @@ async fn large_plan() {
     drop(report);
 
     // The no-change plan, piece by piece so the diff can be timed alone.
-    let printer = Printer::plain();
     let start = Instant::now();
-    let lookups = live::fetch_lookups(&c, &set, 8).await.expect("lookups");
+    let lookups = workspace::fetch_lookups(&c, &set, 8)
+        .await
+        .expect("lookups");
     let resolved = resolve(&set, &lookups).expect("resolve");
     let read_start = Instant::now();
-    let live_state = live::read_live(&c, &resolved.integration, &lookups.integrations, &printer)
+    let live_state = workspace::read_live(&c, &resolved.integration, &lookups.integrations, &|| {})
         .await
         .expect("live");
     let read = read_start.elapsed();

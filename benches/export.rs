@@ -11,11 +11,10 @@ mod support;
 
 use secoda_sync::apply::Outcome;
 use secoda_sync::export::{export, ExportOptions};
-use secoda_sync::live;
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
-use secoda_sync::output::Printer;
 use secoda_sync::plan::IntegrationInfo;
+use secoda_sync::workspace;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -31,7 +30,7 @@ fn wire_child(url: &str, rt: &tokio::runtime::Runtime) {
     let c = client(url, TOKEN, None, 8);
     let start = Instant::now();
     let live = rt.block_on(async {
-        let lookups = live::fetch_lookups(&c, &ManifestSet::default(), 8)
+        let lookups = workspace::fetch_lookups(&c, &ManifestSet::default(), 8)
             .await
             .expect("lookups");
         let segment = lookups
@@ -44,7 +43,7 @@ fn wire_child(url: &str, rt: &tokio::runtime::Runtime) {
             id: segment.id,
             name: segment.name,
         };
-        live::read_live(&c, &info, &lookups.integrations, &Printer::plain())
+        workspace::read_live(&c, &info, &lookups.integrations, &|| {})
             .await
             .expect("read")
     });

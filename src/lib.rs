@@ -8,11 +8,13 @@ pub mod apply;
 pub mod atomic;
 pub mod cli;
 pub mod commands;
-pub mod error;
+/// The commands' error and exit codes, at the path the commands have always named.
+pub use commands::error;
 pub mod export;
-pub mod live;
 pub mod manifest;
 pub mod monitors;
 pub mod output;
+pub mod pipeline;
 pub mod plan;
 pub mod sandbox;
+pub mod workspace;

@@ -7,9 +7,9 @@
 
 use secoda_sync::api::{Client, ClientConfig, Rate, Token};
 use secoda_sync::apply::{self, Cancel, ExecOptions, Progress, Report};
-use secoda_sync::live::{self, Planning};
 use secoda_sync::manifest::ManifestSet;
 use secoda_sync::output::Printer;
+use secoda_sync::pipeline::{self, Planning};
 use secoda_sync::plan::{DiffOptions, Plan};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -62,7 +62,7 @@ pub(crate) fn client(
 
 /// The plan of `set` against the workspace behind `client`.
 pub(crate) async fn plan_for(client: &Client, set: &ManifestSet) -> Plan {
-    match live::plan(
+    match pipeline::plan(
         client,
         set,
         None,

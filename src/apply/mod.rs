@@ -1,14 +1,18 @@
-//! Applying a plan: the executor, its write bodies, cancellation, progress and the report.
+//! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
+//! decisions around it (policy) and the monitor run after it.
 
 pub mod cancel;
 pub mod executor;
+pub mod monitors_run;
 pub mod perform;
+pub mod policy;
 pub mod progress;
 pub mod report;
 pub mod write;
 
 pub use cancel::{Cancel, Stage};
 pub use executor::{execute, ExecOptions};
+pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
 pub use perform::perform;
 pub use progress::Progress;
 pub use report::{Outcome, Report};

@@ -1,66 +1,19 @@
 //! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
-use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
 use super::session::{run_in_session, Session};
-use crate::api::{ApiError, Id};
-use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
-use crate::cli::{ConnectionArgs, ManifestArgs};
+use crate::apply::policy::{self, Confirmation, Verdict};
+use crate::apply::{self, Cancel, ExecOptions, MonitorRun, Progress, Report, RunFailed, Stage};
+use crate::cli::ApplyArgs;
 use crate::error::{Error, Exit, Result};
-use crate::live;
-use crate::manifest::{Loaded, ManifestSet};
+use crate::manifest::{LoadOptions, Loaded};
 use crate::output::{count, Printer};
+use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
-use crate::plan::{Key, Plan};
-use clap::Args;
-use std::collections::BTreeSet;
+use crate::plan::Plan;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::{Path, PathBuf};
-
-const AFTER_HELP: &str = "\
-Examples:
-  secoda-sync apply --sandbox --auto-approve examples/ecommerce/
-  secoda-sync apply manifests/                      # asks `Apply these N changes? [y/N]`
-  secoda-sync apply manifests/ --prune --auto-approve --max-deletes 50
-  secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
-  secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
-
-Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
-them. Re-running apply finishes the job without duplicates.
-
-Exit codes:
-  0    every change made (or nothing to do)
-  1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
-       or a --run-monitors run that could not be started
-  130  interrupted";
-
-/// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
-/// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
-#[derive(Debug, Args)]
-#[command(after_help = AFTER_HELP)]
-pub struct ApplyArgs {
-    #[command(flatten)]
-    pub manifests: ManifestArgs,
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-    #[command(flatten)]
-    pub planning: PlanningArgs,
-    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete"])]
-    pub plan: Option<PathBuf>,
-    /// Do not ask for confirmation.
-    #[arg(long)]
-    pub auto_approve: bool,
-    /// Print the result as JSON on stdout (each change with its status and id); the plan goes
-    /// to stderr.
-    #[arg(long)]
-    pub json: bool,
-    /// After the apply, run the monitors it created or changed (not disabled, deleted or
-    /// failed ones) and print the job id.
-    #[arg(long)]
-    pub run_monitors: bool,
-}
+use std::path::Path;
 
 /// Runs `apply`.
 ///
@@ -71,7 +24,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
     let input = match &args.plan {
         Some(path) => Input::Saved(path),
-        None => match load_manifests(&args.manifests, printer) {
+        None => match load_manifests(&LoadOptions::from(&args.manifests), printer) {
             Some(loaded) => Input::Manifests(loaded),
             None => return Ok(Exit::Failure),
         },
@@ -99,7 +52,18 @@ async fn apply_in(
     let (plan, names) = match input {
         Input::Saved(path) => load_saved(path, session, concurrency).await?,
         Input::Manifests(loaded) => {
-            match make_plan(loaded, &args.planning, session, concurrency, printer).await? {
+            let owner_tag = args.planning.owner_tag.as_deref();
+            let opts = args.planning.diff_options();
+            match make_plan(
+                loaded,
+                owner_tag,
+                opts,
+                &session.client,
+                concurrency,
+                printer,
+            )
+            .await?
+            {
                 Some(p) => (p.plan, p.names),
                 None => return Ok(Exit::Failure),
             }
@@ -111,101 +75,41 @@ async fn apply_in(
     } else {
         Box::new(printer.stdout())
     };
-    print_plan(&plan, Format::Text, &names, session, printer, &mut out)?;
+    print_plan(
+        &plan,
+        Format::Text,
+        &names,
+        &session.client,
+        printer,
+        &mut out,
+    )
+    .map_err(Error::writing("the plan"))?;
     drop(out);
-    if let Some(blocked) = plan.changes.iter().find(|c| c.blocked) {
-        return Err(Error::Refused(format!(
-            "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
-            blocked.note.as_deref().unwrap_or("deletes over a safety cap")
-        )));
+    if let Some(reason) = policy::refusal(&plan) {
+        return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
-    let report = if writes == 0 {
-        Report::default()
-    } else {
-        if !args.auto_approve && !confirm(writes, printer)? {
+    let terminal = std::io::stdin().is_terminal() && printer.interactive();
+    let report = match policy::confirmation(writes, args.auto_approve, terminal) {
+        Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
+        Confirmation::Ask(question) if !ask(&question, printer)? => {
             printer.status("Apply cancelled: nothing was written.");
             return Ok(Exit::Failure);
         }
-        execute(plan, session, concurrency, printer).await
+        _ if writes == 0 => Report::default(),
+        _ => execute(plan, session, concurrency, printer).await,
     };
     let run = if args.run_monitors {
-        Some(run_monitors(&report, session).await)
+        Some(apply::run_monitors(&report, &session.client).await)
     } else {
         None
     };
     finish(args, printer, &report, run.as_ref())
 }
 
-/// What `--run-monitors` did after the apply.
-#[derive(Debug, serde::Serialize)]
-#[serde(tag = "status", rename_all = "snake_case")]
-enum MonitorRun {
-    /// The run was started as a background job.
-    Started {
-        /// The job's id.
-        job_id: Id,
-        /// The monitors run.
-        monitors: Vec<Id>,
-    },
-    /// The apply created or changed no enabled monitor: no call was made.
-    NothingToRun,
-    /// The apply was interrupted: no call was made.
-    Skipped,
-    /// The run call failed (the apply's changes stand).
-    Failed {
-        /// The monitors that were to run.
-        monitors: Vec<Id>,
-        /// Why.
-        #[serde(serialize_with = "as_string")]
-        error: ApiError,
-    },
-}
-
-fn as_string<S: serde::Serializer>(e: &ApiError, s: S) -> Result<S::Ok, S::Error> {
-    s.collect_str(e)
-}
-
-/// A monitor run that failed after a successful apply.
-#[derive(Debug, thiserror::Error)]
-#[error("the changes were applied, but running {} failed: {cause}", crate::output::count(*.count, "monitor", "monitors"))]
-struct RunFailed<'a> {
-    count: usize,
-    cause: &'a ApiError,
-}
-
-/// Starts one run of the monitors the apply created or changed (one call for all of them).
-async fn run_monitors(report: &Report, session: &Session) -> MonitorRun {
-    if report.interrupted {
-        return MonitorRun::Skipped;
-    }
-    let monitors = report.monitors_to_run();
-    if monitors.is_empty() {
-        return MonitorRun::NothingToRun;
-    }
-    match session.client.run_monitors(&monitors).await {
-        Ok(job) => MonitorRun::Started {
-            job_id: job.id,
-            monitors,
-        },
-        Err(error) => MonitorRun::Failed { monitors, error },
-    }
-}
-
-/// Asks `Apply these N changes? [y/N]` (`this 1 change` for one) on a terminal; refuses
-/// elsewhere.
-fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
-    if !(std::io::stdin().is_terminal() && printer.interactive()) {
-        return Err(Error::Refused(
-            "not asking for confirmation without a terminal: pass --auto-approve to apply".into(),
-        ));
-    }
+/// Asks `question [y/N]` on stderr and reads the answer from stdin.
+fn ask(question: &str, printer: &Printer) -> Result<bool> {
     let mut err = printer.stderr();
-    let question = if writes == 1 {
-        "Apply this 1 change?".to_owned()
-    } else {
-        format!("Apply these {writes} changes?")
-    };
     let _ = write!(err, "{question} [y/N] ");
     let _ = err.flush();
     let mut answer = String::new();
@@ -217,10 +121,7 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
             path: "stdin".into(),
             source,
         })?;
-    Ok(matches!(
-        answer.trim().to_ascii_lowercase().as_str(),
-        "y" | "yes"
-    ))
+    Ok(policy::is_yes(&answer))
 }
 
 /// Runs the executor with Ctrl-C wired to the cancellation token.
@@ -252,19 +153,14 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
     report
 }
 
-/// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed or
-/// the monitor run could not be started.
+/// Prints the result and turns the verdict into the exit code.
 fn finish(
     args: &ApplyArgs,
     printer: &Printer,
     report: &Report,
     run: Option<&MonitorRun>,
 ) -> Result<Exit> {
-    let out_err = |source| Error::Io {
-        action: "write",
-        path: "stdout".into(),
-        source,
-    };
+    let out_err = Error::writing("stdout");
     let mut out = printer.stdout();
     if args.json {
         let mut doc = report.to_json();
@@ -300,48 +196,21 @@ fn finish(
             cause: error,
         });
     }
-    let run_failed = matches!(run, Some(MonitorRun::Failed { .. }));
-    Ok(if report.interrupted {
-        Exit::Interrupted
-    } else if report.is_complete() && !run_failed {
-        Exit::Success
-    } else {
-        Exit::Failure
+    Ok(match policy::verdict(report, run) {
+        Verdict::Done => Exit::Success,
+        Verdict::Failed => Exit::Failure,
+        Verdict::Interrupted => Exit::Interrupted,
     })
 }
 
-/// Loads a saved plan and checks it is still fresh: same workspace, same integration, and
-/// every resource it touches unchanged since it was made.
+/// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]).
 async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Result<(Plan, Names)> {
     let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
     let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
-    let client = &session.client;
-    let none = ManifestSet::default();
-    // Monitor targets are read too, so the plan shows their paths as `plan` did, not ids.
-    let targets: BTreeSet<Id> = saved
-        .plan
-        .changes
-        .iter()
-        .filter_map(|c| match &c.key {
-            Key::Monitor(target, ..) => Some(Id(target.clone())),
-            _ => None,
+    pipeline::check_saved(saved, &session.client, &session.origin, concurrency)
+        .await
+        .map_err(|e| match e {
+            SavedCheckError::Api(e) => Error::Api(e),
+            SavedCheckError::Stale(e) => Error::Refused(e.to_string()),
         })
-        .collect();
-    let targets: Vec<Id> = targets.into_iter().collect();
-    let (mut lookups, catalog, current) = tokio::try_join!(
-        live::fetch_lookups(client, &none, concurrency),
-        live::catalog_by_ids(client, &targets, concurrency),
-        live::read_touched(client, saved.touched_ids(), concurrency),
-    )?;
-    lookups.add_catalog(catalog);
-    // An integration missing from the workspace reads as a different one.
-    let integration = lookups
-        .integrations
-        .iter()
-        .find(|i| i.id == saved.integration.id)
-        .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
-    saved
-        .check_fresh(&session.origin, &integration, &current)
-        .map_err(|e| Error::Refused(e.to_string()))?;
-    Ok((saved.plan, lookups.names()))
 }

@@ -2,52 +2,13 @@
 
 use super::session::run_in_session;
 use crate::atomic::stage_with;
-use crate::cli::{ConnectionArgs, InputFormat};
+use crate::cli::{ExportArgs, InputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::export::{export, ExportOptions};
 use crate::manifest::write::{write_csv, write_jsonl, write_yaml, WriteError};
 use crate::manifest::IntegrationRef;
 use crate::output::{count, Printer};
-use clap::Args;
 use std::io::{BufWriter, Write};
-use std::path::PathBuf;
-
-const AFTER_HELP: &str = "\
-Examples:
-  secoda-sync export --integration Segment --out tracking-plan/segment.yaml
-  secoda-sync export --integration Segment --include-monitors --format jsonl > plan.jsonl
-  secoda-sync export --integration Segment --format csv --category Checkout --out checkout.csv
-  secoda-sync export --sandbox --integration Segment
-
-Adopting a workspace that already holds events: export, commit the file, then
-`secoda-sync plan <file>` shows `No changes`; edit the file and plan/apply from there.
-
-Output is sorted by key, so re-exports diff cleanly in git. Fields the server holds empty
-are left out (unmanaged); pii, verified and published are always written. CSV cannot hold
-monitors: use --format yaml or jsonl with --include-monitors.";
-
-/// Write the workspace's categories, events and properties (and monitors) as a manifest.
-#[derive(Debug, Args)]
-#[command(after_help = AFTER_HELP)]
-pub struct ExportArgs {
-    /// The integration to export (name or UUID).
-    #[arg(long, value_name = "NAME|UUID")]
-    pub integration: String,
-    /// Manifest format to write.
-    #[arg(long, value_enum, default_value_t = InputFormat::Yaml)]
-    pub format: InputFormat,
-    /// Write to this file (atomically: a temp file renamed over it) instead of stdout.
-    #[arg(long, value_name = "PATH")]
-    pub out: Option<PathBuf>,
-    /// Also export every monitor of the workspace (yaml and jsonl only).
-    #[arg(long)]
-    pub include_monitors: bool,
-    /// Only this category (repeatable); an unknown title lists the existing ones.
-    #[arg(long, value_name = "TITLE")]
-    pub category: Vec<String>,
-    #[command(flatten)]
-    pub connection: ConnectionArgs,
-}
 
 /// Runs `export`.
 ///

@@ -1,7 +1,11 @@
-//! One file per subcommand, each wiring library pieces together; `run` dispatches.
+//! One file per subcommand, each wiring library pieces together (their arguments live in
+//! `cli`); `run` dispatches. Verbs do not import each other; `session` and `connect` are the
+//! connection every verb that talks to the API shares, and `error` is the commands' error type
+//! and exit codes, which nothing below the commands may name.
 
 pub mod apply;
 pub mod connect;
+pub mod error;
 pub mod export;
 pub mod monitors;
 pub mod plan;

@@ -1,50 +1,12 @@
 //! `secoda-sync validate`: load and check manifests, report every problem, touch no network.
 
-use crate::cli::ManifestArgs;
+use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::diagnostics::Report;
 use crate::manifest::{self, LoadOptions, Severity};
-use crate::output::{count, Printer, Verbosity};
-use clap::{Args, ValueEnum};
+use crate::output::{count, Printer};
+use crate::pipeline::print_diagnostics;
 use std::io::Write;
-
-const AFTER_HELP: &str = "\
-Loads every file (YAML, CSV, JSONL; a directory loads its manifests, not recursively), merges
-them, applies defaults and reports ALL problems as `file:line:column: error[code]: message`,
-then prints a summary (counts per kind) on stdout. Touches no network.
-
-Examples:
-  secoda-sync validate examples/ecommerce/
-  secoda-sync validate plan.csv --integration Segment --csv-map map.yaml
-  cat plan.jsonl | secoda-sync validate - --stdin-format jsonl
-  secoda-sync validate --format json manifests/ > diagnostics.json
-
-Exit codes:
-  0    valid (warnings allowed unless --strict)
-  1    errors found (or warnings with --strict), or a file could not be read";
-
-/// Check manifests without touching the network.
-#[derive(Debug, Args)]
-#[command(after_help = AFTER_HELP)]
-pub struct ValidateArgs {
-    #[command(flatten)]
-    pub manifests: ManifestArgs,
-    /// How to report: text diagnostics on stderr, or one JSON document on stdout.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
-    /// Fail on warnings too.
-    #[arg(long)]
-    pub strict: bool,
-}
-
-/// `validate --format` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// Human-readable diagnostics on stderr, summary on stdout.
-    Text,
-    /// `{"ok", "errors", "warnings", "counts", "diagnostics": [...]}` on stdout.
-    Json,
-}
 
 /// Runs `validate`.
 ///
@@ -75,17 +37,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
             writeln!(out).map_err(stdout_err)?;
         }
         ReportFormat::Text => {
-            // Buffered: a large set can bring thousands of diagnostics, each several writes.
-            let mut err = std::io::BufWriter::new(printer.stderr());
-            let sources = printer.color().then_some(&loaded.sources);
-            for d in &loaded.diagnostics {
-                if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
-                    continue;
-                }
-                // A closed stderr must not hide the verdict, which the exit code still carries.
-                let _ = d.render(&mut err, printer.color(), sources);
-            }
-            let _ = err.flush();
+            print_diagnostics(&loaded, printer);
             let summary = [
                 count(counts.categories, "category", "categories"),
                 count(counts.events, "event", "events"),

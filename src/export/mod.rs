@@ -26,7 +26,7 @@ mod tree;
 pub use naming::Namer;
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::live::fetch_lookups;
+use crate::workspace::fetch_lookups;
 use crate::manifest::{IntegrationRef, ManifestSet, Origin};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
 use futures::TryStreamExt;

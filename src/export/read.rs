@@ -1,8 +1,8 @@
 //! The catalog reads only the export needs; the lookups and the catalog by id come from the
-//! workspace reader ([`crate::live`]).
+//! workspace reader ([`crate::workspace`]).
 
 use crate::api::{ApiError, Client, Id, Resource};
-use crate::live::catalog_by_ids;
+use crate::workspace::catalog_by_ids;
 use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use std::collections::BTreeSet;

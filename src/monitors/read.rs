@@ -50,7 +50,7 @@ pub async fn read(
         .collect();
     let unlabelled: Vec<Id> = unlabelled.into_iter().collect();
     let titles = async {
-        crate::live::catalog_by_ids(client, &unlabelled, concurrency)
+        crate::workspace::catalog_by_ids(client, &unlabelled, concurrency)
             .await
             .map(|rs| {
                 rs.into_iter()

@@ -1,4 +1,5 @@
-//! The top-level error a command returns, and the process exit codes.
+//! The top-level error a command returns, and the process exit codes (the commands' own:
+//! the layers below return their own errors, which convert into this one).
 
 use std::process::ExitCode;
 
@@ -64,6 +65,15 @@ pub enum Error {
 }
 
 impl Error {
+    /// Turns an I/O error while writing `path` (a file, `stdout`, `the plan`) into an error.
+    pub fn writing(path: &'static str) -> impl Fn(std::io::Error) -> Self + Copy {
+        move |source| Self::Io {
+            action: "write",
+            path: path.into(),
+            source,
+        }
+    }
+
     /// Whether the reader of our output went away (`secoda-sync schema | head -1`): the
     /// Unix convention is to stop quietly, not to report a failure nobody asked about.
     #[must_use]

@@ -1,13 +1,12 @@
-//! Reading the workspace: the lookups names resolve against, and the live state of one
-//! integration, fetched concurrently through the client (which paces and caps the calls).
+//! Reading the workspace: the lookups names resolve against, the live state of one
+//! integration and the resources a saved plan touches, fetched concurrently through the client
+//! (which paces and caps the calls).
 
 use crate::api::{ApiError, Client, Id, Integration, ListFilter, Resource};
 use crate::manifest::ManifestSet;
-use crate::output::Printer;
-use crate::plan::resolve::{resolve, target_ids, target_paths, Lookups, Names, ResolveError};
-use crate::plan::{diff, DiffOptions, IntegrationInfo, Kind, Live, Plan};
+use crate::plan::resolve::{target_ids, target_paths, Lookups};
+use crate::plan::{IntegrationInfo, Kind, Live};
 use futures::{Stream, StreamExt, TryStreamExt};
-use indicatif::ProgressBar;
 use serde_json::json;
 
 /// Fetches everything manifest names resolve against, once per run and concurrently:
@@ -96,8 +95,8 @@ pub async fn catalog_by_ids(
 }
 
 /// Reads the integration's categories, events and properties and the workspace's monitors,
-/// the four lists concurrently; a spinner counts what was read when the printer is
-/// interactive.
+/// the four lists concurrently; `on_read` is called once per resource read (a spinner counts
+/// them).
 ///
 /// # Errors
 /// The first failed call.
@@ -105,24 +104,18 @@ pub async fn read_live(
     client: &Client,
     integration: &IntegrationInfo,
     known: &[Integration],
-    printer: &Printer,
+    on_read: &(dyn Fn() + Sync),
 ) -> Result<Live, ApiError> {
-    let spinner = printer.spinner("{spinner} reading the workspace: {pos} resources ({elapsed})");
     let by_integration = ListFilter {
         integration_id: Some(integration.id.clone()),
         ..ListFilter::default()
     };
-    let sp = spinner.as_ref();
-    let result = tokio::try_join!(
-        counted(client.list_categories(&by_integration), sp).try_collect(),
-        counted(client.list_events(&by_integration), sp).try_collect(),
-        counted(client.list_properties(&by_integration), sp).try_collect(),
-        counted(client.list_monitors(), sp).try_collect(),
-    );
-    if let Some(s) = spinner {
-        s.finish_and_clear();
-    }
-    let (categories, events, properties, monitors) = result?;
+    let (categories, events, properties, monitors) = tokio::try_join!(
+        counted(client.list_categories(&by_integration), on_read).try_collect(),
+        counted(client.list_events(&by_integration), on_read).try_collect(),
+        counted(client.list_properties(&by_integration), on_read).try_collect(),
+        counted(client.list_monitors(), on_read).try_collect(),
+    )?;
     let integration = known
         .iter()
         .find(|i| i.id == integration.id)
@@ -141,75 +134,12 @@ pub async fn read_live(
     })
 }
 
-/// Ticks the spinner once per item read.
+/// Calls `on_read` once per item read.
 fn counted<'a, T: 'a>(
     stream: impl Stream<Item = Result<T, ApiError>> + 'a,
-    spinner: Option<&'a ProgressBar>,
+    on_read: &'a (dyn Fn() + Sync),
 ) -> impl Stream<Item = Result<T, ApiError>> + 'a {
-    stream.inspect(move |_| {
-        if let Some(s) = spinner {
-            s.inc(1);
-        }
-    })
-}
-
-/// What planning against the workspace produced.
-#[derive(Debug)]
-pub enum Planning {
-    /// The plan, with the id -> name map its renderings need.
-    Planned {
-        /// The plan.
-        plan: Plan,
-        /// Id -> display name.
-        names: Names,
-        /// The options it was made with (`owner_tag` resolved), for saving it.
-        options: DiffOptions,
-    },
-    /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
-    Unresolved(Vec<ResolveError>),
-}
-
-/// The whole read side of a run: fetches the lookups, resolves the manifests' names (and
-/// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs.
-///
-/// # Errors
-/// The first failed API call.
-pub async fn plan(
-    client: &Client,
-    set: &ManifestSet,
-    owner_tag: Option<&str>,
-    mut opts: DiffOptions,
-    concurrency: usize,
-    printer: &Printer,
-) -> Result<Planning, ApiError> {
-    let lookups = fetch_lookups(client, set, concurrency).await?;
-    let mut errors = Vec::new();
-    if let Some(tag) = owner_tag {
-        match lookups.tag_id(tag) {
-            Ok(id) => opts.owner_tag = Some(id),
-            Err(e) => errors.push(*e),
-        }
-    }
-    let resolved = match resolve(set, &lookups) {
-        Ok(r) if errors.is_empty() => r,
-        Ok(_) => return Ok(Planning::Unresolved(errors)),
-        Err(mut e) => {
-            e.append(&mut errors);
-            return Ok(Planning::Unresolved(e));
-        }
-    };
-    let live = read_live(
-        client,
-        &resolved.integration,
-        &lookups.integrations,
-        printer,
-    )
-    .await?;
-    Ok(Planning::Planned {
-        plan: diff(&resolved, &live, &opts),
-        names: resolved.names,
-        options: opts,
-    })
+    stream.inspect(move |_| on_read())
 }
 
 /// Re-reads resources by id and returns each one's `updated_at`; one that answers 404 is left

@@ -1,0 +1,127 @@
+//! The decisions around an apply: whether it may go ahead, whether to ask first, and how it
+//! ended (which the command turns into an exit code).
+
+use super::{MonitorRun, Report};
+use crate::plan::Plan;
+
+/// Why a plan must not be applied at all: the note of its first change held back by a safety
+/// cap; `None` when nothing is held back.
+#[must_use]
+pub fn refusal(plan: &Plan) -> Option<String> {
+    let blocked = plan.changes.iter().find(|c| c.blocked)?;
+    Some(format!(
+        "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
+        blocked
+            .note
+            .as_deref()
+            .unwrap_or("deletes over a safety cap")
+    ))
+}
+
+/// Whether to ask before writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// Go ahead: nothing to write, or `--auto-approve`.
+    NotNeeded,
+    /// Ask this question (`[y/N]` follows it).
+    Ask(String),
+    /// No terminal to ask on: refuse, for this reason.
+    Refuse(String),
+}
+
+/// Decides whether an apply of `writes` writes asks first; `terminal` is whether stdin and
+/// the printer are interactive.
+#[must_use]
+pub fn confirmation(writes: usize, auto_approve: bool, terminal: bool) -> Confirmation {
+    if writes == 0 || auto_approve {
+        return Confirmation::NotNeeded;
+    }
+    if !terminal {
+        return Confirmation::Refuse(
+            "not asking for confirmation without a terminal: pass --auto-approve to apply".into(),
+        );
+    }
+    Confirmation::Ask(if writes == 1 {
+        "Apply this 1 change?".to_owned()
+    } else {
+        format!("Apply these {writes} changes?")
+    })
+}
+
+/// Whether an answer to the question is a yes (`y` or `yes`, any case).
+#[must_use]
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
+}
+
+/// How an apply ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Every change made (or nothing to do), and the monitor run, if asked for, started.
+    Done,
+    /// A change failed, or the monitor run could not be started.
+    Failed,
+    /// Ctrl-C stopped it.
+    Interrupted,
+}
+
+/// The verdict on an apply: interrupted first, then failed when a change failed or the
+/// monitor run could not be started.
+#[must_use]
+pub fn verdict(report: &Report, run: Option<&MonitorRun>) -> Verdict {
+    let run_failed = matches!(run, Some(MonitorRun::Failed { .. }));
+    if report.interrupted {
+        Verdict::Interrupted
+    } else if report.is_complete() && !run_failed {
+        Verdict::Done
+    } else {
+        Verdict::Failed
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn confirmation_is_asked_only_on_a_terminal_and_only_for_writes() {
+        assert_eq!(confirmation(0, false, false), Confirmation::NotNeeded);
+        assert_eq!(confirmation(3, true, false), Confirmation::NotNeeded);
+        assert!(matches!(
+            confirmation(3, false, false),
+            Confirmation::Refuse(_)
+        ));
+        assert_eq!(
+            confirmation(1, false, true),
+            Confirmation::Ask("Apply this 1 change?".into())
+        );
+        assert_eq!(
+            confirmation(2, false, true),
+            Confirmation::Ask("Apply these 2 changes?".into())
+        );
+    }
+
+    #[test]
+    fn only_y_or_yes_confirms() {
+        for yes in ["y", "Y", " yes\n", "YES"] {
+            assert!(is_yes(yes), "{yes:?}");
+        }
+        for no in ["", "n", "no", "yess", "\n"] {
+            assert!(!is_yes(no), "{no:?}");
+        }
+    }
+
+    #[test]
+    fn an_interrupted_apply_is_interrupted_whatever_else_happened() {
+        let report = Report {
+            interrupted: true,
+            ..Report::default()
+        };
+        assert_eq!(verdict(&report, None), Verdict::Interrupted);
+        assert_eq!(verdict(&Report::default(), None), Verdict::Done);
+        assert_eq!(
+            verdict(&Report::default(), Some(&MonitorRun::NothingToRun)),
+            Verdict::Done
+        );
+    }
+}

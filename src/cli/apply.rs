@@ -1,0 +1,49 @@
+//! `secoda-sync apply` arguments.
+
+use super::{ConnectionArgs, ManifestArgs, PlanningArgs};
+use clap::Args;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync apply --sandbox --auto-approve examples/ecommerce/
+  secoda-sync apply manifests/                      # asks `Apply these N changes? [y/N]`
+  secoda-sync apply manifests/ --prune --auto-approve --max-deletes 50
+  secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
+  secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
+
+Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
+them. Re-running apply finishes the job without duplicates.
+
+Exit codes:
+  0    every change made (or nothing to do)
+  1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
+       or a --run-monitors run that could not be started
+  130  interrupted";
+
+/// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
+/// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub planning: PlanningArgs,
+    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete"])]
+    pub plan: Option<PathBuf>,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Print the result as JSON on stdout (each change with its status and id); the plan goes
+    /// to stderr.
+    #[arg(long)]
+    pub json: bool,
+    /// After the apply, run the monitors it created or changed (not disabled, deleted or
+    /// failed ones) and print the job id.
+    #[arg(long)]
+    pub run_monitors: bool,
+}

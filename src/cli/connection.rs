@@ -1,0 +1,96 @@
+//! How to reach the API: host, token file, pacing, retries, or the in-process sandbox.
+
+use crate::api::Rate;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// Regional API hosts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Region {
+    /// The US host.
+    #[value(help = "https://api.secoda.co")]
+    Us,
+    /// The EU host.
+    #[value(help = "https://eapi.secoda.co")]
+    Eu,
+    /// The APAC host.
+    #[value(help = "https://aapi.secoda.co")]
+    Apac,
+}
+
+impl Region {
+    /// The region's base URL.
+    #[must_use]
+    pub fn base_url(self) -> &'static str {
+        match self {
+            Self::Us => "https://api.secoda.co",
+            Self::Eu => "https://eapi.secoda.co",
+            Self::Apac => "https://aapi.secoda.co",
+        }
+    }
+}
+
+/// How to reach the API. The token is never a flag: `SECODA_API_TOKEN` or `--token-file`.
+#[derive(Debug, Clone, Args)]
+pub struct ConnectionArgs {
+    /// API base URL (the help text carries the default host).
+    #[arg(
+        long,
+        help = "API base URL [default: https://api.secoda.co]",
+        env = "SECODA_API_URL",
+        value_name = "URL",
+        conflicts_with = "region"
+    )]
+    pub api_url: Option<String>,
+    /// Regional host shorthand.
+    #[arg(long, value_enum)]
+    pub region: Option<Region>,
+    /// Read the API token from this file (otherwise from SECODA_API_TOKEN).
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with --sandbox].
+    #[arg(long, env = "SECODA_WRITE_RATE", value_name = "RATE")]
+    pub write_rate: Option<Rate>,
+    /// Pace of GET calls.
+    #[arg(
+        long,
+        env = "SECODA_READ_RATE",
+        value_name = "RATE",
+        default_value = "10/s"
+    )]
+    pub read_rate: Rate,
+    /// Requests in flight at once.
+    #[arg(long, env = "SECODA_CONCURRENCY", value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u16).range(1..=256))]
+    pub concurrency: u16,
+    /// Use `/path/` forms (some deployments want the trailing slash).
+    #[arg(long)]
+    pub trailing_slash: bool,
+    /// Connect timeout in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    pub connect_timeout: f64,
+    /// Whole-request timeout in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    pub request_timeout: f64,
+    /// Attempts per call before giving up (429, 502/503/504, connection errors are retried).
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=100))]
+    pub max_tries: u32,
+    /// First retry backoff in milliseconds (exponential, full jitter).
+    #[arg(long, value_name = "MS", default_value_t = 250)]
+    pub retry_base_ms: u64,
+    /// Longest retry backoff in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub retry_cap_secs: u64,
+    /// Run against an in-process sandbox persisted in .secoda-sandbox.json (no network, no token).
+    #[arg(long, conflicts_with_all = ["api_url", "region", "token_file"])]
+    pub sandbox: bool,
+    /// State file for --sandbox.
+    #[arg(
+        long,
+        value_name = "FILE",
+        default_value = ".secoda-sandbox.json",
+        requires = "sandbox"
+    )]
+    pub sandbox_state: PathBuf,
+}

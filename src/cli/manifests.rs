@@ -1,0 +1,54 @@
+//! Where the manifests come from and how to read them (shared by `validate`, `plan`, `apply`;
+//! `export` shares the format).
+
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+/// Which manifest format stdin holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    /// YAML (`version: 1`).
+    Yaml,
+    /// CSV, one row per property.
+    Csv,
+    /// JSON Lines, one record per line.
+    Jsonl,
+}
+
+/// What an empty CSV cell means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum CsvEmpty {
+    /// Leave the field unmanaged (a spreadsheet cannot tell blank from clear).
+    #[default]
+    Ignore,
+    /// Manage the field as empty (clear it on the server).
+    Clear,
+}
+
+/// Where the manifests come from and how to read them.
+#[derive(Debug, Clone, Args)]
+pub struct ManifestArgs {
+    /// Manifest files or directories (a directory loads its *.yaml, *.yml, *.csv and *.jsonl,
+    /// not recursively); `-` reads one manifest from stdin.
+    #[arg(value_name = "PATHS", required = true)]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: InputArgs,
+}
+
+/// Manifest-reading options (without paths, so `export` can share them).
+#[derive(Debug, Clone, Args)]
+pub struct InputArgs {
+    /// The integration (UUID or name), overriding or supplying the manifests' `integration`.
+    #[arg(long, value_name = "NAME|UUID")]
+    pub integration: Option<String>,
+    /// Column mapping for CSV with foreign headers (YAML: our column -> their header).
+    #[arg(long, value_name = "FILE")]
+    pub csv_map: Option<PathBuf>,
+    /// What an empty CSV cell means.
+    #[arg(long, value_enum, default_value_t = CsvEmpty::Ignore)]
+    pub csv_empty: CsvEmpty,
+    /// Format of a manifest read from stdin (`-`).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub stdin_format: Option<InputFormat>,
+}

@@ -1,0 +1,72 @@
+//! Command-line types (clap derive), one args file per verb. Argument groups shared between
+//! verbs have their own files, so that a command line can switch `validate` / `plan` /
+//! `apply` / `export` freely.
+
+pub mod apply;
+pub mod connection;
+pub mod export;
+pub mod global;
+pub mod manifests;
+pub mod monitors;
+pub mod plan;
+pub mod planning;
+pub mod sandbox;
+pub mod schema;
+pub mod validate;
+
+pub use apply::ApplyArgs;
+pub use connection::{ConnectionArgs, Region};
+pub use export::ExportArgs;
+pub use global::{ColorChoice, GlobalArgs};
+pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
+pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
+pub use plan::PlanArgs;
+pub use planning::PlanningArgs;
+pub use sandbox::{SandboxCommand, ServeArgs};
+pub use schema::{SchemaArgs, Which};
+pub use validate::{ReportFormat, ValidateArgs};
+
+use clap::{Parser, Subcommand};
+
+const EXIT_CODES: &str = "\
+Exit codes:
+  0    success (with --detailed-exitcode: no changes)
+  1    error: invalid input, API failure, refused or failed apply
+  2    changes pending (plan --detailed-exitcode only)
+  130  interrupted (Ctrl-C)
+  141  the reader of stdout went away (nothing is reported)";
+
+/// Keep a Secoda workspace's tracking plan (event categories, events, properties) and
+/// data-quality monitors in line with manifests kept in git.
+#[derive(Debug, Parser)]
+#[command(name = "secoda-sync", version, about, after_help = EXIT_CODES, max_term_width = 100)]
+pub struct Cli {
+    /// Output and logging options.
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check manifests without touching the network.
+    Validate(ValidateArgs),
+    /// Print or write the JSON Schemas of the manifest formats.
+    Schema(SchemaArgs),
+    /// Run a Secoda-compatible API emulator (for rehearsals and tests).
+    #[command(subcommand)]
+    Sandbox(SandboxCommand),
+    /// Show what apply would change.
+    Plan(PlanArgs),
+    /// Make the workspace match the manifests.
+    #[command(mut_arg("paths", |a| a.required(false).required_unless_present("plan")))]
+    Apply(ApplyArgs),
+    /// Write a live integration's tracking plan (and monitors) as manifests.
+    Export(ExportArgs),
+    /// Inspect the workspace's monitors (`monitors status`).
+    #[command(subcommand)]
+    Monitors(MonitorsCommand),
+}

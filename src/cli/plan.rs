@@ -1,0 +1,40 @@
+//! `secoda-sync plan` arguments.
+
+use super::{ConnectionArgs, ManifestArgs, PlanningArgs};
+use crate::plan::render::Format;
+use clap::Args;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync plan --sandbox examples/ecommerce/
+  secoda-sync plan manifests/ --prune --format markdown > plan.md
+  secoda-sync plan manifests/ --out plan.json --detailed-exitcode
+  secoda-sync plan manifests/ --target 'Checkout/Order Completed' --format json
+
+Exit codes:
+  0    planned (with --detailed-exitcode: no changes)
+  1    invalid manifests, unknown names, or an API failure (nothing is written)
+  2    changes pending (--detailed-exitcode only)";
+
+/// Show what `apply` would change: creates, updates, deletes (with `--prune`) and differences
+/// the API cannot fix.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    #[command(flatten)]
+    pub planning: PlanningArgs,
+    /// How to print the plan on stdout (`json` prints only the JSON document).
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Also save the plan (with a fingerprint of the live state) for `apply --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Exit 0 when there are no changes, 2 when changes are pending, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}

@@ -1,0 +1,45 @@
+//! Planning options `plan` and `apply` share, and the diff options they describe.
+
+use crate::plan::{DiffOptions, Key};
+use clap::Args;
+
+/// Planning options `plan` and `apply` share.
+#[derive(Debug, Clone, Args)]
+pub struct PlanningArgs {
+    /// Delete events and properties under declared categories and events that no manifest
+    /// lists (monitors: disable, or delete with --monitors-delete).
+    #[arg(long)]
+    pub prune: bool,
+    /// Limit the plan to a subtree: `Category`, `Category/Event` or `Category/Event/property`
+    /// (repeatable).
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    pub target: Vec<Key>,
+    /// Tag (name or id) added to everything created; --prune then deletes only resources
+    /// carrying it.
+    #[arg(long, value_name = "TAG")]
+    pub owner_tag: Option<String>,
+    /// Refuse to apply more than this many deletes.
+    #[arg(long, value_name = "N", default_value_t = 25)]
+    pub max_deletes: usize,
+    /// Refuse to apply deletes of more than this percentage of the managed live resources.
+    #[arg(long, value_name = "P", default_value_t = 10.0)]
+    pub max_delete_percent: f64,
+    /// Prune monitors by deleting them instead of disabling them.
+    #[arg(long)]
+    pub monitors_delete: bool,
+}
+
+impl PlanningArgs {
+    /// The diff options these flags describe (`owner_tag` is resolved by the pipeline).
+    #[must_use]
+    pub fn diff_options(&self) -> DiffOptions {
+        DiffOptions {
+            prune: self.prune,
+            owner_tag: None,
+            targets: self.target.clone(),
+            max_deletes: self.max_deletes,
+            max_delete_percent: self.max_delete_percent,
+            monitors_delete: self.monitors_delete,
+        }
+    }
+}

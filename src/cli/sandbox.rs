@@ -1,0 +1,106 @@
+//! `secoda-sync sandbox` subcommands and arguments, and the sandbox config they describe.
+
+use crate::api::Rate;
+use crate::sandbox::{Faults, SandboxConfig};
+use clap::{Args, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Sandbox subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SandboxCommand {
+    /// Serve the emulator until Ctrl-C (or SIGTERM).
+    ///
+    /// Prints `export` lines to paste into another shell, then serves every endpoint of the
+    /// Secoda API that secoda-sync uses, from a seeded workspace (integrations Segment,
+    /// Amplitude, Snowflake; teams, tags, users, collections; a small Snowflake catalog).
+    #[command(after_help = SERVE_EXAMPLE)]
+    Serve(ServeArgs),
+}
+
+const SERVE_EXAMPLE: &str = "\
+Example:
+  secoda-sync sandbox serve --state sandbox.json --token dev-token
+  # in another shell, paste the printed export lines, then:
+  curl -H \"Authorization: Bearer $SECODA_API_TOKEN\" \"$SECODA_API_URL/api/v1/tag\"";
+
+/// Options of `sandbox serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load state from this JSON file (when it exists) and save to it after writes and on exit.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Bearer token to accept [default: random, printed at start].
+    #[arg(long, value_name = "TOKEN")]
+    pub token: Option<String>,
+    /// Default list page size (a request's `page_size` overrides it, up to 1000).
+    #[arg(long, value_name = "N", default_value_t = 50,
+          value_parser = clap::value_parser!(u32).range(1..=1000))]
+    pub page_size: u32,
+    /// Delay added to every answer, in milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Answer 429 to writes (POST/PUT/PATCH/DELETE) over this rate, e.g. `30/min`.
+    #[arg(long, value_name = "RATE", conflicts_with = "secoda_limits")]
+    pub write_limit: Option<Rate>,
+    /// Answer 429 to reads (GET) over this rate, e.g. `10/s`.
+    #[arg(long, value_name = "RATE")]
+    pub read_limit: Option<Rate>,
+    /// Secoda's documented limit: 30 writes per minute.
+    #[arg(long)]
+    pub secoda_limits: bool,
+    /// Send 429s without a `Retry-After` header (as Secoda may).
+    #[arg(long)]
+    pub no_retry_after: bool,
+    /// Fraction of writes answered 500/503 without being committed (0 to 1).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Fraction of writes committed, then answered 502 or dropped unanswered (0 to 1).
+    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    pub drop_after_commit: f64,
+    /// Seed of the fault dice and of generated ids.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Append every answered call to this file as JSON Lines (headers, and so the token, are
+    /// never logged).
+    #[arg(long, value_name = "FILE")]
+    pub log: Option<PathBuf>,
+    /// Answer 405 to PATCH on monitors.
+    #[arg(long)]
+    pub no_monitor_patch: bool,
+    /// Answer 405 to DELETE on monitors.
+    #[arg(long)]
+    pub no_monitor_delete: bool,
+}
+
+impl ServeArgs {
+    /// The library config these flags describe.
+    #[must_use]
+    pub fn config(&self) -> SandboxConfig {
+        SandboxConfig {
+            token: self.token.clone(),
+            page_size: self.page_size as usize,
+            faults: Faults {
+                latency: Duration::from_millis(self.latency_ms),
+                write_limit: if self.secoda_limits {
+                    Some(Rate::SECODA_WRITES)
+                } else {
+                    self.write_limit
+                },
+                read_limit: self.read_limit,
+                retry_after: !self.no_retry_after,
+                fail_rate: self.fail_rate,
+                drop_after_commit: self.drop_after_commit,
+            },
+            seed: self.seed,
+            state_file: self.state.clone(),
+            monitor_patch: !self.no_monitor_patch,
+            monitor_delete: !self.no_monitor_delete,
+            log_file: self.log.clone(),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! The pipeline `plan` and `apply` share: manifests (diagnostics printed once, buffered) and a
+//! client in, a plan out; and for a saved plan, the check that it still applies.
+
+use crate::api::{ApiError, Client, Id, Rate};
+use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
+use crate::output::{count, Printer, Verbosity};
+use crate::plan::render::{self, Format, RenderContext};
+use crate::plan::resolve::{resolve, Names, ResolveError};
+use crate::plan::saved::{SavedPlan, StaleError};
+use crate::plan::{diff, DiffOptions, Key, Plan};
+use crate::workspace::{catalog_by_ids, fetch_lookups, read_live, read_touched};
+use std::collections::BTreeSet;
+use std::io::Write as _;
+
+/// Loads the manifests and prints their diagnostics; `None` when there are errors (nothing
+/// may be called then).
+#[must_use]
+pub fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
+    let loaded = manifest::load(opts);
+    print_diagnostics(&loaded, printer);
+    if loaded.has_errors() {
+        let n = loaded.count(Severity::Error);
+        printer.status(format!(
+            "{} in the manifests: nothing was planned or applied",
+            count(n, "error", "errors")
+        ));
+        return None;
+    }
+    Some(loaded)
+}
+
+/// Prints the diagnostics of a load on stderr (errors only when quiet), flushed before this
+/// returns so a summary printed next comes after them.
+pub fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
+    // Buffered: a large set can bring thousands of diagnostics, each several writes.
+    let mut err = std::io::BufWriter::new(printer.stderr());
+    let sources = printer.color().then_some(&loaded.sources);
+    for d in &loaded.diagnostics {
+        if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
+            continue;
+        }
+        // A closed stderr must not hide the verdict, which the exit code still carries.
+        let _ = d.render(&mut err, printer.color(), sources);
+    }
+    let _ = err.flush();
+}
+
+/// What planning against the workspace produced.
+#[derive(Debug)]
+pub enum Planning {
+    /// The plan, with the id -> name map its renderings need.
+    Planned {
+        /// The plan.
+        plan: Plan,
+        /// Id -> display name.
+        names: Names,
+        /// The options it was made with (`owner_tag` resolved), for saving it.
+        options: DiffOptions,
+    },
+    /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
+    Unresolved(Vec<ResolveError>),
+}
+
+/// The whole read side of a run: fetches the lookups, resolves the manifests' names (and
+/// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs.
+///
+/// # Errors
+/// The first failed API call.
+pub async fn plan(
+    client: &Client,
+    set: &ManifestSet,
+    owner_tag: Option<&str>,
+    mut opts: DiffOptions,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<Planning, ApiError> {
+    let lookups = fetch_lookups(client, set, concurrency).await?;
+    let mut errors = Vec::new();
+    if let Some(tag) = owner_tag {
+        match lookups.tag_id(tag) {
+            Ok(id) => opts.owner_tag = Some(id),
+            Err(e) => errors.push(*e),
+        }
+    }
+    let resolved = match resolve(set, &lookups) {
+        Ok(r) if errors.is_empty() => r,
+        Ok(_) => return Ok(Planning::Unresolved(errors)),
+        Err(mut e) => {
+            e.append(&mut errors);
+            return Ok(Planning::Unresolved(e));
+        }
+    };
+    // The one spinner of a plan: it counts the resources read when the printer is interactive.
+    let spinner = printer.spinner("{spinner} reading the workspace: {pos} resources ({elapsed})");
+    let tick = || {
+        if let Some(s) = &spinner {
+            s.inc(1);
+        }
+    };
+    let live = read_live(client, &resolved.integration, &lookups.integrations, &tick).await;
+    if let Some(s) = spinner {
+        s.finish_and_clear();
+    }
+    let live = live?;
+    Ok(Planning::Planned {
+        plan: diff(&resolved, &live, &opts),
+        names: resolved.names,
+        options: opts,
+    })
+}
+
+/// A plan made from manifests, with what rendering and saving it need.
+#[derive(Debug)]
+pub struct Planned {
+    /// The plan.
+    pub plan: Plan,
+    /// Id -> display name, for rendering id lists.
+    pub names: Names,
+    /// The options it was made with.
+    pub options: DiffOptions,
+    /// Fingerprint of the manifests the plan was made from.
+    pub fingerprint: String,
+}
+
+/// Plans `loaded` against the client's workspace; `None` when names did not resolve (each
+/// problem printed).
+///
+/// # Errors
+/// The first failed API call.
+pub async fn make_plan(
+    loaded: &Loaded,
+    owner_tag: Option<&str>,
+    opts: DiffOptions,
+    client: &Client,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<Option<Planned>, ApiError> {
+    match plan(client, &loaded.set, owner_tag, opts, concurrency, printer).await? {
+        Planning::Planned {
+            plan,
+            names,
+            options,
+        } => Ok(Some(Planned {
+            plan,
+            names,
+            options,
+            fingerprint: loaded.fingerprint.clone(),
+        })),
+        Planning::Unresolved(errors) => {
+            report_unresolved(&errors, printer);
+            Ok(None)
+        }
+    }
+}
+
+fn report_unresolved(errors: &[ResolveError], printer: &Printer) {
+    for e in errors {
+        printer.error(e);
+    }
+    printer.status(format!(
+        "{} in the manifests did not resolve: nothing was planned or applied",
+        count(errors.len(), "name", "names")
+    ));
+}
+
+/// Renders `plan` to `w` at the client's write rate (Secoda's 30/min when unpaced, so the
+/// estimate is what a real workspace would take).
+///
+/// # Errors
+/// When `w` cannot be written.
+pub fn print_plan(
+    plan: &Plan,
+    format: Format,
+    names: &Names,
+    client: &Client,
+    printer: &Printer,
+    w: &mut impl std::io::Write,
+) -> std::io::Result<()> {
+    let ctx = RenderContext {
+        write_rate: client.write_rate().unwrap_or(Rate::SECODA_WRITES),
+        names,
+        color: printer.color(),
+    };
+    // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
+    let mut w = std::io::BufWriter::new(w);
+    render::render(plan, format, &ctx, &mut w).and_then(|()| w.flush())
+}
+
+/// Why a saved plan cannot be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum SavedCheckError {
+    /// Reading the workspace failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// Something the plan touches moved since it was made.
+    #[error(transparent)]
+    Stale(#[from] StaleError),
+}
+
+/// The catalog entries a saved plan's monitors target: read too, so the plan shows their
+/// paths as `plan` did, not ids.
+#[must_use]
+pub fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
+    let targets: BTreeSet<Id> = saved
+        .plan
+        .changes
+        .iter()
+        .filter_map(|c| match &c.key {
+            Key::Monitor(target, ..) => Some(Id(target.clone())),
+            _ => None,
+        })
+        .collect();
+    targets.into_iter().collect()
+}
+
+/// Checks a saved plan is still fresh: made against `origin`, its integration still in the
+/// workspace, and every resource it touches unchanged since; returns the plan with its names.
+///
+/// # Errors
+/// A failed read, or every reason the plan is stale.
+pub async fn check_saved(
+    saved: SavedPlan,
+    client: &Client,
+    origin: &str,
+    concurrency: usize,
+) -> Result<(Plan, Names), SavedCheckError> {
+    let none = ManifestSet::default();
+    let targets = monitor_targets(&saved);
+    let (mut lookups, catalog, current) = tokio::try_join!(
+        fetch_lookups(client, &none, concurrency),
+        catalog_by_ids(client, &targets, concurrency),
+        read_touched(client, saved.touched_ids(), concurrency),
+    )?;
+    lookups.add_catalog(catalog);
+    // An integration missing from the workspace reads as a different one.
+    let integration = lookups
+        .integrations
+        .iter()
+        .find(|i| i.id == saved.integration.id)
+        .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
+    saved.check_fresh(origin, &integration, &current)?;
+    Ok((saved.plan, lookups.names()))
+}
