@@ -6,6 +6,8 @@ use crate::commands;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod load_options;
+
 const EXIT_CODES: &str = "\
 Exit codes:
   0    success (with --detailed-exitcode: no changes)

@@ -1,12 +1,12 @@
 //! Loading a manifest set: files, directories and stdin, read by format, merged into one
 //! [`ManifestSet`] with defaults applied, and every problem collected as a [`Diagnostic`].
 
-use crate::cli::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
 use crate::manifest::csv::{self as csv_format, CsvMap, CsvOptions};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity, Sources};
 use crate::manifest::fragment::Fragment;
 use crate::manifest::model::canonical_json;
 use crate::manifest::node::Ctx;
+use crate::manifest::options::{InputFormat, LoadOptions};
 use crate::manifest::{
     jsonl, validate, yaml, Category, Event, IntegrationRef, ManifestSet, Origin, Property,
     ResourceFields,
@@ -16,41 +16,6 @@ use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-
-/// Where manifests come from and how to read them.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Files, directories, or `-` for stdin.
-    pub paths: Vec<PathBuf>,
-    /// Overrides or supplies the manifests' integration.
-    pub integration: Option<String>,
-    /// Column mapping for CSV files with foreign headers.
-    pub csv_map: Option<PathBuf>,
-    /// What an empty CSV cell means.
-    pub csv_empty: CsvEmpty,
-    /// Format of `-` (stdin).
-    pub stdin_format: Option<InputFormat>,
-}
-
-impl LoadOptions {
-    /// Options from paths plus the shared input flags.
-    #[must_use]
-    pub fn new(paths: Vec<PathBuf>, input: &InputArgs) -> Self {
-        Self {
-            paths,
-            integration: input.integration.clone(),
-            csv_map: input.csv_map.clone(),
-            csv_empty: input.csv_empty,
-            stdin_format: input.stdin_format,
-        }
-    }
-}
-
-impl From<&ManifestArgs> for LoadOptions {
-    fn from(args: &ManifestArgs) -> Self {
-        Self::new(args.paths.clone(), &args.input)
-    }
-}
 
 /// One manifest's bytes, already read.
 #[derive(Debug, Clone)]

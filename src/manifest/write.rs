@@ -376,9 +376,8 @@ pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::InputFormat;
     use crate::manifest::generate::{tracking_plan, Shape};
-    use crate::manifest::{load_sources, LoadOptions, Schedule, Source};
+    use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, Source};
 
     /// A small plan exercising every field kind, unmanaged fields and monitors.
     fn sample() -> ManifestSet {
