@@ -7,6 +7,7 @@ mod fragment;
 pub mod generate;
 pub mod jsonl;
 pub mod load;
+mod merge;
 pub mod model;
 mod node;
 pub mod options;
