@@ -6,6 +6,7 @@ pub mod apply;
 pub mod connection;
 pub mod export;
 pub mod global;
+mod load_options;
 pub mod manifests;
 pub mod monitors;
 pub mod plan;

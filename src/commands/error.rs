@@ -58,7 +58,7 @@ pub enum Error {
     Export(#[from] crate::export::ExportError),
     /// A manifest could not be serialised.
     #[error(transparent)]
-    Write(#[from] crate::manifest::write::WriteError),
+    Write(#[from] crate::manifest::write::ManifestWriteError),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

@@ -5,7 +5,7 @@ use crate::atomic::stage_with;
 use crate::cli::{ExportArgs, InputFormat};
 use crate::error::{Error, Exit, Result};
 use crate::export::{export, ExportOptions};
-use crate::manifest::write::{write_csv, write_jsonl, write_yaml, WriteError};
+use crate::manifest::write::{write_csv, write_jsonl, write_yaml, ManifestWriteError};
 use crate::manifest::IntegrationRef;
 use crate::output::{count, Printer};
 use std::io::{BufWriter, Write};
@@ -60,8 +60,8 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
     }
     let what = what.join(", ");
     let io_error = |path: String| {
-        move |e: WriteError| match e {
-            WriteError::Io(source) => Error::Io {
+        move |e: ManifestWriteError| match e {
+            ManifestWriteError::Io(source) => Error::Io {
                 action: "write",
                 path,
                 source,
@@ -85,7 +85,7 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
         None => {
             let mut out = BufWriter::new(printer.stdout());
             write(&mut out)
-                .and_then(|()| out.flush().map_err(WriteError::Io))
+                .and_then(|()| out.flush().map_err(ManifestWriteError::Io))
                 .map_err(io_error("stdout".to_owned()))?;
             printer.status(format!("Exported {what}"));
         }

@@ -2,7 +2,7 @@
 
 use crate::cli::{ReportFormat, ValidateArgs};
 use crate::error::{Error, Exit, Result};
-use crate::manifest::diagnostics::Report;
+use crate::manifest::diagnostics::DiagnosticsReport;
 use crate::manifest::{self, LoadOptions, Severity};
 use crate::output::{count, Printer};
 use crate::pipeline::print_diagnostics;
@@ -25,7 +25,7 @@ pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
     };
     match args.format {
         ReportFormat::Json => {
-            let report = Report {
+            let report = DiagnosticsReport {
                 ok,
                 errors,
                 warnings,

@@ -1,10 +1,10 @@
 //! Long-format CSV manifests, one row per property (the migration path from spreadsheets), and
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
-use crate::cli::CsvEmpty;
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
+use crate::manifest::options::CsvEmpty;
 use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;

@@ -338,7 +338,7 @@ impl Sources {
 
 /// The document `validate --format json` prints.
 #[derive(Debug, Serialize)]
-pub struct Report<'a> {
+pub struct DiagnosticsReport<'a> {
     /// `true` when the run passes (no errors; no warnings under `--strict`).
     pub ok: bool,
     /// Error count.
@@ -346,7 +346,7 @@ pub struct Report<'a> {
     /// Warning count.
     pub warnings: usize,
     /// What the set holds.
-    pub counts: crate::manifest::Counts,
+    pub counts: crate::manifest::ManifestCounts,
     /// Every diagnostic, in the order found.
     pub diagnostics: &'a [Diagnostic],
 }

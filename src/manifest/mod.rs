@@ -7,12 +7,15 @@ mod fragment;
 pub mod generate;
 pub mod jsonl;
 pub mod load;
+mod merge;
 pub mod model;
 mod node;
+pub mod options;
 pub mod validate;
 pub mod write;
 mod yaml;
 
 pub use diagnostics::{Code, Diagnostic, Location, Severity};
-pub use load::{load, load_sources, LoadOptions, Loaded, Source};
+pub use load::{load, load_sources, Loaded, Source};
 pub use model::*;
+pub use options::{CsvEmpty, InputFormat, LoadOptions};

@@ -260,7 +260,7 @@ pub struct ManifestSet {
 
 /// How many of each kind a manifest set holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Counts {
+pub struct ManifestCounts {
     /// Event categories.
     pub categories: usize,
     /// Events.
@@ -274,7 +274,7 @@ pub struct Counts {
 impl ManifestSet {
     /// Counts per kind, for summaries.
     #[must_use]
-    pub fn counts(&self) -> Counts {
+    pub fn counts(&self) -> ManifestCounts {
         let events = self.categories.iter().map(|c| c.events.len()).sum();
         let properties = self
             .categories
@@ -282,7 +282,7 @@ impl ManifestSet {
             .flat_map(|c| &c.events)
             .map(|e| e.properties.len())
             .sum();
-        Counts {
+        ManifestCounts {
             categories: self.categories.len(),
             events,
             properties,

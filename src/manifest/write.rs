@@ -14,7 +14,7 @@ use std::io::Write;
 
 /// Why a set could not be written.
 #[derive(Debug, thiserror::Error)]
-pub enum WriteError {
+pub enum ManifestWriteError {
     /// YAML serialisation failed.
     #[error("failed to write YAML")]
     Yaml(#[source] serde_yaml::Error),
@@ -168,7 +168,7 @@ fn category_doc(c: &Category) -> CategoryDoc {
 ///
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
-pub fn to_yaml(set: &ManifestSet, schema: Option<&str>) -> Result<String, WriteError> {
+pub fn to_yaml(set: &ManifestSet, schema: Option<&str>) -> Result<String, ManifestWriteError> {
     let mut out = Vec::new();
     write_yaml(set, schema, &mut out)?;
     Ok(String::from_utf8(out).unwrap_or_default())
@@ -183,7 +183,7 @@ pub fn write_yaml<W: Write + ?Sized>(
     set: &ManifestSet,
     schema: Option<&str>,
     w: &mut W,
-) -> Result<(), WriteError> {
+) -> Result<(), ManifestWriteError> {
     if let Some(s) = schema {
         writeln!(w, "# yaml-language-server: $schema={s}")?;
     }
@@ -194,7 +194,7 @@ pub fn write_yaml<W: Write + ?Sized>(
     };
     w.write_all(
         yaml::to_string(&header)
-            .map_err(WriteError::Yaml)?
+            .map_err(ManifestWriteError::Yaml)?
             .as_bytes(),
     )?;
     let categories = sorted_categories(set);
@@ -215,15 +215,15 @@ pub fn write_yaml<W: Write + ?Sized>(
 }
 
 /// One item of a block sequence (`- ...`), as it appears under its key.
-fn yaml_item<T: serde::Serialize>(doc: &T) -> Result<String, WriteError> {
-    yaml::to_string(&[doc]).map_err(WriteError::Yaml)
+fn yaml_item<T: serde::Serialize>(doc: &T) -> Result<String, ManifestWriteError> {
+    yaml::to_string(&[doc]).map_err(ManifestWriteError::Yaml)
 }
 
 /// The set as JSONL text; the first record names the integration.
 ///
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
-pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
+pub fn to_jsonl(set: &ManifestSet) -> Result<String, ManifestWriteError> {
     let mut out = Vec::new();
     write_jsonl(set, &mut out)?;
     Ok(String::from_utf8(out).unwrap_or_default())
@@ -233,10 +233,13 @@ pub fn to_jsonl(set: &ManifestSet) -> Result<String, WriteError> {
 ///
 /// # Errors
 /// When serialisation or the writer fails.
-pub fn write_jsonl<W: Write + ?Sized>(set: &ManifestSet, w: &mut W) -> Result<(), WriteError> {
+pub fn write_jsonl<W: Write + ?Sized>(
+    set: &ManifestSet,
+    w: &mut W,
+) -> Result<(), ManifestWriteError> {
     let mut integration = set.integration.as_ref().map(ToString::to_string);
-    let mut push = |rec: &JsonlRecord| -> Result<(), WriteError> {
-        serde_json::to_writer(&mut *w, rec).map_err(WriteError::Json)?;
+    let mut push = |rec: &JsonlRecord| -> Result<(), ManifestWriteError> {
+        serde_json::to_writer(&mut *w, rec).map_err(ManifestWriteError::Json)?;
         w.write_all(b"\n")?;
         Ok(())
     };
@@ -280,7 +283,7 @@ pub fn write_jsonl<W: Write + ?Sized>(set: &ManifestSet, w: &mut W) -> Result<()
 ///
 /// # Errors
 /// When serialisation fails (not expected for valid sets).
-pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
+pub fn to_csv(set: &ManifestSet) -> Result<String, ManifestWriteError> {
     let mut out = Vec::new();
     write_csv(set, &mut out)?;
     Ok(String::from_utf8(out).unwrap_or_default())
@@ -290,9 +293,12 @@ pub fn to_csv(set: &ManifestSet) -> Result<String, WriteError> {
 ///
 /// # Errors
 /// When serialisation or the writer fails.
-pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<(), WriteError> {
+pub fn write_csv<W: Write + ?Sized>(
+    set: &ManifestSet,
+    out: &mut W,
+) -> Result<(), ManifestWriteError> {
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(WriteError::Csv)?;
+    w.write_record(COLUMNS).map_err(ManifestWriteError::Csv)?;
     let integration = set
         .integration
         .as_ref()
@@ -336,7 +342,7 @@ pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<()
         row.extend([String::new(), String::new(), l(c.teams.as_ref())]);
         row.extend(std::iter::repeat_n(String::new(), 8));
         row.push(protect(c.protect));
-        w.write_record(&row).map_err(WriteError::Csv)?;
+        w.write_record(&row).map_err(ManifestWriteError::Csv)?;
         for e in sorted_events(c) {
             let mut row = vec![
                 integration.clone(),
@@ -347,7 +353,7 @@ pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<()
             row.extend(fields(&e.fields));
             row.extend(std::iter::repeat_n(String::new(), 5));
             row.push(protect(e.protect));
-            w.write_record(&row).map_err(WriteError::Csv)?;
+            w.write_record(&row).map_err(ManifestWriteError::Csv)?;
             for p in sorted_properties(e) {
                 let t = &p.tracking;
                 let mut row = vec![
@@ -365,7 +371,7 @@ pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<()
                     s(t.regex.as_ref()),
                     protect(p.protect),
                 ]);
-                w.write_record(&row).map_err(WriteError::Csv)?;
+                w.write_record(&row).map_err(ManifestWriteError::Csv)?;
             }
         }
     }
@@ -376,9 +382,8 @@ pub fn write_csv<W: Write + ?Sized>(set: &ManifestSet, out: &mut W) -> Result<()
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cli::InputFormat;
     use crate::manifest::generate::{tracking_plan, Shape};
-    use crate::manifest::{load_sources, LoadOptions, Schedule, Source};
+    use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, Source};
 
     /// A small plan exercising every field kind, unmanaged fields and monitors.
     fn sample() -> ManifestSet {

@@ -6,9 +6,10 @@
 
 use crate::util::{ex, Out, Sandbox};
 use secoda_sync::api::{Client, ClientConfig, LogSink, Token};
-use secoda_sync::cli::InputFormat;
 use secoda_sync::export::{export, ExportOptions, Exported};
-use secoda_sync::manifest::{load_sources, IntegrationRef, LoadOptions, ManifestSet, Source};
+use secoda_sync::manifest::{
+    load_sources, InputFormat, IntegrationRef, LoadOptions, ManifestSet, Source,
+};
 use secoda_sync::sandbox::seed;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};

@@ -517,7 +517,7 @@ fn csv_rules_bom_crlf_booleans_lists_and_defaults_file() {
     // --csv-empty clear manages empty cells as empty.
     let l = load(&LoadOptions {
         paths: vec![dir.path().to_path_buf()],
-        csv_empty: secoda_sync::cli::CsvEmpty::Clear,
+        csv_empty: secoda_sync::manifest::CsvEmpty::Clear,
         ..LoadOptions::default()
     });
     assert_eq!(

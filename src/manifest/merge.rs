@@ -1,0 +1,432 @@
+//! Merging the files' fragments into one [`ManifestSet`]: one integration, parents before
+//! children, duplicates and missing parents reported, then `defaults` filled in.
+
+use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::model::canonical_json;
+use crate::manifest::{
+    Category, Event, IntegrationRef, ManifestSet, Monitor, Origin, Property, ResourceFields,
+};
+use std::collections::HashMap;
+
+/// Merges the files' declarations into one set, reporting duplicates and missing parents.
+///
+/// `integration` (the `--integration` flag) wins over what the files name.
+pub(crate) fn merge(
+    mut fragments: Vec<Fragment>,
+    integration: Option<&str>,
+    diags: &mut Vec<Diagnostic>,
+) -> ManifestSet {
+    let integration = match integration {
+        Some(i) => Some(IntegrationRef::parse(i)),
+        None => agreed_integration(&fragments, diags),
+    };
+    let mut m = Merger::new(integration, diags);
+    // Every category of every file first, then every event, then properties and monitors:
+    // a child may sit in a file loaded before its parent's.
+    for f in &mut fragments {
+        if let Some((d, origin)) = f.defaults.take() {
+            m.defaults(d, origin);
+        }
+        for c in std::mem::take(&mut f.categories) {
+            m.category(c);
+        }
+    }
+    for f in &mut fragments {
+        for e in std::mem::take(&mut f.events) {
+            m.event(e);
+        }
+    }
+    for f in &mut fragments {
+        for p in std::mem::take(&mut f.properties) {
+            m.property(p);
+        }
+        for mon in std::mem::take(&mut f.monitors) {
+            m.monitor(mon);
+        }
+    }
+    m.finish()
+}
+
+/// The set being built, with the indexes that find what is already in it.
+struct Merger<'d> {
+    set: ManifestSet,
+    diags: &'d mut Vec<Diagnostic>,
+    defaults: Option<(ResourceFields, Origin)>,
+    /// Category title -> index in `set.categories`.
+    cats: HashMap<String, usize>,
+    /// Per category index: where its fields were given, if anywhere yet.
+    cat_described: Vec<Option<Origin>>,
+    /// (category, event) -> (category index, event index).
+    events: HashMap<(String, String), (usize, usize)>,
+    /// Where an event was declared (rather than implied by a CSV property row).
+    event_declared: HashMap<(usize, usize), Origin>,
+    props: HashMap<(String, String, String), Origin>,
+    monitors: HashMap<String, Origin>,
+    /// (target, metric type, canonical config) as written -> index in `set.monitors`.
+    identities: HashMap<(String, Option<String>, String), usize>,
+}
+
+impl<'d> Merger<'d> {
+    fn new(integration: Option<IntegrationRef>, diags: &'d mut Vec<Diagnostic>) -> Self {
+        Self {
+            set: ManifestSet {
+                integration,
+                ..ManifestSet::default()
+            },
+            diags,
+            defaults: None,
+            cats: HashMap::new(),
+            cat_described: Vec::new(),
+            events: HashMap::new(),
+            event_declared: HashMap::new(),
+            props: HashMap::new(),
+            monitors: HashMap::new(),
+            identities: HashMap::new(),
+        }
+    }
+
+    fn defaults(&mut self, d: ResourceFields, origin: Origin) {
+        if let Some((_, first)) = &self.defaults {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&origin).into(),
+                    "`defaults` given twice in the manifest set",
+                )
+                .related("first given", first.into())
+                .hint("keep one `defaults:` block (e.g. in secoda.yaml)"),
+            );
+        } else {
+            self.defaults = Some((d, origin));
+        }
+    }
+
+    /// A category may be mentioned often (every CSV row does) but described once.
+    fn category(&mut self, c: CategoryDecl) {
+        let described = c.described();
+        let Some(&i) = self.cats.get(&c.title) else {
+            self.cats.insert(c.title.clone(), self.set.categories.len());
+            self.cat_described.push(described.then(|| c.origin.clone()));
+            self.set.categories.push(Category {
+                title: c.title,
+                description: c.description,
+                teams: c.teams,
+                protect: c.protect.unwrap_or(false),
+                events: Vec::new(),
+                origin: c.origin,
+            });
+            return;
+        };
+        if !described {
+            return;
+        }
+        if let Some(first) = &self.cat_described[i] {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&c.origin).into(),
+                    format!("category `{}` is described twice", c.title),
+                )
+                .related("first described", first.into())
+                .hint("give a category's description, teams and protect in one place"),
+            );
+            return;
+        }
+        let cat = &mut self.set.categories[i];
+        cat.description = c.description;
+        cat.teams = c.teams;
+        cat.protect = c.protect.unwrap_or(false);
+        cat.origin = c.origin.clone();
+        self.cat_described[i] = Some(c.origin);
+    }
+
+    /// An event may be implied by many property rows but declared once.
+    fn event(&mut self, e: EventDecl) {
+        let Some(&ci) = self.cats.get(&e.category) else {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::MissingParent,
+                    (&e.origin).into(),
+                    format!(
+                        "event `{}` is in category `{}`, which is declared nowhere",
+                        e.title, e.category
+                    ),
+                )
+                .hint("add the category (a `category` record, a YAML category, or a CSV row)"),
+            );
+            return;
+        };
+        let key = (e.category, e.title);
+        let Some(&(ci, ei)) = self.events.get(&key) else {
+            let ei = self.set.categories[ci].events.len();
+            if e.declared {
+                self.event_declared.insert((ci, ei), e.origin.clone());
+            }
+            self.set.categories[ci].events.push(Event {
+                title: key.1.clone(),
+                fields: e.fields,
+                protect: e.protect,
+                properties: Vec::new(),
+                origin: e.origin,
+            });
+            self.events.insert(key, (ci, ei));
+            return;
+        };
+        if !e.declared {
+            return;
+        }
+        if let Some(first) = self.event_declared.get(&(ci, ei)) {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&e.origin).into(),
+                    format!("event `{}/{}` is declared twice", key.0, key.1),
+                )
+                .related("first declared", first.into()),
+            );
+            return;
+        }
+        let ev = &mut self.set.categories[ci].events[ei];
+        ev.fields = e.fields;
+        ev.protect = e.protect;
+        ev.origin = e.origin.clone();
+        self.event_declared.insert((ci, ei), e.origin);
+    }
+
+    fn property(&mut self, p: PropertyDecl) {
+        let Some(&(ci, ei)) = self.events.get(&(p.category.clone(), p.event.clone())) else {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::MissingParent,
+                    (&p.origin).into(),
+                    format!(
+                        "property `{}` is in event `{}/{}`, which is declared nowhere",
+                        p.title, p.category, p.event
+                    ),
+                )
+                .hint("declare the event (an `event` record, a YAML event, or a CSV row)"),
+            );
+            return;
+        };
+        let key = (p.category, p.event, p.title);
+        if let Some(first) = self.props.get(&key) {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&p.origin).into(),
+                    format!("property `{}/{}/{}` is declared twice", key.0, key.1, key.2),
+                )
+                .related("first declared", first.into()),
+            );
+            return;
+        }
+        self.set.categories[ci].events[ei]
+            .properties
+            .push(Property {
+                title: key.2.clone(),
+                fields: p.fields,
+                tracking: p.tracking,
+                protect: p.protect,
+                origin: p.origin.clone(),
+            });
+        self.props.insert(key, p.origin);
+    }
+
+    fn monitor(&mut self, m: Monitor) {
+        if let Some(first) = self.monitors.get(&m.name).filter(|_| !m.name.is_empty()) {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&m.origin).into(),
+                    format!("monitor `{}` is declared twice", m.name),
+                )
+                .related("first declared", first.into())
+                .hint("monitor names must be unique in the manifest set"),
+            );
+            return;
+        }
+        // Same target, metric and config = the same monitor on the server (the plan's
+        // monitor key): a second declaration would be created as a twin and never converge.
+        let identity = m.target.clone().map(|t| {
+            let config = m.metric_config.clone().unwrap_or_default();
+            (t, m.metric_type.clone(), canonical_json(&config))
+        });
+        let twin = identity
+            .as_ref()
+            .and_then(|k| self.identities.get(k))
+            .map(|&i| &self.set.monitors[i]);
+        if let Some(first) = twin {
+            self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&m.origin).into(),
+                    format!(
+                        "monitor `{}` has the same target, metric_type and metric_config as \
+                         monitor `{}`",
+                        m.label(),
+                        first.label()
+                    ),
+                )
+                .related("first declared", (&first.origin).into())
+                .hint("these identify a monitor: merge the two, or change one of them"),
+            );
+            return;
+        }
+        self.monitors.insert(m.name.clone(), m.origin.clone());
+        if let Some(k) = identity {
+            self.identities.insert(k, self.set.monitors.len());
+        }
+        self.set.monitors.push(m);
+    }
+
+    /// Fills in `defaults` and reports a set with nothing in it or no integration.
+    fn finish(self) -> ManifestSet {
+        let Self {
+            mut set,
+            diags,
+            defaults,
+            ..
+        } = self;
+        if let Some((d, _)) = &defaults {
+            apply_defaults(&mut set, d);
+        }
+        let counts = set.counts();
+        let empty = counts.categories + counts.monitors == 0;
+        if empty && !diags.iter().any(Diagnostic::is_error) {
+            diags.push(
+                Diagnostic::new(
+                    Code::EmptyManifestSet,
+                    "nothing to sync: the manifests declare no categories, events, properties or monitors",
+                    None,
+                )
+                .hint("check the paths given"),
+            );
+        }
+        if set.integration.is_none() && !empty {
+            diags.push(
+                Diagnostic::new(Code::MissingIntegration, "no integration named", None).hint(
+                    "add `integration: <name or UUID>` to a YAML manifest, an `integration` CSV column or JSONL field, or pass --integration",
+                ),
+            );
+        }
+        set
+    }
+}
+
+/// The one integration the files agree on (the first named; each different one is reported).
+fn agreed_integration(
+    fragments: &[Fragment],
+    diags: &mut Vec<Diagnostic>,
+) -> Option<IntegrationRef> {
+    let mut first: Option<&(IntegrationRef, Origin)> = None;
+    for entry in fragments.iter().flat_map(|f| &f.integrations) {
+        match first {
+            None => first = Some(entry),
+            Some(f) if f.0 == entry.0 => {}
+            Some(f) => diags.push(
+                Diagnostic::at(
+                    Code::MultipleIntegrations,
+                    Location::from(&entry.1),
+                    format!(
+                        "integration `{}` differs from `{}` named earlier",
+                        entry.0, f.0
+                    ),
+                )
+                .related("first named", (&f.1).into())
+                .hint(
+                    "a manifest set syncs one integration; split the files or pass --integration",
+                ),
+            ),
+        }
+    }
+    first.map(|(i, _)| i.clone())
+}
+
+/// Fills each event's and property's unset fields from `defaults`.
+fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
+    fn fill(f: &mut ResourceFields, d: &ResourceFields) {
+        macro_rules! take {
+            ($($name:ident),*) => {$(
+                if f.$name.is_none() {
+                    f.$name.clone_from(&d.$name);
+                }
+            )*};
+        }
+        take!(
+            description,
+            definition,
+            pii,
+            verified,
+            published,
+            owners,
+            teams,
+            tags,
+            collections,
+            subscribers
+        );
+    }
+    for c in &mut set.categories {
+        for e in &mut c.events {
+            fill(&mut e.fields, d);
+            for p in &mut e.properties {
+                fill(&mut p.fields, d);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::{load_sources, Code, InputFormat, LoadOptions, Loaded, Source};
+
+    fn load_yaml(text: &str) -> Loaded {
+        load_sources(
+            vec![Source {
+                name: "in".into(),
+                format: InputFormat::Yaml,
+                bytes: text.as_bytes().to_vec(),
+            }],
+            &LoadOptions::default(),
+        )
+    }
+
+    #[test]
+    fn defaults_fill_only_unset_fields() {
+        let text = "version: 1\nintegration: Segment\ndefaults: {published: true, pii: false}\ncategories:\n  - title: A\n    events:\n      - title: E\n        pii: true\n        properties: [{title: p}]\n";
+        let loaded = load_yaml(text);
+        let e = &loaded.set.categories[0].events[0];
+        assert_eq!(e.fields.pii, Some(true));
+        assert_eq!(e.fields.published, Some(true));
+        assert_eq!(e.properties[0].fields.pii, Some(false));
+        assert_eq!(e.fields.owners, None);
+    }
+
+    #[test]
+    fn a_monitor_twin_needs_the_same_target_metric_and_config() {
+        let m = |name: &str, target: &str, metric: &str, config: &str| {
+            format!("  - {{name: {name}, target: {target}, metric_type: {metric}{config}}}\n")
+        };
+        let text = [
+            "version: 1\nintegration: Segment\nmonitors:\n".to_owned(),
+            m("a", "t", "row_count", ""),
+            m("b", "t", "null_percentage", ""),
+            m("c", "u", "row_count", ""),
+            m("d", "t", "row_count", ", metric_config: {x: 1}"),
+            m("e", "t", "row_count", ", metric_config: {}"),
+        ]
+        .concat();
+        let loaded = load_yaml(&text);
+        let dups: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::DuplicateKey)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            dups,
+            ["monitor `e` has the same target, metric_type and metric_config as monitor `a`"]
+        );
+        assert_eq!(loaded.set.monitors.len(), 4);
+    }
+}

@@ -1,0 +1,40 @@
+//! The manifest layer's own input vocabulary (formats, empty-cell policy, load options), so
+//! that loading needs nothing from the command line: `cli` converts its flags into these.
+
+use std::path::PathBuf;
+
+/// A manifest format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFormat {
+    /// YAML (`version: 1`).
+    Yaml,
+    /// CSV, one row per property.
+    Csv,
+    /// JSON Lines, one record per line.
+    Jsonl,
+}
+
+/// What an empty CSV cell means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvEmpty {
+    /// Leave the field unmanaged (a spreadsheet cannot tell blank from clear).
+    #[default]
+    Ignore,
+    /// Manage the field as empty (clear it on the server).
+    Clear,
+}
+
+/// Where manifests come from and how to read them.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Files, directories, or `-` for stdin.
+    pub paths: Vec<PathBuf>,
+    /// Overrides or supplies the manifests' integration.
+    pub integration: Option<String>,
+    /// Column mapping for CSV files with foreign headers.
+    pub csv_map: Option<PathBuf>,
+    /// What an empty CSV cell means.
+    pub csv_empty: CsvEmpty,
+    /// Format of `-` (stdin).
+    pub stdin_format: Option<InputFormat>,
+}
