@@ -559,6 +559,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn an_open_quote_is_found_by_the_readers_rules() {
+        assert_eq!(unclosed_quote("a,\"b\nc,d\n"), Some((1, 3)));
+        assert_eq!(unclosed_quote("a,b\r\nc,\"\"\"d\r\n"), Some((2, 3)));
+        // Closed, doubled, or mid-cell (a literal quote there): nothing open.
+        assert_eq!(unclosed_quote("a,\"b\nc\",d\n"), None);
+        assert_eq!(unclosed_quote("a,\"b \"\"x\"\" c\"\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c\nd,e\n"), None);
+        assert_eq!(unclosed_quote("a,\"b\"c\"\n"), None);
+    }
+
+    #[test]
     fn headers_normalise_case_and_separators() {
         assert_eq!(normalize(" Is-Array Type "), "is_array_type");
         assert_eq!(normalize("ENUM_values"), "enum_values");
