@@ -1,7 +1,7 @@
 //! Long-format CSV manifests, one row per property (the migration path from spreadsheets), and
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
-use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::options::CsvEmpty;
@@ -86,19 +86,35 @@ pub(crate) struct CsvOptions<'a> {
 /// A resolved header: for each of our columns, its index and the header as written.
 struct Header {
     cols: HashMap<&'static str, (usize, String)>,
+    /// Every header cell as written (trimmed), ours or not, to name a short row's missing cells.
+    names: Vec<String>,
     width: usize,
 }
 
 /// Reads a CSV manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>) -> Fragment {
     let mut frag = Fragment::default();
+    // The csv crate ends a quoted cell left open at the end of the file quietly, as one cell
+    // holding every row after the quote: with --prune those rows would be deleted.
+    let unclosed = unclosed_quote(text);
+    if let Some((line, column)) = unclosed {
+        ctx.push(
+            Diagnostic::at(
+                Code::Syntax,
+                ctx.loc(line, column),
+                "quoted cell is never closed: it runs to the end of the file",
+            )
+            .hint("close the quote, or double it (`\"\"`) for a literal quote"),
+        );
+    }
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
         .from_reader(text.as_bytes());
-    let mut records = reader.records();
+    let mut records = reader.records().peekable();
     let header = match records.next() {
         None => return frag,
+        Some(_) if unclosed.is_some() && records.peek().is_none() => return frag,
         Some(Err(e)) => {
             syntax(ctx, &e);
             return frag;
@@ -110,7 +126,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
     };
     let width = header.width;
     let mut last_implied: Option<(String, String)> = None;
-    for rec in records {
+    while let Some(rec) = records.next() {
         let rec = match rec {
             Ok(r) => r,
             Err(e) => {
@@ -118,6 +134,10 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
                 continue;
             }
         };
+        if unclosed.is_some() && records.peek().is_none() {
+            // The record holding the open quote: its last cell is the swallowed rest.
+            break;
+        }
         let line = rec
             .position()
             .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
@@ -133,6 +153,11 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
             ));
             continue;
         }
+        if rec.len() < width {
+            short_row(ctx, &rec, &header, line);
+            continue;
+        }
+        swallowed_rows(ctx, &rec, &header, line);
         let row = Row {
             rec: &rec,
             header: &header,
@@ -142,6 +167,110 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
         row.read(ctx, &mut frag, &mut last_implied);
     }
     frag
+}
+
+/// Where (1-based line and character column) a quoted cell opens that is still open at the end
+/// of `text`, by the csv crate's rules: a quote opens a cell only as its first character, and a
+/// doubled quote inside is a literal one.
+fn unclosed_quote(text: &str) -> Option<(u32, u32)> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum At {
+        CellStart,
+        Unquoted,
+        Quoted,
+        QuoteInQuoted,
+    }
+    let mut at = At::CellStart;
+    let (mut line, mut column) = (1u32, 0u32);
+    let mut opened = (0, 0);
+    for ch in text.chars() {
+        column = column.saturating_add(1);
+        let ends_cell = matches!(ch, ',' | '\n' | '\r');
+        at = match at {
+            At::CellStart if ch == '"' => {
+                opened = (line, column);
+                At::Quoted
+            }
+            At::CellStart | At::Unquoted if ends_cell => At::CellStart,
+            At::CellStart | At::Unquoted => At::Unquoted,
+            At::Quoted if ch == '"' => At::QuoteInQuoted,
+            At::Quoted => At::Quoted,
+            At::QuoteInQuoted if ch == '"' => At::Quoted,
+            At::QuoteInQuoted if ends_cell => At::CellStart,
+            At::QuoteInQuoted => At::Unquoted,
+        };
+        if ch == '\n' {
+            line = line.saturating_add(1);
+            column = 0;
+        }
+    }
+    (at == At::Quoted).then_some(opened)
+}
+
+/// A row with fewer cells than the header: a cut line, or cells lost to a stray quote. Reading
+/// it would leave the missing columns unmanaged without a word.
+fn short_row(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header, line: u32) {
+    let missing: Vec<&str> = header.names[rec.len()..]
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .collect();
+    let named = missing
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let mut at = ctx.loc(line, u32::try_from(rec.len() + 1).unwrap_or(u32::MAX));
+    if let Some(first) = missing.first() {
+        at = at.with_field(*first);
+    }
+    ctx.push(
+        Diagnostic::at(
+            Code::Syntax,
+            at,
+            format!(
+                "row has {} cells but the header has {}: missing {named}",
+                rec.len(),
+                header.width
+            ),
+        )
+        .hint("give every row as many cells as the header (empty ones too: `a,b,,`)"),
+    );
+}
+
+/// Warns when a multi-line cell holds lines that look like rows of this file (as many commas
+/// as the header, the same first cell as its own row): a stray quote that a later one closed
+/// has swallowed them.
+fn swallowed_rows(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header, line: u32) {
+    let first = rec.get(0).unwrap_or("");
+    let mut newlines_before = 0u32;
+    for (i, cell) in rec.iter().enumerate() {
+        if !cell.contains('\n') {
+            continue;
+        }
+        let hit = cell.split('\n').enumerate().skip(1).find(|(_, l)| {
+            let l = l.strip_suffix('\r').unwrap_or(l);
+            l.matches(',').count() + 1 == header.width && l.split(',').next() == Some(first)
+        });
+        if let Some((n, _)) = hit {
+            let n = u32::try_from(n).unwrap_or(u32::MAX);
+            let cell_at = ctx
+                .loc(line, u32::try_from(i + 1).unwrap_or(u32::MAX))
+                .with_field(header.names.get(i).cloned().unwrap_or_default());
+            let mut d = Diagnostic::at(
+                Code::Syntax,
+                ctx.loc(line.saturating_add(newlines_before).saturating_add(n), 1),
+                "this line looks like a row but is inside a quoted cell",
+            )
+            .related("the cell opens", cell_at)
+            .hint("a stray `\"` may have joined rows into one cell; check the quotes");
+            d.severity = Severity::Warning;
+            ctx.push(d);
+            return;
+        }
+        newlines_before =
+            newlines_before.saturating_add(u32::try_from(cell.matches('\n').count()).unwrap_or(0));
+    }
 }
 
 fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
@@ -210,6 +339,7 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
     }
     Some(Header {
         cols,
+        names: rec.iter().map(|n| n.trim().to_owned()).collect(),
         width: rec.len(),
     })
 }
@@ -427,6 +557,17 @@ impl Row<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_open_quote_is_found_by_the_readers_rules() {
+        assert_eq!(unclosed_quote("a,\"b\nc,d\n"), Some((1, 3)));
+        assert_eq!(unclosed_quote("a,b\r\nc,\"\"\"d\r\n"), Some((2, 3)));
+        // Closed, doubled, or mid-cell (a literal quote there): nothing open.
+        assert_eq!(unclosed_quote("a,\"b\nc\",d\n"), None);
+        assert_eq!(unclosed_quote("a,\"b \"\"x\"\" c\"\n"), None);
+        assert_eq!(unclosed_quote("a,b\"c\nd,e\n"), None);
+        assert_eq!(unclosed_quote("a,\"b\"c\"\n"), None);
+    }
 
     #[test]
     fn headers_normalise_case_and_separators() {

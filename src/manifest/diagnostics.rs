@@ -80,6 +80,8 @@ codes! {
     EmptyTitle = "empty-title", Error;
     /// A title longer than 255 characters.
     TitleTooLong = "title-too-long", Error;
+    /// A title or name holding a control character (NUL, tab, newline, escape, ...).
+    ControlCharacter = "control-character", Error;
     /// Monitor thresholds: both auto and manual, none, sensitivity outside 1..=10, or min > max.
     MonitorThresholds = "monitor-thresholds", Error;
     /// Monitor schedule out of range (cadence, frequency, day, hour).

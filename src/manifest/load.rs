@@ -160,13 +160,41 @@ impl Collector<'_> {
                 return;
             }
         };
-        let mut files: Vec<PathBuf> = entries
-            .filter_map(Result::ok)
-            .map(|e| e.path())
-            .filter(|p| p.is_file() && format_of(p).is_some())
-            .collect();
+        // A manifest name that cannot be read (a link to a file moved away, a link loop) is an
+        // error, never skipped: --prune would delete what the missing file declared.
+        let errors_before = self.diags.len();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for entry in entries {
+            let p = match entry {
+                Ok(e) => e.path(),
+                Err(e) => {
+                    self.diags.push(io_error(path, &e));
+                    continue;
+                }
+            };
+            if format_of(&p).is_none() {
+                continue;
+            }
+            match std::fs::metadata(&p) {
+                Ok(m) if m.is_file() => files.push(p),
+                Ok(m) if m.is_dir() => {}
+                Ok(_) => self.diags.push(Diagnostic::new(
+                    Code::Io,
+                    format!("`{}` is not a regular file", p.display()),
+                    None,
+                )),
+                Err(e) => {
+                    let d = io_error(&p, &e);
+                    self.diags.push(if p.is_symlink() {
+                        d.hint("it is a symbolic link: restore its target, or remove the link")
+                    } else {
+                        d
+                    });
+                }
+            }
+        }
         files.sort();
-        if files.is_empty() {
+        if files.is_empty() && self.diags.len() == errors_before {
             self.diags.push(
                 Diagnostic::new(
                     Code::EmptyManifestSet,

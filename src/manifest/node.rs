@@ -11,6 +11,9 @@ pub(crate) struct Node {
     pub(crate) value: Value,
     pub(crate) line: u32,
     pub(crate) column: u32,
+    /// The scalar as written, when YAML resolved a plain scalar to a boolean or number: a text
+    /// field takes this, since the number's rendering is not what the user wrote (`007`, `1e5`).
+    pub(crate) raw: Option<Box<str>>,
 }
 
 /// A map key and where it was written.
@@ -34,8 +37,26 @@ pub(crate) enum Value {
 }
 
 impl Node {
+    /// A node with no source text of its own (see [`Node::raw`]).
+    pub(crate) fn new(value: Value, line: u32, column: u32) -> Self {
+        Self {
+            value,
+            line,
+            column,
+            raw: None,
+        }
+    }
+
     /// Describes the value for "expected X, found Y" messages.
     pub(crate) fn describe(&self) -> String {
+        if let Some(raw) = &self.raw {
+            let kind = match self.value {
+                Value::Bool(_) => "boolean",
+                Value::Int(_) => "integer",
+                _ => "number",
+            };
+            return format!("{kind} `{}`", ellipsize(raw));
+        }
         match &self.value {
             Value::Null => "null".into(),
             Value::Bool(b) => format!("boolean `{b}`"),
@@ -83,11 +104,7 @@ struct AtLine(u32);
 
 impl AtLine {
     fn node(self, value: Value) -> Node {
-        Node {
-            value,
-            line: self.0,
-            column: 1,
-        }
+        Node::new(value, self.0, 1)
     }
 }
 
@@ -373,6 +390,9 @@ impl<'n> Obj<'n> {
 
 /// The text of a scalar (numbers and booleans as written); `None` for lists and mappings.
 pub(crate) fn scalar_text(node: &Node) -> Option<String> {
+    if let Some(raw) = &node.raw {
+        return Some(raw.as_ref().to_owned());
+    }
     match &node.value {
         Value::Str(s) => Some(s.clone()),
         Value::Bool(b) => Some(b.to_string()),

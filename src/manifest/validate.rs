@@ -1,8 +1,11 @@
 //! Semantic checks on a merged manifest set (titles, descriptions), plus the monitor rules the
 //! readers apply where each field was written.
 
-use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::manifest::{ManifestSet, Origin, ResourceFields, Thresholds};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Longest title Secoda accepts, in characters.
 pub const MAX_TITLE_CHARS: usize = 255;
@@ -73,11 +76,17 @@ pub fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
 #[must_use]
 pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    let titles = set.categories.iter().map(|c| (c.title.as_str(), &c.origin));
+    normalisation_twins(&mut out, "category", titles);
     for c in &set.categories {
         title(&mut out, "category title", &c.title, &c.origin);
+        let titles = c.events.iter().map(|e| (e.title.as_str(), &e.origin));
+        normalisation_twins(&mut out, "event", titles);
         for e in &c.events {
             title(&mut out, "event title", &e.title, &e.origin);
             description(&mut out, "event", &e.title, &e.fields, &e.origin);
+            let titles = e.properties.iter().map(|p| (p.title.as_str(), &p.origin));
+            normalisation_twins(&mut out, "property", titles);
             for p in &e.properties {
                 title(&mut out, "property title", &p.title, &p.origin);
                 description(&mut out, "property", &p.title, &p.fields, &p.origin);
@@ -85,7 +94,13 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
         }
     }
     // An empty monitor name means "not managed" (the reader rejects a written empty one).
-    for m in set.monitors.iter().filter(|m| !m.name.is_empty()) {
+    let named = || set.monitors.iter().filter(|m| !m.name.is_empty());
+    normalisation_twins(
+        &mut out,
+        "monitor",
+        named().map(|m| (m.name.as_str(), &m.origin)),
+    );
+    for m in named() {
         title(&mut out, "monitor name", &m.name, &m.origin);
     }
     out
@@ -99,15 +114,88 @@ fn title(out: &mut Vec<Diagnostic>, what: &str, title: &str, origin: &Origin) {
             origin.into(),
             format!("{what} is empty"),
         ));
-    } else {
-        let n = title.chars().count();
-        if n > MAX_TITLE_CHARS {
-            let head: String = title.chars().take(30).collect();
-            out.push(Diagnostic::at(
-                Code::TitleTooLong,
+        return;
+    }
+    let n = title.chars().count();
+    if n > MAX_TITLE_CHARS {
+        let head: String = title.chars().take(30).collect();
+        out.push(Diagnostic::at(
+            Code::TitleTooLong,
+            origin.into(),
+            format!(
+                "{what} `{}...` is {n} characters long (at most {MAX_TITLE_CHARS})",
+                escape_controls(&head)
+            ),
+        ));
+    }
+    if let Some(c) = title.chars().find(|c| c.is_control()) {
+        out.push(
+            Diagnostic::at(
+                Code::ControlCharacter,
                 origin.into(),
-                format!("{what} `{head}...` is {n} characters long (at most {MAX_TITLE_CHARS})"),
-            ));
+                format!(
+                    "{what} `{}` holds the control character U+{:04X}",
+                    escape_controls(title),
+                    u32::from(c)
+                ),
+            )
+            .hint("a control character cannot be typed, shown or matched; remove it"),
+        );
+    }
+}
+
+/// The text with its control characters written as escapes, so a message cannot carry them
+/// to the terminal.
+fn escape_controls(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// Warns about titles under one parent that differ only in Unicode normalisation (`é` as one
+/// code point or as `e` + accent): they look the same, yet Secoda would hold two resources.
+fn normalisation_twins<'a>(
+    out: &mut Vec<Diagnostic>,
+    what: &str,
+    titles: impl Iterator<Item = (&'a str, &'a Origin)> + Clone,
+) {
+    // ASCII is already normalised, and exact repeats were reported when the set was merged.
+    if titles.clone().all(|(t, _)| t.is_ascii()) {
+        return;
+    }
+    let mut seen: HashMap<Cow<'a, str>, (&'a str, &'a Origin)> = HashMap::new();
+    for (title, origin) in titles {
+        let key = if is_nfc_quick(title.chars()) == IsNormalized::Yes {
+            Cow::Borrowed(title)
+        } else {
+            Cow::Owned(title.nfc().collect())
+        };
+        match seen.get(&key) {
+            Some(&(first, first_at)) if first != title => {
+                let mut d = Diagnostic::at(
+                    Code::DuplicateKey,
+                    origin.into(),
+                    format!(
+                        "{what} `{}` differs from `{}` only in Unicode normalisation (NFC vs NFD)",
+                        escape_controls(title),
+                        escape_controls(first)
+                    ),
+                )
+                .related("first declared", first_at.into())
+                .hint("they look the same but are two resources; write both the same way");
+                d.severity = Severity::Warning;
+                out.push(d);
+            }
+            Some(_) => {}
+            None => {
+                seen.insert(key, (title, origin));
+            }
         }
     }
 }

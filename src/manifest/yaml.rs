@@ -6,7 +6,7 @@ use crate::manifest::fragment::{
     self, CategoryDecl, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS,
     RESOURCE_FIELDS, TRACKING_FIELDS,
 };
-use crate::manifest::node::{Ctx, MapKey, Node, Obj, Value};
+use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::IntegrationRef;
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
@@ -15,29 +15,46 @@ use yaml_rust2::scanner::{Marker, TScalarStyle};
 /// Upper bound on nodes copied by alias expansion, so alias bombs cannot exhaust memory.
 const MAX_ALIASED_NODES: usize = 1_000_000;
 
+/// Deepest nesting of lists and mappings, block or flow: the scanner stops flow style at 255
+/// levels, and block style is held to the same (a manifest needs fewer than ten).
+const MAX_DEPTH: usize = 255;
+
 /// Parses YAML text into a spanned tree; `None` (with a `syntax` diagnostic) when malformed.
 /// An empty document is an empty mapping.
 pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
     let mut builder = Builder::default();
     let mut parser = Parser::new_from_str(text);
-    if let Err(e) = parser.load(&mut builder, true) {
-        let m = e.marker();
-        ctx.push(Diagnostic::at(
-            Code::Syntax,
-            ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
-            format!("invalid YAML: {}", e.info()),
-        ));
-        return None;
+    // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
+    // the events one by one keeps the nesting on the builder's stack, where it is capped.
+    loop {
+        match parser.next_token() {
+            Ok((ev, mark)) => {
+                let end = ev == Event::StreamEnd;
+                builder.on_event(ev, mark);
+                if end || builder.error.is_some() {
+                    break;
+                }
+            }
+            Err(e) => {
+                let m = e.marker();
+                ctx.push(Diagnostic::at(
+                    Code::Syntax,
+                    ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
+                    format!("invalid YAML: {}", e.info()),
+                ));
+                return None;
+            }
+        }
     }
     if let Some(err) = builder.error {
         ctx.push(err.into_diag(ctx));
         return None;
     }
-    Some(builder.root.unwrap_or(Node {
-        value: Value::Map(Vec::new()),
-        line: 1,
-        column: 1,
-    }))
+    Some(
+        builder
+            .root
+            .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), 1, 1)),
+    )
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -97,16 +114,10 @@ impl Builder {
             }
             Some(Frame::Map(map, _, key)) => match key.take() {
                 None => {
-                    let name = match &node.value {
-                        Value::Str(s) => s.clone(),
-                        Value::Bool(b) => b.to_string(),
-                        Value::Int(i) => i.to_string(),
-                        Value::Float(f) => f.to_string(),
-                        Value::Null => String::new(),
-                        Value::Seq(_) | Value::Map(_) => {
-                            self.fail(mark, "mapping keys must be plain strings");
-                            return;
-                        }
+                    // A key is text as written: `007:` is the key `007`, not `7`.
+                    let Some(name) = scalar_text(&node) else {
+                        self.fail(mark, "mapping keys must be plain strings");
+                        return;
                     };
                     *key = Some(MapKey {
                         name,
@@ -140,28 +151,29 @@ impl MarkedEventReceiver for Builder {
         let (line, column) = (to_u32(mark.line()), to_u32(mark.col() + 1));
         match ev {
             Event::Scalar(text, style, anchor, _) => {
-                let value = resolve(text, style);
+                let (value, raw) = resolve(text, style);
                 let node = Node {
                     value,
                     line,
                     column,
+                    raw,
                 };
                 self.finish(node, anchor, mark);
             }
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+                self.fail(
+                    mark,
+                    format!(
+                        "invalid YAML: recursion limit exceeded (more than {MAX_DEPTH} levels of nesting)"
+                    ),
+                );
+            }
             Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq(
-                Node {
-                    value: Value::Seq(Vec::new()),
-                    line,
-                    column,
-                },
+                Node::new(Value::Seq(Vec::new()), line, column),
                 anchor,
             )),
             Event::MappingStart(anchor, _) => self.stack.push(Frame::Map(
-                Node {
-                    value: Value::Map(Vec::new()),
-                    line,
-                    column,
-                },
+                Node::new(Value::Map(Vec::new()), line, column),
                 anchor,
                 None,
             )),
@@ -204,46 +216,57 @@ impl MarkedEventReceiver for Builder {
 }
 
 /// Resolves a scalar by the YAML 1.2 core schema: plain scalars may be null, bool or numbers.
-fn resolve(text: String, style: TScalarStyle) -> Value {
+/// A plain scalar resolved to a boolean or number comes with its text as written.
+fn resolve(text: String, style: TScalarStyle) -> (Value, Option<Box<str>>) {
     if style != TScalarStyle::Plain {
-        return Value::Str(text);
+        return (Value::Str(text), None);
     }
-    match text.as_str() {
-        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
-        "true" | "True" | "TRUE" => return Value::Bool(true),
-        "false" | "False" | "FALSE" => return Value::Bool(false),
+    match resolve_plain(&text) {
+        Some(Value::Null) => (Value::Null, None),
+        Some(value) => (value, Some(text.into_boxed_str())),
+        None => (Value::Str(text), None),
+    }
+}
+
+/// The null, boolean or number a plain scalar stands for; `None` for a string.
+fn resolve_plain(text: &str) -> Option<Value> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
-            return Value::Float(f64::INFINITY)
+            return Some(Value::Float(f64::INFINITY))
         }
-        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
-        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        "-.inf" | "-.Inf" | "-.INF" => return Some(Value::Float(f64::NEG_INFINITY)),
+        ".nan" | ".NaN" | ".NAN" => return Some(Value::Float(f64::NAN)),
         _ => {}
     }
     let looks_numeric = text
         .bytes()
         .next()
         .is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'+' || b == b'.');
-    if looks_numeric {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
-        if let Some(hex) = text.strip_prefix("0x") {
-            if let Ok(i) = i64::from_str_radix(hex, 16) {
-                return Value::Int(i);
-            }
-        }
-        if let Some(oct) = text.strip_prefix("0o") {
-            if let Ok(i) = i64::from_str_radix(oct, 8) {
-                return Value::Int(i);
-            }
-        }
-        if text.bytes().any(|b| b.is_ascii_digit()) {
-            if let Ok(f) = text.parse::<f64>() {
-                return Value::Float(f);
-            }
+    if !looks_numeric {
+        return None;
+    }
+    if let Ok(i) = text.parse::<i64>() {
+        return Some(Value::Int(i));
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Some(Value::Int(i));
         }
     }
-    Value::Str(text)
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Some(Value::Int(i));
+        }
+    }
+    if text.bytes().any(|b| b.is_ascii_digit()) {
+        if let Ok(f) = text.parse::<f64>() {
+            return Some(Value::Float(f));
+        }
+    }
+    None
 }
 
 const TOP_FIELDS: &[&str] = &[
@@ -384,24 +407,44 @@ mod tests {
 
     #[test]
     fn scalars_resolve_by_core_schema() {
+        let plain = |t: &str| resolve(t.into(), TScalarStyle::Plain).0;
+        assert_eq!(plain("true"), Value::Bool(true));
+        assert_eq!(plain("yes"), Value::Str("yes".into()));
+        assert_eq!(plain("12"), Value::Int(12));
+        assert_eq!(plain("1.5"), Value::Float(1.5));
+        assert_eq!(plain("~"), Value::Null);
         assert_eq!(
-            resolve("true".into(), TScalarStyle::Plain),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            resolve("yes".into(), TScalarStyle::Plain),
-            Value::Str("yes".into())
-        );
-        assert_eq!(resolve("12".into(), TScalarStyle::Plain), Value::Int(12));
-        assert_eq!(
-            resolve("1.5".into(), TScalarStyle::Plain),
-            Value::Float(1.5)
-        );
-        assert_eq!(resolve("~".into(), TScalarStyle::Plain), Value::Null);
-        assert_eq!(
-            resolve("true".into(), TScalarStyle::DoubleQuoted),
+            resolve("true".into(), TScalarStyle::DoubleQuoted).0,
             Value::Str("true".into())
         );
+    }
+
+    #[test]
+    fn typed_plain_scalars_keep_their_text() {
+        for text in ["007", "1.10", "1e5", "True", "0x1F", ".inf"] {
+            let (_, raw) = resolve(text.into(), TScalarStyle::Plain);
+            assert_eq!(raw.as_deref(), Some(text));
+        }
+        assert_eq!(resolve("~".into(), TScalarStyle::Plain).1, None);
+        assert_eq!(resolve("abc".into(), TScalarStyle::Plain).1, None);
+    }
+
+    #[test]
+    fn block_nesting_is_capped_like_flow_nesting() {
+        let mut deep = String::from("x:\n");
+        for i in 1..=10_000 {
+            deep.push_str(&" ".repeat(i));
+            deep.push_str("-\n");
+        }
+        let (n, d) = parse_ok(&deep);
+        assert!(n.is_none());
+        assert!(
+            d[0].message.contains("recursion limit exceeded"),
+            "{}",
+            d[0].message
+        );
+        let (n, d) = parse_ok("a:\n  - b: [c]\n");
+        assert!(n.is_some() && d.is_empty());
     }
 
     #[test]
