@@ -217,6 +217,34 @@ impl ListFilter {
         }
         q
     }
+
+    /// Whether a listed resource is what the filter asks for, judged by its own fields: the
+    /// reference documents only `title` for the category list, so a server may answer other
+    /// integrations' resources whatever filter was sent.
+    #[must_use]
+    pub fn keeps(&self, r: &Resource) -> bool {
+        let same = |want: &Option<Id>, have: &Option<Id>| want.is_none() || want == have;
+        same(&self.integration_id, &r.integration)
+            && same(&self.parent_id, &r.parent)
+            && self.title.as_ref().is_none_or(|t| *t == r.title)
+    }
+
+    /// The resource-list filter for events, which the reference names as the replacement of
+    /// the deprecated events list.
+    fn events_filter(&self) -> serde_json::Value {
+        let exact = |field: &str, value: &str| serde_json::json!({"operator": "exact", "field": field, "value": value});
+        let mut operands = vec![exact("type", "event")];
+        if let Some(id) = &self.integration_id {
+            operands.push(exact("integration", id.as_str()));
+        }
+        if let Some(id) = &self.parent_id {
+            operands.push(exact("parent", id.as_str()));
+        }
+        if let Some(t) = &self.title {
+            operands.push(exact("title", t));
+        }
+        serde_json::json!({"operator": "and", "operands": operands})
+    }
 }
 
 /// Filters of the measurements list.
@@ -385,28 +413,53 @@ impl Client {
 
     // ---- categories, events, properties -------------------------------------------------
 
-    /// Event categories, streamed page by page.
+    /// Event categories, streamed page by page; only those [`ListFilter::keeps`].
     pub fn list_categories(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        let keep = f.clone();
         self.list(Endpoint::Categories, f.query())
+            .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
-    /// Events, streamed page by page.
+    /// Events, streamed page by page; only those [`ListFilter::keeps`]. Read through the
+    /// resource list with the `type` filter; where that list does not answer (400, 404, 405),
+    /// through the deprecated events list.
     pub fn list_events(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
-        self.list(Endpoint::Events, f.query())
+        let keep = f.clone();
+        let catalog = self.catalog(&f.events_filter());
+        let deprecated = self.list::<Resource>(Endpoint::Events, f.query());
+        stream::once(async move {
+            let mut catalog = Box::pin(catalog);
+            match catalog.next().await {
+                Some(Err(e)) if e.is_unsupported() || e.status() == Some(400) => {
+                    tracing::info!(
+                        "events: the resource list did not answer ({e}); using the deprecated events list"
+                    );
+                    deprecated.boxed()
+                }
+                first => {
+                    tracing::info!("events: read through the resource list (type = event)");
+                    stream::iter(first).chain(catalog).boxed()
+                }
+            }
+        })
+        .flatten()
+        .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
-    /// Event properties, streamed page by page.
+    /// Event properties, streamed page by page; only those [`ListFilter::keeps`].
     pub fn list_properties(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        let keep = f.clone();
         self.list(Endpoint::Properties, f.query())
+            .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
     /// One event category.

@@ -382,16 +382,28 @@ pub struct Monitor {
     pub condition_manual_min: Option<f64>,
     /// Manual upper bound.
     pub condition_manual_max: Option<f64>,
-    /// Schedule, when the server echoes it.
+    /// Schedule, when the server echoes it (the reference's objects never do: they carry
+    /// `frequency` hours instead).
     pub schedule: Option<MonitorSchedule>,
     /// E.g. `normal`, `incident`.
     pub status: Option<String>,
     /// Labels for display.
     pub display_metadata: Option<MonitorDisplay>,
-    /// Last measured value.
-    pub last_value: Option<f64>,
+    /// Value of the last measurement (`null` before the first successful run).
+    pub last_measurement_value: Option<f64>,
+    /// Id of the last measurement.
+    pub last_measurement: Option<Id>,
+    /// Id of the last incident.
+    pub last_incident: Option<Id>,
     /// Last attempted run.
     pub last_attempted_at: Option<String>,
+    /// Last successful run.
+    pub last_success_at: Option<String>,
+    /// Last failed run.
+    pub last_error_at: Option<String>,
+    /// Why the last failed run failed (`""` when none did).
+    #[serde(deserialize_with = "null_default")]
+    pub last_error_message: String,
     /// Next scheduled run.
     pub next_run_at: Option<String>,
     /// Slack channel notified.
@@ -421,6 +433,35 @@ mod double_option {
     }
 }
 
+/// `condition_auto_sensitivity`: an integer on the wire when it is a whole number.
+mod sensitivity {
+    use serde::{Deserializer, Serialize, Serializer};
+
+    #[allow(
+        clippy::ref_option,
+        clippy::option_option,
+        clippy::cast_possible_truncation,
+        clippy::float_cmp
+    )]
+    pub(super) fn serialize<S: Serializer>(
+        v: &Option<Option<f64>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(Some(x)) if x.fract() == 0.0 && x.abs() < 1e15 => (*x as i64).serialize(s),
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    #[allow(clippy::option_option)]
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<f64>>, D::Error> {
+        super::double_option::deserialize(d)
+    }
+}
+
 /// Body of a monitor create (POST) or update (PATCH): only `Some` fields are sent.
 #[allow(clippy::option_option)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -441,8 +482,9 @@ pub struct MonitorWrite {
     /// Whether it runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `Some(None)` sends `null` (manual thresholds).
-    #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+    /// `Some(None)` sends `null` (manual thresholds); a whole number goes out as an integer,
+    /// as the reference types it.
+    #[serde(skip_serializing_if = "Option::is_none", with = "sensitivity")]
     pub condition_auto_sensitivity: Option<Option<f64>>,
     /// `Some(None)` sends `null`.
     #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
@@ -490,7 +532,7 @@ pub struct Incident {
     pub id: Id,
     /// Monitor id.
     pub monitor: Option<Id>,
-    /// E.g. `open`, `resolved`.
+    /// E.g. `active` (the reference's word for an open incident), `resolved`.
     pub status: Option<String>,
     /// Value that triggered it.
     pub value: Option<f64>,
@@ -620,6 +662,33 @@ mod tests {
             serde_json::from_str(r#"{"id":"m","metric_config":"{\"query_select\":\"SELECT 1\"}"}"#)
                 .unwrap();
         assert_eq!(m.metric_config["query_select"], "SELECT 1");
+    }
+
+    #[test]
+    fn monitor_reads_the_reference_example() {
+        let m: Monitor = serde_json::from_str(
+            r#"{"id":"886337a0","metric_config":"text","frequency":24,"last_error_at":null,
+                "last_error_message":"","condition_auto_sensitivity":5,"status":"incident",
+                "display_metadata":{"target":{"icon":null,"label":"amount","entity_type":"column"}},
+                "last_measurement_value":1234.56,"last_incident":"102ac399",
+                "last_measurement":"5d6ad413","next_run_at":"2023-10-13T15:03:40.693728Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.last_measurement_value, Some(1234.56));
+        assert_eq!(m.condition_auto_sensitivity, Some(5.0));
+        assert!(
+            m.metric_config.is_empty(),
+            "a non-JSON string reads as no config"
+        );
+        assert!(m.schedule.is_none());
+        let w = MonitorWrite {
+            condition_auto_sensitivity: Some(Some(5.0)),
+            ..MonitorWrite::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            r#"{"condition_auto_sensitivity":5}"#
+        );
     }
 
     #[test]

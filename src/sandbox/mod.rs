@@ -14,6 +14,7 @@ mod filter;
 mod gate;
 mod log;
 mod lookups;
+mod model;
 mod monitors;
 mod resources;
 mod routes;
@@ -23,6 +24,7 @@ mod wire;
 
 pub use gate::Faults;
 pub use log::{Fault, LogEntry};
+pub use model::Id;
 
 use gate::{ConnHandle, FaultState, KillableListener};
 use rand::rngs::StdRng;

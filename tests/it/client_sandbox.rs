@@ -53,16 +53,20 @@ async fn categories_events_and_properties_round_trip() {
     c.healthcheck().await.unwrap();
 
     let mut body = write("Checkout", None);
-    body.teams = Some(vec![seed::id(0x12)]);
+    body.teams = Some(vec![sid(0x12)]);
     let cat = c.create_category(&body).await.unwrap();
-    assert_eq!(cat.teams, vec![seed::id(0x12)]);
+    assert_eq!(cat.teams, vec![sid(0x12)]);
     assert_eq!(c.get_category(&cat.id).await.unwrap().title, "Checkout");
+    // The server answers Amplitude's seeded `Checkout` too (the category list filters by title
+    // only); the client keeps the one of the integration it asked for.
     let by_title = ListFilter {
+        integration_id: segment(),
         title: Some("Checkout".into()),
         ..ListFilter::default()
     };
     let found: Vec<Resource> = c.list_categories(&by_title).try_collect().await.unwrap();
     assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, cat.id);
 
     let mut ev = write("Order Completed", Some(&cat.id));
     ev.description = Some("Fired once per order".into());
@@ -80,12 +84,12 @@ async fn categories_events_and_properties_round_trip() {
 
     let patch = ResourceWrite {
         verified: Some(true),
-        tags: Some(vec![seed::id(0x22)]),
+        tags: Some(vec![sid(0x22)]),
         ..ResourceWrite::default()
     };
     let patched = c.patch_event(&event.id, &patch).await.unwrap();
     assert!(patched.verified);
-    assert_eq!(patched.tags, vec![seed::id(0x22)]);
+    assert_eq!(patched.tags, vec![sid(0x22)]);
     assert_eq!(
         patched.description, "Fired once per order",
         "PATCH keeps unsent fields"
@@ -171,8 +175,17 @@ async fn monitors_incidents_and_measurements() {
         ..MonitorWrite::default()
     };
     assert!(!c.patch_monitor(&m.id, &off).await.unwrap().is_enabled);
+    // The schedule is not echoed: the monitor carries it folded into hours.
+    assert!(m.schedule.is_none());
+    assert_eq!(m.frequency, Some(24.0));
     let job = c.run_monitors(std::slice::from_ref(&m.id)).await.unwrap();
-    assert_eq!(job.logs.as_deref(), Some("ran 1 monitor"));
+    assert!(job.completed.is_none(), "a background job, completed later");
+    assert!(c
+        .get_monitor(&m.id)
+        .await
+        .unwrap()
+        .last_measurement_value
+        .is_some());
     let incidents: Vec<_> = c.list_incidents().try_collect().await.unwrap();
     for i in &incidents {
         assert_eq!(c.get_incident(&i.id).await.unwrap().id, i.id);
@@ -276,7 +289,11 @@ async fn lists_are_read_across_pages_despite_none_strings() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(cats.len(), 5);
+    assert_eq!(
+        cats.len(),
+        5 + 1,
+        "the five and Amplitude's seeded `Checkout`"
+    );
 }
 
 #[tokio::test]
@@ -412,4 +429,9 @@ async fn rate_limited_writes_back_off_and_all_land() {
         );
         assert_eq!(c.stats().rate_limited as usize, throttled);
     }
+}
+
+/// A seeded sandbox id as the client's id type (the sandbox shares no type with the client).
+fn sid(n: u8) -> Id {
+    Id::from(seed::id(n).as_str())
 }
