@@ -22,7 +22,7 @@ pub mod seed;
 mod store;
 mod wire;
 
-pub use gate::Faults;
+pub use gate::{Faults, Limit, LimitError};
 pub use log::{Fault, LogEntry};
 pub use model::Id;
 

@@ -4,7 +4,7 @@
 use futures::{StreamExt, TryStreamExt};
 use secoda_sync::api::{
     Client, ClientConfig, Id, ListFilter, LogSink, MeasurementFilter, MonitorSchedule,
-    MonitorWrite, Rate, Resource, ResourceWrite, RetryPolicy, Token,
+    MonitorWrite, Resource, ResourceWrite, RetryPolicy, Token,
 };
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::json;
@@ -410,7 +410,7 @@ async fn rate_limited_writes_back_off_and_all_land() {
         let c = Client::new(cfg).unwrap();
         let cat = category(&c, "Busy").await;
         sb.set_faults(Faults {
-            write_limit: Some("5/s".parse::<Rate>().unwrap()),
+            write_limit: Some("5/s".parse::<sandbox::Limit>().unwrap()),
             retry_after,
             ..Faults::default()
         })

@@ -2,7 +2,6 @@
 //! envelope's quirks, errors, faults, persistence, and `sandbox serve` through the binary.
 
 use reqwest::StatusCode;
-use secoda_sync::api::Rate;
 use secoda_sync::atomic as persist;
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -768,7 +767,7 @@ async fn monitor_patch_and_delete_can_be_switched_off() {
 async fn write_limit_answers_429_with_and_without_retry_after() {
     let config = SandboxConfig {
         faults: Faults {
-            write_limit: Some("2/min".parse::<Rate>().unwrap()),
+            write_limit: Some("2/min".parse::<sandbox::Limit>().unwrap()),
             ..Faults::default()
         },
         ..SandboxConfig::default()
