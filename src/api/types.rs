@@ -290,6 +290,46 @@ pub struct ResourceWrite {
     pub regex: Option<String>,
 }
 
+impl ResourceWrite {
+    /// The fields this body sent that `back` (the server's answer to it) does not hold as
+    /// sent: what the server accepted but did not keep. Id lists compare as sets.
+    #[must_use]
+    pub fn not_kept(&self, back: &Resource) -> Vec<&'static str> {
+        fn ids(v: &[Id]) -> Vec<&Id> {
+            let mut v: Vec<&Id> = v.iter().collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+        let mut out = Vec::new();
+        macro_rules! plain {
+            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| *v != back.$f) {
+                out.push(stringify!($f));
+            })* };
+        }
+        macro_rules! lists {
+            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| ids(v) != ids(&back.$f)) {
+                out.push(stringify!($f));
+            })* };
+        }
+        macro_rules! optional {
+            ($($f:ident => $name:literal),*) => { $(if self.$f.is_some() && self.$f != back.$f {
+                out.push($name);
+            })* };
+        }
+        plain!(description, definition, pii, verified, published);
+        lists!(owners, teams, tags, collections, subscribers);
+        optional!(
+            property_type => "type",
+            is_required => "is_required",
+            is_array_type => "is_array_type",
+            enum_values => "enum_values",
+            regex => "regex"
+        );
+        out
+    }
+}
+
 /// A monitor's schedule as the API carries it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -689,6 +729,26 @@ mod tests {
             serde_json::to_string(&w).unwrap(),
             r#"{"condition_auto_sensitivity":5}"#
         );
+    }
+
+    #[test]
+    fn not_kept_names_the_fields_the_answer_lacks() {
+        let sent = ResourceWrite {
+            title: Some("order_id".into()),
+            description: Some("Id".into()),
+            tags: Some(vec![Id::from("b"), Id::from("a")]),
+            property_type: Some("string".into()),
+            is_required: Some(true),
+            ..ResourceWrite::default()
+        };
+        let back = Resource {
+            title: "order_id".into(),
+            description: "Id".into(),
+            tags: vec![Id::from("a"), Id::from("b")],
+            is_required: Some(true),
+            ..Resource::default()
+        };
+        assert_eq!(sent.not_kept(&back), ["type"]);
     }
 
     #[test]
