@@ -433,17 +433,18 @@ impl Client {
         let keep = f.clone();
         let catalog = self.catalog(&f.events_filter());
         let deprecated = self.list::<Resource>(Endpoint::Events, f.query());
+        let client = self.clone();
         stream::once(async move {
             let mut catalog = Box::pin(catalog);
             match catalog.next().await {
                 Some(Err(e)) if e.is_unsupported() || e.status() == Some(400) => {
-                    tracing::info!(
-                        "events: the resource list did not answer ({e}); using the deprecated events list"
-                    );
+                    client.log_note(&format!(
+                        "events: the resource list did not answer ({e}); reading the deprecated events list"
+                    ));
                     deprecated.boxed()
                 }
                 first => {
-                    tracing::info!("events: read through the resource list (type = event)");
+                    client.log_note("events: read through the resource list (type = event)");
                     stream::iter(first).chain(catalog).boxed()
                 }
             }
@@ -1097,6 +1098,13 @@ impl Client {
             path,
             what,
             source: e.without_url(),
+        }
+    }
+
+    /// A line for `-v` about how the client reads the workspace.
+    fn log_note(&self, msg: &str) {
+        if self.inner.log >= LogLevel::Calls {
+            self.inner.sink.line(msg);
         }
     }
 

@@ -435,3 +435,76 @@ async fn rate_limited_writes_back_off_and_all_land() {
 fn sid(n: u8) -> Id {
     Id::from(seed::id(n).as_str())
 }
+
+/// A log sink the test can read back.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn events_are_read_through_the_resource_list_and_the_sandbox_answers_it() {
+    let sb = sandbox::spawn(SandboxConfig::default()).await.unwrap();
+    let mut cfg = config_for(&sb, sb.token());
+    let log = Captured::default();
+    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log_sink = LogSink::new(log.clone());
+    let c = Client::new(cfg).unwrap();
+    let amplitude = ListFilter {
+        integration_id: Some(Id::from(seed::AMPLITUDE)),
+        ..ListFilter::default()
+    };
+    let events: Vec<Resource> = c.list_events(&amplitude).try_collect().await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].title, "Order Completed");
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("/api/v1/resource/catalog/"), "{text}");
+    assert!(
+        text.contains("events: read through the resource list"),
+        "{text}"
+    );
+    assert!(!text.contains("/api/v1/event/events"), "{text}");
+}
+
+#[tokio::test]
+async fn events_fall_back_to_the_deprecated_list_where_the_resource_list_does_not_answer() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/event/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "e1", "title": "A", "integration": "seg", "parent": "c"},
+            {"id": "e2", "title": "B", "integration": "amp", "parent": "c"}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The resource list is not mounted: it answers 404.
+    let mut cfg = ClientConfig::new(Url::parse(&server.uri()).unwrap(), Token::new("t"));
+    let log = Captured::default();
+    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log_sink = LogSink::new(log.clone());
+    let c = Client::new(cfg).unwrap();
+    let seg = ListFilter {
+        integration_id: Some(Id::from("seg")),
+        ..ListFilter::default()
+    };
+    let events: Vec<Resource> = c.list_events(&seg).try_collect().await.unwrap();
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e1"], "another integration's event is not kept");
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("reading the deprecated events list"),
+        "{text}"
+    );
+}
