@@ -51,7 +51,7 @@ async fn example_apply(latency: Duration) {
     let config = || SandboxConfig {
         faults: Faults {
             latency,
-            write_limit: Some(rate),
+            write_limit: Some("20/s".parse().expect("limit")),
             ..Faults::default()
         },
         ..SandboxConfig::default()

@@ -86,7 +86,7 @@ async fn paced() {
     let limit: Rate = "20/s".parse().expect("rate");
     let sb = start(Faults {
         latency: Duration::from_millis(50),
-        write_limit: Some(limit),
+        write_limit: Some("20/s".parse().expect("limit")),
         ..Faults::default()
     })
     .await;
@@ -106,7 +106,7 @@ async fn paced() {
 
 async fn secoda_limits() {
     let sb = start(Faults {
-        write_limit: Some(Rate::SECODA_WRITES),
+        write_limit: Some(secoda_sync::sandbox::Limit::SECODA_WRITES),
         retry_after: false,
         ..Faults::default()
     })

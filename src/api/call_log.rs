@@ -66,6 +66,13 @@ impl fmt::Debug for LogSink {
 }
 
 impl Client {
+    /// A line for `-v` about how the client reads the workspace.
+    pub(super) fn log_note(&self, msg: &str) {
+        if self.inner.log >= LogLevel::Calls {
+            self.inner.sink.line(msg);
+        }
+    }
+
     /// `-v`: `METHOD /path?query -> status (N ms)`, or the failure.
     pub(super) fn log_call(
         &self,

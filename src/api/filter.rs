@@ -1,6 +1,6 @@
 //! The query filters the list calls accept, turned into query pairs in one place.
 
-use super::Id;
+use super::{Id, Resource};
 
 /// Filters of the category, event and property lists.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +27,34 @@ impl ListFilter {
             q.push(("title".to_owned(), t.clone()));
         }
         q
+    }
+
+    /// Whether a listed resource is what the filter asks for, judged by its own fields: the
+    /// reference documents only `title` for the category list, so a server may answer other
+    /// integrations' resources whatever filter was sent.
+    #[must_use]
+    pub fn keeps(&self, r: &Resource) -> bool {
+        let same = |want: &Option<Id>, have: &Option<Id>| want.is_none() || want == have;
+        same(&self.integration_id, &r.integration)
+            && same(&self.parent_id, &r.parent)
+            && self.title.as_ref().is_none_or(|t| *t == r.title)
+    }
+
+    /// The resource-list filter for events, which the reference names as the replacement of
+    /// the deprecated events list.
+    pub(super) fn events_filter(&self) -> serde_json::Value {
+        let exact = |field: &str, value: &str| serde_json::json!({"operator": "exact", "field": field, "value": value});
+        let mut operands = vec![exact("type", "event")];
+        if let Some(id) = &self.integration_id {
+            operands.push(exact("integration", id.as_str()));
+        }
+        if let Some(id) = &self.parent_id {
+            operands.push(exact("parent", id.as_str()));
+        }
+        if let Some(t) = &self.title {
+            operands.push(exact("title", t));
+        }
+        serde_json::json!({"operator": "and", "operands": operands})
     }
 }
 

@@ -2,31 +2,57 @@
 //! (list, get, create, patch, delete). Their retry-safe creates live in `idempotent`.
 
 use super::{ApiError, Client, Endpoint, Id, ListFilter, Resource, ResourceWrite};
-use futures::stream::Stream;
+use futures::stream::{self, Stream, StreamExt, TryStreamExt};
 
 impl Client {
-    /// Event categories, streamed page by page.
+    /// Event categories, streamed page by page; only those [`ListFilter::keeps`].
     pub fn list_categories(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        let keep = f.clone();
         self.list(Endpoint::Categories, f.query())
+            .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
-    /// Events, streamed page by page.
+    /// Events, streamed page by page; only those [`ListFilter::keeps`]. Read through the
+    /// resource list with the `type` filter; where that list does not answer (400, 404, 405),
+    /// through the deprecated events list.
     pub fn list_events(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
-        self.list(Endpoint::Events, f.query())
+        let keep = f.clone();
+        let catalog = self.catalog(&f.events_filter());
+        let deprecated = self.list::<Resource>(Endpoint::Events, f.query());
+        let client = self.clone();
+        stream::once(async move {
+            let mut catalog = Box::pin(catalog);
+            match catalog.next().await {
+                Some(Err(e)) if e.is_unsupported() || e.status() == Some(400) => {
+                    client.log_note(&format!(
+                        "events: the resource list did not answer ({e}); reading the deprecated events list"
+                    ));
+                    deprecated.boxed()
+                }
+                first => {
+                    client.log_note("events: read through the resource list (type = event)");
+                    stream::iter(first).chain(catalog).boxed()
+                }
+            }
+        })
+        .flatten()
+        .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
-    /// Event properties, streamed page by page.
+    /// Event properties, streamed page by page; only those [`ListFilter::keeps`].
     pub fn list_properties(
         &self,
         f: &ListFilter,
     ) -> impl Stream<Item = Result<Resource, ApiError>> + Send + 'static {
+        let keep = f.clone();
         self.list(Endpoint::Properties, f.query())
+            .try_filter(move |r| std::future::ready(keep.keeps(r)))
     }
 
     /// One event category.

@@ -290,6 +290,46 @@ pub struct ResourceWrite {
     pub regex: Option<String>,
 }
 
+impl ResourceWrite {
+    /// The fields this body sent that `back` (the server's answer to it) does not hold as
+    /// sent: what the server accepted but did not keep. Id lists compare as sets.
+    #[must_use]
+    pub fn not_kept(&self, back: &Resource) -> Vec<&'static str> {
+        fn ids(v: &[Id]) -> Vec<&Id> {
+            let mut v: Vec<&Id> = v.iter().collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+        let mut out = Vec::new();
+        macro_rules! plain {
+            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| *v != back.$f) {
+                out.push(stringify!($f));
+            })* };
+        }
+        macro_rules! lists {
+            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| ids(v) != ids(&back.$f)) {
+                out.push(stringify!($f));
+            })* };
+        }
+        macro_rules! optional {
+            ($($f:ident => $name:literal),*) => { $(if self.$f.is_some() && self.$f != back.$f {
+                out.push($name);
+            })* };
+        }
+        plain!(description, definition, pii, verified, published);
+        lists!(owners, teams, tags, collections, subscribers);
+        optional!(
+            property_type => "type",
+            is_required => "is_required",
+            is_array_type => "is_array_type",
+            enum_values => "enum_values",
+            regex => "regex"
+        );
+        out
+    }
+}
+
 /// A monitor's schedule as the API carries it.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
@@ -382,16 +422,28 @@ pub struct Monitor {
     pub condition_manual_min: Option<f64>,
     /// Manual upper bound.
     pub condition_manual_max: Option<f64>,
-    /// Schedule, when the server echoes it.
+    /// Schedule, when the server echoes it (the reference's objects never do: they carry
+    /// `frequency` hours instead).
     pub schedule: Option<MonitorSchedule>,
     /// E.g. `normal`, `incident`.
     pub status: Option<String>,
     /// Labels for display.
     pub display_metadata: Option<MonitorDisplay>,
-    /// Last measured value.
-    pub last_value: Option<f64>,
+    /// Value of the last measurement (`null` before the first successful run).
+    pub last_measurement_value: Option<f64>,
+    /// Id of the last measurement.
+    pub last_measurement: Option<Id>,
+    /// Id of the last incident.
+    pub last_incident: Option<Id>,
     /// Last attempted run.
     pub last_attempted_at: Option<String>,
+    /// Last successful run.
+    pub last_success_at: Option<String>,
+    /// Last failed run.
+    pub last_error_at: Option<String>,
+    /// Why the last failed run failed (`""` when none did).
+    #[serde(deserialize_with = "null_default")]
+    pub last_error_message: String,
     /// Next scheduled run.
     pub next_run_at: Option<String>,
     /// Slack channel notified.
@@ -421,6 +473,35 @@ mod double_option {
     }
 }
 
+/// `condition_auto_sensitivity`: an integer on the wire when it is a whole number.
+mod sensitivity {
+    use serde::{Deserializer, Serialize, Serializer};
+
+    #[allow(
+        clippy::ref_option,
+        clippy::option_option,
+        clippy::cast_possible_truncation,
+        clippy::float_cmp
+    )]
+    pub(super) fn serialize<S: Serializer>(
+        v: &Option<Option<f64>>,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(Some(x)) if x.fract() == 0.0 && x.abs() < 1e15 => (*x as i64).serialize(s),
+            Some(inner) => inner.serialize(s),
+            None => s.serialize_none(),
+        }
+    }
+
+    #[allow(clippy::option_option)]
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
+        d: D,
+    ) -> Result<Option<Option<f64>>, D::Error> {
+        super::double_option::deserialize(d)
+    }
+}
+
 /// Body of a monitor create (POST) or update (PATCH): only `Some` fields are sent.
 #[allow(clippy::option_option)]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -441,8 +522,9 @@ pub struct MonitorWrite {
     /// Whether it runs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_enabled: Option<bool>,
-    /// `Some(None)` sends `null` (manual thresholds).
-    #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
+    /// `Some(None)` sends `null` (manual thresholds); a whole number goes out as an integer,
+    /// as the reference types it.
+    #[serde(skip_serializing_if = "Option::is_none", with = "sensitivity")]
     pub condition_auto_sensitivity: Option<Option<f64>>,
     /// `Some(None)` sends `null`.
     #[serde(skip_serializing_if = "Option::is_none", with = "double_option")]
@@ -490,7 +572,7 @@ pub struct Incident {
     pub id: Id,
     /// Monitor id.
     pub monitor: Option<Id>,
-    /// E.g. `open`, `resolved`.
+    /// E.g. `active` (the reference's word for an open incident), `resolved`.
     pub status: Option<String>,
     /// Value that triggered it.
     pub value: Option<f64>,
@@ -620,6 +702,53 @@ mod tests {
             serde_json::from_str(r#"{"id":"m","metric_config":"{\"query_select\":\"SELECT 1\"}"}"#)
                 .unwrap();
         assert_eq!(m.metric_config["query_select"], "SELECT 1");
+    }
+
+    #[test]
+    fn monitor_reads_the_reference_example() {
+        let m: Monitor = serde_json::from_str(
+            r#"{"id":"886337a0","metric_config":"text","frequency":24,"last_error_at":null,
+                "last_error_message":"","condition_auto_sensitivity":5,"status":"incident",
+                "display_metadata":{"target":{"icon":null,"label":"amount","entity_type":"column"}},
+                "last_measurement_value":1234.56,"last_incident":"102ac399",
+                "last_measurement":"5d6ad413","next_run_at":"2023-10-13T15:03:40.693728Z"}"#,
+        )
+        .unwrap();
+        assert_eq!(m.last_measurement_value, Some(1234.56));
+        assert_eq!(m.condition_auto_sensitivity, Some(5.0));
+        assert!(
+            m.metric_config.is_empty(),
+            "a non-JSON string reads as no config"
+        );
+        assert!(m.schedule.is_none());
+        let w = MonitorWrite {
+            condition_auto_sensitivity: Some(Some(5.0)),
+            ..MonitorWrite::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&w).unwrap(),
+            r#"{"condition_auto_sensitivity":5}"#
+        );
+    }
+
+    #[test]
+    fn not_kept_names_the_fields_the_answer_lacks() {
+        let sent = ResourceWrite {
+            title: Some("order_id".into()),
+            description: Some("Id".into()),
+            tags: Some(vec![Id::from("b"), Id::from("a")]),
+            property_type: Some("string".into()),
+            is_required: Some(true),
+            ..ResourceWrite::default()
+        };
+        let back = Resource {
+            title: "order_id".into(),
+            description: "Id".into(),
+            tags: vec![Id::from("a"), Id::from("b")],
+            is_required: Some(true),
+            ..Resource::default()
+        };
+        assert_eq!(sent.not_kept(&back), ["type"]);
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! `secoda-sync sandbox` subcommands and arguments, and the sandbox config they describe.
 
-use crate::api::Rate;
+use crate::sandbox::Limit;
 use crate::sandbox::{Faults, SandboxConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
@@ -46,10 +46,10 @@ pub struct ServeArgs {
     pub latency_ms: u64,
     /// Answer 429 to writes (POST/PUT/PATCH/DELETE) over this rate, e.g. `30/min`.
     #[arg(long, value_name = "RATE", conflicts_with = "secoda_limits")]
-    pub write_limit: Option<Rate>,
+    pub write_limit: Option<Limit>,
     /// Answer 429 to reads (GET) over this rate, e.g. `10/s`.
     #[arg(long, value_name = "RATE")]
-    pub read_limit: Option<Rate>,
+    pub read_limit: Option<Limit>,
     /// Secoda's documented limit: 30 writes per minute.
     #[arg(long)]
     pub secoda_limits: bool,
@@ -87,7 +87,7 @@ impl ServeArgs {
             faults: Faults {
                 latency: Duration::from_millis(self.latency_ms),
                 write_limit: if self.secoda_limits {
-                    Some(Rate::SECODA_WRITES)
+                    Some(Limit::SECODA_WRITES)
                 } else {
                     self.write_limit
                 },

@@ -26,9 +26,9 @@ mod tree;
 pub use naming::Namer;
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::workspace::fetch_lookups;
 use crate::manifest::{IntegrationRef, ManifestSet, Origin};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
+use crate::workspace::fetch_lookups;
 use futures::TryStreamExt;
 use naming::integration_ref;
 use read::catalog_of;

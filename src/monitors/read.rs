@@ -14,7 +14,7 @@ pub struct Observed {
     pub monitors: Vec<Monitor>,
     /// Target id -> title, for targets the monitor objects carry no label for.
     pub titles: HashMap<Id, String>,
-    /// Monitor id -> its latest measurement, for monitors without `last_value`.
+    /// Monitor id -> its latest measurement, for monitors without `last_measurement_value`.
     pub latest: HashMap<Id, Measurement>,
     /// Every incident; `None` when incidents were not asked for.
     pub incidents: Option<Vec<Incident>>,
@@ -58,21 +58,25 @@ pub async fn read(
                     .collect::<HashMap<_, _>>()
             })
     };
-    let latest = futures::stream::iter(monitors.iter().filter(|m| m.last_value.is_none()))
-        .map(|m| async move {
-            let filter = MeasurementFilter {
-                monitor: Some(m.id.clone()),
-                ..MeasurementFilter::default()
-            };
-            let latest = client
-                .list_measurements(&filter)
-                .try_fold(None, |best, x| async move { Ok(later(best, x)) })
-                .await?;
-            Ok::<_, ApiError>(latest.map(|x| (m.id.clone(), x)))
-        })
-        .buffer_unordered(concurrency)
-        .try_filter_map(|x| async move { Ok(x) })
-        .try_collect::<HashMap<_, _>>();
+    let latest = futures::stream::iter(
+        monitors
+            .iter()
+            .filter(|m| m.last_measurement_value.is_none()),
+    )
+    .map(|m| async move {
+        let filter = MeasurementFilter {
+            monitor: Some(m.id.clone()),
+            ..MeasurementFilter::default()
+        };
+        let latest = client
+            .list_measurements(&filter)
+            .try_fold(None, |best, x| async move { Ok(later(best, x)) })
+            .await?;
+        Ok::<_, ApiError>(latest.map(|x| (m.id.clone(), x)))
+    })
+    .buffer_unordered(concurrency)
+    .try_filter_map(|x| async move { Ok(x) })
+    .try_collect::<HashMap<_, _>>();
     let (titles, latest) = tokio::try_join!(titles, latest)?;
     Ok(Observed {
         monitors,

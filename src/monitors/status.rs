@@ -65,6 +65,9 @@ pub struct MonitorStatus {
     pub last_run_at: Option<String>,
     /// When it runs next.
     pub next_run_at: Option<String>,
+    /// Why its last run failed (the monitor's `last_error_message`), when it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_error: Option<String>,
     /// Its open incidents, oldest first; only present with `--incidents`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub incidents: Option<Vec<IncidentDoc>>,
@@ -83,7 +86,7 @@ pub struct TargetDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ValueSource {
-    /// The monitor object's `last_value`.
+    /// The monitor object's `last_measurement_value`.
     Monitor,
     /// The monitor's latest measurement.
     Measurement,
@@ -109,6 +112,16 @@ pub(super) fn target_label(m: &Monitor) -> Option<&str> {
         .and_then(|d| d.target.as_ref())
         .and_then(|t| t.label.as_deref())
         .filter(|l| !l.is_empty())
+}
+
+/// The last run's error, when the last run failed (a success after it clears it).
+fn last_error(m: &Monitor) -> Option<String> {
+    let failed_last = match (&m.last_error_at, &m.last_success_at) {
+        (Some(e), Some(ok)) => e >= ok,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
+    Some(m.last_error_message.trim().to_owned()).filter(|e| failed_last && !e.is_empty())
 }
 
 /// Whether an incident is still open (not resolved or closed).
@@ -158,15 +171,17 @@ impl StatusDocument {
                     title.as_deref().or(m.target.as_ref().map(|t| t.0.as_str())),
                 );
                 let measured = latest.remove(&m.id);
-                let (last_value, last_value_source, last_run_at) = match (m.last_value, measured) {
-                    (Some(v), _) => (Some(v), Some(ValueSource::Monitor), m.last_attempted_at),
-                    (None, Some(x)) => (
-                        x.value,
-                        Some(ValueSource::Measurement),
-                        m.last_attempted_at.or(x.created_at),
-                    ),
-                    (None, None) => (None, None, m.last_attempted_at),
-                };
+                let last_error = last_error(&m);
+                let (last_value, last_value_source, last_run_at) =
+                    match (m.last_measurement_value, measured) {
+                        (Some(v), _) => (Some(v), Some(ValueSource::Monitor), m.last_attempted_at),
+                        (None, Some(x)) => (
+                            x.value,
+                            Some(ValueSource::Measurement),
+                            m.last_attempted_at.or(x.created_at),
+                        ),
+                        (None, None) => (None, None, m.last_attempted_at),
+                    };
                 MonitorStatus {
                     incidents: open.as_mut().map(|o| o.remove(&m.id).unwrap_or_default()),
                     id: m.id.0,
@@ -183,6 +198,7 @@ impl StatusDocument {
                     last_value_source,
                     last_run_at,
                     next_run_at: m.next_run_at,
+                    last_error,
                 }
             })
             .collect();
@@ -294,6 +310,18 @@ impl StatusDocument {
             s.enabled,
             s.in_incident
         )?;
+        let failed: Vec<&MonitorStatus> = self
+            .monitors
+            .iter()
+            .filter(|m| m.last_error.is_some())
+            .collect();
+        if !failed.is_empty() {
+            writeln!(w, "\nLast run failed:")?;
+            for m in failed {
+                let error = m.last_error.as_deref().unwrap_or_default();
+                writeln!(w, "  {}: {}", printable(&m.label), printable(error))?;
+            }
+        }
         if let Some(n) = s.open_incidents {
             if n == 0 {
                 writeln!(w, "No open incidents.")?;
@@ -346,7 +374,7 @@ mod tests {
                 ..MonitorTargetLabel::default()
             }),
         });
-        labelled.last_value = Some(1000.0);
+        labelled.last_measurement_value = Some(1000.0);
         labelled.last_attempted_at = Some("2026-01-02T00:00:00Z".into());
         labelled.status = Some("incident".into());
         let mut unnamed = monitor("m2", "", "freshness", "t2");

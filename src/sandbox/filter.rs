@@ -1,8 +1,8 @@
 //! The resource catalog's `filter=<JSON>` language: field operators `exact`, `contains`, `in`,
 //! `is_set`, combined with `and` / `or` / `not` over `operands`.
 
+use super::model::Resource;
 use super::store::{Kind, Selection};
-use crate::api::Resource;
 use serde_json::Value;
 
 /// A resource field a filter can test.

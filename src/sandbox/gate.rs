@@ -4,7 +4,6 @@
 
 use super::log::{Fault, LogEntry};
 use super::Shared;
-use crate::api::Rate;
 use axum::body::Body;
 use axum::extract::connect_info::{ConnectInfo, Connected};
 use axum::extract::{Request, State};
@@ -26,6 +25,51 @@ use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::net::{TcpListener, TcpStream};
 
+/// A call limit the sandbox enforces, written `N/s` or `N/min` (the sandbox's own type: it
+/// shares none with the client).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limit {
+    /// Calls allowed per period.
+    pub count: std::num::NonZeroU32,
+    /// The period.
+    pub per: Duration,
+}
+
+impl Limit {
+    /// Secoda's documented write limit: 30 per minute.
+    pub const SECODA_WRITES: Limit = Limit {
+        count: std::num::NonZeroU32::new(30).unwrap(),
+        per: Duration::from_secs(60),
+    };
+
+    /// The time between two calls at this limit.
+    #[must_use]
+    pub fn interval(self) -> Duration {
+        self.per / self.count.get()
+    }
+}
+
+/// A limit that is not `N/s` or `N/min`.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid limit `{0}` (expected e.g. `30/min` or `5/s`)")]
+pub struct LimitError(String);
+
+impl std::str::FromStr for Limit {
+    type Err = LimitError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = || LimitError(s.to_owned());
+        let (n, unit) = s.trim().split_once('/').ok_or_else(err)?;
+        let count = n.trim().parse().map_err(|_| err())?;
+        let per = match unit.trim().to_ascii_lowercase().as_str() {
+            "s" | "sec" | "second" => Duration::from_secs(1),
+            "m" | "min" | "minute" => Duration::from_secs(60),
+            _ => return Err(err()),
+        };
+        Ok(Limit { count, per })
+    }
+}
+
 /// Faults a sandbox injects; change them at runtime with
 /// [`RunningSandbox::set_faults`](super::RunningSandbox::set_faults).
 #[derive(Debug, Clone, PartialEq)]
@@ -33,9 +77,9 @@ pub struct Faults {
     /// Added before every answer.
     pub latency: Duration,
     /// Limit on POST/PUT/PATCH/DELETE; over it the answer is 429.
-    pub write_limit: Option<Rate>,
+    pub write_limit: Option<Limit>,
     /// Limit on GET; over it the answer is 429.
-    pub read_limit: Option<Rate>,
+    pub read_limit: Option<Limit>,
     /// Whether a 429 carries `Retry-After` (Secoda promises no such header).
     pub retry_after: bool,
     /// Fraction of writes answered 500/503 without being committed.
@@ -83,7 +127,7 @@ pub(crate) struct FaultState {
     read: Option<DefaultDirectRateLimiter>,
 }
 
-fn limiter(rate: Option<Rate>) -> Option<DefaultDirectRateLimiter> {
+fn limiter(rate: Option<Limit>) -> Option<DefaultDirectRateLimiter> {
     let rate = rate?;
     let quota = Quota::with_period(rate.interval())?.allow_burst(rate.count);
     Some(RateLimiter::direct(quota))

@@ -104,28 +104,29 @@ pub(crate) async fn catalog(State(s): State<Arc<Shared>>, uri: Uri) -> Result<Re
             Some(Filter::parse(&v).map_err(|e| ApiError::field("filter", e))?)
         }
     };
-    let found = {
+    let (count, results) = {
         let store = s.store();
-        match &filter {
+        let found = match &filter {
             None => store.find(&Default::default(), None, req.offset(), req.size),
             Some(f) => {
                 let (sel, complete) = f.selection();
-                let test = |_: super::store::Kind, r: &crate::api::Resource| f.matches(r);
+                let test = |_: super::store::Kind, r: &super::model::Resource| f.matches(r);
                 let extra: Option<super::store::Test<'_>> =
                     if complete { None } else { Some(&test) };
                 store.find(&sel, extra, req.offset(), req.size)
             }
-        }
+        };
+        let results = found
+            .items
+            .iter()
+            .map(|r| super::resources::to_json(&store, r))
+            .collect();
+        (found.count, results)
     };
-    let results = found
-        .items
-        .iter()
-        .map(|r| serde_json::to_value(r).unwrap_or_default())
-        .collect();
     let at = ListUrl {
         base: &s.base_url,
         path: uri.path(),
         params: &params,
     };
-    envelope(at, req, found.count, results)
+    envelope(at, req, count, results)
 }

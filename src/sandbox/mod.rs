@@ -14,6 +14,7 @@ mod filter;
 mod gate;
 mod log;
 mod lookups;
+mod model;
 mod monitors;
 mod resources;
 mod routes;
@@ -21,8 +22,9 @@ pub mod seed;
 mod store;
 mod wire;
 
-pub use gate::Faults;
+pub use gate::{Faults, Limit, LimitError};
 pub use log::{Fault, LogEntry};
+pub use model::Id;
 
 use gate::{ConnHandle, FaultState, KillableListener};
 use rand::rngs::StdRng;

@@ -1,18 +1,21 @@
-//! Handlers for monitors, monitor runs, incidents and measurements.
+//! Handlers for monitors, monitor runs, incidents and measurements, in the reference's shapes:
+//! a create's `schedule` is folded into `frequency` hours and never sent back, `metric_config`
+//! comes back as a string, and a run is a background job that completes later (on the next
+//! call that reads monitors).
 //!
 //! A run "measures" every metric as a fixed value per metric type, so tests can predict it:
-//! a monitor whose manual thresholds exclude that value opens an incident.
+//! a monitor whose manual thresholds exclude that value opens an incident, and a custom SQL
+//! monitor whose query is not a `SELECT` fails with an error message.
 
 use super::lookups::paged;
+use super::model::{
+    Id, Incident, IncidentDisplay, Job, Measurement, Monitor, MonitorDisplay, MonitorLabel,
+    MonitorWrite, Schedule, TargetLabel,
+};
 use super::resources::{parse_body, FieldErrors};
 use super::store::Store;
 use super::wire::{invalid_pk, ApiError, Params, REQUIRED};
 use super::{now, seed, Shared};
-use crate::api::{
-    Id, Incident, Job, Measurement, Monitor, MonitorDisplay, MonitorSchedule, MonitorTargetLabel,
-    MonitorWrite,
-};
-use crate::manifest::validate::{CADENCES, METRIC_TYPES};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -20,6 +23,25 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::Value;
 use std::sync::Arc;
+
+/// The metric types the sandbox accepts (those the reference and Secoda's UI show).
+const METRIC_TYPES: &[&str] = &[
+    "null_percentage",
+    "unique_percentage",
+    "row_count",
+    "freshness",
+    "cardinality",
+    "minimum",
+    "maximum",
+    "mean",
+    "custom_sql",
+];
+
+/// Schedule cadences and their length in hours.
+const CADENCES: &[(&str, u32)] = &[("hourly", 1), ("daily", 24), ("weekly", 168)];
+
+/// The sensitivity a create without manual thresholds gets (the reference's "auto").
+const AUTO_SENSITIVITY: i64 = 5;
 
 /// What a run measures for a metric type.
 fn measured(metric: &str) -> f64 {
@@ -32,22 +54,33 @@ fn measured(metric: &str) -> f64 {
     }
 }
 
-/// A monitor on the wire; `custom_sql` configs come back as a JSON string, a quirk the real
-/// API shows and clients must survive.
-fn to_json(m: &Monitor) -> Value {
-    let mut v = serde_json::to_value(m).unwrap_or_default();
-    if m.metric_type == "custom_sql" {
-        let config = serde_json::to_string(&m.metric_config).unwrap_or_default();
-        v["metric_config"] = Value::String(config);
-    }
-    v
+/// A schedule folded into hours, as the reference's monitor objects report it
+/// (`daily` x 1 -> 24); `None` for an unknown cadence.
+fn hours(s: &Schedule) -> Option<u32> {
+    let cadence = s.cadence.as_deref().unwrap_or("daily");
+    let unit = CADENCES.iter().find(|(c, _)| *c == cadence)?.1;
+    Some(unit.saturating_mul(s.frequency.unwrap_or(1).max(1)))
+}
+
+/// `null_percentage` -> `Null percentage`.
+fn metric_label(metric: &str) -> String {
+    let words = metric.replace('_', " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>()
+    })
 }
 
 fn json_response(status: StatusCode, m: &Monitor) -> Response {
-    (status, Json(to_json(m))).into_response()
+    (status, Json(m.clone())).into_response()
 }
 
-/// Checks target, metric and schedule of a write.
+fn time_in(hours: u32) -> String {
+    (chrono::Utc::now() + chrono::Duration::hours(i64::from(hours)))
+        .to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+}
+
+/// Checks target, metric, schedule and sensitivity of a write.
 fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
     if let Some(t) = &w.target {
         if store.get(t.as_str()).is_none() {
@@ -62,17 +95,27 @@ fn check(store: &Store, w: &MonitorWrite, errors: &mut FieldErrors) {
             ));
         }
     }
-    if let Some(c) = w.schedule.as_ref().and_then(|s| s.cadence.as_ref()) {
-        if !CADENCES.contains(&c.as_str()) {
+    if let Some(s) = &w.schedule {
+        if hours(s).is_none() {
+            let c = s.cadence.as_deref().unwrap_or_default();
             errors.push((
                 "schedule".into(),
                 format!("\"{c}\" is not a valid cadence."),
             ));
         }
     }
+    if let Some(Some(x)) = w.condition_auto_sensitivity {
+        if x.fract() != 0.0 {
+            errors.push((
+                "condition_auto_sensitivity".into(),
+                "A valid integer is required.".into(),
+            ));
+        }
+    }
 }
 
 /// Copies a write onto a monitor and recomputes what derives from it.
+#[allow(clippy::cast_possible_truncation)]
 fn apply(store: &Store, w: MonitorWrite, m: &mut Monitor) {
     macro_rules! set {
         ($($f:ident),*) => { $(if let Some(v) = w.$f { m.$f = v; })* };
@@ -80,60 +123,172 @@ fn apply(store: &Store, w: MonitorWrite, m: &mut Monitor) {
     set!(
         name,
         metric_type,
-        metric_config,
         is_enabled,
-        condition_auto_sensitivity,
         condition_manual_min,
         condition_manual_max
     );
+    if let Some(s) = w.condition_auto_sensitivity {
+        // Whole numbers only (checked): 5.0 is stored as 5.
+        m.condition_auto_sensitivity = s.map(|x| x as i64);
+    }
+    if let Some(c) = w.metric_config {
+        m.metric_config = match c {
+            Value::String(s) => s,
+            other => other.to_string(),
+        };
+    }
     if w.target.is_some() {
         m.target = w.target;
     }
-    if w.schedule.is_some() {
-        m.schedule = w.schedule;
+    if let Some(h) = w.schedule.as_ref().and_then(hours) {
+        m.frequency = h;
     }
-    if w.notify_slack_channel.is_some() {
-        m.notify_slack_channel = w.notify_slack_channel;
-    }
-    let sched = m.schedule.clone().unwrap_or_default();
-    let every = f64::from(sched.frequency.unwrap_or(1).max(1));
-    let hours = match sched.cadence.as_deref() {
-        Some("hourly") => every,
-        Some("weekly") => 168.0 * every,
-        _ => 24.0 * every,
-    };
-    m.frequency = Some(hours);
-    m.next_run_at = Some(
-        (chrono::Utc::now() + chrono::Duration::minutes((hours * 60.0) as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Micros, true),
-    );
+    m.next_run_at = Some(time_in(m.frequency));
     if let Some((kind, target)) = m.target.as_ref().and_then(|t| store.get(t.as_str())) {
         m.integration.clone_from(&target.integration);
-        let integration_type = target.integration.as_ref().and_then(|i| {
-            store
-                .lookups
-                .integrations
-                .iter()
-                .find(|x| &x.id == i)
-                .map(|x| x.integration_type.clone())
-        });
-        m.display_metadata = Some(MonitorDisplay {
-            target: Some(MonitorTargetLabel {
-                label: Some(target.title_full.clone()),
-                entity_type: Some(kind.entity_type().into()),
-                integration: target.integration.as_ref().map(|i| i.0.clone()),
+        let integration_type = target
+            .integration
+            .as_ref()
+            .and_then(|i| store.lookups.integrations.iter().find(|x| &x.id == i))
+            .map(|x| x.integration_type.clone())
+            .unwrap_or_default();
+        m.display_metadata = MonitorDisplay {
+            target: TargetLabel {
+                icon: None,
+                label: target.title.clone(),
+                entity_type: kind.entity_type().into(),
+                integration: target.integration.clone(),
                 integration_type,
-            }),
-        });
+            },
+        };
         if m.name.is_empty() {
-            m.name = format!("{} of {}", m.metric_type, target.title_full);
+            m.name = format!("{} in {}", metric_label(&m.metric_type), target.title);
+        }
+    }
+}
+
+/// Why a run of this monitor fails, if it does.
+fn run_error(store: &Store, m: &Monitor) -> Option<String> {
+    if m.target
+        .as_ref()
+        .and_then(|t| store.get(t.as_str()))
+        .is_none()
+    {
+        return Some("The monitored resource no longer exists.".into());
+    }
+    if m.metric_type == "custom_sql" {
+        let config: Value = serde_json::from_str(&m.metric_config).unwrap_or(Value::Null);
+        let query = config
+            .get("query_select")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        if !query
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("select")
+        {
+            let head: String = query.split_whitespace().next().unwrap_or("").into();
+            return Some(format!("syntax error at or near \"{head}\""));
+        }
+    }
+    None
+}
+
+/// Measures one monitor (a finished run of it) at `at`.
+fn measure(store: &mut Store, i: usize, at: &str) {
+    let m = store.monitors[i].clone();
+    if let Some(err) = run_error(store, &m) {
+        let m = &mut store.monitors[i];
+        m.last_attempted_at = Some(at.to_owned());
+        m.last_error_at = Some(at.to_owned());
+        m.last_error_message = err;
+        m.status = "error".into();
+        return;
+    }
+    let value = measured(&m.metric_type);
+    let breached = m.condition_manual_min.is_some_and(|min| value < min)
+        || m.condition_manual_max.is_some_and(|max| value > max);
+    let incident = breached.then(|| {
+        let name = format!("{} incident", metric_label(&m.metric_type));
+        let inc = Incident {
+            created_at: at.to_owned(),
+            display_metadata: IncidentDisplay {
+                monitor: MonitorLabel {
+                    label: m.name.clone(),
+                },
+                target: m.display_metadata.target.clone(),
+            },
+            first_seen_at: at.to_owned(),
+            id: store.new_id(),
+            last_seen_at: at.to_owned(),
+            monitor: m.id.clone(),
+            summary: name.clone(),
+            name,
+            status: "active".into(),
+            target: m.target.clone(),
+            updated_at: at.to_owned(),
+            value,
+            ..Incident::default()
+        };
+        let id = inc.id.clone();
+        store.incidents.push(inc);
+        id
+    });
+    let measurement = Measurement {
+        id: store.new_id(),
+        created_at: at.to_owned(),
+        updated_at: at.to_owned(),
+        incident: incident.clone(),
+        monitor: m.id.clone(),
+        upper_threshold: m.condition_manual_max,
+        lower_threshold: m.condition_manual_min,
+        value,
+        ..Measurement::default()
+    };
+    let measurement_id = measurement.id.clone();
+    store.measurements.push(measurement);
+    let m = &mut store.monitors[i];
+    m.last_measurement_value = Some(value);
+    m.last_measurement = Some(measurement_id);
+    if incident.is_some() {
+        m.last_incident = incident;
+    }
+    m.last_attempted_at = Some(at.to_owned());
+    m.last_success_at = Some(at.to_owned());
+    m.last_error_message = String::new();
+    m.next_run_at = Some(time_in(m.frequency));
+    m.status = if breached { "incident" } else { "normal" }.into();
+}
+
+/// Finishes the runs accepted earlier: the background jobs complete and the monitors move.
+pub(crate) fn settle(store: &mut Store) {
+    if store.pending_runs.is_empty() {
+        return;
+    }
+    let at = now();
+    for (job, ids) in std::mem::take(&mut store.pending_runs) {
+        for id in &ids {
+            if let Some(i) = store.monitors.iter().position(|m| &m.id == id) {
+                measure(store, i, &at);
+            }
+        }
+        if let Some(j) = store.jobs.iter_mut().find(|j| j.id == job) {
+            j.completed = Some(at.clone());
+            j.logs = format!(
+                "Job completed. Processed {}.",
+                crate::output::count(ids.len(), "monitor", "monitors")
+            );
         }
     }
 }
 
 /// `GET` list.
 pub(crate) async fn list(State(s): State<Arc<Shared>>, uri: Uri) -> Result<Response, ApiError> {
-    let items: Vec<Value> = s.store().monitors.iter().map(to_json).collect();
+    let items = {
+        let mut store = s.store();
+        settle(&mut store);
+        store.monitors.clone()
+    };
     paged(&s, &uri, &Params::parse(uri.query()), &items)
 }
 
@@ -142,7 +297,8 @@ pub(crate) async fn get_one(
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
-    let store = s.store();
+    let mut store = s.store();
+    settle(&mut store);
     let m = store.monitors.iter().find(|m| m.id.0 == id);
     m.map(|m| json_response(StatusCode::OK, m))
         .ok_or(ApiError::NotFound)
@@ -170,23 +326,20 @@ pub(crate) async fn create(
         .iter()
         .any(|c| matches!(c, Some(Some(_))));
     if w.condition_auto_sensitivity.is_none() && !manual {
-        w.condition_auto_sensitivity = Some(Some(5.0));
-    }
-    if w.schedule.is_none() {
-        w.schedule = Some(MonitorSchedule {
-            cadence: Some("daily".into()),
-            frequency: Some(1),
-            ..MonitorSchedule::default()
-        });
+        #[allow(clippy::cast_precision_loss)]
+        let auto = AUTO_SENSITIVITY as f64;
+        w.condition_auto_sensitivity = Some(Some(auto));
     }
     let at = now();
     let mut m = Monitor {
         id: store.new_id(),
         created_at: at.clone(),
         updated_at: at,
-        workspace: Some(seed::WORKSPACE.into()),
+        workspace: seed::WORKSPACE.into(),
+        metric_config: "{}".into(),
+        frequency: 24,
         is_enabled: true,
-        status: Some("normal".into()),
+        status: "normal".into(),
         ..Monitor::default()
     };
     apply(&store, w, &mut m);
@@ -204,6 +357,7 @@ pub(crate) async fn patch(
         return Err(ApiError::MethodNotAllowed("PATCH".into()));
     }
     let mut store = s.store();
+    settle(&mut store);
     let i = store
         .monitors
         .iter()
@@ -231,6 +385,7 @@ pub(crate) async fn delete(
         return Err(ApiError::MethodNotAllowed("DELETE".into()));
     }
     let mut store = s.store();
+    settle(&mut store);
     let before = store.monitors.len();
     store.monitors.retain(|m| m.id.0 != id);
     if store.monitors.len() == before {
@@ -245,7 +400,8 @@ struct RunBody {
     monitors: Option<Vec<Id>>,
 }
 
-/// `POST .../run`: measures the monitors at once and answers the finished job.
+/// `POST .../run`: answers a background job that has not completed yet (`completed: null`);
+/// the next call that reads monitors finishes it.
 pub(crate) async fn run(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Json<Job>, ApiError> {
     let b: RunBody = parse_body(&body)?;
     let ids = b
@@ -253,88 +409,47 @@ pub(crate) async fn run(State(s): State<Arc<Shared>>, body: Bytes) -> Result<Jso
         .filter(|m| !m.is_empty())
         .ok_or_else(|| ApiError::field("monitors", REQUIRED))?;
     let mut store = s.store();
+    settle(&mut store);
     let mut errors = FieldErrors::new();
-    let mut found = Vec::new();
     for id in &ids {
-        match store.monitors.iter().position(|m| &m.id == id) {
-            Some(i) => found.push(i),
-            None => errors.push(("monitors".into(), invalid_pk(id.as_str()))),
+        if !store.monitors.iter().any(|m| &m.id == id) {
+            errors.push(("monitors".into(), invalid_pk(id.as_str())));
         }
     }
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
-    let at = now();
-    for i in found {
-        let value = measured(&store.monitors[i].metric_type);
-        let m = &store.monitors[i];
-        let breached = m.condition_manual_min.is_some_and(|min| value < min)
-            || m.condition_manual_max.is_some_and(|max| value > max);
-        let monitor_id = m.id.clone();
-        let incident = if breached {
-            let inc = Incident {
-                id: store.new_id(),
-                monitor: Some(monitor_id.clone()),
-                status: Some("open".into()),
-                value: Some(value),
-                created_at: Some(at.clone()),
-                resolved_at: None,
-            };
-            let id = inc.id.clone();
-            store.incidents.push(inc);
-            Some(id)
-        } else {
-            None
-        };
-        let measurement = Measurement {
-            id: store.new_id(),
-            monitor: Some(monitor_id),
-            incident,
-            value: Some(value),
-            created_at: Some(at.clone()),
-        };
-        store.measurements.push(measurement);
-        let m = &mut store.monitors[i];
-        m.last_value = Some(value);
-        m.last_attempted_at = Some(at.clone());
-        m.status = Some(if breached { "incident" } else { "normal" }.into());
-    }
     let job = Job {
         id: store.new_id(),
-        user: store.lookups.users.first().map(|u| u.email.clone()),
+        user: store
+            .lookups
+            .users
+            .first()
+            .map(|u| u.id.0.clone())
+            .unwrap_or_default(),
         failed: false,
-        started: Some(at.clone()),
-        completed: Some(at),
-        logs: Some(format!(
-            "ran {}",
-            crate::output::count(ids.len(), "monitor", "monitors")
-        )),
-        title: Some("Run monitors".into()),
+        started: now(),
+        completed: None,
+        logs: "Job started successfully. Processing monitors...".into(),
+        title: "Run Monitors".into(),
         has_artifact: false,
     };
+    store.pending_runs.push((job.id.clone(), ids));
     store.jobs.push(job.clone());
     Ok(Json(job))
 }
 
-/// Whether a reference passes a list's id filter (no filter passes everything).
-fn wanted(filter: Option<&str>, id: Option<&Id>) -> bool {
-    filter.is_none_or(|f| id.is_some_and(|id| id.0 == f))
-}
-
-/// Incidents, filtered by `monitor` / `monitor_id`.
+/// Incidents (the reference documents no filter for this list).
 pub(crate) async fn incidents(
     State(s): State<Arc<Shared>>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
-    let monitor = params.get("monitor").or_else(|| params.get("monitor_id"));
-    let items: Vec<Incident> = s
-        .store()
-        .incidents
-        .iter()
-        .filter(|i| wanted(monitor, i.monitor.as_ref()))
-        .cloned()
-        .collect();
+    let items = {
+        let mut store = s.store();
+        settle(&mut store);
+        store.incidents.clone()
+    };
     paged(&s, &uri, &params, &items)
 }
 
@@ -343,25 +458,30 @@ pub(crate) async fn incident(
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
 ) -> Result<Json<Incident>, ApiError> {
-    let store = s.store();
+    let mut store = s.store();
+    settle(&mut store);
     let i = store.incidents.iter().find(|i| i.id.0 == id);
     i.cloned().map(Json).ok_or(ApiError::NotFound)
 }
 
-/// Measurements, filtered by `monitor` / `monitor_id` and `incident_id`.
+/// Measurements, filtered by `monitor` or `incident_id` (the two filters the reference names).
 pub(crate) async fn measurements(
     State(s): State<Arc<Shared>>,
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
-    let monitor = params.get("monitor").or_else(|| params.get("monitor_id"));
-    let incident = params.get("incident_id").or_else(|| params.get("incident"));
-    let items: Vec<Measurement> = s
-        .store()
-        .measurements
-        .iter()
-        .filter(|m| wanted(monitor, m.monitor.as_ref()) && wanted(incident, m.incident.as_ref()))
-        .cloned()
-        .collect();
+    let monitor = params.get("monitor");
+    let incident = params.get("incident_id");
+    let items: Vec<Measurement> = {
+        let mut store = s.store();
+        settle(&mut store);
+        store
+            .measurements
+            .iter()
+            .filter(|m| monitor.is_none_or(|f| m.monitor.0 == f))
+            .filter(|m| incident.is_none_or(|f| m.incident.as_ref().is_some_and(|i| i.0 == f)))
+            .cloned()
+            .collect()
+    };
     paged(&s, &uri, &params, &items)
 }

@@ -1,9 +1,10 @@
 //! Handlers for event categories, events and event properties (one resource shape for all).
 
+use super::model::{title_cased, Id, Resource, ResourceWrite};
+use super::seed;
 use super::store::{Kind, Selection, Store};
 use super::wire::{envelope, invalid_pk, ApiError, ListUrl, PageRequest, Params, REQUIRED};
 use super::{now, Shared};
-use crate::api::{Id, Resource, ResourceWrite};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, Uri};
@@ -73,7 +74,9 @@ fn apply(kind: Kind, w: ResourceWrite, r: &mut Resource) {
     }
 }
 
-/// `GET` list with `title`, `integration_id` and `parent_id` filters.
+/// `GET` list with the filters the reference documents: `title` for categories; `title`,
+/// `integration_id` and `parent_id` for events and properties. Others are ignored, as a real
+/// server ignores them.
 pub(crate) async fn list(
     kind: Kind,
     State(s): State<Arc<Shared>>,
@@ -81,14 +84,17 @@ pub(crate) async fn list(
 ) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
     let req = PageRequest::from_params(&params, s.page_size)?;
+    let scoped = kind != Kind::Category;
     let sel = Selection {
         kind: Some(kind),
-        parent: params.get("parent_id"),
-        integration: params.get("integration_id"),
+        parent: params.get("parent_id").filter(|_| scoped),
+        integration: params.get("integration_id").filter(|_| scoped),
         title: params.get("title"),
     };
-    let found = s.store().find(&sel, None, req.offset(), req.size);
-    let results = found.items.iter().map(to_json).collect();
+    let store = s.store();
+    let found = store.find(&sel, None, req.offset(), req.size);
+    let results = found.items.iter().map(|r| to_json(&store, r)).collect();
+    drop(store);
     let at = ListUrl {
         base: &s.base_url,
         path: uri.path(),
@@ -97,7 +103,10 @@ pub(crate) async fn list(
     envelope(at, req, found.count, results)
 }
 
-fn to_json(r: &Resource) -> serde_json::Value {
+/// A resource on the wire, with its live `children_count`.
+pub(crate) fn to_json(store: &Store, r: &Resource) -> serde_json::Value {
+    let mut r = r.clone();
+    r.children_count = store.children_count(&r.id);
     serde_json::to_value(r).unwrap_or_default()
 }
 
@@ -106,9 +115,10 @@ pub(crate) async fn get_one(
     kind: Kind,
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
-) -> Result<Json<Resource>, ApiError> {
-    match s.store().get(&id) {
-        Some((k, r)) if k == kind => Ok(Json(r.clone())),
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let store = s.store();
+    match store.get(&id) {
+        Some((k, r)) if k == kind => Ok(Json(to_json(&store, r))),
         _ => Err(ApiError::NotFound),
     }
 }
@@ -150,14 +160,20 @@ pub(crate) async fn create(
         return Err(ApiError::Fields(errors));
     }
     let at = now();
+    let id = store.new_id();
     let mut r = Resource {
-        id: store.new_id(),
+        url: format!("/{}/{id}", kind.entity_type()),
+        id,
         created_at: at.clone(),
         updated_at: at,
         entity_type: kind.entity_type().into(),
         native_type: kind.entity_type().into(),
+        title_cased: title_cased(&title),
         title,
         title_full,
+        workspace_id: seed::WORKSPACE.into(),
+        definition_version: 1,
+        search_metadata: serde_json::json!({"type": kind.entity_type()}),
         parent: if kind.parent().is_some() {
             w.parent.clone()
         } else {
@@ -168,7 +184,7 @@ pub(crate) async fn create(
     };
     apply(kind, w, &mut r);
     store.insert(kind, r.clone());
-    Ok((StatusCode::CREATED, Json(r)).into_response())
+    Ok((StatusCode::CREATED, Json(to_json(&store, &r))).into_response())
 }
 
 /// `PATCH`: changes the fields sent (title, parent and integration are fixed at creation).
@@ -177,7 +193,7 @@ pub(crate) async fn patch(
     State(s): State<Arc<Shared>>,
     Path(id): Path<String>,
     body: Bytes,
-) -> Result<Json<Resource>, ApiError> {
+) -> Result<Json<serde_json::Value>, ApiError> {
     let mut store = s.store();
     if !matches!(store.get(&id), Some((k, _)) if k == kind) {
         return Err(ApiError::NotFound);
@@ -191,7 +207,8 @@ pub(crate) async fn patch(
     let r = store.get_mut(kind, &id).ok_or(ApiError::NotFound)?;
     apply(kind, w, r);
     r.updated_at = now();
-    Ok(Json(r.clone()))
+    let r = r.clone();
+    Ok(Json(to_json(&store, &r)))
 }
 
 /// `DELETE`: 204; the resource's children go with it.

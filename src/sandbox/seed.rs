@@ -1,8 +1,10 @@
 //! The seeded workspace every new sandbox starts from: fixed ids, so examples and tests can
-//! name them. A new sandbox has an empty tracking plan and no monitors.
+//! name them. A new sandbox has no monitors and an empty tracking plan for Segment; Amplitude
+//! already holds a `Checkout` category (a title the examples use too), so every run exercises
+//! a category list that answers another integration's category.
 
+use super::model::{title_cased, Collection, Id, Integration, Resource, Tag, Team, User};
 use super::store::Kind;
-use crate::api::{Collection, Id, Integration, Resource, Tag, Team, User};
 
 /// The seeded id number `n`: `5ec0da00-0000-4000-8000-0000000000NN`.
 #[must_use]
@@ -112,7 +114,58 @@ pub(crate) fn lookups() -> Lookups {
     }
 }
 
-/// The Snowflake catalog: tables 0x51.., columns 0x61.. (each table followed by its columns).
+/// A seeded resource with the reference's fields filled in.
+fn seeded(
+    kind: Kind,
+    n: u8,
+    title: &str,
+    full: String,
+    native: &str,
+    integration: &str,
+) -> Resource {
+    let id = id(n);
+    Resource {
+        url: format!("/{}/{id}", kind.entity_type()),
+        id,
+        created_at: SEEDED_AT.into(),
+        updated_at: SEEDED_AT.into(),
+        entity_type: kind.entity_type().into(),
+        native_type: native.into(),
+        title_cased: title_cased(title),
+        title: title.into(),
+        title_full: full,
+        integration: Some(Id::from(integration)),
+        workspace_id: WORKSPACE.into(),
+        published: true,
+        search_metadata: serde_json::json!({"type": kind.entity_type()}),
+        ..Resource::default()
+    }
+}
+
+/// Amplitude's tracking plan: category `Checkout` 0x71 with event `Order Completed` 0x72.
+fn amplitude() -> Vec<(Kind, Resource)> {
+    let category = seeded(
+        Kind::Category,
+        0x71,
+        "Checkout",
+        "Checkout".into(),
+        "event_category",
+        AMPLITUDE,
+    );
+    let mut event = seeded(
+        Kind::Event,
+        0x72,
+        "Order Completed",
+        "Checkout.Order Completed".into(),
+        "event",
+        AMPLITUDE,
+    );
+    event.parent = Some(category.id.clone());
+    vec![(Kind::Category, category), (Kind::Event, event)]
+}
+
+/// The Snowflake catalog: tables 0x51.., columns 0x61.. (each table followed by its columns),
+/// then Amplitude's tracking plan.
 pub(crate) fn catalog() -> Vec<(Kind, Resource)> {
     let tables: [(&str, &[(&str, &str)]); 3] = [
         (
@@ -144,17 +197,8 @@ pub(crate) fn catalog() -> Vec<(Kind, Resource)> {
             ],
         ),
     ];
-    let base = |kind: Kind, n: u8, title: &str, full: String, native: &str| Resource {
-        id: id(n),
-        created_at: SEEDED_AT.into(),
-        updated_at: SEEDED_AT.into(),
-        entity_type: kind.entity_type().into(),
-        native_type: native.into(),
-        title: title.into(),
-        title_full: full,
-        integration: Some(Id::from(SNOWFLAKE)),
-        published: true,
-        ..Resource::default()
+    let base = |kind: Kind, n: u8, title: &str, full: String, native: &str| {
+        seeded(kind, n, title, full, native, SNOWFLAKE)
     };
     let mut out = Vec::new();
     let mut column_n = 0x61;
@@ -176,6 +220,7 @@ pub(crate) fn catalog() -> Vec<(Kind, Resource)> {
             column_n += 1;
         }
     }
+    out.extend(amplitude());
     out
 }
 
@@ -200,6 +245,6 @@ mod tests {
         ids.sort();
         ids.dedup();
         assert_eq!(ids.len(), n);
-        assert_eq!(n, 3 + 13 + 5 + 7 + 4 + 3);
+        assert_eq!(n, 3 + 13 + 2 + 5 + 7 + 4 + 3);
     }
 }

@@ -1,8 +1,8 @@
 //! The sandbox's in-memory workspace, indexed so that paging through 100,000 resources stays
 //! O(page) per request instead of O(everything).
 
+use super::model::{Id, Incident, Job, Measurement, Monitor, Resource};
 use super::seed::Lookups;
-use crate::api::{Id, Incident, Job, Measurement, Monitor, Resource};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
@@ -125,6 +125,8 @@ pub(crate) struct Store {
     pub(crate) jobs: Vec<Job>,
     pub(crate) incidents: Vec<Incident>,
     pub(crate) measurements: Vec<Measurement>,
+    /// Runs accepted but not yet measured: (job id, monitor ids).
+    pub(crate) pending_runs: Vec<(Id, Vec<Id>)>,
     pub(crate) lookups: Lookups,
     ids: IdRng,
 }
@@ -143,6 +145,8 @@ pub(crate) struct Snapshot {
     pub(crate) incidents: Vec<Incident>,
     #[serde(default)]
     pub(crate) measurements: Vec<Measurement>,
+    #[serde(default)]
+    pub(crate) pending_runs: Vec<(Id, Vec<Id>)>,
 }
 
 /// [`Snapshot`] borrowed from a live store, so saving does not copy the workspace.
@@ -154,10 +158,11 @@ struct SnapshotRef<'a> {
     jobs: &'a [Job],
     incidents: &'a [Incident],
     measurements: &'a [Measurement],
+    pending_runs: &'a [(Id, Vec<Id>)],
 }
 
 /// The snapshot format this build writes and reads.
-pub(crate) const SNAPSHOT_FORMAT: u32 = 1;
+pub(crate) const SNAPSHOT_FORMAT: u32 = 2;
 
 impl Store {
     /// The contract's seeded workspace: lookups plus the Snowflake catalog, no tracking plan.
@@ -186,6 +191,7 @@ impl Store {
             jobs: snap.jobs,
             incidents: snap.incidents,
             measurements: snap.measurements,
+            pending_runs: snap.pending_runs,
             ..Store::default()
         };
         for res in snap.resources {
@@ -216,6 +222,7 @@ impl Store {
             jobs: &self.jobs,
             incidents: &self.incidents,
             measurements: &self.measurements,
+            pending_runs: &self.pending_runs,
         })
     }
 
@@ -274,6 +281,11 @@ impl Store {
             .push(slot);
         self.entries
             .insert(res.id.clone(), Entry { seq, kind, res });
+    }
+
+    /// How many resources have this one as their parent (the reference's `children_count`).
+    pub(crate) fn children_count(&self, id: &Id) -> u64 {
+        self.by_parent.get(id).map_or(0, |l| l.len() as u64)
     }
 
     /// One resource and its kind.

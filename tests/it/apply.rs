@@ -462,7 +462,7 @@ fn assert_no_duplicates(sb: &Sandbox) {
         let mut seen: HashMap<(String, String), usize> = HashMap::new();
         for r in sb.list(path) {
             let key = (
-                r["parent"].to_string(),
+                format!("{} {}", r["integration"], r["parent"]),
                 r["title"].as_str().unwrap().to_owned(),
             );
             *seen.entry(key).or_default() += 1;

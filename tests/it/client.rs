@@ -426,7 +426,10 @@ async fn list_filters_become_query_parameters() {
         .and(query_param("integration_id", "seg"))
         .and(query_param("parent_id", "e1"))
         .and(query_param("title", "order id & more"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!([{"id": "p1", "title": "x"}])))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "p1", "title": "order id & more", "integration": "seg", "parent": "e1"},
+            {"id": "p2", "title": "order id & more", "integration": "amp", "parent": "e1"}
+        ])))
         .expect(1)
         .mount(&server)
         .await;
@@ -440,7 +443,7 @@ async fn list_filters_become_query_parameters() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(props.len(), 1);
+    assert_eq!(props.len(), 1, "another integration's property is not kept");
 }
 
 #[tokio::test]

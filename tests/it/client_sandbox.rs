@@ -4,7 +4,7 @@
 use futures::{StreamExt, TryStreamExt};
 use secoda_sync::api::{
     Client, ClientConfig, Id, ListFilter, LogSink, MeasurementFilter, MonitorSchedule,
-    MonitorWrite, Rate, Resource, ResourceWrite, RetryPolicy, Token,
+    MonitorWrite, Resource, ResourceWrite, RetryPolicy, Token,
 };
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::json;
@@ -53,16 +53,20 @@ async fn categories_events_and_properties_round_trip() {
     c.healthcheck().await.unwrap();
 
     let mut body = write("Checkout", None);
-    body.teams = Some(vec![seed::id(0x12)]);
+    body.teams = Some(vec![sid(0x12)]);
     let cat = c.create_category(&body).await.unwrap();
-    assert_eq!(cat.teams, vec![seed::id(0x12)]);
+    assert_eq!(cat.teams, vec![sid(0x12)]);
     assert_eq!(c.get_category(&cat.id).await.unwrap().title, "Checkout");
+    // The server answers Amplitude's seeded `Checkout` too (the category list filters by title
+    // only); the client keeps the one of the integration it asked for.
     let by_title = ListFilter {
+        integration_id: segment(),
         title: Some("Checkout".into()),
         ..ListFilter::default()
     };
     let found: Vec<Resource> = c.list_categories(&by_title).try_collect().await.unwrap();
     assert_eq!(found.len(), 1);
+    assert_eq!(found[0].id, cat.id);
 
     let mut ev = write("Order Completed", Some(&cat.id));
     ev.description = Some("Fired once per order".into());
@@ -80,12 +84,12 @@ async fn categories_events_and_properties_round_trip() {
 
     let patch = ResourceWrite {
         verified: Some(true),
-        tags: Some(vec![seed::id(0x22)]),
+        tags: Some(vec![sid(0x22)]),
         ..ResourceWrite::default()
     };
     let patched = c.patch_event(&event.id, &patch).await.unwrap();
     assert!(patched.verified);
-    assert_eq!(patched.tags, vec![seed::id(0x22)]);
+    assert_eq!(patched.tags, vec![sid(0x22)]);
     assert_eq!(
         patched.description, "Fired once per order",
         "PATCH keeps unsent fields"
@@ -171,8 +175,17 @@ async fn monitors_incidents_and_measurements() {
         ..MonitorWrite::default()
     };
     assert!(!c.patch_monitor(&m.id, &off).await.unwrap().is_enabled);
+    // The schedule is not echoed: the monitor carries it folded into hours.
+    assert!(m.schedule.is_none());
+    assert_eq!(m.frequency, Some(24.0));
     let job = c.run_monitors(std::slice::from_ref(&m.id)).await.unwrap();
-    assert_eq!(job.logs.as_deref(), Some("ran 1 monitor"));
+    assert!(job.completed.is_none(), "a background job, completed later");
+    assert!(c
+        .get_monitor(&m.id)
+        .await
+        .unwrap()
+        .last_measurement_value
+        .is_some());
     let incidents: Vec<_> = c.list_incidents().try_collect().await.unwrap();
     for i in &incidents {
         assert_eq!(c.get_incident(&i.id).await.unwrap().id, i.id);
@@ -276,7 +289,11 @@ async fn lists_are_read_across_pages_despite_none_strings() {
         .try_collect()
         .await
         .unwrap();
-    assert_eq!(cats.len(), 5);
+    assert_eq!(
+        cats.len(),
+        5 + 1,
+        "the five and Amplitude's seeded `Checkout`"
+    );
 }
 
 #[tokio::test]
@@ -393,7 +410,7 @@ async fn rate_limited_writes_back_off_and_all_land() {
         let c = Client::new(cfg).unwrap();
         let cat = category(&c, "Busy").await;
         sb.set_faults(Faults {
-            write_limit: Some("5/s".parse::<Rate>().unwrap()),
+            write_limit: Some("5/s".parse::<sandbox::Limit>().unwrap()),
             retry_after,
             ..Faults::default()
         })
@@ -412,4 +429,82 @@ async fn rate_limited_writes_back_off_and_all_land() {
         );
         assert_eq!(c.stats().rate_limited as usize, throttled);
     }
+}
+
+/// A seeded sandbox id as the client's id type (the sandbox shares no type with the client).
+fn sid(n: u8) -> Id {
+    Id::from(seed::id(n).as_str())
+}
+
+/// A log sink the test can read back.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn events_are_read_through_the_resource_list_and_the_sandbox_answers_it() {
+    let sb = sandbox::spawn(SandboxConfig::default()).await.unwrap();
+    let mut cfg = config_for(&sb, sb.token());
+    let log = Captured::default();
+    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log_sink = LogSink::new(log.clone());
+    let c = Client::new(cfg).unwrap();
+    let amplitude = ListFilter {
+        integration_id: Some(Id::from(seed::AMPLITUDE)),
+        ..ListFilter::default()
+    };
+    let events: Vec<Resource> = c.list_events(&amplitude).try_collect().await.unwrap();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].title, "Order Completed");
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(text.contains("/api/v1/resource/catalog/"), "{text}");
+    assert!(
+        text.contains("events: read through the resource list"),
+        "{text}"
+    );
+    assert!(!text.contains("/api/v1/event/events"), "{text}");
+}
+
+#[tokio::test]
+async fn events_fall_back_to_the_deprecated_list_where_the_resource_list_does_not_answer() {
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/api/v1/event/events"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!([
+            {"id": "e1", "title": "A", "integration": "seg", "parent": "c"},
+            {"id": "e2", "title": "B", "integration": "amp", "parent": "c"}
+        ])))
+        .expect(1)
+        .mount(&server)
+        .await;
+    // The resource list is not mounted: it answers 404.
+    let mut cfg = ClientConfig::new(Url::parse(&server.uri()).unwrap(), Token::new("t"));
+    let log = Captured::default();
+    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log_sink = LogSink::new(log.clone());
+    let c = Client::new(cfg).unwrap();
+    let seg = ListFilter {
+        integration_id: Some(Id::from("seg")),
+        ..ListFilter::default()
+    };
+    let events: Vec<Resource> = c.list_events(&seg).try_collect().await.unwrap();
+    let ids: Vec<&str> = events.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, ["e1"], "another integration's event is not kept");
+    let text = String::from_utf8(log.0.lock().unwrap().clone()).unwrap();
+    assert!(
+        text.contains("reading the deprecated events list"),
+        "{text}"
+    );
 }

@@ -478,13 +478,14 @@ fn monitors_status_lists_every_monitor_with_its_last_value_and_open_incidents() 
     let rows = by_name("Orders row count");
     assert_eq!(rows["last_value"], 1000.0);
     assert_eq!(rows["last_value_source"], "monitor");
-    assert_eq!(rows["target"]["title"], "analytics.public.orders");
+    // The reference's `display_metadata.target.label` is the target's own title.
+    assert_eq!(rows["target"]["title"], "orders");
     assert_eq!(rows["incidents"], json!([]));
     let never = by_name("Orders fresh");
     assert!(never["last_value"].is_null() && never["last_run_at"].is_null());
     let sql = by_name("Negative order amounts");
     assert_eq!(sql["status"], "incident");
-    assert_eq!(sql["incidents"][0]["status"], "open");
+    assert_eq!(sql["incidents"][0]["status"], "active");
     assert_eq!(sql["incidents"][0]["value"], 1.0);
 
     // Without --incidents, no incident is read or shown.
@@ -542,4 +543,90 @@ fn markdown_plan_of_the_example_through_the_binary() {
     ]}, {
         insta::assert_snapshot!("example_plan_markdown", out.stdout);
     });
+}
+
+#[test]
+fn scheduled_monitor_plans_no_changes_after_its_apply_and_a_second_apply_writes_nothing() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(
+        dir.path(),
+        &format!("{ROWS}    schedule: {{cadence: daily, frequency: 2, day: 1, hour: 3}}\n"),
+    );
+    sb.run(&["apply", &m, "--auto-approve"]).ok();
+    // The workspace answers as the reference shows: hours in `frequency`, no `schedule`.
+    let live = sb.monitor("Orders rows");
+    assert_eq!(live["frequency"].as_u64(), Some(48), "{live}");
+    assert!(live.get("schedule").is_none(), "{live}");
+
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    sb.clear_log();
+    sb.run(&["apply", &m, "--auto-approve"]).ok();
+    assert!(sb.writes().is_empty(), "{:?}", sb.writes());
+
+    // A changed cadence is still seen (through the hours) and converges after its PATCH.
+    let weekly = manifest(
+        dir.path(),
+        &format!("{ROWS}    schedule: {{cadence: weekly, frequency: 1}}\n"),
+    );
+    let out = sb.run(&["plan", &weekly, "--detailed-exitcode"]).code(2);
+    assert!(out.stdout.contains("schedule"), "{}", out.stdout);
+    sb.run(&["apply", &weekly, "--auto-approve"]).ok();
+    assert_eq!(sb.monitor("Orders rows")["frequency"].as_u64(), Some(168));
+    sb.run(&["plan", &weekly, "--detailed-exitcode"]).code(0);
+}
+
+#[test]
+fn monitors_status_shows_last_values_without_reading_measurements_and_the_last_error() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let broken = "  - name: Broken SQL
+    target: analytics.public.orders
+    metric_type: custom_sql
+    metric_config: {query_select: \"SELEC 1\"}
+    condition_auto_sensitivity: 5
+";
+    let m = manifest(dir.path(), &format!("{ROWS}{broken}"));
+    sb.run(&["apply", &m, "--auto-approve", "--run-monitors"])
+        .ok();
+    sb.clear_log();
+    let v = sb
+        .run(&["monitors", "status", "--format", "json"])
+        .ok()
+        .json();
+    let by_name = |n: &str| {
+        v["monitors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == n)
+            .unwrap()
+            .clone()
+    };
+    let rows = by_name("Orders rows");
+    assert_eq!(rows["last_value"], 1000.0);
+    assert_eq!(rows["last_value_source"], "monitor");
+    assert!(rows.get("last_error").is_none(), "{rows}");
+    let broken = by_name("Broken SQL");
+    assert_eq!(broken["status"], "error");
+    assert_eq!(broken["last_error"], "syntax error at or near \"SELEC\"");
+    // A monitor that ran carries its value; only the failed one (value null) has its
+    // measurements read.
+    let reads: Vec<String> = sb
+        .log()
+        .into_iter()
+        .filter(|e| e.path.contains("measurements"))
+        .map(|e| e.query.unwrap_or_default())
+        .collect();
+    assert_eq!(reads.len(), 1, "{reads:?}");
+    assert!(
+        reads[0].contains(broken["id"].as_str().unwrap()),
+        "{reads:?}"
+    );
+    let text = sb.run(&["monitors", "status"]).ok().stdout;
+    assert!(
+        text.contains("Last run failed:\n  Broken SQL: syntax error at or near \"SELEC\""),
+        "{text}"
+    );
 }

@@ -2,7 +2,6 @@
 //! envelope's quirks, errors, faults, persistence, and `sandbox serve` through the binary.
 
 use reqwest::StatusCode;
-use secoda_sync::api::Rate;
 use secoda_sync::atomic as persist;
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::{json, Value};
@@ -10,6 +9,9 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
 const ORDERS: &str = "5ec0da00-0000-4000-8000-000000000051";
+
+/// Categories a new sandbox holds: Amplitude's `Checkout`.
+const SEEDED_CATEGORIES: u64 = 1;
 
 /// A reqwest wrapper that speaks to one sandbox with its token.
 struct Api {
@@ -225,7 +227,11 @@ async fn resources_are_created_filled_listed_patched_and_deleted() {
             seed::AMPLITUDE
         ))
         .await;
-    assert_eq!(l["count"], 0);
+    assert_eq!(
+        names(&l, "title"),
+        ["Order Completed"],
+        "Amplitude's seeded event"
+    );
     let (_, l) = api
         .get(&format!(
             "/api/v1/event/event_properties?parent_id={eid}&integration_id={}",
@@ -233,8 +239,15 @@ async fn resources_are_created_filled_listed_patched_and_deleted() {
         ))
         .await;
     assert_eq!(names(&l, "title"), ["order_id"]);
-    let (_, l) = api.get("/api/v1/event/category/?title=Checkout").await;
-    assert_eq!(names(&l, "id"), [cid.as_str()]);
+    // The category list filters by title only: Amplitude's seeded `Checkout` answers too,
+    // whatever integration is asked for.
+    let (_, l) = api
+        .get(&format!(
+            "/api/v1/event/category/?title=Checkout&integration_id={}",
+            seed::SEGMENT
+        ))
+        .await;
+    assert_eq!(names(&l, "id"), [seed::id(0x71).as_str(), cid.as_str()]);
 
     // Delete: 204, then 404; an event takes its properties along.
     let (s, _) = api.delete(&format!("/api/v1/event/events/{eid}/")).await;
@@ -411,7 +424,10 @@ async fn missing_or_wrong_token_answers_401() {
         .unwrap();
     assert_eq!(write.status(), StatusCode::UNAUTHORIZED);
     let (_, cats) = api.get("/api/v1/event/category").await;
-    assert_eq!(cats["count"], 0, "an unauthorized write changes nothing");
+    assert_eq!(
+        cats["count"], SEEDED_CATEGORIES,
+        "an unauthorized write changes nothing"
+    );
     sb.shutdown().await.unwrap();
 }
 
@@ -552,7 +568,7 @@ async fn catalog_filter_supports_field_and_logical_operators() {
         {"operator": "exact", "field": "type", "value": "table"},
     ]}))
     .await;
-    assert_eq!(either.len(), 4);
+    assert_eq!(either.len(), 5, "3 tables, Segment's and Amplitude's event");
     assert!(either.contains(&"Checkout.Order Completed".to_owned()));
     let events =
         find(json!({"operator": "exact", "field": "type", "value": "event_property"})).await;
@@ -572,7 +588,7 @@ async fn catalog_filter_supports_field_and_logical_operators() {
     assert_eq!(s, StatusCode::BAD_REQUEST);
     assert!(body["filter"][0].as_str().unwrap().contains("near"));
     let (_, all) = api.get("/api/v1/resource/catalog/").await;
-    assert_eq!(all["count"], 3 + 13 + 3);
+    assert_eq!(all["count"], 3 + 13 + 2 + 3);
     sb.shutdown().await.unwrap();
 }
 
@@ -585,10 +601,27 @@ async fn monitors_are_created_run_patched_and_deleted() {
     assert_eq!(s, StatusCode::CREATED, "{m}");
     let id = m["id"].as_str().unwrap().to_owned();
     assert_eq!(m["integration"], seed::SNOWFLAKE);
-    assert_eq!(m["frequency"], 6.0);
+    // The reference's shapes: the schedule folded into hours and not sent back, an integer
+    // sensitivity, a server-made name, the run fields present before any run.
+    assert_eq!(m["frequency"].as_u64(), Some(6));
+    assert!(m.get("schedule").is_none(), "{m}");
     assert_eq!(m["is_enabled"], true);
-    assert_eq!(m["condition_auto_sensitivity"], 5.0);
-    assert_eq!(m["name"], "row_count of analytics.public.orders");
+    assert_eq!(m["condition_auto_sensitivity"].as_i64(), Some(5));
+    assert_eq!(m["name"], "Row count in orders");
+    assert_eq!(m["metric_config"], "{}");
+    for k in [
+        "last_measurement_value",
+        "last_measurement",
+        "last_incident",
+        "last_attempted_at",
+        "last_success_at",
+        "last_error_at",
+    ] {
+        assert!(m[k].is_null(), "{k}: {m}");
+    }
+    assert_eq!(m["last_error_message"], "");
+    assert!(m.get("last_value").is_none());
+    assert_eq!(m["display_metadata"]["target"]["label"], "orders");
     assert_eq!(
         m["display_metadata"]["target"]["integration_type"],
         "snowflake"
@@ -623,10 +656,14 @@ async fn monitors_are_created_run_patched_and_deleted() {
     assert_eq!(s, StatusCode::OK, "{job}");
     assert_eq!(job["failed"], false);
     assert!(job["id"].as_str().is_some_and(|j| !j.is_empty()));
+    // A background job: not completed when it is answered.
+    assert!(job["completed"].is_null(), "{job}");
+    assert_eq!(job["title"], "Run Monitors");
     let (_, incidents) = api
         .get(&format!("/api/v1/monitor/incidents?monitor={id}"))
         .await;
     assert_eq!(incidents["count"], 1);
+    assert_eq!(incidents["results"][0]["status"], "active");
     let incident = incidents["results"][0]["id"].as_str().unwrap().to_owned();
     let (s, inc) = api
         .get(&format!("/api/v1/monitor/incident/{incident}"))
@@ -642,9 +679,18 @@ async fn monitors_are_created_run_patched_and_deleted() {
     assert_eq!(by_incident["results"][0]["incident"], json!(incident));
     let (_, after) = api.get(&format!("/api/v1/monitor/monitors/{id}")).await;
     assert_eq!(
-        (after["status"].as_str(), after["last_value"].as_f64()),
+        (
+            after["status"].as_str(),
+            after["last_measurement_value"].as_f64()
+        ),
         (Some("incident"), Some(1000.0))
     );
+    assert_eq!(after["last_incident"], json!(incident));
+    assert_eq!(
+        after["last_measurement"], by_monitor["results"][0]["id"],
+        "{after}"
+    );
+    assert!(after["last_success_at"].is_string());
 
     let (s, body) = api
         .post(
@@ -721,7 +767,7 @@ async fn monitor_patch_and_delete_can_be_switched_off() {
 async fn write_limit_answers_429_with_and_without_retry_after() {
     let config = SandboxConfig {
         faults: Faults {
-            write_limit: Some("2/min".parse::<Rate>().unwrap()),
+            write_limit: Some("2/min".parse::<sandbox::Limit>().unwrap()),
             ..Faults::default()
         },
         ..SandboxConfig::default()
@@ -740,7 +786,7 @@ async fn write_limit_answers_429_with_and_without_retry_after() {
     // Reads are not limited by the write limit.
     assert_eq!(
         api.get("/api/v1/event/category").await.1["count"],
-        2,
+        2 + SEEDED_CATEGORIES,
         "the throttled write did not land"
     );
 
@@ -800,7 +846,10 @@ async fn fail_rate_fails_writes_without_committing_them() {
             "{s}"
         );
     }
-    assert_eq!(api.get("/api/v1/event/category").await.1["count"], 0);
+    assert_eq!(
+        api.get("/api/v1/event/category").await.1["count"],
+        SEEDED_CATEGORIES
+    );
     assert!(sb
         .request_log()
         .iter()
@@ -840,7 +889,11 @@ async fn drop_after_commit_commits_then_loses_the_answer() {
         "502s: {bad_gateway}, drops: {dropped}"
     );
     let (_, cats) = api.get("/api/v1/event/category?page_size=100").await;
-    assert_eq!(cats["count"], 10, "every write was committed");
+    assert_eq!(
+        cats["count"],
+        10 + SEEDED_CATEGORIES,
+        "every write was committed"
+    );
     let log = sb.request_log();
     let drops = log
         .iter()
@@ -1143,4 +1196,98 @@ fn sandbox_serve_stops_cleanly_and_saves_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "{status}");
     assert!(state.exists(), "state saved on SIGTERM");
+}
+
+#[test]
+fn events_stay_in_their_integration_despite_the_same_titled_category_of_another() {
+    let sb = crate::util::Sandbox::new();
+    let ex = crate::util::ex();
+    // Amplitude's seeded `Checkout` answers the title-only category list, whatever
+    // `integration_id` the tool sends: the plan must not adopt it.
+    let plan = sb.run(&["plan", &ex, "--format", "json"]).ok().json();
+    let text = plan.to_string();
+    assert!(!text.contains(seed::id(0x71).as_str()), "{plan}");
+    sb.run(&["apply", &ex, "--auto-approve"]).ok();
+
+    let amplitude_checkout = seed::id(0x71);
+    let all_events = sb.list("/api/v1/event/events");
+    let under = |parent: &str| -> Vec<Value> {
+        all_events
+            .iter()
+            .filter(|e| e["parent"] == parent)
+            .cloned()
+            .collect()
+    };
+    let theirs = under(amplitude_checkout.as_str());
+    let titles: Vec<&str> = theirs.iter().filter_map(|e| e["title"].as_str()).collect();
+    assert_eq!(
+        titles,
+        ["Order Completed"],
+        "nothing was created under Amplitude's category"
+    );
+    let categories = sb.list("/api/v1/event/category");
+    let mut owners: Vec<&str> = categories
+        .iter()
+        .filter(|c| c["title"] == "Checkout")
+        .filter_map(|c| c["integration"].as_str())
+        .collect();
+    owners.sort_unstable();
+    assert_eq!(owners, [seed::SEGMENT, seed::AMPLITUDE]);
+    let ours = categories
+        .iter()
+        .find(|c| c["integration"] == seed::SEGMENT && c["title"] == "Checkout")
+        .unwrap();
+    let events = under(ours["id"].as_str().unwrap());
+    assert!(!events.is_empty());
+    assert!(events.iter().all(|e| e["integration"] == seed::SEGMENT));
+    assert_eq!(ours["children_count"].as_u64(), Some(events.len() as u64));
+
+    // And the next plan converges.
+    let out = sb.run(&["plan", &ex, "--detailed-exitcode"]).code(0);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+}
+
+#[tokio::test]
+async fn lists_honour_only_the_filters_the_reference_documents() {
+    let (sb, api) = start(SandboxConfig::default()).await;
+    // The category list knows `title` only: an integration filter is ignored.
+    let (_, cats) = api
+        .get(&format!(
+            "/api/v1/event/category?integration_id={}",
+            seed::SEGMENT
+        ))
+        .await;
+    assert_eq!(cats["count"], 1);
+    assert_eq!(cats["results"][0]["integration"], seed::AMPLITUDE);
+    // Events honour `integration_id`, `parent_id` and `title`.
+    let (_, none) = api
+        .get(&format!(
+            "/api/v1/event/events?integration_id={}",
+            seed::SEGMENT
+        ))
+        .await;
+    assert_eq!(none["count"], 0);
+    // The resource list answers the `type` filter that replaces the deprecated events list.
+    let filter = json!({"operator": "exact", "field": "type", "value": "event"});
+    let (_, events) = api
+        .get(&format!("/api/v1/resource/catalog/?filter={filter}"))
+        .await;
+    assert_eq!(events["count"], 1);
+    let e = &events["results"][0];
+    assert_eq!(e["title_full"], "Checkout.Order Completed");
+    assert_eq!(e["title_cased"], "orderCompleted");
+    assert_eq!(e["entity_type"], "event");
+    for k in [
+        "total_usage",
+        "external_usage",
+        "internal_usage",
+        "children_count",
+    ] {
+        assert!(e[k].is_u64(), "{k}: {e}");
+    }
+    let (_, cat) = api
+        .get(&format!("/api/v1/event/category/{}", seed::id(0x71)))
+        .await;
+    assert_eq!(cat["children_count"], 1);
+    sb.shutdown().await.unwrap();
 }

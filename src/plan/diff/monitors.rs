@@ -142,8 +142,35 @@ fn schedule_json(s: &Schedule) -> Value {
     .unwrap_or(Value::Null)
 }
 
-/// Compares only the schedule parts the manifest sets.
+/// A schedule's run interval in hours (`daily` x 2 -> 48), as Secoda reports it in
+/// `frequency`; `None` when the manifest sets neither cadence nor frequency.
+fn schedule_hours(s: &Schedule) -> Option<f64> {
+    if s.cadence.is_none() && s.frequency.is_none() {
+        return None;
+    }
+    let unit = match s.cadence.as_deref().unwrap_or("daily") {
+        "hourly" => 1.0,
+        "daily" => 24.0,
+        "weekly" => 168.0,
+        _ => return None,
+    };
+    Some(unit * f64::from(s.frequency.unwrap_or(1).max(1)))
+}
+
+/// Compares only the schedule parts the manifest sets. A monitor object without `schedule`
+/// (every one the reference shows) is compared through its `frequency` hours; `day` and
+/// `hour` are then not readable, so they are sent on create and never diffed.
 fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
+    if let Some(l) = l.filter(|l| l.schedule.is_none()) {
+        if let Some(want) = schedule_hours(s) {
+            let equal = l.frequency.is_some_and(|h| (h - want).abs() < 1e-9);
+            let before = l
+                .frequency
+                .map_or(Value::Null, |h| json!({ "frequency_hours": h }));
+            out.push("schedule", before, schedule_json(s), equal);
+        }
+        return;
+    }
     let live = l.and_then(|l| l.schedule.as_ref());
     let equal = live.is_some_and(|ls| {
         (s.cadence.is_none() || s.cadence == ls.cadence)
