@@ -205,6 +205,10 @@ pub async fn plan(
         printer,
     )
     .await?;
+    // issue 15: a category declared with no events is far more often a mistake than a wish.
+    for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
+        printer.warn(warning);
+    }
     Ok(Planning::Planned {
         plan: diff(&resolved, &live, &opts),
         names: resolved.names,

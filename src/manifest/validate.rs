@@ -75,6 +75,7 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for c in &set.categories {
         title(&mut out, "category title", &c.title, &c.origin);
+        empty_category(&mut out, c);
         for e in &c.events {
             title(&mut out, "event title", &e.title, &e.origin);
             description(&mut out, "event", &e.title, &e.fields, &e.origin);
@@ -109,6 +110,25 @@ fn title(out: &mut Vec<Diagnostic>, what: &str, title: &str, origin: &Origin) {
                 format!("{what} `{head}...` is {n} characters long (at most {MAX_TITLE_CHARS})"),
             ));
         }
+    }
+}
+
+/// A category with no events is far more often a truncated file or a bad merge than a wish:
+/// with `--prune`, every event the workspace holds under it would be deleted.
+fn empty_category(out: &mut Vec<Diagnostic>, c: &crate::manifest::Category) {
+    if c.events.is_empty() && !c.protect {
+        out.push(
+            Diagnostic::at(
+                Code::EmptyCategory,
+                (&c.origin).into(),
+                format!(
+                    "category `{}` declares no events; with --prune its events in the \
+                     workspace would be deleted",
+                    c.title
+                ),
+            )
+            .hint("`plan` names how many; declare them, or set `protect: true`"),
+        );
     }
 }
 

@@ -7,5 +7,6 @@ mod export;
 mod manifest;
 mod monitors;
 mod recipes;
+mod safety;
 mod sandbox;
 mod util;
