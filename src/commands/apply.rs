@@ -12,6 +12,7 @@ use crate::output::{count, Printer};
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
+use crate::plan::verify;
 use crate::plan::{Key, Plan};
 use clap::Args;
 use std::collections::BTreeSet;
@@ -331,7 +332,7 @@ async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Resul
     let (mut lookups, catalog, current) = tokio::try_join!(
         live::fetch_lookups(client, &none, concurrency),
         live::catalog_by_ids(client, &targets, concurrency),
-        live::read_touched(client, saved.touched_ids(), concurrency),
+        live::read_touched(client, verify::ids_to_read(&saved), concurrency),
     )?;
     lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
@@ -340,6 +341,9 @@ async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Resul
         .iter()
         .find(|i| i.id == saved.integration.id)
         .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
+    // issue 15: every id must still name the resource its key says, before any write.
+    verify::verify(&saved, &current).map_err(|e| Error::Refused(e.to_string()))?;
+    let current: Vec<(Id, String)> = current.into_iter().map(|r| (r.id, r.updated_at)).collect();
     saved
         .check_fresh(&session.origin, &integration, &current)
         .map_err(|e| Error::Refused(e.to_string()))?;

@@ -84,3 +84,91 @@ fn caps_count_the_properties_an_event_delete_removes() {
     );
     assert!(sb.writes().is_empty(), "a refused apply writes nothing");
 }
+
+/// Applies `Signup` with two events, then saves a `--prune` plan that deletes `Event 1`;
+/// returns the plan file's path and `Event 0`'s live entry (id, `updated_at`).
+fn saved_delete(sb: &Sandbox, dir: &Path) -> (PathBuf, String, String) {
+    let m = wide_manifest(dir, 2, 1);
+    let m = m.to_str().unwrap();
+    sb.run(&["apply", m, "--auto-approve"]).ok();
+    let e0 = sb
+        .list("/api/v1/event/events")
+        .into_iter()
+        .find(|e| e["title"] == "Event 0")
+        .unwrap();
+    wide_manifest(dir, 1, 1);
+    let plan = dir.join("plan.json");
+    sb.run(&[
+        "plan",
+        m,
+        "--prune",
+        "--max-delete-percent",
+        "100",
+        "--out",
+        plan.to_str().unwrap(),
+    ])
+    .ok();
+    let id = e0["id"].as_str().unwrap().to_owned();
+    let updated = e0["updated_at"].as_str().unwrap().to_owned();
+    (plan, id, updated)
+}
+
+#[test]
+fn a_saved_plan_whose_delete_id_names_another_resource_is_refused_whole() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (plan, id, updated) = saved_delete(&sb, dir.path());
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    // Point the delete of `Signup/Event 1` (and its live entry) at `Event 0`.
+    for c in doc["plan"]["changes"].as_array_mut().unwrap() {
+        if c["key"] == "Signup/Event 1" {
+            c["id"] = id.clone().into();
+            c["live_updated_at"] = updated.clone().into();
+        }
+    }
+    for t in doc["live"].as_array_mut().unwrap() {
+        if t["key"] == "Signup/Event 1" {
+            t["id"] = id.clone().into();
+            t["updated_at"] = updated.clone().into();
+        }
+    }
+    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    sb.clear_log();
+    let out = sb
+        .run(&["apply", "--plan", plan.to_str().unwrap(), "--auto-approve"])
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("the saved plan does not match the workspace")
+            && out.stderr.contains("event `Signup/Event 1` has id")
+            && out.stderr.contains("which is event `Signup/Event 0`"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.writes().is_empty(), "nothing is written");
+}
+
+#[test]
+fn a_saved_plan_change_without_its_live_entry_is_refused() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let (plan, _, _) = saved_delete(&sb, dir.path());
+    let mut doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
+    doc["live"] = serde_json::json!([]);
+    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    sb.clear_log();
+    let out = sb
+        .run(&["apply", "--plan", plan.to_str().unwrap(), "--auto-approve"])
+        .code(1);
+    assert!(
+        out.stderr.contains("`Signup/Event 1` (")
+            && out
+                .stderr
+                .contains("has no matching entry in the plan's `live` list"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.writes().is_empty(), "nothing is written");
+}
