@@ -172,3 +172,66 @@ fn a_saved_plan_change_without_its_live_entry_is_refused() {
     );
     assert!(sb.writes().is_empty(), "nothing is written");
 }
+
+/// A workspace whose every list says "there is a next page" forever: page N holds one item,
+/// `x` on every page (`repeat`) or `xN` with `total_pages: 1`.
+struct Endless {
+    repeat: bool,
+}
+
+impl wiremock::Respond for Endless {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let page: u64 = req
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .and_then(|(_, v)| v.parse().ok())
+            .unwrap_or(1);
+        let id = if self.repeat {
+            "x".to_owned()
+        } else {
+            format!("x{page}")
+        };
+        wiremock::ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "links": {"next": "https://elsewhere.example/more"},
+            "meta": {"page": page},
+            "total_pages": if self.repeat { serde_json::Value::Null } else { 1.into() },
+            "results": [{"id": id, "name": "Segment", "title": "Segment"}],
+        }))
+    }
+}
+
+#[test]
+fn a_list_that_never_ends_stops_with_an_error_naming_it_and_writes_nothing() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let m = wide_manifest(dir.path(), 1, 1);
+    for repeat in [true, false] {
+        let server = rt.block_on(wiremock::MockServer::start());
+        rt.block_on(
+            wiremock::Mock::given(wiremock::matchers::any())
+                .respond_with(Endless { repeat })
+                .mount(&server),
+        );
+        let mut cmd = bin();
+        cmd.env("SECODA_API_TOKEN", "endless-token")
+            .args(["apply", m.to_str().unwrap(), "--auto-approve", "--api-url"])
+            .arg(server.uri());
+        let out = Out::of(cmd.output().unwrap()).code(1);
+        let why = if repeat {
+            "repeats only items already read"
+        } else {
+            "page 12 of a list of 1 pages"
+        };
+        assert!(
+            out.stderr.contains("the list does not end") && out.stderr.contains(why),
+            "{}",
+            out.stderr
+        );
+        let calls = rt.block_on(server.received_requests()).unwrap();
+        assert!(calls.len() < 200, "{} calls", calls.len());
+        assert!(calls
+            .iter()
+            .all(|r| r.method == wiremock::http::Method::GET));
+    }
+}
