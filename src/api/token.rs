@@ -13,7 +13,11 @@ impl Token {
     /// Wraps a token (surrounding whitespace, e.g. a file's final newline, is trimmed).
     #[must_use]
     pub fn new(token: impl AsRef<str>) -> Self {
-        Self(token.as_ref().trim().to_owned())
+        let token = token.as_ref().trim().to_owned();
+        // Hidden from everything printed from now on, whatever prints it (issue 15: an error
+        // body quoting the `Authorization` header showed it).
+        crate::output::redact::hide(&token);
+        Self(token)
     }
 
     /// Whether the token is empty.

@@ -235,3 +235,50 @@ fn a_list_that_never_ends_stops_with_an_error_naming_it_and_writes_nothing() {
             .all(|r| r.method == wiremock::http::Method::GET));
     }
 }
+
+/// Answers every call 400 with a body that quotes the request's `Authorization` header, as
+/// some proxies and debug servers do.
+struct Echo;
+
+impl wiremock::Respond for Echo {
+    fn respond(&self, req: &wiremock::Request) -> wiremock::ResponseTemplate {
+        let auth = req
+            .headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        wiremock::ResponseTemplate::new(400).set_body_json(
+            serde_json::json!({"detail": "bad request", "headers": {"Authorization": auth}}),
+        )
+    }
+}
+
+#[test]
+fn an_error_body_quoting_the_authorization_header_never_prints_the_token() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let server = rt.block_on(wiremock::MockServer::start());
+    rt.block_on(
+        wiremock::Mock::given(wiremock::matchers::any())
+            .respond_with(Echo)
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let m = wide_manifest(dir.path(), 1, 1);
+    let token = "quoted-token-4f9a0c17";
+    for extra in [&[][..], &["-vv"][..]] {
+        let mut cmd = bin();
+        cmd.env("SECODA_API_TOKEN", token)
+            .args(["plan", m.to_str().unwrap()])
+            .args(extra)
+            .arg("--api-url")
+            .arg(server.uri());
+        let out = Out::of(cmd.output().unwrap()).code(1);
+        assert!(
+            !out.stderr.contains(token) && !out.stdout.contains(token),
+            "{}",
+            out.stderr
+        );
+        assert!(out.stderr.contains("Bearer [redacted]"), "{}", out.stderr);
+    }
+}
