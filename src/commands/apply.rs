@@ -3,7 +3,7 @@
 use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
 use super::session::{run_in_session, Session};
 use crate::api::{ApiError, Id};
-use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
+use crate::apply::{self, Cancel, ExecOptions, Progress, Report};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live;
@@ -27,14 +27,15 @@ Examples:
   secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
   secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
 
-Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
-them. Re-running apply finishes the job without duplicates.
+Ctrl-C (or SIGTERM) stops starting new calls and lets the ones in flight finish; a second
+abandons them. Re-running apply finishes the job without duplicates.
 
 Exit codes:
   0    every change made (or nothing to do)
   1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
        or a --run-monitors run that could not be started
-  130  interrupted";
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM): handled as the first Ctrl-C, reported and saved";
 
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
 /// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.
@@ -121,21 +122,27 @@ async fn apply_in(
         )));
     }
     let writes = plan.summary().writes();
-    let report = if writes == 0 {
-        Report::default()
+    let (report, terminated) = if writes == 0 {
+        (Report::default(), false)
     } else {
         if !args.auto_approve && !confirm(writes, printer)? {
             printer.status("Apply cancelled: nothing was written.");
             return Ok(Exit::Failure);
         }
-        execute(plan, session, concurrency, printer).await
+        execute(plan, session, concurrency, printer).await?
     };
     let run = if args.run_monitors {
         Some(run_monitors(&report, session).await)
     } else {
         None
     };
-    finish(args, printer, &report, run.as_ref())
+    let exit = finish(args, printer, &report, run.as_ref())?;
+    // issue 15: a SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
+    Ok(if terminated && exit == Exit::Interrupted {
+        Exit::Terminated
+    } else {
+        exit
+    })
 }
 
 /// What `--run-monitors` did after the apply.
@@ -224,21 +231,24 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
     ))
 }
 
-/// Runs the executor with Ctrl-C wired to the cancellation token.
-async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+/// Runs the executor with Ctrl-C and SIGTERM wired to the cancellation token; returns the
+/// report and whether a SIGTERM stopped it.
+async fn execute(
+    plan: Plan,
+    session: &Session,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<(Report, bool)> {
     let cancel = Cancel::new();
-    let on_ctrl_c = tokio::spawn({
-        let cancel = cancel.clone();
+    let on_signal = apply::cancel::on_signals(&cancel, {
         let printer = printer.clone();
-        async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
-                if cancel.request() == Stage::Aborting {
-                    printer.status("Interrupted again: abandoning the calls in flight.");
-                    break;
-                }
-            }
-        }
-    });
+        move || printer.status("Interrupted again: abandoning the calls in flight.")
+    })
+    .map_err(|source| Error::Io {
+        action: "install the signal handlers of",
+        path: "apply".into(),
+        source,
+    })?;
     let progress = Progress::new(printer, plan.summary().writes());
     let client = &session.client;
     let integration = plan.integration.id.clone();
@@ -249,8 +259,8 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
         progress: &progress,
     };
     let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
-    on_ctrl_c.abort();
-    report
+    on_signal.abort();
+    Ok((report, cancel.terminated()))
 }
 
 /// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed or

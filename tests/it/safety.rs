@@ -282,3 +282,51 @@ fn an_error_body_quoting_the_authorization_header_never_prints_the_token() {
         assert!(out.stderr.contains("Bearer [redacted]"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn sigterm_mid_apply_finishes_the_calls_in_flight_reports_and_exits_143() {
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+    let sb = Sandbox::new();
+    let ex = crate::util::ex();
+    let child = sb
+        .cmd(&[
+            "apply",
+            &ex,
+            "--auto-approve",
+            "--json",
+            "--write-rate",
+            "20/s",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while sb.writes().len() < 10 {
+        assert!(start.elapsed() < Duration::from_secs(60), "never wrote");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let kill = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let out = Out::of(child.wait_with_output().unwrap()).code(143);
+    let report = out.json();
+    assert_eq!(report["interrupted"], true, "{}", out.stdout);
+    // Every acknowledged write is in the report: none was abandoned.
+    let done = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["status"] == "done")
+        .count();
+    let acknowledged = sb
+        .writes()
+        .iter()
+        .filter(|w| w.status.is_some_and(|s| s < 300))
+        .count();
+    assert_eq!(done, acknowledged, "{}", out.stdout);
+    assert!(acknowledged < 150, "the apply stopped early");
+}
