@@ -330,3 +330,77 @@ fn sigterm_mid_apply_finishes_the_calls_in_flight_reports_and_exits_143() {
     assert_eq!(done, acknowledged, "{}", out.stdout);
     assert!(acknowledged < 150, "the apply stopped early");
 }
+
+#[test]
+fn a_token_file_is_read_to_a_bound_and_a_leading_bom_is_dropped() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = wide_manifest(dir.path(), 1, 1);
+    let m = m.to_str().unwrap();
+    let huge = dir.path().join("huge");
+    std::fs::write(&huge, vec![b'a'; 100 * 1024]).unwrap();
+    let mut files = vec![huge];
+    if Path::new("/dev/zero").exists() {
+        files.push("/dev/zero".into());
+    }
+    for f in files {
+        let out = Out::of(
+            bin()
+                .args(["plan", m, "--api-url", sb.sb().url(), "--token-file"])
+                .arg(&f)
+                .output()
+                .unwrap(),
+        )
+        .code(1);
+        assert!(
+            out.stderr.contains("failed to read token file")
+                && out.stderr.contains("longer than 64 KiB"),
+            "{}",
+            out.stderr
+        );
+    }
+    let with_bom = dir.path().join("token");
+    std::fs::write(&with_bom, format!("\u{feff}{}\n", sb.token())).unwrap();
+    bin()
+        .args(["plan", m, "--api-url", sb.sb().url(), "--token-file"])
+        .arg(&with_bom)
+        .output()
+        .map(Out::of)
+        .unwrap()
+        .ok();
+}
+
+#[test]
+fn non_finite_or_out_of_range_numeric_flags_are_refused_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = wide_manifest(dir.path(), 1, 1);
+    let m = m.to_str().unwrap();
+    for (flag, value) in [
+        ("--max-delete-percent", "nan"),
+        ("--max-delete-percent", "inf"),
+        ("--max-delete-percent", "101"),
+        ("--max-delete-percent", "1e400"),
+        ("--request-timeout", "nan"),
+        ("--connect-timeout", "inf"),
+        ("--request-timeout", "0"),
+    ] {
+        let arg = format!("{flag}={value}");
+        let out = Out::of(bin().args(["plan", m, &arg]).output().unwrap()).code(2);
+        assert!(
+            out.stderr
+                .contains(&format!("invalid value '{value}' for '{flag}")),
+            "{flag} {value}: {}",
+            out.stderr
+        );
+    }
+    for (flag, value) in [("--fail-rate", "nan"), ("--drop-after-commit", "2")] {
+        let out = Out::of(
+            bin()
+                .args(["sandbox", "serve", "--addr", "127.0.0.1:0", flag, value])
+                .output()
+                .unwrap(),
+        )
+        .code(2);
+        assert!(out.stderr.contains("invalid value"), "{}", out.stderr);
+    }
+}
