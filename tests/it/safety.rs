@@ -404,3 +404,77 @@ fn non_finite_or_out_of_range_numeric_flags_are_refused_before_anything_runs() {
         assert!(out.stderr.contains("invalid value"), "{}", out.stderr);
     }
 }
+
+#[test]
+fn sandbox_serve_refuses_a_state_file_in_a_missing_directory_and_an_empty_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let lost = dir.path().join("missing").join("state.json");
+    let out = Out::of(
+        bin()
+            .args(["sandbox", "serve", "--addr", "127.0.0.1:0", "--state"])
+            .arg(&lost)
+            .output()
+            .unwrap(),
+    )
+    .code(1);
+    assert!(
+        out.stderr.contains("its directory does not exist"),
+        "{}",
+        out.stderr
+    );
+    let out = Out::of(
+        bin()
+            .args(["sandbox", "serve", "--addr", "127.0.0.1:0", "--token", ""])
+            .output()
+            .unwrap(),
+    )
+    .code(1);
+    assert!(out.stderr.contains("--token is empty"), "{}", out.stderr);
+}
+
+#[test]
+fn sandbox_serve_on_a_wildcard_address_prints_a_loopback_url_warns_and_answers_413_in_json() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = bin()
+        .args([
+            "sandbox",
+            "serve",
+            "--addr",
+            "0.0.0.0:0",
+            "--token",
+            "wild-token-123",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url_line = lines.next().unwrap().unwrap();
+    let url = url_line
+        .strip_prefix("export SECODA_API_URL=")
+        .expect(&url_line)
+        .to_owned();
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (status, body) = rt.block_on(async {
+        let resp = reqwest::Client::new()
+            .post(format!("{url}/api/v1/event/category"))
+            .bearer_auth("wild-token-123")
+            .header("content-type", "application/json")
+            .body(vec![b' '; 3 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        (resp.status(), resp.text().await.unwrap())
+    });
+    let _ = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("reachable from the network"), "{stderr}");
+    assert_eq!(status.as_u16(), 413, "{body}");
+    let json: serde_json::Value = serde_json::from_str(&body).expect(&body);
+    assert!(json["detail"].as_str().unwrap().contains("2 MiB"), "{body}");
+}
