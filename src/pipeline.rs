@@ -7,6 +7,7 @@ use crate::output::{count, Printer, Verbosity};
 use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
+use crate::plan::verify;
 use crate::plan::{diff, DiffOptions, Key, Plan};
 use crate::workspace::{catalog_by_ids, fetch_lookups, read_live, read_touched};
 use std::collections::BTreeSet;
@@ -102,6 +103,10 @@ pub async fn plan(
         s.finish_and_clear();
     }
     let live = live?;
+    // A category declared with no events is far more often a mistake than a wish.
+    for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
+        printer.warn(warning);
+    }
     Ok(Planning::Planned {
         plan: diff(&resolved, &live, &opts),
         names: resolved.names,
@@ -195,6 +200,10 @@ pub enum SavedCheckError {
     /// Something the plan touches moved since it was made.
     #[error(transparent)]
     Stale(#[from] StaleError),
+    /// An id in the plan does not name the resource its key says (a hand-edited plan, or one
+    /// whose resources were replaced since).
+    #[error(transparent)]
+    Mismatch(#[from] crate::plan::verify::MismatchError),
 }
 
 /// The catalog entries a saved plan's monitors target: read too, so the plan shows their
@@ -229,7 +238,7 @@ pub async fn check_saved(
     let (mut lookups, catalog, current) = tokio::try_join!(
         fetch_lookups(client, &none, concurrency),
         catalog_by_ids(client, &targets, concurrency),
-        read_touched(client, saved.touched_ids(), concurrency),
+        read_touched(client, verify::ids_to_read(&saved), concurrency),
     )?;
     lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
@@ -238,6 +247,9 @@ pub async fn check_saved(
         .iter()
         .find(|i| i.id == saved.integration.id)
         .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
+    // Every id must still name the resource its key says, before any write.
+    verify::verify(&saved, &current)?;
+    let current: Vec<(Id, String)> = current.into_iter().map(|r| (r.id, r.updated_at)).collect();
     saved.check_fresh(origin, &integration, &current)?;
     Ok((saved.plan, lookups.names()))
 }

@@ -5,6 +5,7 @@
 use crate::api::{ApiError, Client, Id, Integration, ListFilter, Resource};
 use crate::manifest::ManifestSet;
 use crate::plan::resolve::{target_ids, target_paths, Lookups};
+use crate::plan::verify::{parents_to_read, Reread};
 use crate::plan::{IntegrationInfo, Kind, Live};
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::json;
@@ -142,31 +143,50 @@ fn counted<'a, T: 'a>(
     stream.inspect(move |_| on_read())
 }
 
-/// Re-reads resources by id and returns each one's `updated_at`; one that answers 404 is left
-/// out (it is gone). Used to check a saved plan is still fresh.
+/// Re-reads resources by id (issue 15: with their titles and parents, read up to their
+/// category, so a saved plan's ids can be checked against its keys); one that answers 404 is
+/// left out (it is gone). Used to check a saved plan is still fresh and still names the
+/// resources it says.
 ///
 /// # Errors
 /// The first failed call other than a 404.
-pub async fn read_touched<'a>(
+pub async fn read_touched(
     client: &Client,
-    touched: impl Iterator<Item = (Kind, &'a Id)>,
+    touched: Vec<(Kind, Id)>,
     concurrency: usize,
-) -> Result<Vec<(Id, String)>, ApiError> {
-    let reads = futures::stream::iter(touched)
-        .map(|(kind, id)| async move {
-            let updated = match kind {
-                Kind::Category => client.get_category(id).await.map(|r| r.updated_at),
-                Kind::Event => client.get_event(id).await.map(|r| r.updated_at),
-                Kind::Property => client.get_property(id).await.map(|r| r.updated_at),
-                Kind::Monitor => client.get_monitor(id).await.map(|m| m.updated_at),
-            };
-            match updated {
-                Ok(u) => Ok(Some((id.clone(), u))),
-                Err(e) if e.is_not_found() => Ok(None),
-                Err(e) => Err(e),
-            }
-        })
-        .buffer_unordered(concurrency.max(1));
-    let found: Vec<Option<(Id, String)>> = reads.try_collect().await?;
-    Ok(found.into_iter().flatten().collect())
+) -> Result<Vec<Reread>, ApiError> {
+    let mut out: Vec<Reread> = Vec::new();
+    let mut next = touched;
+    // At most three rounds: the ids, their events, their categories.
+    while !next.is_empty() {
+        let reads = futures::stream::iter(next)
+            .map(|(kind, id)| async move {
+                let read = match kind {
+                    Kind::Category => client
+                        .get_category(&id)
+                        .await
+                        .map(|r| Reread::resource(kind, &r)),
+                    Kind::Event => client
+                        .get_event(&id)
+                        .await
+                        .map(|r| Reread::resource(kind, &r)),
+                    Kind::Property => client
+                        .get_property(&id)
+                        .await
+                        .map(|r| Reread::resource(kind, &r)),
+                    Kind::Monitor => client.get_monitor(&id).await.map(|m| Reread::monitor(&m)),
+                };
+                match read {
+                    Ok(r) => Ok(Some(r)),
+                    Err(e) if e.is_not_found() => Ok(None),
+                    Err(e) => Err(e),
+                }
+            })
+            .buffer_unordered(concurrency.max(1));
+        let found: Vec<Option<Reread>> = reads.try_collect().await?;
+        out.extend(found.into_iter().flatten());
+        next = parents_to_read(&out);
+        next.retain(|(_, id)| !out.iter().any(|r| &r.id == id));
+    }
+    Ok(out)
 }

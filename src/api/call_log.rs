@@ -49,7 +49,7 @@ impl LogSink {
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         // A log line that cannot be written must not fail the call it describes.
-        let _ = writeln!(w, "{msg}");
+        let _ = writeln!(w, "{}", crate::output::redact(msg));
     }
 }
 

@@ -32,6 +32,17 @@ pub enum ApiError {
     /// The HTTP client could not be built (TLS backend).
     #[error("failed to set up the HTTP client")]
     Setup(#[source] reqwest::Error),
+    /// A list whose pages never end: a page repeats ids already read, or the page number ran
+    /// far past the `total_pages` the list announced. Reading stops; nothing is written.
+    #[error(
+        "GET {path}: the list does not end ({why}); stopped reading it, and nothing was written"
+    )]
+    EndlessList {
+        /// The list's path.
+        path: String,
+        /// What gave it away.
+        why: String,
+    },
     /// The server answered with a non-success status.
     #[error("{method} {path} -> {status}: {body}{hint}", body = shown_body(body), hint = status_hint(*status))]
     Status {

@@ -21,7 +21,7 @@ mod redirect;
 mod resources;
 pub mod retry;
 mod stats;
-mod token;
+pub mod token;
 pub mod types;
 
 pub use call_log::{LogLevel, LogSink};

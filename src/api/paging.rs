@@ -3,9 +3,75 @@
 //! `links.next` only tells whether (and which) page follows, because it may name another host,
 //! or another path, and the token must never go there.
 
-use super::{ApiError, Client, Endpoint, Page};
+use super::{ApiError, Client, Endpoint, Id, Page};
 use futures::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
+use std::collections::HashSet;
+
+/// An item of a list, by its id: what tells a repeated page from a new one.
+pub trait Listed {
+    /// The item's id.
+    fn list_id(&self) -> &Id;
+}
+
+macro_rules! listed {
+    ($($t:ty),*) => {$(
+        impl Listed for $t {
+            fn list_id(&self) -> &Id {
+                &self.id
+            }
+        }
+    )*};
+}
+
+listed!(
+    super::Resource,
+    super::Monitor,
+    super::Incident,
+    super::Measurement,
+    super::Integration,
+    super::Team,
+    super::Tag,
+    super::User,
+    super::Collection
+);
+
+/// Pages past the announced `total_pages` tolerated before a list counts as endless: lists
+/// grow while they are read, but not by this much.
+fn page_margin(total: u64) -> u64 {
+    total.max(10)
+}
+
+/// What a list has shown so far, to stop one that never ends (issue 15: a server repeating
+/// its last page was read forever).
+#[derive(Default)]
+struct Seen {
+    ids: HashSet<Id>,
+    total_pages: Option<u64>,
+}
+
+impl Seen {
+    /// Records page `n`; `Err` (the reason) when it repeats only ids already read, or runs
+    /// far past the first page's `total_pages`.
+    fn page<T: Listed>(&mut self, n: u64, page: &Page<T>) -> Result<(), String> {
+        if self.total_pages.is_none() {
+            self.total_pages = page.total_pages;
+        }
+        if let Some(total) = self.total_pages {
+            if n > total.saturating_add(page_margin(total)) {
+                return Err(format!("page {n} of a list of {total} pages"));
+            }
+        }
+        let mut new = false;
+        for item in &page.results {
+            new |= self.ids.insert(item.list_id().clone());
+        }
+        if !new && !page.results.is_empty() && n > 1 {
+            return Err(format!("page {n} repeats only items already read"));
+        }
+        Ok(())
+    }
+}
 
 impl Client {
     /// Streams every item of a list, in page order. After the first page, the pages its
@@ -17,15 +83,16 @@ impl Client {
         query: Vec<(String, String)>,
     ) -> impl Stream<Item = Result<T, ApiError>> + Send + 'static
     where
-        T: DeserializeOwned + Send + 'static,
+        T: DeserializeOwned + Listed + Send + 'static,
     {
         let client = self.clone();
-        stream::try_unfold(Some((1u64, 1u64)), move |state| {
+        let start = Some((1u64, 1u64, Seen::default()));
+        stream::try_unfold(start, move |state| {
             let client = client.clone();
             let endpoint = endpoint.clone();
             let query = query.clone();
             async move {
-                let Some((first, width)) = state else {
+                let Some((first, width, mut seen)) = state else {
                     return Ok(None);
                 };
                 let pages = futures::future::try_join_all((first..first + width).map(|n| {
@@ -38,6 +105,10 @@ impl Client {
                 let mut items = Vec::new();
                 let mut state = None;
                 for (n, page) in (first..).zip(pages) {
+                    seen.page(n, &page).map_err(|why| ApiError::EndlessList {
+                        path: endpoint.path(),
+                        why,
+                    })?;
                     let next = next_page(n, &page);
                     let ahead = next.map(|next| read_ahead(next, &page, client.inner.read_ahead));
                     items.extend(page.results);
@@ -45,7 +116,7 @@ impl Client {
                         // The window read ahead to exactly this page: go on with it.
                         (Some(next), _) if next == n + 1 && next < first + width => {}
                         (Some(next), Some(ahead)) => {
-                            state = Some((next, ahead));
+                            state = Some((next, ahead, std::mem::take(&mut seen)));
                             break;
                         }
                         _ => break,
@@ -144,6 +215,32 @@ mod tests {
             read_ahead(2, &page(r#"[{"id":"a"}]"#), 8),
             1,
             "no hint, no read-ahead"
+        );
+    }
+
+    #[test]
+    fn a_repeated_page_or_one_far_past_total_pages_ends_the_list() {
+        let mut seen = Seen::default();
+        let p = page(r#"{"total_pages":2,"results":[{"id":"a"},{"id":"b"}]}"#);
+        assert_eq!(seen.page(1, &p), Ok(()));
+        let again = page(r#"{"total_pages":2,"results":[{"id":"b"},{"id":"a"}]}"#);
+        assert_eq!(
+            seen.page(2, &again),
+            Err("page 2 repeats only items already read".to_owned())
+        );
+        let mut seen = Seen::default();
+        // A list that grew is read on; one that never ends is not.
+        let p = |n: u64| {
+            page(&format!(
+                r#"{{"total_pages":2,"results":[{{"id":"{n}"}}]}}"#
+            ))
+        };
+        for n in 1..=12 {
+            assert_eq!(seen.page(n, &p(n)), Ok(()), "page {n}");
+        }
+        assert_eq!(
+            seen.page(13, &p(13)),
+            Err("page 13 of a list of 2 pages".to_owned())
         );
     }
 

@@ -13,7 +13,11 @@ impl Token {
     /// Wraps a token (surrounding whitespace, e.g. a file's final newline, is trimmed).
     #[must_use]
     pub fn new(token: impl AsRef<str>) -> Self {
-        Self(token.as_ref().trim().to_owned())
+        let token = token.as_ref().trim().to_owned();
+        // Hidden from everything printed from now on, whatever prints it (issue 15: an error
+        // body quoting the `Authorization` header showed it).
+        crate::output::redact::hide(&token);
+        Self(token)
     }
 
     /// Whether the token is empty.
@@ -29,6 +33,38 @@ impl Token {
         v.set_sensitive(true);
         Ok(v)
     }
+}
+
+/// Longest token file read: a token is well under a few KB, so anything longer is the wrong
+/// file (or a device such as `/dev/zero`), not a token.
+pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+
+/// Reads a token file: at most [`MAX_TOKEN_FILE_BYTES`], UTF-8, a leading byte-order mark
+/// (left by some Windows editors) dropped.
+///
+/// # Errors
+/// The file cannot be read, is longer than the bound, or is not UTF-8.
+pub fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
+    use std::io::{Error, ErrorKind, Read};
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)?
+        .take(MAX_TOKEN_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "longer than {} KiB: not a token file",
+                MAX_TOKEN_FILE_BYTES / 1024
+            ),
+        ));
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| Error::new(ErrorKind::InvalidData, "not UTF-8 text"))?;
+    Ok(text
+        .strip_prefix('\u{feff}')
+        .map(str::to_owned)
+        .unwrap_or(text))
 }
 
 impl fmt::Debug for Token {

@@ -3,6 +3,7 @@
 //! A token rather than a signal handler so that tests (and library callers) can interrupt an
 //! apply deterministically; the `apply` command wires Ctrl-C to it.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use tokio::sync::watch;
 
@@ -21,6 +22,8 @@ pub enum Stage {
 #[derive(Debug, Clone)]
 pub struct Cancel {
     tx: Arc<watch::Sender<Stage>>,
+    /// Whether a SIGTERM asked (the run then exits 143, not 130).
+    terminated: Arc<AtomicBool>,
 }
 
 impl Default for Cancel {
@@ -35,7 +38,21 @@ impl Cancel {
     pub fn new() -> Self {
         Self {
             tx: Arc::new(watch::Sender::new(Stage::Running)),
+            terminated: Arc::new(AtomicBool::new(false)),
         }
+    }
+
+    /// Moves one stage further because of a SIGTERM (a CI runner cancelling the job): handled
+    /// as a Ctrl-C, remembered so the exit code can say which it was.
+    pub fn terminate(&self) -> Stage {
+        self.terminated.store(true, Ordering::SeqCst);
+        self.request()
+    }
+
+    /// Whether a SIGTERM asked to stop.
+    #[must_use]
+    pub fn terminated(&self) -> bool {
+        self.terminated.load(Ordering::SeqCst)
     }
 
     /// Moves one stage further (as one Ctrl-C does) and returns the new stage.
@@ -63,6 +80,46 @@ impl Cancel {
         // The sender lives in `self`, so `wait_for` cannot fail while we hold it.
         let _ = rx.wait_for(|s| *s >= stage).await;
     }
+}
+
+/// Wires Ctrl-C and, on Unix, SIGTERM to `cancel` until the returned task is aborted: each
+/// signal moves it one stage further (the first lets calls in flight finish, so the run can
+/// report and save; the second abandons them), and `on_abort` runs when it reaches
+/// `Aborting`. Both handlers are in place when this returns.
+///
+/// # Errors
+/// When the SIGTERM handler cannot be installed.
+pub fn on_signals(
+    cancel: &Cancel,
+    on_abort: impl FnOnce() + Send + 'static,
+) -> std::io::Result<tokio::task::JoinHandle<()>> {
+    #[cfg(unix)]
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    let cancel = cancel.clone();
+    Ok(tokio::spawn(async move {
+        loop {
+            #[cfg(unix)]
+            let stage = tokio::select! {
+                r = tokio::signal::ctrl_c() => match r {
+                    Ok(()) => cancel.request(),
+                    Err(_) => break,
+                },
+                s = term.recv() => match s {
+                    Some(()) => cancel.terminate(),
+                    None => break,
+                },
+            };
+            #[cfg(not(unix))]
+            let stage = match tokio::signal::ctrl_c().await {
+                Ok(()) => cancel.request(),
+                Err(_) => break,
+            };
+            if stage == Stage::Aborting {
+                on_abort();
+                break;
+            }
+        }
+    }))
 }
 
 #[cfg(test)]

@@ -274,6 +274,7 @@ mod tests {
             live_updated_at: None,
             note: None,
             blocked: false,
+            cascade: 0,
         }
     }
 

@@ -184,6 +184,7 @@ mod tests {
             live_updated_at: None,
             note: None,
             blocked: false,
+            cascade: 0,
         }
     }
 

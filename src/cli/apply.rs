@@ -12,14 +12,15 @@ Examples:
   secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
   secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
 
-Ctrl-C stops starting new calls and lets the ones in flight finish; a second Ctrl-C abandons
-them. Re-running apply finishes the job without duplicates.
+Ctrl-C (or SIGTERM) stops starting new calls and lets the ones in flight finish; a second
+abandons them. Re-running apply finishes the job without duplicates.
 
 Exit codes:
   0    every change made (or nothing to do)
   1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
        or a --run-monitors run that could not be started
-  130  interrupted";
+  130  interrupted (Ctrl-C)
+  143  terminated (SIGTERM): handled as the first Ctrl-C, reported and saved";
 
 /// Make the workspace match the manifests: plans, shows the plan, asks for confirmation on a
 /// terminal (elsewhere `--auto-approve` is required), then writes, one call per change.

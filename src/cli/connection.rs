@@ -67,20 +67,22 @@ pub struct ConnectionArgs {
     #[arg(long)]
     pub trailing_slash: bool,
     /// Connect timeout in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = super::numbers::seconds)]
     pub connect_timeout: f64,
     /// Whole-request timeout in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60.0)]
+    #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::numbers::seconds)]
     pub request_timeout: f64,
     /// Attempts per call before giving up (429, 502/503/504, connection errors are retried).
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u32).range(1..=100))]
     pub max_tries: u32,
     /// First retry backoff in milliseconds (exponential, full jitter).
-    #[arg(long, value_name = "MS", default_value_t = 250)]
+    #[arg(long, value_name = "MS", default_value_t = 250,
+          value_parser = clap::value_parser!(u64).range(0..=60_000))]
     pub retry_base_ms: u64,
     /// Longest retry backoff in seconds.
-    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    #[arg(long, value_name = "SECS", default_value_t = 60,
+          value_parser = clap::value_parser!(u64).range(0..=3600))]
     pub retry_cap_secs: u64,
     /// Run against an in-process sandbox persisted in .secoda-sandbox.json (no network, no token).
     #[arg(long, conflicts_with_all = ["api_url", "region", "token_file"])]

@@ -9,6 +9,7 @@ pub mod global;
 mod load_options;
 pub mod manifests;
 pub mod monitors;
+pub mod numbers;
 pub mod plan;
 pub mod planning;
 pub mod sandbox;

@@ -18,11 +18,14 @@ pub struct PlanningArgs {
     /// carrying it.
     #[arg(long, value_name = "TAG")]
     pub owner_tag: Option<String>,
-    /// Refuse to apply more than this many deletes.
+    /// Refuse to apply deletes that remove more than this many resources (an event delete
+    /// counts its properties).
     #[arg(long, value_name = "N", default_value_t = 25)]
     pub max_deletes: usize,
-    /// Refuse to apply deletes of more than this percentage of the managed live resources.
-    #[arg(long, value_name = "P", default_value_t = 10.0)]
+    /// Refuse to apply deletes that remove more than this percentage (0 to 100) of the managed
+    /// live resources.
+    #[arg(long, value_name = "P", default_value_t = 10.0,
+          value_parser = super::numbers::percent)]
     pub max_delete_percent: f64,
     /// Prune monitors by deleting them instead of disabling them.
     #[arg(long)]

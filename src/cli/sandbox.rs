@@ -42,7 +42,8 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub page_size: u32,
     /// Delay added to every answer, in milliseconds.
-    #[arg(long, value_name = "MS", default_value_t = 0)]
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(0..=600_000))]
     pub latency_ms: u64,
     /// Answer 429 to writes (POST/PUT/PATCH/DELETE) over this rate, e.g. `30/min`.
     #[arg(long, value_name = "RATE", conflicts_with = "secoda_limits")]
@@ -57,10 +58,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_retry_after: bool,
     /// Fraction of writes answered 500/503 without being committed (0 to 1).
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    #[arg(long, value_name = "P", default_value_t = 0.0,
+          value_parser = super::numbers::fraction)]
     pub fail_rate: f64,
     /// Fraction of writes committed, then answered 502 or dropped unanswered (0 to 1).
-    #[arg(long, value_name = "P", default_value_t = 0.0)]
+    #[arg(long, value_name = "P", default_value_t = 0.0,
+          value_parser = super::numbers::fraction)]
     pub drop_after_commit: f64,
     /// Seed of the fault dice and of generated ids.
     #[arg(long, value_name = "N", default_value_t = 0)]

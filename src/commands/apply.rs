@@ -2,7 +2,7 @@
 
 use super::session::{run_in_session, Session};
 use crate::apply::policy::{self, Confirmation, Verdict};
-use crate::apply::{self, Cancel, ExecOptions, MonitorRun, Progress, Report, RunFailed, Stage};
+use crate::apply::{self, Cancel, ExecOptions, MonitorRun, Progress, Report, RunFailed};
 use crate::cli::ApplyArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
@@ -90,21 +90,27 @@ async fn apply_in(
     }
     let writes = plan.summary().writes();
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
-    let report = match policy::confirmation(writes, args.auto_approve, terminal) {
+    let (report, terminated) = match policy::confirmation(writes, args.auto_approve, terminal) {
         Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
         Confirmation::Ask(question) if !ask(&question, printer)? => {
             printer.status("Apply cancelled: nothing was written.");
             return Ok(Exit::Failure);
         }
-        _ if writes == 0 => Report::default(),
-        _ => execute(plan, session, concurrency, printer).await,
+        _ if writes == 0 => (Report::default(), false),
+        _ => execute(plan, session, concurrency, printer).await?,
     };
     let run = if args.run_monitors {
         Some(apply::run_monitors(&report, &session.client).await)
     } else {
         None
     };
-    finish(args, printer, &report, run.as_ref())
+    let exit = finish(args, printer, &report, run.as_ref())?;
+    // issue 15: a SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
+    Ok(if terminated && exit == Exit::Interrupted {
+        Exit::Terminated
+    } else {
+        exit
+    })
 }
 
 /// Asks `question [y/N]` on stderr and reads the answer from stdin.
@@ -124,21 +130,24 @@ fn ask(question: &str, printer: &Printer) -> Result<bool> {
     Ok(policy::is_yes(&answer))
 }
 
-/// Runs the executor with Ctrl-C wired to the cancellation token.
-async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+/// Runs the executor with Ctrl-C and SIGTERM wired to the cancellation token; returns the
+/// report and whether a SIGTERM stopped it.
+async fn execute(
+    plan: Plan,
+    session: &Session,
+    concurrency: usize,
+    printer: &Printer,
+) -> Result<(Report, bool)> {
     let cancel = Cancel::new();
-    let on_ctrl_c = tokio::spawn({
-        let cancel = cancel.clone();
+    let on_signal = apply::cancel::on_signals(&cancel, {
         let printer = printer.clone();
-        async move {
-            while tokio::signal::ctrl_c().await.is_ok() {
-                if cancel.request() == Stage::Aborting {
-                    printer.status("Interrupted again: abandoning the calls in flight.");
-                    break;
-                }
-            }
-        }
-    });
+        move || printer.status("Interrupted again: abandoning the calls in flight.")
+    })
+    .map_err(|source| Error::Io {
+        action: "install the signal handlers of",
+        path: "apply".into(),
+        source,
+    })?;
     let progress = Progress::new(printer, plan.summary().writes());
     let client = &session.client;
     let integration = plan.integration.id.clone();
@@ -149,8 +158,8 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
         progress: &progress,
     };
     let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
-    on_ctrl_c.abort();
-    report
+    on_signal.abort();
+    Ok((report, cancel.terminated()))
 }
 
 /// Prints the result and turns the verdict into the exit code.
@@ -212,5 +221,6 @@ async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Resul
         .map_err(|e| match e {
             SavedCheckError::Api(e) => Error::Api(e),
             SavedCheckError::Stale(e) => Error::Refused(e.to_string()),
+            SavedCheckError::Mismatch(e) => Error::Refused(e.to_string()),
         })
 }

@@ -14,6 +14,8 @@ pub enum Exit {
     ChangesPending,
     /// 130: interrupted by Ctrl-C.
     Interrupted,
+    /// 143: stopped by SIGTERM (128 + 15), after reporting and saving as for Ctrl-C.
+    Terminated,
 }
 
 impl From<Exit> for ExitCode {
@@ -23,6 +25,7 @@ impl From<Exit> for ExitCode {
             Exit::Failure => 1,
             Exit::ChangesPending => 2,
             Exit::Interrupted => 130,
+            Exit::Terminated => 143,
         })
     }
 }

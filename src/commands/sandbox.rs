@@ -6,6 +6,7 @@ use crate::output::Printer;
 use crate::sandbox;
 use std::future::Future;
 use std::io::{self, Write};
+use std::net::SocketAddr;
 use std::pin::Pin;
 use std::task::Poll;
 
@@ -19,7 +20,17 @@ pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
 }
 
 async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
+    check_serve_args(args)?;
     let running = sandbox::spawn_at(args.config(), args.addr).await?;
+    let url = loopback_url(running.url(), args.addr);
+    if args.addr.ip().is_unspecified() {
+        printer.warn(format!(
+            "listening on {}: the sandbox (and its token) is reachable from the network; \
+             use --addr 127.0.0.1:{} to keep it on this machine",
+            args.addr,
+            args.addr.port()
+        ));
+    }
     // Installed before the URL is announced, so a signal sent as soon as it is read stops the
     // sandbox cleanly instead of killing it.
     let stop = stop_signal().await.map_err(|source| Error::Io {
@@ -30,8 +41,7 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
     {
         let mut out = printer.stdout();
         let lines = format!(
-            "export SECODA_API_URL={}\nexport SECODA_API_TOKEN={}\n",
-            running.url(),
+            "export SECODA_API_URL={url}\nexport SECODA_API_TOKEN={}\n",
             running.token()
         );
         out.write_all(lines.as_bytes())
@@ -47,8 +57,7 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         .as_ref()
         .map_or_else(String::new, |p| format!(", state in {}", p.display()));
     printer.status(format!(
-        "sandbox serving at {}{state}; press Ctrl-C to stop",
-        running.url()
+        "sandbox serving at {url}{state}; press Ctrl-C to stop"
     ));
     let interrupted = stop.await;
     printer.status("stopping sandbox");
@@ -59,6 +68,39 @@ async fn serve(args: &ServeArgs, printer: &Printer) -> Result<Exit> {
         source,
     })?;
     Ok(Exit::Success)
+}
+
+/// Refuses, before anything listens, a `--state` file whose directory does not exist (its
+/// state would be lost at exit) and an empty `--token`.
+fn check_serve_args(args: &ServeArgs) -> Result<()> {
+    if let Some(state) = &args.state {
+        let dir = state.parent().filter(|d| !d.as_os_str().is_empty());
+        if dir.is_some_and(|d| !d.is_dir()) {
+            return Err(Error::Usage(format!(
+                "--state `{}`: its directory does not exist, so the state could not be saved",
+                state.display()
+            )));
+        }
+    }
+    if args.token.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        return Err(Error::Usage(
+            "--token is empty: give a token, or leave the flag out for a random one".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The URL to give a client: a wildcard listen address (`0.0.0.0`, `::`) is not one a client
+/// can connect to (nor one it sends a token to over http), so it is shown as loopback.
+fn loopback_url(url: &str, addr: SocketAddr) -> String {
+    if !addr.ip().is_unspecified() {
+        return url.to_owned();
+    }
+    let host = if addr.is_ipv4() { "127.0.0.1" } else { "[::1]" };
+    match url::Url::parse(url).ok().and_then(|u| u.port()) {
+        Some(port) => format!("http://{host}:{port}"),
+        None => url.to_owned(),
+    }
 }
 
 /// A stop request: Ctrl-C or, on Unix, SIGTERM (what `kill`, CI runners and service managers

@@ -98,6 +98,8 @@ codes! {
     UnknownMetricType = "unknown-metric-type", Warning;
     /// A published event or property without a description.
     EmptyDescription = "empty-description", Warning;
+    /// A category that declares no events: with `--prune`, every live event under it goes.
+    EmptyCategory = "empty-category", Warning;
 }
 
 impl fmt::Display for Code {

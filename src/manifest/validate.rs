@@ -82,6 +82,7 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
         title(&mut out, "category title", &c.title, &c.origin);
         let titles = c.events.iter().map(|e| (e.title.as_str(), &e.origin));
         normalisation_twins(&mut out, "event", titles);
+        empty_category(&mut out, c);
         for e in &c.events {
             title(&mut out, "event title", &e.title, &e.origin);
             description(&mut out, "event", &e.title, &e.fields, &e.origin);
@@ -197,6 +198,25 @@ fn normalisation_twins<'a>(
                 seen.insert(key, (title, origin));
             }
         }
+    }
+}
+
+/// A category with no events is far more often a truncated file or a bad merge than a wish:
+/// with `--prune`, every event the workspace holds under it would be deleted.
+fn empty_category(out: &mut Vec<Diagnostic>, c: &crate::manifest::Category) {
+    if c.events.is_empty() && !c.protect {
+        out.push(
+            Diagnostic::at(
+                Code::EmptyCategory,
+                (&c.origin).into(),
+                format!(
+                    "category `{}` declares no events; with --prune its events in the \
+                     workspace would be deleted",
+                    c.title
+                ),
+            )
+            .hint("`plan` names how many; declare them, or set `protect: true`"),
+        );
     }
 }
 

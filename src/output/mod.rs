@@ -4,8 +4,10 @@
 
 mod printer;
 mod progress;
+pub mod redact;
 pub mod style;
 mod text;
 
 pub use printer::{ColorChoice, Printer, Verbosity};
+pub use redact::{redact, Redacting};
 pub use text::{count, printable};

@@ -1,6 +1,7 @@
 //! The one printer: results to stdout, progress and logs to stderr, colour only where it helps.
 
 use super::style;
+use super::Redacting;
 use anstream::{AutoStream, ColorChoice as StreamChoice};
 use std::io::{IsTerminal, Write};
 
@@ -91,16 +92,16 @@ impl Printer {
         }
     }
 
-    /// Stdout for results; styles are stripped unless colour is on.
+    /// Stdout for results; styles are stripped unless colour is on; secrets are redacted.
     #[must_use]
-    pub fn stdout(&self) -> AutoStream<std::io::Stdout> {
-        AutoStream::new(std::io::stdout(), self.choice())
+    pub fn stdout(&self) -> Redacting<AutoStream<std::io::Stdout>> {
+        Redacting::new(AutoStream::new(std::io::stdout(), self.choice()))
     }
 
-    /// Stderr for status, logs and diagnostics.
+    /// Stderr for status, logs and diagnostics; secrets are redacted.
     #[must_use]
-    pub fn stderr(&self) -> AutoStream<std::io::Stderr> {
-        AutoStream::new(std::io::stderr(), self.choice())
+    pub fn stderr(&self) -> Redacting<AutoStream<std::io::Stderr>> {
+        Redacting::new(AutoStream::new(std::io::stderr(), self.choice()))
     }
 
     /// A status line on stderr (hidden with `-q`).

@@ -8,6 +8,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod saved;
+pub mod verify;
 
 pub use desired::Resolved;
 pub use diff::diff;

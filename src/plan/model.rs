@@ -73,6 +73,27 @@ pub struct Change {
     pub note: Option<String>,
     /// A delete held back by a safety cap: shown in the plan, never applied.
     pub blocked: bool,
+    /// Resources a delete removes along with its own (an event delete takes its properties):
+    /// the caps count them, so a truncated file cannot slip 40 deletes past them as 7.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub cascade: usize,
+}
+
+impl Change {
+    /// Resources this change removes: its own plus its cascade for a delete, else none.
+    #[must_use]
+    pub fn removes(&self) -> usize {
+        if self.action == Action::Delete {
+            1 + self.cascade
+        } else {
+            0
+        }
+    }
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Keys round-trip through their display form plus the kind (monitors keep their parts).
@@ -128,6 +149,9 @@ pub struct Summary {
     pub unsupported: usize,
     /// Deletes held back by a safety cap.
     pub blocked: usize,
+    /// Resources the deletes remove (an event delete counts its properties too).
+    #[serde(default)]
+    pub removes: usize,
 }
 
 impl Summary {
@@ -178,6 +202,7 @@ impl Plan {
             if c.blocked {
                 s.blocked += 1;
             }
+            s.removes += c.removes();
         }
         s
     }
@@ -213,9 +238,9 @@ pub struct DiffOptions {
     pub owner_tag: Option<Id>,
     /// Limit the plan to these subtrees (empty = everything).
     pub targets: Vec<Key>,
-    /// Deletes beyond this many are blocked.
+    /// Deletes removing more resources than this (an event's properties count) are blocked.
     pub max_deletes: usize,
-    /// Deletes beyond this percentage of managed live resources are blocked.
+    /// Deletes removing more than this percentage of managed live resources are blocked.
     pub max_delete_percent: f64,
     /// Prune monitors by deleting instead of disabling them.
     pub monitors_delete: bool,

@@ -80,5 +80,28 @@ pub(crate) fn router(shared: S) -> Router {
             ApiError::MethodNotAllowed(m.to_string())
         })
         .layer(from_fn_with_state(shared.clone(), gate))
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::map_response(json_too_large))
         .with_state(shared)
+}
+
+/// Largest request body the sandbox reads (axum's default, stated so the README can say it).
+pub(super) const BODY_LIMIT: usize = 2 * 1024 * 1024;
+
+/// issue 15: a body over [`BODY_LIMIT`] is answered 413 in JSON like every other error, not
+/// axum's plain text.
+async fn json_too_large(resp: axum::response::Response) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if resp.status() != axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        return resp;
+    }
+    let detail = format!(
+        "Request body is larger than the sandbox's limit of {} MiB.",
+        BODY_LIMIT / (1024 * 1024)
+    );
+    (
+        axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        axum::Json(serde_json::json!({ "detail": detail })),
+    )
+        .into_response()
 }

@@ -8,5 +8,6 @@ mod input_safety;
 mod manifest;
 mod monitors;
 mod recipes;
+mod safety;
 mod sandbox;
 mod util;

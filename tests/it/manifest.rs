@@ -483,7 +483,8 @@ fn stdin_reads_the_format_given() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        "ok: 1 category, 0 events, 0 properties, 0 monitors\n"
+        // A category with no events is an `empty-category` warning (issue 15).
+        "ok: 1 category, 0 events, 0 properties, 0 monitors (1 warning)\n"
     );
     let r = run_in(&root(), &["validate", "-"], Some("version: 1\n"));
     assert_eq!(r.code, 1);

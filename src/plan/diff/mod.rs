@@ -8,6 +8,7 @@
 //! `scope` decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
 //! owner tag, the delete caps).
 
+mod empty;
 mod fields;
 mod monitors;
 mod scope;
@@ -15,6 +16,7 @@ mod scope;
 mod tests;
 mod tree;
 
+pub use empty::empty_categories;
 pub use fields::definition_matches;
 pub use monitors::monitor_key;
 
@@ -103,6 +105,7 @@ fn change(action: Action, key: Key, label: String) -> Change {
         live_updated_at: None,
         note: None,
         blocked: false,
+        cascade: 0,
     }
 }
 

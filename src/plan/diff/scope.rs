@@ -52,11 +52,18 @@ impl Differ<'_> {
                 continue;
             }
             self.managed_live += 1;
-            if !self.opts.prune || c.protect || declared.contains(ev.title.as_str()) {
+            if declared.contains(ev.title.as_str()) {
+                continue;
+            }
+            // A declared event's properties are counted by `prune_properties`; an undeclared
+            // one's are in scope too, since deleting the event removes them.
+            let children = self.index.properties_of.get(&ev.id).map_or(0, Vec::len);
+            self.managed_live += children;
+            if !self.opts.prune || c.protect {
                 continue;
             }
             let mut ch = live_change(Action::Delete, key, ev);
-            let children = self.index.properties_of.get(&ev.id).map_or(0, Vec::len);
+            ch.cascade = children;
             if children > 0 {
                 let noun = if children == 1 {
                     "property"
@@ -164,7 +171,8 @@ pub(super) fn limit_to_targets(changes: Vec<Change>, targets: &[Key]) -> Vec<Cha
         .collect()
 }
 
-/// Blocks every delete when their number exceeds either cap.
+/// Blocks every delete when the resources they remove (an event delete's properties
+/// included) exceed either cap.
 pub(super) fn apply_caps(changes: &mut [Change], managed_live: usize, opts: &DiffOptions) {
     let deletes = changes
         .iter()
@@ -173,17 +181,27 @@ pub(super) fn apply_caps(changes: &mut [Change], managed_live: usize, opts: &Dif
     if deletes == 0 {
         return;
     }
-    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
-    let percent = deletes as f64 * 100.0 / managed_live.max(1) as f64;
-    let note = if deletes > opts.max_deletes {
+    let removes: usize = changes.iter().map(Change::removes).sum();
+    let counted = if removes == deletes {
+        crate::output::count(deletes, "delete", "deletes")
+    } else {
         format!(
-            "blocked: {deletes} deletes exceed --max-deletes {}",
+            "{} removing {removes} resources",
+            crate::output::count(deletes, "delete", "deletes")
+        )
+    };
+    #[allow(clippy::cast_precision_loss)] // counts far below 2^52
+    let percent = removes as f64 * 100.0 / managed_live.max(1) as f64;
+    let note = if removes > opts.max_deletes {
+        format!(
+            "blocked: {counted} exceed --max-deletes {}",
             opts.max_deletes
         )
-    } else if percent > opts.max_delete_percent {
+    } else if percent > opts.max_delete_percent || opts.max_delete_percent.is_nan() {
+        // A NaN cap (the flag refuses one; the library might not) blocks instead of passing.
         format!(
-            "blocked: {deletes} deletes are {percent:.1}% of the {managed_live} managed \
-             resources, over --max-delete-percent {}",
+            "blocked: {counted} are {percent:.1}% of the {managed_live} managed resources, \
+             over --max-delete-percent {}",
             opts.max_delete_percent
         )
     } else {

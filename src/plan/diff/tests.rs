@@ -271,7 +271,8 @@ fn caps_block_every_delete_but_keep_them_in_the_plan() {
         .unwrap()
         .contains("--max-deletes 1"));
 
-    // 2 deletes of 4 managed live resources (E, X, p, q) = 50%.
+    // 2 deletes removing 3 of 5 managed live resources (E, X and X's child, p, q) = 60%: an
+    // event delete counts the properties it takes with it.
     let opts = DiffOptions {
         max_delete_percent: 49.0,
         ..prune()
@@ -280,7 +281,8 @@ fn caps_block_every_delete_but_keep_them_in_the_plan() {
     assert_eq!(plan.summary().blocked, 2);
     let note = plan.changes[1].note.as_deref().unwrap();
     assert!(
-        note.contains("50.0% of the 4 managed") && note.ends_with("with it"),
+        note.contains("2 deletes removing 3 resources are 60.0% of the 5 managed")
+            && note.ends_with("with it"),
         "{note}"
     );
 }

@@ -47,6 +47,9 @@ pub struct SummaryDoc {
     pub unsupported: usize,
     /// Deletes held back by a safety cap; apply refuses while any is blocked.
     pub blocked: usize,
+    /// Resources the deletes remove: an event delete counts its properties too. The caps
+    /// (`--max-deletes`, `--max-delete-percent`) apply to this count.
+    pub removes: usize,
     /// Write calls an apply makes (one per create, update and unblocked delete).
     pub writes: usize,
     /// Estimated apply time at `write_rate`, in whole seconds.
@@ -109,6 +112,7 @@ impl PlanDocument {
                 delete: s.delete,
                 unsupported: s.unsupported,
                 blocked: s.blocked,
+                removes: s.removes,
                 writes: s.writes(),
                 eta_seconds: eta_seconds(plan, ctx.write_rate),
                 write_rate: ctx.write_rate.to_string(),

@@ -4,7 +4,7 @@
 //! left out and counted in a closing note.
 
 use super::text::{blocks, Block, Group};
-use super::{blocked_line, summary_line, RenderContext, NO_CHANGES};
+use super::{blocked_line, removes_line, summary_line, RenderContext, NO_CHANGES};
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -49,6 +49,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         let _ = writeln!(out, "| {label} | {n} |");
     }
     let _ = writeln!(out, "\n**{}**\n", summary_line(plan, ctx.write_rate));
+    if let Some(line) = removes_line(plan) {
+        let _ = writeln!(out, "> [!CAUTION]\n> {line}\n");
+    }
     if let Some(line) = blocked_line(plan) {
         let _ = writeln!(out, "> [!WARNING]\n> {line}\n");
     }

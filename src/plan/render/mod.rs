@@ -90,6 +90,20 @@ pub fn summary_line(plan: &Plan, rate: Rate) -> String {
     )
 }
 
+/// `7 deletes removing 47 resources.` when the deletes take more with them than themselves
+/// (an event delete removes its properties), or `None`.
+#[must_use]
+pub fn removes_line(plan: &Plan) -> Option<String> {
+    let s = plan.summary();
+    (s.removes > s.delete).then(|| {
+        format!(
+            "{} removing {} resources.",
+            crate::output::count(s.delete, "delete", "deletes"),
+            s.removes
+        )
+    })
+}
+
 /// The warning shown when a safety cap holds deletes back, or `None`.
 #[must_use]
 pub fn blocked_line(plan: &Plan) -> Option<String> {

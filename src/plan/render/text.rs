@@ -1,7 +1,7 @@
 //! The Terraform-like text rendering, grouped by category and event:
 //! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
 
-use super::{blocked_line, summary_line, RenderContext, NO_CHANGES};
+use super::{blocked_line, removes_line, summary_line, RenderContext, NO_CHANGES};
 use crate::api::Id;
 use crate::output::{printable, style};
 use crate::plan::{Action, Change, FieldChange, Key, Plan};
@@ -49,6 +49,9 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
         "{}",
         paint.style(style::BOLD, &summary_line(plan, ctx.write_rate))
     )?;
+    if let Some(line) = removes_line(plan) {
+        writeln!(w, "{}", paint.style(style::WARN, &line))?;
+    }
     if let Some(line) = blocked_line(plan) {
         writeln!(w, "{}", paint.style(style::WARN, &line))?;
     }
