@@ -94,6 +94,8 @@ pub enum Command {
     Apply(commands::apply::ApplyArgs),
     /// Write a live integration's tracking plan (and monitors) as manifests.
     Export(commands::export::ExportArgs),
+    /// Remove the apply lease of a run that died (issue 14).
+    Unlock(commands::unlock::UnlockArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(commands::monitors::MonitorsCommand),

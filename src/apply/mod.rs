@@ -1,7 +1,11 @@
-//! Applying a plan: the executor, its write bodies, cancellation, progress and the report.
+//! Applying a plan: the executor, its write bodies, cancellation, progress and the report;
+//! the lease and the checks that keep concurrent applies from making twins.
 
 pub mod cancel;
 pub mod executor;
+pub mod guard;
+pub mod lease;
+pub mod leased;
 pub mod perform;
 pub mod progress;
 pub mod report;
@@ -9,6 +13,9 @@ pub mod write;
 
 pub use cancel::{Cancel, Stage};
 pub use executor::{execute, ExecOptions};
+pub use guard::Guard;
+pub use lease::{Lease, LeaseError, LeaseOptions};
+pub use leased::execute_leased;
 pub use perform::perform;
 pub use progress::Progress;
 pub use report::{Outcome, Report};

@@ -3,7 +3,7 @@
 use super::plan::{load_manifests, make_plan, print_plan, PlanningArgs};
 use super::session::{run_in_session, Session};
 use crate::api::{ApiError, Id};
-use crate::apply::{self, Cancel, ExecOptions, Progress, Report, Stage};
+use crate::apply::{self, Cancel, LeaseOptions, Report, Stage};
 use crate::cli::{ConnectionArgs, ManifestArgs};
 use crate::error::{Error, Exit, Result};
 use crate::live;
@@ -60,6 +60,20 @@ pub struct ApplyArgs {
     /// failed ones) and print the job id.
     #[arg(long)]
     pub run_monitors: bool,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// The apply lease (issue 14): one apply per integration at a time.
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait for another apply's lease on the integration to go: `0` (fail at
+    /// once), `90s`, `10m`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "0", value_parser = apply::lease::parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// Take no lease (another apply may then run at the same time; creates still adopt twins).
+    #[arg(long, conflicts_with = "lock_timeout")]
+    pub no_lock: bool,
 }
 
 /// Runs `apply`.
@@ -96,7 +110,7 @@ async fn apply_in(
     printer: &Printer,
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
-    let (plan, names) = match input {
+    let (mut plan, names) = match input {
         Input::Saved(path) => load_saved(path, session, concurrency).await?,
         Input::Manifests(loaded) => {
             match make_plan(loaded, &args.planning, session, concurrency, printer).await? {
@@ -104,6 +118,16 @@ async fn apply_in(
                 None => return Ok(Exit::Failure),
             }
         }
+    };
+    // Lease (issue 14): the plan shows what the lease costs; --no-lock takes none.
+    plan.lease_writes = if args.lock.no_lock {
+        0
+    } else {
+        let rate = session
+            .client
+            .write_rate()
+            .unwrap_or(crate::api::Rate::SECODA_WRITES);
+        apply::lease::planned_writes(plan.summary().writes(), rate)
     };
     // With --json stdout holds only the result; the plan is shown on stderr.
     let mut out: Box<dyn Write> = if args.json {
@@ -127,7 +151,7 @@ async fn apply_in(
             printer.status("Apply cancelled: nothing was written.");
             return Ok(Exit::Failure);
         }
-        execute(plan, session, concurrency, printer).await
+        execute(plan, session, concurrency, printer, &args.lock).await?
     };
     let run = if args.run_monitors {
         Some(run_monitors(&report, session).await)
@@ -224,7 +248,13 @@ fn confirm(writes: usize, printer: &Printer) -> Result<bool> {
 }
 
 /// Runs the executor with Ctrl-C wired to the cancellation token.
-async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+async fn execute(
+    plan: Plan,
+    session: &Session,
+    concurrency: usize,
+    printer: &Printer,
+    lock: &LockArgs,
+) -> Result<Report> {
     let cancel = Cancel::new();
     let on_ctrl_c = tokio::spawn({
         let cancel = cancel.clone();
@@ -238,18 +268,14 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
             }
         }
     });
-    let progress = Progress::new(printer, plan.summary().writes());
+    // Lease (issue 14): taken before the first write, given back at the end.
+    let lease =
+        (!lock.no_lock).then(|| LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout));
     let client = &session.client;
-    let integration = plan.integration.id.clone();
-    let opts = ExecOptions {
-        integration: &integration,
-        concurrency,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
+    let report =
+        apply::execute_leased(plan, client, lease.as_ref(), concurrency, &cancel, printer).await;
     on_ctrl_c.abort();
-    report
+    Ok(report?)
 }
 
 /// Prints the result and picks the exit code: 130 when interrupted, 1 when a change failed or

@@ -8,6 +8,7 @@ pub mod plan;
 pub mod sandbox;
 pub mod schema;
 pub mod session;
+pub mod unlock;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -27,5 +28,7 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        // Lease (issue 14).
+        Command::Unlock(args) => unlock::run(&args, &printer),
     }
 }

@@ -200,11 +200,17 @@ pub(crate) async fn make_plan(
     .await?
     {
         Planning::Planned {
-            plan,
+            mut plan,
             names,
             options,
         } => Ok(Some(Planned {
-            plan,
+            // Lease (issue 14): `plan` counts the writes the apply's lease will make.
+            plan: {
+                let rate = session.client.write_rate().unwrap_or(Rate::SECODA_WRITES);
+                plan.lease_writes =
+                    crate::apply::lease::planned_writes(plan.summary().writes(), rate);
+                plan
+            },
             names,
             options,
             fingerprint: loaded.fingerprint.clone(),
@@ -234,6 +240,10 @@ pub(crate) fn print_plan(
     printer: &Printer,
     w: &mut impl std::io::Write,
 ) -> Result<()> {
+    // Twins (issue 14): named on every plan shown, never hidden.
+    for twins in &plan.twins {
+        printer.warn(twins);
+    }
     let ctx = RenderContext {
         write_rate: session.client.write_rate().unwrap_or(Rate::SECODA_WRITES),
         names,

@@ -20,7 +20,9 @@ pub(super) struct LiveIndex<'a> {
 impl<'a> LiveIndex<'a> {
     pub(super) fn new(live: &'a Live) -> Self {
         let mut categories = HashMap::new();
-        for c in live.categories.iter().filter(|r| !r.archived) {
+        // The lease home is the tool's own: never matched, so its events are never pruned.
+        let usable = |r: &&api::Resource| !r.archived && !crate::plan::reserved::is_lease_home(r);
+        for c in live.categories.iter().filter(usable) {
             categories.entry(c.title.as_str()).or_insert(c);
         }
         let (events, events_of) = by_parent(&live.events);
