@@ -24,6 +24,9 @@ pub const TTL: Duration = Duration::from_secs(300);
 /// How often the holder renews (well inside [`TTL`], so one late renewal is harmless).
 pub const RENEW_EVERY: Duration = Duration::from_secs(120);
 
+/// The longest random pause before making the lease category.
+const HOME_JITTER_MS: u64 = 1500;
+
 /// How a contender takes the lease.
 #[derive(Debug, Clone)]
 pub struct LeaseOptions {
@@ -271,6 +274,13 @@ async fn home(client: &Client, integration: &Id) -> Result<Id, LeaseError> {
         found.sort_by(|a, b| (time(&a.created_at), &a.id.0).cmp(&(time(&b.created_at), &b.id.0)));
         Ok::<_, ApiError>(found.into_iter().next().map(|r| r.id))
     };
+    if let Some(id) = find().await? {
+        return Ok(id);
+    }
+    // Categories cannot be deleted, so two first applies racing here would each leave one;
+    // a random pause and a second look (once per integration, ever) make that rare.
+    let pause = Duration::from_millis(rand::random::<u64>() % HOME_JITTER_MS);
+    tokio::time::sleep(pause).await;
     if let Some(id) = find().await? {
         return Ok(id);
     }
