@@ -38,6 +38,8 @@ pub struct LeaseOptions {
     pub poll: Duration,
     /// Pause before the winner's second look.
     pub settle: Duration,
+    /// How often the holder renews ([`RENEW_EVERY`]).
+    pub renew_every: Duration,
 }
 
 impl LeaseOptions {
@@ -49,6 +51,7 @@ impl LeaseOptions {
             timeout,
             poll: Duration::from_secs(2),
             settle: Duration::from_millis(300),
+            renew_every: RENEW_EVERY,
         }
     }
 }
@@ -365,7 +368,13 @@ pub async fn acquire(
         match winner {
             Ok(None) => {
                 let lost = Arc::new(AtomicBool::new(false));
-                let renewal = renew(client.clone(), mine.clone(), me.clone(), cancel.clone());
+                let renewal = Renewal {
+                    client: client.clone(),
+                    id: mine.clone(),
+                    me: me.clone(),
+                    cancel: cancel.clone(),
+                    every: opts.renew_every,
+                };
                 return Ok(Lease {
                     id: mine,
                     run: me.run,
@@ -424,29 +433,21 @@ async fn wait_or_give_up(
     }
 }
 
-/// Pushes the expiry out every [`RENEW_EVERY`]; a lease removed under the run (`unlock`, or a
-/// contender that thought it dead) stops the apply from starting anything new.
-fn renew(client: Client, id: Id, me: Holder, cancel: Cancel) -> Renewal {
-    Renewal {
-        client,
-        id,
-        me,
-        cancel,
-    }
-}
-
 /// The renewal task's state.
 struct Renewal {
     client: Client,
     id: Id,
     me: Holder,
     cancel: Cancel,
+    every: Duration,
 }
 
 impl Renewal {
+    /// Pushes the expiry out every `every`; a lease removed under the run (`unlock`, or a
+    /// contender that thought it dead) stops the apply from starting anything new.
     async fn run(mut self, lost: Arc<AtomicBool>) {
         loop {
-            tokio::time::sleep(RENEW_EVERY).await;
+            tokio::time::sleep(self.every).await;
             self.me.expires = stamp(Utc::now() + TTL);
             let body = ResourceWrite {
                 description: Some(self.me.description()),

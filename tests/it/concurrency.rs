@@ -316,3 +316,39 @@ fn plan_names_twins_with_their_ids() {
     );
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
 }
+
+#[test]
+fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
+    use secoda_sync::api::{Client, ClientConfig, Id, Token};
+    use secoda_sync::apply::{lease, Cancel, LeaseOptions, Stage};
+    let sb = Sandbox::new();
+    let client = Client::new(ClientConfig::new(
+        url::Url::parse(sb.sb().url()).unwrap(),
+        Token::new(sb.token()),
+    ))
+    .unwrap();
+    let segment = Id::from(secoda_sync::sandbox::seed::SEGMENT);
+    let mut opts = LeaseOptions::new(segment, Duration::ZERO);
+    opts.renew_every = Duration::from_millis(150);
+    let cancel = Cancel::new();
+    let held = sb
+        .rt
+        .block_on(lease::acquire(&client, &opts, &cancel))
+        .unwrap();
+    let description = |sb: &Sandbox| {
+        titled(sb, "/api/v1/event/events", "secoda-sync lease")
+            .first()
+            .map(|l| l["description"].as_str().unwrap().to_owned())
+    };
+    let first = description(&sb).unwrap();
+    assert!(first.contains(&format!("run={}", held.run)), "{first}");
+    // Expiry is written to the second: wait past one.
+    std::thread::sleep(Duration::from_millis(1200));
+    let renewed = description(&sb).unwrap();
+    assert_ne!(first, renewed, "the expiry moved on");
+    sb.run(&["unlock", &held.run]).ok();
+    std::thread::sleep(Duration::from_millis(400));
+    assert!(held.lost(), "the renewal saw the lease gone");
+    assert_eq!(cancel.stage(), Stage::Stopping, "and stopped the run");
+    sb.rt.block_on(held.release()).unwrap();
+}
