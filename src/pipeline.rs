@@ -142,11 +142,17 @@ pub async fn make_plan(
 ) -> Result<Option<Planned>, ApiError> {
     match plan(client, &loaded.set, owner_tag, opts, concurrency, printer).await? {
         Planning::Planned {
-            plan,
+            mut plan,
             names,
             options,
         } => Ok(Some(Planned {
-            plan,
+            // `plan` counts the writes the apply's lease will make.
+            plan: {
+                let rate = client.write_rate().unwrap_or(Rate::SECODA_WRITES);
+                plan.lease_writes =
+                    crate::apply::lease::planned_writes(plan.summary().writes(), rate);
+                plan
+            },
             names,
             options,
             fingerprint: loaded.fingerprint.clone(),
@@ -181,6 +187,10 @@ pub fn print_plan(
     printer: &Printer,
     w: &mut impl std::io::Write,
 ) -> std::io::Result<()> {
+    // Twins are named on every plan shown, never hidden.
+    for twins in &plan.twins {
+        printer.warn(twins);
+    }
     let ctx = RenderContext {
         write_rate: client.write_rate().unwrap_or(Rate::SECODA_WRITES),
         names,

@@ -285,6 +285,8 @@ mod tests {
                 name: "Segment".into(),
             },
             changes,
+            lease_writes: 0,
+            twins: Vec::new(),
         }
     }
 

@@ -1,8 +1,12 @@
 //! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
-//! decisions around it (policy) and the monitor run after it.
+//! decisions around it (policy), the monitor run after it, and the lease and the checks that
+//! keep concurrent applies from making twins.
 
 pub mod cancel;
 pub mod executor;
+pub mod guard;
+pub mod lease;
+pub mod leased;
 pub mod monitors_run;
 pub mod perform;
 pub mod policy;
@@ -12,6 +16,9 @@ pub mod write;
 
 pub use cancel::{Cancel, Stage};
 pub use executor::{execute, ExecOptions};
+pub use guard::Guard;
+pub use lease::{Lease, LeaseError, LeaseOptions};
+pub use leased::execute_leased;
 pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
 pub use perform::perform;
 pub use progress::Progress;

@@ -47,4 +47,19 @@ pub struct ApplyArgs {
     /// failed ones) and print the job id.
     #[arg(long)]
     pub run_monitors: bool,
+    #[command(flatten)]
+    pub lock: LockArgs,
+}
+
+/// The apply lease: one apply per integration at a time.
+#[derive(Debug, Clone, Args)]
+pub struct LockArgs {
+    /// How long to wait for another apply's lease on the integration to go: `0` (fail at
+    /// once), `90s`, `10m`, `1h`.
+    #[arg(long, value_name = "DURATION", default_value = "0",
+          value_parser = crate::apply::lease::parse_duration)]
+    pub lock_timeout: std::time::Duration,
+    /// Take no lease (another apply may then run at the same time; creates still adopt twins).
+    #[arg(long, conflicts_with = "lock_timeout")]
+    pub no_lock: bool,
 }

@@ -14,9 +14,10 @@ pub mod plan;
 pub mod planning;
 pub mod sandbox;
 pub mod schema;
+pub mod unlock;
 pub mod validate;
 
-pub use apply::ApplyArgs;
+pub use apply::{ApplyArgs, LockArgs};
 pub use connection::{ConnectionArgs, Region};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
@@ -26,6 +27,7 @@ pub use plan::PlanArgs;
 pub use planning::PlanningArgs;
 pub use sandbox::{SandboxCommand, ServeArgs};
 pub use schema::{SchemaArgs, Which};
+pub use unlock::UnlockArgs;
 pub use validate::{ReportFormat, ValidateArgs};
 
 use clap::{Parser, Subcommand};
@@ -68,6 +70,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a live integration's tracking plan (and monitors) as manifests.
     Export(ExportArgs),
+    /// Remove the apply lease of a run that died.
+    Unlock(UnlockArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

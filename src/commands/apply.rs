@@ -1,9 +1,10 @@
 //! `secoda-sync apply`: plan (or load a saved plan), confirm, then make the changes.
 
 use super::session::{run_in_session, Session};
+use crate::api::Rate;
 use crate::apply::policy::{self, Confirmation, Verdict};
-use crate::apply::{self, Cancel, ExecOptions, MonitorRun, Progress, Report, RunFailed};
-use crate::cli::ApplyArgs;
+use crate::apply::{self, Cancel, LeaseOptions, MonitorRun, Report, RunFailed};
+use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::{count, Printer};
@@ -49,7 +50,7 @@ async fn apply_in(
     printer: &Printer,
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
-    let (plan, names) = match input {
+    let (mut plan, names) = match input {
         Input::Saved(path) => load_saved(path, session, concurrency).await?,
         Input::Manifests(loaded) => {
             let owner_tag = args.planning.owner_tag.as_deref();
@@ -68,6 +69,13 @@ async fn apply_in(
                 None => return Ok(Exit::Failure),
             }
         }
+    };
+    // The plan shows what the lease costs; --no-lock takes none.
+    plan.lease_writes = if args.lock.no_lock {
+        0
+    } else {
+        let rate = session.client.write_rate().unwrap_or(Rate::SECODA_WRITES);
+        apply::lease::planned_writes(plan.summary().writes(), rate)
     };
     // With --json stdout holds only the result; the plan is shown on stderr.
     let mut out: Box<dyn Write> = if args.json {
@@ -97,7 +105,7 @@ async fn apply_in(
             return Ok(Exit::Failure);
         }
         _ if writes == 0 => (Report::default(), false),
-        _ => execute(plan, session, concurrency, printer).await?,
+        _ => execute(plan, session, concurrency, printer, &args.lock).await?,
     };
     let run = if args.run_monitors {
         Some(apply::run_monitors(&report, &session.client).await)
@@ -137,6 +145,7 @@ async fn execute(
     session: &Session,
     concurrency: usize,
     printer: &Printer,
+    lock: &LockArgs,
 ) -> Result<(Report, bool)> {
     let cancel = Cancel::new();
     let on_signal = apply::cancel::on_signals(&cancel, {
@@ -148,18 +157,20 @@ async fn execute(
         path: "apply".into(),
         source,
     })?;
-    let progress = Progress::new(printer, plan.summary().writes());
-    let client = &session.client;
-    let integration = plan.integration.id.clone();
-    let opts = ExecOptions {
-        integration: &integration,
+    // The lease is taken before the first write and given back at the end.
+    let lease =
+        (!lock.no_lock).then(|| LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout));
+    let report = apply::execute_leased(
+        plan,
+        &session.client,
+        lease.as_ref(),
         concurrency,
-        cancel: &cancel,
-        progress: &progress,
-    };
-    let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
+        &cancel,
+        printer,
+    )
+    .await;
     on_signal.abort();
-    Ok((report, cancel.terminated()))
+    Ok((report?, cancel.terminated()))
 }
 
 /// Prints the result and turns the verdict into the exit code.

@@ -53,6 +53,9 @@ pub enum Error {
     /// An apply that must not go ahead (safety cap, stale saved plan, no confirmation).
     #[error("refusing to apply: {0}")]
     Refused(String),
+    /// The apply lease could not be taken (another apply holds it).
+    #[error(transparent)]
+    Lease(#[from] crate::apply::LeaseError),
     /// A saved plan file could not be read or written.
     #[error(transparent)]
     SavedPlan(#[from] crate::plan::saved::SavedPlanError),

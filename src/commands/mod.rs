@@ -12,6 +12,7 @@ pub mod plan;
 pub mod sandbox;
 pub mod schema;
 pub mod session;
+pub mod unlock;
 pub mod validate;
 
 use crate::cli::{Cli, Command};
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        Command::Unlock(args) => unlock::run(&args, &printer),
     }
 }

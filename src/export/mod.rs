@@ -126,6 +126,11 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         client.list_categories(&by_integration).try_collect(),
         monitors,
     )?;
+    // The lease category is the tool's own; its lease events go with it (as orphans).
+    let categories: Vec<Resource> = categories
+        .into_iter()
+        .filter(|c| !crate::plan::reserved::is_lease_home(c))
+        .collect();
     let targets: Vec<Id> = monitors
         .iter()
         .filter_map(|m| m.target.clone())

@@ -6,8 +6,10 @@ pub mod diff;
 pub mod key;
 pub mod model;
 pub mod render;
+pub mod reserved;
 pub mod resolve;
 pub mod saved;
+pub mod twins;
 pub mod verify;
 
 pub use desired::Resolved;

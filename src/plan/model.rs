@@ -185,6 +185,12 @@ pub struct Plan {
     pub integration: IntegrationInfo,
     /// The changes, in an order the executor may follow one by one.
     pub changes: Vec<Change>,
+    /// Writes the apply's lease costs on top of the changes' (0 = no lease is taken).
+    #[serde(default)]
+    pub lease_writes: usize,
+    /// Live resources sharing a key, for the warnings `plan` and `apply` print.
+    #[serde(skip)]
+    pub twins: Vec<super::twins::Twins>,
 }
 
 impl Plan {
@@ -207,10 +213,16 @@ impl Plan {
         s
     }
 
+    /// Every write an apply makes: the changes' plus the lease's.
+    #[must_use]
+    pub fn total_writes(&self) -> usize {
+        self.summary().writes() + self.lease_writes
+    }
+
     /// Estimated apply time at `rate`, for the `N writes, about 4m10s at 30/min` line.
     #[must_use]
     pub fn eta(&self, rate: Rate) -> std::time::Duration {
-        rate.time_for(self.summary().writes())
+        rate.time_for(self.total_writes())
     }
 }
 

@@ -77,14 +77,23 @@ fn examples_apply_to_an_empty_workspace_then_replan_shows_no_changes() {
         "the example creates its whole plan: {created}"
     );
     assert_eq!(summary_count(&result, "failed"), 0);
+    // Writes per change = 1.00: one POST per created resource; besides them only the lease's
+    // (its category, made once per integration, and its event's create and delete).
+    let is_lease = |w: &&secoda_sync::sandbox::LogEntry| {
+        w.method == "DELETE"
+            || w.body
+                .as_ref()
+                .is_some_and(|b| b["title"] == "secoda-sync lease" || b["title"] == "secoda-sync")
+    };
     let writes = sb.writes();
-    // Writes per change = 1.00: one POST per created resource, nothing else.
+    let (lease, changes): (Vec<_>, Vec<_>) = writes.iter().partition(is_lease);
     assert_eq!(
-        writes.len() as u64,
+        changes.len() as u64,
         created,
         "writes per change must be exactly 1"
     );
-    assert!(writes.iter().all(|w| w.method == "POST"));
+    assert!(changes.iter().all(|w| w.method == "POST"));
+    assert_eq!(lease.len(), 3, "{lease:?}");
 
     sb.clear_log();
     let plan = sb.run(&["plan", &ex()]).ok();
@@ -107,8 +116,9 @@ fn a_single_field_edit_is_one_patch_carrying_only_that_field() {
     .unwrap();
     sb.clear_log();
 
+    // --no-lock: these are the executor's writes (the lease's are counted in `concurrency`).
     let out = sb
-        .run(&["apply", m.to_str().unwrap(), "--auto-approve"])
+        .run(&["apply", m.to_str().unwrap(), "--auto-approve", "--no-lock"])
         .ok();
     assert!(
         out.stdout
@@ -245,6 +255,7 @@ fn prune_deletes_exactly_the_undeclared_events_and_respects_both_caps() {
             m,
             "--prune",
             "--auto-approve",
+            "--no-lock",
             "--max-delete-percent",
             "50",
         ])
@@ -306,7 +317,9 @@ fn a_stale_saved_plan_is_refused_and_a_fresh_one_applies() {
 
     // Re-planned, it applies exactly.
     sb.run(&["plan", m_str, "--out", saved]).ok();
-    let out = sb.run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    let out = sb
+        .run(&["apply", "--plan", saved, "--auto-approve", "--no-lock"])
+        .ok();
     assert!(out.stdout.contains("1 updated"), "{}", out.stdout);
     assert_eq!(sb.writes().len(), 1);
 }
@@ -437,6 +450,9 @@ fn faults_then_reapply_until_clean_converges_without_duplicates() {
             "1",
             "--max-tries",
             "3",
+            // A lease whose release failed under the faults would hold the next run off for
+            // its 5-minute expiry; the lease is tested in `concurrency`.
+            "--no-lock",
         ]);
         assert!(out.code == 0 || out.code == 1, "{}", out.stderr);
         if out.code == 0 {
@@ -699,8 +715,15 @@ fn owner_tag_marks_creates_and_limits_prune_to_tagged_resources() {
     let dir = tempfile::tempdir().unwrap();
     let m = small_manifest(dir.path(), true);
     let m = m.to_str().unwrap();
-    sb.run(&["apply", m, "--auto-approve", "--owner-tag", "secoda-sync"])
-        .ok();
+    sb.run(&[
+        "apply",
+        m,
+        "--auto-approve",
+        "--no-lock",
+        "--owner-tag",
+        "secoda-sync",
+    ])
+    .ok();
     let posts: Vec<_> = sb
         .writes()
         .into_iter()
@@ -772,7 +795,7 @@ fn target_limits_plan_and_apply_to_a_subtree() {
             "Signup/Email Verified/method"
         ]
     );
-    sb.run(&[&["apply", m, "--auto-approve"][..], &target].concat())
+    sb.run(&[&["apply", m, "--auto-approve", "--no-lock"][..], &target].concat())
         .ok();
     assert_eq!(sb.writes().len(), 3);
     let out = sb.run(&["plan", m, "--format", "markdown"]).ok();

@@ -53,7 +53,12 @@ fn csv_rows_inside_a_closed_multi_line_cell_warn_at_the_first_of_them() {
     let r = validate(&[("a.csv", &text)], &["a.csv"]).ok();
     assert_diag(&r, "a.csv:3:1", "warning", "syntax");
     // One syntax warning; category A, whose rows the cell swallowed, also declares no events.
-    assert_eq!(r.stderr.matches("warning[syntax]").count(), 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("warning[syntax]").count(),
+        1,
+        "{}",
+        r.stderr
+    );
     validate(&[("a.csv", &text)], &["a.csv", "--strict"]).code(1);
 }
 

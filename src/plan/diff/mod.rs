@@ -49,6 +49,8 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     Plan {
         integration: desired.integration.clone(),
         changes,
+        lease_writes: 0,
+        twins: super::twins::find_twins(live),
     }
 }
 

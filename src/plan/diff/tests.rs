@@ -401,3 +401,41 @@ fn pruned_monitors_are_disabled_unless_monitors_delete() {
     assert_eq!(plan.changes[0].action, Action::Delete);
     assert_eq!(plan.changes[0].id, Some(id(600)));
 }
+
+#[test]
+fn the_lease_category_and_its_events_are_never_planned_or_pruned() {
+    use crate::plan::reserved::{LEASE_HOME_TITLE, LEASE_TITLE};
+    let d = resolved(
+        vec![category(
+            "Checkout",
+            vec![event("Paid", Fields::default(), vec![])],
+        )],
+        vec![],
+    );
+    let mut live = live_of(&d, None);
+    let home = api::Resource {
+        id: id(900),
+        title: LEASE_HOME_TITLE.into(),
+        integration: Some(crate::plan::testutil::integration().id),
+        ..api::Resource::default()
+    };
+    live.events.push(api::Resource {
+        id: id(901),
+        title: LEASE_TITLE.into(),
+        parent: Some(home.id.clone()),
+        ..api::Resource::default()
+    });
+    live.categories.push(home);
+    let plan = diff(&d, &live, &prune());
+    assert!(plan.changes.is_empty(), "{:?}", summary(&plan));
+    assert!(plan.twins.is_empty());
+
+    let reserved = resolved(vec![category(LEASE_HOME_TITLE, vec![])], vec![]);
+    let plan = diff(&reserved, &live, &prune());
+    assert_eq!(summary(&plan), ["Unsupported secoda-sync"]);
+    assert!(plan.changes[0]
+        .note
+        .as_deref()
+        .unwrap()
+        .contains("reserved"));
+}

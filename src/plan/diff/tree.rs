@@ -20,7 +20,9 @@ pub(super) struct LiveIndex<'a> {
 impl<'a> LiveIndex<'a> {
     pub(super) fn new(live: &'a Live) -> Self {
         let mut categories = HashMap::new();
-        for c in live.categories.iter().filter(|r| !r.archived) {
+        // The lease home is the tool's own: never matched, so its events are never pruned.
+        let usable = |r: &&api::Resource| !r.archived && !crate::plan::reserved::is_lease_home(r);
+        for c in live.categories.iter().filter(usable) {
             categories.entry(c.title.as_str()).or_insert(c);
         }
         let (events, events_of) = by_parent(&live.events);
@@ -54,6 +56,16 @@ fn by_parent(items: &[api::Resource]) -> (ByKey<'_>, ByParent<'_>) {
 impl Differ<'_> {
     pub(super) fn category(&mut self, c: &DesiredCategory) {
         let key = Key::Category(c.title.clone());
+        if c.title == crate::plan::reserved::LEASE_HOME_TITLE {
+            // Never matched (it is the lease's), so it would be offered as a create forever.
+            let mut ch = change(Action::Unsupported, key, c.title.clone());
+            ch.note = Some(format!(
+                "the category title `{}` is reserved for the apply lease: rename the category",
+                c.title
+            ));
+            self.buckets.categories.push(ch);
+            return;
+        }
         let live = self.index.categories.get(c.title.as_str()).copied();
         let mut fields = FieldDiff::new(live.is_none());
         fields.string(

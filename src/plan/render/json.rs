@@ -50,12 +50,21 @@ pub struct SummaryDoc {
     /// Resources the deletes remove: an event delete counts its properties too. The caps
     /// (`--max-deletes`, `--max-delete-percent`) apply to this count.
     pub removes: usize,
-    /// Write calls an apply makes (one per create, update and unblocked delete).
+    /// Write calls an apply makes (one per create, update and unblocked delete, plus the
+    /// lease's).
     pub writes: usize,
+    /// Of `writes`, those the apply's lease makes (left out when there are none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub lease_writes: usize,
     /// Estimated apply time at `write_rate`, in whole seconds.
     pub eta_seconds: u64,
     /// The write rate the estimate assumes, e.g. `30/min`.
     pub write_rate: String,
+}
+
+#[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// Where a created resource's parent comes from.
@@ -113,7 +122,8 @@ impl PlanDocument {
                 unsupported: s.unsupported,
                 blocked: s.blocked,
                 removes: s.removes,
-                writes: s.writes(),
+                writes: plan.total_writes(),
+                lease_writes: plan.lease_writes,
                 eta_seconds: eta_seconds(plan, ctx.write_rate),
                 write_rate: ctx.write_rate.to_string(),
             },

@@ -79,13 +79,18 @@ fn whole_seconds(d: Duration) -> u64 {
 #[must_use]
 pub fn summary_line(plan: &Plan, rate: Rate) -> String {
     let s = plan.summary();
+    let lease = if plan.lease_writes > 0 {
+        format!(" ({} for the lease)", plan.lease_writes)
+    } else {
+        String::new()
+    };
     format!(
-        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {}, about {} at {rate}.",
+        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {}{lease}, about {} at {rate}.",
         s.create,
         s.update,
         s.delete,
         s.unsupported,
-        crate::output::count(s.writes(), "write", "writes"),
+        crate::output::count(plan.total_writes(), "write", "writes"),
         format_duration(plan.eta(rate)),
     )
 }
@@ -194,6 +199,8 @@ mod snapshot_tests {
         let plan = crate::plan::Plan {
             integration: crate::plan::testutil::integration(),
             changes: Vec::new(),
+            lease_writes: 0,
+            twins: Vec::new(),
         };
         let names = Names::new();
         let ctx = RenderContext {

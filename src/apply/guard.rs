@@ -1,0 +1,212 @@
+//! The executor's second line of defence against twins and lost updates, for when another
+//! run (or a person) wrote since the plan was made: right before each create the resource is
+//! looked up by its natural key and adopted when it exists; right before each PATCH or DELETE
+//! its `updated_at` must still be the one the plan saw, else the change is a conflict and is
+//! not written. Reads are cheap next to a paced write slot, so this costs no wall time.
+
+use super::perform::perform;
+use super::write::Write;
+use crate::api::{
+    ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceWrite,
+};
+use crate::plan::{Kind, Plan};
+use futures::TryStreamExt;
+use std::collections::HashMap;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+/// What the plan saw of each resource it touches, and what the checks found during the run.
+#[derive(Debug, Default)]
+pub struct Guard {
+    /// Live id -> the `updated_at` the plan saw.
+    seen: HashMap<Id, String>,
+    /// Whether this run holds the lease: then nobody else writes, and a child of a parent
+    /// this run created needs no look-up (a parent that did not exist has no children).
+    leased: bool,
+    /// What this run created (not adopted).
+    created: Mutex<HashSet<Id>>,
+    adopted: AtomicUsize,
+    conflicts: AtomicUsize,
+}
+
+impl Guard {
+    /// Records the `updated_at` of every live resource `plan` changes; `leased` = this run
+    /// holds the integration's lease.
+    #[must_use]
+    pub fn new(plan: &Plan, leased: bool) -> Self {
+        let seen = plan
+            .changes
+            .iter()
+            .filter_map(|c| Some((c.id.clone()?, c.live_updated_at.clone()?)))
+            .collect();
+        Self {
+            seen,
+            leased,
+            ..Self::default()
+        }
+    }
+
+    /// Creates that found their resource already there and adopted it.
+    #[must_use]
+    pub fn adopted(&self) -> usize {
+        self.adopted.load(Ordering::Relaxed)
+    }
+
+    /// Updates and deletes refused because the resource changed since the plan.
+    #[must_use]
+    pub fn conflicts(&self) -> usize {
+        self.conflicts.load(Ordering::Relaxed)
+    }
+
+    /// Checks `write` against the workspace, then makes it through [`perform`] (or adopts what
+    /// a create finds).
+    ///
+    /// # Errors
+    /// A conflict (the resource changed or vanished since the plan), or the call's error.
+    pub async fn perform(&self, client: &Client, write: Write) -> Result<Option<Id>, String> {
+        let found = match &write {
+            Write::Create(_, body) if self.leased && self.made_here(body.parent.as_ref()) => {
+                Ok(None)
+            }
+            Write::Create(kind, body) => existing_resource(client, *kind, body).await,
+            Write::CreateMonitor(body) => existing_monitor(client, body).await,
+            Write::Patch(kind, id, _) | Write::Delete(kind, id) => {
+                self.unchanged(client, *kind, id).await?;
+                Ok(None)
+            }
+            Write::PatchMonitor(id, ..) | Write::DeleteMonitor(id, _) => {
+                self.unchanged(client, Kind::Monitor, id).await?;
+                Ok(None)
+            }
+        };
+        match found {
+            Ok(Some(id)) => {
+                self.adopted.fetch_add(1, Ordering::Relaxed);
+                Ok(Some(id))
+            }
+            Ok(None) => {
+                let creates = matches!(write, Write::Create(..));
+                let id = perform(client, write).await?;
+                if let (true, Some(id)) = (creates, &id) {
+                    if let Ok(mut created) = self.created.lock() {
+                        created.insert(id.clone());
+                    }
+                }
+                Ok(id)
+            }
+            Err(e) => Err(format!("could not look for an existing twin first: {e}")),
+        }
+    }
+
+    fn made_here(&self, parent: Option<&Id>) -> bool {
+        parent.is_some_and(|p| self.created.lock().is_ok_and(|c| c.contains(p)))
+    }
+
+    /// Fails with a conflict unless the resource is still at the `updated_at` the plan saw.
+    async fn unchanged(&self, client: &Client, kind: Kind, id: &Id) -> Result<(), String> {
+        let Some(seen) = self.seen.get(id) else {
+            return Ok(());
+        };
+        let now = match kind {
+            Kind::Category => client.get_category(id).await.map(|r| r.updated_at),
+            Kind::Event => client.get_event(id).await.map(|r| r.updated_at),
+            Kind::Property => client.get_property(id).await.map(|r| r.updated_at),
+            Kind::Monitor => client.get_monitor(id).await.map(|m| m.updated_at),
+        };
+        let why = match now {
+            Ok(now) if &now == seen => return Ok(()),
+            Ok(now) => format!(
+                "it changed in Secoda since the plan was made (updated_at {seen}, now {now})"
+            ),
+            Err(e) if e.is_not_found() => {
+                "it was deleted in Secoda since the plan was made".to_owned()
+            }
+            Err(e) => {
+                return Err(format!(
+                    "could not check it is unchanged since the plan: {e}"
+                ))
+            }
+        };
+        self.conflicts.fetch_add(1, Ordering::Relaxed);
+        Err(format!(
+            "conflict: {why}; not written (plan again to see the change)"
+        ))
+    }
+}
+
+/// The live resource a create of `body` would duplicate, looked up with the filters the
+/// reference documents (categories: `title`; events and properties: `integration_id`,
+/// `parent_id`, `title`) and checked client-side, since a server may ignore a filter.
+async fn existing_resource(
+    client: &Client,
+    kind: Kind,
+    body: &ResourceWrite,
+) -> Result<Option<Id>, ApiError> {
+    let mut filter = ListFilter {
+        title: body.title.clone(),
+        ..ListFilter::default()
+    };
+    if kind != Kind::Category {
+        filter.integration_id.clone_from(&body.integration);
+        filter.parent_id.clone_from(&body.parent);
+    }
+    let found: Vec<Resource> = match kind {
+        Kind::Category => client.list_categories(&filter).try_collect().await?,
+        Kind::Event => client.list_events(&filter).try_collect().await?,
+        Kind::Property | Kind::Monitor => client.list_properties(&filter).try_collect().await?,
+    };
+    Ok(found.into_iter().find(|r| is_twin(r, body)).map(|r| r.id))
+}
+
+/// Whether `r` is what a create of `body` would make (title, parent and integration).
+fn is_twin(r: &Resource, body: &ResourceWrite) -> bool {
+    !r.archived
+        && body.title.as_deref() == Some(r.title.as_str())
+        && body.parent == r.parent
+        && (r.integration.is_none() || body.integration == r.integration)
+}
+
+/// The live monitor a create of `body` would duplicate (target, metric type and config).
+async fn existing_monitor(client: &Client, body: &MonitorWrite) -> Result<Option<Id>, ApiError> {
+    let monitors: Vec<Monitor> = client.list_monitors().try_collect().await?;
+    Ok(monitors
+        .into_iter()
+        .find(|m| {
+            body.target.is_some()
+                && m.target == body.target
+                && body.metric_type.as_deref() == Some(m.metric_type.as_str())
+                && body.metric_config.clone().unwrap_or_default() == m.metric_config
+        })
+        .map(|m| m.id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_twin_shares_title_parent_and_integration() {
+        let body = ResourceWrite {
+            title: Some("Paid".into()),
+            parent: Some(Id::from("c")),
+            integration: Some(Id::from("seg")),
+            ..ResourceWrite::default()
+        };
+        let mut r = Resource {
+            title: "Paid".into(),
+            parent: Some(Id::from("c")),
+            integration: Some(Id::from("seg")),
+            ..Resource::default()
+        };
+        assert!(is_twin(&r, &body));
+        r.integration = Some(Id::from("amp"));
+        assert!(
+            !is_twin(&r, &body),
+            "another integration's category of that title"
+        );
+        r.integration = Some(Id::from("seg"));
+        r.parent = None;
+        assert!(!is_twin(&r, &body));
+    }
+}

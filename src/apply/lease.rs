@@ -1,0 +1,582 @@
+//! The lease that keeps applies to one integration one at a time.
+//!
+//! Secoda has no lock, idempotency key or conditional write, so the lease is built from what
+//! it has: an event titled [`LEASE_TITLE`] in the tool's own category ([`LEASE_HOME_TITLE`]),
+//! whose description holds the run id, host, start and expiry. Each contender creates its own
+//! lease event, then lists them: the oldest live one by `created_at` (ties by id) wins, and
+//! the losers delete theirs. Any list made after a create sees every older create, so every
+//! contender agrees on the winner; the winner lists once more after a short settle, in case a
+//! slower create started before its own. The holder renews the expiry while it runs; a lease
+//! not renewed for [`TTL`] is dead and ignored (and removed by the next contender).
+
+use super::cancel::{Cancel, Stage};
+use crate::api::{ApiError, Client, Id, ListFilter, Rate, Resource, ResourceWrite};
+use crate::plan::reserved::{is_lease_home, LEASE_HOME_TITLE, LEASE_TITLE};
+use chrono::{DateTime, SecondsFormat, Utc};
+use futures::TryStreamExt;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A lease not renewed for this long is dead.
+pub const TTL: Duration = Duration::from_secs(300);
+
+/// How often the holder renews (well inside [`TTL`], so one late renewal is harmless).
+pub const RENEW_EVERY: Duration = Duration::from_secs(120);
+
+/// The longest random pause before making the lease category.
+const HOME_JITTER_MS: u64 = 1500;
+
+/// How a contender takes the lease.
+#[derive(Debug, Clone)]
+pub struct LeaseOptions {
+    /// The integration the lease is for.
+    pub integration: Id,
+    /// How long to wait for a live lease to go (`--lock-timeout`; zero = fail at once).
+    pub timeout: Duration,
+    /// How often to look again while waiting.
+    pub poll: Duration,
+    /// Pause before the winner's second look.
+    pub settle: Duration,
+    /// How often the holder renews ([`RENEW_EVERY`]).
+    pub renew_every: Duration,
+}
+
+impl LeaseOptions {
+    /// Options for `integration`, waiting up to `timeout`.
+    #[must_use]
+    pub fn new(integration: Id, timeout: Duration) -> Self {
+        Self {
+            integration,
+            timeout,
+            poll: Duration::from_secs(2),
+            settle: Duration::from_millis(300),
+            renew_every: RENEW_EVERY,
+        }
+    }
+}
+
+/// Why the lease could not be taken or kept.
+#[derive(Debug, thiserror::Error)]
+pub enum LeaseError {
+    /// Another run holds a live lease (after `--lock-timeout`, if one was given).
+    #[error(
+        "another apply holds the lease: run {run}, started {started} on {host} (wait for it \
+         with --lock-timeout 10m; if that run died, `secoda-sync unlock {run}` removes its \
+         lease, or it expires 5 minutes after its last renewal)"
+    )]
+    Held {
+        /// The holder's run id.
+        run: String,
+        /// When it started.
+        started: String,
+        /// Where it runs.
+        host: String,
+    },
+    /// Ctrl-C while waiting for the lease.
+    #[error("interrupted while waiting for the lease: nothing was written")]
+    Interrupted,
+    /// The lease category was created but the category list does not show it.
+    #[error("the `secoda-sync` category made to hold the lease is not listed by the API")]
+    HomeMissing,
+    /// A call failed.
+    #[error("could not take the lease on the integration: {0}")]
+    Api(#[from] ApiError),
+}
+
+/// What a lease event's description says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Holder {
+    /// The run id (what `unlock` takes).
+    pub run: String,
+    /// The host the run is on.
+    pub host: String,
+    /// When it started (RFC 3339).
+    pub started: String,
+    /// When it expires unless renewed (RFC 3339).
+    pub expires: String,
+}
+
+impl Holder {
+    /// The description written on the lease event.
+    #[must_use]
+    pub fn description(&self) -> String {
+        format!(
+            "secoda-sync apply lease: run={} host={} started={} expires={}. Held while an apply \
+             writes to this integration; removed when it ends.",
+            self.run, self.host, self.started, self.expires
+        )
+    }
+
+    /// Reads a description written by [`Holder::description`].
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Self> {
+        let field = |name: &str| {
+            text.split_whitespace()
+                .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
+                .map(|v| v.trim_end_matches('.').to_owned())
+        };
+        Some(Self {
+            run: field("run")?,
+            host: field("host")?,
+            started: field("started")?,
+            expires: field("expires")?,
+        })
+    }
+}
+
+/// A lease event as listed.
+#[derive(Debug, Clone)]
+struct Seen {
+    id: Id,
+    created_at: String,
+    holder: Option<Holder>,
+    updated_at: String,
+}
+
+impl Seen {
+    fn of(r: Resource) -> Self {
+        Self {
+            holder: Holder::parse(&r.description),
+            id: r.id,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+        }
+    }
+
+    /// Dead: its expiry passed (an unreadable description counts from its last update).
+    fn expired(&self, now: DateTime<Utc>) -> bool {
+        let expires = self
+            .holder
+            .as_ref()
+            .and_then(|h| time(&h.expires))
+            .or_else(|| time(&self.updated_at).map(|t| t + TTL));
+        expires.is_some_and(|e| e < now)
+    }
+
+    /// Order of precedence: oldest `created_at`, then id.
+    fn rank(&self) -> (Option<DateTime<Utc>>, &str, &str) {
+        (time(&self.created_at), &self.created_at, self.id.as_str())
+    }
+
+    fn held(&self) -> LeaseError {
+        let h = self.holder.clone().unwrap_or_else(|| Holder {
+            run: format!("(unreadable lease event {})", self.id),
+            host: "an unknown host".into(),
+            started: self.created_at.clone(),
+            expires: String::new(),
+        });
+        LeaseError::Held {
+            run: h.run,
+            started: h.started,
+            host: h.host,
+        }
+    }
+}
+
+fn time(s: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+fn stamp(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A held lease: renewed in the background until [`Lease::release`].
+#[derive(Debug)]
+pub struct Lease {
+    /// The lease event.
+    pub id: Id,
+    /// This run's id.
+    pub run: String,
+    client: Client,
+    lost: Arc<AtomicBool>,
+    renewer: tokio::task::JoinHandle<()>,
+}
+
+impl Lease {
+    /// Whether the lease was lost while running (someone removed it): the apply was stopped.
+    #[must_use]
+    pub fn lost(&self) -> bool {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// Gives the lease back (one DELETE).
+    ///
+    /// # Errors
+    /// When the DELETE fails; the lease then expires on its own.
+    pub async fn release(self) -> Result<(), ApiError> {
+        self.renewer.abort();
+        self.client.delete_event(&self.id).await
+    }
+}
+
+/// Writes the lease costs an apply of `change_writes` writes at `rate`: its create and delete,
+/// plus a renewal every [`RENEW_EVERY`] of the apply's duration; none when nothing is written.
+/// (The first apply on an integration also creates the lease's category, once.)
+#[must_use]
+pub fn planned_writes(change_writes: usize, rate: Rate) -> usize {
+    if change_writes == 0 {
+        return 0;
+    }
+    let eta = rate.time_for(change_writes + 2);
+    let renewals = eta.as_secs() / RENEW_EVERY.as_secs();
+    2 + usize::try_from(renewals).unwrap_or(usize::MAX - 2)
+}
+
+/// Lists the integration's lease events.
+async fn list_leases(client: &Client, integration: &Id) -> Result<Vec<Seen>, ApiError> {
+    let filter = ListFilter {
+        integration_id: Some(integration.clone()),
+        title: Some(LEASE_TITLE.to_owned()),
+        parent_id: None,
+    };
+    let found: Vec<Resource> = client.list_events(&filter).try_collect().await?;
+    Ok(found
+        .into_iter()
+        .filter(|r| {
+            !r.archived && r.title == LEASE_TITLE && r.integration.as_ref() == Some(integration)
+        })
+        .map(Seen::of)
+        .collect())
+}
+
+/// The live leases (the dead ones are removed, best effort) sorted oldest first.
+async fn live_leases(client: &Client, integration: &Id) -> Result<Vec<Seen>, ApiError> {
+    let now = Utc::now();
+    let (dead, mut live): (Vec<Seen>, Vec<Seen>) = list_leases(client, integration)
+        .await?
+        .into_iter()
+        .partition(|s| s.expired(now));
+    for d in dead {
+        let _ = client.delete_event(&d.id).await;
+    }
+    live.sort_by(|a, b| a.rank().cmp(&b.rank()));
+    Ok(live)
+}
+
+/// The integration's lease category: the oldest of that title, made when there is none.
+async fn home(client: &Client, integration: &Id) -> Result<Id, LeaseError> {
+    let find = || async {
+        // The category list documents only `title`; the integration is checked here.
+        let filter = ListFilter {
+            title: Some(LEASE_HOME_TITLE.to_owned()),
+            ..ListFilter::default()
+        };
+        let mut found: Vec<Resource> = client
+            .list_categories(&filter)
+            .try_filter(|r| {
+                std::future::ready(
+                    !r.archived && is_lease_home(r) && r.integration.as_ref() == Some(integration),
+                )
+            })
+            .try_collect()
+            .await?;
+        found.sort_by(|a, b| (time(&a.created_at), &a.id.0).cmp(&(time(&b.created_at), &b.id.0)));
+        Ok::<_, ApiError>(found.into_iter().next().map(|r| r.id))
+    };
+    if let Some(id) = find().await? {
+        return Ok(id);
+    }
+    // Categories cannot be deleted, so two first applies racing here would each leave one;
+    // a random pause and a second look (once per integration, ever) make that rare.
+    let pause = Duration::from_millis(rand::random::<u64>() % HOME_JITTER_MS);
+    tokio::time::sleep(pause).await;
+    if let Some(id) = find().await? {
+        return Ok(id);
+    }
+    let body = ResourceWrite {
+        title: Some(LEASE_HOME_TITLE.to_owned()),
+        integration: Some(integration.clone()),
+        ..ResourceWrite::default()
+    };
+    match client.create_category(&body).await {
+        Ok(_) => {}
+        // The create may have landed; the look below tells.
+        Err(e) if e.is_ambiguous() => {}
+        Err(e) => return Err(e.into()),
+    }
+    // Two first applies may both have made one: all of them use the oldest.
+    find().await?.ok_or(LeaseError::HomeMissing)
+}
+
+/// This machine's name, for the lease's description.
+fn host_name() -> String {
+    std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty() && !h.contains(char::is_whitespace))
+        .unwrap_or_else(|| "unknown-host".to_owned())
+}
+
+/// Takes the lease on the integration, waiting up to `opts.timeout` for a live one to go.
+///
+/// # Errors
+/// [`LeaseError::Held`] when another run keeps it past the timeout, `Interrupted` on Ctrl-C,
+/// or a failed call.
+pub async fn acquire(
+    client: &Client,
+    opts: &LeaseOptions,
+    cancel: &Cancel,
+) -> Result<Lease, LeaseError> {
+    let deadline = Instant::now() + opts.timeout;
+    let integration = &opts.integration;
+    let home = home(client, integration).await?;
+    let started = Utc::now();
+    let mut me = Holder {
+        run: uuid::Uuid::new_v4().to_string(),
+        host: host_name(),
+        started: stamp(started),
+        expires: String::new(),
+    };
+    let mut lost_creates = 0;
+    loop {
+        // Waiting costs reads only: no lease of ours is made while another is live.
+        let live = live_leases(client, integration).await?;
+        if let Some(first) = live.first() {
+            wait_or_give_up(first, deadline, opts.poll, cancel).await?;
+            continue;
+        }
+        me.expires = stamp(Utc::now() + TTL);
+        let body = ResourceWrite {
+            title: Some(LEASE_TITLE.to_owned()),
+            parent: Some(home.clone()),
+            integration: Some(integration.clone()),
+            description: Some(me.description()),
+            ..ResourceWrite::default()
+        };
+        let mine = match client.create_event(&body).await {
+            Ok(r) => r.id,
+            // The answer was lost: the lease may exist all the same, and must not linger.
+            Err(e) if e.is_ambiguous() && lost_creates < 3 => {
+                lost_creates += 1;
+                let leases = list_leases(client, integration).await?;
+                let ours = leases
+                    .into_iter()
+                    .find(|s| s.holder.as_ref().is_some_and(|h| h.run == me.run));
+                match ours {
+                    Some(s) => s.id,
+                    None => continue,
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let winner = winner(client, integration, &mine, opts.settle).await;
+        match winner {
+            Ok(None) => {
+                let lost = Arc::new(AtomicBool::new(false));
+                let renewal = Renewal {
+                    client: client.clone(),
+                    id: mine.clone(),
+                    me: me.clone(),
+                    cancel: cancel.clone(),
+                    every: opts.renew_every,
+                };
+                return Ok(Lease {
+                    id: mine,
+                    run: me.run,
+                    client: client.clone(),
+                    renewer: tokio::spawn(renewal.run(lost.clone())),
+                    lost,
+                });
+            }
+            Ok(Some(other)) => {
+                client.delete_event(&mine).await?;
+                wait_or_give_up(&other, deadline, opts.poll, cancel).await?;
+            }
+            Err(e) => {
+                let _ = client.delete_event(&mine).await;
+                return Err(e.into());
+            }
+        }
+    }
+}
+
+/// `None` when `mine` is the oldest live lease (on two looks, `settle` apart), else the
+/// lease that goes first.
+async fn winner(
+    client: &Client,
+    integration: &Id,
+    mine: &Id,
+    settle: Duration,
+) -> Result<Option<Seen>, ApiError> {
+    for look in 0..2 {
+        if look == 1 {
+            tokio::time::sleep(settle).await;
+        }
+        let live = live_leases(client, integration).await?;
+        match live.into_iter().next() {
+            Some(first) if &first.id != mine => return Ok(Some(first)),
+            _ => {}
+        }
+    }
+    Ok(None)
+}
+
+/// Sleeps one poll before looking again, or gives up (timeout passed, or Ctrl-C).
+async fn wait_or_give_up(
+    holder: &Seen,
+    deadline: Instant,
+    poll: Duration,
+    cancel: &Cancel,
+) -> Result<(), LeaseError> {
+    let now = Instant::now();
+    if now >= deadline {
+        return Err(holder.held());
+    }
+    tokio::select! {
+        () = tokio::time::sleep(poll.min(deadline - now)) => Ok(()),
+        () = cancel.reached(Stage::Stopping) => Err(LeaseError::Interrupted),
+    }
+}
+
+/// The renewal task's state.
+struct Renewal {
+    client: Client,
+    id: Id,
+    me: Holder,
+    cancel: Cancel,
+    every: Duration,
+}
+
+impl Renewal {
+    /// Pushes the expiry out every `every`; a lease removed under the run (`unlock`, or a
+    /// contender that thought it dead) stops the apply from starting anything new.
+    async fn run(mut self, lost: Arc<AtomicBool>) {
+        loop {
+            tokio::time::sleep(self.every).await;
+            self.me.expires = stamp(Utc::now() + TTL);
+            let body = ResourceWrite {
+                description: Some(self.me.description()),
+                ..ResourceWrite::default()
+            };
+            match self.client.patch_event(&self.id, &body).await {
+                Ok(_) => {}
+                Err(e) if e.is_not_found() => {
+                    tracing::error!("the lease was removed while this apply ran: stopping");
+                    lost.store(true, Ordering::Relaxed);
+                    if self.cancel.stage() == Stage::Running {
+                        self.cancel.request();
+                    }
+                    return;
+                }
+                Err(e) => tracing::warn!("could not renew the lease: {e}"),
+            }
+        }
+    }
+}
+
+/// Removes the lease of run `run` on any integration (`secoda-sync unlock`); the number of
+/// lease events removed.
+///
+/// # Errors
+/// A failed call.
+pub async fn unlock(client: &Client, run: &str) -> Result<usize, ApiError> {
+    let filter = ListFilter {
+        title: Some(LEASE_TITLE.to_owned()),
+        ..ListFilter::default()
+    };
+    let found: Vec<Resource> = client.list_events(&filter).try_collect().await?;
+    let mut removed = 0;
+    for r in found {
+        let held_by_run = Holder::parse(&r.description).is_some_and(|h| h.run == run);
+        if r.title == LEASE_TITLE && (held_by_run || r.id.as_str() == run) {
+            client.delete_event(&r.id).await?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Parses `--lock-timeout`: `0`, `90s`, `10m`, `1h` (a bare number is seconds).
+///
+/// # Errors
+/// Anything else, with the accepted forms.
+pub fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = digits
+        .parse()
+        .map_err(|_| format!("`{s}` is not a duration: use 0, 90s, 10m or 1h"))?;
+    let secs = match unit {
+        "" | "s" => n,
+        "m" => n * 60,
+        "h" => n * 3600,
+        _ => return Err(format!("`{s}` is not a duration: use 0, 90s, 10m or 1h")),
+    };
+    Ok(Duration::from_secs(secs))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_description_round_trips_and_names_run_host_start_and_expiry() {
+        let h = Holder {
+            run: "r-1".into(),
+            host: "ci-runner".into(),
+            started: "2026-12-02T06:00:00Z".into(),
+            expires: "2026-12-02T06:05:00Z".into(),
+        };
+        assert_eq!(Holder::parse(&h.description()), Some(h));
+        assert_eq!(Holder::parse("edited by hand"), None);
+    }
+
+    #[test]
+    fn expiry_comes_from_the_description_or_else_the_last_update() {
+        let now = time("2026-12-02T06:10:00Z").unwrap();
+        let seen = |expires: &str, updated: &str| Seen {
+            id: Id::from("x"),
+            created_at: updated.into(),
+            updated_at: updated.into(),
+            holder: Holder::parse(&format!("run=r host=h started=s expires={expires}")),
+        };
+        assert!(seen("2026-12-02T06:09:59Z", "2026-12-02T06:09:00Z").expired(now));
+        assert!(!seen("2026-12-02T06:11:00Z", "2026-12-02T06:00:00Z").expired(now));
+        let mut unreadable = seen("", "2026-12-02T06:06:00Z");
+        unreadable.holder = None;
+        assert!(!unreadable.expired(now), "updated 4 minutes ago");
+        unreadable.updated_at = "2026-12-02T06:04:00Z".into();
+        assert!(unreadable.expired(now), "updated 6 minutes ago");
+    }
+
+    #[test]
+    fn oldest_wins_and_ties_go_by_id() {
+        let s = |id: &str, at: &str| Seen {
+            id: Id::from(id),
+            created_at: at.into(),
+            updated_at: at.into(),
+            holder: None,
+        };
+        let mut v = [
+            s("b", "2026-12-02T06:00:00.000002Z"),
+            s("c", "2026-12-02T06:00:00.000001Z"),
+            s("a", "2026-12-02T06:00:00.000002Z"),
+        ];
+        v.sort_by(|a, b| a.rank().cmp(&b.rank()));
+        let ids: Vec<&str> = v.iter().map(|s| s.id.as_str()).collect();
+        assert_eq!(ids, ["c", "a", "b"]);
+    }
+
+    #[test]
+    fn lease_writes_are_two_plus_a_renewal_every_two_minutes() {
+        assert_eq!(planned_writes(0, Rate::SECODA_WRITES), 0);
+        assert_eq!(planned_writes(7, Rate::SECODA_WRITES), 2);
+        // 185 + 2 writes at 30/min take 6m14s: three renewals.
+        assert_eq!(planned_writes(185, Rate::SECODA_WRITES), 5);
+    }
+
+    #[test]
+    fn lock_timeouts_read_as_people_write_them() {
+        assert_eq!(parse_duration("0"), Ok(Duration::ZERO));
+        assert_eq!(parse_duration("90s"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("10m"), Ok(Duration::from_secs(600)));
+        assert_eq!(parse_duration("1h"), Ok(Duration::from_secs(3600)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("5d").is_err());
+    }
+}

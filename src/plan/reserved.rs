@@ -1,0 +1,24 @@
+//! What the tool keeps for itself in a workspace: the category that holds apply leases and
+//! the lease events in it. The diff, the twin check and the export leave both out, so a lease
+//! is never planned, pruned, exported or reported as a twin.
+
+use crate::api::Resource;
+
+/// Title of the category that holds lease events (one per integration, made by the first
+/// apply that needs it; the API cannot delete categories, so it stays).
+pub const LEASE_HOME_TITLE: &str = "secoda-sync";
+
+/// Title of a lease event.
+pub const LEASE_TITLE: &str = "secoda-sync lease";
+
+/// Whether `category` is a lease home (the tool's own category).
+#[must_use]
+pub fn is_lease_home(category: &Resource) -> bool {
+    category.title == LEASE_HOME_TITLE
+}
+
+/// Whether `event` is a lease event.
+#[must_use]
+pub fn is_lease_event(event: &Resource) -> bool {
+    event.title == LEASE_TITLE
+}
