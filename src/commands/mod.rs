@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod monitors;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        Command::Doctor(args) => doctor::run(&args, &printer),
     }
 }
