@@ -3,6 +3,7 @@
 mod apply;
 mod client;
 mod client_sandbox;
+mod doctor;
 mod export;
 mod input_safety;
 mod manifest;
