@@ -3,6 +3,7 @@
 //! slash form and whose deprecated events list is gone.
 
 use crate::util::{bin, Out, Sandbox};
+use secoda_sync::doctor::report::Answer;
 use secoda_sync::doctor::DoctorReport;
 use secoda_sync::sandbox::SandboxConfig;
 use serde_json::json;
@@ -57,7 +58,7 @@ fn doctor_json_is_one_documented_document() {
     assert_eq!(doc.category_filter.honoured, Some(false));
     assert_eq!(doc.events.used.as_deref(), Some("resource_list"));
     assert_eq!(doc.pagination.page_size, Some(2));
-    assert!(doc.pagination.page_two.as_ref().is_some_and(|p| p.ok()));
+    assert!(doc.pagination.page_two.as_ref().is_some_and(Answer::ok));
     assert!(doc
         .pagination
         .none_strings
