@@ -459,9 +459,14 @@ pub(super) fn latency_finding(l: &Latency, sized: &[IntegrationSeen]) -> Finding
             ("read_rate", Some(r)) => format!("paced by --read-rate {r}"),
             _ => format!("set by latency with {} in flight", l.concurrency),
         };
+        let took = if e.seconds < 1.0 {
+            "under a second".to_owned()
+        } else {
+            format!("about {} s", e.seconds)
+        };
         msg.push_str(&format!(
-            "; a plan of {}{size} reads about {} pages: about {} s, {pace}",
-            e.integration, e.pages, e.seconds
+            "; a plan of {}{size} reads about {} pages: {took}, {pace}",
+            e.integration, e.pages
         ));
     }
     let level = if l.p95_ms > 5000.0 {

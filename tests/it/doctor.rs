@@ -115,6 +115,29 @@ fn a_refused_token_exits_1_naming_the_host_and_never_the_token() {
     only_reads_so_far(&sb);
 }
 
+#[test]
+fn a_host_that_does_not_answer_exits_1_naming_it() {
+    let out = Out::of(
+        bin()
+            .env("SECODA_API_TOKEN", "t")
+            .args([
+                "doctor",
+                "--api-url",
+                "http://127.0.0.1:1",
+                "--max-tries",
+                "1",
+            ])
+            .output()
+            .unwrap(),
+    )
+    .code(1);
+    assert!(
+        out.stderr.contains("cannot reach 127.0.0.1:1"),
+        "{}",
+        out.stderr
+    );
+}
+
 #[track_caller]
 fn only_reads_so_far(sb: &Sandbox) {
     assert!(sb.writes().is_empty(), "{:?}", sb.writes());
