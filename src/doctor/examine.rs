@@ -192,11 +192,22 @@ pub async fn examine(client: &Client, opts: &DoctorOptions) -> Result<DoctorRepo
         }
     };
 
-    let resource_list = find("resources").map(|s| s.check.sent_answer().clone());
-    let deprecated_list = find("events").map(|s| s.check.sent_answer().clone());
-    let (Some(resource_list), Some(deprecated_list)) = (resource_list, deprecated_list) else {
-        unreachable!("both lists are in `lists()`")
+    // Every name is in `lists()`; a missing one would read as a list that never answered.
+    let sent_of = |name: &str| {
+        find(name).map_or_else(
+            || Answer {
+                path: name.to_owned(),
+                status: None,
+                ms: 0.0,
+                json: false,
+                location: None,
+                error: Some("not asked".to_owned()),
+            },
+            |s| s.check.sent_answer().clone(),
+        )
     };
+    let resource_list = sent_of("resources");
+    let deprecated_list = sent_of("events");
     let used = if resource_list.ok() {
         Some("resource_list".to_owned())
     } else if deprecated_list.ok() {
@@ -210,10 +221,10 @@ pub async fn examine(client: &Client, opts: &DoctorOptions) -> Result<DoctorRepo
         used,
     };
 
-    let with_prefix = find("monitors").map(|s| s.check.sent_answer().clone());
+    let with_prefix = sent_of("monitors");
     let short = probe(&form("/monitor/monitors"), &[]).await;
     let monitors = MonitorsCheck {
-        with_prefix: with_prefix.unwrap_or_else(|| answer(&short)),
+        with_prefix,
         without_prefix: answer(&short),
     };
 
