@@ -1,7 +1,7 @@
 //! The Secoda API: wire types, the endpoint table, and the HTTP client.
 //!
 //! [`Client`] is one type whose calls are split by concern: `client` (the core), `resources`,
-//! `monitors`, `lookups`, `idempotent`; a call's path through `call`, `paging`, `retry`,
+//! `monitors`, `lookups`, `idempotent`, `probe`; a call's path through `call`, `paging`, `retry`,
 //! `redirect`, `limit` and `call_log`; what a caller sets in `config`, `token`, `filter`.
 
 mod call;
@@ -16,6 +16,7 @@ mod limit;
 mod lookups;
 mod monitors;
 pub mod paging;
+mod probe;
 pub mod rate;
 mod redirect;
 mod resources;
@@ -30,6 +31,7 @@ pub use config::ClientConfig;
 pub use endpoints::Endpoint;
 pub use error::ApiError;
 pub use filter::{ListFilter, MeasurementFilter};
+pub use probe::Probe;
 pub use rate::Rate;
 pub use retry::RetryPolicy;
 pub use stats::ClientStats;

@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod connection;
+pub mod doctor;
 pub mod export;
 pub mod global;
 mod load_options;
@@ -19,6 +20,7 @@ pub mod validate;
 
 pub use apply::{ApplyArgs, LockArgs};
 pub use connection::{ConnectionArgs, Region};
+pub use doctor::{DoctorArgs, DoctorFormat};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
 pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
@@ -75,4 +77,6 @@ pub enum Command {
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),
+    /// Check a workspace read-only: token, host, endpoints, paging, filters, latency.
+    Doctor(DoctorArgs),
 }

@@ -65,6 +65,9 @@ pub enum Error {
     /// A manifest could not be serialised.
     #[error(transparent)]
     Write(#[from] crate::manifest::write::ManifestWriteError),
+    /// `doctor` could not check the workspace (refused token, no answer).
+    #[error(transparent)]
+    Doctor(#[from] crate::doctor::DoctorError),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

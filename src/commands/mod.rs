@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod doctor;
 pub mod error;
 pub mod export;
 pub mod monitors;
@@ -33,5 +34,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
         Command::Unlock(args) => unlock::run(&args, &printer),
+        Command::Doctor(args) => doctor::run(&args, &printer),
     }
 }

@@ -4,6 +4,7 @@ mod apply;
 mod client;
 mod client_sandbox;
 mod concurrency;
+mod doctor;
 mod export;
 mod input_safety;
 mod manifest;

@@ -276,6 +276,16 @@ fn has(argv: &[String], words: &[&str]) -> bool {
 #[track_caller]
 fn assert_plan_and_apply_lines(file: &str) {
     let found = checked_commands(file);
+    assert_eq!(
+        found.first().map(|a| a[1].as_str()),
+        Some("doctor"),
+        "{file}: the first secoda-sync step is not `doctor` in {found:?}"
+    );
+    assert_eq!(
+        found.iter().filter(|a| a[1] == "doctor").count(),
+        2,
+        "{file}: expected a `doctor` step in each of the two jobs, in {found:?}"
+    );
     assert!(
         found
             .iter()
