@@ -284,6 +284,7 @@ mod tests {
                 name: "Segment".into(),
             },
             changes,
+            not_readable: Vec::new(),
         }
     }
 
