@@ -2,7 +2,9 @@
 
 use super::session::{run_in_session, Session};
 use crate::apply::policy::{self, Confirmation, Verdict};
-use crate::apply::{self, Cancel, ExecOptions, MonitorRun, Progress, Report, RunFailed, Stage};
+use crate::apply::{
+    self, Cancel, ExecOptions, MonitorRun, Progress, ReadBack, Report, RunFailed, Stage,
+};
 use crate::cli::ApplyArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
@@ -89,6 +91,7 @@ async fn apply_in(
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
+    let readback = ReadBack::new();
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
     let report = match policy::confirmation(writes, args.auto_approve, terminal) {
         Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
@@ -97,14 +100,14 @@ async fn apply_in(
             return Ok(Exit::Failure);
         }
         _ if writes == 0 => Report::default(),
-        _ => execute(plan, session, concurrency, printer).await,
+        _ => execute(plan, session, concurrency, printer, &readback).await,
     };
     let run = if args.run_monitors {
         Some(apply::run_monitors(&report, &session.client).await)
     } else {
         None
     };
-    finish(args, printer, &report, run.as_ref())
+    finish(args, printer, &report, &readback, run.as_ref())
 }
 
 /// Asks `question [y/N]` on stderr and reads the answer from stdin.
@@ -125,7 +128,13 @@ fn ask(question: &str, printer: &Printer) -> Result<bool> {
 }
 
 /// Runs the executor with Ctrl-C wired to the cancellation token.
-async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Printer) -> Report {
+async fn execute(
+    plan: Plan,
+    session: &Session,
+    concurrency: usize,
+    printer: &Printer,
+    readback: &ReadBack,
+) -> Report {
     let cancel = Cancel::new();
     let on_ctrl_c = tokio::spawn({
         let cancel = cancel.clone();
@@ -148,7 +157,7 @@ async fn execute(plan: Plan, session: &Session, concurrency: usize, printer: &Pr
         cancel: &cancel,
         progress: &progress,
     };
-    let report = apply::execute(plan, &opts, |w| apply::perform(client, w)).await;
+    let report = apply::execute(plan, &opts, |w| apply::perform(client, w, readback)).await;
     on_ctrl_c.abort();
     report
 }
@@ -158,12 +167,15 @@ fn finish(
     args: &ApplyArgs,
     printer: &Printer,
     report: &Report,
+    readback: &ReadBack,
     run: Option<&MonitorRun>,
 ) -> Result<Exit> {
     let out_err = Error::writing("stdout");
     let mut out = printer.stdout();
     if args.json {
         let mut doc = report.to_json();
+        doc["not_kept"] =
+            serde_json::to_value(readback.not_kept()).map_err(|e| out_err(e.into()))?;
         if let Some(run) = run {
             doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
         }
@@ -172,6 +184,9 @@ fn finish(
     } else {
         if !report.entries.is_empty() {
             report.render_text(&mut out).map_err(out_err)?;
+        }
+        for line in readback.lines() {
+            writeln!(out, "{line}").map_err(out_err)?;
         }
         match run {
             Some(MonitorRun::Started { job_id, monitors }) => writeln!(
@@ -196,11 +211,13 @@ fn finish(
             cause: error,
         });
     }
-    Ok(match policy::verdict(report, run) {
-        Verdict::Done => Exit::Success,
-        Verdict::Failed => Exit::Failure,
-        Verdict::Interrupted => Exit::Interrupted,
-    })
+    Ok(
+        match readback.verdict(policy::verdict(report, run), args.strict) {
+            Verdict::Done => Exit::Success,
+            Verdict::Failed => Exit::Failure,
+            Verdict::Interrupted => Exit::Interrupted,
+        },
+    )
 }
 
 /// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]).
