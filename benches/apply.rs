@@ -114,7 +114,9 @@ async fn naive(plan: &Plan, c: &Client) {
             None => None,
         };
         let w = apply::write_for(change, &plan.integration.id, parent).expect("write");
-        let id = apply::perform(c, w).await.expect("write call");
+        let id = apply::perform(c, w, &apply::ReadBack::new())
+            .await
+            .expect("write call");
         if change.action == Action::Create {
             created.insert(change.key.to_string(), id.expect("created id"));
         }

@@ -90,8 +90,9 @@ pub(crate) async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Repo
         cancel: &cancel,
         progress: &progress,
     };
+    let readback = apply::ReadBack::new();
     let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(c, w)).await;
+    let report = apply::execute(plan, &opts, |w| apply::perform(c, w, &readback)).await;
     (report, start.elapsed())
 }
 

@@ -4,6 +4,7 @@
 //! `"None"` where a page number is expected; these types accept all of that so that the rest of
 //! the tool never sees it.
 
+use super::presence::Absent;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
 
@@ -150,8 +151,9 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
 }
 
 /// A catalog resource: event category, event or event property (one shape for all).
+/// (Read through `presence`, which records the writable fields the answer lacks.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, remote = "Self")]
 pub struct Resource {
     /// UUID.
     pub id: Id,
@@ -227,6 +229,9 @@ pub struct Resource {
     pub enum_values: Option<String>,
     /// Value pattern (tracking-plan field).
     pub regex: Option<String>,
+    /// Writable fields the answer did not carry at all: not readable, so never compared.
+    #[serde(skip)]
+    pub absent: Absent,
 }
 
 /// Body of a create (POST) or update (PATCH) of a category, event or property: only the

@@ -287,6 +287,7 @@ mod tests {
             changes,
             lease_writes: 0,
             twins: Vec::new(),
+            not_readable: Vec::new(),
         }
     }
 

@@ -5,6 +5,7 @@
 //! not written. Reads are cheap next to a paced write slot, so this costs no wall time.
 
 use super::perform::perform;
+use super::readback::ReadBack;
 use super::write::Write;
 use crate::api::{
     ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceWrite,
@@ -64,7 +65,12 @@ impl Guard {
     ///
     /// # Errors
     /// A conflict (the resource changed or vanished since the plan), or the call's error.
-    pub async fn perform(&self, client: &Client, write: Write) -> Result<Option<Id>, String> {
+    pub async fn perform(
+        &self,
+        client: &Client,
+        write: Write,
+        readback: &ReadBack,
+    ) -> Result<Option<Id>, String> {
         let found = match &write {
             Write::Create(_, body) if self.leased && self.made_here(body.parent.as_ref()) => {
                 Ok(None)
@@ -87,7 +93,7 @@ impl Guard {
             }
             Ok(None) => {
                 let creates = matches!(write, Write::Create(..));
-                let id = perform(client, write).await?;
+                let id = perform(client, write, readback).await?;
                 if let (true, Some(id)) = (creates, &id) {
                     if let Ok(mut created) = self.created.lock() {
                         created.insert(id.clone());

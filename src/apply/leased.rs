@@ -7,6 +7,7 @@ use super::executor::{execute, ExecOptions};
 use super::guard::Guard;
 use super::lease::{acquire, LeaseError, LeaseOptions};
 use super::progress::Progress;
+use super::readback::ReadBack;
 use super::report::Report;
 use crate::api::Client;
 use crate::output::{count, Printer};
@@ -23,6 +24,7 @@ pub async fn execute_leased(
     lease: Option<&LeaseOptions>,
     concurrency: usize,
     cancel: &Cancel,
+    readback: &ReadBack,
     printer: &Printer,
 ) -> Result<Report, LeaseError> {
     let held = match lease {
@@ -52,7 +54,7 @@ pub async fn execute_leased(
         cancel,
         progress: &progress,
     };
-    let report = execute(plan, &opts, |w| guard.perform(client, w)).await;
+    let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
     if let Some(lease) = held {
         if lease.lost() {
             printer

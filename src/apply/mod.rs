@@ -1,6 +1,6 @@
 //! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
-//! decisions around it (policy), the monitor run after it, and the lease and the checks that
-//! keep concurrent applies from making twins.
+//! read-back check of every answer, the decisions around it (policy), the monitor run after
+//! it, and the lease and the checks that keep concurrent applies from making twins.
 
 pub mod cancel;
 pub mod executor;
@@ -11,6 +11,7 @@ pub mod monitors_run;
 pub mod perform;
 pub mod policy;
 pub mod progress;
+pub mod readback;
 pub mod report;
 pub mod write;
 
@@ -22,5 +23,6 @@ pub use leased::execute_leased;
 pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
 pub use perform::perform;
 pub use progress::Progress;
+pub use readback::{NotKept, ReadBack};
 pub use report::{Outcome, Report};
 pub use write::{write_for, Write, WriteError};

@@ -1,22 +1,49 @@
 //! Making one [`Write`] through the API client: the only place the executor meets HTTP.
 
+use super::readback::ReadBack;
 use super::write::Write;
-use crate::api::{ApiError, Client, Id};
+use crate::api::{ApiError, Client, Id, Resource, ResourceWrite};
 use crate::plan::Kind;
 
 /// Makes `write` with one client call (creates through the idempotent create, so a lost
-/// answer is adopted rather than repeated) and returns the resource's id.
+/// answer is adopted rather than repeated) and returns the resource's id; each create and
+/// PATCH answer is checked against its body into `readback`.
 ///
 /// # Errors
 /// The call's error as a message; a monitor PATCH or DELETE the workspace does not serve says
 /// so and names the monitor.
-pub async fn perform(client: &Client, write: Write) -> Result<Option<Id>, String> {
+pub async fn perform(
+    client: &Client,
+    write: Write,
+    readback: &ReadBack,
+) -> Result<Option<Id>, String> {
+    let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
+        r.inspect(|back| readback.check(kind, body, back))
+    };
     let result = match write {
-        Write::Create(Kind::Category, body) => client.create_category_idempotent(&body).await,
-        Write::Create(Kind::Event, body) => client.create_event_idempotent(&body).await,
-        Write::Create(Kind::Property, body) => client.create_property_idempotent(&body).await,
-        Write::Patch(Kind::Event, id, body) => client.patch_event(&id, &body).await,
-        Write::Patch(Kind::Property, id, body) => client.patch_property(&id, &body).await,
+        Write::Create(Kind::Category, body) => checked(
+            Kind::Category,
+            &body,
+            client.create_category_idempotent(&body).await,
+        ),
+        Write::Create(Kind::Event, body) => checked(
+            Kind::Event,
+            &body,
+            client.create_event_idempotent(&body).await,
+        ),
+        Write::Create(Kind::Property, body) => checked(
+            Kind::Property,
+            &body,
+            client.create_property_idempotent(&body).await,
+        ),
+        Write::Patch(Kind::Event, id, body) => {
+            checked(Kind::Event, &body, client.patch_event(&id, &body).await)
+        }
+        Write::Patch(Kind::Property, id, body) => checked(
+            Kind::Property,
+            &body,
+            client.patch_property(&id, &body).await,
+        ),
         Write::Delete(Kind::Event, id) => return done(client.delete_event(&id).await),
         Write::Delete(Kind::Property, id) => return done(client.delete_property(&id).await),
         Write::Create(kind, _) | Write::Patch(kind, ..) | Write::Delete(kind, _) => {

@@ -11,6 +11,7 @@ Examples:
   secoda-sync apply manifests/ --prune --auto-approve --max-deletes 50
   secoda-sync apply --plan plan.json --auto-approve # exactly a plan saved with `plan --out`
   secoda-sync apply manifests/ --auto-approve --run-monitors   # then run what changed
+  secoda-sync apply manifests/ --auto-approve --strict  # exit 1 if Secoda drops a field
 
 Ctrl-C (or SIGTERM) stops starting new calls and lets the ones in flight finish; a second
 abandons them. Re-running apply finishes the job without duplicates.
@@ -18,7 +19,8 @@ abandons them. Re-running apply finishes the job without duplicates.
 Exit codes:
   0    every change made (or nothing to do)
   1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
-       or a --run-monitors run that could not be started
+       a --run-monitors run that could not be started, or with --strict a field Secoda
+       did not keep
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM): handled as the first Ctrl-C, reported and saved";
 
@@ -47,6 +49,10 @@ pub struct ApplyArgs {
     /// failed ones) and print the job id.
     #[arg(long)]
     pub run_monitors: bool,
+    /// Exit 1 when Secoda accepted a write but its answer did not keep a field sent (the
+    /// read-back check; listed as `not_kept` in `--json`).
+    #[arg(long)]
+    pub strict: bool,
     #[command(flatten)]
     pub lock: LockArgs,
 }

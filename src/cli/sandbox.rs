@@ -78,6 +78,10 @@ pub struct ServeArgs {
     /// Answer 405 to DELETE on monitors.
     #[arg(long)]
     pub no_monitor_delete: bool,
+    /// Accept these fields of categories, events and properties in writes but neither keep
+    /// nor return them, e.g. `type,is_required` (a workspace that does not keep them).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub drop_fields: Vec<String>,
 }
 
 impl ServeArgs {
@@ -104,6 +108,7 @@ impl ServeArgs {
             monitor_patch: !self.no_monitor_patch,
             monitor_delete: !self.no_monitor_delete,
             log_file: self.log.clone(),
+            drop_fields: self.drop_fields.clone(),
         }
     }
 }

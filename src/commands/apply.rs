@@ -3,7 +3,7 @@
 use super::session::{run_in_session, Session};
 use crate::api::Rate;
 use crate::apply::policy::{self, Confirmation, Verdict};
-use crate::apply::{self, Cancel, LeaseOptions, MonitorRun, Report, RunFailed};
+use crate::apply::{self, Cancel, LeaseOptions, MonitorRun, ReadBack, Report, RunFailed};
 use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
@@ -97,6 +97,7 @@ async fn apply_in(
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
+    let readback = ReadBack::new();
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
     let (report, terminated) = match policy::confirmation(writes, args.auto_approve, terminal) {
         Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
@@ -105,14 +106,14 @@ async fn apply_in(
             return Ok(Exit::Failure);
         }
         _ if writes == 0 => (Report::default(), false),
-        _ => execute(plan, session, concurrency, printer, &args.lock).await?,
+        _ => execute(plan, session, concurrency, printer, &args.lock, &readback).await?,
     };
     let run = if args.run_monitors {
         Some(apply::run_monitors(&report, &session.client).await)
     } else {
         None
     };
-    let exit = finish(args, printer, &report, run.as_ref())?;
+    let exit = finish(args, printer, &report, &readback, run.as_ref())?;
     // issue 15: a SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
     Ok(if terminated && exit == Exit::Interrupted {
         Exit::Terminated
@@ -146,6 +147,7 @@ async fn execute(
     concurrency: usize,
     printer: &Printer,
     lock: &LockArgs,
+    readback: &ReadBack,
 ) -> Result<(Report, bool)> {
     let cancel = Cancel::new();
     let on_signal = apply::cancel::on_signals(&cancel, {
@@ -166,6 +168,7 @@ async fn execute(
         lease.as_ref(),
         concurrency,
         &cancel,
+        readback,
         printer,
     )
     .await;
@@ -178,12 +181,15 @@ fn finish(
     args: &ApplyArgs,
     printer: &Printer,
     report: &Report,
+    readback: &ReadBack,
     run: Option<&MonitorRun>,
 ) -> Result<Exit> {
     let out_err = Error::writing("stdout");
     let mut out = printer.stdout();
     if args.json {
         let mut doc = report.to_json();
+        doc["not_kept"] =
+            serde_json::to_value(readback.not_kept()).map_err(|e| out_err(e.into()))?;
         if let Some(run) = run {
             doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
         }
@@ -192,6 +198,9 @@ fn finish(
     } else {
         if !report.entries.is_empty() {
             report.render_text(&mut out).map_err(out_err)?;
+        }
+        for line in readback.lines() {
+            writeln!(out, "{line}").map_err(out_err)?;
         }
         match run {
             Some(MonitorRun::Started { job_id, monitors }) => writeln!(
@@ -216,11 +225,13 @@ fn finish(
             cause: error,
         });
     }
-    Ok(match policy::verdict(report, run) {
-        Verdict::Done => Exit::Success,
-        Verdict::Failed => Exit::Failure,
-        Verdict::Interrupted => Exit::Interrupted,
-    })
+    Ok(
+        match readback.verdict(policy::verdict(report, run), args.strict) {
+            Verdict::Done => Exit::Success,
+            Verdict::Failed => Exit::Failure,
+            Verdict::Interrupted => Exit::Interrupted,
+        },
+    )
 }
 
 /// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]).

@@ -41,6 +41,19 @@ impl Kind {
     }
 }
 
+impl Kind {
+    /// The plural, for counts (`40 properties`).
+    #[must_use]
+    pub fn plural(self) -> &'static str {
+        match self {
+            Self::Category => "categories",
+            Self::Event => "events",
+            Self::Property => "properties",
+            Self::Monitor => "monitors",
+        }
+    }
+}
+
 impl fmt::Display for Kind {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -191,6 +191,21 @@ pub struct Plan {
     /// Live resources sharing a key, for the warnings `plan` and `apply` print.
     #[serde(skip)]
     pub twins: Vec<super::twins::Twins>,
+    /// Managed fields the workspace does not return, so never compared (see
+    /// `diff::readable`); shown once, never written to existing resources.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_readable: Vec<NotReadable>,
+}
+
+/// Managed fields the live objects do not carry, on how many resources of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotReadable {
+    /// The resources' kind.
+    pub kind: Kind,
+    /// Wire names (`type`, `is_required`; `schedule.day` for monitors).
+    pub fields: Vec<String>,
+    /// Resources the manifests manage these fields on.
+    pub count: usize,
 }
 
 impl Plan {

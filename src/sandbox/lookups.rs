@@ -119,7 +119,7 @@ pub(crate) async fn catalog(State(s): State<Arc<Shared>>, uri: Uri) -> Result<Re
         let results = found
             .items
             .iter()
-            .map(|r| super::resources::to_json(&store, r))
+            .map(|r| super::resources::to_json(&store, r, &s.drop_fields))
             .collect();
         (found.count, results)
     };

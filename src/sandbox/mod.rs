@@ -58,6 +58,9 @@ pub struct SandboxConfig {
     pub monitor_delete: bool,
     /// Append every answered call to this file as JSON Lines.
     pub log_file: Option<PathBuf>,
+    /// Fields of categories, events and properties (wire names, e.g. `type`) that writes may
+    /// carry but that are neither kept nor returned: a workspace that does not keep them.
+    pub drop_fields: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -71,6 +74,7 @@ impl Default for SandboxConfig {
             monitor_patch: true,
             monitor_delete: true,
             log_file: None,
+            drop_fields: Vec::new(),
         }
     }
 }
@@ -86,6 +90,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("monitor_patch", &self.monitor_patch)
             .field("monitor_delete", &self.monitor_delete)
             .field("log_file", &self.log_file)
+            .field("drop_fields", &self.drop_fields)
             .finish()
     }
 }
@@ -153,6 +158,8 @@ pub(crate) struct Shared {
     page_size: usize,
     monitor_patch: bool,
     monitor_delete: bool,
+    /// Resource fields accepted but neither kept nor returned.
+    drop_fields: Vec<String>,
     faults: RwLock<FaultState>,
     rng: Mutex<StdRng>,
     log: log::RequestLog,
@@ -299,6 +306,16 @@ pub async fn spawn_at(
     if config.page_size == 0 {
         return Err(SandboxError::Config("page size must be at least 1".into()));
     }
+    if let Some(f) = config
+        .drop_fields
+        .iter()
+        .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
+    {
+        return Err(SandboxError::Config(format!(
+            "cannot drop `{f}`: droppable fields are {}",
+            resources::DROPPABLE.join(", ")
+        )));
+    }
     let mut store = match &config.state_file {
         Some(p) => load_state(p)?.unwrap_or_else(Store::seeded),
         None => Store::seeded(),
@@ -324,6 +341,7 @@ pub async fn spawn_at(
         page_size: config.page_size,
         monitor_patch: config.monitor_patch,
         monitor_delete: config.monitor_delete,
+        drop_fields: config.drop_fields.clone(),
         faults: RwLock::new(FaultState::new(faults)),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,

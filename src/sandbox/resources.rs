@@ -93,7 +93,11 @@ pub(crate) async fn list(
     };
     let store = s.store();
     let found = store.find(&sel, None, req.offset(), req.size);
-    let results = found.items.iter().map(|r| to_json(&store, r)).collect();
+    let results = found
+        .items
+        .iter()
+        .map(|r| to_json(&store, r, &s.drop_fields))
+        .collect();
     drop(store);
     let at = ListUrl {
         base: &s.base_url,
@@ -103,11 +107,78 @@ pub(crate) async fn list(
     envelope(at, req, found.count, results)
 }
 
-/// A resource on the wire, with its live `children_count`.
-pub(crate) fn to_json(store: &Store, r: &Resource) -> serde_json::Value {
+/// The tracking-plan fields a property carries (`null` when unset).
+const TRACKING: [&str; 5] = [
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+];
+
+/// A resource on the wire, with its live `children_count`; a property carries every
+/// tracking-plan field (`null` when unset), except the fields this sandbox drops, which no
+/// answer carries.
+pub(crate) fn to_json(store: &Store, r: &Resource, dropped: &[String]) -> serde_json::Value {
     let mut r = r.clone();
     r.children_count = store.children_count(&r.id);
-    serde_json::to_value(r).unwrap_or_default()
+    let property = r.entity_type == Kind::Property.entity_type();
+    let mut v = serde_json::to_value(r).unwrap_or_default();
+    if let Some(map) = v.as_object_mut() {
+        if property {
+            for f in TRACKING {
+                map.entry(f).or_insert(serde_json::Value::Null);
+            }
+        }
+        for f in dropped {
+            map.remove(f);
+        }
+    }
+    v
+}
+
+/// The fields `SandboxConfig::drop_fields` may name.
+pub(crate) const DROPPABLE: [&str; 15] = [
+    "description",
+    "definition",
+    "pii",
+    "verified",
+    "published",
+    "owners",
+    "teams",
+    "tags",
+    "collections",
+    "subscribers",
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+];
+
+/// The write without the fields this sandbox accepts but does not keep.
+fn without_dropped(mut w: ResourceWrite, dropped: &[String]) -> ResourceWrite {
+    for f in dropped {
+        match f.as_str() {
+            "description" => w.description = None,
+            "definition" => w.definition = None,
+            "pii" => w.pii = None,
+            "verified" => w.verified = None,
+            "published" => w.published = None,
+            "owners" => w.owners = None,
+            "teams" => w.teams = None,
+            "tags" => w.tags = None,
+            "collections" => w.collections = None,
+            "subscribers" => w.subscribers = None,
+            "type" => w.property_type = None,
+            "is_required" => w.is_required = None,
+            "is_array_type" => w.is_array_type = None,
+            "enum_values" => w.enum_values = None,
+            "regex" => w.regex = None,
+            _ => {}
+        }
+    }
+    w
 }
 
 /// `GET` one.
@@ -118,7 +189,7 @@ pub(crate) async fn get_one(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let store = s.store();
     match store.get(&id) {
-        Some((k, r)) if k == kind => Ok(Json(to_json(&store, r))),
+        Some((k, r)) if k == kind => Ok(Json(to_json(&store, r, &s.drop_fields))),
         _ => Err(ApiError::NotFound),
     }
 }
@@ -182,9 +253,10 @@ pub(crate) async fn create(
         integration: w.integration.clone(),
         ..Resource::default()
     };
-    apply(kind, w, &mut r);
+    apply(kind, without_dropped(w, &s.drop_fields), &mut r);
     store.insert(kind, r.clone());
-    Ok((StatusCode::CREATED, Json(to_json(&store, &r))).into_response())
+    let answer = to_json(&store, &r, &s.drop_fields);
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
 /// `PATCH`: changes the fields sent (title, parent and integration are fixed at creation).
@@ -205,10 +277,10 @@ pub(crate) async fn patch(
         return Err(ApiError::Fields(errors));
     }
     let r = store.get_mut(kind, &id).ok_or(ApiError::NotFound)?;
-    apply(kind, w, r);
+    apply(kind, without_dropped(w, &s.drop_fields), r);
     r.updated_at = now();
     let r = r.clone();
-    Ok(Json(to_json(&store, &r)))
+    Ok(Json(to_json(&store, &r, &s.drop_fields)))
 }
 
 /// `DELETE`: 204; the resource's children go with it.

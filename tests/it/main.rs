@@ -9,6 +9,7 @@ mod export;
 mod input_safety;
 mod manifest;
 mod monitors;
+mod readback;
 mod recipes;
 mod safety;
 mod sandbox;

@@ -563,6 +563,8 @@ fn scheduled_monitor_plans_no_changes_after_its_apply_and_a_second_apply_writes_
 
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    let line = "Not readable from the workspace: schedule.day, schedule.hour on 1 monitor.";
+    assert!(out.stdout.contains(line), "{}", out.stdout);
     sb.clear_log();
     sb.run(&["apply", &m, "--auto-approve"]).ok();
     assert!(sb.writes().is_empty(), "{:?}", sb.writes());

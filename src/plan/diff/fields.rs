@@ -8,6 +8,7 @@
 //!   text has none (YAML `|-`, CSV cells and plain scalars cannot carry one), and compared
 //!   exactly when it has one (YAML `|` keeps exactly one, and then the server should too).
 
+use super::readable::readable;
 use super::scope::with_owner_tag;
 use super::Differ;
 use crate::api::{self, Id};
@@ -29,18 +30,36 @@ pub fn definition_matches(desired: &str, live: &str) -> bool {
 /// Collects field changes: every managed field for a create, the differing ones for an update.
 pub(super) struct FieldDiff {
     create: bool,
+    /// What the live object's answer lacked: those fields are not compared (`readable`).
+    absent: api::Absent,
     pub(super) out: Vec<FieldChange>,
+    /// Managed fields left uncompared because the live object cannot show them.
+    pub(super) unreadable: Vec<String>,
 }
 
 impl FieldDiff {
     pub(super) fn new(create: bool) -> Self {
         Self {
             create,
+            absent: api::Absent::default(),
             out: Vec::new(),
+            unreadable: Vec::new(),
         }
     }
 
+    /// Compares against `live`, skipping the fields its answer did not carry.
+    pub(super) fn reading(mut self, live: Option<&api::Resource>) -> Self {
+        if let Some(l) = live {
+            self.absent = l.absent.clone();
+        }
+        self
+    }
+
     pub(super) fn push(&mut self, name: &str, before: Value, after: Value, equal: bool) {
+        if !self.create && !readable(&self.absent, name) {
+            self.unreadable.push(name.to_owned());
+            return;
+        }
         if self.create {
             self.out.push(FieldChange {
                 name: name.to_owned(),

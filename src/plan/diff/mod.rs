@@ -4,13 +4,15 @@
 //! no clock, no randomness, so the same inputs always give the same plan.
 //!
 //! One file per rule family: `tree` walks categories, events and properties; `fields` says
-//! how one managed field compares; `monitors` matches monitors by target, metric and config;
-//! `scope` decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
+//! how one managed field compares; `readable` which managed fields the workspace does not
+//! return (write-only: never diffed); `monitors` matches monitors by target, metric and
+//! config; `scope` decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
 //! owner tag, the delete caps).
 
 mod empty;
 mod fields;
 mod monitors;
+mod readable;
 mod scope;
 #[cfg(test)]
 mod tests;
@@ -35,12 +37,14 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         names: &desired.names,
         buckets: Buckets::default(),
         managed_live: 0,
+        not_readable: readable::Tally::default(),
     };
     for c in &desired.categories {
         d.category(c);
     }
     d.monitors(&desired.monitors, &live.monitors);
     let managed_live = d.managed_live;
+    let not_readable = d.not_readable.into_notices();
     let mut changes = d.buckets.into_ordered();
     if !opts.targets.is_empty() {
         changes = scope::limit_to_targets(changes, &opts.targets);
@@ -51,6 +55,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         changes,
         lease_writes: 0,
         twins: super::twins::find_twins(live),
+        not_readable,
     }
 }
 
@@ -92,6 +97,8 @@ struct Differ<'a> {
     buckets: Buckets,
     /// Live resources inside prune scope: the base of `--max-delete-percent`.
     managed_live: usize,
+    /// Managed fields the live objects do not carry (`readable`).
+    not_readable: readable::Tally,
 }
 
 /// A change with no live counterpart yet (a create).

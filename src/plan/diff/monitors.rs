@@ -7,7 +7,7 @@ use crate::api::{self, Id};
 use crate::manifest::model::{canonical_json, monitor_label};
 use crate::manifest::{Schedule, Thresholds};
 use crate::plan::desired::DesiredMonitor;
-use crate::plan::{Action, Change, Key};
+use crate::plan::{Action, Change, Key, Kind};
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 
@@ -70,6 +70,7 @@ impl Differ<'_> {
             if let Some(s) = &m.schedule {
                 schedule(s, l, &mut fields);
             }
+            self.not_readable.note(Kind::Monitor, &fields.unreadable);
             match l {
                 None => {
                     let mut ch = change(Action::Create, key, label);
@@ -162,6 +163,11 @@ fn schedule_hours(s: &Schedule) -> Option<f64> {
 /// `hour` are then not readable, so they are sent on create and never diffed.
 fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
     if let Some(l) = l.filter(|l| l.schedule.is_none()) {
+        for (name, part) in [("schedule.day", s.day), ("schedule.hour", s.hour)] {
+            if part.is_some() {
+                out.unreadable.push(name.to_owned());
+            }
+        }
         if let Some(want) = schedule_hours(s) {
             let equal = l.frequency.is_some_and(|h| (h - want).abs() < 1e-9);
             let before = l

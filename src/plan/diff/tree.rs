@@ -5,7 +5,7 @@ use super::fields::{tracking_fields, FieldDiff};
 use super::{change, live_change, parent_ref, Differ};
 use crate::api::{self, Id};
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
-use crate::plan::{Action, Key, Live};
+use crate::plan::{Action, Key, Kind, Live};
 use std::collections::HashMap;
 
 /// Live resources indexed by natural key (archived ones are gone and ignored).
@@ -67,13 +67,14 @@ impl Differ<'_> {
             return;
         }
         let live = self.index.categories.get(c.title.as_str()).copied();
-        let mut fields = FieldDiff::new(live.is_none());
+        let mut fields = FieldDiff::new(live.is_none()).reading(live);
         fields.string(
             "description",
             c.description.as_ref(),
             live.map(|l| l.description.as_str()),
         );
         fields.ids("teams", c.teams.as_ref(), live.map(|l| l.teams.as_slice()));
+        self.not_readable.note(Kind::Category, &fields.unreadable);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), c.title.clone());
@@ -105,8 +106,9 @@ impl Differ<'_> {
     fn event(&mut self, category: &str, e: &DesiredEvent, category_id: Option<&Id>, protect: bool) {
         let key = Key::Event(category.to_owned(), e.title.clone());
         let live = category_id.and_then(|p| self.index.events.get(&(p, e.title.as_str())).copied());
-        let mut fields = FieldDiff::new(live.is_none());
+        let mut fields = FieldDiff::new(live.is_none()).reading(live);
         self.resource_fields(&e.fields, live, &mut fields);
+        self.not_readable.note(Kind::Event, &fields.unreadable);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), e.title.clone());
@@ -137,9 +139,10 @@ impl Differ<'_> {
         let key = Key::Property(c.clone(), e.clone(), p.title.clone());
         let live =
             event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
-        let mut fields = FieldDiff::new(live.is_none());
+        let mut fields = FieldDiff::new(live.is_none()).reading(live);
         self.resource_fields(&p.fields, live, &mut fields);
         tracking_fields(&p.tracking, live, &mut fields);
+        self.not_readable.note(Kind::Property, &fields.unreadable);
         match live {
             None => {
                 let mut ch = change(Action::Create, key, p.title.clone());

@@ -23,6 +23,21 @@ pub struct PlanDocument {
     pub summary: SummaryDoc,
     /// The changes, in an order an executor may follow one by one.
     pub changes: Vec<ChangeDoc>,
+    /// Managed fields the workspace does not return: sent on create, never compared (absent
+    /// when there are none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_readable: Vec<NotReadableDoc>,
+}
+
+/// Managed fields the live objects of one kind do not carry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NotReadableDoc {
+    /// `category`, `event`, `property` or `monitor`.
+    pub kind: Kind,
+    /// Wire names, e.g. `type`, `is_required`, `schedule.day`.
+    pub fields: Vec<String>,
+    /// Resources whose manifest manages these fields.
+    pub count: usize,
 }
 
 /// The integration a plan is for.
@@ -156,6 +171,15 @@ impl PlanDocument {
                     fields: c.fields.iter().map(|f| f.name.clone()).collect(),
                     note: c.note.clone(),
                     blocked: c.blocked,
+                })
+                .collect(),
+            not_readable: plan
+                .not_readable
+                .iter()
+                .map(|n| NotReadableDoc {
+                    kind: n.kind,
+                    fields: n.fields.clone(),
+                    count: n.count,
                 })
                 .collect(),
         }

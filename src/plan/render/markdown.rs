@@ -4,7 +4,9 @@
 //! left out and counted in a closing note.
 
 use super::text::{blocks, Block, Group};
-use super::{blocked_line, removes_line, summary_line, RenderContext, NO_CHANGES};
+use super::{
+    blocked_line, not_readable_line, removes_line, summary_line, RenderContext, NO_CHANGES,
+};
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -37,6 +39,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     let s = plan.summary();
     if s.is_empty() {
         let _ = writeln!(out, "{NO_CHANGES}");
+        if let Some(line) = not_readable_line(plan) {
+            let _ = writeln!(out, "\n_{line}_");
+        }
         return out;
     }
     out.push_str("| Action | Count |\n|:--|--:|\n");
@@ -54,6 +59,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     }
     if let Some(line) = blocked_line(plan) {
         let _ = writeln!(out, "> [!WARNING]\n> {line}\n");
+    }
+    if let Some(line) = not_readable_line(plan) {
+        let _ = writeln!(out, "> [!NOTE]\n> {line}\n");
     }
     if s.unsupported > 0 {
         let _ = writeln!(

@@ -109,6 +109,27 @@ pub fn removes_line(plan: &Plan) -> Option<String> {
     })
 }
 
+/// `Not readable from the workspace: type, is_required on 40 properties. ...`: the managed
+/// fields the diff could not compare (sent on create, never offered again), or `None`.
+#[must_use]
+pub fn not_readable_line(plan: &Plan) -> Option<String> {
+    if plan.not_readable.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = plan
+        .not_readable
+        .iter()
+        .map(|n| {
+            let what = crate::output::count(n.count, n.kind.as_str(), n.kind.plural());
+            format!("{} on {what}", n.fields.join(", "))
+        })
+        .collect();
+    Some(format!(
+        "Not readable from the workspace: {}. Sent on create, never compared.",
+        parts.join("; ")
+    ))
+}
+
 /// The warning shown when a safety cap holds deletes back, or `None`.
 #[must_use]
 pub fn blocked_line(plan: &Plan) -> Option<String> {
@@ -201,6 +222,7 @@ mod snapshot_tests {
             changes: Vec::new(),
             lease_writes: 0,
             twins: Vec::new(),
+            not_readable: Vec::new(),
         };
         let names = Names::new();
         let ctx = RenderContext {

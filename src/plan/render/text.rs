@@ -1,7 +1,9 @@
 //! The Terraform-like text rendering, grouped by category and event:
 //! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
 
-use super::{blocked_line, removes_line, summary_line, RenderContext, NO_CHANGES};
+use super::{
+    blocked_line, not_readable_line, removes_line, summary_line, RenderContext, NO_CHANGES,
+};
 use crate::api::Id;
 use crate::output::{printable, style};
 use crate::plan::{Action, Change, FieldChange, Key, Plan};
@@ -17,10 +19,14 @@ const LONG_TEXT: usize = 60;
 /// # Errors
 /// When writing to `w` fails.
 pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
-    if plan.summary().is_empty() {
-        return writeln!(w, "{NO_CHANGES}");
-    }
     let paint = Paint(ctx.color);
+    if plan.summary().is_empty() {
+        writeln!(w, "{NO_CHANGES}")?;
+        if let Some(line) = not_readable_line(plan) {
+            writeln!(w, "{}", paint.style(style::DIM, &line))?;
+        }
+        return Ok(());
+    }
     writeln!(
         w,
         "{}",
@@ -54,6 +60,9 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
     }
     if let Some(line) = blocked_line(plan) {
         writeln!(w, "{}", paint.style(style::WARN, &line))?;
+    }
+    if let Some(line) = not_readable_line(plan) {
+        writeln!(w, "{}", paint.style(style::DIM, &line))?;
     }
     Ok(())
 }

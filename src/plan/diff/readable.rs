@@ -1,0 +1,123 @@
+//! Write-only fields, in one place: a managed field the live object does not carry at all
+//! (the key is missing from the server's answer, not `null`) cannot be compared, so it is sent
+//! on create, never diffed, and named once in the plan as not readable from the workspace.
+//! A plan must never offer a change that applying cannot remove.
+//!
+//! The same holds for a monitor schedule's `day` and `hour`: monitor objects carry only
+//! `frequency` hours, so those two are counted here too.
+
+use crate::api;
+use crate::plan::{Kind, NotReadable};
+
+/// Whether `name` (a wire name) can be compared on a live object whose answer lacked the
+/// fields in `live`: only when the answer carried the key (`null` counts as carried).
+#[must_use]
+pub(super) fn readable(live: &api::Absent, name: &str) -> bool {
+    !live.contains(name)
+}
+
+/// Managed-but-unreadable fields counted per kind and field, in the order first met.
+#[derive(Debug, Default)]
+pub(super) struct Tally(Vec<(Kind, String, usize)>);
+
+impl Tally {
+    /// Counts one resource of `kind` whose manifest manages the unreadable `fields`.
+    pub(super) fn note(&mut self, kind: Kind, fields: &[String]) {
+        for f in fields {
+            match self.0.iter_mut().find(|(k, n, _)| *k == kind && n == f) {
+                Some((_, _, count)) => *count += 1,
+                None => self.0.push((kind, f.clone(), 1)),
+            }
+        }
+    }
+
+    /// One entry per kind and count: fields skipped on equally many resources share it.
+    pub(super) fn into_notices(self) -> Vec<NotReadable> {
+        let mut out: Vec<NotReadable> = Vec::new();
+        for (kind, field, count) in self.0 {
+            match out.iter_mut().find(|n| n.kind == kind && n.count == count) {
+                Some(n) => n.fields.push(field),
+                None => out.push(NotReadable {
+                    kind,
+                    fields: vec![field],
+                    count,
+                }),
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fields_on_equally_many_resources_share_one_notice() {
+        let mut t = Tally::default();
+        let both = ["type".to_owned(), "is_required".to_owned()];
+        t.note(Kind::Property, &both);
+        t.note(Kind::Property, &both);
+        t.note(Kind::Property, &both[..1]);
+        t.note(Kind::Monitor, &["schedule.day".to_owned()]);
+        t.note(Kind::Event, &[]);
+        let n = t.into_notices();
+        assert_eq!(n.len(), 3, "{n:?}");
+        assert_eq!(
+            (n[0].fields.as_slice(), n[0].count),
+            (&["type".to_owned()][..], 3)
+        );
+        assert_eq!(n[1].fields, ["is_required"]);
+        assert_eq!((n[2].kind, n[2].count), (Kind::Monitor, 1));
+    }
+
+    #[test]
+    fn a_field_the_live_object_lacks_is_never_diffed_and_named_once() {
+        use crate::manifest::TrackingFields;
+        use crate::plan::desired::Fields;
+        use crate::plan::testutil::{category, event, live_of, property, resolved};
+        use crate::plan::{diff, DiffOptions};
+        let tracking = TrackingFields {
+            property_type: Some("string".into()),
+            is_required: Some(true),
+            ..TrackingFields::default()
+        };
+        let props = ["a", "b"]
+            .map(|t| property(t, Fields::default(), tracking.clone()))
+            .to_vec();
+        let d = resolved(
+            vec![category("C", vec![event("E", Fields::default(), props)])],
+            vec![],
+        );
+        let mut live = live_of(&d, None);
+        for p in &mut live.properties {
+            p.property_type = None;
+            p.is_required = None;
+            p.absent = api::Absent::of(&["type", "is_required"]);
+        }
+        let plan = diff(&d, &live, &DiffOptions::default());
+        assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+        assert_eq!(
+            plan.not_readable,
+            [NotReadable {
+                kind: Kind::Property,
+                fields: vec!["type".into(), "is_required".into()],
+                count: 2
+            }]
+        );
+        // Readable but `null` is still compared: the write is offered.
+        for p in &mut live.properties {
+            p.absent = api::Absent::default();
+        }
+        let plan = diff(&d, &live, &DiffOptions::default());
+        assert_eq!(plan.changes.len(), 2);
+        assert!(plan.not_readable.is_empty());
+    }
+
+    #[test]
+    fn only_a_missing_key_is_unreadable() {
+        let absent = api::Absent::of(&["type"]);
+        assert!(!readable(&absent, "type"));
+        assert!(readable(&absent, "is_required"));
+    }
+}
