@@ -229,6 +229,44 @@ pub struct Resource {
     pub regex: Option<String>,
 }
 
+/// One field of a [`Resource`] by its wire name, borrowed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WireRef<'a> {
+    /// Text or markdown.
+    Text(&'a str),
+    /// A boolean.
+    Bool(bool),
+    /// An id list.
+    Ids(&'a [Id]),
+}
+
+impl Resource {
+    /// The managed field named `name` (its wire name); `None` when the server sent `null` for
+    /// an optional field or `name` is not a managed field.
+    #[must_use]
+    pub fn field(&self, name: &str) -> Option<WireRef<'_>> {
+        use WireRef::{Bool, Ids, Text};
+        Some(match name {
+            "description" => Text(&self.description),
+            "definition" => Text(&self.definition),
+            "pii" => Bool(self.pii),
+            "verified" => Bool(self.verified),
+            "published" => Bool(self.published),
+            "owners" => Ids(&self.owners),
+            "teams" => Ids(&self.teams),
+            "tags" => Ids(&self.tags),
+            "collections" => Ids(&self.collections),
+            "subscribers" => Ids(&self.subscribers),
+            "type" => Text(self.property_type.as_deref()?),
+            "is_required" => Bool(self.is_required?),
+            "is_array_type" => Bool(self.is_array_type?),
+            "enum_values" => Text(self.enum_values.as_deref()?),
+            "regex" => Text(self.regex.as_deref()?),
+            _ => return None,
+        })
+    }
+}
+
 /// Body of a create (POST) or update (PATCH) of a category, event or property: only the
 /// fields that are `Some` are sent, so an update carries exactly the changed managed fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::options::CsvEmpty;
@@ -9,29 +10,15 @@ use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, Tra
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Our columns, in the order the writer emits them.
-pub const COLUMNS: &[&str] = &[
-    "integration",
-    "category",
-    "event",
-    "property",
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-    "protect",
-];
+macro_rules! columns {
+    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
+     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
+        /// Our columns, in the order the writer emits them.
+        pub const COLUMNS: &[&str] =
+            &["integration", "category", "event", "property", $($rn,)* $($tn,)* "protect"];
+    };
+}
+field_rows!(columns);
 
 /// Columns a category row (empty `event` and `property`) may fill.
 const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
@@ -425,17 +412,27 @@ impl Row<'_> {
     }
 
     fn fields(&self, ctx: &mut Ctx<'_>) -> ResourceFields {
-        ResourceFields {
-            description: self.text("description"),
-            definition: self.text("definition"),
-            pii: self.boolean(ctx, "pii"),
-            verified: self.boolean(ctx, "verified"),
-            published: self.boolean(ctx, "published"),
-            owners: self.names("owners"),
-            teams: self.names("teams"),
-            tags: self.names("tags"),
-            collections: self.names("collections"),
-            subscribers: self.names("subscribers"),
+        let mut f = ResourceFields::default();
+        for spec in fields::group(Group::Resource) {
+            f.set(spec.name, self.value(ctx, spec));
+        }
+        f
+    }
+
+    fn tracking(&self, ctx: &mut Ctx<'_>) -> TrackingFields {
+        let mut t = TrackingFields::default();
+        for spec in fields::group(Group::Tracking) {
+            t.set(spec.name, self.value(ctx, spec));
+        }
+        t
+    }
+
+    /// One cell of the field table, read the way its kind is written.
+    fn value(&self, ctx: &mut Ctx<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
+        match spec.kind {
+            Kind::Text | Kind::Markdown => self.text(spec.name).map(FieldValue::Text),
+            Kind::Bool => self.boolean(ctx, spec.name).map(FieldValue::Bool),
+            Kind::Names(_) => self.names(spec.name).map(FieldValue::Names),
         }
     }
 
@@ -539,13 +536,7 @@ impl Row<'_> {
                 event,
                 title: property,
                 fields: self.fields(ctx),
-                tracking: TrackingFields {
-                    property_type: self.text("type"),
-                    is_required: self.boolean(ctx, "is_required"),
-                    is_array_type: self.boolean(ctx, "is_array_type"),
-                    enum_values: self.text("enum_values"),
-                    regex: self.text("regex"),
-                },
+                tracking: self.tracking(ctx),
                 protect,
                 origin,
             });
