@@ -265,6 +265,31 @@ impl Resource {
             _ => return None,
         })
     }
+
+    /// Sets the managed field named `name` (its wire name) to `v`; `false` when `name` is not
+    /// a managed field or `v` is of another kind.
+    pub fn set_field(&mut self, name: &str, v: WireRef<'_>) -> bool {
+        use WireRef::{Bool, Ids, Text};
+        match (name, v) {
+            ("description", Text(s)) => s.clone_into(&mut self.description),
+            ("definition", Text(s)) => s.clone_into(&mut self.definition),
+            ("pii", Bool(b)) => self.pii = b,
+            ("verified", Bool(b)) => self.verified = b,
+            ("published", Bool(b)) => self.published = b,
+            ("owners", Ids(v)) => v.clone_into(&mut self.owners),
+            ("teams", Ids(v)) => v.clone_into(&mut self.teams),
+            ("tags", Ids(v)) => v.clone_into(&mut self.tags),
+            ("collections", Ids(v)) => v.clone_into(&mut self.collections),
+            ("subscribers", Ids(v)) => v.clone_into(&mut self.subscribers),
+            ("type", Text(s)) => self.property_type = Some(s.to_owned()),
+            ("is_required", Bool(b)) => self.is_required = Some(b),
+            ("is_array_type", Bool(b)) => self.is_array_type = Some(b),
+            ("enum_values", Text(s)) => self.enum_values = Some(s.to_owned()),
+            ("regex", Text(s)) => self.regex = Some(s.to_owned()),
+            _ => return false,
+        }
+        true
+    }
 }
 
 /// Body of a create (POST) or update (PATCH) of a category, event or property: only the

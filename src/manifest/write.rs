@@ -355,6 +355,7 @@ pub fn write_csv<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::fields::{FieldValue, Kind};
     use crate::manifest::generate::{tracking_plan, Shape};
     use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, Source};
 
@@ -370,11 +371,16 @@ mod tests {
         c.description = None;
         let e = &mut c.events[1];
         e.fields.collections = Some(["Revenue Metrics".to_owned()].into_iter().collect());
-        e.fields.subscribers = Some(
-            ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()]
-                .into_iter()
-                .collect(),
-        );
+        // Every list the generator leaves unmanaged gets two users.
+        for spec in fields::group(Group::Resource) {
+            if matches!(spec.kind, Kind::Names(_)) && e.fields.get(spec.name).is_none() {
+                let bob_and_dan = ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()];
+                e.fields.set(
+                    spec.name,
+                    Some(FieldValue::Names(bob_and_dan.into_iter().collect())),
+                );
+            }
+        }
         e.fields.definition = Some("Line one, with comma\n\n- \"quoted\" item".into());
         e.protect = true;
         let p = &mut e.properties[2];
