@@ -21,7 +21,10 @@ macro_rules! columns {
 field_rows!(columns);
 
 /// Columns a category row (empty `event` and `property`) may fill.
-const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
+fn category_column(col: &str) -> bool {
+    matches!(col, "integration" | "category" | "protect")
+        || fields::spec(col).is_some_and(|f| f.category)
+}
 
 /// Header matching ignores case and treats `_`, space and `-` alike.
 fn normalize(header: &str) -> String {
@@ -283,7 +286,13 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         }
         let ours = map
             .and_then(|m| m.theirs.get(&norm).copied())
-            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied());
+            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied())
+            .or_else(|| {
+                fields::FIELDS
+                    .iter()
+                    .find(|f| f.aliases.iter().any(|a| normalize(a) == norm))
+                    .map(|f| f.name)
+            });
         let Some(ours) = ours else {
             let mut d = Diagnostic::at(
                 Code::UnknownField,
@@ -488,7 +497,7 @@ impl Row<'_> {
             return;
         }
         if event.is_empty() {
-            self.not_allowed(ctx, &|c| CATEGORY_COLUMNS.contains(&c), "a category");
+            self.not_allowed(ctx, &category_column, "a category");
             let protect = self.boolean(ctx, "protect");
             frag.categories.push(CategoryDecl {
                 title: category,

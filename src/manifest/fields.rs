@@ -398,3 +398,112 @@ pub fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
 pub fn spec(name: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|s| s.name == name)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{group, spec, FieldSpec, FieldValue, Group, Kind, FIELDS};
+    use crate::manifest::write::{to_csv, to_yaml};
+    use crate::manifest::{
+        load_sources, Category, Event, InputFormat, IntegrationRef, LoadOptions, ManifestSet,
+        NameSet, Origin, Property, ResourceFields, Source, TrackingFields,
+    };
+    use std::sync::Arc;
+
+    /// A set whose property (and event, and category where the row says so) manages `spec`
+    /// only, with a value other than the kind's default.
+    fn managing(spec: &FieldSpec) -> ManifestSet {
+        let origin = Origin {
+            file: Arc::from("x"),
+            line: 1,
+            column: 1,
+        };
+        let names: NameSet = ["alice@acme.test".to_owned(), "growth".to_owned()].into();
+        let value = || match spec.kind {
+            Kind::Text => FieldValue::Text(format!("some {}", spec.name)),
+            Kind::Markdown => FieldValue::Text("## Heading\n\nBody, with a comma".into()),
+            Kind::Bool => FieldValue::Bool(true),
+            Kind::Names(_) => FieldValue::Names(names.clone()),
+        };
+        let (mut fields, mut tracking) = (ResourceFields::default(), TrackingFields::default());
+        match spec.group {
+            Group::Resource => fields.set(spec.name, Some(value())),
+            Group::Tracking => tracking.set(spec.name, Some(value())),
+        }
+        let mut category = Category {
+            title: "C".into(),
+            description: None,
+            teams: None,
+            protect: false,
+            events: vec![Event {
+                title: "E".into(),
+                fields: fields.clone(),
+                protect: false,
+                properties: vec![Property {
+                    title: "p".into(),
+                    fields,
+                    tracking,
+                    protect: false,
+                    origin: origin.clone(),
+                }],
+                origin: origin.clone(),
+            }],
+            origin,
+        };
+        if spec.category {
+            match value() {
+                FieldValue::Text(s) if spec.name == "description" => category.description = Some(s),
+                FieldValue::Names(n) if spec.name == "teams" => category.teams = Some(n),
+                _ => panic!("category field `{}` has no place in `Category`", spec.name),
+            }
+        }
+        ManifestSet {
+            integration: Some(IntegrationRef::Name("Segment".into())),
+            categories: vec![category],
+            monitors: Vec::new(),
+        }
+    }
+
+    fn reload(format: InputFormat, text: &str) -> ManifestSet {
+        let loaded = load_sources(
+            vec![Source {
+                name: "x".into(),
+                format,
+                bytes: text.as_bytes().to_vec(),
+            }],
+            &LoadOptions::default(),
+        );
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{text}");
+        loaded.set
+    }
+
+    #[test]
+    fn every_field_round_trips_yaml_and_csv_through_the_model() {
+        for spec in FIELDS {
+            let set = managing(spec);
+            let yaml = to_yaml(&set, None).unwrap();
+            assert!(yaml.contains(&format!("{}:", spec.name)), "{yaml}");
+            let back = reload(InputFormat::Yaml, &yaml);
+            assert_eq!(back.canonical(), set.canonical(), "yaml, {}", spec.name);
+            assert_eq!(to_yaml(&back, None).unwrap(), yaml, "yaml, {}", spec.name);
+
+            let csv = to_csv(&set).unwrap();
+            let back = reload(InputFormat::Csv, &csv);
+            assert_eq!(back.canonical(), set.canonical(), "csv, {}", spec.name);
+            assert_eq!(to_csv(&back).unwrap(), csv, "csv, {}", spec.name);
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_groups_keep_table_order() {
+        for (i, s) in FIELDS.iter().enumerate() {
+            assert_eq!(spec(s.name), Some(&FIELDS[i]), "`{}` twice", s.name);
+        }
+        let resource: Vec<_> = group(Group::Resource).collect();
+        let tracking: Vec<_> = group(Group::Tracking).collect();
+        assert_eq!(resource.len() + tracking.len(), FIELDS.len());
+        assert!(FIELDS[..resource.len()]
+            .iter()
+            .all(|s| s.group == Group::Resource));
+    }
+}

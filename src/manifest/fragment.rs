@@ -309,3 +309,19 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
         hour,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::CATEGORY_FIELDS;
+    use crate::manifest::fields::FIELDS;
+
+    #[test]
+    fn category_fields_are_the_tables_category_rows() {
+        let rows: Vec<&str> = FIELDS
+            .iter()
+            .filter(|f| f.category)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(CATEGORY_FIELDS, [&rows[..], &["protect"]].concat());
+    }
+}
