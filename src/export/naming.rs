@@ -2,7 +2,8 @@
 //! it resolves back to the same id the way a manifest's name would; anything else stays the
 //! UUID.
 
-use crate::api::{self, Id, Resource};
+use crate::api::{self, Id, Resource, WireRef};
+use crate::manifest::fields::{self, FieldSpec, FieldValue, Group, Kind, Names};
 use crate::manifest::{
     Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin, Property,
     ResourceFields, Schedule, Thresholds, TrackingFields,
@@ -104,17 +105,37 @@ impl Namer {
     /// Event and property fields with ids turned into names; empty ones left out.
     #[must_use]
     pub fn fields(&self, r: &Resource) -> ResourceFields {
-        ResourceFields {
-            description: text(&r.description),
-            definition: text(&r.definition),
-            pii: Some(r.pii),
-            verified: Some(r.verified),
-            published: Some(r.published),
-            owners: Self::names(&self.users, &r.owners),
-            teams: Self::names(&self.teams, &r.teams),
-            tags: Self::names(&self.tags, &r.tags),
-            collections: Self::names(&self.collections, &r.collections),
-            subscribers: Self::names(&self.users, &r.subscribers),
+        let mut f = ResourceFields::default();
+        for spec in fields::group(Group::Resource) {
+            f.set(spec.name, self.value(spec, r));
+        }
+        f
+    }
+
+    /// The tracking-plan fields a property holds; empty text left out.
+    fn tracking(&self, r: &Resource) -> TrackingFields {
+        let mut t = TrackingFields::default();
+        for spec in fields::group(Group::Tracking) {
+            t.set(spec.name, self.value(spec, r));
+        }
+        t
+    }
+
+    /// One field of the table as a manifest would write it: empty text and lists left out.
+    fn value(&self, spec: &FieldSpec, r: &Resource) -> Option<FieldValue<NameSet>> {
+        match (spec.kind, r.field(spec.name)?) {
+            (_, WireRef::Text(s)) => text(s).map(FieldValue::Text),
+            (_, WireRef::Bool(b)) => Some(FieldValue::Bool(b)),
+            (Kind::Names(n), WireRef::Ids(ids)) => {
+                let map = match n {
+                    Names::Users => &self.users,
+                    Names::Teams => &self.teams,
+                    Names::Tags => &self.tags,
+                    Names::Collections => &self.collections,
+                };
+                Self::names(map, ids).map(FieldValue::Names)
+            }
+            (_, WireRef::Ids(_)) => None,
         }
     }
 
@@ -149,13 +170,7 @@ impl Namer {
         Property {
             title: r.title.trim().to_owned(),
             fields: self.fields(r),
-            tracking: TrackingFields {
-                property_type: r.property_type.as_deref().and_then(text),
-                is_required: r.is_required,
-                is_array_type: r.is_array_type,
-                enum_values: r.enum_values.as_deref().and_then(text),
-                regex: r.regex.as_deref().and_then(text),
-            },
+            tracking: self.tracking(r),
             protect: false,
             origin: origin.clone(),
         }

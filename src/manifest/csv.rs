@@ -2,6 +2,7 @@
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
+use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::options::CsvEmpty;
@@ -9,32 +10,21 @@ use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, Tra
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-/// Our columns, in the order the writer emits them.
-pub const COLUMNS: &[&str] = &[
-    "integration",
-    "category",
-    "event",
-    "property",
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-    "protect",
-];
+macro_rules! columns {
+    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
+     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
+        /// Our columns, in the order the writer emits them.
+        pub const COLUMNS: &[&str] =
+            &["integration", "category", "event", "property", $($rn,)* $($tn,)* "protect"];
+    };
+}
+field_rows!(columns);
 
 /// Columns a category row (empty `event` and `property`) may fill.
-const CATEGORY_COLUMNS: &[&str] = &["integration", "category", "description", "teams", "protect"];
+fn category_column(col: &str) -> bool {
+    matches!(col, "integration" | "category" | "protect")
+        || fields::spec(col).is_some_and(|f| f.category)
+}
 
 /// Header matching ignores case and treats `_`, space and `-` alike.
 fn normalize(header: &str) -> String {
@@ -296,7 +286,13 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         }
         let ours = map
             .and_then(|m| m.theirs.get(&norm).copied())
-            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied());
+            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied())
+            .or_else(|| {
+                fields::FIELDS
+                    .iter()
+                    .find(|f| f.aliases.iter().any(|a| normalize(a) == norm))
+                    .map(|f| f.name)
+            });
         let Some(ours) = ours else {
             let mut d = Diagnostic::at(
                 Code::UnknownField,
@@ -425,17 +421,27 @@ impl Row<'_> {
     }
 
     fn fields(&self, ctx: &mut Ctx<'_>) -> ResourceFields {
-        ResourceFields {
-            description: self.text("description"),
-            definition: self.text("definition"),
-            pii: self.boolean(ctx, "pii"),
-            verified: self.boolean(ctx, "verified"),
-            published: self.boolean(ctx, "published"),
-            owners: self.names("owners"),
-            teams: self.names("teams"),
-            tags: self.names("tags"),
-            collections: self.names("collections"),
-            subscribers: self.names("subscribers"),
+        let mut f = ResourceFields::default();
+        for spec in fields::group(Group::Resource) {
+            f.set(spec.name, self.value(ctx, spec));
+        }
+        f
+    }
+
+    fn tracking(&self, ctx: &mut Ctx<'_>) -> TrackingFields {
+        let mut t = TrackingFields::default();
+        for spec in fields::group(Group::Tracking) {
+            t.set(spec.name, self.value(ctx, spec));
+        }
+        t
+    }
+
+    /// One cell of the field table, read the way its kind is written.
+    fn value(&self, ctx: &mut Ctx<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
+        match spec.kind {
+            Kind::Text | Kind::Markdown => self.text(spec.name).map(FieldValue::Text),
+            Kind::Bool => self.boolean(ctx, spec.name).map(FieldValue::Bool),
+            Kind::Names(_) => self.names(spec.name).map(FieldValue::Names),
         }
     }
 
@@ -491,7 +497,7 @@ impl Row<'_> {
             return;
         }
         if event.is_empty() {
-            self.not_allowed(ctx, &|c| CATEGORY_COLUMNS.contains(&c), "a category");
+            self.not_allowed(ctx, &category_column, "a category");
             let protect = self.boolean(ctx, "protect");
             frag.categories.push(CategoryDecl {
                 title: category,
@@ -539,13 +545,7 @@ impl Row<'_> {
                 event,
                 title: property,
                 fields: self.fields(ctx),
-                tracking: TrackingFields {
-                    property_type: self.text("type"),
-                    is_required: self.boolean(ctx, "is_required"),
-                    is_array_type: self.boolean(ctx, "is_array_type"),
-                    enum_values: self.text("enum_values"),
-                    regex: self.text("regex"),
-                },
+                tracking: self.tracking(ctx),
                 protect,
                 origin,
             });

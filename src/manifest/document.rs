@@ -1,6 +1,8 @@
 //! Serde "document" types mirroring the file shapes: the writers serialise them and the JSON
 //! Schemas (`secoda-sync schema`) are generated from them. Reading uses the spanned readers.
 
+use crate::manifest::fields;
+use crate::manifest::{NameSet, ResourceFields, TrackingFields};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -26,61 +28,83 @@ pub struct ManifestDoc {
     pub monitors: Vec<MonitorDoc>,
 }
 
-/// Fields events and properties share; an absent field is unmanaged.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct FieldsDoc {
-    /// Short description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Long markdown documentation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub definition: Option<String>,
-    /// Holds personal data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pii: Option<bool>,
-    /// Verified by an owner.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    /// Visible to workspace viewers.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<bool>,
-    /// Users by email, display name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owners: Option<Vec<String>>,
-    /// Teams by name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<String>>,
-    /// Tags by name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
-    /// Collections by title or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collections: Option<Vec<String>>,
-    /// Users by email, display name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribers: Option<Vec<String>>,
+/// The document types of the field table's kinds: `derive` needs real types, not macros.
+pub trait DocType {
+    /// The type a document holds.
+    type T;
 }
+macro_rules! doc_types {
+    ($($kind:ident => $t:ty),*) => {$(
+        impl DocType for fields::kinds::$kind {
+            type T = $t;
+        }
+    )*};
+}
+doc_types!(Text => String, Markdown => String, Bool => bool, Users => Vec<String>,
+    Teams => Vec<String>, Tags => Vec<String>, Collections => Vec<String>);
 
-/// Tracking-plan fields of a property.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct TrackingDoc {
-    /// Data type (`string`, `number`, `boolean`, ...).
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<String>,
-    /// Must be sent with the event.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_required: Option<bool>,
-    /// Holds an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_array_type: Option<bool>,
-    /// Allowed values as one string (e.g. `"card,paypal"`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enum_values: Option<String>,
-    /// Pattern values must match.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub regex: Option<String>,
+macro_rules! docs {
+    (resource { $(($r:ident, $rn:literal, $rk:ident, $rd:literal, $($ra:tt)*))* }
+     tracking { $(($t:ident, $tn:literal, $tk:ident, $td:literal, $($ta:tt)*))* }) => {
+        /// Fields events and properties share; an absent field is unmanaged.
+        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct FieldsDoc {
+            $(
+                #[doc = $rd]
+                #[serde(rename = $rn, skip_serializing_if = "Option::is_none")]
+                pub $r: Option<<fields::kinds::$rk as DocType>::T>,
+            )*
+        }
+
+        /// Tracking-plan fields of a property.
+        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct TrackingDoc {
+            $(
+                #[doc = $td]
+                #[serde(rename = $tn, skip_serializing_if = "Option::is_none")]
+                pub $t: Option<<fields::kinds::$tk as DocType>::T>,
+            )*
+        }
+
+        impl From<&ResourceFields> for FieldsDoc {
+            fn from(f: &ResourceFields) -> Self {
+                Self { $($r: f.$r.as_ref().map(ToDoc::to_doc),)* }
+            }
+        }
+
+        impl From<&TrackingFields> for TrackingDoc {
+            fn from(t: &TrackingFields) -> Self {
+                Self { $($t: t.$t.as_ref().map(ToDoc::to_doc),)* }
+            }
+        }
+    };
+}
+fields::field_rows!(docs);
+
+/// A model value as a document holds it.
+trait ToDoc {
+    type Doc;
+    fn to_doc(&self) -> Self::Doc;
+}
+impl ToDoc for String {
+    type Doc = String;
+    fn to_doc(&self) -> String {
+        self.clone()
+    }
+}
+impl ToDoc for bool {
+    type Doc = bool;
+    fn to_doc(&self) -> bool {
+        *self
+    }
+}
+impl ToDoc for NameSet {
+    type Doc = Vec<String>;
+    fn to_doc(&self) -> Vec<String> {
+        self.iter().cloned().collect()
+    }
 }
 
 /// An event category.

@@ -2,32 +2,25 @@
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
 use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
-use crate::manifest::{IntegrationRef, Monitor, Origin, ResourceFields, Schedule, TrackingFields};
+use crate::manifest::{
+    IntegrationRef, Monitor, NameSet, Origin, ResourceFields, Schedule, TrackingFields,
+};
 
-/// Fields of `ResourceFields`, as written in every format.
-pub(crate) const RESOURCE_FIELDS: &[&str] = &[
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-];
-/// Fields of `TrackingFields`, as written in every format.
-pub(crate) const TRACKING_FIELDS: &[&str] = &[
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-];
+macro_rules! names {
+    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
+     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
+        /// Fields of `ResourceFields`, as written in every format.
+        pub(crate) const RESOURCE_FIELDS: &[&str] = &[$($rn),*];
+        /// Fields of `TrackingFields`, as written in every format.
+        pub(crate) const TRACKING_FIELDS: &[&str] = &[$($tn),*];
+    };
+}
+field_rows!(names);
+
 /// Fields of a category besides `title` and `events`.
 pub(crate) const CATEGORY_FIELDS: &[&str] = &["description", "teams", "protect"];
 /// Fields of a monitor.
@@ -110,28 +103,28 @@ impl Fragment {
 
 /// Reads the shared event/property fields of an object.
 pub(crate) fn resource_fields(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> ResourceFields {
-    ResourceFields {
-        description: obj.string(ctx, "description"),
-        definition: obj.string(ctx, "definition"),
-        pii: obj.boolean(ctx, "pii"),
-        verified: obj.boolean(ctx, "verified"),
-        published: obj.boolean(ctx, "published"),
-        owners: obj.names(ctx, "owners"),
-        teams: obj.names(ctx, "teams"),
-        tags: obj.names(ctx, "tags"),
-        collections: obj.names(ctx, "collections"),
-        subscribers: obj.names(ctx, "subscribers"),
+    let mut f = ResourceFields::default();
+    for spec in fields::group(Group::Resource) {
+        f.set(spec.name, read(ctx, obj, spec));
     }
+    f
 }
 
 /// Reads the tracking-plan fields of a property object.
 pub(crate) fn tracking_fields(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> TrackingFields {
-    TrackingFields {
-        property_type: obj.string(ctx, "type"),
-        is_required: obj.boolean(ctx, "is_required"),
-        is_array_type: obj.boolean(ctx, "is_array_type"),
-        enum_values: obj.string(ctx, "enum_values"),
-        regex: obj.string(ctx, "regex"),
+    let mut t = TrackingFields::default();
+    for spec in fields::group(Group::Tracking) {
+        t.set(spec.name, read(ctx, obj, spec));
+    }
+    t
+}
+
+/// Reads one field of the table the way its kind is written.
+fn read(ctx: &mut Ctx<'_>, obj: &Obj<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
+    match spec.kind {
+        Kind::Text | Kind::Markdown => obj.string(ctx, spec.name).map(FieldValue::Text),
+        Kind::Bool => obj.boolean(ctx, spec.name).map(FieldValue::Bool),
+        Kind::Names(_) => obj.names(ctx, spec.name).map(FieldValue::Names),
     }
 }
 
@@ -315,4 +308,20 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
         day,
         hour,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CATEGORY_FIELDS;
+    use crate::manifest::fields::FIELDS;
+
+    #[test]
+    fn category_fields_are_the_tables_category_rows() {
+        let rows: Vec<&str> = FIELDS
+            .iter()
+            .filter(|f| f.category)
+            .map(|f| f.name)
+            .collect();
+        assert_eq!(CATEGORY_FIELDS, [&rows[..], &["protect"]].concat());
+    }
 }

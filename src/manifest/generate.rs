@@ -75,8 +75,7 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
                         owners: Some(names(OWNERS, c + e)),
                         teams: Some(names(TEAMS, e)),
                         tags: Some(names(TAGS, c * 7 + e)),
-                        collections: None,
-                        subscribers: None,
+                        ..ResourceFields::default()
                     },
                     protect: false,
                     properties: (0..shape.properties)

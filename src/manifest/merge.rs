@@ -2,6 +2,7 @@
 //! children, duplicates and missing parents reported, then `defaults` filled in.
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
+use crate::manifest::fields::{self, FieldRef, Group};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
 use crate::manifest::model::canonical_json;
 use crate::manifest::{
@@ -346,25 +347,11 @@ fn agreed_integration(
 /// Fills each event's and property's unset fields from `defaults`.
 fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
     fn fill(f: &mut ResourceFields, d: &ResourceFields) {
-        macro_rules! take {
-            ($($name:ident),*) => {$(
-                if f.$name.is_none() {
-                    f.$name.clone_from(&d.$name);
-                }
-            )*};
+        for spec in fields::group(Group::Resource) {
+            if f.get(spec.name).is_none() {
+                f.set(spec.name, d.get(spec.name).map(FieldRef::to_owned_value));
+            }
         }
-        take!(
-            description,
-            definition,
-            pii,
-            verified,
-            published,
-            owners,
-            teams,
-            tags,
-            collections,
-            subscribers
-        );
     }
     for c in &mut set.categories {
         for e in &mut c.events {

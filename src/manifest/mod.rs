@@ -3,6 +3,7 @@
 pub mod csv;
 pub mod diagnostics;
 pub mod document;
+pub mod fields;
 mod fragment;
 pub mod generate;
 pub mod jsonl;

@@ -3,6 +3,7 @@
 //! `None` on a field means *unmanaged*: the manifest does not mention it, so nothing downstream
 //! may diff or write it. `Some` (even `Some("")` or an empty set) means *managed*.
 
+pub use crate::manifest::fields::{FieldSet, TrackingFields};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
@@ -57,45 +58,8 @@ impl fmt::Display for IntegrationRef {
     }
 }
 
-/// The fields events and properties share; every one is optional (= unmanaged when `None`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ResourceFields {
-    /// Short description.
-    pub description: Option<String>,
-    /// Long markdown documentation.
-    pub definition: Option<String>,
-    /// Holds personal data.
-    pub pii: Option<bool>,
-    /// Verified by an owner.
-    pub verified: Option<bool>,
-    /// Visible to workspace viewers.
-    pub published: Option<bool>,
-    /// Users, by email, name or id.
-    pub owners: Option<NameSet>,
-    /// Teams, by name or id.
-    pub teams: Option<NameSet>,
-    /// Tags, by name or id.
-    pub tags: Option<NameSet>,
-    /// Collections, by title or id.
-    pub collections: Option<NameSet>,
-    /// Users, by email, name or id.
-    pub subscribers: Option<NameSet>,
-}
-
-/// Tracking-plan fields only properties carry (Secoda's generated models: `type`, `is_required`, ...).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct TrackingFields {
-    /// The property's data type (`string`, `number`, ...), sent as `type`.
-    pub property_type: Option<String>,
-    /// Whether the property must be sent with its event.
-    pub is_required: Option<bool>,
-    /// Whether the property holds an array.
-    pub is_array_type: Option<bool>,
-    /// Allowed values, as one string (Secoda stores it so).
-    pub enum_values: Option<String>,
-    /// A pattern values must match.
-    pub regex: Option<String>,
-}
+/// The fields events and properties share, with names as the user wrote them.
+pub type ResourceFields = FieldSet<NameSet>;
 
 /// An event category: key = title within the integration.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use crate::manifest::document::{
     Cadence, CategoryDoc, CategoryRecord, EventDoc, EventRecord, FieldsDoc, JsonlRecord,
     ManifestDoc, MonitorDoc, MonitorRecord, PropertyDoc, PropertyRecord, ScheduleDoc, TrackingDoc,
 };
+use crate::manifest::fields::{self, FieldRef, Group, FIELDS};
 use crate::manifest::{
     yaml, Category, Event, ManifestSet, Monitor, NameSet, Property, ResourceFields, Thresholds,
     TrackingFields,
@@ -68,27 +69,20 @@ fn list(s: Option<&NameSet>) -> Option<Vec<String>> {
 }
 
 fn fields_doc(f: &ResourceFields) -> FieldsDoc {
-    FieldsDoc {
-        description: f.description.clone(),
-        definition: f.definition.clone(),
-        pii: f.pii,
-        verified: f.verified,
-        published: f.published,
-        owners: list(f.owners.as_ref()),
-        teams: list(f.teams.as_ref()),
-        tags: list(f.tags.as_ref()),
-        collections: list(f.collections.as_ref()),
-        subscribers: list(f.subscribers.as_ref()),
-    }
+    FieldsDoc::from(f)
 }
 
 fn tracking_doc(t: &TrackingFields) -> TrackingDoc {
-    TrackingDoc {
-        property_type: t.property_type.clone(),
-        is_required: t.is_required,
-        is_array_type: t.is_array_type,
-        enum_values: t.enum_values.clone(),
-        regex: t.regex.clone(),
+    TrackingDoc::from(t)
+}
+
+/// One CSV cell: text as is, booleans as `true`/`false`, names joined by `;`, empty when unmanaged.
+fn cell(v: Option<FieldRef<'_, NameSet>>) -> String {
+    match v {
+        None => String::new(),
+        Some(FieldRef::Text(s)) => s.clone(),
+        Some(FieldRef::Bool(b)) => b.to_string(),
+        Some(FieldRef::Names(s)) => s.iter().cloned().collect::<Vec<_>>().join(";"),
     }
 }
 
@@ -304,27 +298,13 @@ pub fn write_csv<W: Write + ?Sized>(
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let b = |v: Option<bool>| v.map_or(String::new(), |b| b.to_string());
-    let l = |v: Option<&NameSet>| {
-        v.map_or(String::new(), |s| {
-            s.iter().cloned().collect::<Vec<_>>().join(";")
-        })
-    };
     let s = |v: Option<&String>| v.cloned().unwrap_or_default();
     let fields = |f: &ResourceFields| {
-        [
-            s(f.description.as_ref()),
-            s(f.definition.as_ref()),
-            b(f.pii),
-            b(f.verified),
-            b(f.published),
-            l(f.owners.as_ref()),
-            l(f.teams.as_ref()),
-            l(f.tags.as_ref()),
-            l(f.collections.as_ref()),
-            l(f.subscribers.as_ref()),
-        ]
+        fields::group(Group::Resource)
+            .map(|spec| cell(f.get(spec.name)))
+            .collect::<Vec<_>>()
     };
+    let no_tracking = || fields::group(Group::Tracking).map(|_| String::new());
     let protect = |p: bool| if p { "true".to_owned() } else { String::new() };
     for c in sorted_categories(set) {
         let mut row = vec![
@@ -333,14 +313,12 @@ pub fn write_csv<W: Write + ?Sized>(
             String::new(),
             String::new(),
         ];
-        row.extend([
-            s(c.description.as_ref()),
-            String::new(),
-            String::new(),
-            String::new(),
-        ]);
-        row.extend([String::new(), String::new(), l(c.teams.as_ref())]);
-        row.extend(std::iter::repeat_n(String::new(), 8));
+        // A category carries the table's category fields, from its own struct.
+        row.extend(FIELDS.iter().map(|spec| match spec.name {
+            "description" if spec.category => s(c.description.as_ref()),
+            "teams" if spec.category => cell(c.teams.as_ref().map(FieldRef::Names)),
+            _ => String::new(),
+        }));
         row.push(protect(c.protect));
         w.write_record(&row).map_err(ManifestWriteError::Csv)?;
         for e in sorted_events(c) {
@@ -351,11 +329,10 @@ pub fn write_csv<W: Write + ?Sized>(
                 String::new(),
             ];
             row.extend(fields(&e.fields));
-            row.extend(std::iter::repeat_n(String::new(), 5));
+            row.extend(no_tracking());
             row.push(protect(e.protect));
             w.write_record(&row).map_err(ManifestWriteError::Csv)?;
             for p in sorted_properties(e) {
-                let t = &p.tracking;
                 let mut row = vec![
                     integration.clone(),
                     c.title.clone(),
@@ -363,14 +340,10 @@ pub fn write_csv<W: Write + ?Sized>(
                     p.title.clone(),
                 ];
                 row.extend(fields(&p.fields));
-                row.extend([
-                    s(t.property_type.as_ref()),
-                    b(t.is_required),
-                    b(t.is_array_type),
-                    s(t.enum_values.as_ref()),
-                    s(t.regex.as_ref()),
-                    protect(p.protect),
-                ]);
+                row.extend(
+                    fields::group(Group::Tracking).map(|spec| cell(p.tracking.get(spec.name))),
+                );
+                row.push(protect(p.protect));
                 w.write_record(&row).map_err(ManifestWriteError::Csv)?;
             }
         }
@@ -382,6 +355,7 @@ pub fn write_csv<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::fields::{FieldValue, Kind};
     use crate::manifest::generate::{tracking_plan, Shape};
     use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, Source};
 
@@ -397,11 +371,16 @@ mod tests {
         c.description = None;
         let e = &mut c.events[1];
         e.fields.collections = Some(["Revenue Metrics".to_owned()].into_iter().collect());
-        e.fields.subscribers = Some(
-            ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()]
-                .into_iter()
-                .collect(),
-        );
+        // Every list the generator leaves unmanaged gets two users.
+        for spec in fields::group(Group::Resource) {
+            if matches!(spec.kind, Kind::Names(_)) && e.fields.get(spec.name).is_none() {
+                let bob_and_dan = ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()];
+                e.fields.set(
+                    spec.name,
+                    Some(FieldValue::Names(bob_and_dan.into_iter().collect())),
+                );
+            }
+        }
         e.fields.definition = Some("Line one, with comma\n\n- \"quoted\" item".into());
         e.protect = true;
         let p = &mut e.properties[2];

@@ -4,7 +4,7 @@
 //! "not managed": never written, never compared.
 
 use crate::api::Id;
-use crate::manifest::{Origin, Schedule, Thresholds, TrackingFields};
+use crate::manifest::{FieldSet, Origin, Schedule, Thresholds, TrackingFields};
 use crate::plan::IntegrationInfo;
 use std::collections::{BTreeSet, HashMap};
 
@@ -16,29 +16,7 @@ pub type Names = HashMap<Id, String>;
 pub type IdSet = BTreeSet<Id>;
 
 /// Event and property fields with every name turned into an id; `None` = unmanaged.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Fields {
-    /// Short description.
-    pub description: Option<String>,
-    /// Markdown documentation.
-    pub definition: Option<String>,
-    /// Holds personal data.
-    pub pii: Option<bool>,
-    /// Verified.
-    pub verified: Option<bool>,
-    /// Published.
-    pub published: Option<bool>,
-    /// User ids.
-    pub owners: Option<IdSet>,
-    /// Team ids.
-    pub teams: Option<IdSet>,
-    /// Tag ids.
-    pub tags: Option<IdSet>,
-    /// Collection ids.
-    pub collections: Option<IdSet>,
-    /// User ids.
-    pub subscribers: Option<IdSet>,
-}
+pub type Fields = FieldSet<IdSet>;
 
 /// A category ready to diff.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,6 +6,7 @@ use super::desired::{IdSet, Resolved};
 use super::testutil::{id, live_of, resolved};
 use super::{diff, Action, Change, DiffOptions, Key, Kind, Live, ParentRef};
 use crate::api::{self, Id};
+use crate::manifest::fields::{self, FieldValue, Group, Kind as FieldKind};
 use crate::manifest::{Schedule, Thresholds, TrackingFields};
 use proptest::prelude::*;
 use proptest::sample::select;
@@ -29,58 +30,37 @@ fn id_set() -> impl Strategy<Value = Option<IdSet>> {
     )
 }
 
+/// One random value per row of the field table.
+fn values(g: Group) -> Vec<BoxedStrategy<Option<FieldValue<IdSet>>>> {
+    fields::group(g)
+        .map(|spec| match spec.kind {
+            FieldKind::Text | FieldKind::Markdown => {
+                text().prop_map(|v| v.map(FieldValue::Text)).boxed()
+            }
+            FieldKind::Bool => flag().prop_map(|v| v.map(FieldValue::Bool)).boxed(),
+            FieldKind::Names(_) => id_set().prop_map(|v| v.map(FieldValue::Names)).boxed(),
+        })
+        .collect()
+}
+
 fn fields() -> impl Strategy<Value = Fields> {
-    (
-        text(),
-        text(),
-        flag(),
-        flag(),
-        flag(),
-        id_set(),
-        id_set(),
-        id_set(),
-        id_set(),
-        id_set(),
-    )
-        .prop_map(
-            |(
-                description,
-                definition,
-                pii,
-                verified,
-                published,
-                owners,
-                teams,
-                tags,
-                collections,
-                subscribers,
-            )| {
-                Fields {
-                    description,
-                    definition,
-                    pii,
-                    verified,
-                    published,
-                    owners,
-                    teams,
-                    tags,
-                    collections,
-                    subscribers,
-                }
-            },
-        )
+    values(Group::Resource).prop_map(|vs| {
+        let mut f = Fields::default();
+        for (spec, v) in fields::group(Group::Resource).zip(vs) {
+            f.set(spec.name, v);
+        }
+        f
+    })
 }
 
 fn tracking() -> impl Strategy<Value = TrackingFields> {
-    (text(), flag(), flag(), text(), text()).prop_map(
-        |(property_type, is_required, is_array_type, enum_values, regex)| TrackingFields {
-            property_type,
-            is_required,
-            is_array_type,
-            enum_values,
-            regex,
-        },
-    )
+    values(Group::Tracking).prop_map(|vs| {
+        let mut t = TrackingFields::default();
+        for (spec, v) in fields::group(Group::Tracking).zip(vs) {
+            t.set(spec.name, v);
+        }
+        t
+    })
 }
 
 fn properties() -> impl Strategy<Value = Vec<DesiredProperty>> {
@@ -209,37 +189,19 @@ fn options() -> impl Strategy<Value = DiffOptions> {
 }
 
 /// The names whose flag is set.
-fn present<const N: usize>(fields: [(&'static str, bool); N]) -> HashSet<&'static str> {
-    fields
-        .into_iter()
-        .filter_map(|(n, m)| m.then_some(n))
+/// The wire names of the fields `f` manages.
+fn managed(f: &Fields) -> HashSet<&'static str> {
+    fields::group(Group::Resource)
+        .filter(|s| f.get(s.name).is_some())
+        .map(|s| s.name)
         .collect()
 }
 
-/// The wire names of the fields `f` manages.
-fn managed(f: &Fields) -> HashSet<&'static str> {
-    present([
-        ("description", f.description.is_some()),
-        ("definition", f.definition.is_some()),
-        ("pii", f.pii.is_some()),
-        ("verified", f.verified.is_some()),
-        ("published", f.published.is_some()),
-        ("owners", f.owners.is_some()),
-        ("teams", f.teams.is_some()),
-        ("tags", f.tags.is_some()),
-        ("collections", f.collections.is_some()),
-        ("subscribers", f.subscribers.is_some()),
-    ])
-}
-
 fn managed_tracking(t: &TrackingFields) -> HashSet<&'static str> {
-    present([
-        ("type", t.property_type.is_some()),
-        ("is_required", t.is_required.is_some()),
-        ("is_array_type", t.is_array_type.is_some()),
-        ("enum_values", t.enum_values.is_some()),
-        ("regex", t.regex.is_some()),
-    ])
+    fields::group(Group::Tracking)
+        .filter(|s| t.get::<IdSet>(s.name).is_some())
+        .map(|s| s.name)
+        .collect()
 }
 
 /// Sets a wire field on a live object from a change's `after` value.

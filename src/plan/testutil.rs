@@ -4,7 +4,8 @@
 use super::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
 use super::desired::{IdSet, Names, Resolved};
 use super::{IntegrationInfo, Live};
-use crate::api::{self, Id};
+use crate::api::{self, Id, WireRef};
+use crate::manifest::fields::{self, FieldRef, Group, Kind};
 use crate::manifest::{Origin, Schedule, Thresholds, TrackingFields};
 use std::sync::Arc;
 
@@ -100,22 +101,26 @@ impl IdGen {
 }
 
 fn apply_fields(r: &mut api::Resource, f: &Fields, owner_tag: Option<&Id>) {
-    let set = |s: &Option<IdSet>| s.iter().flatten().cloned().collect::<Vec<_>>();
-    r.description = f.description.clone().unwrap_or_default();
-    r.definition = f.definition.clone().unwrap_or_default();
-    r.pii = f.pii.unwrap_or_default();
-    r.verified = f.verified.unwrap_or_default();
-    r.published = f.published.unwrap_or_default();
-    r.owners = set(&f.owners);
-    r.teams = set(&f.teams);
-    r.tags = set(&f.tags);
+    for spec in fields::group(Group::Resource) {
+        let ids: Vec<Id>;
+        let v = match (f.get(spec.name), spec.kind) {
+            (Some(FieldRef::Text(s)), _) => WireRef::Text(s),
+            (Some(FieldRef::Bool(b)), _) => WireRef::Bool(b),
+            (Some(FieldRef::Names(s)), _) => {
+                ids = s.iter().cloned().collect();
+                WireRef::Ids(&ids)
+            }
+            (None, Kind::Text | Kind::Markdown) => WireRef::Text(""),
+            (None, Kind::Bool) => WireRef::Bool(false),
+            (None, Kind::Names(_)) => WireRef::Ids(&[]),
+        };
+        assert!(r.set_field(spec.name, v), "{} is not settable", spec.name);
+    }
     if let Some(t) = owner_tag {
         if !r.tags.contains(t) {
             r.tags.push(t.clone());
         }
     }
-    r.collections = set(&f.collections);
-    r.subscribers = set(&f.subscribers);
 }
 
 /// The live state a perfect apply of `d` (with `owner_tag` added to creates) leaves behind.

@@ -11,7 +11,8 @@
 use super::readable::readable;
 use super::scope::with_owner_tag;
 use super::Differ;
-use crate::api::{self, Id};
+use crate::api::{self, Id, WireRef};
+use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{Fields, IdSet};
 use crate::plan::FieldChange;
@@ -124,37 +125,16 @@ impl Differ<'_> {
         out: &mut FieldDiff,
     ) {
         let create = live.is_none();
-        out.string(
-            "description",
-            f.description.as_ref(),
-            live.map(|l| l.description.as_str()),
-        );
-        out.markdown(
-            "definition",
-            f.definition.as_ref(),
-            live.map(|l| l.definition.as_str()),
-        );
-        out.bool("pii", f.pii, live.map(|l| l.pii));
-        out.bool("verified", f.verified, live.map(|l| l.verified));
-        out.bool("published", f.published, live.map(|l| l.published));
-        out.ids(
-            "owners",
-            f.owners.as_ref(),
-            live.map(|l| l.owners.as_slice()),
-        );
-        out.ids("teams", f.teams.as_ref(), live.map(|l| l.teams.as_slice()));
-        let tags = with_owner_tag(f.tags.as_ref(), self.opts.owner_tag.as_ref(), create);
-        out.ids("tags", tags.as_ref(), live.map(|l| l.tags.as_slice()));
-        out.ids(
-            "collections",
-            f.collections.as_ref(),
-            live.map(|l| l.collections.as_slice()),
-        );
-        out.ids(
-            "subscribers",
-            f.subscribers.as_ref(),
-            live.map(|l| l.subscribers.as_slice()),
-        );
+        for spec in fields::group(Group::Resource) {
+            // The owner tag rides along with the tags a create writes.
+            let tags = (spec.name == "tags")
+                .then(|| with_owner_tag(f.tags.as_ref(), self.opts.owner_tag.as_ref(), create));
+            let desired = match &tags {
+                Some(t) => t.as_ref().map(FieldRef::Names),
+                None => f.get(spec.name),
+            };
+            out.field(spec, desired, live);
+        }
     }
 }
 
@@ -163,29 +143,48 @@ pub(super) fn tracking_fields(
     live: Option<&api::Resource>,
     out: &mut FieldDiff,
 ) {
-    out.string(
-        "type",
-        t.property_type.as_ref(),
-        live.map(|l| l.property_type.as_deref().unwrap_or_default()),
-    );
-    out.bool(
-        "is_required",
-        t.is_required,
-        live.map(|l| l.is_required.unwrap_or_default()),
-    );
-    out.bool(
-        "is_array_type",
-        t.is_array_type,
-        live.map(|l| l.is_array_type.unwrap_or_default()),
-    );
-    out.string(
-        "enum_values",
-        t.enum_values.as_ref(),
-        live.map(|l| l.enum_values.as_deref().unwrap_or_default()),
-    );
-    out.string(
-        "regex",
-        t.regex.as_ref(),
-        live.map(|l| l.regex.as_deref().unwrap_or_default()),
-    );
+    for spec in fields::group(Group::Tracking) {
+        out.field(spec, t.get(spec.name), live);
+    }
+}
+
+impl FieldDiff {
+    /// One row of the field table: compared by its kind, a live `null` read as the default;
+    /// a field the server does not return is only written, by creates.
+    fn field(
+        &mut self,
+        spec: &FieldSpec,
+        desired: Option<FieldRef<'_, IdSet>>,
+        live: Option<&api::Resource>,
+    ) {
+        if !spec.returned && live.is_some() {
+            return;
+        }
+        let value = live.map(|l| l.field(spec.name));
+        match desired {
+            None => {}
+            Some(FieldRef::Text(d)) => {
+                let l = value.map(|v| match v {
+                    Some(WireRef::Text(s)) => s,
+                    _ => "",
+                });
+                if spec.kind == Kind::Markdown {
+                    self.markdown(spec.name, Some(d), l);
+                } else {
+                    self.string(spec.name, Some(d), l);
+                }
+            }
+            Some(FieldRef::Bool(d)) => {
+                let l = value.map(|v| matches!(v, Some(WireRef::Bool(true))));
+                self.bool(spec.name, Some(d), l);
+            }
+            Some(FieldRef::Names(d)) => {
+                let l = value.map(|v| match v {
+                    Some(WireRef::Ids(ids)) => ids,
+                    _ => &[],
+                });
+                self.ids(spec.name, Some(d), l);
+            }
+        }
+    }
 }

@@ -439,3 +439,43 @@ fn the_lease_category_and_its_events_are_never_planned_or_pruned() {
         .unwrap()
         .contains("reserved"));
 }
+
+#[test]
+fn the_diff_sees_a_change_in_every_field_of_the_table() {
+    use crate::api::WireRef;
+    use crate::manifest::fields::{FieldValue, Group, Kind as FieldKind, FIELDS};
+    for spec in FIELDS {
+        let (wanted, drifted) = match spec.kind {
+            FieldKind::Text | FieldKind::Markdown => {
+                (FieldValue::Text("wanted".into()), WireRef::Text("drifted"))
+            }
+            FieldKind::Bool => (FieldValue::Bool(true), WireRef::Bool(false)),
+            FieldKind::Names(_) => (FieldValue::Names(ids(&[20])), WireRef::Ids(&[])),
+        };
+        let (mut f, mut t) = (Fields::default(), TrackingFields::default());
+        match spec.group {
+            Group::Resource => f.set(spec.name, Some(wanted)),
+            Group::Tracking => t.set(spec.name, Some(wanted)),
+        }
+        let p = property("p", f, t);
+        let d = resolved(
+            vec![category("C", vec![event("E", Fields::default(), vec![p])])],
+            vec![],
+        );
+        let mut live = live_of(&d, None);
+        let none = diff(&d, &live, &DiffOptions::default());
+        assert!(none.changes.is_empty(), "{}: {:?}", spec.name, none.changes);
+        assert!(
+            live.properties[0].set_field(spec.name, drifted),
+            "{}",
+            spec.name
+        );
+        let plan = diff(&d, &live, &DiffOptions::default());
+        let changed: Vec<(&str, &str)> = plan
+            .changes
+            .iter()
+            .flat_map(|c| c.fields.iter().map(|f| (c.key.title(), f.name.as_str())))
+            .collect();
+        assert_eq!(changed, [("p", spec.name)], "{}", spec.name);
+    }
+}

@@ -1,5 +1,6 @@
 //! Why a name did not resolve, and the message that says so (with the closest names).
 
+use crate::manifest::fields::{self, Kind, Names};
 use crate::manifest::Origin;
 use std::fmt;
 
@@ -79,12 +80,16 @@ impl fmt::Display for ResolveError {
 }
 
 fn noun(field: &str) -> &'static str {
+    if let Some(Kind::Names(names)) = fields::spec(field).map(|s| s.kind) {
+        return match names {
+            Names::Users => "user",
+            Names::Teams => "team",
+            Names::Tags => "tag",
+            Names::Collections => "collection",
+        };
+    }
     match field {
         "integration" => "integration",
-        "teams" => "team",
-        "tags" => "tag",
-        "owners" | "subscribers" => "user",
-        "collections" => "collection",
         "target" => "catalog path",
         _ => "name",
     }

@@ -1,5 +1,6 @@
-//! The tracking plan's name fields (`owners`, `subscribers`, `teams`, `tags`, `collections`):
-//! each name in them becomes an id, walking categories, events and properties.
+//! The tracking plan's name fields (every list of names in `manifest::fields`' table, and a
+//! category's `teams`): each name in them becomes an id, walking categories, events and
+//! properties.
 
 use super::error::{Problem, ResolveError};
 use super::matching::{as_uuid, resolve_named, resolve_user};
@@ -7,6 +8,7 @@ use super::Resolver;
 use crate::api::Id;
 use crate::manifest::{Category, Event, NameSet, Origin, Property, ResourceFields};
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet};
+use std::convert::Infallible;
 
 impl Resolver<'_> {
     pub(super) fn category(&mut self, c: &Category) -> DesiredCategory {
@@ -49,17 +51,11 @@ impl Resolver<'_> {
     }
 
     fn fields(&mut self, f: &ResourceFields, item: &str, origin: &Origin) -> Fields {
-        Fields {
-            description: f.description.clone(),
-            definition: f.definition.clone(),
-            pii: f.pii,
-            verified: f.verified,
-            published: f.published,
-            owners: self.set(f.owners.as_ref(), "owners", item, origin),
-            teams: self.set(f.teams.as_ref(), "teams", item, origin),
-            tags: self.set(f.tags.as_ref(), "tags", item, origin),
-            collections: self.set(f.collections.as_ref(), "collections", item, origin),
-            subscribers: self.set(f.subscribers.as_ref(), "subscribers", item, origin),
+        let resolved: Result<Fields, Infallible> =
+            f.map_sets(|field, _, names| Ok(self.set(Some(names), field, item, origin)));
+        match resolved {
+            Ok(fields) => fields,
+            Err(never) => match never {},
         }
     }
 

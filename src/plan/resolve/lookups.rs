@@ -66,8 +66,8 @@ impl Lookups {
         names
     }
 
-    /// Resolves one name the way a manifest's would be in `field` (`owners`, `subscribers`,
-    /// `teams`, `tags`, `collections` or `target`); `export` uses it to write only names that
+    /// Resolves one name the way a manifest's would be in `field` (a list of names in
+    /// `manifest::fields`' table, or `target`); `export` uses it to write only names that
     /// resolve back to the same id.
     ///
     /// # Errors

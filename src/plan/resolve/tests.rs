@@ -118,7 +118,7 @@ fn resolves_names_emails_display_names_and_uuids() {
         ..ResourceFields::default()
     };
     let r = resolve(
-        &set_with(fields, vec![monitor("analytics.public.orders")]),
+        &set_with(fields.clone(), vec![monitor("analytics.public.orders")]),
         &lookups(),
     )
     .unwrap();
@@ -128,7 +128,12 @@ fn resolves_names_emails_display_names_and_uuids() {
     assert_eq!(f.teams, Some([id(10)].into()));
     assert_eq!(f.tags, Some([id(20), id(0xff)].into()));
     assert_eq!(f.collections, Some([id(40)].into()));
-    assert_eq!(f.subscribers, None);
+    // A list the manifest leaves out stays unmanaged.
+    for spec in crate::manifest::fields::group(crate::manifest::fields::Group::Resource) {
+        if fields.get(spec.name).is_none() {
+            assert!(f.get(spec.name).is_none(), "{}", spec.name);
+        }
+    }
     assert_eq!(r.categories[0].teams, Some([id(11)].into()));
     assert_eq!(r.monitors[0].target, id(50));
     assert_eq!(r.names[&id(30)], "alice@acme.test");
@@ -212,7 +217,7 @@ fn ambiguous_and_missing_are_errors() {
     m.metric_type = None;
     let mut set = set_with(
         ResourceFields {
-            subscribers: names(&["Bob Builder"]),
+            owners: names(&["Bob Builder"]),
             ..ResourceFields::default()
         },
         vec![m],
@@ -225,7 +230,7 @@ fn ambiguous_and_missing_are_errors() {
     assert_eq!(
         problems[1],
         (
-            "subscribers",
+            "owners",
             &Problem::Ambiguous(vec!["bob@acme.test".into(), "bob2@acme.test".into()])
         )
     );

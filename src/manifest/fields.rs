@@ -1,0 +1,509 @@
+//! The managed-field table: every field a manifest sets and the diff compares, written down once.
+//!
+//! [`field_rows!`] holds the rows; the model structs ([`FieldSet`], [`TrackingFields`]), the
+//! document types (and so the JSON Schemas), the readers, the CSV columns, the writers, the
+//! defaults, name resolution, the diff and export all expand or walk it. A row is
+//! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
+//! `name` is the key in every manifest format, the CSV column and the API's wire name (they
+//! agree today); `category` says whether categories carry it too; `aliases` are extra CSV
+//! headers that mean this column; `stored` / `returned` say whether the sandbox keeps it and
+//! whether the server's answers hold it (a field not returned is write-only for the diff).
+
+use std::collections::BTreeSet;
+
+/// Hands the rows to `$cb`: `resource { rows }` (events and properties) then `tracking { rows }`
+/// (properties only).
+macro_rules! field_rows {
+    ($cb:ident) => {
+        $cb! {
+            resource {
+                (description, "description", Text, "Short description.",
+                    category: true, aliases: [], stored: true, returned: true)
+                (definition, "definition", Markdown, "Long markdown documentation.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (pii, "pii", Bool, "Holds personal data.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (verified, "verified", Bool, "Verified by an owner.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (published, "published", Bool, "Visible to workspace viewers.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (owners, "owners", Users, "Users by email, display name or id.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (teams, "teams", Teams, "Teams by name or id.",
+                    category: true, aliases: [], stored: true, returned: true)
+                (tags, "tags", Tags, "Tags by name or id.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (collections, "collections", Collections, "Collections by title or id.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (subscribers, "subscribers", Users, "Users by email, display name or id.",
+                    category: false, aliases: [], stored: true, returned: true)
+            }
+            tracking {
+                (property_type, "type", Text, "Data type (`string`, `number`, `boolean`, ...).",
+                    category: false, aliases: [], stored: true, returned: true)
+                (is_required, "is_required", Bool, "Must be sent with the event.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (is_array_type, "is_array_type", Bool, "Holds an array.",
+                    category: false, aliases: [], stored: true, returned: true)
+                (enum_values, "enum_values", Text,
+                    "Allowed values as one string (e.g. `\"card,paypal\"`).",
+                    category: false, aliases: [], stored: true, returned: true)
+                (regex, "regex", Text, "Pattern values must match.",
+                    category: false, aliases: [], stored: true, returned: true)
+            }
+        }
+    };
+}
+pub(crate) use field_rows;
+
+/// The Rust type of a value of kind `$kind`, with `$set` for lists of names.
+macro_rules! value_type {
+    (Text, $set:ty) => {
+        String
+    };
+    (Markdown, $set:ty) => {
+        String
+    };
+    (Bool, $set:ty) => {
+        bool
+    };
+    ($names:ident, $set:ty) => {
+        $set
+    };
+}
+
+/// One marker type per kind, so other modules can map a row's kind to a type with a trait
+/// (`derive` cannot see through a type macro).
+pub mod kinds {
+    /// Plain text.
+    #[derive(Debug)]
+    pub struct Text;
+    /// Markdown.
+    #[derive(Debug)]
+    pub struct Markdown;
+    /// A boolean.
+    #[derive(Debug)]
+    pub struct Bool;
+    /// User names.
+    #[derive(Debug)]
+    pub struct Users;
+    /// Team names.
+    #[derive(Debug)]
+    pub struct Teams;
+    /// Tag names.
+    #[derive(Debug)]
+    pub struct Tags;
+    /// Collection titles.
+    #[derive(Debug)]
+    pub struct Collections;
+}
+
+/// What a list of names names, and so what it resolves against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Names {
+    /// Users, by email, name or id.
+    Users,
+    /// Teams, by name or id.
+    Teams,
+    /// Tags, by name or id.
+    Tags,
+    /// Collections, by title or id.
+    Collections,
+}
+
+/// The kind of value a field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Plain text, compared exactly.
+    Text,
+    /// Markdown, compared by `plan::diff::definition_matches`.
+    Markdown,
+    /// A boolean.
+    Bool,
+    /// A set of names (ids once resolved).
+    Names(Names),
+}
+
+/// Which struct a field lives in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Group {
+    /// [`FieldSet`]: events and properties.
+    Resource,
+    /// [`TrackingFields`]: properties only.
+    Tracking,
+}
+
+/// One row of the field table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FieldSpec {
+    /// The key in manifests, the CSV column and the wire name.
+    pub name: &'static str,
+    /// The kind of value.
+    pub kind: Kind,
+    /// Which struct holds it.
+    pub group: Group,
+    /// Categories carry it too.
+    pub category: bool,
+    /// Extra CSV headers meaning this column.
+    pub aliases: &'static [&'static str],
+    /// The sandbox keeps it.
+    pub stored: bool,
+    /// The server's answers hold it; when not, the diff treats it as write-only.
+    pub returned: bool,
+}
+
+/// A field's value, borrowed; `S` is the set type (names in the manifest, ids once resolved).
+#[derive(Debug, PartialEq, Eq)]
+pub enum FieldRef<'a, S> {
+    /// Text or markdown.
+    Text(&'a String),
+    /// A boolean.
+    Bool(bool),
+    /// A set of names or ids.
+    Names(&'a S),
+}
+
+/// A field's value, owned.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldValue<S> {
+    /// Text or markdown.
+    Text(String),
+    /// A boolean.
+    Bool(bool),
+    /// A set of names or ids.
+    Names(S),
+}
+
+// By hand: a borrow is `Copy` whatever `S` is.
+impl<S> Clone for FieldRef<'_, S> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<S> Copy for FieldRef<'_, S> {}
+
+impl<S: Clone> FieldRef<'_, S> {
+    /// An owned copy.
+    #[must_use]
+    pub fn to_owned_value(self) -> FieldValue<S> {
+        match self {
+            Self::Text(s) => FieldValue::Text(s.clone()),
+            Self::Bool(b) => FieldValue::Bool(b),
+            Self::Names(s) => FieldValue::Names(s.clone()),
+        }
+    }
+}
+
+/// Turns one typed value into a [`FieldRef`] and back; implemented for the three value types.
+pub trait Value<S>: Sized {
+    /// Borrows it.
+    fn as_ref(&self) -> FieldRef<'_, S>;
+    /// Takes it back; `None` when the value is of another kind (a bug in the caller).
+    fn from_value(v: FieldValue<S>) -> Option<Self>;
+}
+
+impl<S> Value<S> for String {
+    fn as_ref(&self) -> FieldRef<'_, S> {
+        FieldRef::Text(self)
+    }
+    fn from_value(v: FieldValue<S>) -> Option<Self> {
+        match v {
+            FieldValue::Text(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+impl<S> Value<S> for bool {
+    fn as_ref(&self) -> FieldRef<'_, S> {
+        FieldRef::Bool(*self)
+    }
+    fn from_value(v: FieldValue<S>) -> Option<Self> {
+        match v {
+            FieldValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl<T> Value<BTreeSet<T>> for BTreeSet<T> {
+    fn as_ref(&self) -> FieldRef<'_, Self> {
+        FieldRef::Names(self)
+    }
+    fn from_value(v: FieldValue<Self>) -> Option<Self> {
+        match v {
+            FieldValue::Names(s) => Some(s),
+            _ => None,
+        }
+    }
+}
+
+/// Tracking fields hold no names, so their types are spelled out where `derive` can see them.
+macro_rules! tracking_type {
+    (Text) => {
+        String
+    };
+    (Bool) => {
+        bool
+    };
+}
+
+macro_rules! kind_of {
+    (Text) => {
+        Kind::Text
+    };
+    (Markdown) => {
+        Kind::Markdown
+    };
+    (Bool) => {
+        Kind::Bool
+    };
+    ($names:ident) => {
+        Kind::Names(Names::$names)
+    };
+}
+
+macro_rules! define {
+    (
+        resource { $( ($r:ident, $rn:literal, $rk:ident, $rd:literal,
+            category: $rc:literal, aliases: [$($ra:literal),*], stored: $rs:literal,
+            returned: $rr:literal) )* }
+        tracking { $( ($t:ident, $tn:literal, $tk:ident, $td:literal,
+            category: $tc:literal, aliases: [$($ta:literal),*], stored: $ts:literal,
+            returned: $tr:literal) )* }
+    ) => {
+        /// The table: resource fields in order, then tracking fields.
+        pub const FIELDS: &[FieldSpec] = &[
+            $(FieldSpec { name: $rn, kind: kind_of!($rk), group: Group::Resource, category: $rc,
+                aliases: &[$($ra),*], stored: $rs, returned: $rr },)*
+            $(FieldSpec { name: $tn, kind: kind_of!($tk), group: Group::Tracking, category: $tc,
+                aliases: &[$($ta),*], stored: $ts, returned: $tr },)*
+        ];
+
+        /// The fields events and properties share; every one is optional (= unmanaged when
+        /// `None`). `S` is the set type: names as written ([`crate::manifest::ResourceFields`])
+        /// or ids once resolved (`plan::desired::Fields`).
+        pub struct FieldSet<S> {
+            $(#[doc = $rd] pub $r: Option<value_type!($rk, S)>,)*
+        }
+
+        // By hand: `derive` cannot see through `value_type!`.
+        impl<S: Clone> Clone for FieldSet<S> {
+            fn clone(&self) -> Self {
+                Self { $($r: self.$r.clone(),)* }
+            }
+        }
+
+        impl<S: PartialEq> PartialEq for FieldSet<S> {
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$r == other.$r)*
+            }
+        }
+
+        impl<S: Eq> Eq for FieldSet<S> {}
+
+        impl<S: std::fmt::Debug> std::fmt::Debug for FieldSet<S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("FieldSet")$(.field(stringify!($r), &self.$r))*.finish()
+            }
+        }
+
+        impl<S> Default for FieldSet<S> {
+            fn default() -> Self {
+                Self { $($r: None,)* }
+            }
+        }
+
+        impl<S: Value<S> + Clone> FieldSet<S> {
+            /// The value of the field named `name` (`None` when unmanaged or not one of these).
+            #[must_use]
+            pub fn get(&self, name: &str) -> Option<FieldRef<'_, S>> {
+                match name {
+                    $($rn => self.$r.as_ref().map(Value::as_ref),)*
+                    _ => None,
+                }
+            }
+
+            /// Sets the field named `name` (`None` = unmanaged); a value of the wrong kind or
+            /// an unknown name leaves the field unmanaged.
+            pub fn set(&mut self, name: &str, v: Option<FieldValue<S>>) {
+                match name {
+                    $($rn => self.$r = v.and_then(Value::from_value),)*
+                    _ => {}
+                }
+            }
+
+            /// The same fields with every set mapped through `f` (names to ids, ids to names).
+            pub fn map_sets<T, E>(
+                &self,
+                mut f: impl FnMut(&'static str, Names, &S) -> Result<Option<T>, E>,
+            ) -> Result<FieldSet<T>, E>
+            where
+                T: Value<T> + Clone,
+            {
+                let mut out = FieldSet::<T>::default();
+                for spec in FIELDS.iter().filter(|s| s.group == Group::Resource) {
+                    let v = match (self.get(spec.name), spec.kind) {
+                        (None, _) => None,
+                        (Some(FieldRef::Names(s)), Kind::Names(n)) => {
+                            f(spec.name, n, s)?.map(FieldValue::Names)
+                        }
+                        (Some(FieldRef::Text(s)), _) => Some(FieldValue::Text(s.clone())),
+                        (Some(FieldRef::Bool(b)), _) => Some(FieldValue::Bool(b)),
+                        (Some(FieldRef::Names(_)), _) => None,
+                    };
+                    out.set(spec.name, v);
+                }
+                Ok(out)
+            }
+        }
+
+        /// Tracking-plan fields only properties carry (Secoda's generated models: `type`,
+        /// `is_required`, ...).
+        #[derive(Debug, Clone, Default, PartialEq, Eq)]
+        pub struct TrackingFields {
+            $(#[doc = $td] pub $t: Option<tracking_type!($tk)>,)*
+        }
+
+        impl TrackingFields {
+            /// The value of the field named `name` (`None` when unmanaged or not one of these).
+            #[must_use]
+            pub fn get<S>(&self, name: &str) -> Option<FieldRef<'_, S>> {
+                match name {
+                    $($tn => self.$t.as_ref().map(Value::<S>::as_ref),)*
+                    _ => None,
+                }
+            }
+
+            /// Sets the field named `name` (`None` = unmanaged).
+            pub fn set<S>(&mut self, name: &str, v: Option<FieldValue<S>>) {
+                match name {
+                    $($tn => self.$t = v.and_then(Value::<S>::from_value),)*
+                    _ => {}
+                }
+            }
+        }
+    };
+}
+
+field_rows!(define);
+
+/// The rows of one group, in order.
+pub fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().filter(move |s| s.group == g)
+}
+
+/// The row named `name`.
+#[must_use]
+pub fn spec(name: &str) -> Option<&'static FieldSpec> {
+    FIELDS.iter().find(|s| s.name == name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{group, spec, FieldSpec, FieldValue, Group, Kind, FIELDS};
+    use crate::manifest::write::{to_csv, to_yaml};
+    use crate::manifest::{
+        load_sources, Category, Event, InputFormat, IntegrationRef, LoadOptions, ManifestSet,
+        NameSet, Origin, Property, ResourceFields, Source, TrackingFields,
+    };
+    use std::sync::Arc;
+
+    /// A set whose property (and event, and category where the row says so) manages `spec`
+    /// only, with a value other than the kind's default.
+    fn managing(spec: &FieldSpec) -> ManifestSet {
+        let origin = Origin {
+            file: Arc::from("x"),
+            line: 1,
+            column: 1,
+        };
+        let names: NameSet = ["alice@acme.test".to_owned(), "growth".to_owned()].into();
+        let value = || match spec.kind {
+            Kind::Text => FieldValue::Text(format!("some {}", spec.name)),
+            Kind::Markdown => FieldValue::Text("## Heading\n\nBody, with a comma".into()),
+            Kind::Bool => FieldValue::Bool(true),
+            Kind::Names(_) => FieldValue::Names(names.clone()),
+        };
+        let (mut fields, mut tracking) = (ResourceFields::default(), TrackingFields::default());
+        match spec.group {
+            Group::Resource => fields.set(spec.name, Some(value())),
+            Group::Tracking => tracking.set(spec.name, Some(value())),
+        }
+        let mut category = Category {
+            title: "C".into(),
+            description: None,
+            teams: None,
+            protect: false,
+            events: vec![Event {
+                title: "E".into(),
+                fields: fields.clone(),
+                protect: false,
+                properties: vec![Property {
+                    title: "p".into(),
+                    fields,
+                    tracking,
+                    protect: false,
+                    origin: origin.clone(),
+                }],
+                origin: origin.clone(),
+            }],
+            origin,
+        };
+        if spec.category {
+            match value() {
+                FieldValue::Text(s) if spec.name == "description" => category.description = Some(s),
+                FieldValue::Names(n) if spec.name == "teams" => category.teams = Some(n),
+                _ => panic!("category field `{}` has no place in `Category`", spec.name),
+            }
+        }
+        ManifestSet {
+            integration: Some(IntegrationRef::Name("Segment".into())),
+            categories: vec![category],
+            monitors: Vec::new(),
+        }
+    }
+
+    fn reload(format: InputFormat, text: &str) -> ManifestSet {
+        let loaded = load_sources(
+            vec![Source {
+                name: "x".into(),
+                format,
+                bytes: text.as_bytes().to_vec(),
+            }],
+            &LoadOptions::default(),
+        );
+        let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();
+        assert!(errors.is_empty(), "{errors:#?}\n{text}");
+        loaded.set
+    }
+
+    #[test]
+    fn every_field_round_trips_yaml_and_csv_through_the_model() {
+        for spec in FIELDS {
+            let set = managing(spec);
+            let yaml = to_yaml(&set, None).unwrap();
+            assert!(yaml.contains(&format!("{}:", spec.name)), "{yaml}");
+            let back = reload(InputFormat::Yaml, &yaml);
+            assert_eq!(back.canonical(), set.canonical(), "yaml, {}", spec.name);
+            assert_eq!(to_yaml(&back, None).unwrap(), yaml, "yaml, {}", spec.name);
+
+            let csv = to_csv(&set).unwrap();
+            let back = reload(InputFormat::Csv, &csv);
+            assert_eq!(back.canonical(), set.canonical(), "csv, {}", spec.name);
+            assert_eq!(to_csv(&back).unwrap(), csv, "csv, {}", spec.name);
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_groups_keep_table_order() {
+        for (i, s) in FIELDS.iter().enumerate() {
+            assert_eq!(spec(s.name), Some(&FIELDS[i]), "`{}` twice", s.name);
+        }
+        let resource: Vec<_> = group(Group::Resource).collect();
+        let tracking: Vec<_> = group(Group::Tracking).collect();
+        assert_eq!(resource.len() + tracking.len(), FIELDS.len());
+        assert!(FIELDS[..resource.len()]
+            .iter()
+            .all(|s| s.group == Group::Resource));
+    }
+}
