@@ -4,6 +4,7 @@
 
 pub mod apply;
 pub mod connection;
+pub mod diff;
 pub mod export;
 pub mod global;
 mod load_options;
@@ -67,6 +68,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a live integration's tracking plan (and monitors) as manifests.
     Export(ExportArgs),
+    /// Compare two manifest sets offline (no token): what a pull request changes.
+    Diff(diff::DiffArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -59,6 +59,9 @@ pub enum Error {
     /// A manifest could not be serialised.
     #[error(transparent)]
     Write(#[from] crate::manifest::write::ManifestWriteError),
+    /// The base set could not be read from git.
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

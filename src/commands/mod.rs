@@ -5,6 +5,7 @@
 
 pub mod apply;
 pub mod connect;
+pub mod diff;
 pub mod error;
 pub mod export;
 pub mod monitors;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        Command::Diff(args) => diff::run(&args, &printer),
     }
 }

@@ -4,6 +4,7 @@ mod apply;
 mod client;
 mod client_sandbox;
 mod export;
+mod gitops;
 mod input_safety;
 mod manifest;
 mod monitors;

@@ -1,0 +1,211 @@
+//! Working from git without a workspace: `diff` between two manifest sets (directories, or a
+//! git ref against the work tree), through the binary, on a copy of the examples.
+
+use crate::util::{bin, Out};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ecommerce")
+}
+
+/// A copy of examples/ecommerce in `dir/name`.
+fn copy_examples(dir: &Path, name: &str) -> PathBuf {
+    let to = dir.join(name);
+    std::fs::create_dir_all(&to).unwrap();
+    for f in std::fs::read_dir(examples()).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), to.join(f.file_name())).unwrap();
+    }
+    to
+}
+
+fn edit(file: &Path, from: &str, to: &str) {
+    let s = std::fs::read_to_string(file).unwrap();
+    assert!(s.contains(from), "{from:?} not in {}", file.display());
+    std::fs::write(file, s.replacen(from, to, 1)).unwrap();
+}
+
+/// One changed description, one removed property, one new event and one removed monitor.
+fn edited_copy(dir: &Path) -> PathBuf {
+    let new = copy_examples(dir, "new");
+    let checkout = new.join("checkout.yaml");
+    edit(
+        &checkout,
+        "description: A shopper started checkout",
+        "description: A shopper began checkout",
+    );
+    edit(
+        &checkout,
+        "          - title: coupon\n            description: Coupon code the shopper entered\n            type: string\n            is_required: false\n",
+        "",
+    );
+    edit(
+        &checkout,
+        "    events:\n",
+        "    events:\n      - title: Checkout Abandoned\n        description: A shopper left checkout\n",
+    );
+    edit(
+        &new.join("monitors.yaml"),
+        "  - name: Page views fresh\n    target: analytics.public.page_views\n    metric_type: freshness\n    condition_auto_sensitivity: 7\n    schedule: {cadence: hourly, frequency: 1}\n",
+        "",
+    );
+    new
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Out {
+    let path = std::env::var("PATH").unwrap_or_default();
+    Out::of(
+        bin()
+            .current_dir(dir)
+            .env("PATH", path)
+            .args(args)
+            .output()
+            .unwrap(),
+    )
+}
+
+#[test]
+fn diff_of_a_set_with_itself_is_no_changes_offline() {
+    let ex = examples();
+    let ex = ex.to_str().unwrap();
+    let out = Out::of(
+        bin()
+            .args(["diff", ex, ex, "--detailed-exitcode"])
+            .output()
+            .unwrap(),
+    )
+    .code(0);
+    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+}
+
+#[test]
+fn diff_shows_creates_changes_and_removals_marked_no_longer_managed() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = edited_copy(dir.path());
+    let ex = examples();
+    let out = Out::of(
+        bin()
+            .args(["diff", ex.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["--detailed-exitcode"])
+            .output()
+            .unwrap(),
+    )
+    .code(2);
+    let text = &out.stdout;
+    assert!(text.contains("+ event \"Checkout Abandoned\""), "{text}");
+    assert!(
+        text.contains(r#""A shopper started checkout" -> "A shopper began checkout""#),
+        "{text}"
+    );
+    assert!(text.contains("- property \"coupon\""), "{text}");
+    assert!(
+        text.contains("no longer managed; deleted with --prune"),
+        "{text}"
+    );
+    assert!(text.contains("Page views fresh"), "{text}");
+
+    let json = Out::of(
+        bin()
+            .args(["diff", ex.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["--format", "json"])
+            .output()
+            .unwrap(),
+    )
+    .code(0);
+    let doc: Value = serde_json::from_str(&json.stdout).unwrap();
+    let changes = doc["changes"].as_array().unwrap();
+    let monitor = changes
+        .iter()
+        .find(|c| c["kind"] == "monitor")
+        .expect("the removed monitor");
+    assert!(
+        monitor["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("no longer managed"),
+        "{monitor}"
+    );
+    let md = Out::of(
+        bin()
+            .args(["diff", ex.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["--format", "markdown"])
+            .output()
+            .unwrap(),
+    )
+    .code(0);
+    assert!(md.stdout.contains("Checkout Abandoned"), "{}", md.stdout);
+}
+
+#[test]
+fn diff_base_ref_reads_the_base_from_git_without_touching_the_work_tree() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .current_dir(repo)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", repo)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    let manifests = copy_examples(repo, "manifests");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "base"]);
+    edit(
+        &manifests.join("checkout.yaml"),
+        "description: A shopper started checkout",
+        "description: A shopper began checkout",
+    );
+    let out = run_in(
+        repo,
+        &[
+            "diff",
+            "--base-ref",
+            "HEAD",
+            "manifests",
+            "--detailed-exitcode",
+        ],
+    )
+    .code(2);
+    assert!(
+        out.stdout.contains("A shopper began checkout"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("1 to update"), "{}", out.stdout);
+    // From a subdirectory, with the path relative to it.
+    let out = run_in(
+        &manifests,
+        &["diff", "--base-ref", "HEAD", ".", "--format", "json"],
+    )
+    .code(0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["update"], 1, "{}", out.stdout);
+    // A ref that does not exist is an error that names it.
+    let out = run_in(repo, &["diff", "--base-ref", "nope", "manifests"]).code(1);
+    assert!(out.stderr.contains("nope"), "{}", out.stderr);
+}
+
+#[test]
+fn diff_needs_two_paths_without_a_base_ref() {
+    let ex = examples();
+    let out = Out::of(bin().args(["diff", ex.to_str().unwrap()]).output().unwrap()).code(1);
+    assert!(out.stderr.contains("BASE and NEW"), "{}", out.stderr);
+}
