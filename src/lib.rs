@@ -8,6 +8,7 @@ pub mod apply;
 pub mod atomic;
 pub mod cli;
 pub mod commands;
+pub mod config;
 /// The commands' error and exit codes, at the path the commands have always named.
 pub use commands::error;
 pub mod export;

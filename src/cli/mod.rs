@@ -3,10 +3,12 @@
 //! `apply` / `export` freely.
 
 pub mod apply;
+pub mod config;
 pub mod connection;
 pub mod diff;
 pub mod export;
 pub mod global;
+pub mod layered;
 mod load_options;
 pub mod manifests;
 pub mod monitors;
@@ -70,6 +72,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Compare two manifest sets offline (no token): what a pull request changes.
     Diff(diff::DiffArgs),
+    /// Print the effective settings and where each comes from (flag, env, file, default).
+    Config(config::ConfigArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

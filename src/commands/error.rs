@@ -59,6 +59,9 @@ pub enum Error {
     /// A manifest could not be serialised.
     #[error(transparent)]
     Write(#[from] crate::manifest::write::ManifestWriteError),
+    /// The project config file is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
     /// The base set could not be read from git.
     #[error(transparent)]
     Git(#[from] crate::git::GitError),

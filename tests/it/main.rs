@@ -3,6 +3,7 @@
 mod apply;
 mod client;
 mod client_sandbox;
+mod config;
 mod export;
 mod gitops;
 mod input_safety;
