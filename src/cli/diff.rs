@@ -37,6 +37,9 @@ pub struct DiffArgs {
     /// Limit the comparison to a subtree (repeatable), as `plan --target`.
     #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
     pub target: Vec<Key>,
+    /// Leave a subtree out (repeatable), as `plan --exclude`.
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    pub exclude: Vec<Key>,
     /// How to print the comparison on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

@@ -3,6 +3,7 @@
 //! `apply` / `export` freely.
 
 pub mod apply;
+pub mod completions;
 pub mod config;
 pub mod connection;
 pub mod diff;
@@ -74,6 +75,10 @@ pub enum Command {
     Diff(diff::DiffArgs),
     /// Print the effective settings and where each comes from (flag, env, file, default).
     Config(config::ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -62,6 +62,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
     };
     let opts = DiffOptions {
         targets: args.target.clone(),
+        excludes: args.exclude.clone(),
         ..DiffOptions::default()
     };
     let plan = diff_manifests(&base, &new, &opts);

@@ -4,6 +4,7 @@
 //! and exit codes, which nothing below the commands may name.
 
 pub mod apply;
+pub mod completions;
 pub mod config;
 pub mod connect;
 pub mod diff;
@@ -34,6 +35,8 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
         Command::Diff(args) => diff::run(&args, &printer),
+        Command::Completions(args) => completions::completions(&args, &printer),
+        Command::Man => completions::man(&printer),
         Command::Config(args) => config::run(&args, cli.global.config.as_deref(), &printer),
     }
 }

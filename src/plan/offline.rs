@@ -150,7 +150,10 @@ pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Pl
         .into_iter()
         .filter(|k| !new_keys.contains(k))
         .collect();
-    let in_scope = |k: &Key| opts.targets.is_empty() || opts.targets.iter().any(|t| k.is_within(t));
+    let in_scope = |k: &Key| {
+        (opts.targets.is_empty() || opts.targets.iter().any(|t| k.is_within(t)))
+            && !opts.excludes.iter().any(|x| k.is_within(x))
+    };
     let removed_set: HashSet<&Key> = removed.iter().collect();
     let mut covered: HashSet<Key> = HashSet::new();
     for c in &mut plan.changes {

@@ -209,3 +209,60 @@ fn diff_needs_two_paths_without_a_base_ref() {
     let out = Out::of(bin().args(["diff", ex.to_str().unwrap()]).output().unwrap()).code(1);
     assert!(out.stderr.contains("BASE and NEW"), "{}", out.stderr);
 }
+
+#[test]
+fn exclude_leaves_a_subtree_out_of_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    let new = edited_copy(dir.path());
+    let ex = examples();
+    let out = Out::of(
+        bin()
+            .args(["diff", ex.to_str().unwrap(), new.to_str().unwrap()])
+            .args(["--exclude", "Checkout/Checkout Started", "--format", "json"])
+            .output()
+            .unwrap(),
+    )
+    .code(0);
+    assert!(!out.stdout.contains("Checkout Started"), "{}", out.stdout);
+    assert!(out.stdout.contains("Checkout Abandoned"), "{}", out.stdout);
+}
+
+#[test]
+fn completions_and_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let out = Out::of(bin().args(["completions", shell]).output().unwrap()).code(0);
+        assert!(
+            out.stdout.contains("secoda-sync"),
+            "{shell}: {}",
+            out.stdout
+        );
+        assert!(out.stdout.contains("diff"), "{shell}");
+    }
+    let out = Out::of(bin().arg("man").output().unwrap()).code(0);
+    assert!(
+        out.stdout.starts_with(".ie") || out.stdout.contains(".TH"),
+        "{}",
+        &out.stdout[..200.min(out.stdout.len())]
+    );
+}
+
+#[test]
+fn pre_commit_hook_runs_validate() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join(".pre-commit-hooks.yaml"),
+    )
+    .unwrap();
+    let hooks: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
+    let hook = &hooks[0];
+    assert_eq!(hook["entry"].as_str(), Some("secoda-sync validate"));
+    let mut argv = vec!["secoda-sync".to_owned(), "validate".to_owned()];
+    argv.extend(
+        hook["args"]
+            .as_sequence()
+            .unwrap()
+            .iter()
+            .map(|a| a.as_str().unwrap().to_owned()),
+    );
+    use clap::Parser as _;
+    secoda_sync::cli::Cli::try_parse_from(argv).unwrap();
+}

@@ -399,3 +399,21 @@ fn pruned_monitors_are_disabled_unless_monitors_delete() {
     assert_eq!(plan.changes[0].action, Action::Delete);
     assert_eq!(plan.changes[0].id, Some(id(600)));
 }
+
+#[test]
+fn excludes_leave_a_subtree_out_whole() {
+    let d = resolved(
+        vec![
+            category("A", vec![event("E", Fields::default(), vec![])]),
+            category("B", vec![event("F", Fields::default(), vec![])]),
+        ],
+        vec![],
+    );
+    let opts = DiffOptions {
+        excludes: vec![Key::Category("A".into())],
+        ..DiffOptions::default()
+    };
+    let plan = diff(&d, &Live::default(), &opts);
+    let keys: Vec<String> = plan.changes.iter().map(|c| c.key.to_string()).collect();
+    assert_eq!(keys, ["B", "B/F"]);
+}
