@@ -11,6 +11,7 @@ pub mod commands;
 pub mod config;
 /// The commands' error and exit codes, at the path the commands have always named.
 pub use commands::error;
+pub mod drift;
 pub mod export;
 pub mod git;
 pub mod manifest;

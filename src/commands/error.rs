@@ -62,6 +62,9 @@ pub enum Error {
     /// The project config file is unusable.
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
+    /// Drift could not be told from manifest changes.
+    #[error(transparent)]
+    Drift(#[from] crate::drift::DriftError),
     /// The base set could not be read from git.
     #[error(transparent)]
     Git(#[from] crate::git::GitError),

@@ -266,3 +266,73 @@ fn pre_commit_hook_runs_validate() {
     use clap::Parser as _;
     secoda_sync::cli::Cli::try_parse_from(argv).unwrap();
 }
+
+#[test]
+fn plan_since_ref_marks_what_the_manifests_did_not_change_as_drift() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path();
+    let git = |args: &[&str]| {
+        let ok = Command::new("git")
+            .current_dir(repo)
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", repo)
+            .output()
+            .unwrap();
+        assert!(
+            ok.status.success(),
+            "{}",
+            String::from_utf8_lossy(&ok.stderr)
+        );
+    };
+    git(&["init", "-q"]);
+    let manifests = copy_examples(repo, "manifests");
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "applied"]);
+    edit(
+        &manifests.join("checkout.yaml"),
+        "    events:\n",
+        "    events:\n      - title: Checkout Abandoned\n        description: A shopper left checkout\n",
+    );
+    // An empty sandbox: everything the commit held is missing from Secoda (drift), the event
+    // added since is a manifest change.
+    let out = run_in(
+        repo,
+        &[
+            "plan",
+            "--sandbox",
+            "manifests",
+            "--since-ref",
+            "HEAD",
+            "--format",
+            "json",
+        ],
+    )
+    .code(0);
+    let doc: Value = serde_json::from_str(&out.stdout).unwrap();
+    let changes = doc["changes"].as_array().unwrap();
+    let note = |key: &str| {
+        changes
+            .iter()
+            .find(|c| c["key"] == key)
+            .unwrap_or_else(|| panic!("{key} in {}", out.stdout))["note"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    };
+    assert!(!note("Checkout/Checkout Abandoned").contains("drift"));
+    assert!(note("Checkout/Checkout Started").starts_with("drift:"));
+    assert!(
+        out.stderr.contains("are drift since HEAD"),
+        "{}",
+        out.stderr
+    );
+}
