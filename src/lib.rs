@@ -8,10 +8,13 @@ pub mod apply;
 pub mod atomic;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod doctor;
 /// The commands' error and exit codes, at the path the commands have always named.
 pub use commands::error;
+pub mod drift;
 pub mod export;
+pub mod git;
 pub mod manifest;
 pub mod monitors;
 pub mod output;

@@ -1,11 +1,10 @@
 //! The secoda-sync binary: parse the arguments, run the command, turn its outcome into an exit code.
 
-use clap::Parser;
-use secoda_sync::{cli::Cli, commands};
+use secoda_sync::{cli, commands};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::layered::parse();
     let printer = cli.global.printer();
     match commands::run(cli) {
         Ok(exit) => exit.into(),

@@ -2,6 +2,7 @@
 
 use crate::output::{self, Printer, Verbosity};
 use clap::{Args, ValueEnum};
+use std::path::PathBuf;
 
 /// Options every command takes.
 #[derive(Debug, Clone, Args)]
@@ -15,6 +16,10 @@ pub struct GlobalArgs {
     /// When to use colour on stderr (NO_COLOR is honoured by `auto`).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     pub color: ColorChoice,
+    /// Project config file [default: secoda-sync.toml in this directory or up to the
+    /// repository root; SECODA_SYNC_CONFIG].
+    #[arg(long, value_name = "FILE", global = true)]
+    pub config: Option<PathBuf>,
 }
 
 /// `--color` values.

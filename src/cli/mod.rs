@@ -3,10 +3,14 @@
 //! `apply` / `export` freely.
 
 pub mod apply;
+pub mod completions;
+pub mod config;
 pub mod connection;
+pub mod diff;
 pub mod doctor;
 pub mod export;
 pub mod global;
+pub mod layered;
 mod load_options;
 pub mod manifests;
 pub mod monitors;
@@ -74,6 +78,14 @@ pub enum Command {
     Export(ExportArgs),
     /// Remove the apply lease of a run that died.
     Unlock(UnlockArgs),
+    /// Compare two manifest sets offline (no token): what a pull request changes.
+    Diff(diff::DiffArgs),
+    /// Print the effective settings and where each comes from (flag, env, file, default).
+    Config(config::ConfigArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(completions::CompletionsArgs),
+    /// Print the man page (roff) on stdout.
+    Man,
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -37,4 +37,8 @@ pub struct PlanArgs {
     /// Exit 0 when there are no changes, 2 when changes are pending, 1 on error.
     #[arg(long)]
     pub detailed_exitcode: bool,
+    /// Mark as drift the changes to resources the manifests have not changed since REF (the
+    /// commit last applied): edits made in Secoda, not in git.
+    #[arg(long, value_name = "REF")]
+    pub since_ref: Option<String>,
 }

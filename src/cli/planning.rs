@@ -14,6 +14,10 @@ pub struct PlanningArgs {
     /// (repeatable).
     #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
     pub target: Vec<Key>,
+    /// Leave a subtree out of the plan, as `--target` names it (repeatable): "everything but
+    /// this".
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    pub exclude: Vec<Key>,
     /// Tag (name or id) added to everything created; --prune then deletes only resources
     /// carrying it.
     #[arg(long, value_name = "TAG")]
@@ -40,6 +44,7 @@ impl PlanningArgs {
             prune: self.prune,
             owner_tag: None,
             targets: self.target.clone(),
+            excludes: self.exclude.clone(),
             max_deletes: self.max_deletes,
             max_delete_percent: self.max_delete_percent,
             monitors_delete: self.monitors_delete,

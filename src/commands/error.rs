@@ -68,6 +68,15 @@ pub enum Error {
     /// `doctor` could not check the workspace (refused token, no answer).
     #[error(transparent)]
     Doctor(#[from] crate::doctor::DoctorError),
+    /// The project config file is unusable.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// Drift could not be told from manifest changes.
+    #[error(transparent)]
+    Drift(#[from] crate::drift::DriftError),
+    /// The base set could not be read from git.
+    #[error(transparent)]
+    Git(#[from] crate::git::GitError),
     /// The sandbox could not start, save or stop.
     #[error(transparent)]
     Sandbox(#[from] crate::sandbox::SandboxError),

@@ -4,7 +4,10 @@
 //! and exit codes, which nothing below the commands may name.
 
 pub mod apply;
+pub mod completions;
+pub mod config;
 pub mod connect;
+pub mod diff;
 pub mod doctor;
 pub mod error;
 pub mod export;
@@ -35,5 +38,9 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Export(args) => export::run(&args, &printer),
         Command::Unlock(args) => unlock::run(&args, &printer),
         Command::Doctor(args) => doctor::run(&args, &printer),
+        Command::Diff(args) => diff::run(&args, &printer),
+        Command::Completions(args) => completions::completions(&args, &printer),
+        Command::Man => completions::man(&printer),
+        Command::Config(args) => config::run(&args, cli.global.config.as_deref(), &printer),
     }
 }

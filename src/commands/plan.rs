@@ -29,7 +29,7 @@ async fn plan_in(
     printer: &Printer,
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
-    let Some(planned) = make_plan(
+    let Some(mut planned) = make_plan(
         loaded,
         args.planning.owner_tag.as_deref(),
         args.planning.diff_options(),
@@ -41,6 +41,15 @@ async fn plan_in(
     else {
         return Ok(Exit::Failure);
     };
+    if let Some(r) = &args.since_ref {
+        let changed =
+            crate::drift::manifest_changes(r, &LoadOptions::from(&args.manifests), &loaded.set)?;
+        let n = crate::drift::mark_drift(&mut planned.plan, &changed, &planned.names, r);
+        printer.status(format!(
+            "{} since {r}: Secoda changed, the manifests did not",
+            crate::output::count(n, "change is drift", "changes are drift")
+        ));
+    }
     print_plan(
         &planned.plan,
         args.format,

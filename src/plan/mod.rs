@@ -5,6 +5,7 @@ pub mod desired;
 pub mod diff;
 pub mod key;
 pub mod model;
+pub mod offline;
 pub mod render;
 pub mod reserved;
 pub mod resolve;

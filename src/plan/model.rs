@@ -265,6 +265,8 @@ pub struct DiffOptions {
     pub owner_tag: Option<Id>,
     /// Limit the plan to these subtrees (empty = everything).
     pub targets: Vec<Key>,
+    /// Leave these subtrees out (`--exclude`), even under a target.
+    pub excludes: Vec<Key>,
     /// Deletes removing more resources than this (an event's properties count) are blocked.
     pub max_deletes: usize,
     /// Deletes removing more than this percentage of managed live resources are blocked.
@@ -279,6 +281,7 @@ impl Default for DiffOptions {
             prune: false,
             owner_tag: None,
             targets: Vec::new(),
+            excludes: Vec::new(),
             max_deletes: 25,
             max_delete_percent: 10.0,
             monitors_delete: false,

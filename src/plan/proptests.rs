@@ -181,6 +181,7 @@ fn options() -> impl Strategy<Value = DiffOptions> {
             prune,
             owner_tag: owner.then(|| id(OWNER_TAG)),
             targets: Vec::new(),
+            excludes: Vec::new(),
             max_deletes,
             max_delete_percent: 60.0,
             monitors_delete,

@@ -22,6 +22,9 @@ pub struct SavedOptions {
     pub owner_tag: Option<Id>,
     /// `--target` keys, as written (`Category/Event`).
     pub targets: Vec<String>,
+    /// `--exclude` keys, as written (absent from plans saved without any).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub excludes: Vec<String>,
     /// `--monitors-delete`.
     pub monitors_delete: bool,
 }
@@ -32,6 +35,7 @@ impl From<&DiffOptions> for SavedOptions {
             prune: o.prune,
             owner_tag: o.owner_tag.clone(),
             targets: o.targets.iter().map(ToString::to_string).collect(),
+            excludes: o.excludes.iter().map(ToString::to_string).collect(),
             monitors_delete: o.monitors_delete,
         }
     }

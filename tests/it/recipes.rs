@@ -304,10 +304,45 @@ fn assert_plan_and_apply_lines(file: &str) {
 #[test]
 fn github_actions_recipe_lines_are_accepted_by_the_cli() {
     assert_plan_and_apply_lines("github-actions.yml");
+    assert_fork_and_drift_lines("github-actions.yml");
+}
+
+/// The lines for pull requests without the secret and for the scheduled drift report.
+#[track_caller]
+fn assert_fork_and_drift_lines(file: &str) {
+    let found = checked_commands(file);
+    assert!(
+        found.iter().any(|a| a[1] == "diff"
+            && has(
+                a,
+                &["--base-ref", "--format", "markdown", "--detailed-exitcode"]
+            )),
+        "{file}: no `diff --base-ref REF --format markdown --detailed-exitcode` line in {found:?}"
+    );
+    assert!(
+        found.iter().any(|a| a[1] == "plan"
+            && has(a, &["--detailed-exitcode", "--format", "markdown"])
+            && !has(a, &["--out"])),
+        "{file}: no drift `plan --detailed-exitcode --format markdown` line in {found:?}"
+    );
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("examples/ci")
+            .join(file),
+    )
+    .unwrap();
+    for needle in [
+        "schedule",
+        "Secoda differs from the manifests",
+        "SECODA_API_TOKEN\" ]",
+    ] {
+        assert!(text.contains(needle), "{file}: no `{needle}`");
+    }
 }
 
 #[test]
 fn gitlab_ci_recipe_lines_are_accepted_by_the_cli() {
+    assert_fork_and_drift_lines("gitlab-ci.yml");
     assert_plan_and_apply_lines("gitlab-ci.yml");
 }
 

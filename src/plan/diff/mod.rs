@@ -49,6 +49,9 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     if !opts.targets.is_empty() {
         changes = scope::limit_to_targets(changes, &opts.targets);
     }
+    if !opts.excludes.is_empty() {
+        scope::drop_excluded(&mut changes, &opts.excludes);
+    }
     scope::apply_caps(&mut changes, managed_live, opts);
     Plan {
         integration: desired.integration.clone(),

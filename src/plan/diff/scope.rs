@@ -37,7 +37,8 @@ impl Differ<'_> {
 
     /// Whether `key` is under a `--target` (every key is when none is given).
     fn in_targets(&self, key: &Key) -> bool {
-        self.opts.targets.is_empty() || self.opts.targets.iter().any(|t| key.is_within(t))
+        (self.opts.targets.is_empty() || self.opts.targets.iter().any(|t| key.is_within(t)))
+            && !self.opts.excludes.iter().any(|x| key.is_within(x))
     }
 
     /// Deletes the live events of a declared category that no manifest lists.
@@ -169,6 +170,12 @@ pub(super) fn limit_to_targets(changes: Vec<Change>, targets: &[Key]) -> Vec<Cha
         .into_iter()
         .filter(|c| within(&c.key) || (c.action == Action::Create && needed.contains(&c.key)))
         .collect()
+}
+
+/// Drops the changes under `excludes` (a subtree goes whole: a child never waits on an
+/// excluded parent's create).
+pub(super) fn drop_excluded(changes: &mut Vec<Change>, excludes: &[Key]) {
+    changes.retain(|c| !excludes.iter().any(|x| c.key.is_within(x)));
 }
 
 /// Blocks every delete when the resources they remove (an event delete's properties

@@ -479,3 +479,21 @@ fn the_diff_sees_a_change_in_every_field_of_the_table() {
         assert_eq!(changed, [("p", spec.name)], "{}", spec.name);
     }
 }
+
+#[test]
+fn excludes_leave_a_subtree_out_whole() {
+    let d = resolved(
+        vec![
+            category("A", vec![event("E", Fields::default(), vec![])]),
+            category("B", vec![event("F", Fields::default(), vec![])]),
+        ],
+        vec![],
+    );
+    let opts = DiffOptions {
+        excludes: vec![Key::Category("A".into())],
+        ..DiffOptions::default()
+    };
+    let plan = diff(&d, &Live::default(), &opts);
+    let keys: Vec<String> = plan.changes.iter().map(|c| c.key.to_string()).collect();
+    assert_eq!(keys, ["B", "B/F"]);
+}

@@ -1,0 +1,49 @@
+//! `secoda-sync diff` arguments.
+
+use super::InputArgs;
+use crate::plan::render::Format;
+use crate::plan::Key;
+use clap::Args;
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Compares two manifest sets without a workspace or a token (a pull request from a fork has
+neither): what `plan` would show against a workspace the base set had just been applied to.
+Removals are marked `no longer managed` (apply leaves them alone) and say what --prune does.
+
+Examples:
+  secoda-sync diff old/ manifests/
+  secoda-sync diff --base-ref origin/main manifests/ --format markdown > diff.md
+  secoda-sync diff --base-ref HEAD~1 examples/ecommerce/ --format json
+
+Exit codes:
+  0    compared (with --detailed-exitcode: no changes)
+  1    invalid manifests in either set, or a base ref that cannot be read
+  2    changes (--detailed-exitcode only)";
+
+/// Compare two manifest sets offline and show what the newer one changes.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct DiffArgs {
+    /// `BASE NEW` (two files or directories); with --base-ref, only the new paths (the base
+    /// is the same paths at the ref).
+    #[arg(value_name = "PATHS", required = true)]
+    pub paths: Vec<PathBuf>,
+    /// Read the base set from git at this ref (a branch, tag or commit).
+    #[arg(long, value_name = "REF")]
+    pub base_ref: Option<String>,
+    #[command(flatten)]
+    pub input: InputArgs,
+    /// Limit the comparison to a subtree (repeatable), as `plan --target`.
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    pub target: Vec<Key>,
+    /// Leave a subtree out (repeatable), as `plan --exclude`.
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    pub exclude: Vec<Key>,
+    /// How to print the comparison on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Exit 0 when the sets plan to no changes, 2 when they differ, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+}

@@ -1,0 +1,46 @@
+//! `secoda-sync completions` and `secoda-sync man`: the command line described for shells and
+//! `man`, generated from the same clap definition as `--help`.
+
+use crate::cli::completions::{CompletionsArgs, Shell};
+use crate::cli::Cli;
+use crate::error::{Error, Exit, Result};
+use crate::output::Printer;
+use clap::CommandFactory;
+
+/// Runs `completions`.
+///
+/// # Errors
+/// When stdout cannot be written.
+pub fn completions(args: &CompletionsArgs, printer: &Printer) -> Result<Exit> {
+    use clap_complete::Shell as S;
+    let shell = match args.shell {
+        Shell::Bash => S::Bash,
+        Shell::Zsh => S::Zsh,
+        Shell::Fish => S::Fish,
+        Shell::Powershell => S::PowerShell,
+    };
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "secoda-sync", &mut buf);
+    write(&buf, printer)
+}
+
+/// Runs `man`.
+///
+/// # Errors
+/// When stdout cannot be written.
+pub fn man(printer: &Printer) -> Result<Exit> {
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut buf)
+        .map_err(Error::writing("the man page"))?;
+    write(&buf, printer)
+}
+
+fn write(bytes: &[u8], printer: &Printer) -> Result<Exit> {
+    use std::io::Write as _;
+    printer
+        .stdout()
+        .write_all(bytes)
+        .map_err(Error::writing("stdout"))?;
+    Ok(Exit::Success)
+}

@@ -1,0 +1,399 @@
+//! The project config file, `secoda-sync.toml`: the settings CI lines repeat (host, pacing,
+//! manifest paths, prune scope and caps, owner tag, lock timeout), read once and checked, so a
+//! misspelt key is an error with a suggestion rather than a setting silently ignored.
+//!
+//! Precedence is flags, then environment, then this file, then the built-in defaults; the
+//! command line layer applies it (`cli::layered`), and [`effective`] reports it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The file name looked for at the repository root.
+pub const FILE_NAME: &str = "secoda-sync.toml";
+
+/// The environment variable naming a config file.
+pub const ENV_VAR: &str = "SECODA_SYNC_CONFIG";
+
+/// What a setting's value must be in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    /// A string.
+    Text,
+    /// A non-negative integer.
+    Integer,
+    /// A number.
+    Number,
+    /// `true` or `false`.
+    Bool,
+    /// A list of strings (paths).
+    Paths,
+}
+
+/// One setting the file may hold: its key, the flag it stands for and that flag's variable.
+#[derive(Debug, Clone, Copy)]
+pub struct Setting {
+    /// Key in the file (also the clap argument id).
+    pub key: &'static str,
+    /// The command-line flag (`--api-url`), or `None` for the manifest paths.
+    pub flag: Option<&'static str>,
+    /// The environment variable the flag reads, when it has one.
+    pub env: Option<&'static str>,
+    /// The value's type.
+    pub kind: ValueKind,
+    /// The default when nothing sets it, as the help text shows it.
+    pub default: &'static str,
+}
+
+/// Every key the file accepts.
+pub const SETTINGS: &[Setting] = &[
+    setting(
+        "api_url",
+        Some("--api-url"),
+        Some("SECODA_API_URL"),
+        ValueKind::Text,
+        "https://api.secoda.co",
+    ),
+    setting("region", Some("--region"), None, ValueKind::Text, "(none)"),
+    setting(
+        "write_rate",
+        Some("--write-rate"),
+        Some("SECODA_WRITE_RATE"),
+        ValueKind::Text,
+        "30/min",
+    ),
+    setting(
+        "read_rate",
+        Some("--read-rate"),
+        Some("SECODA_READ_RATE"),
+        ValueKind::Text,
+        "10/s",
+    ),
+    setting(
+        "concurrency",
+        Some("--concurrency"),
+        Some("SECODA_CONCURRENCY"),
+        ValueKind::Integer,
+        "8",
+    ),
+    setting("manifests", None, None, ValueKind::Paths, "(none)"),
+    setting("prune", Some("--prune"), None, ValueKind::Bool, "false"),
+    setting(
+        "max_deletes",
+        Some("--max-deletes"),
+        None,
+        ValueKind::Integer,
+        "25",
+    ),
+    setting(
+        "max_delete_percent",
+        Some("--max-delete-percent"),
+        None,
+        ValueKind::Number,
+        "10",
+    ),
+    setting(
+        "monitors_delete",
+        Some("--monitors-delete"),
+        None,
+        ValueKind::Bool,
+        "false",
+    ),
+    setting(
+        "owner_tag",
+        Some("--owner-tag"),
+        None,
+        ValueKind::Text,
+        "(none)",
+    ),
+    setting(
+        "lock_timeout",
+        Some("--lock-timeout"),
+        None,
+        ValueKind::Text,
+        "0",
+    ),
+];
+
+#[rustfmt::skip]
+const fn setting(key: &'static str, flag: Option<&'static str>, env: Option<&'static str>, kind: ValueKind, default: &'static str) -> Setting {
+    Setting { key, flag, env, kind, default }
+}
+
+/// Why the config file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// It could not be read.
+    #[error("failed to read config file `{}`", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// It is not TOML.
+    #[error("config file `{}` is not valid TOML: {message}", path.display())]
+    Syntax {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message.
+        message: String,
+    },
+    /// A key no setting has.
+    #[error("config file `{}`: unknown key `{key}`{hint}", path.display())]
+    UnknownKey {
+        /// The file.
+        path: PathBuf,
+        /// The key.
+        key: String,
+        /// ` (did you mean `x`?)` or empty.
+        hint: String,
+    },
+    /// A value of the wrong type.
+    #[error("config file `{}`: `{key}` must be {expected}", path.display())]
+    Type {
+        /// The file.
+        path: PathBuf,
+        /// The key.
+        key: String,
+        /// What it must be.
+        expected: &'static str,
+    },
+    /// Settings that exclude each other.
+    #[error("config file `{}`: set `api_url` or `region`, not both", path.display())]
+    Conflict {
+        /// The file.
+        path: PathBuf,
+    },
+}
+
+/// A loaded config file: each setting it holds, as the command-line value(s) it stands for.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectConfig {
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// Key -> values (one, except `manifests`; a bool is `true` or `false`).
+    pub values: BTreeMap<&'static str, Vec<String>>,
+}
+
+impl ProjectConfig {
+    /// Parses `text` read from `path`; relative manifest paths are taken from the file's
+    /// directory, so the file works from any directory of the repository.
+    ///
+    /// # Errors
+    /// Invalid TOML, an unknown key (with the closest known one), a value of the wrong type.
+    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+        let table: toml::Table =
+            text.parse()
+                .map_err(|e: toml::de::Error| ConfigError::Syntax {
+                    path: path.to_path_buf(),
+                    message: e.message().to_owned(),
+                })?;
+        let base = path.parent().unwrap_or(Path::new(""));
+        let mut values = BTreeMap::new();
+        for (key, value) in &table {
+            let Some(s) = SETTINGS.iter().find(|s| s.key == key) else {
+                return Err(ConfigError::UnknownKey {
+                    path: path.to_path_buf(),
+                    key: key.clone(),
+                    hint: did_you_mean(key),
+                });
+            };
+            let wrong = |expected| ConfigError::Type {
+                path: path.to_path_buf(),
+                key: key.clone(),
+                expected,
+            };
+            let v = match (s.kind, value) {
+                (ValueKind::Text, toml::Value::String(t)) => vec![t.clone()],
+                (ValueKind::Text, _) => return Err(wrong("a string")),
+                (ValueKind::Integer, toml::Value::Integer(i)) if *i >= 0 => vec![i.to_string()],
+                (ValueKind::Integer, _) => return Err(wrong("a non-negative integer")),
+                (ValueKind::Number, toml::Value::Integer(i)) => vec![i.to_string()],
+                (ValueKind::Number, toml::Value::Float(f)) => vec![f.to_string()],
+                (ValueKind::Number, _) => return Err(wrong("a number")),
+                (ValueKind::Bool, toml::Value::Boolean(b)) => vec![b.to_string()],
+                (ValueKind::Bool, _) => return Err(wrong("true or false")),
+                (ValueKind::Paths, toml::Value::Array(items)) => items
+                    .iter()
+                    .map(|i| match i {
+                        toml::Value::String(p) => Ok(base.join(p).to_string_lossy().into_owned()),
+                        _ => Err(wrong("a list of paths")),
+                    })
+                    .collect::<Result<_, _>>()?,
+                (ValueKind::Paths, toml::Value::String(p)) => {
+                    vec![base.join(p).to_string_lossy().into_owned()]
+                }
+                (ValueKind::Paths, _) => return Err(wrong("a list of paths")),
+            };
+            values.insert(s.key, v);
+        }
+        if values.contains_key("api_url") && values.contains_key("region") {
+            return Err(ConfigError::Conflict {
+                path: path.to_path_buf(),
+            });
+        }
+        Ok(Self {
+            path: path.to_path_buf(),
+            values,
+        })
+    }
+
+    /// Reads and parses the file at `path`.
+    ///
+    /// # Errors
+    /// As [`ProjectConfig::parse`], or when the file cannot be read.
+    pub fn read(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+}
+
+fn did_you_mean(key: &str) -> String {
+    SETTINGS
+        .iter()
+        .map(|s| (strsim::jaro_winkler(key, s.key), s.key))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, k)| format!(" (did you mean `{k}`?)"))
+        .unwrap_or_default()
+}
+
+/// Which config file applies: `--config FILE`, else `SECODA_SYNC_CONFIG`, else
+/// `secoda-sync.toml` in the current directory or the nearest parent up to the repository
+/// root (the first directory holding `.git`).
+#[must_use]
+pub fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Option<PathBuf> {
+    if let Some(f) = flag {
+        return Some(f.to_path_buf());
+    }
+    if let Some(e) = env.filter(|e| !e.is_empty()) {
+        return Some(PathBuf::from(e));
+    }
+    let mut dir = Some(cwd);
+    while let Some(d) = dir {
+        let candidate = d.join(FILE_NAME);
+        if candidate.is_file() {
+            return Some(candidate);
+        }
+        if d.join(".git").exists() {
+            return None;
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+/// Where an effective setting came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A command-line flag.
+    Flag,
+    /// An environment variable.
+    Env(&'static str),
+    /// The config file.
+    File(PathBuf),
+    /// The built-in default.
+    Default,
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Flag => f.write_str("flag"),
+            Self::Env(v) => write!(f, "env {v}"),
+            Self::File(p) => write!(f, "file {}", p.display()),
+            Self::Default => f.write_str("default"),
+        }
+    }
+}
+
+/// One effective setting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Effective {
+    /// The key.
+    pub key: &'static str,
+    /// Its value as the command line would spell it.
+    pub value: String,
+    /// Where it came from.
+    pub source: Source,
+}
+
+/// Every setting's effective value and source when no flag is given: the environment (read
+/// through `env`) beats the file, the file beats the default.
+#[must_use]
+pub fn effective(
+    file: Option<&ProjectConfig>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Vec<Effective> {
+    SETTINGS
+        .iter()
+        .map(|s| {
+            if let Some((var, v)) = s.env.and_then(|var| env(var).map(|v| (var, v))) {
+                return Effective {
+                    key: s.key,
+                    value: v,
+                    source: Source::Env(var),
+                };
+            }
+            if let Some((f, v)) = file.and_then(|f| f.values.get(s.key).map(|v| (f, v))) {
+                return Effective {
+                    key: s.key,
+                    value: v.join(" "),
+                    source: Source::File(f.path.clone()),
+                };
+            }
+            Effective {
+                key: s.key,
+                value: s.default.to_owned(),
+                source: Source::Default,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_misspelt_key_is_an_error_with_a_suggestion() {
+        let e = ProjectConfig::parse(Path::new("s.toml"), "max_delete = 3\n").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config file `s.toml`: unknown key `max_delete` (did you mean `max_deletes`?)"
+        );
+    }
+
+    #[test]
+    fn values_are_typed_and_paths_relative_to_the_file() {
+        let c = ProjectConfig::parse(
+            Path::new("repo/secoda-sync.toml"),
+            "concurrency = 4\nprune = true\nmanifests = [\"m\"]\nmax_delete_percent = 2.5\n",
+        )
+        .unwrap();
+        assert_eq!(c.values["concurrency"], ["4"]);
+        assert_eq!(c.values["manifests"], ["repo/m"]);
+        assert_eq!(c.values["max_delete_percent"], ["2.5"]);
+        let e = ProjectConfig::parse(Path::new("s.toml"), "prune = \"yes\"\n").unwrap_err();
+        assert!(e.to_string().contains("true or false"), "{e}");
+    }
+
+    #[test]
+    fn environment_beats_the_file_and_the_file_beats_defaults() {
+        let c = ProjectConfig::parse(
+            Path::new("s.toml"),
+            "write_rate = \"10/min\"\nread_rate = \"5/s\"\n",
+        )
+        .unwrap();
+        let env = |v: &str| (v == "SECODA_READ_RATE").then(|| "2/s".to_owned());
+        let e = effective(Some(&c), env);
+        let get = |k| e.iter().find(|s| s.key == k).unwrap().clone();
+        assert_eq!(get("read_rate").source, Source::Env("SECODA_READ_RATE"));
+        assert_eq!(get("write_rate").value, "10/min");
+        assert_eq!(get("concurrency").source, Source::Default);
+    }
+}
