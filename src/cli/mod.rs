@@ -19,7 +19,7 @@ pub use apply::ApplyArgs;
 pub use connection::{ConnectionArgs, Region};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
-pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
+pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
 pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
 pub use plan::PlanArgs;
 pub use planning::PlanningArgs;
