@@ -186,7 +186,11 @@ impl Collector<'_> {
                 }
             };
             // A directory's JSON files are vendor plans only when `--from` says so.
-            let json_wanted = self.opts.preset.from.is_some_and(crate::manifest::Preset::is_json);
+            let json_wanted = self
+                .opts
+                .preset
+                .from
+                .is_some_and(crate::manifest::Preset::is_json);
             match format_of(&p) {
                 None => continue,
                 Some(InputFormat::Json) if !json_wanted => continue,

@@ -7,6 +7,7 @@ mod export;
 mod input_safety;
 mod manifest;
 mod monitors;
+mod presets;
 mod recipes;
 mod sandbox;
 mod util;

@@ -196,6 +196,22 @@ pub(crate) fn read(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::manifest::Diagnostic;
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    proptest! {
+        #[test]
+        fn presets_never_panic_on_random_text(text in "[ -~\n\r\t:{}\\[\\],\"]{0,300}") {
+            for p in Preset::ALL {
+                let mut diags: Vec<Diagnostic> = Vec::new();
+                let mut ctx = Ctx { file: Arc::from("x"), diags: &mut diags };
+                let head = "Event Name,Property Name,Property Value Type,Object Type,Object Name,Event Property Name,Event Type,Property Data Type\n";
+                let _ = read(&mut ctx, &format!("{head}{text}"), *p, &PresetOptions::default());
+                let _ = read(&mut ctx, &text, *p, &PresetOptions::default());
+            }
+        }
+    }
 
     #[test]
     fn header_detection_ignores_case_and_spacing() {

@@ -14,6 +14,34 @@ pub(super) fn normalize(header: &str) -> String {
     joined.trim_end_matches('?').trim_end().to_owned()
 }
 
+/// Lines of record starts, from their byte offsets. The csv crate's own line number is one
+/// short after a CRLF row or a blank line (the line end is counted as the next record's start).
+#[derive(Default)]
+struct LineCounter {
+    upto: usize,
+    newlines: u32,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at byte `at` (offsets only grow).
+    fn line_at(&mut self, text: &[u8], at: u64) -> u32 {
+        let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+        // A record "starts" at the line end before it (the `\n` of a CRLF, a blank line): its
+        // first cell is past every line end there.
+        while matches!(text.get(at), Some(b'\n' | b'\r')) {
+            at += 1;
+        }
+        if at > self.upto {
+            let n = text[self.upto..at].iter().filter(|b| **b == b'\n').count();
+            self.newlines = self
+                .newlines
+                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            self.upto = at;
+        }
+        self.newlines.saturating_add(1)
+    }
+}
+
 /// The parsed file.
 pub(super) struct Table {
     /// Header cells, normalized.
@@ -48,13 +76,14 @@ impl Table {
             }
         };
         let mut rows = Vec::new();
+        let mut lines = LineCounter::default();
         for rec in records {
             match rec {
                 Ok(r) if r.iter().all(|c| c.trim().is_empty()) => {}
                 Ok(r) => {
                     let line = r
                         .position()
-                        .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+                        .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
                     rows.push((line, r));
                 }
                 Err(e) => syntax(ctx, &e),
@@ -180,4 +209,42 @@ fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
         ctx.loc(line, 1),
         format!("invalid CSV: {e}"),
     ));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::Diagnostic;
+
+    fn lines(text: &str) -> Vec<u32> {
+        let mut diags: Vec<Diagnostic> = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.csv"),
+            diags: &mut diags,
+        };
+        let t = Table::read(&mut ctx, text, Preset::Avo).unwrap();
+        t.rows.iter().map(|(l, _)| *l).collect()
+    }
+
+    #[test]
+    fn rows_know_their_lines_with_lf_crlf_and_multiline_cells() {
+        let head = "Event Name,Property Name,Property Value Type";
+        assert_eq!(lines(&format!("{head}\nA,x,int\n\nB,y,int\n")), [2, 4]);
+        assert_eq!(
+            lines(&format!("{head}\r\nA,x,int\r\n\r\nB,y,int\r\n")),
+            [2, 4]
+        );
+        assert_eq!(
+            lines(&format!("{head}\r\nA,\"x\r\nz\",int\r\nB,y,int\r\n")),
+            [2, 4]
+        );
+    }
+
+    #[test]
+    fn headers_normalize_case_space_and_question_marks() {
+        assert_eq!(
+            normalize("  Is  Property_Required? "),
+            "is property required"
+        );
+    }
 }
