@@ -8,6 +8,7 @@ pub mod export;
 pub mod global;
 mod load_options;
 pub mod manifests;
+pub mod migrate_report;
 pub mod monitors;
 pub mod plan;
 pub mod planning;
@@ -20,6 +21,7 @@ pub use connection::{ConnectionArgs, Region};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
 pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
+pub use migrate_report::{MigrateFormat, MigrateReportArgs};
 pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
 pub use plan::PlanArgs;
 pub use planning::PlanningArgs;
@@ -67,6 +69,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a live integration's tracking plan (and monitors) as manifests.
     Export(ExportArgs),
+    /// Report what migrating vendor exports (`--from avo|amplitude|segment|...`) carries, offline.
+    MigrateReport(MigrateReportArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -7,6 +7,7 @@ pub mod apply;
 pub mod connect;
 pub mod error;
 pub mod export;
+pub mod migrate_report;
 pub mod monitors;
 pub mod plan;
 pub mod sandbox;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        Command::MigrateReport(args) => migrate_report::run(&args, &printer),
     }
 }

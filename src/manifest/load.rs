@@ -39,9 +39,9 @@ pub struct Loaded {
     pub sources: Sources,
     /// The files read, in load order.
     pub files: Vec<String>,
-    /// What vendor exports (`--from`) held that the set does not carry (boxed: `Loaded` is
-    /// moved around whole).
-    pub migration: Box<Notes>,
+    /// What each vendor export (`--from`) held that the set does not carry, by file (a boxed
+    /// slice: `Loaded` is moved around whole).
+    pub migration: Box<[(String, Notes)]>,
 }
 
 impl Loaded {
@@ -298,7 +298,7 @@ fn load_sources_with_map(
         diags: Vec::new(),
         texts: Sources::default(),
         hasher: Sha256::new(),
-        notes: Notes::default(),
+        notes: Vec::new(),
     };
     let csv_map = map_source.and_then(|(name, bytes)| r.csv_map(&name, &bytes));
     let mut fragments = Vec::with_capacity(sources.len());
@@ -330,7 +330,7 @@ fn load_sources_with_map(
         fingerprint,
         sources: texts,
         files,
-        migration: Box::new(notes),
+        migration: notes.into_boxed_slice(),
     }
 }
 
@@ -339,7 +339,7 @@ struct Reader {
     diags: Vec<Diagnostic>,
     texts: Sources,
     hasher: Sha256,
-    notes: Notes,
+    notes: Vec<(String, Notes)>,
 }
 
 impl Reader {
@@ -397,7 +397,7 @@ impl Reader {
         let frag = match (vendor, src.format) {
             (Some(p), _) => {
                 let (frag, notes) = presets::read(&mut ctx, &text, p, preset);
-                self.notes.absorb(notes);
+                self.notes.push((src.name.clone(), notes));
                 frag
             }
             (None, InputFormat::Yaml) => yaml::read_manifest(&mut ctx, &text),

@@ -266,3 +266,39 @@ fn every_fixture_applies_exports_and_plans_to_no_changes() {
         assert!(out.stdout.contains("No changes"), "{name}: {}", out.stdout);
     }
 }
+
+#[test]
+fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
+    let file = fixture("avo.csv").display().to_string();
+    let out = Out::of(bin().args(["migrate-report", &file]).output().unwrap()).ok();
+    for line in [
+        "carries: 4 categories, 22 events, 68 properties",
+        "skipped: 2 user and system properties (",
+        "avo.csv: lines 18, 28)",
+        "no home: `Sources` (22 values",
+        "warning: 8 events without a description",
+        "writes: 94 (about 4 min at 30/min)",
+    ] {
+        assert!(out.stdout.contains(line), "`{line}` in:\n{}", out.stdout);
+    }
+    let out = Out::of(
+        bin()
+            .args(["migrate-report", &file, "--format", "json"])
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    let v = out.json();
+    assert_eq!(v["writes"], 94);
+    assert_eq!(v["seconds"], 188);
+    assert_eq!(v["skipped"][0]["lines"], serde_json::json!([18, 28]));
+    let out = Out::of(
+        bin()
+            .args(["migrate-report", &file, "--format", "markdown"])
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    assert!(out.stdout.contains("| events | 22 |"), "{}", out.stdout);
+    assert!(out.stdout.contains("| `Sources` | 22 |"), "{}", out.stdout);
+}

@@ -6,11 +6,13 @@ mod avo;
 mod build;
 mod json_schema;
 mod notes;
+mod report;
 mod segment;
 mod table;
 mod types;
 
 pub use notes::{Notes, Skip};
+pub use report::{Homeless, MigrationReport, Skipped, WRITES_PER_MINUTE};
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::Fragment;
