@@ -1,7 +1,7 @@
 //! The manifest flags converted into the manifest layer's own options, so that `manifest`
 //! needs nothing of clap.
 
-use super::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
+use super::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
 use crate::manifest::{self, LoadOptions};
 
 impl From<InputFormat> for manifest::InputFormat {
@@ -23,6 +23,28 @@ impl From<CsvEmpty> for manifest::CsvEmpty {
     }
 }
 
+impl From<Preset> for manifest::Preset {
+    fn from(p: Preset) -> Self {
+        match p {
+            Preset::Avo => Self::Avo,
+            Preset::Amplitude => Self::Amplitude,
+            Preset::Segment => Self::Segment,
+            Preset::SegmentJson => Self::SegmentJson,
+            Preset::AvoJson => Self::AvoJson,
+        }
+    }
+}
+
+impl From<&PresetArgs> for manifest::PresetOptions {
+    fn from(a: &PresetArgs) -> Self {
+        Self {
+            from: a.from.map(Into::into),
+            category_label: a.category_label.clone(),
+            default_category: a.default_category.clone(),
+        }
+    }
+}
+
 impl From<&ManifestArgs> for LoadOptions {
     fn from(args: &ManifestArgs) -> Self {
         let input: &InputArgs = &args.input;
@@ -32,6 +54,7 @@ impl From<&ManifestArgs> for LoadOptions {
             csv_map: input.csv_map.clone(),
             csv_empty: input.csv_empty.into(),
             stdin_format: input.stdin_format.map(Into::into),
+            preset: (&input.preset).into(),
         }
     }
 }

@@ -15,6 +15,21 @@ pub enum InputFormat {
     Jsonl,
 }
 
+/// A vendor's tracking-plan export (`--from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Preset {
+    /// Avo CSV (one row per event and property).
+    Avo,
+    /// Amplitude Data CSV (typed event and property rows).
+    Amplitude,
+    /// Segment Protocols CSV (an event row, then its property rows).
+    Segment,
+    /// Segment tracking-plan rules (JSON Schema).
+    SegmentJson,
+    /// Avo JSON (`events[]` with JSON Schema rules).
+    AvoJson,
+}
+
 /// What an empty CSV cell means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum CsvEmpty {
@@ -51,4 +66,20 @@ pub struct InputArgs {
     /// Format of a manifest read from stdin (`-`).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub stdin_format: Option<InputFormat>,
+    #[command(flatten)]
+    pub preset: PresetArgs,
+}
+
+/// How vendor exports are read (else each CSV's header tells its preset).
+#[derive(Debug, Clone, Args)]
+pub struct PresetArgs {
+    /// Read the files as a vendor's export, unedited (e.g. `--from avo plan.csv`).
+    #[arg(long, value_enum, value_name = "PRESET")]
+    pub from: Option<Preset>,
+    /// The Segment label holding an event's category (`category:Checkout`).
+    #[arg(long, value_name = "KEY")]
+    pub category_label: Option<String>,
+    /// The category of events whose export names none.
+    #[arg(long, value_name = "TITLE")]
+    pub default_category: Option<String>,
 }

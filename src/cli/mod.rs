@@ -13,6 +13,7 @@ pub mod global;
 pub mod layered;
 mod load_options;
 pub mod manifests;
+pub mod migrate_report;
 pub mod monitors;
 pub mod numbers;
 pub mod plan;
@@ -27,7 +28,8 @@ pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
-pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs};
+pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
+pub use migrate_report::{MigrateFormat, MigrateReportArgs};
 pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
 pub use plan::PlanArgs;
 pub use planning::PlanningArgs;
@@ -86,6 +88,8 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Print the man page (roff) on stdout.
     Man,
+    /// Report what migrating vendor exports (`--from avo|amplitude|segment|...`) carries, offline.
+    MigrateReport(MigrateReportArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -90,5 +90,6 @@ fn load_options(args: &DiffArgs, paths: Vec<PathBuf>) -> LoadOptions {
         csv_map: input.csv_map.clone(),
         csv_empty: input.csv_empty.into(),
         stdin_format: input.stdin_format.map(Into::into),
+        preset: crate::manifest::PresetOptions::default(),
     }
 }

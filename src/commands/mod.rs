@@ -11,6 +11,7 @@ pub mod diff;
 pub mod doctor;
 pub mod error;
 pub mod export;
+pub mod migrate_report;
 pub mod monitors;
 pub mod plan;
 pub mod sandbox;
@@ -42,5 +43,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Completions(args) => completions::completions(&args, &printer),
         Command::Man => completions::man(&printer),
         Command::Config(args) => config::run(&args, cli.global.config.as_deref(), &printer),
+        Command::MigrateReport(args) => migrate_report::run(&args, &printer),
     }
 }

@@ -70,6 +70,10 @@ codes! {
     WrongType = "wrong-type", Error;
     /// A required field or column is missing.
     MissingField = "missing-field", Error;
+    /// A CSV header that matches no preset, no `--csv-map` and not the native columns.
+    NoPreset = "no-preset", Error;
+    /// A vendor export's rows or fields a migration does not carry (counted, with lines).
+    MigrationSkipped = "migration-skipped", Warning;
     /// A field set where it does not apply (an event field on a CSV category row).
     FieldNotAllowed = "field-not-allowed", Error;
     /// The same category, event, property, monitor or block declared twice.

@@ -6,7 +6,8 @@ use crate::manifest::diagnostics::{Code, Diagnostic, Severity, Sources};
 use crate::manifest::fragment::Fragment;
 use crate::manifest::merge::merge;
 use crate::manifest::node::Ctx;
-use crate::manifest::options::{InputFormat, LoadOptions};
+use crate::manifest::options::{InputFormat, LoadOptions, PresetOptions};
+use crate::manifest::presets::{self, CsvKind, Notes};
 use crate::manifest::{jsonl, validate, yaml, ManifestSet};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -38,6 +39,9 @@ pub struct Loaded {
     pub sources: Sources,
     /// The files read, in load order.
     pub files: Vec<String>,
+    /// What each vendor export (`--from`) held that the set does not carry, by file (a boxed
+    /// slice: `Loaded` is moved around whole).
+    pub migration: Box<[(String, Notes)]>,
 }
 
 impl Loaded {
@@ -65,6 +69,7 @@ pub fn format_of(path: &Path) -> Option<InputFormat> {
         "yaml" | "yml" => Some(InputFormat::Yaml),
         "csv" => Some(InputFormat::Csv),
         "jsonl" | "ndjson" => Some(InputFormat::Jsonl),
+        "json" => Some(InputFormat::Json),
         _ => None,
     }
 }
@@ -137,7 +142,15 @@ impl Collector<'_> {
             self.diags.push(io_error(path, &e));
             return;
         }
-        let Some(format) = self.opts.stdin_format else {
+        let from = self.opts.preset.from;
+        let implied = from.map(|p| {
+            if p.is_json() {
+                InputFormat::Json
+            } else {
+                InputFormat::Csv
+            }
+        });
+        let Some(format) = self.opts.stdin_format.or(implied) else {
             self.diags.push(
                 Diagnostic::new(Code::Io, "cannot tell the format of stdin (`-`)", None)
                     .hint("pass --stdin-format yaml|csv|jsonl"),
@@ -172,8 +185,16 @@ impl Collector<'_> {
                     continue;
                 }
             };
-            if format_of(&p).is_none() {
-                continue;
+            // A directory's JSON files are vendor plans only when `--from` says so.
+            let json_wanted = self
+                .opts
+                .preset
+                .from
+                .is_some_and(crate::manifest::Preset::is_json);
+            match format_of(&p) {
+                None => continue,
+                Some(InputFormat::Json) if !json_wanted => continue,
+                Some(_) => {}
             }
             match std::fs::metadata(&p) {
                 Ok(m) if m.is_file() => files.push(p),
@@ -277,6 +298,7 @@ fn load_sources_with_map(
         diags: Vec::new(),
         texts: Sources::default(),
         hasher: Sha256::new(),
+        notes: Vec::new(),
     };
     let csv_map = map_source.and_then(|(name, bytes)| r.csv_map(&name, &bytes));
     let mut fragments = Vec::with_capacity(sources.len());
@@ -287,12 +309,13 @@ fn load_sources_with_map(
             empty: opts.csv_empty,
             map: csv_map.as_ref(),
         };
-        fragments.extend(r.fragment(src, csv));
+        fragments.extend(r.fragment(src, csv, &opts.preset));
     }
     let Reader {
         mut diags,
         texts,
         hasher,
+        notes,
     } = r;
     let set = merge(fragments, opts.integration.as_deref(), &mut diags);
     diags.extend(validate::check_set(&set));
@@ -307,6 +330,7 @@ fn load_sources_with_map(
         fingerprint,
         sources: texts,
         files,
+        migration: notes.into_boxed_slice(),
     }
 }
 
@@ -315,6 +339,7 @@ struct Reader {
     diags: Vec<Diagnostic>,
     texts: Sources,
     hasher: Sha256,
+    notes: Vec<(String, Notes)>,
 }
 
 impl Reader {
@@ -338,7 +363,12 @@ impl Reader {
     }
 
     /// One manifest read by its format; `None` when it is not UTF-8.
-    fn fragment(&mut self, src: Source, csv: CsvOptions<'_>) -> Option<Fragment> {
+    fn fragment(
+        &mut self,
+        src: Source,
+        csv: CsvOptions<'_>,
+        preset: &PresetOptions,
+    ) -> Option<Fragment> {
         self.hash(&src.bytes);
         let file: Arc<str> = Arc::from(src.name.as_str());
         let mut ctx = Ctx {
@@ -348,10 +378,32 @@ impl Reader {
         let text = decode(&mut ctx, &src.bytes)?;
         // The text is a copy: free the bytes before parsing (100,000-property files).
         drop(src.bytes);
-        let frag = match src.format {
-            InputFormat::Yaml => yaml::read_manifest(&mut ctx, &text),
-            InputFormat::Jsonl => jsonl::read_manifest(&mut ctx, &text),
-            InputFormat::Csv => csv_format::read_manifest(&mut ctx, &text, csv),
+        let vendor = match (src.format, preset.from) {
+            (InputFormat::Json, Some(p)) if p.is_json() => Some(p),
+            (InputFormat::Json, _) => presets::detect_json(&mut ctx, &text),
+            (InputFormat::Csv, Some(p)) if !p.is_json() => Some(p),
+            (InputFormat::Csv, _) => {
+                match presets::classify_csv(&mut ctx, &text, csv.map.is_some()) {
+                    Some(CsvKind::Preset(p)) => Some(p),
+                    Some(CsvKind::Native) => None,
+                    None => {
+                        self.texts.insert(&file, text);
+                        return Some(Fragment::default());
+                    }
+                }
+            }
+            _ => None,
+        };
+        let frag = match (vendor, src.format) {
+            (Some(p), _) => {
+                let (frag, notes) = presets::read(&mut ctx, &text, p, preset);
+                self.notes.push((src.name.clone(), notes));
+                frag
+            }
+            (None, InputFormat::Yaml) => yaml::read_manifest(&mut ctx, &text),
+            (None, InputFormat::Jsonl) => jsonl::read_manifest(&mut ctx, &text),
+            (None, InputFormat::Csv) => csv_format::read_manifest(&mut ctx, &text, csv),
+            (None, InputFormat::Json) => Fragment::default(),
         };
         self.texts.insert(&file, text);
         Some(frag)

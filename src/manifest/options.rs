@@ -12,6 +12,23 @@ pub enum InputFormat {
     Csv,
     /// JSON Lines, one record per line.
     Jsonl,
+    /// A vendor's JSON tracking plan (`--from segment-json|avo-json`).
+    Json,
+}
+
+/// A vendor's tracking-plan export, read as it is (`--from`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Preset {
+    /// Avo CSV: one row per (event, property).
+    Avo,
+    /// Amplitude Data CSV: typed event and property rows.
+    Amplitude,
+    /// Segment Protocols CSV: an event row, then its property rows.
+    Segment,
+    /// Segment tracking-plan rules as JSON Schema.
+    SegmentJson,
+    /// Avo JSON: `events[]` with JSON Schema rules.
+    AvoJson,
 }
 
 /// What an empty CSV cell means.
@@ -37,4 +54,17 @@ pub struct LoadOptions {
     pub csv_empty: CsvEmpty,
     /// Format of `-` (stdin).
     pub stdin_format: Option<InputFormat>,
+    /// How to read vendor exports: the preset, Segment's category label and default category.
+    pub preset: PresetOptions,
+}
+
+/// How vendor exports are read (`--from`, `--category-label`, `--default-category`).
+#[derive(Debug, Clone, Default)]
+pub struct PresetOptions {
+    /// The preset every file is read with; `None` tells it from each file's header.
+    pub from: Option<Preset>,
+    /// The Segment label holding the category (`category` when `None`).
+    pub category_label: Option<String>,
+    /// The category of events whose export names none.
+    pub default_category: Option<String>,
 }

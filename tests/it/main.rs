@@ -11,6 +11,7 @@ mod gitops;
 mod input_safety;
 mod manifest;
 mod monitors;
+mod presets;
 mod readback;
 mod recipes;
 mod safety;

@@ -1,0 +1,36 @@
+//! `secoda-sync migrate-report` arguments.
+
+use super::ManifestArgs;
+use clap::{Args, ValueEnum};
+
+const AFTER_HELP: &str = "\
+Loads vendor exports as `plan` would, touches no network, and prints what the migration will
+carry: counts of categories, events and properties; rows skipped and why (user properties,
+non-track events, removed rows) with the vendor file's lines; fields Secoda has no home for;
+warnings; and the number of writes with their duration at 30 writes per minute.
+
+Examples:
+  secoda-sync migrate-report avo-export.csv --from avo
+  secoda-sync migrate-report plan.csv --from segment --default-category Web --format markdown > report.md";
+
+/// Report what migrating vendor exports will carry, offline.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct MigrateReportArgs {
+    #[command(flatten)]
+    pub manifests: ManifestArgs,
+    /// How to print the report.
+    #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
+    pub format: MigrateFormat,
+}
+
+/// `migrate-report --format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MigrateFormat {
+    /// Lines for a terminal.
+    Text,
+    /// One JSON document.
+    Json,
+    /// Tables for the migration's pull request.
+    Markdown,
+}

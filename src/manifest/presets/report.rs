@@ -1,0 +1,214 @@
+//! The migration report: what loading vendor exports will carry into Secoda, what it leaves
+//! out and why (with the vendor file's lines), and how long the writes take at the write rate.
+
+use crate::manifest::load::Loaded;
+use crate::manifest::{Code, ManifestCounts};
+use serde::Serialize;
+use std::io::{self, Write};
+
+/// Secoda's write allowance per minute (the client's default pace).
+pub const WRITES_PER_MINUTE: usize = 30;
+
+/// Rows of one reason left out of one file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Skipped {
+    /// The vendor file.
+    pub file: String,
+    /// Why (`user properties`, `non-track events`, ...).
+    pub reason: String,
+    /// How many rows.
+    pub count: usize,
+    /// The rows' 1-based lines.
+    pub lines: Vec<u32>,
+}
+
+/// Values of one vendor field Secoda has no home for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Homeless {
+    /// The vendor file.
+    pub file: String,
+    /// The vendor's field (`Sources`).
+    pub field: String,
+    /// Values not carried.
+    pub values: usize,
+}
+
+/// What a migration carries, offline.
+#[derive(Debug, Clone, Serialize)]
+pub struct MigrationReport {
+    /// The files read.
+    pub files: Vec<String>,
+    /// Categories, events and properties the set declares.
+    pub counts: ManifestCounts,
+    /// Rows left out, by file and reason.
+    pub skipped: Vec<Skipped>,
+    /// Vendor fields without a Secoda home.
+    pub no_home: Vec<Homeless>,
+    /// Things worth a look before migrating (events without a description, ...).
+    pub warnings: Vec<String>,
+    /// Errors in the exports, a missing integration aside (the migration cannot run until
+    /// they are fixed).
+    pub errors: usize,
+    /// Creates a first apply sends (one per category, event and property).
+    pub writes: usize,
+    /// Their duration at [`WRITES_PER_MINUTE`], in seconds.
+    pub seconds: usize,
+}
+
+impl MigrationReport {
+    /// The report of a loaded set.
+    #[must_use]
+    pub fn new(loaded: &Loaded) -> Self {
+        let counts = loaded.set.counts();
+        let mut skipped = Vec::new();
+        let mut no_home = Vec::new();
+        for (file, notes) in &*loaded.migration {
+            for (reason, s) in &notes.skipped {
+                skipped.push(Skipped {
+                    file: file.clone(),
+                    reason: reason.clone(),
+                    count: s.lines.len(),
+                    lines: s.lines.clone(),
+                });
+            }
+            for (field, n) in &notes.no_home {
+                no_home.push(Homeless {
+                    file: file.clone(),
+                    field: field.clone(),
+                    values: *n,
+                });
+            }
+        }
+        let events = loaded.set.categories.iter().flat_map(|c| &c.events);
+        let undescribed = events
+            .clone()
+            .filter(|e| e.fields.description.as_deref().is_none_or(str::is_empty))
+            .count();
+        let untyped = events
+            .flat_map(|e| &e.properties)
+            .filter(|p| p.tracking.property_type.is_none())
+            .count();
+        let mut warnings = Vec::new();
+        if undescribed > 0 {
+            warnings.push(format!("{undescribed} events without a description"));
+        }
+        if untyped > 0 {
+            warnings.push(format!("{untyped} properties without a type"));
+        }
+        let writes = counts.categories + counts.events + counts.properties;
+        Self {
+            files: loaded.files.clone(),
+            counts,
+            skipped,
+            no_home,
+            warnings,
+            // Offline, the integration is not needed yet.
+            errors: loaded
+                .diagnostics
+                .iter()
+                .filter(|d| d.is_error() && d.code != Code::MissingIntegration)
+                .count(),
+            writes,
+            seconds: writes * 60 / WRITES_PER_MINUTE,
+        }
+    }
+
+    fn duration(&self) -> String {
+        match self.seconds {
+            s if s < 60 => format!("{s} s"),
+            s if s < 3600 => format!("{} min", s.div_ceil(60)),
+            s => format!("{} h {} min", s / 3600, (s % 3600).div_ceil(60)),
+        }
+    }
+
+    /// Plain text, for a terminal.
+    ///
+    /// # Errors
+    /// When `w` cannot be written.
+    pub fn write_text(&self, w: &mut dyn Write) -> io::Result<()> {
+        let c = &self.counts;
+        writeln!(w, "Migration of {}", self.files.join(", "))?;
+        writeln!(
+            w,
+            "  carries: {} categories, {} events, {} properties",
+            c.categories, c.events, c.properties
+        )?;
+        for s in &self.skipped {
+            writeln!(
+                w,
+                "  skipped: {} {} ({}: lines {})",
+                s.count,
+                s.reason,
+                s.file,
+                lines(&s.lines)
+            )?;
+        }
+        for h in &self.no_home {
+            writeln!(
+                w,
+                "  no home: `{}` ({} values, {})",
+                h.field, h.values, h.file
+            )?;
+        }
+        for warning in &self.warnings {
+            writeln!(w, "  warning: {warning}")?;
+        }
+        if self.errors > 0 {
+            writeln!(w, "  errors: {} (run `validate` to see them)", self.errors)?;
+        }
+        writeln!(
+            w,
+            "  writes: {} (about {} at {WRITES_PER_MINUTE}/min)",
+            self.writes,
+            self.duration()
+        )
+    }
+
+    /// Markdown, for the migration's pull request.
+    ///
+    /// # Errors
+    /// When `w` cannot be written.
+    pub fn write_markdown(&self, w: &mut dyn Write) -> io::Result<()> {
+        let c = &self.counts;
+        writeln!(w, "### Migration report\n")?;
+        writeln!(w, "| carried | count |\n|---|---|")?;
+        writeln!(w, "| categories | {} |", c.categories)?;
+        writeln!(w, "| events | {} |", c.events)?;
+        writeln!(w, "| properties | {} |", c.properties)?;
+        if !self.skipped.is_empty() {
+            writeln!(w, "\n| skipped | rows | where |\n|---|---|---|")?;
+            for s in &self.skipped {
+                let at = format!("`{}` lines {}", s.file, lines(&s.lines));
+                writeln!(w, "| {} | {} | {at} |", s.reason, s.count)?;
+            }
+        }
+        if !self.no_home.is_empty() {
+            writeln!(w, "\n| no home in Secoda | values | file |\n|---|---|---|")?;
+            for h in &self.no_home {
+                writeln!(w, "| `{}` | {} | `{}` |", h.field, h.values, h.file)?;
+            }
+        }
+        if !self.warnings.is_empty() || self.errors > 0 {
+            writeln!(w)?;
+            for warning in &self.warnings {
+                writeln!(w, "- {warning}")?;
+            }
+            if self.errors > 0 {
+                writeln!(w, "- {} errors: run `secoda-sync validate`", self.errors)?;
+            }
+        }
+        writeln!(
+            w,
+            "\n**Writes:** {} (about {} at {WRITES_PER_MINUTE}/min)",
+            self.writes,
+            self.duration()
+        )
+    }
+}
+
+/// Up to ten lines, then `...`.
+fn lines(lines: &[u32]) -> String {
+    let shown: Vec<String> = lines.iter().take(10).map(u32::to_string).collect();
+    let more = if lines.len() > 10 { ", ..." } else { "" };
+    format!("{}{more}", shown.join(", "))
+}
