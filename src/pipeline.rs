@@ -48,6 +48,8 @@ pub fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
 
 /// What planning against the workspace produced.
 #[derive(Debug)]
+// Made once per run and moved straight into its match: boxing would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum Planning {
     /// The plan, with the id -> name map its renderings need.
     Planned {
