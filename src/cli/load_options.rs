@@ -32,6 +32,7 @@ impl From<&ManifestArgs> for LoadOptions {
             csv_map: input.csv_map.clone(),
             csv_empty: input.csv_empty.into(),
             stdin_format: input.stdin_format.map(Into::into),
+            rules: args.rules.clone(),
         }
     }
 }

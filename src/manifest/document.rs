@@ -24,6 +24,9 @@ pub struct ManifestDoc {
     /// Data-quality monitors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitors: Vec<MonitorDoc>,
+    /// Tracking-plan rules (once per manifest set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::manifest::rules::doc::RulesDoc>,
 }
 
 /// Fields events and properties share; an absent field is unmanaged.

@@ -11,6 +11,8 @@ mod merge;
 pub mod model;
 mod node;
 pub mod options;
+mod rule_config;
+pub mod rules;
 pub mod validate;
 pub mod write;
 mod yaml;

@@ -63,6 +63,7 @@ fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
             csv_map: None,
             csv_empty: Default::default(),
             stdin_format: None,
+            rules: None,
         },
     );
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();

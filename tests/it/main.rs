@@ -8,5 +8,6 @@ mod input_safety;
 mod manifest;
 mod monitors;
 mod recipes;
+mod rules;
 mod sandbox;
 mod util;
