@@ -3,6 +3,7 @@
 //! `apply` / `export` freely.
 
 pub mod apply;
+pub mod audit;
 pub mod connection;
 pub mod export;
 pub mod global;
@@ -16,6 +17,7 @@ pub mod schema;
 pub mod validate;
 
 pub use apply::ApplyArgs;
+pub use audit::{AuditArgs, AuditFormat};
 pub use connection::{ConnectionArgs, Region};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
@@ -67,6 +69,8 @@ pub enum Command {
     Apply(ApplyArgs),
     /// Write a live integration's tracking plan (and monitors) as manifests.
     Export(ExportArgs),
+    /// Run the tracking-plan rules over a live integration (read only).
+    Audit(AuditArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -4,6 +4,7 @@
 //! and exit codes, which nothing below the commands may name.
 
 pub mod apply;
+pub mod audit;
 pub mod connect;
 pub mod error;
 pub mod export;
@@ -31,5 +32,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Apply(args) => apply::run(&args, &printer),
         Command::Monitors(cmd) => monitors::run(&cmd, &printer),
         Command::Export(args) => export::run(&args, &printer),
+        Command::Audit(args) => audit::run(&args, &printer),
     }
 }

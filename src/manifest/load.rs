@@ -246,6 +246,23 @@ impl Collector<'_> {
     }
 }
 
+/// Reads a `--rules` file on its own (`audit`): its rules (the defaults where it has none) and
+/// its diagnostics.
+#[must_use]
+pub fn load_rules(path: &Path) -> (Rules, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return (Rules::default(), vec![io_error(path, &e)]),
+    };
+    let mut r = Reader {
+        diags: Vec::new(),
+        texts: Sources::default(),
+        hasher: Sha256::new(),
+    };
+    let rules = r.rules_file(&path.display().to_string(), &bytes);
+    (rules.map(|(r, _)| r).unwrap_or_default(), r.diags)
+}
+
 /// Loads already-read sources as one set (no CSV mapping file).
 #[must_use]
 pub fn load_sources(sources: Vec<Source>, opts: &LoadOptions) -> Loaded {

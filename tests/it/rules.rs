@@ -369,3 +369,66 @@ fn the_example_set_passes_its_own_rules() {
     let out = Out::of(bin().args(["validate", &ex()]).output().unwrap());
     assert_clean(&out);
 }
+
+#[test]
+fn audit_runs_the_rules_over_the_live_integration_and_writes_nothing() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        "version: 1\nintegration: Segment\nrules:\n  case-collision: off\ncategories:\n{}          - title: order_id\n            type: string\n",
+        tree("Shop", "Order Completed", "orderId", "", "")
+    );
+    let m = dir.path().join("a.yaml");
+    std::fs::write(&m, text).unwrap();
+    sb.run(&["apply", "--auto-approve", m.to_str().unwrap()])
+        .ok();
+    sb.clear_log();
+    let rules = dir.path().join("rules.yaml");
+    std::fs::write(
+        &rules,
+        "rules:\n  property-title-case: error\n  type-required: warning\n  case-collision: off\n",
+    )
+    .unwrap();
+    let out = sb
+        .run(&[
+            "audit",
+            "--integration",
+            "Segment",
+            "--rules",
+            rules.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .code(1);
+    let v = out.json();
+    assert_eq!(
+        (v["resources"].as_u64(), v["clean"].as_u64()),
+        (Some(4), Some(3))
+    );
+    assert_eq!(
+        (v["errors"].as_u64(), v["warnings"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(v["score"], 75.0);
+    let f = &v["findings"][0];
+    assert_eq!(f["rule"], "property-title-case");
+    assert_eq!(f["key"], "Shop/Order Completed/orderId");
+    assert!(f["id"].as_str().is_some_and(|id| id.len() == 36), "{f}");
+    assert_eq!(v["rules"][0]["rule"], "property-title-case");
+    assert!(
+        sb.writes().is_empty(),
+        "audit reads only: {:?}",
+        sb.writes()
+    );
+    let md = sb
+        .run(&["audit", "--integration", "Segment", "--format", "markdown"])
+        .ok();
+    assert!(md.stdout.contains("**Score 75%**"), "{}", md.stdout);
+    let text = sb.run(&["audit", "--integration", "Segment"]).ok();
+    assert!(
+        text.stdout
+            .contains("warning[case-collision]: Shop/Order Completed/order"),
+        "{}",
+        text.stdout
+    );
+}
