@@ -35,6 +35,16 @@ fn main() {
         findings = check(&set, &rules).len();
         best = best.min(start.elapsed());
     }
+    let mut per_rule: Vec<(&str, usize)> = RuleId::ALL
+        .iter()
+        .map(|id| {
+            let n = check(&set, &rules).iter().filter(|f| f.rule == *id).count();
+            (id.as_str(), n)
+        })
+        .filter(|(_, n)| *n > 0)
+        .collect();
+    per_rule.sort_unstable();
+    println!("findings per rule: {per_rule:?}");
     println!(
         "rules: every rule on, {} categories, {} events, {} properties: {:.3} s ({findings} findings)",
         c.categories,
