@@ -6,6 +6,7 @@
 pub mod api;
 pub mod apply;
 pub mod atomic;
+pub mod audit;
 pub mod cli;
 pub mod commands;
 pub mod config;

@@ -55,6 +55,7 @@ impl From<&ManifestArgs> for LoadOptions {
             csv_empty: input.csv_empty.into(),
             stdin_format: input.stdin_format.map(Into::into),
             preset: (&input.preset).into(),
+            rules: args.rules.clone(),
         }
     }
 }

@@ -47,6 +47,9 @@ pub struct ManifestArgs {
     /// not recursively); `-` reads one manifest from stdin.
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
+    /// A YAML file holding a `rules:` map (tracking-plan rules), instead of one in the manifests.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
 }

@@ -3,6 +3,7 @@
 //! `apply` / `export` freely.
 
 pub mod apply;
+pub mod audit;
 pub mod completions;
 pub mod config;
 pub mod connection;
@@ -24,6 +25,7 @@ pub mod unlock;
 pub mod validate;
 
 pub use apply::{ApplyArgs, LockArgs};
+pub use audit::{AuditArgs, AuditFormat};
 pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
 pub use export::ExportArgs;
@@ -90,6 +92,8 @@ pub enum Command {
     Man,
     /// Report what migrating vendor exports (`--from avo|amplitude|segment|...`) carries, offline.
     MigrateReport(MigrateReportArgs),
+    /// Run the tracking-plan rules over a live integration (read only).
+    Audit(AuditArgs),
     /// Inspect the workspace's monitors (`monitors status`).
     #[command(subcommand)]
     Monitors(MonitorsCommand),

@@ -91,5 +91,6 @@ fn load_options(args: &DiffArgs, paths: Vec<PathBuf>) -> LoadOptions {
         csv_empty: input.csv_empty.into(),
         stdin_format: input.stdin_format.map(Into::into),
         preset: crate::manifest::PresetOptions::default(),
+        rules: None,
     }
 }

@@ -4,6 +4,7 @@
 //! and exit codes, which nothing below the commands may name.
 
 pub mod apply;
+pub mod audit;
 pub mod completions;
 pub mod config;
 pub mod connect;
@@ -44,5 +45,6 @@ pub fn run(cli: Cli) -> Result<Exit> {
         Command::Man => completions::man(&printer),
         Command::Config(args) => config::run(&args, cli.global.config.as_deref(), &printer),
         Command::MigrateReport(args) => migrate_report::run(&args, &printer),
+        Command::Audit(args) => audit::run(&args, &printer),
     }
 }

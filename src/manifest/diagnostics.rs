@@ -104,6 +104,28 @@ codes! {
     EmptyDescription = "empty-description", Warning;
     /// A category that declares no events: with `--prune`, every live event under it goes.
     EmptyCategory = "empty-category", Warning;
+    /// Rule: an event title off the configured style.
+    EventTitleCase = "event-title-case", Warning;
+    /// Rule: a property title off the configured style.
+    PropertyTitleCase = "property-title-case", Warning;
+    /// Rule: a category title off the configured style.
+    CategoryTitleCase = "category-title-case", Warning;
+    /// Rule: a title that does not match its kind's regex.
+    TitlePattern = "title-pattern", Warning;
+    /// Rule: two titles under one parent that differ only by case or separators.
+    CaseCollision = "case-collision", Warning;
+    /// Rule: an event or property without a (long enough) description.
+    DescriptionRequired = "description-required", Warning;
+    /// Rule: an event (or category, property) without an owner or team.
+    OwnerRequired = "owner-required", Warning;
+    /// Rule: something marked `pii: true` without an owner.
+    PiiNeedsOwner = "pii-needs-owner", Warning;
+    /// Rule: a property without a `type`.
+    TypeRequired = "type-required", Warning;
+    /// Rule: a title holding a banned word.
+    BannedWords = "banned-words", Warning;
+    /// Rule: an event without a property every event must have.
+    RequiredProperties = "required-properties", Warning;
 }
 
 impl fmt::Display for Code {

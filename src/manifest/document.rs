@@ -26,6 +26,9 @@ pub struct ManifestDoc {
     /// Data-quality monitors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitors: Vec<MonitorDoc>,
+    /// Tracking-plan rules (once per manifest set).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rules: Option<crate::manifest::rules::doc::RulesDoc>,
 }
 
 /// The document types of the field table's kinds: `derive` needs real types, not macros.

@@ -86,6 +86,8 @@ pub(crate) struct Fragment {
     /// Each distinct integration the file names, with its first origin.
     pub(crate) integrations: Vec<(IntegrationRef, Origin)>,
     pub(crate) defaults: Option<(ResourceFields, Origin)>,
+    /// The file's `rules:` map, if it has one.
+    pub(crate) rules: Option<(crate::manifest::rules::Rules, Origin)>,
     pub(crate) categories: Vec<CategoryDecl>,
     pub(crate) events: Vec<EventDecl>,
     pub(crate) properties: Vec<PropertyDecl>,

@@ -8,7 +8,8 @@ use crate::manifest::merge::merge;
 use crate::manifest::node::Ctx;
 use crate::manifest::options::{InputFormat, LoadOptions, PresetOptions};
 use crate::manifest::presets::{self, CsvKind, Notes};
-use crate::manifest::{jsonl, validate, yaml, ManifestSet};
+use crate::manifest::rules::{self, Rules};
+use crate::manifest::{jsonl, validate, yaml, ManifestSet, Origin};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::Read;
@@ -42,6 +43,8 @@ pub struct Loaded {
     /// What each vendor export (`--from`) held that the set does not carry, by file (a boxed
     /// slice: `Loaded` is moved around whole).
     pub migration: Box<[(String, Notes)]>,
+    /// The rules the set was checked with (boxed: `Loaded` travels by value).
+    pub rules: Box<Rules>,
 }
 
 impl Loaded {
@@ -96,7 +99,14 @@ pub fn load(opts: &LoadOptions) -> Loaded {
             Err(e) => diags.push(io_error(p, &e)),
         }
     }
-    let mut loaded = load_sources_with_map(sources, map_source, opts);
+    let mut rules_source = None;
+    if let Some(p) = &opts.rules {
+        match std::fs::read(p) {
+            Ok(bytes) => rules_source = Some((p.display().to_string(), bytes)),
+            Err(e) => diags.push(io_error(p, &e)),
+        }
+    }
+    let mut loaded = load_sources_with_map(sources, map_source, rules_source, opts);
     diags.append(&mut loaded.diagnostics);
     loaded.diagnostics = diags;
     loaded
@@ -257,10 +267,28 @@ impl Collector<'_> {
     }
 }
 
+/// Reads a `--rules` file on its own (`audit`): its rules (the defaults where it has none) and
+/// its diagnostics.
+#[must_use]
+pub fn load_rules(path: &Path) -> (Rules, Vec<Diagnostic>) {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => return (Rules::default(), vec![io_error(path, &e)]),
+    };
+    let mut r = Reader {
+        diags: Vec::new(),
+        texts: Sources::default(),
+        hasher: Sha256::new(),
+        notes: Vec::new(),
+    };
+    let rules = r.rules_file(&path.display().to_string(), &bytes);
+    (rules.map(|(r, _)| r).unwrap_or_default(), r.diags)
+}
+
 /// Loads already-read sources as one set (no CSV mapping file).
 #[must_use]
 pub fn load_sources(sources: Vec<Source>, opts: &LoadOptions) -> Loaded {
-    load_sources_with_map(sources, None, opts)
+    load_sources_with_map(sources, None, None, opts)
 }
 
 /// Decodes bytes as UTF-8 (BOM stripped), or reports where the first invalid byte is.
@@ -292,6 +320,7 @@ fn decode(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Option<String> {
 fn load_sources_with_map(
     sources: Vec<Source>,
     map_source: Option<(String, Vec<u8>)>,
+    rules_source: Option<(String, Vec<u8>)>,
     opts: &LoadOptions,
 ) -> Loaded {
     let mut r = Reader {
@@ -311,14 +340,17 @@ fn load_sources_with_map(
         };
         fragments.extend(r.fragment(src, csv, &opts.preset));
     }
+    let from_file = rules_source.and_then(|(name, bytes)| r.rules_file(&name, &bytes));
     let Reader {
         mut diags,
         texts,
         hasher,
         notes,
     } = r;
+    let rules = one_rules(&mut fragments, from_file, &mut diags);
     let set = merge(fragments, opts.integration.as_deref(), &mut diags);
     diags.extend(validate::check_set(&set));
+    diags.extend(rules::check(&set, &rules).into_iter().map(|f| f.diagnostic));
     let fingerprint = hasher
         .finalize()
         .iter()
@@ -331,7 +363,32 @@ fn load_sources_with_map(
         sources: texts,
         files,
         migration: notes.into_boxed_slice(),
+        rules: Box::new(rules),
     }
+}
+
+/// The set's one `rules:` map (from a manifest or `--rules`); a second one is reported.
+fn one_rules(
+    fragments: &mut [Fragment],
+    from_file: Option<(Rules, Origin)>,
+    diags: &mut Vec<Diagnostic>,
+) -> Rules {
+    let mut found = from_file;
+    for (rules, origin) in fragments.iter_mut().filter_map(|f| f.rules.take()) {
+        match &found {
+            Some((_, first)) => diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&origin).into(),
+                    "`rules` given twice in the manifest set",
+                )
+                .related("first given", first.into())
+                .hint("keep one `rules:` block (in one manifest, or in the --rules file)"),
+            ),
+            None => found = Some((rules, origin)),
+        }
+    }
+    found.map(|(r, _)| r).unwrap_or_default()
 }
 
 /// Decodes and parses sources, keeping their texts and hashing their bytes.
@@ -360,6 +417,19 @@ impl Reader {
         let map = csv_format::read_map(&mut ctx, &text);
         self.texts.insert(&file, text);
         Some(map)
+    }
+
+    /// The `--rules` file (not hashed: rules change what is reported, never what is planned).
+    fn rules_file(&mut self, name: &str, bytes: &[u8]) -> Option<(Rules, Origin)> {
+        let file: Arc<str> = Arc::from(name);
+        let mut ctx = Ctx {
+            file: Arc::clone(&file),
+            diags: &mut self.diags,
+        };
+        let text = decode(&mut ctx, bytes)?;
+        let rules = yaml::read_rules_file(&mut ctx, &text);
+        self.texts.insert(&file, text);
+        rules
     }
 
     /// One manifest read by its format; `None` when it is not UTF-8.

@@ -13,11 +13,13 @@ pub mod model;
 mod node;
 pub mod options;
 pub mod presets;
+mod rule_config;
+pub mod rules;
 pub mod validate;
 pub mod write;
 mod yaml;
 
 pub use diagnostics::{Code, Diagnostic, Location, Severity};
-pub use load::{load, load_sources, Loaded, Source};
+pub use load::{load, load_rules, load_sources, Loaded, Source};
 pub use model::*;
 pub use options::{CsvEmpty, InputFormat, LoadOptions, Preset, PresetOptions};

@@ -52,6 +52,8 @@ pub struct LoadOptions {
     pub csv_map: Option<PathBuf>,
     /// What an empty CSV cell means.
     pub csv_empty: CsvEmpty,
+    /// A YAML file holding a `rules:` map (instead of one in the manifests).
+    pub rules: Option<PathBuf>,
     /// Format of `-` (stdin).
     pub stdin_format: Option<InputFormat>,
     /// How to read vendor exports: the preset, Segment's category label and default category.

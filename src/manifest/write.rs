@@ -137,6 +137,7 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
             .map(category_doc)
             .collect(),
         monitors: sorted_monitors(set).into_iter().map(monitor_doc).collect(),
+        rules: None,
     }
 }
 

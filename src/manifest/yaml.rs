@@ -7,7 +7,7 @@ use crate::manifest::fragment::{
     RESOURCE_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
-use crate::manifest::IntegrationRef;
+use crate::manifest::{rule_config, IntegrationRef};
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -275,6 +275,7 @@ const TOP_FIELDS: &[&str] = &[
     "defaults",
     "categories",
     "monitors",
+    "rules",
 ];
 
 /// Reads a YAML manifest file into what it declares.
@@ -310,6 +311,9 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
             frag.defaults = Some((fragment::resource_fields(ctx, &obj), ctx.origin(node)));
         }
     }
+    if let Some(node) = top.get("rules") {
+        frag.rules = Some((rule_config::read(ctx, node), ctx.origin(node)));
+    }
     for node in top.seq(ctx, "categories").unwrap_or_default() {
         category(ctx, node, &mut frag);
     }
@@ -320,6 +324,22 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
         }
     }
     frag
+}
+
+/// Reads a `--rules` file: a YAML mapping holding `rules:` (and optionally `version: 1`).
+pub(crate) fn read_rules_file(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+) -> Option<(crate::manifest::rules::Rules, crate::manifest::Origin)> {
+    let root = parse(ctx, text)?;
+    let top = Obj::new(ctx, &root, "the rules file", &["version", "rules"])?;
+    let Some(node) = top.get("rules") else {
+        let d = Diagnostic::at(Code::MissingField, ctx.node_loc(&root), "missing `rules`")
+            .hint("a rules file holds one `rules:` map");
+        ctx.push(d);
+        return None;
+    };
+    Some((rule_config::read(ctx, node), ctx.origin(node)))
 }
 
 fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {

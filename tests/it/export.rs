@@ -64,6 +64,7 @@ fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
             csv_empty: Default::default(),
             stdin_format: None,
             preset: Default::default(),
+            rules: None,
         },
     );
     let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();

@@ -14,6 +14,7 @@ mod monitors;
 mod presets;
 mod readback;
 mod recipes;
+mod rules;
 mod safety;
 mod sandbox;
 mod util;

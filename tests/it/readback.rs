@@ -96,7 +96,9 @@ fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_
         "          - title: coupon\n            type: string\n",
     );
     // No lease: only the property's own write is counted.
-    let out = sb.run(&["apply", &more, "--auto-approve", "--no-lock"]).ok();
+    let out = sb
+        .run(&["apply", &more, "--auto-approve", "--no-lock"])
+        .ok();
     assert!(
         out.stdout
             .contains("Secoda did not keep `type` on 1 property"),

@@ -1,0 +1,42 @@
+//! `secoda-sync audit` arguments.
+
+use super::ConnectionArgs;
+use clap::{Args, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  secoda-sync audit --integration Segment
+  secoda-sync audit --integration Segment --rules rules.yaml --format markdown > audit.md
+  secoda-sync audit --sandbox --integration Segment --format json
+
+Reads only. Exit 1 when a finding has error severity. Without --rules only the rules on by
+default run (case-collision, as a warning).";
+
+/// How `audit` prints its report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AuditFormat {
+    /// Findings, counts per rule and the score.
+    Text,
+    /// One JSON document.
+    Json,
+    /// A markdown report.
+    Markdown,
+}
+
+/// Run the tracking-plan rules over a live integration: findings, counts per rule, a score.
+#[derive(Debug, Args)]
+#[command(after_help = AFTER_HELP)]
+pub struct AuditArgs {
+    /// The integration to audit (name or UUID).
+    #[arg(long, value_name = "NAME|UUID")]
+    pub integration: String,
+    /// A YAML file holding a `rules:` map.
+    #[arg(long, value_name = "FILE")]
+    pub rules: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    pub format: AuditFormat,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
