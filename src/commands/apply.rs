@@ -26,7 +26,7 @@ pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
     let input = match &args.plan {
         Some(path) => Input::Saved(path),
         None => match load_manifests(&LoadOptions::from(&args.manifests), printer) {
-            Some(loaded) => Input::Manifests(loaded),
+            Some(loaded) => Input::Manifests(Box::new(loaded)),
             None => return Ok(Exit::Failure),
         },
     };
@@ -40,7 +40,7 @@ enum Input<'a> {
     /// `--plan FILE`.
     Saved(&'a Path),
     /// Manifests, loaded and valid.
-    Manifests(Loaded),
+    Manifests(Box<Loaded>),
 }
 
 async fn apply_in(
