@@ -117,7 +117,10 @@ fn tree(
     let mut ids = Ids::new();
     let mut set = ManifestSet::default();
     let mut category_of = HashMap::new();
-    for r in categories.iter().filter(|r| !r.archived) {
+    // The apply lease's category is the tool's own, not the tracking plan's; its events are
+    // then orphans and left out with it.
+    let audited = |r: &&Resource| !r.archived && !crate::plan::reserved::is_lease_home(r);
+    for r in categories.iter().filter(audited) {
         let c: Category = namer.category(r, &origin);
         ids.insert(c.title.clone(), r.id.clone());
         category_of.insert(r.id.clone(), set.categories.len());
