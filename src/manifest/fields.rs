@@ -1,6 +1,6 @@
 //! The managed-field table: every field a manifest sets and the diff compares, written down once.
 //!
-//! [`field_rows!`] holds the rows; the model structs ([`FieldSet`], [`TrackingFields`]), the
+//! `field_rows!` holds the rows; the model structs ([`FieldSet`], [`TrackingFields`]), the
 //! document types (and so the JSON Schemas), the readers, the CSV columns, the writers, the
 //! defaults, name resolution, the diff and export all expand or walk it. A row is
 //! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
