@@ -15,6 +15,7 @@ mod filter;
 mod idempotent;
 mod limit;
 mod lookups;
+mod monitor_kept;
 mod monitors;
 pub mod paging;
 pub mod presence;

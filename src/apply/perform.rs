@@ -55,6 +55,7 @@ pub async fn perform(
             return client
                 .create_monitor_idempotent(&body)
                 .await
+                .inspect(|m| readback.check_monitor(&body, m))
                 .map(|m| Some(m.id))
                 .map_err(|e| e.to_string());
         }
@@ -62,6 +63,7 @@ pub async fn perform(
             return client
                 .patch_monitor(&id, &body)
                 .await
+                .inspect(|m| readback.check_monitor(&body, m))
                 .map(|m| Some(m.id))
                 .map_err(|e| monitor_error(&e, "updating", &name));
         }

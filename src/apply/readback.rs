@@ -7,7 +7,7 @@
 //! so an answer is the only proof that a write held.
 
 use super::policy::Verdict;
-use crate::api::{Id, Resource, ResourceWrite};
+use crate::api::{Id, Monitor, MonitorWrite, Resource, ResourceWrite};
 use crate::output::count;
 use crate::plan::Kind;
 use serde::Serialize;
@@ -41,7 +41,15 @@ impl ReadBack {
 
     /// Compares the answer `back` to the body `sent` for a resource of `kind`.
     pub fn check(&self, kind: Kind, sent: &ResourceWrite, back: &Resource) {
-        let missing = sent.not_kept(back);
+        self.record(kind, &back.id, sent.not_kept(back));
+    }
+
+    /// Compares a monitor create or PATCH answer `back` to the body `sent`.
+    pub fn check_monitor(&self, sent: &MonitorWrite, back: &Monitor) {
+        self.record(Kind::Monitor, &back.id, sent.not_kept(back));
+    }
+
+    fn record(&self, kind: Kind, id: &Id, missing: Vec<&'static str>) {
         if missing.is_empty() {
             return;
         }
@@ -50,13 +58,13 @@ impl ReadBack {
             match seen.iter_mut().find(|n| n.kind == kind && n.field == field) {
                 Some(n) => {
                     n.count += 1;
-                    n.ids.push(back.id.clone());
+                    n.ids.push(id.clone());
                 }
                 None => seen.push(NotKept {
                     kind,
                     field,
                     count: 1,
-                    ids: vec![back.id.clone()],
+                    ids: vec![id.clone()],
                 }),
             }
         }
