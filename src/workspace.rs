@@ -143,7 +143,7 @@ fn counted<'a, T: 'a>(
     stream.inspect(move |_| on_read())
 }
 
-/// Re-reads resources by id (issue 15: with their titles and parents, read up to their
+/// Re-reads resources by id (with their titles and parents, read up to their
 /// category, so a saved plan's ids can be checked against its keys); one that answers 404 is
 /// left out (it is gone). Used to check a saved plan is still fresh and still names the
 /// resources it says.

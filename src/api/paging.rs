@@ -42,7 +42,7 @@ fn page_margin(total: u64) -> u64 {
     total.max(10)
 }
 
-/// What a list has shown so far, to stop one that never ends (issue 15: a server repeating
+/// What a list has shown so far, to stop one that never ends (a server repeating
 /// its last page was read forever).
 #[derive(Default)]
 struct Seen {

@@ -14,7 +14,7 @@ impl Token {
     #[must_use]
     pub fn new(token: impl AsRef<str>) -> Self {
         let token = token.as_ref().trim().to_owned();
-        // Hidden from everything printed from now on, whatever prints it (issue 15: an error
+        // Hidden from everything printed from now on, whatever prints it (an error
         // body quoting the `Authorization` header showed it).
         crate::output::redact::hide(&token);
         Self(token)

@@ -114,7 +114,7 @@ async fn apply_in(
         None
     };
     let exit = finish(args, printer, &report, &readback, run.as_ref())?;
-    // issue 15: a SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
+    // A SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
     Ok(if terminated && exit == Exit::Interrupted {
         Exit::Terminated
     } else {

@@ -94,7 +94,7 @@ pub fn base_url(args: &ConnectionArgs) -> Result<Url> {
 /// An unreadable or empty token file, or no token at all (the message names both ways).
 pub fn read_token(token_file: Option<&Path>, env: Option<OsString>) -> Result<Token> {
     if let Some(path) = token_file {
-        // issue 15: read at most a bound (`/dev/zero` grew without one), BOM stripped.
+        // Read at most a bound (`/dev/zero` grew without one), BOM stripped.
         let text = crate::api::token::read_bounded(path).map_err(|source| Error::Io {
             action: "read token file",
             path: path.display().to_string(),

@@ -88,7 +88,7 @@ pub(crate) fn router(shared: S) -> Router {
 /// Largest request body the sandbox reads (axum's default, stated so the README can say it).
 pub(super) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 
-/// issue 15: a body over [`BODY_LIMIT`] is answered 413 in JSON like every other error, not
+/// A body over [`BODY_LIMIT`] is answered 413 in JSON like every other error, not
 /// axum's plain text.
 async fn json_too_large(resp: axum::response::Response) -> axum::response::Response {
     use axum::response::IntoResponse;
