@@ -430,10 +430,7 @@ impl DoctorReport {
 /// The JSON Schema of [`DoctorReport`], as written to `schemas/doctor.schema.json`.
 #[must_use]
 pub fn schema_json() -> String {
-    let schema = schemars::schema_for!(DoctorReport);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::output::schema::schema_json::<DoctorReport>()
 }
 
 #[cfg(test)]
@@ -442,16 +439,7 @@ mod tests {
 
     #[test]
     fn schema_file_is_up_to_date() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/doctor.schema.json");
-        let fresh = schema_json();
-        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-            std::fs::write(path, &fresh).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == fresh,
-            "schemas/doctor.schema.json is stale: run `UPDATE_SCHEMAS=1 cargo test --lib doctor::report`"
-        );
+        crate::output::schema::assert_schema_file_fresh("doctor.schema.json", &schema_json());
     }
 
     #[test]

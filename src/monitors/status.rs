@@ -344,10 +344,7 @@ impl StatusDocument {
 /// The JSON Schema of [`StatusDocument`], as written to `schemas/monitors-status.schema.json`.
 #[must_use]
 pub fn schema_json() -> String {
-    let schema = schemars::schema_for!(StatusDocument);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::output::schema::schema_json::<StatusDocument>()
 }
 
 #[cfg(test)]
@@ -470,18 +467,9 @@ mod tests {
 
     #[test]
     fn schema_file_is_up_to_date() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/schemas/monitors-status.schema.json"
-        );
-        let fresh = schema_json();
-        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-            std::fs::write(path, &fresh).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == fresh,
-            "schemas/monitors-status.schema.json is stale: run `UPDATE_SCHEMAS=1 cargo test --lib monitors::status`"
+        crate::output::schema::assert_schema_file_fresh(
+            "monitors-status.schema.json",
+            &schema_json(),
         );
     }
 }

@@ -1,10 +1,11 @@
-//! The ground layer for everything a run shows: the one printer, its styles, text helpers and
-//! the progress it draws. It knows nothing of the command line; `cli` converts its flags into
+//! The ground layer for everything a run shows: the one printer, its styles, text helpers,
+//! the progress it draws and the JSON Schemas of the documents it prints. It knows nothing of the command line; `cli` converts its flags into
 //! this module's own [`Verbosity`] and [`ColorChoice`].
 
 mod printer;
 mod progress;
 pub mod redact;
+pub mod schema;
 pub mod style;
 mod text;
 

@@ -198,10 +198,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
 /// The JSON Schema of [`PlanDocument`], as written to `schemas/plan.schema.json`.
 #[must_use]
 pub fn schema_json() -> String {
-    let schema = schemars::schema_for!(PlanDocument);
-    let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
-    s.push('\n');
-    s
+    crate::output::schema::schema_json::<PlanDocument>()
 }
 
 #[cfg(test)]
@@ -210,15 +207,6 @@ mod tests {
 
     #[test]
     fn schema_file_is_up_to_date() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/schemas/plan.schema.json");
-        let fresh = schema_json();
-        if std::env::var_os("UPDATE_SCHEMAS").is_some() {
-            std::fs::write(path, &fresh).unwrap();
-        }
-        let on_disk = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            on_disk == fresh,
-            "schemas/plan.schema.json is stale: run `UPDATE_SCHEMAS=1 cargo test --lib schema_file_is_up_to_date`"
-        );
+        crate::output::schema::assert_schema_file_fresh("plan.schema.json", &schema_json());
     }
 }
