@@ -137,11 +137,13 @@ pub struct Planned {
 pub async fn make_plan(
     loaded: &Loaded,
     owner_tag: Option<&str>,
-    opts: DiffOptions,
+    mut opts: DiffOptions,
     client: &Client,
     concurrency: usize,
     printer: &Printer,
 ) -> Result<Option<Planned>, ApiError> {
+    // `no-delete-used` is configured in the manifests but judged on the plan's deletes.
+    opts.used_deletes.min_usage = loaded.rules.used_delete_floor();
     match plan(client, &loaded.set, owner_tag, opts, concurrency, printer).await? {
         Planning::Planned {
             mut plan,
@@ -150,6 +152,9 @@ pub async fn make_plan(
         } => Ok(Some(Planned {
             // `plan` counts the writes the apply's lease will make.
             plan: {
+                if let Some(min) = loaded.rules.warns_used_deletes() {
+                    warn_used_deletes(&plan, min, &options, printer);
+                }
                 let rate = client.write_rate().unwrap_or(Rate::SECODA_WRITES);
                 plan.lease_writes =
                     crate::apply::lease::planned_writes(plan.summary().writes(), rate);
@@ -163,6 +168,24 @@ pub async fn make_plan(
             report_unresolved(&errors, printer);
             Ok(None)
         }
+    }
+}
+
+/// `no-delete-used` as a warning: names each used delete `--allow-used-deletes` does not.
+fn warn_used_deletes(plan: &Plan, min: u64, opts: &DiffOptions, printer: &Printer) {
+    for c in &plan.changes {
+        let Some(usage) = c.usage.filter(|u| c.deletes_used() && u.total >= min) else {
+            continue;
+        };
+        if opts.used_deletes.allow.allows(&c.key) {
+            continue;
+        }
+        printer.warn(format!(
+            "[no-delete-used] the plan deletes {} \"{}\", used {} times",
+            c.kind,
+            c.key,
+            crate::output::thousands(usage.total)
+        ));
     }
 }
 

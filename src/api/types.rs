@@ -51,6 +51,20 @@ pub fn lenient_page<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::E
     })
 }
 
+/// A usage counter: a number (a float is rounded down, a negative one is 0); anything else,
+/// `null` included, reads as 0 rather than failing the whole listing over a counter.
+pub fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or_else(|| {
+            // Truncation is the point: a counter is whole, a negative one means none.
+            #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+            let whole = n.as_f64().map_or(0, |f| f.max(0.0) as u64);
+            whole
+        }),
+        _ => 0,
+    })
+}
+
 /// A URL that may be `null`, empty or the string `"None"`.
 pub fn lenient_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty() && s != "None" && s != "null"))
@@ -218,6 +232,15 @@ pub struct Resource {
     /// Marked stale by Secoda.
     #[serde(deserialize_with = "null_default")]
     pub stale: bool,
+    /// Times the resource was used, as Secoda counts it (read only; shown on planned deletes).
+    #[serde(deserialize_with = "lenient_count")]
+    pub total_usage: u64,
+    /// Uses inside Secoda.
+    #[serde(deserialize_with = "lenient_count")]
+    pub internal_usage: u64,
+    /// Uses the source reports (what Secoda's popularity is computed from).
+    #[serde(deserialize_with = "lenient_count")]
+    pub external_usage: u64,
     /// Property data type (tracking-plan field).
     #[serde(rename = "type")]
     pub property_type: Option<String>,

@@ -43,7 +43,7 @@ where
     let owned: Vec<Change> = plan
         .changes
         .into_iter()
-        .filter(|c| c.action.is_write() && !c.blocked)
+        .filter(|c| c.action.is_write() && !c.is_blocked())
         .collect();
     let changes: Vec<&Change> = owned.iter().collect();
     let mut graph = Graph::new(&changes);
@@ -273,7 +273,8 @@ mod tests {
             fields: Vec::new(),
             live_updated_at: None,
             note: None,
-            blocked: false,
+            blocked: None,
+            usage: None,
             cascade: 0,
         }
     }
@@ -433,7 +434,7 @@ mod tests {
     #[tokio::test]
     async fn unsupported_and_blocked_changes_are_never_written() {
         let mut blocked = change(Action::Delete, ev("C", "X"), None);
-        blocked.blocked = true;
+        blocked.blocked = Some(crate::plan::Block::Cap);
         let p = plan(vec![change(Action::Unsupported, cat("C"), None), blocked]);
         let (report, calls) = run(p, &Cancel::new(), "").await;
         assert!(calls.is_empty());

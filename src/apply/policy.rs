@@ -2,15 +2,19 @@
 //! ended (which the command turns into an exit code).
 
 use super::{MonitorRun, Report};
-use crate::plan::Plan;
+use crate::plan::{Block, Plan};
 
 /// Why a plan must not be applied at all: the note of its first change held back by a safety
 /// cap; `None` when nothing is held back.
 #[must_use]
 pub fn refusal(plan: &Plan) -> Option<String> {
-    let blocked = plan.changes.iter().find(|c| c.blocked)?;
+    let blocked = plan.changes.iter().find(|c| c.is_blocked())?;
+    let remedy = match blocked.blocked {
+        Some(Block::Used) => "name it in --allow-used-deletes",
+        _ => "raise the flag named above",
+    };
     Some(format!(
-        "{} (nothing was written; raise the flag named above, or narrow the plan with --target)",
+        "{} (nothing was written; {remedy}, or narrow the plan with --target)",
         blocked
             .note
             .as_deref()

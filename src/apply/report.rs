@@ -273,7 +273,8 @@ mod tests {
                 .collect(),
             live_updated_at: None,
             note: None,
-            blocked: false,
+            blocked: None,
+            usage: None,
             cascade: 0,
         }
     }

@@ -36,7 +36,7 @@ pub struct ApplyArgs {
     #[command(flatten)]
     pub planning: PlanningArgs,
     /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete", "allow_used_deletes"])]
     pub plan: Option<PathBuf>,
     /// Do not ask for confirmation.
     #[arg(long)]

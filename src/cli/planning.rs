@@ -1,6 +1,6 @@
 //! Planning options `plan` and `apply` share, and the diff options they describe.
 
-use crate::plan::{DiffOptions, Key};
+use crate::plan::{AllowUsed, DiffOptions, Key, UsedDeletes};
 use clap::Args;
 
 /// Planning options `plan` and `apply` share.
@@ -34,6 +34,12 @@ pub struct PlanningArgs {
     /// Prune monitors by deleting them instead of disabling them.
     #[arg(long)]
     pub monitors_delete: bool,
+    /// Let deletes of used resources through the `no-delete-used` rule: alone, all of them;
+    /// `--allow-used-deletes=KEY` (repeatable), those under KEY. The `=` is required, so a
+    /// manifest path after the flag stays a path.
+    #[arg(long, value_name = "KEY", num_args = 0..=1, require_equals = true,
+          action = clap::ArgAction::Append, value_parser = Key::parse_path)]
+    pub allow_used_deletes: Option<Vec<Key>>,
 }
 
 impl PlanningArgs {
@@ -48,6 +54,11 @@ impl PlanningArgs {
             max_deletes: self.max_deletes,
             max_delete_percent: self.max_delete_percent,
             monitors_delete: self.monitors_delete,
+            used_deletes: UsedDeletes {
+                // The manifests' `no-delete-used` level fills this in (the pipeline).
+                min_usage: None,
+                allow: AllowUsed::from_flag(self.allow_used_deletes.clone()),
+            },
         }
     }
 }

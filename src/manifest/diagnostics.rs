@@ -126,6 +126,8 @@ codes! {
     BannedWords = "banned-words", Warning;
     /// Rule: an event without a property every event must have.
     RequiredProperties = "required-properties", Warning;
+    /// Rule: a planned delete of an event or property the workspace reports usage for.
+    NoDeleteUsed = "no-delete-used", Warning;
 }
 
 impl fmt::Display for Code {

@@ -168,6 +168,17 @@ fn options(ctx: &mut Ctx<'_>, rules: &mut Rules, id: RuleId, obj: &Obj<'_>) {
                 rules.required_properties.options.categories = c;
             }
         }
+        RuleId::NoDeleteUsed => {
+            if let Some(n) = obj.int(ctx, "min_usage") {
+                match u64::try_from(n) {
+                    Ok(n) if n >= 1 => rules.no_delete_used.options.min_usage = n,
+                    _ => {
+                        let node = obj.get("min_usage").unwrap_or(obj.node());
+                        bad_value(ctx, node, "a `min_usage` of 1 or more", &[]);
+                    }
+                }
+            }
+        }
         RuleId::CaseCollision | RuleId::PiiNeedsOwner | RuleId::TypeRequired => {}
     }
 }

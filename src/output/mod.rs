@@ -11,4 +11,4 @@ mod text;
 
 pub use printer::{ColorChoice, Printer, Verbosity};
 pub use redact::{redact, Redacting};
-pub use text::{count, printable};
+pub use text::{count, printable, thousands};

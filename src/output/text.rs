@@ -6,6 +6,20 @@ pub fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
+/// A number with thousands separators, as people read counts: `1,204`.
+#[must_use]
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
 /// Text from the workspace made safe for a terminal: control characters (an escape sequence
 /// in a title could move the cursor or rewrite earlier lines) are shown escaped, e.g. `\u{1b}`.
 #[must_use]
@@ -28,6 +42,19 @@ pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn thousands_groups_by_three() {
+        let cases = [
+            (0, "0"),
+            (999, "999"),
+            (1_204, "1,204"),
+            (1_000_000, "1,000,000"),
+        ];
+        for (n, want) in cases {
+            assert_eq!(super::thousands(n), want);
+        }
+    }
+
     use super::*;
 
     #[test]

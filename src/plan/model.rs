@@ -71,15 +71,88 @@ pub struct Change {
     pub live_updated_at: Option<String>,
     /// Why the change is unsupported or blocked (e.g. over `--max-deletes`).
     pub note: Option<String>,
-    /// A delete held back by a safety cap: shown in the plan, never applied.
-    pub blocked: bool,
+    /// A delete held back (by a safety cap or `no-delete-used`): shown, never applied.
+    #[serde(default, deserialize_with = "block_or_bool")]
+    pub blocked: Option<Block>,
+    /// What Secoda reports of the use of a deleted event or property.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
     /// Resources a delete removes along with its own (an event delete takes its properties):
     /// the caps count them, so a truncated file cannot slip 40 deletes past them as 7.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub cascade: usize,
 }
 
+/// Why a delete is held back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Block {
+    /// The deletes remove more than `--max-deletes` or `--max-delete-percent` allow.
+    Cap,
+    /// The `no-delete-used` rule: the workspace reports usage for the resource and
+    /// `--allow-used-deletes` does not name it.
+    Used,
+}
+
+/// Plans saved before `blocked` said why wrote a bool: `true` was a cap.
+fn block_or_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Block>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Wire {
+        Bool(bool),
+        Block(Block),
+    }
+    Ok(match Option::<Wire>::deserialize(d)? {
+        None | Some(Wire::Bool(false)) => None,
+        Some(Wire::Bool(true)) => Some(Block::Cap),
+        Some(Wire::Block(b)) => Some(b),
+    })
+}
+
+/// Secoda's usage counters of a resource (`total_usage`, `internal_usage`, `external_usage`).
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
+pub struct Usage {
+    /// `total_usage`.
+    pub total: u64,
+    /// `internal_usage`: uses inside Secoda.
+    pub internal: u64,
+    /// `external_usage`: uses the source reports.
+    pub external: u64,
+}
+
+impl Usage {
+    /// The counters of a live resource.
+    #[must_use]
+    pub fn of(r: &api::Resource) -> Self {
+        Self {
+            total: r.total_usage,
+            internal: r.internal_usage,
+            external: r.external_usage,
+        }
+    }
+
+    /// Whether Secoda reports any use at all.
+    #[must_use]
+    pub fn is_used(self) -> bool {
+        self.total > 0
+    }
+}
+
 impl Change {
+    /// Whether the change is held back (never applied).
+    #[must_use]
+    pub fn is_blocked(&self) -> bool {
+        self.blocked.is_some()
+    }
+
+    /// Whether this is a delete of a resource Secoda reports usage for.
+    #[must_use]
+    pub fn deletes_used(&self) -> bool {
+        self.action == Action::Delete && self.usage.is_some_and(Usage::is_used)
+    }
+
     /// Resources this change removes: its own plus its cascade for a delete, else none.
     #[must_use]
     pub fn removes(&self) -> usize {
@@ -147,8 +220,14 @@ pub struct Summary {
     pub delete: usize,
     /// Unsupported differences.
     pub unsupported: usize,
-    /// Deletes held back by a safety cap.
+    /// Deletes held back (by a safety cap or `no-delete-used`).
     pub blocked: usize,
+    /// Of `blocked`, those `no-delete-used` holds back.
+    #[serde(default)]
+    pub blocked_used: usize,
+    /// Deletes of resources Secoda reports usage for (blocked or not).
+    #[serde(default)]
+    pub used_deletes: usize,
     /// Resources the deletes remove (an event delete counts its properties too).
     #[serde(default)]
     pub removes: usize,
@@ -220,8 +299,16 @@ impl Plan {
                 Action::Delete => s.delete += 1,
                 Action::Unsupported => s.unsupported += 1,
             }
-            if c.blocked {
-                s.blocked += 1;
+            match c.blocked {
+                Some(Block::Cap) => s.blocked += 1,
+                Some(Block::Used) => {
+                    s.blocked += 1;
+                    s.blocked_used += 1;
+                }
+                None => {}
+            }
+            if c.deletes_used() {
+                s.used_deletes += 1;
             }
             s.removes += c.removes();
         }
@@ -273,6 +360,52 @@ pub struct DiffOptions {
     pub max_delete_percent: f64,
     /// Prune monitors by deleting instead of disabling them.
     pub monitors_delete: bool,
+    /// Which deletes of used resources are held back (`no-delete-used`).
+    pub used_deletes: UsedDeletes,
+}
+
+/// The `no-delete-used` rule as the diff applies it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UsedDeletes {
+    /// Deletes of resources used at least this often are held back (`None`: the rule is off
+    /// or only warns).
+    pub min_usage: Option<u64>,
+    /// `--allow-used-deletes`: what may be deleted anyway.
+    pub allow: AllowUsed,
+}
+
+/// What `--allow-used-deletes` lets through.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum AllowUsed {
+    /// Nothing (the flag was not given).
+    #[default]
+    Nothing,
+    /// Every used delete (the flag given alone).
+    All,
+    /// The deletes under these keys.
+    Keys(Vec<Key>),
+}
+
+impl AllowUsed {
+    /// The flag's values as given: `None` when absent, `Some([])` when given alone.
+    #[must_use]
+    pub fn from_flag(keys: Option<Vec<Key>>) -> Self {
+        match keys {
+            None => Self::Nothing,
+            Some(k) if k.is_empty() => Self::All,
+            Some(k) => Self::Keys(k),
+        }
+    }
+
+    /// Whether the delete of `key` is let through.
+    #[must_use]
+    pub fn allows(&self, key: &Key) -> bool {
+        match self {
+            Self::Nothing => false,
+            Self::All => true,
+            Self::Keys(keys) => keys.iter().any(|k| key.is_within(k)),
+        }
+    }
 }
 
 impl Default for DiffOptions {
@@ -285,6 +418,7 @@ impl Default for DiffOptions {
             max_deletes: 25,
             max_delete_percent: 10.0,
             monitors_delete: false,
+            used_deletes: UsedDeletes::default(),
         }
     }
 }

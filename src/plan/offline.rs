@@ -228,7 +228,8 @@ fn removal(key: Key, why: &str) -> Change {
         fields: Vec::new(),
         live_updated_at: None,
         note: Some(format!("{NO_LONGER_MANAGED}; {why}")),
-        blocked: false,
+        blocked: None,
+        usage: None,
         cascade: 0,
     }
 }

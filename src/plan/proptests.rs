@@ -185,6 +185,7 @@ fn options() -> impl Strategy<Value = DiffOptions> {
             max_deletes,
             max_delete_percent: 60.0,
             monitors_delete,
+            ..DiffOptions::default()
         },
     )
 }
@@ -223,7 +224,7 @@ fn apply(plan: &[Change], live: &mut Live) {
         let new_id = id(0xf000_0000 + n as u128);
         match (c.action, c.kind) {
             (Action::Unsupported, _) => {}
-            (Action::Delete, _) if c.blocked => {}
+            (Action::Delete, _) if c.is_blocked() => {}
             (Action::Create, Kind::Monitor) => {
                 let mut m = api::Monitor {
                     id: new_id,
@@ -382,7 +383,7 @@ proptest! {
         let expected: BTreeMap<String, Action> = plan
             .changes
             .iter()
-            .filter(|c| c.action == Action::Unsupported || c.blocked)
+            .filter(|c| c.action == Action::Unsupported || c.is_blocked())
             .map(|c| (c.key.to_string(), c.action))
             .collect();
         prop_assert_eq!(left, expected);

@@ -397,6 +397,23 @@ impl RunningSandbox {
         self.shared.log.clear();
     }
 
+    /// Records use of a category, event or property, as Secoda's ingestion would: sets its
+    /// `internal_usage` and `external_usage`, and `total_usage` to their sum. `false` when no
+    /// resource has that id.
+    pub fn set_usage(&self, id: &str, internal: u64, external: u64) -> bool {
+        let mut store = self.shared.store();
+        let Some((kind, _)) = store.get(id) else {
+            return false;
+        };
+        let Some(r) = store.get_mut(kind, id) else {
+            return false;
+        };
+        r.internal_usage = internal;
+        r.external_usage = external;
+        r.total_usage = internal + external;
+        true
+    }
+
     /// The faults in force.
     #[must_use]
     pub fn faults(&self) -> Faults {

@@ -8,6 +8,7 @@ mod config;
 mod doctor;
 mod export;
 mod gitops;
+mod impact;
 mod input_safety;
 mod manifest;
 mod monitors;

@@ -42,6 +42,11 @@ pub struct RulesDoc {
     /// Every event (optionally of some categories) has the given properties.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required_properties: Option<RuleDoc<RequiredDoc>>,
+    /// A plan must not delete an event or property the workspace reports usage for: as an
+    /// error, such deletes are held back unless `--allow-used-deletes` lets them through; as a
+    /// warning, each is named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_delete_used: Option<RuleDoc<UsageDoc>>,
 }
 
 /// A rule's setting: a severity alone, or a map with `severity` (default `warning`) and options.
@@ -192,4 +197,17 @@ pub struct RequiredDoc {
     /// Only events of these categories (default all).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub categories: Option<Vec<String>>,
+}
+
+/// `no-delete-used`.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageDoc {
+    /// Severity (default `warning`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub severity: Option<SeverityDoc>,
+    /// Deletes of resources used at least this often (`total_usage`) are judged (default 1).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub min_usage: Option<u64>,
 }

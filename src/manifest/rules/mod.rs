@@ -105,6 +105,16 @@ rule_ids! {
     TypeRequired = "type-required", [];
     BannedWords = "banned-words", ["words"];
     RequiredProperties = "required-properties", ["properties", "categories"];
+    NoDeleteUsed = "no-delete-used", ["min_usage"];
+}
+
+impl RuleId {
+    /// Whether the rule judges a plan (its deletes) rather than the resources themselves:
+    /// manifests and `audit` have nothing for it to check.
+    #[must_use]
+    pub fn judges_plans(self) -> bool {
+        self == Self::NoDeleteUsed
+    }
 }
 
 /// A naming-style rule's options.
@@ -150,6 +160,13 @@ pub struct RequiredOptions {
     pub properties: Vec<String>,
     /// Only events of these categories (all when empty).
     pub categories: Vec<String>,
+}
+
+/// `no-delete-used`'s options.
+#[derive(Debug, Clone)]
+pub struct UsageOptions {
+    /// Deletes of resources used at least this often are held back.
+    pub min_usage: u64,
 }
 
 /// A rule's level and options.
@@ -199,6 +216,8 @@ pub struct Rules {
     pub banned_words: Rule<WordsOptions>,
     /// `required-properties`.
     pub required_properties: Rule<RequiredOptions>,
+    /// `no-delete-used` (judged on the plan: see [`Rules::used_delete_floor`]).
+    pub no_delete_used: Rule<UsageOptions>,
 }
 
 impl Default for Rules {
@@ -230,6 +249,7 @@ impl Default for Rules {
                 words: ["test", "tmp", "new"].map(String::from).to_vec(),
             }),
             required_properties: Rule::off(RequiredOptions::default()),
+            no_delete_used: Rule::off(UsageOptions { min_usage: 1 }),
         }
     }
 }
@@ -249,6 +269,7 @@ impl Rules {
             RuleId::TypeRequired => &mut self.type_required.level,
             RuleId::BannedWords => &mut self.banned_words.level,
             RuleId::RequiredProperties => &mut self.required_properties.level,
+            RuleId::NoDeleteUsed => &mut self.no_delete_used.level,
         };
         *slot = level;
     }
@@ -268,7 +289,22 @@ impl Rules {
             RuleId::TypeRequired => self.type_required.level,
             RuleId::BannedWords => self.banned_words.level,
             RuleId::RequiredProperties => self.required_properties.level,
+            RuleId::NoDeleteUsed => self.no_delete_used.level,
         }
+    }
+
+    /// The usage from which `no-delete-used` holds a planned delete back: `Some` only when
+    /// the rule is an error (a warning only reports, see [`Rules::warns_used_deletes`]).
+    #[must_use]
+    pub fn used_delete_floor(&self) -> Option<u64> {
+        (self.no_delete_used.level == Level::Error).then_some(self.no_delete_used.options.min_usage)
+    }
+
+    /// The usage from which `no-delete-used` warns of a planned delete, when it is a warning.
+    #[must_use]
+    pub fn warns_used_deletes(&self) -> Option<u64> {
+        (self.no_delete_used.level == Level::Warning)
+            .then_some(self.no_delete_used.options.min_usage)
     }
 }
 

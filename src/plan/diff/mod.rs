@@ -52,6 +52,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     if !opts.excludes.is_empty() {
         scope::drop_excluded(&mut changes, &opts.excludes);
     }
+    scope::block_used(&mut changes, opts);
     scope::apply_caps(&mut changes, managed_live, opts);
     Plan {
         integration: desired.integration.clone(),
@@ -116,7 +117,8 @@ fn change(action: Action, key: Key, label: String) -> Change {
         fields: Vec::new(),
         live_updated_at: None,
         note: None,
-        blocked: false,
+        blocked: None,
+        usage: None,
         cascade: 0,
     }
 }

@@ -6,7 +6,7 @@ use super::monitors::monitor_change;
 use super::{live_change, monitor_key, Differ};
 use crate::api::{self, Id};
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, IdSet};
-use crate::plan::{Action, Change, DiffOptions, FieldChange, Key};
+use crate::plan::{Action, Block, Change, DiffOptions, FieldChange, Key, Usage};
 use serde_json::json;
 use std::collections::{BTreeSet, HashSet};
 
@@ -64,6 +64,7 @@ impl Differ<'_> {
                 continue;
             }
             let mut ch = live_change(Action::Delete, key, ev);
+            ch.usage = Some(Usage::of(ev));
             ch.cascade = children;
             if children > 0 {
                 let noun = if children == 1 {
@@ -101,9 +102,9 @@ impl Differ<'_> {
             if !self.opts.prune || protect || declared.contains(p.title.as_str()) {
                 continue;
             }
-            self.buckets
-                .property_deletes
-                .push(live_change(Action::Delete, key, p));
+            let mut ch = live_change(Action::Delete, key, p);
+            ch.usage = Some(Usage::of(p));
+            self.buckets.property_deletes.push(ch);
         }
     }
 
@@ -215,10 +216,39 @@ pub(super) fn apply_caps(changes: &mut [Change], managed_live: usize, opts: &Dif
         return;
     };
     for c in changes.iter_mut().filter(|c| c.action == Action::Delete) {
-        c.blocked = true;
-        c.note = Some(match c.note.take() {
-            Some(n) => format!("{note}; {n}"),
-            None => note.clone(),
-        });
+        // The cap holds the whole plan, so it is the reason given; a `no-delete-used` hold
+        // stays in the note and is the reason once the cap is raised.
+        c.blocked = Some(Block::Cap);
+        prepend_note(c, &note);
     }
+}
+
+/// Holds back the deletes of resources used at least `min_usage` times that
+/// `--allow-used-deletes` does not name (the `no-delete-used` rule, when it is an error).
+pub(super) fn block_used(changes: &mut [Change], opts: &DiffOptions) {
+    let Some(min) = opts.used_deletes.min_usage else {
+        return;
+    };
+    for c in changes.iter_mut().filter(|c| c.action == Action::Delete) {
+        let Some(usage) = c.usage.filter(|u| u.total >= min.max(1)) else {
+            continue;
+        };
+        if opts.used_deletes.allow.allows(&c.key) {
+            continue;
+        }
+        c.blocked = Some(Block::Used);
+        let note = format!(
+            "blocked by no-delete-used: used {} times; allow with --allow-used-deletes=\"{}\"",
+            crate::output::thousands(usage.total),
+            c.key
+        );
+        prepend_note(c, &note);
+    }
+}
+
+fn prepend_note(c: &mut Change, note: &str) {
+    c.note = Some(match c.note.take() {
+        Some(n) => format!("{note}; {n}"),
+        None => note.to_owned(),
+    });
 }

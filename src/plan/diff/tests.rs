@@ -218,7 +218,7 @@ fn prune_deletes_only_undeclared_under_declared_scope() {
         plan.changes[1].note.as_deref(),
         Some("removes its 1 property with it")
     );
-    assert!(plan.changes.iter().all(|c| !c.blocked));
+    assert!(plan.changes.iter().all(|c| !c.is_blocked()));
 
     let mut protected = d.clone();
     protected.categories[0].protect = true;
@@ -252,6 +252,61 @@ fn owner_tag_limits_prune_and_tags_creates() {
         .unwrap();
     assert_eq!(create.fields[0].name, "tags");
     assert_eq!(create.fields[0].after, json!([id(77).0]));
+}
+
+#[test]
+fn no_delete_used_holds_back_used_deletes_the_allow_list_does_not_name() {
+    use crate::plan::{AllowUsed, Block, UsedDeletes};
+    let d = tree();
+    let mut live = live_with_extras(&d);
+    // X (id 900) is used 12 times; q is not used at all.
+    live.events[1].total_usage = 12;
+    let with = |min_usage, allow| DiffOptions {
+        used_deletes: UsedDeletes { min_usage, allow },
+        ..prune()
+    };
+    let blocks = |opts: &DiffOptions| -> Vec<(String, Option<Block>)> {
+        diff(&d, &live, opts)
+            .changes
+            .iter()
+            .map(|c| (c.key.to_string(), c.blocked))
+            .collect()
+    };
+    let x_only = vec![
+        ("C/E/q".to_owned(), None),
+        ("C/X".to_owned(), Some(Block::Used)),
+    ];
+    assert_eq!(blocks(&with(Some(1), AllowUsed::Nothing)), x_only);
+    assert_eq!(blocks(&with(Some(12), AllowUsed::Nothing)), x_only);
+    let none = vec![("C/E/q".to_owned(), None), ("C/X".to_owned(), None)];
+    assert_eq!(blocks(&with(Some(13), AllowUsed::Nothing)), none);
+    assert_eq!(blocks(&with(None, AllowUsed::Nothing)), none);
+    assert_eq!(blocks(&with(Some(1), AllowUsed::All)), none);
+    let named = |k: &str| AllowUsed::Keys(vec![Key::parse_path(k).unwrap()]);
+    assert_eq!(blocks(&with(Some(1), named("C/X"))), none);
+    assert_eq!(blocks(&with(Some(1), named("C"))), none);
+    assert_eq!(blocks(&with(Some(1), named("C/E"))), x_only);
+
+    let plan = diff(&d, &live, &with(Some(1), AllowUsed::Nothing));
+    let s = plan.summary();
+    assert_eq!(
+        (s.used_deletes, s.blocked, s.blocked_used, s.writes()),
+        (1, 1, 1, 1)
+    );
+    // A cap over the whole plan is the reason given; the usage hold stays in the note.
+    let capped = DiffOptions {
+        max_deletes: 1,
+        ..with(Some(1), AllowUsed::Nothing)
+    };
+    let plan = diff(&d, &live, &capped);
+    let x = &plan.changes[1];
+    assert_eq!(x.blocked, Some(Block::Cap));
+    let note = x.note.as_deref().unwrap();
+    assert!(
+        note.contains("--max-deletes 1") && note.contains("no-delete-used"),
+        "{note}"
+    );
+    assert_eq!(plan.summary().blocked_used, 0);
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! dedicated output structs, so internal refactors cannot change it by accident.
 
 use super::{eta_seconds, RenderContext};
-use crate::plan::{Action, Kind, ParentRef, Plan};
+use crate::plan::{Action, Block, Kind, ParentRef, Plan, Usage};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -60,8 +60,13 @@ pub struct SummaryDoc {
     pub delete: usize,
     /// Differences the API cannot fix.
     pub unsupported: usize,
-    /// Deletes held back by a safety cap; apply refuses while any is blocked.
+    /// Deletes held back (a safety cap or `no-delete-used`); apply refuses while any is
+    /// blocked.
     pub blocked: usize,
+    /// Of `blocked`, those held back by `no-delete-used`.
+    pub blocked_used: usize,
+    /// Deletes of resources Secoda reports usage for (`total_usage` above 0), blocked or not.
+    pub used_deletes: usize,
     /// Resources the deletes remove: an event delete counts its properties too. The caps
     /// (`--max-deletes`, `--max-delete-percent`) apply to this count.
     pub removes: usize,
@@ -115,8 +120,14 @@ pub struct ChangeDoc {
     pub fields: Vec<String>,
     /// Why the change is unsupported, blocked or special (e.g. `disable`).
     pub note: Option<String>,
-    /// A delete held back by a safety cap.
+    /// A delete held back (by a safety cap or `no-delete-used`).
     pub blocked: bool,
+    /// Why it is held back: `cap` or `used` (absent when it is not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub blocked_by: Option<Block>,
+    /// Secoda's usage counters of the resource a delete removes (events and properties).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub usage: Option<Usage>,
 }
 
 impl PlanDocument {
@@ -136,6 +147,8 @@ impl PlanDocument {
                 delete: s.delete,
                 unsupported: s.unsupported,
                 blocked: s.blocked,
+                blocked_used: s.blocked_used,
+                used_deletes: s.used_deletes,
                 removes: s.removes,
                 writes: plan.total_writes(),
                 lease_writes: plan.lease_writes,
@@ -170,7 +183,9 @@ impl PlanDocument {
                         .collect(),
                     fields: c.fields.iter().map(|f| f.name.clone()).collect(),
                     note: c.note.clone(),
-                    blocked: c.blocked,
+                    blocked: c.is_blocked(),
+                    blocked_by: c.blocked,
+                    usage: c.usage,
                 })
                 .collect(),
             not_readable: plan

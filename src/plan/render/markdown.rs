@@ -5,7 +5,8 @@
 
 use super::text::{blocks, Block, Group};
 use super::{
-    blocked_line, not_readable_line, removes_line, summary_line, RenderContext, NO_CHANGES,
+    blocked_line, not_readable_line, removes_line, summary_line, used_line, RenderContext,
+    NO_CHANGES,
 };
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
@@ -55,6 +56,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     }
     let _ = writeln!(out, "\n**{}**\n", summary_line(plan, ctx.write_rate));
     if let Some(line) = removes_line(plan) {
+        let _ = writeln!(out, "> [!CAUTION]\n> {line}\n");
+    }
+    if let Some(line) = used_line(plan) {
         let _ = writeln!(out, "> [!CAUTION]\n> {line}\n");
     }
     if let Some(line) = blocked_line(plan) {

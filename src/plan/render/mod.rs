@@ -130,21 +130,51 @@ pub fn not_readable_line(plan: &Plan) -> Option<String> {
     ))
 }
 
-/// The warning shown when a safety cap holds deletes back, or `None`.
+/// `2 deletes remove resources Secoda reports usage for (1,210 uses in all).`, or `None`.
 #[must_use]
-pub fn blocked_line(plan: &Plan) -> Option<String> {
-    let blocked = plan.summary().blocked;
-    (blocked > 0).then(|| {
+pub fn used_line(plan: &Plan) -> Option<String> {
+    let used: Vec<u64> = plan
+        .changes
+        .iter()
+        .filter(|c| c.deletes_used())
+        .filter_map(|c| c.usage.map(|u| u.total))
+        .collect();
+    (!used.is_empty()).then(|| {
+        let (n, verb) = if used.len() == 1 {
+            ("1 delete".to_owned(), "removes a resource")
+        } else {
+            (format!("{} deletes", used.len()), "remove resources")
+        };
         format!(
-            "{blocked} {} over a safety cap: apply refuses this plan until the cap is raised \
-             (--max-deletes, --max-delete-percent) or the manifests declare more.",
-            if blocked == 1 {
-                "delete is"
-            } else {
-                "deletes are"
-            }
+            "{n} {verb} Secoda reports usage for ({} uses in all).",
+            crate::output::thousands(used.iter().sum())
         )
     })
+}
+
+/// The warning shown when deletes are held back (a safety cap, `no-delete-used`), or `None`.
+#[must_use]
+pub fn blocked_line(plan: &Plan) -> Option<String> {
+    let s = plan.summary();
+    let are = |n: usize| if n == 1 { "delete is" } else { "deletes are" };
+    let mut parts = Vec::new();
+    let capped = s.blocked - s.blocked_used;
+    if capped > 0 {
+        parts.push(format!(
+            "{capped} {} over a safety cap: apply refuses this plan until the cap is raised \
+             (--max-deletes, --max-delete-percent) or the manifests declare more.",
+            are(capped)
+        ));
+    }
+    if s.blocked_used > 0 {
+        parts.push(format!(
+            "{} {} held back by no-delete-used (the resources are used): apply refuses this \
+             plan unless --allow-used-deletes names them, or is given alone for all.",
+            s.blocked_used,
+            are(s.blocked_used)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 #[cfg(test)]

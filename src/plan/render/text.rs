@@ -2,7 +2,8 @@
 //! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
 
 use super::{
-    blocked_line, not_readable_line, removes_line, summary_line, RenderContext, NO_CHANGES,
+    blocked_line, not_readable_line, removes_line, summary_line, used_line, RenderContext,
+    NO_CHANGES,
 };
 use crate::api::Id;
 use crate::output::{printable, style};
@@ -56,6 +57,9 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
         paint.style(style::BOLD, &summary_line(plan, ctx.write_rate))
     )?;
     if let Some(line) = removes_line(plan) {
+        writeln!(w, "{}", paint.style(style::WARN, &line))?;
+    }
+    if let Some(line) = used_line(plan) {
         writeln!(w, "{}", paint.style(style::WARN, &line))?;
     }
     if let Some(line) = blocked_line(plan) {
@@ -166,8 +170,14 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
     let ind = indent(&c.key);
     let (sym, st) = symbol(c.action);
     let mark = gutter(c.action);
+    let usage = match c.usage {
+        Some(u) if c.action == Action::Delete => {
+            format!(" (usage {})", crate::output::thousands(u.total))
+        }
+        _ => String::new(),
+    };
     let head = format!(
-        "{ind}{} {} \"{}\"",
+        "{ind}{} {} \"{}\"{usage}",
         paint.style(st, sym),
         c.kind,
         printable(&c.label)
@@ -175,7 +185,11 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
     out.push((mark, head));
     let inner = format!("{ind}    ");
     if let Some(note) = &c.note {
-        let st = if c.blocked { style::WARN } else { style::DIM };
+        let st = if c.is_blocked() {
+            style::WARN
+        } else {
+            style::DIM
+        };
         let note = paint.style(st, &format!("# {note}"));
         out.push((mark, format!("{inner}{note}")));
     }
