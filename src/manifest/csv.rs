@@ -116,6 +116,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
     };
     let width = header.width;
     let mut last_implied: Option<(String, String)> = None;
+    let mut lines = LineCounter::default();
     while let Some(rec) = records.next() {
         let rec = match rec {
             Ok(r) => r,
@@ -130,7 +131,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
         }
         let line = rec
             .position()
-            .map_or(0, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
+            .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
         if rec.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -260,6 +261,34 @@ fn swallowed_rows(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header,
         }
         newlines_before =
             newlines_before.saturating_add(u32::try_from(cell.matches('\n').count()).unwrap_or(0));
+    }
+}
+
+/// Lines of record starts, from their byte offsets. The csv crate's own line number is one
+/// short after a CRLF row or a blank line (the line end is counted as the next record's start).
+#[derive(Default)]
+pub(crate) struct LineCounter {
+    upto: usize,
+    newlines: u32,
+}
+
+impl LineCounter {
+    /// The 1-based line of the record starting at byte `at` (offsets only grow).
+    pub(crate) fn line_at(&mut self, text: &[u8], at: u64) -> u32 {
+        let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
+        // A record "starts" at the line end before it (the `\n` of a CRLF, a blank line): its
+        // first cell is past every line end there.
+        while matches!(text.get(at), Some(b'\n' | b'\r')) {
+            at += 1;
+        }
+        if at > self.upto {
+            let n = text[self.upto..at].iter().filter(|b| **b == b'\n').count();
+            self.newlines = self
+                .newlines
+                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
+            self.upto = at;
+        }
+        self.newlines.saturating_add(1)
     }
 }
 

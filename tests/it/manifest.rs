@@ -638,3 +638,30 @@ fn monitor_name_over_255_characters_names_the_field_once() {
         ),
     );
 }
+
+#[test]
+fn csv_diagnostics_name_the_same_line_for_lf_crlf_and_blank_lines() {
+    let rows = [
+        "category,event,property,pii",
+        "Checkout,,,",
+        "",
+        "Checkout,Order Completed,,maybe",
+        "Checkout,Order Completed,order_id,nope",
+    ];
+    for eol in ["\n", "\r\n"] {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.csv"), rows.join(eol) + eol).unwrap();
+        let r = run_in(
+            dir.path(),
+            &["validate", "a.csv", "--integration", "Segment"],
+            None,
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        for at in [
+            "a.csv:4:4: error[wrong-type]",
+            "a.csv:5:4: error[wrong-type]",
+        ] {
+            assert!(r.stderr.contains(at), "{eol:?}: want {at} in\n{}", r.stderr);
+        }
+    }
+}

@@ -1,6 +1,7 @@
 //! A vendor CSV as a table: headers matched case- and whitespace-insensitively, rows with the
 //! line they start on, cells with the location a diagnostic points at.
 
+use crate::manifest::csv::LineCounter;
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::node::Ctx;
 use crate::manifest::options::Preset;
@@ -12,34 +13,6 @@ pub(super) fn normalize(header: &str) -> String {
     let lower = header.to_lowercase().replace('_', " ");
     let joined = lower.split_whitespace().collect::<Vec<_>>().join(" ");
     joined.trim_end_matches('?').trim_end().to_owned()
-}
-
-/// Lines of record starts, from their byte offsets. The csv crate's own line number is one
-/// short after a CRLF row or a blank line (the line end is counted as the next record's start).
-#[derive(Default)]
-struct LineCounter {
-    upto: usize,
-    newlines: u32,
-}
-
-impl LineCounter {
-    /// The 1-based line of the record starting at byte `at` (offsets only grow).
-    fn line_at(&mut self, text: &[u8], at: u64) -> u32 {
-        let mut at = usize::try_from(at).unwrap_or(usize::MAX).min(text.len());
-        // A record "starts" at the line end before it (the `\n` of a CRLF, a blank line): its
-        // first cell is past every line end there.
-        while matches!(text.get(at), Some(b'\n' | b'\r')) {
-            at += 1;
-        }
-        if at > self.upto {
-            let n = text[self.upto..at].iter().filter(|b| **b == b'\n').count();
-            self.newlines = self
-                .newlines
-                .saturating_add(u32::try_from(n).unwrap_or(u32::MAX));
-            self.upto = at;
-        }
-        self.newlines.saturating_add(1)
-    }
 }
 
 /// The parsed file.
