@@ -12,8 +12,8 @@ use std::path::PathBuf;
 /// Verbs whose manifest paths the file's `manifests` may supply.
 const TAKES_MANIFESTS: &[&str] = &["validate", "plan", "apply"];
 
-/// Parses the process's arguments with the config file applied; exits with clap's usage
-/// error (code 2) on bad arguments or a bad config file.
+/// Parses the process's arguments with the config file applied; on bad arguments or a bad
+/// config file prints clap's usage error and exits 1 (`--help` and `--version` exit 0).
 #[must_use]
 pub fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -22,14 +22,21 @@ pub fn parse() -> Cli {
     let path = config::locate(flag_value(&args).as_deref(), env.as_deref(), &cwd);
     let file = match path.map(|p| ProjectConfig::read(&p)).transpose() {
         Ok(f) => f,
-        Err(e) => Cli::command()
-            .error(clap::error::ErrorKind::InvalidValue, e)
-            .exit(),
+        Err(e) => exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e)),
     };
     match parse_from(args, file.as_ref()) {
         Ok(cli) => cli,
-        Err(e) => e.exit(),
+        Err(e) => exit(&e),
     }
+}
+
+/// Clap's own exit code for a usage error is 2, which `plan --detailed-exitcode` means as
+/// "changes pending": a pipeline with a typo in a flag would read it as a plan. Exit 1, as
+/// for any other invalid input.
+fn exit(e: &clap::Error) -> ! {
+    // A closed stream cannot be reported on; the exit code still says what happened.
+    let _ = e.print();
+    std::process::exit(i32::from(e.use_stderr()));
 }
 
 /// Parses `args` with `file` applied.

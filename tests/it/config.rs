@@ -87,7 +87,7 @@ fn config_never_prints_the_token() {
 #[test]
 fn config_unknown_key_is_an_error_with_did_you_mean() {
     let (_dir, sub) = repo("max_delete = 3\n");
-    let out = run(&sub, &[], &["config"]).code(2);
+    let out = run(&sub, &[], &["config"]).code(1);
     assert!(
         out.stderr.contains("did you mean `max_deletes`"),
         "{}",
