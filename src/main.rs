@@ -6,7 +6,7 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = cli::layered::parse();
     let printer = cli.global.printer();
-    match commands::run(cli) {
+    match commands::run(cli, &printer) {
         Ok(exit) => exit.into(),
         // What a shell reports for a process stopped by SIGPIPE, which Rust ignores.
         Err(err) if err.is_closed_output() => ExitCode::from(141),

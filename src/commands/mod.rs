@@ -23,28 +23,29 @@ pub mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Exit, Result};
+use crate::output::Printer;
 
-/// Runs the parsed command line.
+/// Runs the parsed command line, printing through `printer` (the caller's, which reports the
+/// error too).
 ///
 /// # Errors
 /// Whatever the command fails with; the caller prints it and exits 1.
-pub fn run(cli: Cli) -> Result<Exit> {
-    let printer = cli.global.printer();
+pub fn run(cli: Cli, printer: &Printer) -> Result<Exit> {
     match cli.command {
-        Command::Validate(args) => validate::run(&args, &printer),
-        Command::Schema(args) => schema::run(&args, &printer),
-        Command::Sandbox(cmd) => sandbox::run(cmd, &printer),
-        Command::Plan(args) => plan::run(&args, &printer),
-        Command::Apply(args) => apply::run(&args, &printer),
-        Command::Monitors(cmd) => monitors::run(&cmd, &printer),
-        Command::Export(args) => export::run(&args, &printer),
-        Command::Unlock(args) => unlock::run(&args, &printer),
-        Command::Doctor(args) => doctor::run(&args, &printer),
-        Command::Diff(args) => diff::run(&args, &printer),
-        Command::Completions(args) => completions::completions(&args, &printer),
-        Command::Man => completions::man(&printer),
-        Command::Config(args) => config::run(&args, cli.global.config.as_deref(), &printer),
-        Command::MigrateReport(args) => migrate_report::run(&args, &printer),
-        Command::Audit(args) => audit::run(&args, &printer),
+        Command::Validate(args) => validate::run(&args, printer),
+        Command::Schema(args) => schema::run(&args, printer),
+        Command::Sandbox(cmd) => sandbox::run(cmd, printer),
+        Command::Plan(args) => plan::run(&args, printer),
+        Command::Apply(args) => apply::run(&args, printer),
+        Command::Monitors(cmd) => monitors::run(&cmd, printer),
+        Command::Export(args) => export::run(&args, printer),
+        Command::Unlock(args) => unlock::run(&args, printer),
+        Command::Doctor(args) => doctor::run(&args, printer),
+        Command::Diff(args) => diff::run(&args, printer),
+        Command::Completions(args) => completions::completions(&args, printer),
+        Command::Man => completions::man(printer),
+        Command::Config(args) => config::run(&args, cli.global.config.as_deref(), printer),
+        Command::MigrateReport(args) => migrate_report::run(&args, printer),
+        Command::Audit(args) => audit::run(&args, printer),
     }
 }
