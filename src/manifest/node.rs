@@ -299,6 +299,16 @@ impl<'n> Obj<'n> {
     pub(crate) fn string(&self, ctx: &mut Ctx<'_>, name: &str) -> Option<String> {
         let node = self.get(name)?;
         match scalar_text(node) {
+            // A JSON number carries no text of its own: `1.10` would be kept as `1.1`, `1e3`
+            // as `1000`. A whole number reads back as written, so only a decimal is refused.
+            Some(_) if matches!(node.value, Value::Float(_)) && node.raw.is_none() => {
+                ctx.wrong_type(
+                    node,
+                    name,
+                    "a string (quote the number to keep it as written)",
+                );
+                None
+            }
             Some(s) => Some(s),
             None => {
                 ctx.wrong_type(node, name, "a string");

@@ -665,3 +665,21 @@ fn csv_diagnostics_name_the_same_line_for_lf_crlf_and_blank_lines() {
         }
     }
 }
+
+#[test]
+fn a_jsonl_decimal_in_a_text_field_is_refused_rather_than_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let lines = [
+        r#"{"kind":"category","integration":"Segment","title":"Shop"}"#,
+        r#"{"kind":"event","category":"Shop","title":"E","description":1.10}"#,
+        r#"{"kind":"event","category":"Shop","title":"F","description":12}"#,
+    ];
+    std::fs::write(dir.path().join("a.jsonl"), lines.join("\n") + "\n").unwrap();
+    let r = run_in(dir.path(), &["validate", "a.jsonl"], None);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_stderr_has(
+        &r,
+        "a.jsonl:2:1: error[wrong-type]: `description`: expected a string",
+    );
+    assert_eq!(r.stderr.matches("error[").count(), 1, "{}", r.stderr);
+}
