@@ -141,7 +141,6 @@ pub struct FieldSpec {
     pub returned: bool,
 }
 
-
 macro_rules! kind_of {
     (Text) => {
         Kind::Text

@@ -235,6 +235,19 @@ macro_rules! wire_write {
                 })*
                 out
             }
+
+            /// The managed fields this body carries (wire names, in table order).
+            #[must_use]
+            pub fn sent(&self) -> Vec<&'static str> {
+                let mut out = Vec::new();
+                $(if self.$r.is_some() {
+                    out.push($rn);
+                })*
+                $(if self.$t.is_some() {
+                    out.push($tn);
+                })*
+                out
+            }
         }
     };
 }
@@ -264,7 +277,11 @@ mod tests {
                 WireRef::Text(_) => WireRef::Bool(false),
                 _ => WireRef::Text("y"),
             };
-            assert!(!r.set_field(spec.name, other), "`{}` takes its kind only", spec.name);
+            assert!(
+                !r.set_field(spec.name, other),
+                "`{}` takes its kind only",
+                spec.name
+            );
             assert_eq!(r.field(spec.name), Some(v), "`{}` unchanged", spec.name);
         }
         assert!(!Resource::default().set_field("title", WireRef::Text("t")));

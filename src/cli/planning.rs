@@ -34,6 +34,11 @@ pub struct PlanningArgs {
     /// Prune monitors by deleting them instead of disabling them.
     #[arg(long)]
     pub monitors_delete: bool,
+    /// Compare again the fields an earlier apply found the workspace does not keep (recorded
+    /// in the workspace, normally left out of plans); an apply with it rewrites that record
+    /// from what its answers show.
+    #[arg(long)]
+    pub recheck_fields: bool,
 }
 
 impl PlanningArgs {
@@ -48,6 +53,7 @@ impl PlanningArgs {
             max_deletes: self.max_deletes,
             max_delete_percent: self.max_delete_percent,
             monitors_delete: self.monitors_delete,
+            recheck_fields: self.recheck_fields,
         }
     }
 }

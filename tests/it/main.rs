@@ -11,6 +11,7 @@ mod gitops;
 mod input_safety;
 mod manifest;
 mod monitors;
+mod not_kept;
 mod presets;
 mod readback;
 mod recipes;
