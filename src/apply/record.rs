@@ -31,6 +31,9 @@ pub enum RecordError {
     /// The lease category could not be found or made.
     #[error(transparent)]
     Home(#[from] LeaseError),
+    /// The answer to the record's write did not hold its text as sent.
+    #[error("the workspace did not keep the record's description as written")]
+    NotKept,
 }
 
 /// Brings the integration's record up to date with `readback`.
@@ -62,14 +65,12 @@ pub async fn save(
     if new.same_fields(&old) {
         return Ok(Saved::Unchanged);
     }
-    match found {
+    let answer = match found {
         Some(f) if new.is_empty() => {
             client.delete_event(&f.id).await?;
             return Ok(Saved::Cleared);
         }
-        Some(f) => {
-            client.patch_event(&f.id, &body(&new)).await?;
-        }
+        Some(f) => client.patch_event(&f.id, &body(&new)).await?,
         None => {
             let home = home(client, integration).await?;
             let create = ResourceWrite {
@@ -78,8 +79,12 @@ pub async fn save(
                 integration: Some(integration.clone()),
                 ..body(&new)
             };
-            client.create_event(&create).await?;
+            client.create_event(&create).await?
         }
+    };
+    // The record is read back like every other write: a mangled one would be ignored later.
+    if !NotKeptRecord::parse(&answer.description).is_some_and(|r| r.same_fields(&new)) {
+        return Err(RecordError::NotKept);
     }
     Ok(Saved::Recorded(
         new.fields.into_iter().map(|f| (f.kind, f.field)).collect(),

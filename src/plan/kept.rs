@@ -3,7 +3,7 @@
 //! write-only by itself (`diff::readable`); a `null` could as well be a field nobody set yet,
 //! so the proof is the apply's read-back, and it is kept in the workspace itself (CI runners
 //! lose local files): one event, [`RECORD_TITLE`], in the tool's own `secoda-sync` category,
-//! whose description is this record as JSON.
+//! whose description is this record in plain words (see [`NotKeptRecord::description`]).
 //!
 //! The diff takes the record as input ([`super::Live::not_kept`]): a recorded field is not
 //! compared on existing resources of its kind (creates still send it) and is named once in the
@@ -15,17 +15,17 @@
 use super::key::Kind;
 use super::reserved::is_lease_home;
 use crate::api::{Id, Resource};
-use serde::{Deserialize, Serialize};
 
 /// Title of the record event (in the lease's category, one per integration).
 pub const RECORD_TITLE: &str = "secoda-sync fields not kept";
 
 /// The record's format version, bumped on an incompatible change (an unknown version reads as
-/// no record: the fields are diffed again, and the next apply writes a current one).
+/// no record: the fields are compared again, and the next apply that finds one writes a
+/// current record).
 const VERSION: u32 = 1;
 
 /// One field the workspace did not keep, on resources of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NotKeptField {
     /// The resources' kind.
     pub kind: Kind,
@@ -36,34 +36,51 @@ pub struct NotKeptField {
 }
 
 /// What the workspace proved it does not keep, as recorded by applies.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NotKeptRecord {
     /// The fields, in the order first seen.
     pub fields: Vec<NotKeptField>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    secoda_sync_not_kept: u32,
-    fields: Vec<NotKeptField>,
-}
+/// How a record's description starts; the number is the format version.
+const PREFIX: &str = "secoda-sync fields not kept, v";
 
 impl NotKeptRecord {
     /// Reads a record event's description; `None` when it is not one this version wrote.
     #[must_use]
     pub fn parse(description: &str) -> Option<Self> {
-        let w: Wire = serde_json::from_str(description.trim()).ok()?;
-        (w.secoda_sync_not_kept == VERSION).then_some(Self { fields: w.fields })
+        let rest = description.trim().strip_prefix(PREFIX)?;
+        let (version, list) = rest.split_once(':')?;
+        if version.trim().parse::<u32>().ok()? != VERSION {
+            return None;
+        }
+        let mut fields = Vec::new();
+        for entry in list.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let (what, seen) = entry.split_once(" seen ")?;
+            let (kind, field) = what.trim().split_once('.')?;
+            let kind = [Kind::Category, Kind::Event, Kind::Property]
+                .into_iter()
+                .find(|k| k.as_str() == kind)?;
+            fields.push(NotKeptField {
+                kind,
+                field: field.to_owned(),
+                seen: seen.trim().to_owned(),
+            });
+        }
+        Some(Self { fields })
     }
 
-    /// The description to write on the record event (small JSON: one entry per kind and field).
+    /// The description to write on the record event: plain words, no quotes or brackets, so
+    /// that a server which escapes or renders descriptions still gives it back as written
+    /// (`secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z; ...`).
     #[must_use]
     pub fn description(&self) -> String {
-        let w = Wire {
-            secoda_sync_not_kept: VERSION,
-            fields: self.fields.clone(),
-        };
-        serde_json::to_string(&w).unwrap_or_default()
+        let entries: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| format!("{}.{} seen {}", f.kind.as_str(), f.field, f.seen))
+            .collect();
+        format!("{PREFIX}{VERSION}: {}", entries.join("; "))
     }
 
     /// The entry for `field` on resources of `kind`, when recorded.
@@ -165,9 +182,14 @@ mod tests {
     fn a_record_round_trips_through_its_description_and_refuses_anything_else() {
         let r = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
         assert_eq!(NotKeptRecord::parse(&r.description()), Some(r.clone()));
-        assert!(r.description().len() < 200, "{}", r.description());
+        assert_eq!(
+            r.description(),
+            "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z"
+        );
+        let two = r.after_apply(&[(Kind::Event, "is_required")], &[], false, T1);
+        assert_eq!(NotKeptRecord::parse(&two.description()), Some(two));
         assert_eq!(NotKeptRecord::parse("edited by hand"), None);
-        let future = r.description().replace(":1,", ":2,");
+        let future = r.description().replace("v1:", "v2:");
         assert_eq!(NotKeptRecord::parse(&future), None, "{future}");
     }
 

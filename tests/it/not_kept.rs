@@ -74,7 +74,7 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
         records[0]["description"]
             .as_str()
             .unwrap()
-            .contains(r#""field":"type""#),
+            .contains("property.type seen "),
         "{records:?}"
     );
 
