@@ -15,6 +15,7 @@ pub mod doctor;
 pub use commands::error;
 pub mod drift;
 pub mod export;
+pub mod fields;
 pub mod git;
 pub mod manifest;
 pub mod monitors;

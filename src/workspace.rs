@@ -4,6 +4,8 @@
 
 use crate::api::{ApiError, Client, Id, Integration, ListFilter, Resource};
 use crate::manifest::ManifestSet;
+use crate::plan::kept::{RecordEvent, RECORD_TITLE};
+use crate::plan::reserved::LEASE_HOME_TITLE;
 use crate::plan::resolve::{target_ids, target_paths, Lookups};
 use crate::plan::verify::{parents_to_read, Reread};
 use crate::plan::{IntegrationInfo, Kind, Live};
@@ -111,7 +113,7 @@ pub async fn read_live(
         integration_id: Some(integration.id.clone()),
         ..ListFilter::default()
     };
-    let (categories, events, properties, monitors) = tokio::try_join!(
+    let (categories, events, properties, monitors): (Vec<Resource>, Vec<Resource>, _, _) = tokio::try_join!(
         counted(client.list_categories(&by_integration), on_read).try_collect(),
         counted(client.list_events(&by_integration), on_read).try_collect(),
         counted(client.list_properties(&by_integration), on_read).try_collect(),
@@ -126,13 +128,45 @@ pub async fn read_live(
             name: integration.name.clone(),
             ..Integration::default()
         });
+    let not_kept = crate::plan::kept::find(&categories, &events)
+        .map(|r| r.record)
+        .unwrap_or_default();
     Ok(Live {
         integration,
         categories,
         events,
         properties,
         monitors,
+        not_kept,
     })
+}
+
+/// Reads the integration's not-kept record (its event in the lease category) on its own, as
+/// an apply does right before rewriting it: two lists filtered by title, checked client-side.
+///
+/// # Errors
+/// The first failed call.
+pub async fn read_not_kept(
+    client: &Client,
+    integration: &Id,
+) -> Result<Option<RecordEvent>, ApiError> {
+    let homes = ListFilter {
+        title: Some(LEASE_HOME_TITLE.to_owned()),
+        ..ListFilter::default()
+    };
+    let records = ListFilter {
+        integration_id: Some(integration.clone()),
+        title: Some(RECORD_TITLE.to_owned()),
+        parent_id: None,
+    };
+    let mine = |r: &Resource| r.integration.as_ref() == Some(integration);
+    let (categories, events): (Vec<Resource>, Vec<Resource>) = tokio::try_join!(
+        client.list_categories(&homes).try_collect(),
+        client.list_events(&records).try_collect(),
+    )?;
+    let categories: Vec<Resource> = categories.into_iter().filter(|r| mine(r)).collect();
+    let events: Vec<Resource> = events.into_iter().filter(|r| mine(r)).collect();
+    Ok(crate::plan::kept::find(&categories, &events))
 }
 
 /// Calls `on_read` once per item read.

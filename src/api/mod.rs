@@ -33,7 +33,7 @@ pub use client::Client;
 pub use config::ClientConfig;
 pub use endpoints::Endpoint;
 pub use error::ApiError;
-pub use field::WireRef;
+pub use field::{WireKind, WireRef};
 pub use filter::{ListFilter, MeasurementFilter};
 pub use presence::Absent;
 pub use probe::Probe;

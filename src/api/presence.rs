@@ -9,25 +9,16 @@ use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-/// The wire names a [`super::ResourceWrite`] can carry besides `title`, `parent` and
-/// `integration`: the managed fields whose presence in an answer is recorded.
-pub const WRITABLE: [&str; 15] = [
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-];
+macro_rules! writable {
+    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
+     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
+        /// The wire names a [`super::ResourceWrite`] can carry besides `title`, `parent` and
+        /// `integration`: the managed fields (every row of the field table), whose presence
+        /// in an answer is recorded.
+        pub const WRITABLE: &[&str] = &[$($rn,)* $($tn,)*];
+    };
+}
+crate::fields::field_rows!(writable);
 
 /// The writable fields (wire names, from [`WRITABLE`]) a resource object did not carry.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,7 +48,8 @@ impl<'de> Deserialize<'de> for Resource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = Map::<String, Value>::deserialize(d)?;
         let absent = WRITABLE
-            .into_iter()
+            .iter()
+            .copied()
             .filter(|k| !map.contains_key(*k))
             .collect();
         let mut r = Resource::deserialize(Value::Object(map)).map_err(D::Error::custom)?;

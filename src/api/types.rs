@@ -4,6 +4,7 @@
 //! `"None"` where a page number is expected; these types accept all of that so that the rest of
 //! the tool never sees it.
 
+use super::field::{wire_resource, wire_write};
 use super::presence::Absent;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -164,8 +165,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     }
 }
 
+crate::fields::field_rows! { wire_resource
 /// A catalog resource: event category, event or event property (one shape for all).
-/// (Read through `presence`, which records the writable fields the answer lacks.)
+/// (Read through `presence`, which records the writable fields the answer lacks; the managed
+/// fields, one per row of the field table, are appended by `field_rows!`.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
 pub struct Resource {
@@ -189,46 +192,16 @@ pub struct Resource {
     /// Title with ancestry, dot-joined.
     #[serde(deserialize_with = "null_default")]
     pub title_full: String,
-    /// Description (`null` reads as empty).
-    #[serde(deserialize_with = "null_default")]
-    pub description: String,
-    /// Markdown documentation (`null` reads as empty).
-    #[serde(deserialize_with = "null_default")]
-    pub definition: String,
-    /// User ids.
-    #[serde(deserialize_with = "null_default")]
-    pub owners: Vec<Id>,
     /// Group ids.
     #[serde(deserialize_with = "null_default")]
     pub owners_groups: Vec<Id>,
-    /// Collection ids.
-    #[serde(deserialize_with = "null_default")]
-    pub collections: Vec<Id>,
-    /// Tag ids.
-    #[serde(deserialize_with = "null_default")]
-    pub tags: Vec<Id>,
-    /// Team ids.
-    #[serde(deserialize_with = "null_default")]
-    pub teams: Vec<Id>,
-    /// User ids.
-    #[serde(deserialize_with = "null_default")]
-    pub subscribers: Vec<Id>,
     /// Parent resource id (category for an event, event for a property).
     pub parent: Option<Id>,
     /// Integration id.
     pub integration: Option<Id>,
-    /// Visible to viewers.
-    #[serde(deserialize_with = "null_default")]
-    pub published: bool,
     /// `true` = deleted.
     #[serde(deserialize_with = "null_default")]
     pub archived: bool,
-    /// Holds personal data.
-    #[serde(deserialize_with = "null_default")]
-    pub pii: bool,
-    /// Verified by an owner.
-    #[serde(deserialize_with = "null_default")]
-    pub verified: bool,
     /// Marked stale by Secoda.
     #[serde(deserialize_with = "null_default")]
     pub stale: bool,
@@ -241,24 +214,16 @@ pub struct Resource {
     /// Uses the source reports (what Secoda's popularity is computed from).
     #[serde(deserialize_with = "lenient_count")]
     pub external_usage: u64,
-    /// Property data type (tracking-plan field).
-    #[serde(rename = "type")]
-    pub property_type: Option<String>,
-    /// Property is required (tracking-plan field).
-    pub is_required: Option<bool>,
-    /// Property holds an array (tracking-plan field).
-    pub is_array_type: Option<bool>,
-    /// Allowed values (tracking-plan field).
-    pub enum_values: Option<String>,
-    /// Value pattern (tracking-plan field).
-    pub regex: Option<String>,
     /// Writable fields the answer did not carry at all: not readable, so never compared.
     #[serde(skip)]
     pub absent: Absent,
 }
+}
 
+crate::fields::field_rows! { wire_write
 /// Body of a create (POST) or update (PATCH) of a category, event or property: only the
-/// fields that are `Some` are sent, so an update carries exactly the changed managed fields.
+/// fields that are `Some` are sent, so an update carries exactly the changed managed fields
+/// (one per row of the field table, appended by `field_rows!`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResourceWrite {
@@ -271,91 +236,7 @@ pub struct ResourceWrite {
     /// Integration id (creates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Id>,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Markdown documentation.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub definition: Option<String>,
-    /// Holds personal data.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub pii: Option<bool>,
-    /// Verified.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub verified: Option<bool>,
-    /// Published.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<bool>,
-    /// User ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub owners: Option<Vec<Id>>,
-    /// Team ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<Id>>,
-    /// Tag ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<Id>>,
-    /// Collection ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub collections: Option<Vec<Id>>,
-    /// User ids.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub subscribers: Option<Vec<Id>>,
-    /// Property data type.
-    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
-    pub property_type: Option<String>,
-    /// Property is required.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_required: Option<bool>,
-    /// Property holds an array.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub is_array_type: Option<bool>,
-    /// Allowed values.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub enum_values: Option<String>,
-    /// Value pattern.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub regex: Option<String>,
 }
-
-impl ResourceWrite {
-    /// The fields this body sent that `back` (the server's answer to it) does not hold as
-    /// sent: what the server accepted but did not keep. Id lists compare as sets.
-    #[must_use]
-    pub fn not_kept(&self, back: &Resource) -> Vec<&'static str> {
-        fn ids(v: &[Id]) -> Vec<&Id> {
-            let mut v: Vec<&Id> = v.iter().collect();
-            v.sort();
-            v.dedup();
-            v
-        }
-        let mut out = Vec::new();
-        macro_rules! plain {
-            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| *v != back.$f) {
-                out.push(stringify!($f));
-            })* };
-        }
-        macro_rules! lists {
-            ($($f:ident),*) => { $(if self.$f.as_ref().is_some_and(|v| ids(v) != ids(&back.$f)) {
-                out.push(stringify!($f));
-            })* };
-        }
-        macro_rules! optional {
-            ($($f:ident => $name:literal),*) => { $(if self.$f.is_some() && self.$f != back.$f {
-                out.push($name);
-            })* };
-        }
-        plain!(description, definition, pii, verified, published);
-        lists!(owners, teams, tags, collections, subscribers);
-        optional!(
-            property_type => "type",
-            is_required => "is_required",
-            is_array_type => "is_array_type",
-            enum_values => "enum_values",
-            regex => "regex"
-        );
-        out
-    }
 }
 
 /// A monitor's schedule as the API carries it.

@@ -289,6 +289,7 @@ mod tests {
             lease_writes: 0,
             twins: Vec::new(),
             not_readable: Vec::new(),
+            not_kept: Vec::new(),
         }
     }
 

@@ -258,7 +258,7 @@ async fn live_leases(client: &Client, integration: &Id) -> Result<Vec<Seen>, Api
 }
 
 /// The integration's lease category: the oldest of that title, made when there is none.
-async fn home(client: &Client, integration: &Id) -> Result<Id, LeaseError> {
+pub(super) async fn home(client: &Client, integration: &Id) -> Result<Id, LeaseError> {
     let find = || async {
         // The category list documents only `title`; the integration is checked here.
         let filter = ListFilter {

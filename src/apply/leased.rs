@@ -1,6 +1,7 @@
 //! One apply run as the `apply` command makes it: the lease taken before the first write
-//! (unless opted out), the executor with every write checked first ([`Guard`]), and the
-//! lease given back at the end, after a failure or Ctrl-C too.
+//! (unless opted out), the executor with every write checked first ([`Guard`]), the
+//! workspace's record of not-kept fields brought up to date (`record`), and the lease given
+//! back at the end, after a failure or Ctrl-C too.
 
 use super::cancel::Cancel;
 use super::executor::{execute, ExecOptions};
@@ -55,6 +56,18 @@ pub async fn execute_leased(
         progress: &progress,
     };
     let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
+    // Under the lease still, so that two applies do not overwrite each other's findings.
+    match super::record::save(client, &integration, readback).await {
+        Ok(saved) => {
+            if let Some(line) = saved.line() {
+                printer.status(line);
+            }
+        }
+        Err(e) => printer.warn(format!(
+            "could not record the fields the workspace did not keep ({e}): the next plan \
+             compares them again"
+        )),
+    }
     if let Some(lease) = held {
         if lease.lost() {
             printer

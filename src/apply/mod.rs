@@ -12,6 +12,7 @@ pub mod perform;
 pub mod policy;
 pub mod progress;
 pub mod readback;
+pub mod record;
 pub mod report;
 pub mod write;
 

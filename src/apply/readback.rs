@@ -30,6 +30,11 @@ pub struct NotKept {
 #[derive(Debug, Default)]
 pub struct ReadBack {
     seen: Mutex<Vec<NotKept>>,
+    /// Resource fields sent and held by an answer (kind, wire name), once each.
+    held: Mutex<Vec<(Kind, &'static str)>>,
+    /// `--recheck-fields`: the workspace's record of not-kept fields is rewritten from this
+    /// apply's answers (`plan::kept`), not only added to.
+    pub recheck: bool,
 }
 
 impl ReadBack {
@@ -39,9 +44,36 @@ impl ReadBack {
         Self::default()
     }
 
+    /// An empty record for an apply run with `--recheck-fields` (`recheck`) or without.
+    #[must_use]
+    pub fn rechecking(recheck: bool) -> Self {
+        Self {
+            recheck,
+            ..Self::default()
+        }
+    }
+
     /// Compares the answer `back` to the body `sent` for a resource of `kind`.
     pub fn check(&self, kind: Kind, sent: &ResourceWrite, back: &Resource) {
-        self.record(kind, &back.id, sent.not_kept(back));
+        let missing = sent.not_kept(back);
+        {
+            let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+            for f in sent.sent() {
+                if !missing.contains(&f) && !held.contains(&(kind, f)) {
+                    held.push((kind, f));
+                }
+            }
+        }
+        self.record(kind, &back.id, missing);
+    }
+
+    /// Resource fields some answer held as sent (kind, wire name), in the order first seen.
+    #[must_use]
+    pub fn held(&self) -> Vec<(Kind, &'static str)> {
+        self.held
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Compares a monitor create or PATCH answer `back` to the body `sent`.

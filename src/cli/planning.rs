@@ -40,6 +40,11 @@ pub struct PlanningArgs {
     #[arg(long, value_name = "KEY", num_args = 0..=1, require_equals = true,
           action = clap::ArgAction::Append, value_parser = Key::parse_path)]
     pub allow_used_deletes: Option<Vec<Key>>,
+    /// Compare again the fields an earlier apply found the workspace does not keep (recorded
+    /// in the workspace, normally left out of plans); an apply with it rewrites that record
+    /// from what its answers show.
+    #[arg(long)]
+    pub recheck_fields: bool,
 }
 
 impl PlanningArgs {
@@ -59,6 +64,7 @@ impl PlanningArgs {
                 min_usage: None,
                 allow: AllowUsed::from_flag(self.allow_used_deletes.clone()),
             },
+            recheck_fields: self.recheck_fields,
         }
     }
 }

@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// nor return them, e.g. `type,is_required` (a workspace that does not keep them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub drop_fields: Vec<String>,
+    /// Accept these fields of categories, events and properties in writes but do not keep
+    /// them, answering them as they were before (`null` when never set), e.g. `type`.
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub ignore_fields: Vec<String>,
 }
 
 impl ServeArgs {
@@ -109,6 +113,7 @@ impl ServeArgs {
             monitor_delete: !self.no_monitor_delete,
             log_file: self.log.clone(),
             drop_fields: self.drop_fields.clone(),
+            ignore_fields: self.ignore_fields.clone(),
         }
     }
 }

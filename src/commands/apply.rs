@@ -97,7 +97,7 @@ async fn apply_in(
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
-    let readback = ReadBack::new();
+    let readback = ReadBack::rechecking(args.planning.recheck_fields);
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
     let (report, terminated) = match policy::confirmation(writes, args.auto_approve, terminal) {
         Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),

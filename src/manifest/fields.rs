@@ -1,60 +1,13 @@
-//! The managed-field table: every field a manifest sets and the diff compares, written down once.
+//! The manifest side of the managed-field table ([`crate::fields`]): the model structs
+//! ([`FieldSet`], [`TrackingFields`]) the rows expand into, and the values they hold.
 //!
-//! `field_rows!` holds the rows; the model structs ([`FieldSet`], [`TrackingFields`]), the
-//! document types (and so the JSON Schemas), the readers, the CSV columns, the writers, the
-//! defaults, name resolution, the diff and export all expand or walk it. A row is
-//! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
-//! `name` is the key in every manifest format, the CSV column and the API's wire name (they
-//! agree today); `category` says whether categories carry it too; `aliases` are extra CSV
-//! headers that mean this column; `stored` / `returned` say whether the sandbox keeps it and
-//! whether the server's answers hold it (a field not returned is write-only for the diff).
+//! The readers, the CSV columns, the writers, the documents (and so the JSON Schemas), the
+//! defaults, name resolution, the diff and export all expand or walk the same rows; the table's
+//! own items are re-exported here so they are found where the model is.
 
+pub(crate) use crate::fields::field_rows;
+pub use crate::fields::{group, kinds, spec, FieldSpec, Group, Kind, Names, FIELDS};
 use std::collections::BTreeSet;
-
-/// Hands the rows to `$cb`: `resource { rows }` (events and properties) then `tracking { rows }`
-/// (properties only).
-macro_rules! field_rows {
-    ($cb:ident) => {
-        $cb! {
-            resource {
-                (description, "description", Text, "Short description.",
-                    category: true, aliases: [], stored: true, returned: true)
-                (definition, "definition", Markdown, "Long markdown documentation.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (pii, "pii", Bool, "Holds personal data.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (verified, "verified", Bool, "Verified by an owner.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (published, "published", Bool, "Visible to workspace viewers.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (owners, "owners", Users, "Users by email, display name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (teams, "teams", Teams, "Teams by name or id.",
-                    category: true, aliases: [], stored: true, returned: true)
-                (tags, "tags", Tags, "Tags by name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (collections, "collections", Collections, "Collections by title or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (subscribers, "subscribers", Users, "Users by email, display name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-            }
-            tracking {
-                (property_type, "type", Text, "Data type (`string`, `number`, `boolean`, ...).",
-                    category: false, aliases: [], stored: true, returned: true)
-                (is_required, "is_required", Bool, "Must be sent with the event.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (is_array_type, "is_array_type", Bool, "Holds an array.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (enum_values, "enum_values", Text,
-                    "Allowed values as one string (e.g. `\"card,paypal\"`).",
-                    category: false, aliases: [], stored: true, returned: true)
-                (regex, "regex", Text, "Pattern values must match.",
-                    category: false, aliases: [], stored: true, returned: true)
-            }
-        }
-    };
-}
-pub(crate) use field_rows;
 
 /// The Rust type of a value of kind `$kind`, with `$set` for lists of names.
 macro_rules! value_type {
@@ -70,86 +23,6 @@ macro_rules! value_type {
     ($names:ident, $set:ty) => {
         $set
     };
-}
-
-/// One marker type per kind, so other modules can map a row's kind to a type with a trait
-/// (`derive` cannot see through a type macro).
-pub mod kinds {
-    /// Plain text.
-    #[derive(Debug)]
-    pub struct Text;
-    /// Markdown.
-    #[derive(Debug)]
-    pub struct Markdown;
-    /// A boolean.
-    #[derive(Debug)]
-    pub struct Bool;
-    /// User names.
-    #[derive(Debug)]
-    pub struct Users;
-    /// Team names.
-    #[derive(Debug)]
-    pub struct Teams;
-    /// Tag names.
-    #[derive(Debug)]
-    pub struct Tags;
-    /// Collection titles.
-    #[derive(Debug)]
-    pub struct Collections;
-}
-
-/// What a list of names names, and so what it resolves against.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Names {
-    /// Users, by email, name or id.
-    Users,
-    /// Teams, by name or id.
-    Teams,
-    /// Tags, by name or id.
-    Tags,
-    /// Collections, by title or id.
-    Collections,
-}
-
-/// The kind of value a field holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Plain text, compared exactly.
-    Text,
-    /// Markdown, compared by `plan::diff::definition_matches`.
-    Markdown,
-    /// A boolean.
-    Bool,
-    /// A set of names (ids once resolved).
-    Names(Names),
-}
-
-/// Which struct a field lives in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
-    /// [`FieldSet`]: events and properties.
-    Resource,
-    /// [`TrackingFields`]: properties only.
-    Tracking,
-}
-
-/// One row of the field table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldSpec {
-    /// The key in manifests, the CSV column and the wire name.
-    pub name: &'static str,
-    /// The kind of value.
-    pub kind: Kind,
-    /// Which struct holds it.
-    pub group: Group,
-    /// Categories carry it too.
-    pub category: bool,
-    /// Extra CSV headers meaning this column.
-    pub aliases: &'static [&'static str],
-    /// The sandbox keeps it.
-    pub stored: bool,
-    /// The server's answers hold it; when not, the diff treats it as write-only.
-    pub returned: bool,
 }
 
 /// A field's value, borrowed; `S` is the set type (names in the manifest, ids once resolved).
@@ -248,21 +121,6 @@ macro_rules! tracking_type {
     };
 }
 
-macro_rules! kind_of {
-    (Text) => {
-        Kind::Text
-    };
-    (Markdown) => {
-        Kind::Markdown
-    };
-    (Bool) => {
-        Kind::Bool
-    };
-    ($names:ident) => {
-        Kind::Names(Names::$names)
-    };
-}
-
 macro_rules! define {
     (
         resource { $( ($r:ident, $rn:literal, $rk:ident, $rd:literal,
@@ -272,14 +130,6 @@ macro_rules! define {
             category: $tc:literal, aliases: [$($ta:literal),*], stored: $ts:literal,
             returned: $tr:literal) )* }
     ) => {
-        /// The table: resource fields in order, then tracking fields.
-        pub const FIELDS: &[FieldSpec] = &[
-            $(FieldSpec { name: $rn, kind: kind_of!($rk), group: Group::Resource, category: $rc,
-                aliases: &[$($ra),*], stored: $rs, returned: $rr },)*
-            $(FieldSpec { name: $tn, kind: kind_of!($tk), group: Group::Tracking, category: $tc,
-                aliases: &[$($ta),*], stored: $ts, returned: $tr },)*
-        ];
-
         /// The fields events and properties share; every one is optional (= unmanaged when
         /// `None`). `S` is the set type: names as written ([`crate::manifest::ResourceFields`])
         /// or ids once resolved (`plan::desired::Fields`).
@@ -388,20 +238,9 @@ macro_rules! define {
 
 field_rows!(define);
 
-/// The rows of one group, in order.
-pub fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
-    FIELDS.iter().filter(move |s| s.group == g)
-}
-
-/// The row named `name`.
-#[must_use]
-pub fn spec(name: &str) -> Option<&'static FieldSpec> {
-    FIELDS.iter().find(|s| s.name == name)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::{group, spec, FieldSpec, FieldValue, Group, Kind, FIELDS};
+    use super::{FieldSpec, FieldValue, Group, Kind, FIELDS};
     use crate::manifest::write::{to_csv, to_yaml};
     use crate::manifest::{
         load_sources, Category, Event, InputFormat, IntegrationRef, LoadOptions, ManifestSet,
@@ -492,18 +331,5 @@ mod tests {
             assert_eq!(back.canonical(), set.canonical(), "csv, {}", spec.name);
             assert_eq!(to_csv(&back).unwrap(), csv, "csv, {}", spec.name);
         }
-    }
-
-    #[test]
-    fn names_are_unique_and_groups_keep_table_order() {
-        for (i, s) in FIELDS.iter().enumerate() {
-            assert_eq!(spec(s.name), Some(&FIELDS[i]), "`{}` twice", s.name);
-        }
-        let resource: Vec<_> = group(Group::Resource).collect();
-        let tracking: Vec<_> = group(Group::Tracking).collect();
-        assert_eq!(resource.len() + tracking.len(), FIELDS.len());
-        assert!(FIELDS[..resource.len()]
-            .iter()
-            .all(|s| s.group == Group::Resource));
     }
 }

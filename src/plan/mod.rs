@@ -3,6 +3,7 @@
 
 pub mod desired;
 pub mod diff;
+pub mod kept;
 pub mod key;
 pub mod model;
 pub mod offline;

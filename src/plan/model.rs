@@ -274,6 +274,23 @@ pub struct Plan {
     /// `diff::readable`); shown once, never written to existing resources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_readable: Vec<NotReadable>,
+    /// Managed fields an apply proved the workspace does not keep (see `plan::kept`): left
+    /// uncompared on existing resources, shown once instead of offered again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_kept: Vec<NotKeptNotice>,
+}
+
+/// Changes to one field that the plan holds back because the workspace does not keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotKeptNotice {
+    /// The resources' kind.
+    pub kind: Kind,
+    /// The field's wire name.
+    pub field: String,
+    /// Resources whose manifest value differs from the live one (the writes not offered).
+    pub count: usize,
+    /// When an apply saw it not kept (RFC 3339).
+    pub seen: String,
 }
 
 /// Managed fields the live objects do not carry, on how many resources of one kind.
@@ -341,6 +358,8 @@ pub struct Live {
     pub properties: Vec<api::Resource>,
     /// The workspace's monitors.
     pub monitors: Vec<api::Monitor>,
+    /// Fields applies proved the workspace does not keep (its record event, `plan::kept`).
+    pub not_kept: super::kept::NotKeptRecord,
 }
 
 /// Knobs of the diff that come from the command line.
@@ -362,6 +381,9 @@ pub struct DiffOptions {
     pub monitors_delete: bool,
     /// Which deletes of used resources are held back (`no-delete-used`).
     pub used_deletes: UsedDeletes,
+    /// Compare the fields the workspace's record says it does not keep, as if none were
+    /// recorded (`--recheck-fields`).
+    pub recheck_fields: bool,
 }
 
 /// The `no-delete-used` rule as the diff applies it.
@@ -419,6 +441,7 @@ impl Default for DiffOptions {
             max_delete_percent: 10.0,
             monitors_delete: false,
             used_deletes: UsedDeletes::default(),
+            recheck_fields: false,
         }
     }
 }

@@ -6,12 +6,15 @@
 //! marked: `apply` leaves them alone (no longer managed) and `--prune` deletes those in its
 //! scope, so a reviewer sees both.
 
-use super::desired::{Fields, IdSet, Resolved};
+use super::desired::{Fields, Resolved};
 use super::diff::monitor_key;
 use super::resolve::Lookups;
 use super::{diff, Action, Change, DiffOptions, Key, Live, Plan};
-use crate::api::{self, Id};
-use crate::manifest::{IntegrationRef, ManifestSet, NameSet, ResourceFields, Thresholds};
+use crate::api::{self, Id, WireRef};
+use crate::manifest::fields::{self, FieldRef, Group, Kind, Names};
+use crate::manifest::{
+    IntegrationRef, ManifestSet, NameSet, ResourceFields, Thresholds, TrackingFields,
+};
 use std::collections::{BTreeSet, HashSet};
 
 /// The note every removal carries, before what `--prune` would do with it.
@@ -117,12 +120,21 @@ impl Collected {
         }
     }
 
+    /// Every list of names the row table gives these fields, by what it names.
     fn fields(&mut self, f: &ResourceFields) {
-        add(&mut self.teams, f.teams.as_ref());
-        add(&mut self.tags, f.tags.as_ref());
-        add(&mut self.collections, f.collections.as_ref());
-        add(&mut self.users, f.owners.as_ref());
-        add(&mut self.users, f.subscribers.as_ref());
+        for spec in fields::group(Group::Resource) {
+            let (Kind::Names(names), Some(FieldRef::Names(set))) = (spec.kind, f.get(spec.name))
+            else {
+                continue;
+            };
+            let to = match names {
+                Names::Users => &mut self.users,
+                Names::Teams => &mut self.teams,
+                Names::Tags => &mut self.tags,
+                Names::Collections => &mut self.collections,
+            };
+            add(to, Some(set));
+        }
     }
 }
 
@@ -265,18 +277,26 @@ impl Counter {
 
 const EPOCH: &str = "1970-01-01T00:00:00Z";
 
-fn set_fields(r: &mut api::Resource, f: &Fields) {
-    let ids = |s: &Option<IdSet>| s.iter().flatten().cloned().collect::<Vec<_>>();
-    r.description = f.description.clone().unwrap_or_default();
-    r.definition = f.definition.clone().unwrap_or_default();
-    r.pii = f.pii.unwrap_or_default();
-    r.verified = f.verified.unwrap_or_default();
-    r.published = f.published.unwrap_or_default();
-    r.owners = ids(&f.owners);
-    r.teams = ids(&f.teams);
-    r.tags = ids(&f.tags);
-    r.collections = ids(&f.collections);
-    r.subscribers = ids(&f.subscribers);
+/// Sets every managed field of `r` from `f`, through the field table: a resource field
+/// unmanaged in `f` is left at its wire default, a tracking field at `null`.
+fn set_fields(r: &mut api::Resource, f: &Fields, t: &TrackingFields) {
+    for spec in fields::FIELDS {
+        let value = match spec.group {
+            Group::Resource => f.get(spec.name),
+            Group::Tracking => t.get(spec.name),
+        };
+        let ids: Vec<Id>;
+        let v = match value {
+            None => continue,
+            Some(FieldRef::Text(s)) => WireRef::Text(s),
+            Some(FieldRef::Bool(b)) => WireRef::Bool(b),
+            Some(FieldRef::Names(set)) => {
+                ids = set.iter().cloned().collect();
+                WireRef::Ids(&ids)
+            }
+        };
+        r.set_field(spec.name, v);
+    }
 }
 
 /// The live state a perfect apply of `d` leaves behind (unmanaged fields at their defaults).
@@ -309,21 +329,16 @@ pub fn live_of(d: &Resolved) -> Live {
                 parent: Some(cat.id.clone()),
                 ..api::Resource::default()
             };
-            set_fields(&mut ev, &e.fields);
+            set_fields(&mut ev, &e.fields, &TrackingFields::default());
             for p in &e.properties {
                 let mut pr = api::Resource {
                     id: ids.next(),
                     updated_at: EPOCH.to_owned(),
                     title: p.title.clone(),
                     parent: Some(ev.id.clone()),
-                    property_type: p.tracking.property_type.clone(),
-                    is_required: p.tracking.is_required,
-                    is_array_type: p.tracking.is_array_type,
-                    enum_values: p.tracking.enum_values.clone(),
-                    regex: p.tracking.regex.clone(),
                     ..api::Resource::default()
                 };
-                set_fields(&mut pr, &p.fields);
+                set_fields(&mut pr, &p.fields, &p.tracking);
                 live.properties.push(pr);
             }
             live.events.push(ev);

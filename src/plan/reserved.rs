@@ -1,6 +1,7 @@
-//! What the tool keeps for itself in a workspace: the category that holds apply leases and
-//! the lease events in it. The diff, the twin check and the export leave both out, so a lease
-//! is never planned, pruned, exported or reported as a twin.
+//! What the tool keeps for itself in a workspace: the category that holds apply leases, the
+//! lease events in it, and the record of fields the workspace does not keep (`plan::kept`).
+//! The diff, the twin check and the export leave them out, so they are never planned,
+//! pruned, exported or reported as twins.
 
 use crate::api::Resource;
 
@@ -17,8 +18,8 @@ pub fn is_lease_home(category: &Resource) -> bool {
     category.title == LEASE_HOME_TITLE
 }
 
-/// Whether `event` is a lease event.
+/// Whether `event` is one of the tool's own: a lease event or the not-kept record.
 #[must_use]
 pub fn is_lease_event(event: &Resource) -> bool {
-    event.title == LEASE_TITLE
+    event.title == LEASE_TITLE || event.title == super::kept::RECORD_TITLE
 }

@@ -61,6 +61,10 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names, e.g. `type`) that writes may
     /// carry but that are neither kept nor returned: a workspace that does not keep them.
     pub drop_fields: Vec<String>,
+    /// Fields of categories, events and properties (wire names) that writes may carry but
+    /// that are not kept, while answers still carry them as they were before the write
+    /// (`null` when never set): a workspace whose answers hide that it ignored them.
+    pub ignore_fields: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +79,7 @@ impl Default for SandboxConfig {
             monitor_delete: true,
             log_file: None,
             drop_fields: Vec::new(),
+            ignore_fields: Vec::new(),
         }
     }
 }
@@ -91,6 +96,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("monitor_delete", &self.monitor_delete)
             .field("log_file", &self.log_file)
             .field("drop_fields", &self.drop_fields)
+            .field("ignore_fields", &self.ignore_fields)
             .finish()
     }
 }
@@ -160,6 +166,8 @@ pub(crate) struct Shared {
     monitor_delete: bool,
     /// Resource fields accepted but neither kept nor returned.
     drop_fields: Vec<String>,
+    /// Resource fields accepted and not kept, but returned (as before the write).
+    ignore_fields: Vec<String>,
     faults: RwLock<FaultState>,
     rng: Mutex<StdRng>,
     log: log::RequestLog,
@@ -306,15 +314,19 @@ pub async fn spawn_at(
     if config.page_size == 0 {
         return Err(SandboxError::Config("page size must be at least 1".into()));
     }
-    if let Some(f) = config
-        .drop_fields
-        .iter()
-        .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
-    {
-        return Err(SandboxError::Config(format!(
-            "cannot drop `{f}`: droppable fields are {}",
-            resources::DROPPABLE.join(", ")
-        )));
+    for (fields, verb) in [
+        (&config.drop_fields, "drop"),
+        (&config.ignore_fields, "ignore"),
+    ] {
+        if let Some(f) = fields
+            .iter()
+            .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
+        {
+            return Err(SandboxError::Config(format!(
+                "cannot {verb} `{f}`: fields that can be are {}",
+                resources::DROPPABLE.join(", ")
+            )));
+        }
     }
     let mut store = match &config.state_file {
         Some(p) => load_state(p)?.unwrap_or_else(Store::seeded),
@@ -342,6 +354,7 @@ pub async fn spawn_at(
         monitor_patch: config.monitor_patch,
         monitor_delete: config.monitor_delete,
         drop_fields: config.drop_fields.clone(),
+        ignore_fields: config.ignore_fields.clone(),
         faults: RwLock::new(FaultState::new(faults)),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,

@@ -181,6 +181,13 @@ fn without_dropped(mut w: ResourceWrite, dropped: &[String]) -> ResourceWrite {
     w
 }
 
+impl Shared {
+    /// The write without every field this sandbox accepts but does not keep.
+    fn unkept(&self, w: ResourceWrite) -> ResourceWrite {
+        without_dropped(without_dropped(w, &self.drop_fields), &self.ignore_fields)
+    }
+}
+
 /// `GET` one.
 pub(crate) async fn get_one(
     kind: Kind,
@@ -253,7 +260,7 @@ pub(crate) async fn create(
         integration: w.integration.clone(),
         ..Resource::default()
     };
-    apply(kind, without_dropped(w, &s.drop_fields), &mut r);
+    apply(kind, s.unkept(w), &mut r);
     store.insert(kind, r.clone());
     let answer = to_json(&store, &r, &s.drop_fields);
     Ok((StatusCode::CREATED, Json(answer)).into_response())
@@ -277,7 +284,7 @@ pub(crate) async fn patch(
         return Err(ApiError::Fields(errors));
     }
     let r = store.get_mut(kind, &id).ok_or(ApiError::NotFound)?;
-    apply(kind, without_dropped(w, &s.drop_fields), r);
+    apply(kind, s.unkept(w), r);
     r.updated_at = now();
     let r = r.clone();
     Ok(Json(to_json(&store, &r, &s.drop_fields)))

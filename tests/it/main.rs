@@ -12,6 +12,7 @@ mod impact;
 mod input_safety;
 mod manifest;
 mod monitors;
+mod not_kept;
 mod presets;
 mod readback;
 mod recipes;

@@ -15,7 +15,8 @@ use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{Fields, IdSet};
-use crate::plan::FieldChange;
+use crate::plan::kept::NotKeptRecord;
+use crate::plan::{FieldChange, Kind as ResourceKind};
 use serde_json::{json, Value};
 
 /// Whether `markdown` as written in a manifest matches the live text (see the module docs).
@@ -36,6 +37,10 @@ pub(super) struct FieldDiff {
     pub(super) out: Vec<FieldChange>,
     /// Managed fields left uncompared because the live object cannot show them.
     pub(super) unreadable: Vec<String>,
+    /// Fields the workspace's record says it does not keep on this kind (`plan::kept`).
+    not_kept: Vec<String>,
+    /// Recorded fields whose change was held back (they differ, but a write would not hold).
+    pub(super) held: Vec<String>,
 }
 
 impl FieldDiff {
@@ -45,7 +50,21 @@ impl FieldDiff {
             absent: api::Absent::default(),
             out: Vec::new(),
             unreadable: Vec::new(),
+            not_kept: Vec::new(),
+            held: Vec::new(),
         }
+    }
+
+    /// Leaves the fields `record` says are not kept on `kind` uncompared (creates still send
+    /// them: a create is written anyway).
+    pub(super) fn not_kept(mut self, record: &NotKeptRecord, kind: ResourceKind) -> Self {
+        self.not_kept = record
+            .fields
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.field.clone())
+            .collect();
+        self
     }
 
     /// Compares against `live`, skipping the fields its answer did not carry.
@@ -59,6 +78,12 @@ impl FieldDiff {
     pub(super) fn push(&mut self, name: &str, before: Value, after: Value, equal: bool) {
         if !self.create && !readable(&self.absent, name) {
             self.unreadable.push(name.to_owned());
+            return;
+        }
+        if !self.create && self.not_kept.iter().any(|n| n == name) {
+            if !equal {
+                self.held.push(name.to_owned());
+            }
             return;
         }
         if self.create {

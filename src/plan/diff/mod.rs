@@ -23,6 +23,7 @@ pub use fields::definition_matches;
 pub use monitors::monitor_key;
 
 use super::desired::{Names, Resolved};
+use super::kept::NotKeptRecord;
 use super::{Action, Change, DiffOptions, Key, Live, ParentRef, Plan};
 use crate::api::{self, Id};
 use tree::LiveIndex;
@@ -38,6 +39,12 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         buckets: Buckets::default(),
         managed_live: 0,
         not_readable: readable::Tally::default(),
+        not_kept: if opts.recheck_fields {
+            &NO_RECORD
+        } else {
+            &live.not_kept
+        },
+        held: readable::Held::default(),
     };
     for c in &desired.categories {
         d.category(c);
@@ -45,6 +52,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     d.monitors(&desired.monitors, &live.monitors);
     let managed_live = d.managed_live;
     let not_readable = d.not_readable.into_notices();
+    let not_kept = d.held.into_notices(d.not_kept);
     let mut changes = d.buckets.into_ordered();
     if !opts.targets.is_empty() {
         changes = scope::limit_to_targets(changes, &opts.targets);
@@ -60,8 +68,12 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         lease_writes: 0,
         twins: super::twins::find_twins(live),
         not_readable,
+        not_kept,
     }
 }
+
+/// What `--recheck-fields` diffs against: nothing recorded.
+static NO_RECORD: NotKeptRecord = NotKeptRecord { fields: Vec::new() };
 
 /// Changes per dependency level; each level is sorted by key when concatenated.
 #[derive(Default)]
@@ -103,6 +115,10 @@ struct Differ<'a> {
     managed_live: usize,
     /// Managed fields the live objects do not carry (`readable`).
     not_readable: readable::Tally,
+    /// Fields the workspace's record says it does not keep (none under `--recheck-fields`).
+    not_kept: &'a NotKeptRecord,
+    /// Changes held back because of that record.
+    held: readable::Held,
 }
 
 /// A change with no live counterpart yet (a create).

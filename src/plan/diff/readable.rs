@@ -5,9 +5,14 @@
 //!
 //! The same holds for a monitor schedule's `day` and `hour`: monitor objects carry only
 //! `frequency` hours, so those two are counted here too.
+//!
+//! A field answered `null` or with its old value after a write is proven not kept only by the
+//! apply that wrote it; its record (`plan::kept`, an input of the diff) holds such fields back
+//! the same way, counted in [`Held`].
 
 use crate::api;
-use crate::plan::{Kind, NotReadable};
+use crate::plan::kept::NotKeptRecord;
+use crate::plan::{Kind, NotKeptNotice, NotReadable};
 
 /// Whether `name` (a wire name) can be compared on a live object whose answer lacked the
 /// fields in `live`: only when the answer carried the key (`null` counts as carried).
@@ -45,6 +50,39 @@ impl Tally {
             }
         }
         out
+    }
+}
+
+/// Changes held back because the workspace's record says the field is not kept, counted per
+/// kind and field in the order first met.
+#[derive(Debug, Default)]
+pub(super) struct Held(Vec<(Kind, String, usize)>);
+
+impl Held {
+    /// Counts one resource of `kind` whose changes to `fields` were held back.
+    pub(super) fn note(&mut self, kind: Kind, fields: &[String]) {
+        for f in fields {
+            match self.0.iter_mut().find(|(k, n, _)| *k == kind && n == f) {
+                Some((_, _, count)) => *count += 1,
+                None => self.0.push((kind, f.clone(), 1)),
+            }
+        }
+    }
+
+    /// One notice per kind and field, with when the record says it was seen.
+    pub(super) fn into_notices(self, record: &NotKeptRecord) -> Vec<NotKeptNotice> {
+        self.0
+            .into_iter()
+            .map(|(kind, field, count)| NotKeptNotice {
+                seen: record
+                    .get(kind, &field)
+                    .map(|f| f.seen.clone())
+                    .unwrap_or_default(),
+                kind,
+                field,
+                count,
+            })
+            .collect()
     }
 }
 
@@ -112,6 +150,58 @@ mod tests {
         let plan = diff(&d, &live, &DiffOptions::default());
         assert_eq!(plan.changes.len(), 2);
         assert!(plan.not_readable.is_empty());
+    }
+
+    #[test]
+    fn a_recorded_field_is_held_back_on_updates_only_and_compared_on_a_recheck() {
+        use crate::manifest::TrackingFields;
+        use crate::plan::desired::Fields;
+        use crate::plan::testutil::{category, event, live_of, property, resolved};
+        use crate::plan::{diff, DiffOptions};
+        let tracking = TrackingFields {
+            property_type: Some("string".into()),
+            is_required: Some(true),
+            ..TrackingFields::default()
+        };
+        let props = vec![property("a", Fields::default(), tracking.clone())];
+        let d = resolved(
+            vec![category("C", vec![event("E", Fields::default(), props)])],
+            vec![],
+        );
+        let mut live = live_of(&d, None);
+        for p in &mut live.properties {
+            p.property_type = None;
+            p.is_required = Some(false);
+        }
+        live.not_kept =
+            NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, "T");
+        let plan = diff(&d, &live, &DiffOptions::default());
+        let fields: Vec<&str> = plan.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(fields, ["is_required"], "a kept field is still diffed");
+        assert_eq!(
+            plan.not_kept,
+            [NotKeptNotice {
+                kind: Kind::Property,
+                field: "type".into(),
+                count: 1,
+                seen: "T".into()
+            }]
+        );
+        let recheck = DiffOptions {
+            recheck_fields: true,
+            ..DiffOptions::default()
+        };
+        let plan = diff(&d, &live, &recheck);
+        assert_eq!(plan.changes[0].fields.len(), 2);
+        assert!(plan.not_kept.is_empty());
+        // A create still sends it.
+        live.properties.clear();
+        let plan = diff(&d, &live, &DiffOptions::default());
+        assert!(plan.changes[0].fields.iter().any(|f| f.name == "type"));
     }
 
     #[test]

@@ -67,7 +67,9 @@ impl Differ<'_> {
             return;
         }
         let live = self.index.categories.get(c.title.as_str()).copied();
-        let mut fields = FieldDiff::new(live.is_none()).reading(live);
+        let mut fields = FieldDiff::new(live.is_none())
+            .reading(live)
+            .not_kept(self.not_kept, Kind::Category);
         fields.string(
             "description",
             c.description.as_ref(),
@@ -75,6 +77,7 @@ impl Differ<'_> {
         );
         fields.ids("teams", c.teams.as_ref(), live.map(|l| l.teams.as_slice()));
         self.not_readable.note(Kind::Category, &fields.unreadable);
+        self.held.note(Kind::Category, &fields.held);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), c.title.clone());
@@ -106,9 +109,12 @@ impl Differ<'_> {
     fn event(&mut self, category: &str, e: &DesiredEvent, category_id: Option<&Id>, protect: bool) {
         let key = Key::Event(category.to_owned(), e.title.clone());
         let live = category_id.and_then(|p| self.index.events.get(&(p, e.title.as_str())).copied());
-        let mut fields = FieldDiff::new(live.is_none()).reading(live);
+        let mut fields = FieldDiff::new(live.is_none())
+            .reading(live)
+            .not_kept(self.not_kept, Kind::Event);
         self.resource_fields(&e.fields, live, &mut fields);
         self.not_readable.note(Kind::Event, &fields.unreadable);
+        self.held.note(Kind::Event, &fields.held);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), e.title.clone());
@@ -139,10 +145,13 @@ impl Differ<'_> {
         let key = Key::Property(c.clone(), e.clone(), p.title.clone());
         let live =
             event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
-        let mut fields = FieldDiff::new(live.is_none()).reading(live);
+        let mut fields = FieldDiff::new(live.is_none())
+            .reading(live)
+            .not_kept(self.not_kept, Kind::Property);
         self.resource_fields(&p.fields, live, &mut fields);
         tracking_fields(&p.tracking, live, &mut fields);
         self.not_readable.note(Kind::Property, &fields.unreadable);
+        self.held.note(Kind::Property, &fields.held);
         match live {
             None => {
                 let mut ch = change(Action::Create, key, p.title.clone());

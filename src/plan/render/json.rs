@@ -27,6 +27,23 @@ pub struct PlanDocument {
     /// when there are none).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_readable: Vec<NotReadableDoc>,
+    /// Changes held back because an apply proved the workspace does not keep the field
+    /// (absent when there are none; `--recheck-fields` compares them again).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_kept: Vec<NotKeptDoc>,
+}
+
+/// Changes to one field of one kind held back because the workspace does not keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub struct NotKeptDoc {
+    /// `category`, `event` or `property`.
+    pub kind: Kind,
+    /// Wire name, e.g. `type`.
+    pub field: String,
+    /// Resources whose manifest value differs from the live one (the writes not offered).
+    pub count: usize,
+    /// When an apply saw the workspace not keep it (RFC 3339).
+    pub seen: String,
 }
 
 /// Managed fields the live objects of one kind do not carry.
@@ -195,6 +212,16 @@ impl PlanDocument {
                     kind: n.kind,
                     fields: n.fields.clone(),
                     count: n.count,
+                })
+                .collect(),
+            not_kept: plan
+                .not_kept
+                .iter()
+                .map(|n| NotKeptDoc {
+                    kind: n.kind,
+                    field: n.field.clone(),
+                    count: n.count,
+                    seen: n.seen.clone(),
                 })
                 .collect(),
         }

@@ -5,8 +5,8 @@
 
 use super::text::{blocks, Block, Group};
 use super::{
-    blocked_line, not_readable_line, removes_line, summary_line, used_line, RenderContext,
-    NO_CHANGES,
+    blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
+    RenderContext, NO_CHANGES,
 };
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
@@ -43,6 +43,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         if let Some(line) = not_readable_line(plan) {
             let _ = writeln!(out, "\n_{line}_");
         }
+        if let Some(line) = not_kept_line(plan) {
+            let _ = writeln!(out, "\n_{line}_");
+        }
         return out;
     }
     out.push_str("| Action | Count |\n|:--|--:|\n");
@@ -65,6 +68,9 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         let _ = writeln!(out, "> [!WARNING]\n> {line}\n");
     }
     if let Some(line) = not_readable_line(plan) {
+        let _ = writeln!(out, "> [!NOTE]\n> {line}\n");
+    }
+    if let Some(line) = not_kept_line(plan) {
         let _ = writeln!(out, "> [!NOTE]\n> {line}\n");
     }
     if s.unsupported > 0 {

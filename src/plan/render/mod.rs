@@ -130,6 +130,27 @@ pub fn not_readable_line(plan: &Plan) -> Option<String> {
     ))
 }
 
+/// `Not kept by the workspace: type on 40 properties (seen on apply at T). ...`: the changes
+/// held back because an apply proved the workspace does not keep the field, or `None`.
+#[must_use]
+pub fn not_kept_line(plan: &Plan) -> Option<String> {
+    if plan.not_kept.is_empty() {
+        return None;
+    }
+    let parts: Vec<String> = plan
+        .not_kept
+        .iter()
+        .map(|n| {
+            let what = crate::output::count(n.count, n.kind.as_str(), n.kind.plural());
+            format!("{} on {what} (seen on apply at {})", n.field, n.seen)
+        })
+        .collect();
+    Some(format!(
+        "Not kept by the workspace: {}. Not offered again; --recheck-fields compares them.",
+        parts.join("; ")
+    ))
+}
+
 /// `2 deletes remove resources Secoda reports usage for (1,210 uses in all).`, or `None`.
 #[must_use]
 pub fn used_line(plan: &Plan) -> Option<String> {
@@ -253,6 +274,7 @@ mod snapshot_tests {
             lease_writes: 0,
             twins: Vec::new(),
             not_readable: Vec::new(),
+            not_kept: Vec::new(),
         };
         let names = Names::new();
         let ctx = RenderContext {

@@ -2,8 +2,8 @@
 //! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
 
 use super::{
-    blocked_line, not_readable_line, removes_line, summary_line, used_line, RenderContext,
-    NO_CHANGES,
+    blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
+    RenderContext, NO_CHANGES,
 };
 use crate::api::Id;
 use crate::output::{printable, style};
@@ -24,6 +24,9 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
     if plan.summary().is_empty() {
         writeln!(w, "{NO_CHANGES}")?;
         if let Some(line) = not_readable_line(plan) {
+            writeln!(w, "{}", paint.style(style::DIM, &line))?;
+        }
+        if let Some(line) = not_kept_line(plan) {
             writeln!(w, "{}", paint.style(style::DIM, &line))?;
         }
         return Ok(());
@@ -66,6 +69,9 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
         writeln!(w, "{}", paint.style(style::WARN, &line))?;
     }
     if let Some(line) = not_readable_line(plan) {
+        writeln!(w, "{}", paint.style(style::DIM, &line))?;
+    }
+    if let Some(line) = not_kept_line(plan) {
         writeln!(w, "{}", paint.style(style::DIM, &line))?;
     }
     Ok(())

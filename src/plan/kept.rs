@@ -1,0 +1,249 @@
+//! The record of fields a workspace proved it does not keep: a field an apply wrote whose answer
+//! came back `null` or with the old value. Only a key missing from an answer proves a field
+//! write-only by itself (`diff::readable`); a `null` could as well be a field nobody set yet,
+//! so the proof is the apply's read-back, and it is kept in the workspace itself (CI runners
+//! lose local files): one event, [`RECORD_TITLE`], in the tool's own `secoda-sync` category,
+//! whose description is this record in plain words (see [`NotKeptRecord::description`]).
+//!
+//! The diff takes the record as input ([`super::Live::not_kept`]): a recorded field is not
+//! compared on existing resources of its kind (creates still send it) and is named once in the
+//! plan instead of being offered forever. `--recheck-fields` diffs as if nothing were recorded,
+//! and the apply it drives rewrites the record from what its answers show.
+//!
+//! Pure: bytes in, bytes out; reading and writing the event belong to the workspace and apply.
+
+use super::key::Kind;
+use super::reserved::is_lease_home;
+use crate::api::{Id, Resource};
+
+/// Title of the record event (in the lease's category, one per integration).
+pub const RECORD_TITLE: &str = "secoda-sync fields not kept";
+
+/// The record's format version, bumped on an incompatible change (an unknown version reads as
+/// no record: the fields are compared again, and the next apply that finds one writes a
+/// current record).
+const VERSION: u32 = 1;
+
+/// One field the workspace did not keep, on resources of one kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotKeptField {
+    /// The resources' kind.
+    pub kind: Kind,
+    /// The field's wire name.
+    pub field: String,
+    /// When an apply first saw it not kept (RFC 3339).
+    pub seen: String,
+}
+
+/// What the workspace proved it does not keep, as recorded by applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NotKeptRecord {
+    /// The fields, in the order first seen.
+    pub fields: Vec<NotKeptField>,
+}
+
+/// How a record's description starts; the number is the format version.
+const PREFIX: &str = "secoda-sync fields not kept, v";
+
+impl NotKeptRecord {
+    /// Reads a record event's description; `None` when it is not one this version wrote.
+    #[must_use]
+    pub fn parse(description: &str) -> Option<Self> {
+        let rest = description.trim().strip_prefix(PREFIX)?;
+        let (version, list) = rest.split_once(':')?;
+        if version.trim().parse::<u32>().ok()? != VERSION {
+            return None;
+        }
+        let mut fields = Vec::new();
+        for entry in list.split(';').map(str::trim).filter(|e| !e.is_empty()) {
+            let (what, seen) = entry.split_once(" seen ")?;
+            let (kind, field) = what.trim().split_once('.')?;
+            let kind = [Kind::Category, Kind::Event, Kind::Property]
+                .into_iter()
+                .find(|k| k.as_str() == kind)?;
+            fields.push(NotKeptField {
+                kind,
+                field: field.to_owned(),
+                seen: seen.trim().to_owned(),
+            });
+        }
+        Some(Self { fields })
+    }
+
+    /// The description to write on the record event: plain words, no quotes or brackets, so
+    /// that a server which escapes or renders descriptions still gives it back as written
+    /// (`secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z; ...`).
+    #[must_use]
+    pub fn description(&self) -> String {
+        let entries: Vec<String> = self
+            .fields
+            .iter()
+            .map(|f| format!("{}.{} seen {}", f.kind.as_str(), f.field, f.seen))
+            .collect();
+        format!("{PREFIX}{VERSION}: {}", entries.join("; "))
+    }
+
+    /// The entry for `field` on resources of `kind`, when recorded.
+    #[must_use]
+    pub fn get(&self, kind: Kind, field: &str) -> Option<&NotKeptField> {
+        self.fields
+            .iter()
+            .find(|f| f.kind == kind && f.field == field)
+    }
+
+    /// Whether nothing is recorded.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.fields.is_empty()
+    }
+
+    /// Whether `other` records the same kinds and fields (times aside): if so, writing it would
+    /// change nothing that matters, and writes are the scarce resource.
+    #[must_use]
+    pub fn same_fields(&self, other: &Self) -> bool {
+        self.fields.len() == other.fields.len()
+            && self
+                .fields
+                .iter()
+                .all(|f| other.get(f.kind, &f.field).is_some())
+    }
+
+    /// The record after an apply whose answers did not keep `not_kept` and kept every field in
+    /// `kept` (fields sent and held in every answer), at time `now`. Entries only grow, except
+    /// on a recheck (`recheck`), where a field this apply proved kept is dropped: without one,
+    /// a recorded field is never written to existing resources, so one create that keeps it
+    /// proves little about updates.
+    #[must_use]
+    pub fn after_apply(
+        &self,
+        not_kept: &[(Kind, &str)],
+        kept: &[(Kind, &str)],
+        recheck: bool,
+        now: &str,
+    ) -> Self {
+        let mut out = self.clone();
+        if recheck {
+            out.fields.retain(|f| {
+                let proven = kept.iter().any(|(k, n)| *k == f.kind && *n == f.field);
+                let still = not_kept.iter().any(|(k, n)| *k == f.kind && *n == f.field);
+                still || !proven
+            });
+        }
+        for (kind, field) in not_kept {
+            if out.get(*kind, field).is_none() {
+                out.fields.push(NotKeptField {
+                    kind: *kind,
+                    field: (*field).to_owned(),
+                    seen: now.to_owned(),
+                });
+            }
+        }
+        out
+    }
+}
+
+/// The record event found in a workspace, and what it says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordEvent {
+    /// The event's id (what a rewrite PATCHes).
+    pub id: Id,
+    /// Its record; empty when the description is not one this version reads (it is rewritten).
+    pub record: NotKeptRecord,
+}
+
+/// The record among an integration's `categories` and `events` as listed: the oldest event
+/// titled [`RECORD_TITLE`] in a lease category (two racing first applies may each make one).
+#[must_use]
+pub fn find(categories: &[Resource], events: &[Resource]) -> Option<RecordEvent> {
+    let homes: Vec<&Id> = categories
+        .iter()
+        .filter(|c| !c.archived && is_lease_home(c))
+        .map(|c| &c.id)
+        .collect();
+    events
+        .iter()
+        .filter(|e| !e.archived && e.title == RECORD_TITLE)
+        .filter(|e| e.parent.as_ref().is_some_and(|p| homes.contains(&p)))
+        .min_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)))
+        .map(|e| RecordEvent {
+            id: e.id.clone(),
+            record: NotKeptRecord::parse(&e.description).unwrap_or_default(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const T0: &str = "2026-12-02T10:00:00Z";
+    const T1: &str = "2026-12-02T11:00:00Z";
+
+    #[test]
+    fn a_record_round_trips_through_its_description_and_refuses_anything_else() {
+        let r = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        assert_eq!(NotKeptRecord::parse(&r.description()), Some(r.clone()));
+        assert_eq!(
+            r.description(),
+            "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z"
+        );
+        let two = r.after_apply(&[(Kind::Event, "is_required")], &[], false, T1);
+        assert_eq!(NotKeptRecord::parse(&two.description()), Some(two));
+        assert_eq!(NotKeptRecord::parse("edited by hand"), None);
+        let future = r.description().replace("v1:", "v2:");
+        assert_eq!(NotKeptRecord::parse(&future), None, "{future}");
+    }
+
+    #[test]
+    fn the_record_is_the_oldest_record_event_in_a_lease_category() {
+        let r = |id: &str, title: &str, parent: &str, at: &str| Resource {
+            id: Id::from(id),
+            title: title.into(),
+            parent: Some(Id::from(parent)),
+            created_at: at.into(),
+            description: NotKeptRecord::default()
+                .after_apply(&[(Kind::Property, "type")], &[], false, at)
+                .description(),
+            ..Resource::default()
+        };
+        let cats = [
+            r("home", crate::plan::reserved::LEASE_HOME_TITLE, "", T0),
+            r("c", "Checkout", "", T0),
+        ];
+        assert_eq!(find(&cats, &[r("x", RECORD_TITLE, "c", T0)]), None);
+        let found = find(
+            &cats,
+            &[
+                r("b", RECORD_TITLE, "home", T1),
+                r("a", RECORD_TITLE, "home", T0),
+            ],
+        )
+        .unwrap();
+        assert_eq!(found.id, Id::from("a"));
+        assert_eq!(found.record.fields[0].seen, T0);
+    }
+
+    #[test]
+    fn entries_grow_keep_their_first_time_and_shrink_only_on_a_recheck() {
+        let r0 = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        let r1 = r0.after_apply(
+            &[(Kind::Property, "type"), (Kind::Event, "pii")],
+            &[],
+            false,
+            T1,
+        );
+        assert_eq!(r1.get(Kind::Property, "type").unwrap().seen, T0);
+        assert_eq!(r1.get(Kind::Event, "pii").unwrap().seen, T1);
+        assert!(!r1.same_fields(&r0));
+        assert!(r1.same_fields(&r1.after_apply(&[(Kind::Event, "pii")], &[], false, T1)));
+        // Kept by a create, but no recheck: stays.
+        let kept = [(Kind::Property, "type")];
+        assert!(r1.after_apply(&[], &kept, false, T1).same_fields(&r1));
+        // A recheck drops what it proved kept and keeps what it did not test.
+        let r2 = r1.after_apply(&[], &kept, true, T1);
+        assert_eq!(r2.get(Kind::Property, "type"), None);
+        assert!(r2.get(Kind::Event, "pii").is_some());
+        // Kept on some answers, not on others: still not kept.
+        let r3 = r1.after_apply(&[(Kind::Property, "type")], &kept, true, T1);
+        assert!(r3.get(Kind::Property, "type").is_some());
+    }
+}

@@ -1,0 +1,190 @@
+//! Fields a workspace answers as `null` or with their old value after a write
+//! (`SandboxConfig::ignore_fields`): the apply reports them and records them in the workspace,
+//! the next plans leave them out and name them once, a field that is kept is still diffed, and
+//! `--recheck-fields` compares them again.
+
+use crate::util::{Out, Sandbox};
+use secoda_sync::sandbox::SandboxConfig;
+use serde_json::Value;
+use std::path::Path;
+
+/// One event with two typed properties; `plan_type` is the type of `plan`.
+fn manifest(dir: &Path, plan_type: &str, seats_required: bool) -> String {
+    let path = dir.join("typed.yaml");
+    let yaml = format!(
+        "version: 1
+integration: Segment
+categories:
+  - title: Signup
+    events:
+      - title: Account Created
+        description: A new account exists.
+        properties:
+          - title: plan
+            description: Chosen plan.
+            type: {plan_type}
+          - title: seats
+            type: number
+            is_required: {seats_required}
+"
+    );
+    std::fs::write(&path, yaml).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[track_caller]
+fn json(out: &Out) -> Value {
+    serde_json::from_str(&out.stdout).unwrap_or_else(|e| panic!("{e}:\n{}", out.stdout))
+}
+
+fn ignoring(fields: &[&str], state: Option<&Path>) -> Sandbox {
+    Sandbox::start(SandboxConfig {
+        ignore_fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+        state_file: state.map(Path::to_path_buf),
+        ..SandboxConfig::default()
+    })
+}
+
+/// The record event's description, straight from the sandbox.
+fn record_events(sb: &Sandbox) -> Vec<Value> {
+    sb.list("/api/v1/event/events/")
+        .into_iter()
+        .filter(|e| e["title"] == "secoda-sync fields not kept")
+        .collect()
+}
+
+#[test]
+fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() {
+    let sb = ignoring(&["type"], None);
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(dir.path(), "string", false);
+    let out = sb.run(&["apply", &m, "--auto-approve", "--json"]).ok();
+    let doc = json(&out);
+    assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+    assert_eq!(doc["not_kept"][0]["count"], 2, "{doc}");
+    assert!(
+        out.stderr
+            .contains("Recorded in the workspace that it does not keep `type` on properties"),
+        "{}",
+        out.stderr
+    );
+    let records = record_events(&sb);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(
+        records[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("property.type seen "),
+        "{records:?}"
+    );
+
+    // The answers carry `"type": null`, so the field is readable; the record holds it back.
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    let line = "Not kept by the workspace: type on 2 properties (seen on apply at ";
+    assert_eq!(out.stdout.matches(line).count(), 1, "{}", out.stdout);
+    let md = sb.run(&["plan", &m, "--format", "markdown"]).ok();
+    assert!(md.stdout.contains(line), "{}", md.stdout);
+    let doc = json(&sb.run(&["plan", &m, "--format", "json"]).ok());
+    assert_eq!(doc["summary"]["writes"], 0, "{doc}");
+    assert_eq!(doc["not_kept"][0]["kind"], "property", "{doc}");
+    assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+    assert_eq!(doc["not_kept"][0]["count"], 2, "{doc}");
+    assert!(!doc["not_kept"][0]["seen"].as_str().unwrap().is_empty());
+
+    // A field the workspace keeps is still diffed, and applying it does not rewrite the
+    // record (its set of fields is unchanged): one write, the PATCH.
+    let m = manifest(dir.path(), "string", true);
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
+    assert!(
+        out.stdout.contains("is_required: false -> true"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("type:"), "{}", out.stdout);
+    sb.clear_log();
+    sb.run(&["apply", &m, "--auto-approve", "--no-lock"]).ok();
+    let writes = sb.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert!(writes[0].path.contains("/event_properties/"), "{writes:?}");
+    sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+
+    // `--recheck-fields` compares them again: the writes are offered.
+    let out = sb
+        .run(&["plan", &m, "--detailed-exitcode", "--recheck-fields"])
+        .code(2);
+    assert!(
+        out.stdout.contains("type: \"\" -> \"string\""),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("Not kept"), "{}", out.stdout);
+}
+
+#[test]
+fn a_field_answered_with_its_old_value_is_recorded_and_a_recheck_that_keeps_it_clears_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let m = manifest(dir.path(), "string", false);
+    {
+        // A workspace that keeps everything first.
+        let sb = ignoring(&[], Some(&state));
+        sb.run(&["apply", &m, "--auto-approve"]).ok();
+    }
+    let m = manifest(dir.path(), "boolean", false);
+    {
+        let sb = ignoring(&["type"], Some(&state));
+        let doc = json(&sb.run(&["apply", &m, "--auto-approve", "--json"]).ok());
+        assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+        assert_eq!(doc["not_kept"][0]["count"], 1, "{doc}");
+        let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+        assert!(
+            out.stdout
+                .contains("Not kept by the workspace: type on 1 property"),
+            "{}",
+            out.stdout
+        );
+    }
+    // The same workspace, now keeping `type`: a recheck writes it, sees it kept and removes
+    // the record; plans compare `type` again by themselves.
+    let sb = ignoring(&[], Some(&state));
+    assert_eq!(record_events(&sb).len(), 1);
+    let out = sb
+        .run(&["apply", &m, "--auto-approve", "--recheck-fields"])
+        .ok();
+    assert!(
+        out.stderr.contains("record of fields not kept is removed"),
+        "{}",
+        out.stderr
+    );
+    assert!(record_events(&sb).is_empty());
+    sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    let m = manifest(dir.path(), "integer", false);
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
+    assert!(
+        out.stdout.contains("type: \"boolean\" -> \"integer\""),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn sandbox_serve_refuses_to_ignore_a_field_it_does_not_know() {
+    let out = crate::util::bin()
+        .args([
+            "sandbox",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--ignore-fields",
+            "tpye",
+        ])
+        .output()
+        .unwrap();
+    let out = Out::of(out).code(1);
+    assert!(
+        out.stderr.contains("cannot ignore `tpye`"),
+        "{}",
+        out.stderr
+    );
+}
