@@ -78,6 +78,10 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
         "{records:?}"
     );
 
+    // The record is the tool's own: never exported (nor planned, below).
+    let export = sb.run(&["export", "--integration", "Segment"]).ok();
+    assert!(!export.stdout.contains("secoda-sync"), "{}", export.stdout);
+
     // The answers carry `"type": null`, so the field is readable; the record holds it back.
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
