@@ -5,15 +5,26 @@ mod render;
 
 pub use render::{render, Format};
 
-use crate::api::{Client, Id, Resource};
-use crate::export::{ExportError, Namer};
+use crate::api::{ApiError, Client, Id, Resource};
 use crate::manifest::rules::{check, RuleId, Rules};
 use crate::manifest::{Category, Event, IntegrationRef, ManifestSet, Origin, Severity};
-use crate::plan::resolve::resolve;
+use crate::plan::naming::Namer;
+use crate::plan::resolve::{resolve, ResolveError};
 use crate::workspace::{fetch_lookups, read_live};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
+
+/// Why an audit could not run.
+#[derive(Debug, thiserror::Error)]
+pub enum AuditError {
+    /// A call to the API failed.
+    #[error(transparent)]
+    Api(#[from] ApiError),
+    /// `--integration` names no integration, or several.
+    #[error(transparent)]
+    Integration(Box<ResolveError>),
+}
 
 /// What to audit and how.
 #[derive(Debug, Clone)]
@@ -78,7 +89,7 @@ pub struct Audit {
 ///
 /// # Errors
 /// A failed API call, or an integration that does not resolve.
-pub async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, ExportError> {
+pub async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, AuditError> {
     let lookups = fetch_lookups(client, &ManifestSet::default(), opts.concurrency).await?;
     let wanted = ManifestSet {
         integration: Some(opts.integration.clone()),
@@ -90,7 +101,7 @@ pub async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, Export
             let mut e = errors.remove(0);
             e.item = "--integration".to_owned();
             e.origin = None;
-            return Err(ExportError::Integration(Box::new(e)));
+            return Err(AuditError::Integration(Box::new(e)));
         }
     };
     let live = read_live(client, &info, &[], &|| {}).await?;

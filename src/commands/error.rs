@@ -62,6 +62,9 @@ pub enum Error {
     /// An export could not read the workspace.
     #[error(transparent)]
     Export(#[from] crate::export::ExportError),
+    /// An audit could not read the workspace.
+    #[error(transparent)]
+    Audit(#[from] crate::audit::AuditError),
     /// A manifest could not be serialised.
     #[error(transparent)]
     Write(#[from] crate::manifest::write::ManifestWriteError),

@@ -17,20 +17,15 @@
 //! Memory: events and properties are converted to the manifest model as each page arrives,
 //! so no raw page or wire [`Resource`] outlives its page.
 
-#[cfg(test)]
-mod fixtures;
-mod naming;
 mod read;
 mod tree;
 
-pub use naming::Namer;
-
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
 use crate::manifest::{IntegrationRef, ManifestSet, Origin};
+use crate::plan::naming::{integration_ref, Namer};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
 use crate::workspace::fetch_lookups;
 use futures::TryStreamExt;
-use naming::integration_ref;
 use read::catalog_of;
 use std::collections::BTreeSet;
 use std::sync::Arc;

@@ -2,10 +2,11 @@
 //! children attached to them, and the live duplicates a manifest cannot hold dropped the way
 //! the diff resolves them (the first in list order wins), each with a warning.
 
-use super::{ExportError, Namer};
+use super::ExportError;
 use crate::api::{self, Id, Resource};
 use crate::manifest::{Category, Event, Monitor, Origin, Property};
 use crate::plan::diff::monitor_key;
+use crate::plan::naming::Namer;
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The tracking plan being assembled: parents are indexed by id as they arrive, children
@@ -206,8 +207,8 @@ pub(super) fn unique_names(mut monitors: Vec<Monitor>, warnings: &mut Vec<String
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{id, lookups, origin};
     use super::*;
+    use crate::plan::naming_fixtures::{id, lookups, origin};
 
     #[test]
     fn clashing_monitor_names_get_a_suffix() {

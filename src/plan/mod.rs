@@ -6,6 +6,9 @@ pub mod diff;
 pub mod kept;
 pub mod key;
 pub mod model;
+pub mod naming;
+#[cfg(test)]
+pub(crate) mod naming_fixtures;
 pub mod offline;
 pub mod render;
 pub mod reserved;

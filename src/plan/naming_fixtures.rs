@@ -1,15 +1,15 @@
-//! Lookups and resources the export's unit tests share.
+//! Lookups and resources the unit tests of naming and export share.
 
 use crate::api::{Collection, Id, Resource, Tag, Team, User};
 use crate::manifest::Origin;
 use crate::plan::resolve::Lookups;
 use std::sync::Arc;
 
-pub(super) fn id(n: u128) -> Id {
+pub(crate) fn id(n: u128) -> Id {
     Id(uuid::Uuid::from_u128(n).hyphenated().to_string())
 }
 
-pub(super) fn origin() -> Origin {
+pub(crate) fn origin() -> Origin {
     Origin {
         file: Arc::from("export"),
         line: 0,
@@ -17,7 +17,7 @@ pub(super) fn origin() -> Origin {
     }
 }
 
-pub(super) fn lookups() -> Lookups {
+pub(crate) fn lookups() -> Lookups {
     let team = |n, name: &str| Team {
         id: id(n),
         name: name.to_owned(),

@@ -2,14 +2,14 @@
 //! it resolves back to the same id the way a manifest's name would; anything else stays the
 //! UUID.
 
+use super::resolve::{resolve, Lookups};
+use super::IntegrationInfo;
 use crate::api::{self, Id, Resource, WireRef};
 use crate::manifest::fields::{self, FieldSpec, FieldValue, Group, Kind, Names};
 use crate::manifest::{
     Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin, Property,
     ResourceFields, Schedule, Thresholds, TrackingFields,
 };
-use crate::plan::resolve::{resolve, Lookups};
-use crate::plan::IntegrationInfo;
 use std::collections::HashMap;
 
 /// Id -> the name a manifest may use for it, per field; ids without an entry stay ids.
@@ -263,7 +263,7 @@ fn sensitivity(s: f64) -> Option<u8> {
 
 /// How the export names the integration: by name when that name leads back to exactly this
 /// integration (and does not read as a UUID), else by id.
-pub(super) fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
+pub fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
     let named = IntegrationRef::Name(info.name.clone());
     let by_name = ManifestSet {
         integration: Some(named.clone()),
@@ -280,9 +280,9 @@ pub(super) fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> Inte
 
 #[cfg(test)]
 mod tests {
-    use super::super::fixtures::{id, lookups, origin};
     use super::*;
     use crate::api::MonitorSchedule;
+    use crate::plan::naming_fixtures::{id, lookups, origin};
 
     fn names(items: &[&str]) -> Option<NameSet> {
         Some(items.iter().map(|s| (*s).to_owned()).collect())
