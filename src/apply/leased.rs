@@ -53,6 +53,7 @@ pub async fn execute_leased(
         concurrency,
         cancel,
         progress: &progress,
+        halt: readback.halt(),
     };
     let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
     if let Some(lease) = held {

@@ -1,6 +1,7 @@
 //! Planning options `plan` and `apply` share, and the diff options they describe.
 
 use crate::plan::{DiffOptions, Key};
+use super::PropertyTypesArgs;
 use clap::Args;
 
 /// Planning options `plan` and `apply` share.
@@ -37,9 +38,10 @@ pub struct PlanningArgs {
 }
 
 impl PlanningArgs {
-    /// The diff options these flags describe (`owner_tag` is resolved by the pipeline).
+    /// The diff options these flags and `--property-types` describe (`owner_tag` is resolved
+    /// by the pipeline).
     #[must_use]
-    pub fn diff_options(&self) -> DiffOptions {
+    pub fn diff_options(&self, types: PropertyTypesArgs) -> DiffOptions {
         DiffOptions {
             prune: self.prune,
             owner_tag: None,
@@ -48,6 +50,7 @@ impl PlanningArgs {
             max_deletes: self.max_deletes,
             max_delete_percent: self.max_delete_percent,
             monitors_delete: self.monitors_delete,
+            property_types: types.into(),
         }
     }
 }

@@ -82,6 +82,10 @@ pub struct ServeArgs {
     /// nor return them, e.g. `type,is_required` (a workspace that does not keep them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub drop_fields: Vec<String>,
+    /// Answer 400 with a field error to writes of categories, events and properties carrying
+    /// these fields, e.g. `type,is_required` (a workspace that refuses them).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub reject_fields: Vec<String>,
 }
 
 impl ServeArgs {
@@ -109,6 +113,7 @@ impl ServeArgs {
             monitor_delete: !self.no_monitor_delete,
             log_file: self.log.clone(),
             drop_fields: self.drop_fields.clone(),
+            reject_fields: self.reject_fields.clone(),
         }
     }
 }

@@ -26,7 +26,7 @@ mod tree;
 pub use naming::Namer;
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::manifest::{IntegrationRef, ManifestSet, Origin};
+use crate::manifest::{IntegrationRef, ManifestSet, Origin, PropertyTypes};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
 use crate::workspace::fetch_lookups;
 use futures::TryStreamExt;
@@ -49,6 +49,8 @@ pub struct ExportOptions {
     pub list_safe: bool,
     /// Catalog lookups in flight at once.
     pub concurrency: usize,
+    /// Where the properties' tracking-plan fields are read from (`--property-types`).
+    pub property_types: PropertyTypes,
 }
 
 /// An exported manifest set and what could not be carried over faithfully.
@@ -154,7 +156,7 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         line: 0,
         column: 0,
     };
-    let mut tree = Tree::new(origin.clone());
+    let mut tree = Tree::new(origin.clone(), opts.property_types);
     tree.categories(&categories, &namer, &opts.categories)?;
     drop(categories);
     // Events and properties are converted as each page arrives; no wire resource is kept.

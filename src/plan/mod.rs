@@ -6,6 +6,7 @@ pub mod diff;
 pub mod key;
 pub mod model;
 pub mod offline;
+pub mod property_types;
 pub mod render;
 pub mod reserved;
 pub mod resolve;

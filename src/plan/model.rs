@@ -2,6 +2,7 @@
 
 use super::key::{Key, Kind};
 use crate::api::{self, Id, Rate};
+use crate::manifest::PropertyTypes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -273,6 +274,8 @@ pub struct DiffOptions {
     pub max_delete_percent: f64,
     /// Prune monitors by deleting instead of disabling them.
     pub monitors_delete: bool,
+    /// Where the tracking-plan fields of properties go (`--property-types`).
+    pub property_types: PropertyTypes,
 }
 
 impl Default for DiffOptions {
@@ -285,6 +288,7 @@ impl Default for DiffOptions {
             max_deletes: 25,
             max_delete_percent: 10.0,
             monitors_delete: false,
+            property_types: PropertyTypes::Native,
         }
     }
 }

@@ -11,7 +11,9 @@ use super::diff::monitor_key;
 use super::resolve::Lookups;
 use super::{diff, Action, Change, DiffOptions, Key, Live, Plan};
 use crate::api::{self, Id};
-use crate::manifest::{IntegrationRef, ManifestSet, NameSet, ResourceFields, Thresholds};
+use crate::manifest::{
+    IntegrationRef, ManifestSet, NameSet, PropertyTypes, ResourceFields, Thresholds,
+};
 use std::collections::{BTreeSet, HashSet};
 
 /// The note every removal carries, before what `--prune` would do with it.
@@ -136,7 +138,10 @@ fn add(to: &mut BTreeSet<String>, names: Option<&NameSet>) {
 /// workspace, which an offline diff does not see.
 #[must_use]
 pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Plan {
-    let live = live_of(base);
+    let mut live = live_of(base);
+    if opts.property_types == PropertyTypes::Definition {
+        super::property_types::into_definitions(&mut live.properties);
+    }
     let opts = DiffOptions {
         prune: true,
         owner_tag: None,

@@ -185,6 +185,7 @@ fn options() -> impl Strategy<Value = DiffOptions> {
             max_deletes,
             max_delete_percent: 60.0,
             monitors_delete,
+            property_types: crate::manifest::PropertyTypes::Native,
         },
     )
 }

@@ -61,6 +61,9 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names, e.g. `type`) that writes may
     /// carry but that are neither kept nor returned: a workspace that does not keep them.
     pub drop_fields: Vec<String>,
+    /// Fields of categories, events and properties (wire names) that make a write carrying
+    /// them answer 400 with a field error: a workspace that refuses them.
+    pub reject_fields: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -75,6 +78,7 @@ impl Default for SandboxConfig {
             monitor_delete: true,
             log_file: None,
             drop_fields: Vec::new(),
+            reject_fields: Vec::new(),
         }
     }
 }
@@ -91,6 +95,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("monitor_delete", &self.monitor_delete)
             .field("log_file", &self.log_file)
             .field("drop_fields", &self.drop_fields)
+            .field("reject_fields", &self.reject_fields)
             .finish()
     }
 }
@@ -160,6 +165,8 @@ pub(crate) struct Shared {
     monitor_delete: bool,
     /// Resource fields accepted but neither kept nor returned.
     drop_fields: Vec<String>,
+    /// Resource fields a write may not carry (400).
+    reject_fields: Vec<String>,
     faults: RwLock<FaultState>,
     rng: Mutex<StdRng>,
     log: log::RequestLog,
@@ -306,15 +313,16 @@ pub async fn spawn_at(
     if config.page_size == 0 {
         return Err(SandboxError::Config("page size must be at least 1".into()));
     }
-    if let Some(f) = config
-        .drop_fields
-        .iter()
-        .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
-    {
-        return Err(SandboxError::Config(format!(
-            "cannot drop `{f}`: droppable fields are {}",
-            resources::DROPPABLE.join(", ")
-        )));
+    for (fields, verb) in [(&config.drop_fields, "drop"), (&config.reject_fields, "reject")] {
+        if let Some(f) = fields
+            .iter()
+            .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
+        {
+            return Err(SandboxError::Config(format!(
+                "cannot {verb} `{f}`: the fields it can {verb} are {}",
+                resources::DROPPABLE.join(", ")
+            )));
+        }
     }
     let mut store = match &config.state_file {
         Some(p) => load_state(p)?.unwrap_or_else(Store::seeded),
@@ -342,6 +350,7 @@ pub async fn spawn_at(
         monitor_patch: config.monitor_patch,
         monitor_delete: config.monitor_delete,
         drop_fields: config.drop_fields.clone(),
+        reject_fields: config.reject_fields.clone(),
         faults: RwLock::new(FaultState::new(faults)),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,

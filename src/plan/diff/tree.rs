@@ -5,6 +5,8 @@ use super::fields::{tracking_fields, FieldDiff};
 use super::{change, live_change, parent_ref, Differ};
 use crate::api::{self, Id};
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
+use crate::manifest::PropertyTypes;
+use crate::plan::property_types::definition_with_block;
 use crate::plan::{Action, Key, Kind, Live};
 use std::collections::HashMap;
 
@@ -140,8 +142,23 @@ impl Differ<'_> {
         let live =
             event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
         let mut fields = FieldDiff::new(live.is_none()).reading(live);
-        self.resource_fields(&p.fields, live, &mut fields);
-        tracking_fields(&p.tracking, live, &mut fields);
+        match self.opts.property_types {
+            PropertyTypes::Native => {
+                self.resource_fields(&p.fields, live, &mut fields);
+                tracking_fields(&p.tracking, live, &mut fields);
+            }
+            PropertyTypes::Definition => {
+                // The tracking fields travel in the definition, computed from the live text.
+                let mut own = p.fields.clone();
+                own.definition = definition_with_block(
+                    p.fields.definition.as_deref(),
+                    &p.tracking,
+                    live.map(|l| l.definition.as_str()),
+                );
+                self.resource_fields(&own, live, &mut fields);
+            }
+            PropertyTypes::Off => self.resource_fields(&p.fields, live, &mut fields),
+        }
         self.not_readable.note(Kind::Property, &fields.unreadable);
         match live {
             None => {
