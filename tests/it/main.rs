@@ -12,6 +12,7 @@ mod input_safety;
 mod manifest;
 mod monitors;
 mod presets;
+mod property_types;
 mod readback;
 mod recipes;
 mod rules;
