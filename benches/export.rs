@@ -72,6 +72,7 @@ fn child(url: &str, format: &str, out: &Path) {
         include_monitors: format != "csv",
         list_safe: format == "csv",
         concurrency: 8,
+        property_types: secoda_sync::manifest::PropertyTypes::Native,
     };
     let base = status_mb("VmRSS:");
     let start = Instant::now();

@@ -1,5 +1,5 @@
 //! The project config file, `secoda-sync.toml`: the settings CI lines repeat (host, pacing,
-//! manifest paths, prune scope and caps, owner tag, lock timeout), read once and checked, so a
+//! manifest paths, prune scope and caps, owner tag, where property types go, lock timeout), read once and checked, so a
 //! misspelt key is an error with a suggestion rather than a setting silently ignored.
 //!
 //! Precedence is flags, then environment, then this file, then the built-in defaults; the
@@ -104,6 +104,13 @@ pub const SETTINGS: &[Setting] = &[
         None,
         ValueKind::Text,
         "(none)",
+    ),
+    setting(
+        "property_types",
+        Some("--property-types"),
+        None,
+        ValueKind::Text,
+        "native",
     ),
     setting(
         "lock_timeout",

@@ -7,6 +7,7 @@
 //! work goes on. Pacing and retries belong to the client behind `perform`.
 
 use super::cancel::{Cancel, Stage};
+use super::halt::Halt;
 use super::progress::Progress;
 use super::report::{Outcome, Report};
 use super::write::{write_for, Write};
@@ -28,6 +29,8 @@ pub struct ExecOptions<'a> {
     pub cancel: &'a Cancel,
     /// Where progress goes.
     pub progress: &'a Progress,
+    /// Property writes carrying a tracking field the workspace refused or dropped are held.
+    pub halt: &'a Halt,
 }
 
 /// Makes every write of `plan` (creates, updates, unblocked deletes) through `perform`, which
@@ -82,6 +85,17 @@ where
         }
         while !stopping && in_flight.len() < concurrency {
             let Some(i) = ready.pop_front() else { break };
+            if let Some(why) = opts.halt.holds(changes[i]) {
+                settle(
+                    &changes,
+                    &graph,
+                    &mut outcomes,
+                    opts.progress,
+                    i,
+                    Outcome::Held(why),
+                );
+                continue;
+            }
             let parent = match (&changes[i].parent, graph.parent[i]) {
                 (_, Some(p)) => match &outcomes[p] {
                     Some(Outcome::Done(id)) => Some(id.clone()),
@@ -329,6 +343,7 @@ mod tests {
             concurrency: 1,
             cancel,
             progress: &progress,
+            halt: &Halt::new(),
         };
         let report = execute(plan, &opts, |w: Write| {
             calls.lock().unwrap().push(w.clone());
@@ -455,6 +470,7 @@ mod tests {
             concurrency: 1,
             cancel: &cancel,
             progress: &progress,
+            halt: &Halt::new(),
         };
         let report = execute(p, &opts, |_w: Write| {
             let cancel = cancel.clone();

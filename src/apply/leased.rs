@@ -54,6 +54,7 @@ pub async fn execute_leased(
         concurrency,
         cancel,
         progress: &progress,
+        halt: readback.halt(),
     };
     let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
     // Under the lease still, so that two applies do not overwrite each other's findings.

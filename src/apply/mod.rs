@@ -1,10 +1,11 @@
 //! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
 //! read-back check of every answer, the decisions around it (policy), the monitor run after
-//! it, and the lease and the checks that keep concurrent applies from making twins.
+//! it, the stop on tracking fields the workspace refuses or drops (halt), and the lease and the checks that keep concurrent applies from making twins.
 
 pub mod cancel;
 pub mod executor;
 pub mod guard;
+pub mod halt;
 pub mod lease;
 pub mod leased;
 pub mod monitors_run;
@@ -19,6 +20,7 @@ pub mod write;
 pub use cancel::{Cancel, Stage};
 pub use executor::{execute, ExecOptions};
 pub use guard::Guard;
+pub use halt::Halt;
 pub use lease::{Lease, LeaseError, LeaseOptions};
 pub use leased::execute_leased;
 pub use monitors_run::{run_monitors, MonitorRun, RunFailed};

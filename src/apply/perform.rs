@@ -1,5 +1,7 @@
-//! Making one [`Write`] through the API client: the only place the executor meets HTTP.
+//! Making one [`Write`] through the API client: the only place the executor meets HTTP (and so
+//! where a 400 refusing a tracking field is recognised).
 
+use super::halt::HINT;
 use super::readback::ReadBack;
 use super::write::Write;
 use crate::api::{ApiError, Client, Id, Resource, ResourceWrite};
@@ -17,6 +19,10 @@ pub async fn perform(
     write: Write,
     readback: &ReadBack,
 ) -> Result<Option<Id>, String> {
+    let property = matches!(
+        write,
+        Write::Create(Kind::Property, _) | Write::Patch(Kind::Property, ..)
+    );
     let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
         r.inspect(|back| readback.check(kind, body, back))
     };
@@ -75,7 +81,14 @@ pub async fn perform(
                 .map_err(|e| monitor_error(&e, "deleting", &name));
         }
     };
-    result.map(|r| Some(r.id)).map_err(|e| e.to_string())
+    result.map(|r| Some(r.id)).map_err(|e| {
+        // A 400 naming a tracking field stops the property writes carrying it.
+        if property && !readback.halt().refused(&e).is_empty() {
+            format!("{e} ({HINT})")
+        } else {
+            e.to_string()
+        }
+    })
 }
 
 fn done(result: Result<(), ApiError>) -> Result<Option<Id>, String> {

@@ -6,6 +6,7 @@
 //! Secoda documents neither the tracking-plan fields nor a category description on create,
 //! so an answer is the only proof that a write held.
 
+use super::halt::{Halt, Why};
 use super::policy::Verdict;
 use crate::api::{Id, Monitor, MonitorWrite, Resource, ResourceWrite};
 use crate::output::count;
@@ -35,6 +36,8 @@ pub struct ReadBack {
     /// `--recheck-fields`: the workspace's record of not-kept fields is rewritten from this
     /// apply's answers (`plan::kept`), not only added to.
     pub recheck: bool,
+    /// Tracking fields a property answer did not keep stop the writes carrying them.
+    halt: Halt,
 }
 
 impl ReadBack {
@@ -64,6 +67,9 @@ impl ReadBack {
                 }
             }
         }
+        if kind == Kind::Property {
+            self.halt.stop(missing.iter().copied(), Why::NotKept);
+        }
         self.record(kind, &back.id, missing);
     }
 
@@ -74,6 +80,12 @@ impl ReadBack {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// The stops of this apply (fields the workspace refused or did not keep).
+    #[must_use]
+    pub fn halt(&self) -> &Halt {
+        &self.halt
     }
 
     /// Compares a monitor create or PATCH answer `back` to the body `sent`.
@@ -130,7 +142,9 @@ impl ReadBack {
     /// was not kept.
     #[must_use]
     pub fn verdict(&self, verdict: Verdict, strict: bool) -> Verdict {
-        if strict && verdict == Verdict::Done && !self.not_kept().is_empty() {
+        // A stop always fails: the workspace lacks what was asked, and the hint says why.
+        let stopped = !self.halt.stops().is_empty();
+        if verdict == Verdict::Done && (stopped || (strict && !self.not_kept().is_empty())) {
             Verdict::Failed
         } else {
             verdict
@@ -174,8 +188,15 @@ mod tests {
             ]
         );
         assert_eq!(rb.not_kept()[0].ids, [Id::from("a"), Id::from("b")]);
-        assert_eq!(rb.verdict(Verdict::Done, false), Verdict::Done);
-        assert_eq!(rb.verdict(Verdict::Done, true), Verdict::Failed);
+        assert_eq!(
+            rb.verdict(Verdict::Done, false),
+            Verdict::Failed,
+            "a tracking field not kept stops property writes, and fails without --strict"
+        );
+        let events = ReadBack::new();
+        events.check(Kind::Event, &sent, &Resource::default());
+        assert_eq!(events.verdict(Verdict::Done, false), Verdict::Done);
+        assert_eq!(events.verdict(Verdict::Done, true), Verdict::Failed);
         assert_eq!(
             ReadBack::new().verdict(Verdict::Done, true),
             Verdict::Done,

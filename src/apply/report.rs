@@ -19,6 +19,9 @@ pub enum Outcome {
     NotStarted,
     /// In flight when a second Ctrl-C abandoned it: it may or may not have been written.
     Aborted,
+    /// Not attempted: it carries a tracking field the workspace refused or did not keep on an
+    /// earlier write (why, with the hint).
+    Held(String),
 }
 
 impl Outcome {
@@ -29,6 +32,7 @@ impl Outcome {
             Self::Skipped(_) => "skipped",
             Self::NotStarted => "not_started",
             Self::Aborted => "aborted",
+            Self::Held(_) => "held",
         }
     }
 }
@@ -57,6 +61,9 @@ pub struct Counts {
     pub skipped: usize,
     /// Changes not started (interrupted) or abandoned in flight.
     pub not_done: usize,
+    /// Property writes held back: they carry a tracking field the workspace refused or
+    /// did not keep.
+    pub held: usize,
 }
 
 impl Report {
@@ -74,6 +81,7 @@ impl Report {
                 Outcome::Failed(_) => c.failed += 1,
                 Outcome::Skipped(_) => c.skipped += 1,
                 Outcome::NotStarted | Outcome::Aborted => c.not_done += 1,
+                Outcome::Held(_) => c.held += 1,
             }
         }
         c
@@ -146,6 +154,21 @@ impl Report {
                 writeln!(w, "  {} (needs {k})", describe(ch))?;
             }
         }
+        let held: Vec<_> = self
+            .entries
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::Held(_)))
+            .collect();
+        if let Some((_, Outcome::Held(why))) = held.first() {
+            writeln!(
+                w,
+                "\nHeld back, {}: {why}",
+                crate::output::count(held.len(), "property write", "property writes")
+            )?;
+            for (ch, _) in &held {
+                writeln!(w, "  not written: {}", describe(ch))?;
+            }
+        }
         if self.interrupted {
             let undone: Vec<_> = self
                 .entries
@@ -172,9 +195,14 @@ impl Report {
                 "Run apply again to finish: it picks up where this one stopped."
             )?;
         }
+        let held = if c.held > 0 {
+            format!(", {} held back", c.held)
+        } else {
+            String::new()
+        };
         writeln!(
             w,
-            "Apply complete: {} created, {} updated, {} deleted, {} failed.",
+            "Apply complete: {} created, {} updated, {} deleted, {} failed{held}.",
             c.created, c.updated, c.deleted, c.failed
         )
     }
@@ -196,7 +224,7 @@ impl Report {
                     _ => ch.id.as_ref(),
                 },
                 error: match o {
-                    Outcome::Failed(e) => Some(e),
+                    Outcome::Failed(e) | Outcome::Held(e) => Some(e),
                     _ => None,
                 },
                 skipped_because: match o {

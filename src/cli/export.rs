@@ -1,6 +1,6 @@
 //! `secoda-sync export` arguments.
 
-use super::{ConnectionArgs, InputFormat};
+use super::{ConnectionArgs, InputFormat, PropertyTypesArgs};
 use clap::Args;
 use std::path::PathBuf;
 
@@ -16,7 +16,12 @@ Adopting a workspace that already holds events: export, commit the file, then
 
 Output is sorted by key, so re-exports diff cleanly in git. Fields the server holds empty
 are left out (unmanaged); pii, verified and published are always written. CSV cannot hold
-monitors: use --format yaml or jsonl with --include-monitors.";
+monitors: use --format yaml or jsonl with --include-monitors.
+
+With --property-types definition, the tracking block that `apply --property-types definition`
+writes into each property's definition is read back into type, is_required, is_array_type,
+enum_values and regex, and the rest of the text stays the definition; a malformed block is a
+warning. With --property-types off, those fields are left out.";
 
 /// Write the workspace's categories, events and properties (and monitors) as a manifest.
 #[derive(Debug, Args)]
@@ -37,6 +42,8 @@ pub struct ExportArgs {
     /// Only this category (repeatable); an unknown title lists the existing ones.
     #[arg(long, value_name = "TITLE")]
     pub category: Vec<String>,
+    #[command(flatten)]
+    pub types: PropertyTypesArgs,
     #[command(flatten)]
     pub connection: ConnectionArgs,
 }

@@ -1,7 +1,10 @@
 //! The manifest flags converted into the manifest layer's own options, so that `manifest`
 //! needs nothing of clap.
 
-use super::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
+use super::{
+    CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs, PropertyTypes,
+    PropertyTypesArgs,
+};
 use crate::manifest::{self, LoadOptions};
 
 impl From<InputFormat> for manifest::InputFormat {
@@ -32,6 +35,22 @@ impl From<Preset> for manifest::Preset {
             Preset::SegmentJson => Self::SegmentJson,
             Preset::AvoJson => Self::AvoJson,
         }
+    }
+}
+
+impl From<PropertyTypes> for manifest::PropertyTypes {
+    fn from(p: PropertyTypes) -> Self {
+        match p {
+            PropertyTypes::Native => Self::Native,
+            PropertyTypes::Definition => Self::Definition,
+            PropertyTypes::Off => Self::Off,
+        }
+    }
+}
+
+impl From<PropertyTypesArgs> for manifest::PropertyTypes {
+    fn from(a: PropertyTypesArgs) -> Self {
+        a.property_types.into()
     }
 }
 

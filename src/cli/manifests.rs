@@ -30,6 +30,29 @@ pub enum Preset {
     AvoJson,
 }
 
+/// Where the tracking-plan fields of properties go (`--property-types`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
+pub enum PropertyTypes {
+    /// Written to the property's own fields, as the API names them (the default).
+    #[default]
+    Native,
+    /// Rendered as a table between `<!-- secoda-sync:tracking -->` markers in the property's
+    /// definition, for workspaces that refuse or drop the fields; text outside the block is
+    /// kept, and export reads the block back.
+    Definition,
+    /// Ignored: neither sent nor compared.
+    Off,
+}
+
+/// `--property-types`, shared by every command that reads manifests and by `export`.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct PropertyTypesArgs {
+    /// Where properties' `type`, `is_required`, `is_array_type`, `enum_values` and `regex` go:
+    /// their own fields, a block of the definition, or nowhere.
+    #[arg(long, value_enum, value_name = "WHERE", default_value_t = PropertyTypes::Native)]
+    pub property_types: PropertyTypes,
+}
+
 /// What an empty CSV cell means.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
 pub enum CsvEmpty {
@@ -71,6 +94,8 @@ pub struct InputArgs {
     pub stdin_format: Option<InputFormat>,
     #[command(flatten)]
     pub preset: PresetArgs,
+    #[command(flatten)]
+    pub types: PropertyTypesArgs,
 }
 
 /// How vendor exports are read (else each CSV's header tells its preset).

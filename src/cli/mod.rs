@@ -30,7 +30,10 @@ pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
 pub use export::ExportArgs;
 pub use global::{ColorChoice, GlobalArgs};
-pub use manifests::{CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs};
+pub use manifests::{
+    CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs, PropertyTypes,
+    PropertyTypesArgs,
+};
 pub use migrate_report::{MigrateFormat, MigrateReportArgs};
 pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
 pub use plan::PlanArgs;

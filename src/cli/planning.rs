@@ -1,5 +1,6 @@
 //! Planning options `plan` and `apply` share, and the diff options they describe.
 
+use super::PropertyTypesArgs;
 use crate::plan::{AllowUsed, DiffOptions, Key, UsedDeletes};
 use clap::Args;
 
@@ -48,9 +49,10 @@ pub struct PlanningArgs {
 }
 
 impl PlanningArgs {
-    /// The diff options these flags describe (`owner_tag` is resolved by the pipeline).
+    /// The diff options these flags and `--property-types` describe (`owner_tag` is resolved
+    /// by the pipeline).
     #[must_use]
-    pub fn diff_options(&self) -> DiffOptions {
+    pub fn diff_options(&self, types: PropertyTypesArgs) -> DiffOptions {
         DiffOptions {
             prune: self.prune,
             owner_tag: None,
@@ -65,6 +67,7 @@ impl PlanningArgs {
                 allow: AllowUsed::from_flag(self.allow_used_deletes.clone()),
             },
             recheck_fields: self.recheck_fields,
+            property_types: types.into(),
         }
     }
 }

@@ -86,6 +86,10 @@ pub struct ServeArgs {
     /// them, answering them as they were before (`null` when never set), e.g. `type`.
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub ignore_fields: Vec<String>,
+    /// Answer 400 with a field error to writes of categories, events and properties carrying
+    /// these fields, e.g. `type,is_required` (a workspace that refuses them).
+    #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
+    pub reject_fields: Vec<String>,
 }
 
 impl ServeArgs {
@@ -114,6 +118,7 @@ impl ServeArgs {
             log_file: self.log.clone(),
             drop_fields: self.drop_fields.clone(),
             ignore_fields: self.ignore_fields.clone(),
+            reject_fields: self.reject_fields.clone(),
         }
     }
 }

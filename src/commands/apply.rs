@@ -54,7 +54,7 @@ async fn apply_in(
         Input::Saved(path) => load_saved(path, session, concurrency).await?,
         Input::Manifests(loaded) => {
             let owner_tag = args.planning.owner_tag.as_deref();
-            let opts = args.planning.diff_options();
+            let opts = args.planning.diff_options(args.manifests.input.types);
             match make_plan(
                 loaded,
                 owner_tag,
@@ -190,6 +190,13 @@ fn finish(
         let mut doc = report.to_json();
         doc["not_kept"] =
             serde_json::to_value(readback.not_kept()).map_err(|e| out_err(e.into()))?;
+        let stops = readback.halt().stops();
+        if !stops.is_empty() {
+            doc["stopped"] = serde_json::json!({
+                "fields": stops,
+                "hint": crate::apply::halt::HINT,
+            });
+        }
         if let Some(run) = run {
             doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
         }
@@ -200,6 +207,9 @@ fn finish(
             report.render_text(&mut out).map_err(out_err)?;
         }
         for line in readback.lines() {
+            writeln!(out, "{line}").map_err(out_err)?;
+        }
+        if let Some(line) = readback.halt().line() {
             writeln!(out, "{line}").map_err(out_err)?;
         }
         match run {

@@ -63,6 +63,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
     let opts = DiffOptions {
         targets: args.target.clone(),
         excludes: args.exclude.clone(),
+        property_types: args.input.types.into(),
         ..DiffOptions::default()
     };
     let plan = diff_manifests(&base, &new, &opts);

@@ -29,6 +29,7 @@ pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
         include_monitors: args.include_monitors,
         list_safe: args.format == InputFormat::Csv,
         concurrency: usize::from(args.connection.concurrency),
+        property_types: args.types.into(),
     };
     let exported = run_in_session(&args.connection, printer, async |session| {
         Ok(export(&session.client, &opts).await?)

@@ -13,7 +13,7 @@ use std::io::Write;
 /// When stdout cannot be written.
 pub fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
     let loaded = manifest::load(&LoadOptions::from(&args.manifests));
-    let report = MigrationReport::new(&loaded);
+    let report = MigrationReport::new(&loaded, args.manifests.input.types.into());
     let stdout_err = |source| Error::Io {
         action: "write",
         path: "stdout".into(),

@@ -32,7 +32,7 @@ async fn plan_in(
     let Some(mut planned) = make_plan(
         loaded,
         args.planning.owner_tag.as_deref(),
-        args.planning.diff_options(),
+        args.planning.diff_options(args.manifests.input.types),
         &session.client,
         concurrency,
         printer,

@@ -21,7 +21,7 @@ mod read;
 mod tree;
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::manifest::{IntegrationRef, ManifestSet, Origin};
+use crate::manifest::{IntegrationRef, ManifestSet, Origin, PropertyTypes};
 use crate::plan::naming::{integration_ref, Namer};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
 use crate::workspace::fetch_lookups;
@@ -44,6 +44,8 @@ pub struct ExportOptions {
     pub list_safe: bool,
     /// Catalog lookups in flight at once.
     pub concurrency: usize,
+    /// Where the properties' tracking-plan fields are read from (`--property-types`).
+    pub property_types: PropertyTypes,
 }
 
 /// An exported manifest set and what could not be carried over faithfully.
@@ -149,7 +151,7 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         line: 0,
         column: 0,
     };
-    let mut tree = Tree::new(origin.clone());
+    let mut tree = Tree::new(origin.clone(), opts.property_types);
     tree.categories(&categories, &namer, &opts.categories)?;
     drop(categories);
     // Events and properties are converted as each page arrives; no wire resource is kept.

@@ -4,7 +4,9 @@
 
 use super::ExportError;
 use crate::api::{self, Id, Resource};
-use crate::manifest::{Category, Event, Monitor, Origin, Property};
+use crate::manifest::{
+    tracking_block, Category, Event, Monitor, Origin, Property, PropertyTypes, TrackingFields,
+};
 use crate::plan::diff::monitor_key;
 use crate::plan::naming::Namer;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -21,10 +23,12 @@ pub(super) struct Tree {
     event_of: HashMap<Id, usize>,
     properties: Vec<Vec<Property>>,
     warnings: Vec<String>,
+    /// Where the properties' tracking-plan fields are read from.
+    types: PropertyTypes,
 }
 
 impl Tree {
-    pub(super) fn new(origin: Origin) -> Self {
+    pub(super) fn new(origin: Origin, types: PropertyTypes) -> Self {
         Self {
             origin,
             categories: Vec::new(),
@@ -33,6 +37,7 @@ impl Tree {
             event_of: HashMap::new(),
             properties: Vec::new(),
             warnings: Vec::new(),
+            types,
         }
     }
 
@@ -115,7 +120,24 @@ impl Tree {
             if props.len() == props.capacity() {
                 props.reserve_exact((props.len() / 4).max(2));
             }
-            props.push(namer.property(r, &self.origin));
+            let mut p = namer.property(r, &self.origin);
+            match self.types {
+                PropertyTypes::Native => {}
+                PropertyTypes::Off => p.tracking = TrackingFields::default(),
+                PropertyTypes::Definition => {
+                    let s = tracking_block::split(&r.definition);
+                    for problem in &s.problems {
+                        self.warnings.push(format!(
+                            "property `{}`: the tracking block of its definition: {problem}",
+                            r.title_full
+                        ));
+                    }
+                    let outside = s.outside();
+                    p.fields.definition = (!outside.trim().is_empty()).then_some(outside);
+                    p.tracking = s.block.unwrap_or_default();
+                }
+            }
+            self.properties[slot].push(p);
         }
     }
 
@@ -266,7 +288,7 @@ mod tests {
     #[test]
     fn tree_keeps_the_first_duplicate_and_drops_archived_and_orphans() {
         let namer = Namer::new(&lookups(), false);
-        let mut t = Tree::new(origin());
+        let mut t = Tree::new(origin(), PropertyTypes::Native);
         let archived = Resource {
             archived: true,
             ..res(3, "Gone", None)
@@ -307,7 +329,7 @@ mod tests {
     #[test]
     fn unknown_category_lists_the_existing_ones() {
         let namer = Namer::new(&lookups(), false);
-        let mut t = Tree::new(origin());
+        let mut t = Tree::new(origin(), PropertyTypes::Native);
         let err = t
             .categories(
                 &[res(1, "Checkout", None), res(2, "Account", None)],

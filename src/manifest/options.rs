@@ -70,3 +70,16 @@ pub struct PresetOptions {
     /// The category of events whose export names none.
     pub default_category: Option<String>,
 }
+
+/// Where the tracking-plan fields of properties (`type`, `is_required`, `is_array_type`,
+/// `enum_values`, `regex`) go (`--property-types`): not every workspace keeps them as fields.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PropertyTypes {
+    /// Written to (and compared against) the property's own fields.
+    #[default]
+    Native,
+    /// Rendered into one delimited block of the property's `definition`, read back by export.
+    Definition,
+    /// Ignored: neither sent nor compared.
+    Off,
+}

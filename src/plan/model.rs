@@ -2,6 +2,7 @@
 
 use super::key::{Key, Kind};
 use crate::api::{self, Id, Rate};
+use crate::manifest::PropertyTypes;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -384,6 +385,8 @@ pub struct DiffOptions {
     /// Compare the fields the workspace's record says it does not keep, as if none were
     /// recorded (`--recheck-fields`).
     pub recheck_fields: bool,
+    /// Where the tracking-plan fields of properties go (`--property-types`).
+    pub property_types: PropertyTypes,
 }
 
 /// The `no-delete-used` rule as the diff applies it.
@@ -442,6 +445,7 @@ impl Default for DiffOptions {
             monitors_delete: false,
             used_deletes: UsedDeletes::default(),
             recheck_fields: false,
+            property_types: PropertyTypes::Native,
         }
     }
 }

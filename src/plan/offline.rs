@@ -13,7 +13,7 @@ use super::{diff, Action, Change, DiffOptions, Key, Live, Plan};
 use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, Group, Kind, Names};
 use crate::manifest::{
-    IntegrationRef, ManifestSet, NameSet, ResourceFields, Thresholds, TrackingFields,
+    IntegrationRef, ManifestSet, NameSet, PropertyTypes, ResourceFields, Thresholds, TrackingFields,
 };
 use std::collections::{BTreeSet, HashSet};
 
@@ -148,7 +148,10 @@ fn add(to: &mut BTreeSet<String>, names: Option<&NameSet>) {
 /// workspace, which an offline diff does not see.
 #[must_use]
 pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Plan {
-    let live = live_of(base);
+    let mut live = live_of(base);
+    if opts.property_types == PropertyTypes::Definition {
+        super::property_types::into_definitions(&mut live.properties);
+    }
     let opts = DiffOptions {
         prune: true,
         owner_tag: None,

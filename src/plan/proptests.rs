@@ -312,6 +312,21 @@ proptest! {
     }
 
     #[test]
+    fn a_perfect_apply_with_types_in_the_definition_plans_to_nothing(
+        d in desired(),
+        opts in options(),
+    ) {
+        let mut live = live_of(&d, opts.owner_tag.as_ref());
+        crate::plan::property_types::into_definitions(&mut live.properties);
+        let opts = DiffOptions {
+            property_types: crate::manifest::PropertyTypes::Definition,
+            ..opts
+        };
+        let plan = diff(&d, &live, &opts);
+        prop_assert!(plan.changes.is_empty(), "{:#?}", plan.changes);
+    }
+
+    #[test]
     fn writes_only_managed_fields_and_prunes_only_in_scope(
         d in desired(),
         other in desired(),

@@ -65,6 +65,9 @@ pub struct SandboxConfig {
     /// that are not kept, while answers still carry them as they were before the write
     /// (`null` when never set): a workspace whose answers hide that it ignored them.
     pub ignore_fields: Vec<String>,
+    /// Fields of categories, events and properties (wire names) that make a write carrying
+    /// them answer 400 with a field error: a workspace that refuses them.
+    pub reject_fields: Vec<String>,
 }
 
 impl Default for SandboxConfig {
@@ -80,6 +83,7 @@ impl Default for SandboxConfig {
             log_file: None,
             drop_fields: Vec::new(),
             ignore_fields: Vec::new(),
+            reject_fields: Vec::new(),
         }
     }
 }
@@ -97,6 +101,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("log_file", &self.log_file)
             .field("drop_fields", &self.drop_fields)
             .field("ignore_fields", &self.ignore_fields)
+            .field("reject_fields", &self.reject_fields)
             .finish()
     }
 }
@@ -168,6 +173,8 @@ pub(crate) struct Shared {
     drop_fields: Vec<String>,
     /// Resource fields accepted and not kept, but returned (as before the write).
     ignore_fields: Vec<String>,
+    /// Resource fields a write may not carry (400).
+    reject_fields: Vec<String>,
     faults: RwLock<FaultState>,
     rng: Mutex<StdRng>,
     log: log::RequestLog,
@@ -317,13 +324,14 @@ pub async fn spawn_at(
     for (fields, verb) in [
         (&config.drop_fields, "drop"),
         (&config.ignore_fields, "ignore"),
+        (&config.reject_fields, "reject"),
     ] {
         if let Some(f) = fields
             .iter()
             .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
         {
             return Err(SandboxError::Config(format!(
-                "cannot {verb} `{f}`: fields that can be are {}",
+                "cannot {verb} `{f}`: the fields it can {verb} are {}",
                 resources::DROPPABLE.join(", ")
             )));
         }
@@ -355,6 +363,7 @@ pub async fn spawn_at(
         monitor_delete: config.monitor_delete,
         drop_fields: config.drop_fields.clone(),
         ignore_fields: config.ignore_fields.clone(),
+        reject_fields: config.reject_fields.clone(),
         faults: RwLock::new(FaultState::new(faults)),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,

@@ -156,6 +156,36 @@ pub(crate) const DROPPABLE: [&str; 15] = [
     "regex",
 ];
 
+/// What a write says about a field this sandbox refuses, in Secoda's 400 shape.
+const REFUSED: &str = "This field cannot be set on this workspace.";
+
+/// A field error for each refused field the write carries.
+fn check_refused(w: &ResourceWrite, refused: &[String], errors: &mut FieldErrors) {
+    for f in refused {
+        let carried = match f.as_str() {
+            "description" => w.description.is_some(),
+            "definition" => w.definition.is_some(),
+            "pii" => w.pii.is_some(),
+            "verified" => w.verified.is_some(),
+            "published" => w.published.is_some(),
+            "owners" => w.owners.is_some(),
+            "teams" => w.teams.is_some(),
+            "tags" => w.tags.is_some(),
+            "collections" => w.collections.is_some(),
+            "subscribers" => w.subscribers.is_some(),
+            "type" => w.property_type.is_some(),
+            "is_required" => w.is_required.is_some(),
+            "is_array_type" => w.is_array_type.is_some(),
+            "enum_values" => w.enum_values.is_some(),
+            "regex" => w.regex.is_some(),
+            _ => false,
+        };
+        if carried {
+            errors.push((f.clone(), REFUSED.into()));
+        }
+    }
+}
+
 /// The write without the fields this sandbox accepts but does not keep.
 fn without_dropped(mut w: ResourceWrite, dropped: &[String]) -> ResourceWrite {
     for f in dropped {
@@ -234,6 +264,7 @@ pub(crate) async fn create(
         }
     }
     check_refs(&store, &w, &mut errors);
+    check_refused(&w, &s.reject_fields, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
@@ -280,6 +311,7 @@ pub(crate) async fn patch(
     let w: ResourceWrite = parse_body(&body)?;
     let mut errors = FieldErrors::new();
     check_refs(&store, &w, &mut errors);
+    check_refused(&w, &s.reject_fields, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }

@@ -31,6 +31,7 @@ impl Sandbox {
             include_monitors,
             list_safe,
             concurrency: 4,
+            property_types: secoda_sync::manifest::PropertyTypes::Native,
         };
         self.rt.block_on(export(&client, &opts)).unwrap()
     }

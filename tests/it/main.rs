@@ -14,6 +14,7 @@ mod manifest;
 mod monitors;
 mod not_kept;
 mod presets;
+mod property_types;
 mod readback;
 mod recipes;
 mod rules;

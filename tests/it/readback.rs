@@ -1,6 +1,7 @@
 //! Read-back verification and write-only fields, through the binary: a workspace that accepts
 //! fields but does not keep or return them (`SandboxConfig::drop_fields`) is reported by the
 //! apply, fails `--strict`, and the next plan converges with one line instead of the write.
+//! (A tracking field not kept also stops the property writes carrying it: `property_types`.)
 
 use crate::util::{Out, Sandbox};
 use secoda_sync::sandbox::SandboxConfig;
@@ -23,9 +24,13 @@ categories:
             description: Chosen plan.
             type: string
             is_required: true
+            pii: true
+            verified: true
           - title: seats
             type: number
             is_required: false
+            pii: true
+            verified: true
           - title: referrer
             description: Where they came from.
 {extra}"
@@ -48,7 +53,7 @@ fn dropping(fields: &[&str]) -> Sandbox {
 
 #[test]
 fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_nothing() {
-    let sb = dropping(&["type", "is_required"]);
+    let sb = dropping(&["pii", "verified"]);
     let dir = tempfile::tempdir().unwrap();
     let m = manifest(dir.path(), "");
     let out = sb
@@ -69,12 +74,12 @@ fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_
         .collect();
     assert_eq!(
         fields,
-        [("property", "type", 2), ("property", "is_required", 2)]
+        [("property", "pii", 2), ("property", "verified", 2)]
     );
     assert_eq!(not_kept[0]["ids"].as_array().unwrap().len(), 2);
 
     // The next plan does not offer the writes again: it says once what it cannot read.
-    let line = "Not readable from the workspace: type, is_required on 2 properties.";
+    let line = "Not readable from the workspace: pii, verified on 2 properties.";
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
     assert_eq!(out.stdout.matches(line).count(), 1, "{}", out.stdout);
@@ -83,7 +88,7 @@ fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_
     let doc = json(&sb.run(&["plan", &m, "--format", "json"]).ok());
     assert_eq!(doc["summary"]["writes"], 0);
     assert_eq!(doc["not_readable"][0]["kind"], "property");
-    assert_eq!(doc["not_readable"][0]["fields"][0], "type");
+    assert_eq!(doc["not_readable"][0]["fields"][0], "pii");
     assert_eq!(doc["not_readable"][0]["count"], 2);
 
     // A second apply writes nothing; a new property is reported in text, exit 0 without
@@ -93,7 +98,7 @@ fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_
     assert!(sb.writes().is_empty(), "{:?}", sb.writes());
     let more = manifest(
         dir.path(),
-        "          - title: coupon\n            type: string\n",
+        "          - title: coupon\n            pii: true\n",
     );
     // No lease: only the property's own write is counted.
     let out = sb
@@ -101,7 +106,7 @@ fn fields_the_workspace_does_not_keep_are_reported_fail_strict_and_then_plan_to_
         .ok();
     assert!(
         out.stdout
-            .contains("Secoda did not keep `type` on 1 property"),
+            .contains("Secoda did not keep `pii` on 1 property"),
         "{}",
         out.stdout
     );

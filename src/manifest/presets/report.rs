@@ -2,7 +2,7 @@
 //! out and why (with the vendor file's lines), and how long the writes take at the write rate.
 
 use crate::manifest::load::Loaded;
-use crate::manifest::{Code, ManifestCounts};
+use crate::manifest::{Code, ManifestCounts, PropertyTypes};
 use serde::Serialize;
 use std::io::{self, Write};
 
@@ -53,12 +53,16 @@ pub struct MigrationReport {
     pub writes: usize,
     /// Their duration at [`WRITES_PER_MINUTE`], in seconds.
     pub seconds: usize,
+    /// Where the properties' types, required flags and enums go (`--property-types`).
+    pub property_types: &'static str,
+    /// Properties with a tracking-plan field, which `--property-types off` does not carry.
+    pub typed: usize,
 }
 
 impl MigrationReport {
-    /// The report of a loaded set.
+    /// The report of a loaded set, its tracking-plan fields going where `types` says.
     #[must_use]
-    pub fn new(loaded: &Loaded) -> Self {
+    pub fn new(loaded: &Loaded, types: PropertyTypes) -> Self {
         let counts = loaded.set.counts();
         let mut skipped = Vec::new();
         let mut no_home = Vec::new();
@@ -84,15 +88,19 @@ impl MigrationReport {
             .clone()
             .filter(|e| e.fields.description.as_deref().is_none_or(str::is_empty))
             .count();
-        let untyped = events
-            .flat_map(|e| &e.properties)
+        let properties = || events.clone().flat_map(|e| &e.properties);
+        let untyped = properties()
             .filter(|p| p.tracking.property_type.is_none())
+            .count();
+        let typed = properties()
+            .filter(|p| p.tracking != crate::manifest::TrackingFields::default())
             .count();
         let mut warnings = Vec::new();
         if undescribed > 0 {
             warnings.push(format!("{undescribed} events without a description"));
         }
-        if untyped > 0 {
+        // With `off` no type is carried at all: a missing one is no news.
+        if untyped > 0 && types != PropertyTypes::Off {
             warnings.push(format!("{untyped} properties without a type"));
         }
         let writes = counts.categories + counts.events + counts.properties;
@@ -110,6 +118,27 @@ impl MigrationReport {
                 .count(),
             writes,
             seconds: writes * 60 / WRITES_PER_MINUTE,
+            property_types: match types {
+                PropertyTypes::Native => "native",
+                PropertyTypes::Definition => "definition",
+                PropertyTypes::Off => "off",
+            },
+            typed,
+        }
+    }
+
+    /// Where the tracking-plan fields go, in words.
+    fn types_line(&self) -> String {
+        match self.property_types {
+            "definition" => format!(
+                "definition (a tracking block in the definition of {} properties)",
+                self.typed
+            ),
+            "off" => format!(
+                "off (not carried: the types, required flags and enums of {} properties)",
+                self.typed
+            ),
+            _ => "native (the properties' own fields)".to_owned(),
         }
     }
 
@@ -150,6 +179,7 @@ impl MigrationReport {
                 h.field, h.values, h.file
             )?;
         }
+        writeln!(w, "  property types: {}", self.types_line())?;
         for warning in &self.warnings {
             writeln!(w, "  warning: {warning}")?;
         }
@@ -188,6 +218,7 @@ impl MigrationReport {
                 writeln!(w, "| `{}` | {} | `{}` |", h.field, h.values, h.file)?;
             }
         }
+        writeln!(w, "\nProperty types: {}.", self.types_line())?;
         if !self.warnings.is_empty() || self.errors > 0 {
             writeln!(w)?;
             for warning in &self.warnings {

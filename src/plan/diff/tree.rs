@@ -4,7 +4,9 @@
 use super::fields::{tracking_fields, FieldDiff};
 use super::{change, live_change, parent_ref, Differ};
 use crate::api::{self, Id};
+use crate::manifest::PropertyTypes;
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
+use crate::plan::property_types::definition_with_block;
 use crate::plan::{Action, Key, Kind, Live};
 use std::collections::HashMap;
 
@@ -148,8 +150,23 @@ impl Differ<'_> {
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
             .not_kept(self.not_kept, Kind::Property);
-        self.resource_fields(&p.fields, live, &mut fields);
-        tracking_fields(&p.tracking, live, &mut fields);
+        match self.opts.property_types {
+            PropertyTypes::Native => {
+                self.resource_fields(&p.fields, live, &mut fields);
+                tracking_fields(&p.tracking, live, &mut fields);
+            }
+            PropertyTypes::Definition => {
+                // The tracking fields travel in the definition, computed from the live text.
+                let mut own = p.fields.clone();
+                own.definition = definition_with_block(
+                    p.fields.definition.as_deref(),
+                    &p.tracking,
+                    live.map(|l| l.definition.as_str()),
+                );
+                self.resource_fields(&own, live, &mut fields);
+            }
+            PropertyTypes::Off => self.resource_fields(&p.fields, live, &mut fields),
+        }
         self.not_readable.note(Kind::Property, &fields.unreadable);
         self.held.note(Kind::Property, &fields.held);
         match live {
