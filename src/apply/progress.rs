@@ -58,7 +58,9 @@ impl Progress {
                 format!("{s}failed{s:#}: {what}: {e}")
             }
             Outcome::Skipped(k) => format!("skipped: {what} (needs {k})"),
-            Outcome::Held(_) => format!("held: {what} (carries a field the workspace refused or dropped)"),
+            Outcome::Held(_) => {
+                format!("held: {what} (carries a field the workspace refused or dropped)")
+            }
             Outcome::NotStarted | Outcome::Aborted => return,
         };
         match &self.bar {

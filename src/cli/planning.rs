@@ -1,7 +1,7 @@
 //! Planning options `plan` and `apply` share, and the diff options they describe.
 
-use crate::plan::{DiffOptions, Key};
 use super::PropertyTypesArgs;
+use crate::plan::{DiffOptions, Key};
 use clap::Args;
 
 /// Planning options `plan` and `apply` share.

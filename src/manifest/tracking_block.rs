@@ -59,7 +59,10 @@ pub fn render(t: &TrackingFields) -> Option<String> {
     if rows.is_empty() {
         return None;
     }
-    Some(format!("{BEGIN}\n{HEADER}\n{RULE}\n{}\n{END}", rows.join("\n")))
+    Some(format!(
+        "{BEGIN}\n{HEADER}\n{RULE}\n{}\n{END}",
+        rows.join("\n")
+    ))
 }
 
 /// `before`, the block and `after`, each present one separated by a blank line.
@@ -216,8 +219,15 @@ mod tests {
     #[test]
     fn text_outside_the_block_is_kept_in_place() {
         let block = render(&typed()).unwrap();
-        let text = compose("# Amount\n\nIn cents.\n", Some(&block), "\n\nSee the RFC.\n");
-        assert_eq!(text, format!("# Amount\n\nIn cents.\n\n{block}\n\nSee the RFC.\n"));
+        let text = compose(
+            "# Amount\n\nIn cents.\n",
+            Some(&block),
+            "\n\nSee the RFC.\n",
+        );
+        assert_eq!(
+            text,
+            format!("# Amount\n\nIn cents.\n\n{block}\n\nSee the RFC.\n")
+        );
         let s = split(&text);
         assert_eq!(s.before, "# Amount\n\nIn cents.");
         assert_eq!(s.after, "See the RFC.\n");

@@ -313,7 +313,10 @@ pub async fn spawn_at(
     if config.page_size == 0 {
         return Err(SandboxError::Config("page size must be at least 1".into()));
     }
-    for (fields, verb) in [(&config.drop_fields, "drop"), (&config.reject_fields, "reject")] {
+    for (fields, verb) in [
+        (&config.drop_fields, "drop"),
+        (&config.reject_fields, "reject"),
+    ] {
         if let Some(f) = fields
             .iter()
             .find(|f| !resources::DROPPABLE.contains(&f.as_str()))

@@ -42,7 +42,13 @@ fn live_property(sb: &Sandbox, title: &str) -> Value {
 fn export(sb: &Sandbox, mode: &str, dir: &Path) -> (PathBuf, ManifestSet) {
     let file = dir.join(format!("export-{mode}.yaml"));
     let f = file.display().to_string();
-    let args = ["export", "--integration", "Segment", "--property-types", mode];
+    let args = [
+        "export",
+        "--integration",
+        "Segment",
+        "--property-types",
+        mode,
+    ];
     sb.run(&[&args[..], &["--out", &f]].concat()).ok();
     let l = load(&LoadOptions {
         paths: vec![file.clone()],
@@ -67,7 +73,10 @@ fn both_modes_carry_types_required_and_enums_through_apply_export_and_plan() {
         if mode == "definition" {
             assert_eq!(live["type"], Value::Null, "not sent as a field");
             let d = live["definition"].as_str().unwrap();
-            assert!(d.contains(BEGIN) && d.contains("| type | `integer` |"), "{d}");
+            assert!(
+                d.contains(BEGIN) && d.contains("| type | `integer` |"),
+                "{d}"
+            );
             let sent_tracking = sb.writes().iter().any(|w| {
                 w.body
                     .as_ref()
@@ -141,7 +150,8 @@ fn hand_written_definition_text_outside_the_block_survives_an_apply() {
     sb.run(&["apply", &m, "--auto-approve"]).ok();
 
     // A manifest that manages only the type, in definition mode, adds the block below it.
-    let typed = "          - title: amount\n            type: integer\n            is_required: true\n";
+    let typed =
+        "          - title: amount\n            type: integer\n            is_required: true\n";
     let m = manifest(dir.path(), typed);
     let flags = ["--property-types", "definition"];
     sb.run(&[&["apply", &m, "--auto-approve"][..], &flags].concat())
@@ -155,7 +165,10 @@ fn hand_written_definition_text_outside_the_block_survives_an_apply() {
 
     // Text added after the block by hand, then a type change: only the block changes.
     let with_footer = format!("{d}\n\nSee the pricing doc.");
-    let id = live_property(&sb, "amount")["id"].as_str().unwrap().to_owned();
+    let id = live_property(&sb, "amount")["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     sb.http(
         "PATCH",
         &format!("{PROPERTIES}/{id}"),
@@ -185,7 +198,13 @@ fn off_sends_and_compares_no_tracking_field() {
         .ok();
     for w in sb.writes() {
         let b = w.body.unwrap_or(Value::Null);
-        for f in ["type", "is_required", "is_array_type", "enum_values", "regex"] {
+        for f in [
+            "type",
+            "is_required",
+            "is_array_type",
+            "enum_values",
+            "regex",
+        ] {
             assert!(b.get(f).is_none(), "{} {} sent `{f}`", w.method, w.path);
         }
     }
@@ -194,7 +213,13 @@ fn off_sends_and_compares_no_tracking_field() {
         .code(0);
     // The same file natively still has every type to write.
     let out = sb
-        .run(&["plan", &file, "--integration", "Segment", "--detailed-exitcode"])
+        .run(&[
+            "plan",
+            &file,
+            "--integration",
+            "Segment",
+            "--detailed-exitcode",
+        ])
         .code(2);
     assert!(
         out.stdout
@@ -236,7 +261,14 @@ fn statuses(doc: &Value) -> Vec<(String, String)> {
 #[track_caller]
 fn stopped_apply(sb: &Sandbox, m: &str, why: &str) {
     // One write at a time, so which property meets the workspace first is fixed.
-    let args = ["apply", m, "--auto-approve", "--no-lock", "--concurrency", "1"];
+    let args = [
+        "apply",
+        m,
+        "--auto-approve",
+        "--no-lock",
+        "--concurrency",
+        "1",
+    ];
     let doc: Value = sb.run(&[&args[..], &["--json"]].concat()).code(1).json();
     let s = statuses(&doc);
     let status = |key: &str| {
@@ -246,7 +278,11 @@ fn stopped_apply(sb: &Sandbox, m: &str, why: &str) {
             .unwrap_or_else(|| panic!("no {key} in {s:?}"))
     };
     assert_eq!(status("Checkout/Order Completed"), "done");
-    assert_eq!(status("Checkout/Order Completed/referrer"), "done", "no tracking field");
+    assert_eq!(
+        status("Checkout/Order Completed/referrer"),
+        "done",
+        "no tracking field"
+    );
     assert_eq!(status("Checkout/Order Completed/seats"), "held", "{doc}");
     assert_eq!(doc["summary"]["held"], 1);
     assert_eq!(doc["stopped"]["fields"][0]["field"], "type");
@@ -275,14 +311,25 @@ fn a_workspace_refusing_a_tracking_field_stops_the_property_writes_with_the_hint
     stopped_apply(&sb, &m, "refused");
     // The text form says what was held and the way out; the exit code is non-zero.
     let out = sb
-        .run(&["apply", &m, "--auto-approve", "--no-lock", "--concurrency", "1"])
+        .run(&[
+            "apply",
+            &m,
+            "--auto-approve",
+            "--no-lock",
+            "--concurrency",
+            "1",
+        ])
         .code(1);
     assert!(
         out.stdout.contains("-> 400") && out.stdout.contains(HINT),
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("Held back, 1 property write"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("Held back, 1 property write"),
+        "{}",
+        out.stdout
+    );
     // Following the hint converges.
     let flags = ["--property-types", "definition"];
     sb.run(&[&["apply", &m, "--auto-approve"][..], &flags].concat())
@@ -301,9 +348,15 @@ fn a_workspace_not_keeping_a_tracking_field_stops_the_property_writes_with_the_h
     let m = typed_three(dir.path());
     stopped_apply(&sb, &m, "not_kept");
     let out = Out::of(
-        sb.cmd(&["apply", &m, "--auto-approve", "--property-types", "definition"])
-            .output()
-            .unwrap(),
+        sb.cmd(&[
+            "apply",
+            &m,
+            "--auto-approve",
+            "--property-types",
+            "definition",
+        ])
+        .output()
+        .unwrap(),
     )
     .ok();
     assert!(!out.stdout.contains(HINT), "{}", out.stdout);
@@ -317,9 +370,18 @@ fn a_workspace_not_keeping_a_tracking_field_stops_the_property_writes_with_the_h
 #[test]
 fn migrate_report_says_where_the_types_go() {
     for (mode, line) in [
-        ("native", "property types: native (the properties' own fields)"),
-        ("definition", "property types: definition (a tracking block in the definition of"),
-        ("off", "property types: off (not carried: the types, required flags and enums of"),
+        (
+            "native",
+            "property types: native (the properties' own fields)",
+        ),
+        (
+            "definition",
+            "property types: definition (a tracking block in the definition of",
+        ),
+        (
+            "off",
+            "property types: off (not carried: the types, required flags and enums of",
+        ),
     ] {
         let out = crate::util::bin()
             .args(["migrate-report", &avo(), "--property-types", mode])

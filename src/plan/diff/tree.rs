@@ -4,8 +4,8 @@
 use super::fields::{tracking_fields, FieldDiff};
 use super::{change, live_change, parent_ref, Differ};
 use crate::api::{self, Id};
-use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
 use crate::manifest::PropertyTypes;
+use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
 use crate::plan::property_types::definition_with_block;
 use crate::plan::{Action, Key, Kind, Live};
 use std::collections::HashMap;
