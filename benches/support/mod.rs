@@ -84,13 +84,14 @@ pub(crate) async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Repo
     let progress = Progress::hidden();
     let cancel = Cancel::new();
     let integration = plan.integration.id.clone();
+    let readback = apply::ReadBack::new();
     let opts = ExecOptions {
         integration: &integration,
         concurrency,
         cancel: &cancel,
         progress: &progress,
+        halt: readback.halt(),
     };
-    let readback = apply::ReadBack::new();
     let start = Instant::now();
     let report = apply::execute(plan, &opts, |w| apply::perform(c, w, &readback)).await;
     (report, start.elapsed())
