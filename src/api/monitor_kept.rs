@@ -55,6 +55,30 @@ impl MonitorWrite {
         }
         out
     }
+
+    /// The wire names of the fields this body sets that [`Self::not_kept`] compares: what an
+    /// answer can prove kept.
+    #[must_use]
+    pub fn checked(&self) -> Vec<&'static str> {
+        let mut out = Vec::new();
+        for (name, set) in [
+            ("name", self.name.is_some()),
+            ("target", self.target.is_some()),
+            ("metric_type", self.metric_type.is_some()),
+            ("is_enabled", self.is_enabled.is_some()),
+            (
+                "condition_auto_sensitivity",
+                self.condition_auto_sensitivity.is_some(),
+            ),
+            ("condition_manual_min", self.condition_manual_min.is_some()),
+            ("condition_manual_max", self.condition_manual_max.is_some()),
+        ] {
+            if set {
+                out.push(name);
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -78,6 +102,15 @@ mod tests {
             ..Monitor::default()
         };
         assert!(sent.not_kept(&back).is_empty());
+        assert_eq!(
+            sent.checked(),
+            [
+                "name",
+                "is_enabled",
+                "condition_auto_sensitivity",
+                "condition_manual_min"
+            ]
+        );
         back.is_enabled = true;
         back.condition_manual_min = None;
         back.condition_auto_sensitivity = Some(5.0);

@@ -9,12 +9,14 @@ use super::guard::Guard;
 use super::lease::{acquire, LeaseError, LeaseOptions};
 use super::progress::Progress;
 use super::readback::ReadBack;
+use super::record::Saved;
 use super::report::Report;
 use crate::api::Client;
 use crate::output::{count, Printer};
 use crate::plan::Plan;
 
-/// Executes `plan` under the integration's lease (`lease: None` = `--no-lock`).
+/// Executes `plan` under the integration's lease (`lease: None` = `--no-lock`); returns the
+/// report and what became of the workspace's record of not-kept fields.
 ///
 /// # Errors
 /// The lease could not be taken (another apply holds it, or a call failed); nothing was
@@ -27,7 +29,7 @@ pub async fn execute_leased(
     cancel: &Cancel,
     readback: &ReadBack,
     printer: &Printer,
-) -> Result<Report, LeaseError> {
+) -> Result<(Report, Saved), LeaseError> {
     let held = match lease {
         None => None,
         Some(opts) => match acquire(client, opts, cancel).await {
@@ -38,10 +40,11 @@ pub async fn execute_leased(
             }
             Err(LeaseError::Interrupted) => {
                 printer.status(LeaseError::Interrupted);
-                return Ok(Report {
+                let report = Report {
                     entries: Vec::new(),
                     interrupted: true,
-                });
+                };
+                return Ok((report, Saved::Unchanged));
             }
             Err(e) => return Err(e),
         },
@@ -58,17 +61,21 @@ pub async fn execute_leased(
     };
     let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
     // Under the lease still, so that two applies do not overwrite each other's findings.
-    match super::record::save(client, &integration, readback).await {
+    let saved = match super::record::save(client, &integration, readback).await {
         Ok(saved) => {
             if let Some(line) = saved.line() {
                 printer.status(line);
             }
+            saved
         }
-        Err(e) => printer.warn(format!(
-            "could not record the fields the workspace did not keep ({e}): the next plan \
-             compares them again"
-        )),
-    }
+        Err(e) => {
+            printer.warn(format!(
+                "could not record the fields the workspace did not keep ({e}): the next plan \
+                 compares them again"
+            ));
+            Saved::Failed(e.to_string())
+        }
+    };
     if let Some(lease) = held {
         if lease.lost() {
             printer
@@ -90,5 +97,5 @@ pub async fn execute_leased(
             if adopted == 1 { "it" } else { "them" }
         ));
     }
-    Ok(report)
+    Ok((report, saved))
 }

@@ -31,7 +31,7 @@ pub struct NotKept {
 #[derive(Debug, Default)]
 pub struct ReadBack {
     seen: Mutex<Vec<NotKept>>,
-    /// Resource fields sent and held by an answer (kind, wire name), once each.
+    /// Fields sent and held by an answer (kind, wire name), once each.
     held: Mutex<Vec<(Kind, &'static str)>>,
     /// `--recheck-fields`: the workspace's record of not-kept fields is rewritten from this
     /// apply's answers (`plan::kept`), not only added to.
@@ -59,21 +59,24 @@ impl ReadBack {
     /// Compares the answer `back` to the body `sent` for a resource of `kind`.
     pub fn check(&self, kind: Kind, sent: &ResourceWrite, back: &Resource) {
         let missing = sent.not_kept(back);
-        {
-            let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
-            for f in sent.sent() {
-                if !missing.contains(&f) && !held.contains(&(kind, f)) {
-                    held.push((kind, f));
-                }
-            }
-        }
+        self.note_held(kind, &sent.sent(), &missing);
         if kind == Kind::Property {
             self.halt.stop(missing.iter().copied(), Why::NotKept);
         }
         self.record(kind, &back.id, missing);
     }
 
-    /// Resource fields some answer held as sent (kind, wire name), in the order first seen.
+    /// Notes the fields of `sent` an answer held (those not `missing`).
+    fn note_held(&self, kind: Kind, sent: &[&'static str], missing: &[&'static str]) {
+        let mut held = self.held.lock().unwrap_or_else(PoisonError::into_inner);
+        for &f in sent {
+            if !missing.contains(&f) && !held.contains(&(kind, f)) {
+                held.push((kind, f));
+            }
+        }
+    }
+
+    /// Fields some answer held as sent (kind, wire name), in the order first seen.
     #[must_use]
     pub fn held(&self) -> Vec<(Kind, &'static str)> {
         self.held
@@ -90,7 +93,9 @@ impl ReadBack {
 
     /// Compares a monitor create or PATCH answer `back` to the body `sent`.
     pub fn check_monitor(&self, sent: &MonitorWrite, back: &Monitor) {
-        self.record(Kind::Monitor, &back.id, sent.not_kept(back));
+        let missing = sent.not_kept(back);
+        self.note_held(Kind::Monitor, &sent.checked(), &missing);
+        self.record(Kind::Monitor, &back.id, missing);
     }
 
     fn record(&self, kind: Kind, id: &Id, missing: Vec<&'static str>) {

@@ -20,6 +20,9 @@ pub enum Saved {
     Recorded(Vec<(Kind, String)>),
     /// Nothing is recorded any more (a recheck found every field kept): the event is gone.
     Cleared,
+    /// The record could not be brought up to date (why): the next plan compares the fields
+    /// this apply found not kept again.
+    Failed(String),
 }
 
 /// Why the record could not be saved (the apply's own writes are done either way).
@@ -45,11 +48,9 @@ pub async fn save(
     integration: &Id,
     readback: &ReadBack,
 ) -> Result<Saved, RecordError> {
-    // Monitors are diffed by their own rules, which read no record.
     let not_kept: Vec<(Kind, &str)> = readback
         .not_kept()
         .iter()
-        .filter(|n| n.kind != Kind::Monitor)
         .map(|n| (n.kind, n.field))
         .collect();
     let held = readback.held();
@@ -99,11 +100,30 @@ fn body(record: &NotKeptRecord) -> ResourceWrite {
 }
 
 impl Saved {
-    /// The status line for it, or `None` when nothing changed.
+    /// `not_kept_record` in `apply --json`: `{"status": "unchanged" | "recorded" | "cleared" |
+    /// "failed", "fields": [{"kind", "field"}] (what the record now holds, when recorded),
+    /// "error" (when failed)}`.
+    #[must_use]
+    pub fn to_json(&self) -> serde_json::Value {
+        match self {
+            Self::Unchanged => serde_json::json!({ "status": "unchanged" }),
+            Self::Cleared => serde_json::json!({ "status": "cleared" }),
+            Self::Failed(error) => serde_json::json!({ "status": "failed", "error": error }),
+            Self::Recorded(fields) => {
+                let fields: Vec<serde_json::Value> = fields
+                    .iter()
+                    .map(|(kind, field)| serde_json::json!({ "kind": kind, "field": field }))
+                    .collect();
+                serde_json::json!({ "status": "recorded", "fields": fields })
+            }
+        }
+    }
+
+    /// The status line for it, or `None` when nothing changed (a failure is a warning).
     #[must_use]
     pub fn line(&self) -> Option<String> {
         match self {
-            Self::Unchanged => None,
+            Self::Unchanged | Self::Failed(_) => None,
             Self::Cleared => Some(
                 "The workspace keeps every field rechecked: its record of fields not kept is \
                  removed."

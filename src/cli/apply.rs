@@ -41,8 +41,8 @@ pub struct ApplyArgs {
     /// Do not ask for confirmation.
     #[arg(long)]
     pub auto_approve: bool,
-    /// Print the result as JSON on stdout (each change with its status and id); the plan goes
-    /// to stderr.
+    /// Print the result as JSON on stdout (each change with its status and id, the fields not
+    /// kept, and whether the workspace's record of them was written); the plan goes to stderr.
     #[arg(long)]
     pub json: bool,
     /// After the apply, run the monitors it created or changed (not disabled, deleted or

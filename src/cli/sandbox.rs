@@ -82,8 +82,9 @@ pub struct ServeArgs {
     /// nor return them, e.g. `type,is_required` (a workspace that does not keep them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub drop_fields: Vec<String>,
-    /// Accept these fields of categories, events and properties in writes but do not keep
-    /// them, answering them as they were before (`null` when never set), e.g. `type`.
+    /// Accept these fields of categories, events and properties, or of monitors as
+    /// `monitor.<field>`, in writes but do not keep them, answering them as they were before
+    /// (`null` when never set), e.g. `type,monitor.condition_manual_min`.
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub ignore_fields: Vec<String>,
     /// Answer 400 with a field error to writes of categories, events and properties carrying

@@ -3,6 +3,7 @@
 use super::session::{run_in_session, Session};
 use crate::api::Rate;
 use crate::apply::policy::{self, Confirmation, Verdict};
+use crate::apply::record::Saved;
 use crate::apply::{self, Cancel, LeaseOptions, MonitorRun, ReadBack, Report, RunFailed};
 use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
@@ -99,21 +100,22 @@ async fn apply_in(
     let writes = plan.summary().writes();
     let readback = ReadBack::rechecking(args.planning.recheck_fields);
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
-    let (report, terminated) = match policy::confirmation(writes, args.auto_approve, terminal) {
-        Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
-        Confirmation::Ask(question) if !ask(&question, printer)? => {
-            printer.status("Apply cancelled: nothing was written.");
-            return Ok(Exit::Failure);
-        }
-        _ if writes == 0 => (Report::default(), false),
-        _ => execute(plan, session, concurrency, printer, &args.lock, &readback).await?,
-    };
+    let (report, saved, terminated) =
+        match policy::confirmation(writes, args.auto_approve, terminal) {
+            Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
+            Confirmation::Ask(question) if !ask(&question, printer)? => {
+                printer.status("Apply cancelled: nothing was written.");
+                return Ok(Exit::Failure);
+            }
+            _ if writes == 0 => (Report::default(), Saved::Unchanged, false),
+            _ => execute(plan, session, concurrency, printer, &args.lock, &readback).await?,
+        };
     let run = if args.run_monitors {
         Some(apply::run_monitors(&report, &session.client).await)
     } else {
         None
     };
-    let exit = finish(args, printer, &report, &readback, run.as_ref())?;
+    let exit = finish(args, printer, &report, &readback, &saved, run.as_ref())?;
     // A SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
     Ok(if terminated && exit == Exit::Interrupted {
         Exit::Terminated
@@ -140,7 +142,7 @@ fn ask(question: &str, printer: &Printer) -> Result<bool> {
 }
 
 /// Runs the executor with Ctrl-C and SIGTERM wired to the cancellation token; returns the
-/// report and whether a SIGTERM stopped it.
+/// report, what became of the record of not-kept fields, and whether a SIGTERM stopped it.
 async fn execute(
     plan: Plan,
     session: &Session,
@@ -148,7 +150,7 @@ async fn execute(
     printer: &Printer,
     lock: &LockArgs,
     readback: &ReadBack,
-) -> Result<(Report, bool)> {
+) -> Result<(Report, Saved, bool)> {
     let cancel = Cancel::new();
     let on_signal = apply::cancel::on_signals(&cancel, {
         let printer = printer.clone();
@@ -173,7 +175,8 @@ async fn execute(
     )
     .await;
     on_signal.abort();
-    Ok((report?, cancel.terminated()))
+    let (report, saved) = report?;
+    Ok((report, saved, cancel.terminated()))
 }
 
 /// Prints the result and turns the verdict into the exit code.
@@ -182,6 +185,7 @@ fn finish(
     printer: &Printer,
     report: &Report,
     readback: &ReadBack,
+    saved: &Saved,
     run: Option<&MonitorRun>,
 ) -> Result<Exit> {
     let out_err = Error::writing("stdout");
@@ -197,6 +201,7 @@ fn finish(
                 "hint": crate::apply::halt::HINT,
             });
         }
+        doc["not_kept_record"] = saved.to_json();
         if let Some(run) = run {
             doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
         }

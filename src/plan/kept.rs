@@ -6,8 +6,8 @@
 //! whose description is this record in plain words (see [`NotKeptRecord::description`]).
 //!
 //! The diff takes the record as input ([`super::Live::not_kept`]): a recorded field is not
-//! compared on existing resources of its kind (creates still send it) and is named once in the
-//! plan instead of being offered forever. `--recheck-fields` diffs as if nothing were recorded,
+//! compared on existing resources of its kind, monitors included (creates still send it), and
+//! is named once in the plan instead of being offered forever. `--recheck-fields` diffs as if nothing were recorded,
 //! and the apply it drives rewrites the record from what its answers show.
 //!
 //! Pure: bytes in, bytes out; reading and writing the event belong to the workspace and apply.
@@ -58,7 +58,7 @@ impl NotKeptRecord {
         for entry in list.split(';').map(str::trim).filter(|e| !e.is_empty()) {
             let (what, seen) = entry.split_once(" seen ")?;
             let (kind, field) = what.trim().split_once('.')?;
-            let kind = [Kind::Category, Kind::Event, Kind::Property]
+            let kind = [Kind::Category, Kind::Event, Kind::Property, Kind::Monitor]
                 .into_iter()
                 .find(|k| k.as_str() == kind)?;
             fields.push(NotKeptField {
@@ -187,7 +187,12 @@ mod tests {
             "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z"
         );
         let two = r.after_apply(&[(Kind::Event, "is_required")], &[], false, T1);
-        assert_eq!(NotKeptRecord::parse(&two.description()), Some(two));
+        assert_eq!(NotKeptRecord::parse(&two.description()), Some(two.clone()));
+        let monitor = two.after_apply(&[(Kind::Monitor, "condition_manual_min")], &[], false, T1);
+        assert!(monitor
+            .description()
+            .ends_with("; monitor.condition_manual_min seen 2026-12-02T11:00:00Z"));
+        assert_eq!(NotKeptRecord::parse(&monitor.description()), Some(monitor));
         assert_eq!(NotKeptRecord::parse("edited by hand"), None);
         let future = r.description().replace("v1:", "v2:");
         assert_eq!(NotKeptRecord::parse(&future), None, "{future}");

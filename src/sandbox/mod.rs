@@ -61,7 +61,8 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names, e.g. `type`) that writes may
     /// carry but that are neither kept nor returned: a workspace that does not keep them.
     pub drop_fields: Vec<String>,
-    /// Fields of categories, events and properties (wire names) that writes may carry but
+    /// Fields of categories, events and properties (wire names), and of monitors
+    /// (`monitor.<field>`, e.g. `monitor.condition_manual_min`), that writes may carry but
     /// that are not kept, while answers still carry them as they were before the write
     /// (`null` when never set): a workspace whose answers hide that it ignored them.
     pub ignore_fields: Vec<String>,
@@ -171,7 +172,8 @@ pub(crate) struct Shared {
     monitor_delete: bool,
     /// Resource fields accepted but neither kept nor returned.
     drop_fields: Vec<String>,
-    /// Resource fields accepted and not kept, but returned (as before the write).
+    /// Resource fields, and monitor fields as `monitor.<field>`, accepted and not kept, but
+    /// returned (as before the write).
     ignore_fields: Vec<String>,
     /// Resource fields a write may not carry (400).
     reject_fields: Vec<String>,
@@ -326,13 +328,22 @@ pub async fn spawn_at(
         (&config.ignore_fields, "ignore"),
         (&config.reject_fields, "reject"),
     ] {
-        if let Some(f) = fields
-            .iter()
-            .find(|f| !resources::DROPPABLE.contains(&f.as_str()))
-        {
+        // Monitor fields (`monitor.<field>`) can only be ignored: every monitor answer the
+        // reference shows carries them all, so dropping one would not be Secoda's shape.
+        let known = |f: &str| match f.strip_prefix("monitor.") {
+            Some(m) => verb == "ignore" && monitors::IGNORABLE.contains(&m),
+            None => resources::DROPPABLE.contains(&f),
+        };
+        if let Some(f) = fields.iter().find(|f| !known(f)) {
+            let mut can = resources::DROPPABLE.join(", ");
+            if verb == "ignore" {
+                for m in monitors::IGNORABLE {
+                    can.push_str(", monitor.");
+                    can.push_str(m);
+                }
+            }
             return Err(SandboxError::Config(format!(
-                "cannot {verb} `{f}`: the fields it can {verb} are {}",
-                resources::DROPPABLE.join(", ")
+                "cannot {verb} `{f}`: fields that can be are {can}"
             )));
         }
     }

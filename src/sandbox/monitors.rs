@@ -40,6 +40,32 @@ const METRIC_TYPES: &[&str] = &[
 /// Schedule cadences and their length in hours.
 const CADENCES: &[(&str, u32)] = &[("hourly", 1), ("daily", 24), ("weekly", 168)];
 
+/// The monitor fields `SandboxConfig::ignore_fields` may name (as `monitor.<field>`): the ones
+/// a write sets and an answer shows as they are, so a read-back can tell they were not kept.
+pub(crate) const IGNORABLE: [&str; 5] = [
+    "name",
+    "is_enabled",
+    "condition_auto_sensitivity",
+    "condition_manual_min",
+    "condition_manual_max",
+];
+
+/// The write without the monitor fields this sandbox accepts but does not keep
+/// (`monitor.<field>` entries of `ignore_fields`; the others are resource fields).
+fn without_ignored(mut w: MonitorWrite, ignored: &[String]) -> MonitorWrite {
+    for f in ignored.iter().filter_map(|f| f.strip_prefix("monitor.")) {
+        match f {
+            "name" => w.name = None,
+            "is_enabled" => w.is_enabled = None,
+            "condition_auto_sensitivity" => w.condition_auto_sensitivity = None,
+            "condition_manual_min" => w.condition_manual_min = None,
+            "condition_manual_max" => w.condition_manual_max = None,
+            _ => {}
+        }
+    }
+    w
+}
+
 /// The sensitivity a create without manual thresholds gets (the reference's "auto").
 const AUTO_SENSITIVITY: i64 = 5;
 
@@ -309,7 +335,7 @@ pub(crate) async fn create(
     State(s): State<Arc<Shared>>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let mut w: MonitorWrite = parse_body(&body)?;
+    let w: MonitorWrite = parse_body(&body)?;
     let mut store = s.store();
     let mut errors = FieldErrors::new();
     if w.target.is_none() {
@@ -322,6 +348,8 @@ pub(crate) async fn create(
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
+    // Accepted and validated like any field, then not kept.
+    let mut w = without_ignored(w, &s.ignore_fields);
     let manual = [&w.condition_manual_min, &w.condition_manual_max]
         .iter()
         .any(|c| matches!(c, Some(Some(_))));
@@ -369,6 +397,7 @@ pub(crate) async fn patch(
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
+    let w = without_ignored(w, &s.ignore_fields);
     let mut m = store.monitors[i].clone();
     apply(&store, w, &mut m);
     m.updated_at = now();

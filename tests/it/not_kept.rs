@@ -1,7 +1,8 @@
 //! Fields a workspace answers as `null` or with their old value after a write
 //! (`SandboxConfig::ignore_fields`): the apply reports them and records them in the workspace,
 //! the next plans leave them out and name them once, a field that is kept is still diffed, and
-//! `--recheck-fields` compares them again.
+//! `--recheck-fields` compares them again; the same for monitor fields
+//! (`monitor.<field>` in `ignore_fields`).
 
 use crate::util::{Out, Sandbox};
 use secoda_sync::sandbox::SandboxConfig;
@@ -191,4 +192,150 @@ fn sandbox_serve_refuses_to_ignore_a_field_it_does_not_know() {
         "{}",
         out.stderr
     );
+    assert!(
+        out.stderr.contains("monitor.condition_manual_min"),
+        "{}",
+        out.stderr
+    );
+    // Monitor answers always carry their fields: they can be ignored, never dropped.
+    let out = crate::util::bin()
+        .args([
+            "sandbox",
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--drop-fields",
+            "monitor.name",
+        ])
+        .output()
+        .unwrap();
+    let out = Out::of(out).code(1);
+    assert!(
+        out.stderr.contains("cannot drop `monitor.name`"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// One manual-threshold monitor on the seeded orders table.
+fn monitor_manifest(dir: &Path, max: u32) -> String {
+    let path = dir.join("monitor.yaml");
+    let yaml = format!(
+        "version: 1
+integration: Segment
+monitors:
+  - name: Orders rows
+    target: analytics.public.orders
+    metric_type: row_count
+    condition_manual_min: 1
+    condition_manual_max: {max}
+"
+    );
+    std::fs::write(&path, yaml).unwrap();
+    path.to_str().unwrap().to_owned()
+}
+
+#[test]
+fn a_monitor_field_the_workspace_does_not_keep_is_recorded_and_then_left_out_of_plans() {
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path().join("state.json");
+    let sb = ignoring(&["monitor.condition_manual_min"], Some(&state));
+    let m = monitor_manifest(dir.path(), 2000);
+    let out = sb
+        .run(&["apply", &m, "--auto-approve", "--json", "--strict"])
+        .code(1);
+    let doc = json(&out);
+    assert_eq!(doc["not_kept"][0]["kind"], "monitor", "{doc}");
+    assert_eq!(doc["not_kept"][0]["field"], "condition_manual_min", "{doc}");
+    assert_eq!(doc["not_kept"][0]["count"], 1, "{doc}");
+    assert_eq!(doc["not_kept_record"]["status"], "recorded", "{doc}");
+    assert_eq!(
+        doc["not_kept_record"]["fields"][0],
+        serde_json::json!({"kind": "monitor", "field": "condition_manual_min"}),
+        "{doc}"
+    );
+    assert!(
+        out.stderr.contains(
+            "Recorded in the workspace that it does not keep `condition_manual_min` on monitors"
+        ),
+        "{}",
+        out.stderr
+    );
+    let records = record_events(&sb);
+    assert_eq!(records.len(), 1, "{records:?}");
+    assert!(
+        records[0]["description"]
+            .as_str()
+            .unwrap()
+            .contains("monitor.condition_manual_min seen "),
+        "{records:?}"
+    );
+
+    // The next plan offers nothing for it and names it once.
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    assert!(out.stdout.contains("No changes."), "{}", out.stdout);
+    let line = "Not kept by the workspace: condition_manual_min on 1 monitor (seen on apply at ";
+    assert_eq!(out.stdout.matches(line).count(), 1, "{}", out.stdout);
+    let doc = json(&sb.run(&["plan", &m, "--format", "json"]).ok());
+    assert_eq!(doc["not_kept"][0]["kind"], "monitor", "{doc}");
+    assert_eq!(doc["not_kept"][0]["count"], 1, "{doc}");
+
+    // A kept field of the same monitor is still diffed: one PATCH, carrying only it, and an
+    // apply whose answers add nothing new writes nothing to the record.
+    let m = monitor_manifest(dir.path(), 3000);
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
+    assert!(
+        out.stdout.contains("condition_manual_max: 2000 -> 3000"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        !out.stdout.contains("condition_manual_min:"),
+        "{}",
+        out.stdout
+    );
+    sb.clear_log();
+    let doc = json(
+        &sb.run(&[
+            "apply",
+            &m,
+            "--auto-approve",
+            "--no-lock",
+            "--json",
+            "--strict",
+        ])
+        .ok(),
+    );
+    assert_eq!(doc["not_kept"], serde_json::json!([]), "{doc}");
+    assert_eq!(doc["not_kept_record"]["status"], "unchanged", "{doc}");
+    let writes = sb.writes();
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert!(writes[0].path.contains("/monitor/monitors/"), "{writes:?}");
+    sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+
+    // `--recheck-fields` compares it again.
+    let out = sb
+        .run(&["plan", &m, "--detailed-exitcode", "--recheck-fields"])
+        .code(2);
+    assert!(
+        out.stdout.contains("condition_manual_min: null -> 1"),
+        "{}",
+        out.stdout
+    );
+
+    // The same workspace, now keeping it: a recheck writes it, sees it kept and removes the
+    // record.
+    drop(sb);
+    let sb = ignoring(&[], Some(&state));
+    let out = sb
+        .run(&["apply", &m, "--auto-approve", "--recheck-fields", "--json"])
+        .ok();
+    assert_eq!(
+        json(&out)["not_kept_record"]["status"],
+        "cleared",
+        "{}",
+        out.stdout
+    );
+    assert!(record_events(&sb).is_empty());
+    sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
 }

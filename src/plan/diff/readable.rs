@@ -10,15 +10,29 @@
 //! apply that wrote it; its record (`plan::kept`, an input of the diff) holds such fields back
 //! the same way, counted in [`Held`].
 
+use super::fields::FieldDiff;
+use super::Differ;
 use crate::api;
 use crate::plan::kept::NotKeptRecord;
-use crate::plan::{Kind, NotKeptNotice, NotReadable};
+use crate::plan::{Key, Kind, NotKeptNotice, NotReadable};
 
 /// Whether `name` (a wire name) can be compared on a live object whose answer lacked the
 /// fields in `live`: only when the answer carried the key (`null` counts as carried).
 #[must_use]
 pub(super) fn readable(live: &api::Absent, name: &str) -> bool {
     !live.contains(name)
+}
+
+impl Differ<'_> {
+    /// Counts the fields of `key` left uncompared (not readable, or held back by the record),
+    /// when `key` is within the plan's scope: a `--target`ed plan names only what it covers.
+    pub(super) fn count_uncompared(&mut self, key: &Key, fields: &FieldDiff) {
+        if !self.in_targets(key) {
+            return;
+        }
+        self.not_readable.note(key.kind(), &fields.unreadable);
+        self.held.note(key.kind(), &fields.held);
+    }
 }
 
 /// Managed-but-unreadable fields counted per kind and field, in the order first met.
@@ -202,6 +216,71 @@ mod tests {
         live.properties.clear();
         let plan = diff(&d, &live, &DiffOptions::default());
         assert!(plan.changes[0].fields.iter().any(|f| f.name == "type"));
+    }
+
+    #[test]
+    fn a_targeted_plan_counts_only_the_uncompared_fields_within_its_scope() {
+        use crate::manifest::TrackingFields;
+        use crate::plan::desired::Fields;
+        use crate::plan::testutil::{category, event, id, live_of, monitor, property, resolved};
+        use crate::plan::{diff, DiffOptions, Key};
+        let tracking = TrackingFields {
+            property_type: Some("string".into()),
+            is_required: Some(true),
+            ..TrackingFields::default()
+        };
+        let cat = |title: &str| {
+            let props = vec![property("p", Fields::default(), tracking.clone())];
+            category(title, vec![event("E", Fields::default(), props)])
+        };
+        let d = resolved(
+            vec![cat("A"), cat("B"), cat("C")],
+            vec![monitor("Rows", id(7), "row_count")],
+        );
+        let mut live = live_of(&d, None);
+        for p in &mut live.properties {
+            // `type` unreadable, `is_required` held back by the record: on all three.
+            p.property_type = None;
+            p.absent = api::Absent::of(&["type"]);
+            p.is_required = Some(false);
+        }
+        live.monitors[0].is_enabled = false;
+        live.not_kept = NotKeptRecord::default().after_apply(
+            &[
+                (Kind::Property, "is_required"),
+                (Kind::Monitor, "is_enabled"),
+            ],
+            &[],
+            false,
+            "T",
+        );
+        let counts = |opts: &DiffOptions| {
+            let plan = diff(&d, &live, opts);
+            assert!(plan.changes.is_empty(), "{:?}", plan.changes);
+            let readable: Vec<_> = plan
+                .not_readable
+                .iter()
+                .map(|n| (n.kind, n.count))
+                .collect();
+            let kept: Vec<_> = plan.not_kept.iter().map(|n| (n.kind, n.count)).collect();
+            (readable, kept)
+        };
+        let whole = counts(&DiffOptions::default());
+        assert_eq!(whole.0, [(Kind::Property, 3)]);
+        assert_eq!(whole.1, [(Kind::Property, 3), (Kind::Monitor, 1)]);
+        // `--target` names tracking-plan paths, so it leaves monitors out as well.
+        let targeted = counts(&DiffOptions {
+            targets: vec![Key::Category("A".into())],
+            ..DiffOptions::default()
+        });
+        assert_eq!(targeted.0, [(Kind::Property, 1)]);
+        assert_eq!(targeted.1, [(Kind::Property, 1)]);
+        let excluded = counts(&DiffOptions {
+            excludes: vec![Key::Category("A".into()), Key::Category("B".into())],
+            ..DiffOptions::default()
+        });
+        assert_eq!(excluded.0, [(Kind::Property, 1)]);
+        assert_eq!(excluded.1, [(Kind::Property, 1), (Kind::Monitor, 1)]);
     }
 
     #[test]

@@ -35,8 +35,10 @@ impl Differ<'_> {
             .is_none_or(|t| r.tags.contains(t))
     }
 
-    /// Whether `key` is under a `--target` (every key is when none is given).
-    fn in_targets(&self, key: &Key) -> bool {
+    /// Whether `key` is under a `--target` (every key is when none is given) and under no
+    /// `--exclude`: what `limit_to_targets` and `drop_excluded` keep, creates of ancestors
+    /// aside.
+    pub(super) fn in_targets(&self, key: &Key) -> bool {
         (self.opts.targets.is_empty() || self.opts.targets.iter().any(|t| key.is_within(t)))
             && !self.opts.excludes.iter().any(|x| key.is_within(x))
     }

@@ -78,8 +78,7 @@ impl Differ<'_> {
             live.map(|l| l.description.as_str()),
         );
         fields.ids("teams", c.teams.as_ref(), live.map(|l| l.teams.as_slice()));
-        self.not_readable.note(Kind::Category, &fields.unreadable);
-        self.held.note(Kind::Category, &fields.held);
+        self.count_uncompared(&key, &fields);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), c.title.clone());
@@ -115,8 +114,7 @@ impl Differ<'_> {
             .reading(live)
             .not_kept(self.not_kept, Kind::Event);
         self.resource_fields(&e.fields, live, &mut fields);
-        self.not_readable.note(Kind::Event, &fields.unreadable);
-        self.held.note(Kind::Event, &fields.held);
+        self.count_uncompared(&key, &fields);
         match live {
             None => {
                 let mut ch = change(Action::Create, key.clone(), e.title.clone());
@@ -167,8 +165,7 @@ impl Differ<'_> {
             }
             PropertyTypes::Off => self.resource_fields(&p.fields, live, &mut fields),
         }
-        self.not_readable.note(Kind::Property, &fields.unreadable);
-        self.held.note(Kind::Property, &fields.held);
+        self.count_uncompared(&key, &fields);
         match live {
             None => {
                 let mut ch = change(Action::Create, key, p.title.clone());
