@@ -9,9 +9,11 @@ use secoda_sync::sandbox::SandboxConfig;
 use serde_json::Value;
 use std::path::Path;
 
-/// One event with two typed properties; `plan_type` is the type of `plan`.
-fn manifest(dir: &Path, plan_type: &str, seats_required: bool) -> String {
-    let path = dir.join("typed.yaml");
+/// One event with two documented properties; `plan_desc` is the definition of `plan`. (Neither a
+/// `description`, which the record itself lives in, nor a tracking field such as `type`: a tracking field not kept also stops the apply's later
+/// writes carrying it, which `property_types.rs` tests.)
+fn manifest(dir: &Path, plan_desc: &str, seats_required: bool) -> String {
+    let path = dir.join("described.yaml");
     let yaml = format!(
         "version: 1
 integration: Segment
@@ -19,12 +21,12 @@ categories:
   - title: Signup
     events:
       - title: Account Created
-        description: A new account exists.
         properties:
           - title: plan
-            description: Chosen plan.
-            type: {plan_type}
+            definition: {plan_desc}
+            type: string
           - title: seats
+            definition: Seats bought.
             type: number
             is_required: {seats_required}
 "
@@ -56,16 +58,16 @@ fn record_events(sb: &Sandbox) -> Vec<Value> {
 
 #[test]
 fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() {
-    let sb = ignoring(&["type"], None);
+    let sb = ignoring(&["definition"], None);
     let dir = tempfile::tempdir().unwrap();
-    let m = manifest(dir.path(), "string", false);
+    let m = manifest(dir.path(), "Plan v1", false);
     let out = sb.run(&["apply", &m, "--auto-approve", "--json"]).ok();
     let doc = json(&out);
-    assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+    assert_eq!(doc["not_kept"][0]["field"], "definition", "{doc}");
     assert_eq!(doc["not_kept"][0]["count"], 2, "{doc}");
     assert!(
         out.stderr
-            .contains("Recorded in the workspace that it does not keep `type` on properties"),
+            .contains("Recorded in the workspace that it does not keep `definition` on properties"),
         "{}",
         out.stderr
     );
@@ -75,7 +77,7 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
         records[0]["description"]
             .as_str()
             .unwrap()
-            .contains("property.type seen "),
+            .contains("property.definition seen "),
         "{records:?}"
     );
 
@@ -83,30 +85,30 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
     let export = sb.run(&["export", "--integration", "Segment"]).ok();
     assert!(!export.stdout.contains("secoda-sync"), "{}", export.stdout);
 
-    // The answers carry `"type": null`, so the field is readable; the record holds it back.
+    // The answers carry `"definition": null`, so the field is readable; the record holds it back.
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
     assert!(out.stdout.contains("No changes."), "{}", out.stdout);
-    let line = "Not kept by the workspace: type on 2 properties (seen on apply at ";
+    let line = "Not kept by the workspace: definition on 2 properties (seen on apply at ";
     assert_eq!(out.stdout.matches(line).count(), 1, "{}", out.stdout);
     let md = sb.run(&["plan", &m, "--format", "markdown"]).ok();
     assert!(md.stdout.contains(line), "{}", md.stdout);
     let doc = json(&sb.run(&["plan", &m, "--format", "json"]).ok());
     assert_eq!(doc["summary"]["writes"], 0, "{doc}");
     assert_eq!(doc["not_kept"][0]["kind"], "property", "{doc}");
-    assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+    assert_eq!(doc["not_kept"][0]["field"], "definition", "{doc}");
     assert_eq!(doc["not_kept"][0]["count"], 2, "{doc}");
     assert!(!doc["not_kept"][0]["seen"].as_str().unwrap().is_empty());
 
     // A field the workspace keeps is still diffed, and applying it does not rewrite the
     // record (its set of fields is unchanged): one write, the PATCH.
-    let m = manifest(dir.path(), "string", true);
+    let m = manifest(dir.path(), "Plan v1", true);
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
     assert!(
         out.stdout.contains("is_required: false -> true"),
         "{}",
         out.stdout
     );
-    assert!(!out.stdout.contains("type:"), "{}", out.stdout);
+    assert!(!out.stdout.contains("definition:"), "{}", out.stdout);
     sb.clear_log();
     sb.run(&["apply", &m, "--auto-approve", "--no-lock"]).ok();
     let writes = sb.writes();
@@ -119,7 +121,7 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
         .run(&["plan", &m, "--detailed-exitcode", "--recheck-fields"])
         .code(2);
     assert!(
-        out.stdout.contains("type: \"\" -> \"string\""),
+        out.stdout.contains("definition: \"\" -> \"Plan v1\""),
         "{}",
         out.stdout
     );
@@ -130,28 +132,28 @@ fn a_field_answered_null_after_a_write_is_recorded_and_then_left_out_of_plans() 
 fn a_field_answered_with_its_old_value_is_recorded_and_a_recheck_that_keeps_it_clears_it() {
     let dir = tempfile::tempdir().unwrap();
     let state = dir.path().join("state.json");
-    let m = manifest(dir.path(), "string", false);
+    let m = manifest(dir.path(), "Plan v1", false);
     {
         // A workspace that keeps everything first.
         let sb = ignoring(&[], Some(&state));
         sb.run(&["apply", &m, "--auto-approve"]).ok();
     }
-    let m = manifest(dir.path(), "boolean", false);
+    let m = manifest(dir.path(), "Plan v2", false);
     {
-        let sb = ignoring(&["type"], Some(&state));
+        let sb = ignoring(&["definition"], Some(&state));
         let doc = json(&sb.run(&["apply", &m, "--auto-approve", "--json"]).ok());
-        assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+        assert_eq!(doc["not_kept"][0]["field"], "definition", "{doc}");
         assert_eq!(doc["not_kept"][0]["count"], 1, "{doc}");
         let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
         assert!(
             out.stdout
-                .contains("Not kept by the workspace: type on 1 property"),
+                .contains("Not kept by the workspace: definition on 1 property"),
             "{}",
             out.stdout
         );
     }
-    // The same workspace, now keeping `type`: a recheck writes it, sees it kept and removes
-    // the record; plans compare `type` again by themselves.
+    // The same workspace, now keeping `definition`: a recheck writes it, sees it kept and removes
+    // the record; plans compare `definition` again by themselves.
     let sb = ignoring(&[], Some(&state));
     assert_eq!(record_events(&sb).len(), 1);
     let out = sb
@@ -164,10 +166,11 @@ fn a_field_answered_with_its_old_value_is_recorded_and_a_recheck_that_keeps_it_c
     );
     assert!(record_events(&sb).is_empty());
     sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
-    let m = manifest(dir.path(), "integer", false);
+    let m = manifest(dir.path(), "Plan v3", false);
     let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
     assert!(
-        out.stdout.contains("type: \"boolean\" -> \"integer\""),
+        out.stdout
+            .contains("definition: \"Plan v2\" -> \"Plan v3\""),
         "{}",
         out.stdout
     );
