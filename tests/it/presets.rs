@@ -233,37 +233,88 @@ fn a_bad_cell_is_reported_at_its_line_and_column() {
     );
 }
 
+/// Each fixture's preset, as `loaded` takes it (`None`: told by the header or the JSON).
+fn preset_of(flags: &[&str]) -> Option<Preset> {
+    match flags.windows(2).find(|w| w[0] == "--from").map(|w| w[1]) {
+        Some("avo-json") => Some(Preset::AvoJson),
+        Some("amplitude") => Some(Preset::Amplitude),
+        Some("segment") => Some(Preset::Segment),
+        _ => None,
+    }
+}
+
+/// Every property's tracking fields, by `event/property`.
+fn tracking_of(set: &ManifestSet) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = set
+        .categories
+        .iter()
+        .flat_map(|c| &c.events)
+        .flat_map(|e| {
+            e.properties.iter().map(move |p| {
+                (
+                    format!("{}/{}", e.title, p.title),
+                    format!("{:?}", p.tracking),
+                )
+            })
+        })
+        .collect();
+    out.sort();
+    out
+}
+
 #[test]
-fn every_fixture_applies_exports_and_plans_to_no_changes() {
-    for (name, flags, (c, e, p)) in FIXTURES {
-        let sb = Sandbox::new();
-        let file = fixture(name).display().to_string();
-        let base = ["--integration", "Segment"];
-        let mut apply = vec!["apply", &file, "--auto-approve"];
-        apply.extend(base);
-        apply.extend(flags);
-        sb.run(&apply).ok();
-        let mut plan = vec!["plan", &file];
-        plan.extend(base);
-        plan.extend(flags);
-        let out = sb.run(&plan).ok();
-        assert!(out.stdout.contains("No changes"), "{name}: {}", out.stdout);
-        let dir = tempfile::tempdir().unwrap();
-        let export = dir.path().join("export.yaml").display().to_string();
-        sb.run(&["export", "--integration", "Segment", "--out", &export])
-            .ok();
-        let l = load(&LoadOptions {
-            paths: vec![PathBuf::from(&export)],
-            ..LoadOptions::default()
-        });
-        let counts = l.set.counts();
-        assert_eq!(
-            (counts.categories, counts.events, counts.properties),
-            (c, e, p),
-            "{name}: the export holds what the vendor file declared"
-        );
-        let out = sb.run(&["plan", &export]).ok();
-        assert!(out.stdout.contains("No changes"), "{name}: {}", out.stdout);
+fn every_fixture_applies_exports_and_plans_to_no_changes_in_both_property_type_modes() {
+    for mode in ["native", "definition"] {
+        for (name, flags, (c, e, p)) in FIXTURES {
+            let sb = Sandbox::new();
+            let file = fixture(name).display().to_string();
+            let base = ["--integration", "Segment", "--property-types", mode];
+            let mut apply = vec!["apply", &file, "--auto-approve"];
+            apply.extend(base);
+            apply.extend(flags);
+            sb.run(&apply).ok();
+            let mut plan = vec!["plan", &file];
+            plan.extend(base);
+            plan.extend(flags);
+            let out = sb.run(&plan).ok();
+            assert!(
+                out.stdout.contains("No changes"),
+                "{mode} {name}: {}",
+                out.stdout
+            );
+            let dir = tempfile::tempdir().unwrap();
+            let export = dir.path().join("export.yaml").display().to_string();
+            let args = [
+                "export",
+                "--integration",
+                "Segment",
+                "--property-types",
+                mode,
+            ];
+            sb.run(&[&args[..], &["--out", &export]].concat()).ok();
+            let l = load(&LoadOptions {
+                paths: vec![PathBuf::from(&export)],
+                ..LoadOptions::default()
+            });
+            let counts = l.set.counts();
+            assert_eq!(
+                (counts.categories, counts.events, counts.properties),
+                (c, e, p),
+                "{mode} {name}: the export holds what the vendor file declared"
+            );
+            // Types, required flags, arrays and enums come back as the vendor file gave them.
+            assert_eq!(
+                tracking_of(&l.set),
+                tracking_of(&loaded(name, preset_of(flags))),
+                "{mode} {name}"
+            );
+            let out = sb.run(&["plan", &export, "--property-types", mode]).ok();
+            assert!(
+                out.stdout.contains("No changes"),
+                "{mode} {name}: {}",
+                out.stdout
+            );
+        }
     }
 }
 
