@@ -277,19 +277,11 @@ mod tests {
     use std::sync::Mutex;
 
     fn change(action: Action, key: Key, parent: Option<ParentRef>) -> Change {
+        let label = key.title().to_owned();
         Change {
-            action,
-            kind: key.kind(),
-            label: key.title().to_owned(),
             id: (action != Action::Create).then(|| Id(format!("id-{key}"))),
-            key,
             parent,
-            fields: Vec::new(),
-            live_updated_at: None,
-            note: None,
-            blocked: None,
-            usage: None,
-            cascade: 0,
+            ..Change::new(action, key, label)
         }
     }
 

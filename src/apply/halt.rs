@@ -158,12 +158,7 @@ mod tests {
 
     fn write(kind: Kind, fields: &[&str]) -> Change {
         Change {
-            action: Action::Create,
             kind,
-            key: Key::Category("C".into()),
-            label: "p".into(),
-            id: None,
-            parent: None,
             fields: fields
                 .iter()
                 .map(|f| FieldChange {
@@ -172,11 +167,7 @@ mod tests {
                     after: json!("x"),
                 })
                 .collect(),
-            live_updated_at: None,
-            note: None,
-            blocked: None,
-            usage: None,
-            cascade: 0,
+            ..Change::new(Action::Create, Key::Category("C".into()), "p".into())
         }
     }
 

@@ -284,13 +284,8 @@ mod tests {
     use serde_json::json;
 
     fn monitor(action: Action, metric: &str, enabled: Option<bool>) -> Change {
+        let key = Key::Monitor("t".into(), metric.into(), "{}".into());
         Change {
-            action,
-            kind: Kind::Monitor,
-            key: Key::Monitor("t".into(), metric.into(), "{}".into()),
-            label: metric.into(),
-            id: None,
-            parent: None,
             fields: enabled
                 .map(|e| FieldChange {
                     name: "is_enabled".into(),
@@ -299,11 +294,7 @@ mod tests {
                 })
                 .into_iter()
                 .collect(),
-            live_updated_at: None,
-            note: None,
-            blocked: None,
-            usage: None,
-            cascade: 0,
+            ..Change::new(action, key, metric.into())
         }
     }
 

@@ -166,11 +166,8 @@ mod tests {
     use serde_json::json;
 
     fn change(action: Action, key: Key, fields: &[(&str, Value)]) -> Change {
+        let label = key.title().to_owned();
         Change {
-            action,
-            kind: key.kind(),
-            label: key.title().to_owned(),
-            key,
             id: Some(Id::from("live-id")),
             parent: Some(ParentRef::Pending("C".into())),
             fields: fields
@@ -181,11 +178,7 @@ mod tests {
                     after: v.clone(),
                 })
                 .collect(),
-            live_updated_at: None,
-            note: None,
-            blocked: None,
-            usage: None,
-            cascade: 0,
+            ..Change::new(action, key, label)
         }
     }
 

@@ -142,6 +142,25 @@ impl Usage {
 }
 
 impl Change {
+    /// A change of `key` carrying nothing else yet (no id, parent, fields or note).
+    #[must_use]
+    pub fn new(action: Action, key: Key, label: String) -> Self {
+        Self {
+            action,
+            kind: key.kind(),
+            key,
+            label,
+            id: None,
+            parent: None,
+            fields: Vec::new(),
+            live_updated_at: None,
+            note: None,
+            blocked: None,
+            usage: None,
+            cascade: 0,
+        }
+    }
+
     /// Whether the change is held back (never applied).
     #[must_use]
     pub fn is_blocked(&self) -> bool {

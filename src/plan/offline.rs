@@ -233,19 +233,10 @@ fn join_note(what: &str, existing: Option<String>) -> String {
 
 /// A removal `apply --prune` would not make: shown, never a write.
 fn removal(key: Key, why: &str) -> Change {
+    let label = key.title().to_owned();
     Change {
-        action: Action::Unsupported,
-        kind: key.kind(),
-        label: key.title().to_owned(),
-        key,
-        id: None,
-        parent: None,
-        fields: Vec::new(),
-        live_updated_at: None,
         note: Some(format!("{NO_LONGER_MANAGED}; {why}")),
-        blocked: None,
-        usage: None,
-        cascade: 0,
+        ..Change::new(Action::Unsupported, key, label)
     }
 }
 

@@ -44,7 +44,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         } else {
             &live.not_kept
         },
-        held: readable::Held::default(),
+        held: readable::Tally::default(),
     };
     for c in &desired.categories {
         d.category(c);
@@ -52,7 +52,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     d.monitors(&desired.monitors, &live.monitors);
     let managed_live = d.managed_live;
     let not_readable = d.not_readable.into_notices();
-    let not_kept = d.held.into_notices(d.not_kept);
+    let not_kept = d.held.into_not_kept(d.not_kept);
     let mut changes = d.buckets.into_ordered();
     if !opts.targets.is_empty() {
         changes = scope::limit_to_targets(changes, &opts.targets);
@@ -118,25 +118,12 @@ struct Differ<'a> {
     /// Fields the workspace's record says it does not keep (none under `--recheck-fields`).
     not_kept: &'a NotKeptRecord,
     /// Changes held back because of that record.
-    held: readable::Held,
+    held: readable::Tally,
 }
 
 /// A change with no live counterpart yet (a create).
 fn change(action: Action, key: Key, label: String) -> Change {
-    Change {
-        action,
-        kind: key.kind(),
-        key,
-        label,
-        id: None,
-        parent: None,
-        fields: Vec::new(),
-        live_updated_at: None,
-        note: None,
-        blocked: None,
-        usage: None,
-        cascade: 0,
-    }
+    Change::new(action, key, label)
 }
 
 /// A change to an existing live resource: carries its id and `updated_at`.

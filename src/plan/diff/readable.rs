@@ -35,12 +35,13 @@ impl Differ<'_> {
     }
 }
 
-/// Managed-but-unreadable fields counted per kind and field, in the order first met.
+/// Uncompared fields (not readable, or held back because the workspace's record says they are
+/// not kept) counted per kind and field, in the order first met.
 #[derive(Debug, Default)]
 pub(super) struct Tally(Vec<(Kind, String, usize)>);
 
 impl Tally {
-    /// Counts one resource of `kind` whose manifest manages the unreadable `fields`.
+    /// Counts one resource of `kind` whose manifest manages the uncompared `fields`.
     pub(super) fn note(&mut self, kind: Kind, fields: &[String]) {
         for f in fields {
             match self.0.iter_mut().find(|(k, n, _)| *k == kind && n == f) {
@@ -65,26 +66,9 @@ impl Tally {
         }
         out
     }
-}
-
-/// Changes held back because the workspace's record says the field is not kept, counted per
-/// kind and field in the order first met.
-#[derive(Debug, Default)]
-pub(super) struct Held(Vec<(Kind, String, usize)>);
-
-impl Held {
-    /// Counts one resource of `kind` whose changes to `fields` were held back.
-    pub(super) fn note(&mut self, kind: Kind, fields: &[String]) {
-        for f in fields {
-            match self.0.iter_mut().find(|(k, n, _)| *k == kind && n == f) {
-                Some((_, _, count)) => *count += 1,
-                None => self.0.push((kind, f.clone(), 1)),
-            }
-        }
-    }
 
     /// One notice per kind and field, with when the record says it was seen.
-    pub(super) fn into_notices(self, record: &NotKeptRecord) -> Vec<NotKeptNotice> {
+    pub(super) fn into_not_kept(self, record: &NotKeptRecord) -> Vec<NotKeptNotice> {
         self.0
             .into_iter()
             .map(|(kind, field, count)| NotKeptNotice {
