@@ -2,8 +2,8 @@
 //! and tests. Deterministic: the same shape always gives the same set.
 
 use crate::manifest::{
-    Category, Event, IntegrationRef, ManifestSet, NameSet, Origin, Property, ResourceFields,
-    TrackingFields,
+    Category, CategoryFields, Event, IntegrationRef, ManifestSet, NameSet, Origin, Property,
+    ResourceFields, TrackingFields,
 };
 use std::sync::Arc;
 
@@ -60,8 +60,12 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
     let categories = (0..shape.categories)
         .map(|c| Category {
             title: format!("Category {c:04}"),
-            description: Some(format!("Synthetic category {c}")),
-            teams: Some(names(TEAMS, c)),
+            fields: CategoryFields {
+                description: Some(format!("Synthetic category {c}")),
+                teams: Some(names(TEAMS, c)),
+                // A category row added to the table later stays unmanaged here.
+                ..CategoryFields::default()
+            },
             protect: false,
             events: (0..shape.events)
                 .map(|e| Event {
