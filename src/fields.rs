@@ -5,7 +5,9 @@
 //! documents (and so the JSON Schemas), the readers, the CSV columns and the writers; `api`
 //! expands them into the wire structs' managed fields (`Resource`, `ResourceWrite`), their
 //! access by wire name and the list of writable fields whose presence an answer records.
-//! Name resolution, the diff and export walk [`FIELDS`]. A row is
+//! `category_rows!` hands on only the rows categories carry (`category: true`), which
+//! `manifest` expands into the category's fields. Name resolution, the diff and export walk
+//! [`FIELDS`] (and [`category()`]). A row is
 //! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
 //! `name` is the key in every manifest format, the CSV column and the API's wire name (they
 //! agree today); `category` says whether categories carry it too; `aliases` are extra CSV

@@ -1,5 +1,6 @@
 //! The manifest side of the managed-field table ([`crate::fields`]): the model structs
-//! ([`FieldSet`], [`TrackingFields`]) the rows expand into, and the values they hold.
+//! ([`FieldSet`], [`TrackingFields`], and [`CategoryFieldSet`] from the rows with
+//! `category: true`) the rows expand into, and the values they hold.
 //!
 //! The readers, the CSV columns, the writers, the documents (and so the JSON Schemas), the
 //! defaults, name resolution, the diff and export all expand or walk the same rows; the table's

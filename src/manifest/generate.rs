@@ -50,6 +50,9 @@ fn names(pool: &[&str], i: usize) -> NameSet {
 /// Makes a plan of `shape` for the `Segment` integration, using the sandbox's seeded names.
 /// Origins point at a virtual `generated` file.
 #[must_use]
+// The category's `..default()` is needless today, on purpose: a category row added to the
+// table later leaves this generator as it is.
+#[allow(clippy::needless_update)]
 pub fn tracking_plan(shape: Shape) -> ManifestSet {
     let file: Arc<str> = Arc::from("generated");
     let origin = Origin {
@@ -63,7 +66,6 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
             fields: CategoryFields {
                 description: Some(format!("Synthetic category {c}")),
                 teams: Some(names(TEAMS, c)),
-                // A category row added to the table later stays unmanaged here.
                 ..CategoryFields::default()
             },
             protect: false,
