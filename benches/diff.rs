@@ -7,7 +7,7 @@
 use secoda_sync::api::{self, Id};
 use secoda_sync::manifest::{Origin, TrackingFields};
 use secoda_sync::plan::desired::{
-    DesiredCategory, DesiredEvent, DesiredProperty, Fields, Names, Resolved,
+    CategoryIdFields, DesiredCategory, DesiredEvent, DesiredProperty, Fields, Names, Resolved,
 };
 use secoda_sync::plan::{diff, DiffOptions, IntegrationInfo, Live};
 use std::sync::Arc;
@@ -44,8 +44,10 @@ fn desired() -> Resolved {
     let categories = (0..CATEGORIES)
         .map(|c| DesiredCategory {
             title: format!("Category {c:03}"),
-            description: Some(format!("Category {c}")),
-            teams: None,
+            fields: CategoryIdFields {
+                description: Some(format!("Category {c}")),
+                ..CategoryIdFields::default()
+            },
             protect: false,
             origin: origin.clone(),
             events: (0..EVENTS_PER_CATEGORY)
@@ -116,7 +118,7 @@ fn live_of(d: &Resolved) -> Live {
     for c in &d.categories {
         let cat = resource(&mut n, &c.title, None, &Fields::default());
         let cat = api::Resource {
-            description: c.description.clone().unwrap_or_default(),
+            description: c.fields.description.clone().unwrap_or_default(),
             ..cat
         };
         for e in &c.events {

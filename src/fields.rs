@@ -5,7 +5,9 @@
 //! documents (and so the JSON Schemas), the readers, the CSV columns and the writers; `api`
 //! expands them into the wire structs' managed fields (`Resource`, `ResourceWrite`), their
 //! access by wire name and the list of writable fields whose presence an answer records.
-//! Name resolution, the diff and export walk [`FIELDS`]. A row is
+//! `category_rows!` hands on only the rows categories carry (`category: true`), which
+//! `manifest` expands into the category's fields. Name resolution, the diff and export walk
+//! [`FIELDS`] (and [`category()`]). A row is
 //! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
 //! `name` is the key in every manifest format, the CSV column and the API's wire name (they
 //! agree today); `category` says whether categories carry it too; `aliases` are extra CSV
@@ -60,6 +62,36 @@ macro_rules! field_rows {
     };
 }
 pub(crate) use field_rows;
+
+/// Hands the rows with `category: true` (categories carry them too) to `$cb`, in table order:
+/// any tokens given after its name, then `category { rows }`. The caller imports
+/// `category_filter` too (`macro_rules!` resolves it where `category_rows!` is written).
+macro_rules! category_rows {
+    ($cb:ident $($extra:tt)*) => {
+        field_rows! { category_filter $cb [$($extra)*] }
+    };
+}
+pub(crate) use category_rows;
+
+/// The filter behind [`category_rows!`]: walks every row, keeping the category ones.
+macro_rules! category_filter {
+    ($cb:ident [$($extra:tt)*] resource { $($r:tt)* } tracking { $($t:tt)* }) => {
+        category_filter! { @keep $cb [$($extra)*] [] $($r)* $($t)* }
+    };
+    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]
+        ($f:ident, $n:literal, $k:ident, $d:literal, category: true, $($rest:tt)*) $($more:tt)*) => {
+        category_filter! { @keep $cb [$($extra)*]
+            [$($kept)* ($f, $n, $k, $d, category: true, $($rest)*)] $($more)* }
+    };
+    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]
+        ($f:ident, $n:literal, $k:ident, $d:literal, category: false, $($rest:tt)*) $($more:tt)*) => {
+        category_filter! { @keep $cb [$($extra)*] [$($kept)*] $($more)* }
+    };
+    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]) => {
+        $cb! { $($extra)* category { $($kept)* } }
+    };
+}
+pub(crate) use category_filter;
 
 /// One marker type per kind, so other modules can map a row's kind to a type with a trait
 /// (`derive` cannot see through a type macro).
@@ -180,6 +212,11 @@ field_rows!(spec_table);
 /// The rows of one group, in order.
 pub fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
     FIELDS.iter().filter(move |s| s.group == g)
+}
+
+/// The rows categories carry too (`category: true`), in order.
+pub fn category() -> impl Iterator<Item = &'static FieldSpec> {
+    FIELDS.iter().filter(|s| s.category)
 }
 
 /// The row named `name`.

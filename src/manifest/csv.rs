@@ -6,7 +6,9 @@ use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Ki
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::options::CsvEmpty;
-use crate::manifest::{yaml, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields};
+use crate::manifest::{
+    yaml, CategoryFields, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields,
+};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
@@ -457,6 +459,14 @@ impl Row<'_> {
         f
     }
 
+    fn category_fields(&self, ctx: &mut Ctx<'_>) -> CategoryFields {
+        let mut c = CategoryFields::default();
+        for spec in fields::category() {
+            c.set(spec.name, self.value(ctx, spec));
+        }
+        c
+    }
+
     fn tracking(&self, ctx: &mut Ctx<'_>) -> TrackingFields {
         let mut t = TrackingFields::default();
         for spec in fields::group(Group::Tracking) {
@@ -530,8 +540,7 @@ impl Row<'_> {
             let protect = self.boolean(ctx, "protect");
             frag.categories.push(CategoryDecl {
                 title: category,
-                description: self.text("description"),
-                teams: self.names("teams"),
+                fields: self.category_fields(ctx),
                 protect,
                 origin,
             });
@@ -541,8 +550,7 @@ impl Row<'_> {
         if last.as_ref() != Some(&implied) {
             frag.categories.push(CategoryDecl {
                 title: category.clone(),
-                description: None,
-                teams: None,
+                fields: CategoryFields::default(),
                 protect: None,
                 origin: origin.clone(),
             });

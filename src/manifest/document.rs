@@ -1,8 +1,8 @@
 //! Serde "document" types mirroring the file shapes: the writers serialise them and the JSON
 //! Schemas (`secoda-sync schema`) are generated from them. Reading uses the spanned readers.
 
-use crate::manifest::fields;
-use crate::manifest::{NameSet, ResourceFields, TrackingFields};
+use crate::manifest::fields::{self, category_filter, field_rows};
+use crate::manifest::{CategoryFields, NameSet, ResourceFields, TrackingFields};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -110,25 +110,65 @@ impl ToDoc for NameSet {
     }
 }
 
-/// An event category.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CategoryDoc {
-    /// Title (the key within the integration).
-    pub title: String,
-    /// Description (reported when it drifts; categories cannot be patched).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Teams by name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<String>>,
-    /// Never deleted by `--prune`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protect: Option<bool>,
-    /// Events in the category.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub events: Vec<EventDoc>,
+macro_rules! category_docs {
+    (category { $(($c:ident, $cn:literal, $ck:ident, $cd:literal, $($ca:tt)*))* }) => {
+        /// An event category; categories cannot be patched, so a field that drifts is
+        /// reported, not fixed.
+        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct CategoryDoc {
+            /// Title (the key within the integration).
+            pub title: String,
+            $(
+                #[doc = $cd]
+                #[serde(rename = $cn, skip_serializing_if = "Option::is_none")]
+                pub $c: Option<<fields::kinds::$ck as DocType>::T>,
+            )*
+            /// Never deleted by `--prune`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub protect: Option<bool>,
+            /// Events in the category.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub events: Vec<EventDoc>,
+        }
+
+        /// A `category` record.
+        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+        #[serde(deny_unknown_fields)]
+        pub struct CategoryRecord {
+            /// The integration (name or UUID), if this record names it.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub integration: Option<String>,
+            /// Title.
+            pub title: String,
+            $(
+                #[doc = $cd]
+                #[serde(rename = $cn, skip_serializing_if = "Option::is_none")]
+                pub $c: Option<<fields::kinds::$ck as DocType>::T>,
+            )*
+            /// Never deleted by `--prune`.
+            #[serde(skip_serializing_if = "Option::is_none")]
+            pub protect: Option<bool>,
+        }
+
+        impl CategoryDoc {
+            /// The same document holding the category fields of `f`.
+            #[must_use]
+            pub fn with_fields(self, f: &CategoryFields) -> Self {
+                Self { $($c: f.$c.as_ref().map(ToDoc::to_doc),)* ..self }
+            }
+        }
+
+        impl CategoryRecord {
+            /// The same record holding the category fields of `f`.
+            #[must_use]
+            pub fn with_fields(self, f: &CategoryFields) -> Self {
+                Self { $($c: f.$c.as_ref().map(ToDoc::to_doc),)* ..self }
+            }
+        }
+    };
 }
+fields::category_rows!(category_docs);
 
 /// An event.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -246,26 +286,6 @@ pub enum JsonlRecord {
     Property(PropertyRecord),
     /// A monitor.
     Monitor(MonitorRecord),
-}
-
-/// A `category` record.
-#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct CategoryRecord {
-    /// The integration (name or UUID), if this record names it.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub integration: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Teams by name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<String>>,
-    /// Never deleted by `--prune`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protect: Option<bool>,
 }
 
 /// An `event` record.

@@ -1,12 +1,13 @@
 //! The manifest side of the managed-field table ([`crate::fields`]): the model structs
-//! ([`FieldSet`], [`TrackingFields`]) the rows expand into, and the values they hold.
+//! ([`FieldSet`], [`TrackingFields`], and [`CategoryFieldSet`] from the rows with
+//! `category: true`) the rows expand into, and the values they hold.
 //!
 //! The readers, the CSV columns, the writers, the documents (and so the JSON Schemas), the
 //! defaults, name resolution, the diff and export all expand or walk the same rows; the table's
 //! own items are re-exported here so they are found where the model is.
 
-pub(crate) use crate::fields::field_rows;
-pub use crate::fields::{group, kinds, spec, FieldSpec, Group, Kind, Names, FIELDS};
+pub use crate::fields::{category, group, kinds, spec, FieldSpec, Group, Kind, Names, FIELDS};
+pub(crate) use crate::fields::{category_filter, category_rows, field_rows};
 use std::collections::BTreeSet;
 
 /// The Rust type of a value of kind `$kind`, with `$set` for lists of names.
@@ -192,16 +193,8 @@ macro_rules! define {
                 T: Value<T> + Clone,
             {
                 let mut out = FieldSet::<T>::default();
-                for spec in FIELDS.iter().filter(|s| s.group == Group::Resource) {
-                    let v = match (self.get(spec.name), spec.kind) {
-                        (None, _) => None,
-                        (Some(FieldRef::Names(s)), Kind::Names(n)) => {
-                            f(spec.name, n, s)?.map(FieldValue::Names)
-                        }
-                        (Some(FieldRef::Text(s)), _) => Some(FieldValue::Text(s.clone())),
-                        (Some(FieldRef::Bool(b)), _) => Some(FieldValue::Bool(b)),
-                        (Some(FieldRef::Names(_)), _) => None,
-                    };
+                for spec in group(Group::Resource) {
+                    let v = map_value(self.get(spec.name), spec.kind, |n, s| f(spec.name, n, s))?;
                     out.set(spec.name, v);
                 }
                 Ok(out)
@@ -238,13 +231,109 @@ macro_rules! define {
 
 field_rows!(define);
 
+macro_rules! define_category {
+    (category { $( ($c:ident, $cn:literal, $ck:ident, $cd:literal, $($ca:tt)*) )* }) => {
+        /// The fields categories carry (the table's rows with `category: true`); `None` =
+        /// unmanaged. `S` is the set type: names as written ([`crate::manifest::CategoryFields`])
+        /// or ids once resolved (`plan::desired::CategoryIdFields`). Categories have no PATCH,
+        /// so the diff reports a difference here instead of fixing it.
+        pub struct CategoryFieldSet<S> {
+            $(#[doc = $cd] pub $c: Option<value_type!($ck, S)>,)*
+        }
+
+        // By hand, as for `FieldSet`: `derive` cannot see through `value_type!`.
+        impl<S: Clone> Clone for CategoryFieldSet<S> {
+            fn clone(&self) -> Self {
+                Self { $($c: self.$c.clone(),)* }
+            }
+        }
+
+        impl<S: PartialEq> PartialEq for CategoryFieldSet<S> {
+            fn eq(&self, other: &Self) -> bool {
+                true $(&& self.$c == other.$c)*
+            }
+        }
+
+        impl<S: Eq> Eq for CategoryFieldSet<S> {}
+
+        impl<S: std::fmt::Debug> std::fmt::Debug for CategoryFieldSet<S> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct("CategoryFieldSet")$(.field(stringify!($c), &self.$c))*.finish()
+            }
+        }
+
+        impl<S> Default for CategoryFieldSet<S> {
+            fn default() -> Self {
+                Self { $($c: None,)* }
+            }
+        }
+
+        impl<S: Value<S> + Clone> CategoryFieldSet<S> {
+            /// The value of the field named `name` (`None` when unmanaged or not one of these).
+            #[must_use]
+            pub fn get(&self, name: &str) -> Option<FieldRef<'_, S>> {
+                match name {
+                    $($cn => self.$c.as_ref().map(Value::as_ref),)*
+                    _ => None,
+                }
+            }
+
+            /// Sets the field named `name` (`None` = unmanaged); a value of the wrong kind or
+            /// an unknown name leaves the field unmanaged.
+            pub fn set(&mut self, name: &str, v: Option<FieldValue<S>>) {
+                match name {
+                    $($cn => self.$c = v.and_then(Value::from_value),)*
+                    _ => {}
+                }
+            }
+
+            /// Whether any field is managed.
+            #[must_use]
+            pub fn any(&self) -> bool {
+                false $(|| self.$c.is_some())*
+            }
+
+            /// The same fields with every set mapped through `f` (names to ids, ids to names).
+            pub fn map_sets<T, E>(
+                &self,
+                mut f: impl FnMut(&'static str, Names, &S) -> Result<Option<T>, E>,
+            ) -> Result<CategoryFieldSet<T>, E>
+            where
+                T: Value<T> + Clone,
+            {
+                let mut out = CategoryFieldSet::<T>::default();
+                for spec in category() {
+                    out.set(spec.name, map_value(self.get(spec.name), spec.kind, |n, s| f(spec.name, n, s))?);
+                }
+                Ok(out)
+            }
+        }
+    };
+}
+
+category_rows!(define_category);
+
+/// One value of `map_sets`: a set goes through `f`, anything else is copied.
+fn map_value<S: Clone, T, E>(
+    v: Option<FieldRef<'_, S>>,
+    kind: Kind,
+    f: impl FnOnce(Names, &S) -> Result<Option<T>, E>,
+) -> Result<Option<FieldValue<T>>, E> {
+    Ok(match (v, kind) {
+        (None, _) | (Some(FieldRef::Names(_)), Kind::Text | Kind::Markdown | Kind::Bool) => None,
+        (Some(FieldRef::Names(s)), Kind::Names(n)) => f(n, s)?.map(FieldValue::Names),
+        (Some(FieldRef::Text(s)), _) => Some(FieldValue::Text(s.clone())),
+        (Some(FieldRef::Bool(b)), _) => Some(FieldValue::Bool(b)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::{FieldSpec, FieldValue, Group, Kind, FIELDS};
     use crate::manifest::write::{to_csv, to_yaml};
     use crate::manifest::{
-        load_sources, Category, Event, InputFormat, IntegrationRef, LoadOptions, ManifestSet,
-        NameSet, Origin, Property, ResourceFields, Source, TrackingFields,
+        load_sources, Category, CategoryFields, Event, InputFormat, IntegrationRef, LoadOptions,
+        ManifestSet, NameSet, Origin, Property, ResourceFields, Source, TrackingFields,
     };
     use std::sync::Arc;
 
@@ -270,8 +359,7 @@ mod tests {
         }
         let mut category = Category {
             title: "C".into(),
-            description: None,
-            teams: None,
+            fields: CategoryFields::default(),
             protect: false,
             events: vec![Event {
                 title: "E".into(),
@@ -289,11 +377,8 @@ mod tests {
             origin,
         };
         if spec.category {
-            match value() {
-                FieldValue::Text(s) if spec.name == "description" => category.description = Some(s),
-                FieldValue::Names(n) if spec.name == "teams" => category.teams = Some(n),
-                _ => panic!("category field `{}` has no place in `Category`", spec.name),
-            }
+            category.fields.set(spec.name, Some(value()));
+            assert!(category.fields.get(spec.name).is_some(), "{}", spec.name);
         }
         ManifestSet {
             integration: Some(IntegrationRef::Name("Segment".into())),

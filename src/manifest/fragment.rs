@@ -2,12 +2,15 @@
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
-use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
+use crate::manifest::fields::{
+    self, category_filter, category_rows, field_rows, FieldSpec, FieldValue, Group, Kind,
+};
 use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
 use crate::manifest::{
-    IntegrationRef, Monitor, NameSet, Origin, ResourceFields, Schedule, TrackingFields,
+    CategoryFields, IntegrationRef, Monitor, NameSet, Origin, ResourceFields, Schedule,
+    TrackingFields,
 };
 
 macro_rules! names {
@@ -21,8 +24,14 @@ macro_rules! names {
 }
 field_rows!(names);
 
-/// Fields of a category besides `title` and `events`.
-pub(crate) const CATEGORY_FIELDS: &[&str] = &["description", "teams", "protect"];
+macro_rules! category_names {
+    (category { $(($c:ident, $cn:literal, $($ca:tt)*))* }) => {
+        /// Fields of a category besides `title` and `events`: the table's category rows, then
+        /// `protect`.
+        pub(crate) const CATEGORY_FIELDS: &[&str] = &[$($cn,)* "protect"];
+    };
+}
+category_rows!(category_names);
 /// Fields of a monitor.
 pub(crate) const MONITOR_FIELDS: &[&str] = &[
     "name",
@@ -43,8 +52,7 @@ pub(crate) const SCHEDULE_FIELDS: &[&str] = &["cadence", "frequency", "day", "ho
 #[derive(Debug, Clone)]
 pub(crate) struct CategoryDecl {
     pub(crate) title: String,
-    pub(crate) description: Option<String>,
-    pub(crate) teams: Option<crate::manifest::NameSet>,
+    pub(crate) fields: CategoryFields,
     pub(crate) protect: Option<bool>,
     pub(crate) origin: Origin,
 }
@@ -52,7 +60,7 @@ pub(crate) struct CategoryDecl {
 impl CategoryDecl {
     /// Whether this mention sets fields (a category may be described only once).
     pub(crate) fn described(&self) -> bool {
-        self.description.is_some() || self.teams.is_some() || self.protect.is_some()
+        self.fields.any() || self.protect.is_some()
     }
 }
 
@@ -132,10 +140,13 @@ fn read(ctx: &mut Ctx<'_>, obj: &Obj<'_>, spec: &FieldSpec) -> Option<FieldValue
 
 /// Reads a category's own fields.
 pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> CategoryDecl {
+    let mut fields = CategoryFields::default();
+    for spec in fields::category() {
+        fields.set(spec.name, read(ctx, obj, spec));
+    }
     CategoryDecl {
         title,
-        description: obj.string(ctx, "description"),
-        teams: obj.names(ctx, "teams"),
+        fields,
         protect: obj.boolean(ctx, "protect"),
         origin: ctx.origin(obj.node()),
     }

@@ -2,8 +2,8 @@
 //! and tests. Deterministic: the same shape always gives the same set.
 
 use crate::manifest::{
-    Category, Event, IntegrationRef, ManifestSet, NameSet, Origin, Property, ResourceFields,
-    TrackingFields,
+    Category, CategoryFields, Event, IntegrationRef, ManifestSet, NameSet, Origin, Property,
+    ResourceFields, TrackingFields,
 };
 use std::sync::Arc;
 
@@ -50,6 +50,9 @@ fn names(pool: &[&str], i: usize) -> NameSet {
 /// Makes a plan of `shape` for the `Segment` integration, using the sandbox's seeded names.
 /// Origins point at a virtual `generated` file.
 #[must_use]
+// The category's `..default()` is needless today, on purpose: a category row added to the
+// table later leaves this generator as it is.
+#[allow(clippy::needless_update)]
 pub fn tracking_plan(shape: Shape) -> ManifestSet {
     let file: Arc<str> = Arc::from("generated");
     let origin = Origin {
@@ -60,8 +63,11 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
     let categories = (0..shape.categories)
         .map(|c| Category {
             title: format!("Category {c:04}"),
-            description: Some(format!("Synthetic category {c}")),
-            teams: Some(names(TEAMS, c)),
+            fields: CategoryFields {
+                description: Some(format!("Synthetic category {c}")),
+                teams: Some(names(TEAMS, c)),
+                ..CategoryFields::default()
+            },
             protect: false,
             events: (0..shape.events)
                 .map(|e| Event {

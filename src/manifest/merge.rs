@@ -111,8 +111,7 @@ impl<'d> Merger<'d> {
             self.cat_described.push(described.then(|| c.origin.clone()));
             self.set.categories.push(Category {
                 title: c.title,
-                description: c.description,
-                teams: c.teams,
+                fields: c.fields,
                 protect: c.protect.unwrap_or(false),
                 events: Vec::new(),
                 origin: c.origin,
@@ -130,13 +129,18 @@ impl<'d> Merger<'d> {
                     format!("category `{}` is described twice", c.title),
                 )
                 .related("first described", first.into())
-                .hint("give a category's description, teams and protect in one place"),
+                .hint(format!(
+                    "give a category's {} and protect in one place",
+                    fields::category()
+                        .map(|s| s.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
             );
             return;
         }
         let cat = &mut self.set.categories[i];
-        cat.description = c.description;
-        cat.teams = c.teams;
+        cat.fields = c.fields;
         cat.protect = c.protect.unwrap_or(false);
         cat.origin = c.origin.clone();
         self.cat_described[i] = Some(c.origin);

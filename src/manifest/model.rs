@@ -3,7 +3,7 @@
 //! `None` on a field means *unmanaged*: the manifest does not mention it, so nothing downstream
 //! may diff or write it. `Some` (even `Some("")` or an empty set) means *managed*.
 
-pub use crate::manifest::fields::{FieldSet, TrackingFields};
+pub use crate::manifest::fields::{CategoryFieldSet, FieldSet, TrackingFields};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
@@ -61,15 +61,16 @@ impl fmt::Display for IntegrationRef {
 /// The fields events and properties share, with names as the user wrote them.
 pub type ResourceFields = FieldSet<NameSet>;
 
+/// The fields categories carry, with names as the user wrote them.
+pub type CategoryFields = CategoryFieldSet<NameSet>;
+
 /// An event category: key = title within the integration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Category {
     /// Trimmed title; the natural key.
     pub title: String,
-    /// Description (categories cannot be patched, so drift is reported, not fixed).
-    pub description: Option<String>,
-    /// Teams, by name or id.
-    pub teams: Option<NameSet>,
+    /// Managed fields (categories cannot be patched, so drift is reported, not fixed).
+    pub fields: CategoryFields,
     /// Never delete, even with `--prune`.
     pub protect: bool,
     /// The events declared under it.

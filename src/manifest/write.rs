@@ -64,10 +64,6 @@ fn sorted_monitors(set: &ManifestSet) -> Vec<&Monitor> {
     v
 }
 
-fn list(s: Option<&NameSet>) -> Option<Vec<String>> {
-    s.map(|s| s.iter().cloned().collect())
-}
-
 fn fields_doc(f: &ResourceFields) -> FieldsDoc {
     FieldsDoc::from(f)
 }
@@ -144,8 +140,6 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
 fn category_doc(c: &Category) -> CategoryDoc {
     CategoryDoc {
         title: c.title.clone(),
-        description: c.description.clone(),
-        teams: list(c.teams.as_ref()),
         protect: c.protect.then_some(true),
         events: sorted_events(c)
             .into_iter()
@@ -156,7 +150,9 @@ fn category_doc(c: &Category) -> CategoryDoc {
                 properties: sorted_properties(e).into_iter().map(property_doc).collect(),
             })
             .collect(),
+        ..CategoryDoc::default()
     }
+    .with_fields(&c.fields)
 }
 
 /// The set as YAML text (`version: 1`), preceded by a schema comment when `schema` is given.
@@ -239,13 +235,15 @@ pub fn write_jsonl<W: Write + ?Sized>(
         Ok(())
     };
     for c in sorted_categories(set) {
-        push(&JsonlRecord::Category(CategoryRecord {
-            integration: integration.take(),
-            title: c.title.clone(),
-            description: c.description.clone(),
-            teams: list(c.teams.as_ref()),
-            protect: c.protect.then_some(true),
-        }))?;
+        push(&JsonlRecord::Category(
+            CategoryRecord {
+                integration: integration.take(),
+                title: c.title.clone(),
+                protect: c.protect.then_some(true),
+                ..CategoryRecord::default()
+            }
+            .with_fields(&c.fields),
+        ))?;
         for e in sorted_events(c) {
             push(&JsonlRecord::Event(EventRecord {
                 integration: None,
@@ -299,7 +297,6 @@ pub fn write_csv<W: Write + ?Sized>(
         .as_ref()
         .map(ToString::to_string)
         .unwrap_or_default();
-    let s = |v: Option<&String>| v.cloned().unwrap_or_default();
     let fields = |f: &ResourceFields| {
         fields::group(Group::Resource)
             .map(|spec| cell(f.get(spec.name)))
@@ -315,11 +312,7 @@ pub fn write_csv<W: Write + ?Sized>(
             String::new(),
         ];
         // A category carries the table's category fields, from its own struct.
-        row.extend(FIELDS.iter().map(|spec| match spec.name {
-            "description" if spec.category => s(c.description.as_ref()),
-            "teams" if spec.category => cell(c.teams.as_ref().map(FieldRef::Names)),
-            _ => String::new(),
-        }));
+        row.extend(FIELDS.iter().map(|spec| cell(c.fields.get(spec.name))));
         row.push(protect(c.protect));
         w.write_record(&row).map_err(ManifestWriteError::Csv)?;
         for e in sorted_events(c) {
@@ -369,7 +362,7 @@ mod tests {
         });
         let c = &mut set.categories[0];
         c.protect = true;
-        c.description = None;
+        c.fields.description = None;
         let e = &mut c.events[1];
         e.fields.collections = Some(["Revenue Metrics".to_owned()].into_iter().collect());
         // Every list the generator leaves unmanaged gets two users.

@@ -4,7 +4,7 @@
 //! "not managed": never written, never compared.
 
 use crate::api::Id;
-use crate::manifest::{FieldSet, Origin, Schedule, Thresholds, TrackingFields};
+use crate::manifest::{CategoryFieldSet, FieldSet, Origin, Schedule, Thresholds, TrackingFields};
 use crate::plan::IntegrationInfo;
 use std::collections::{BTreeSet, HashMap};
 
@@ -18,15 +18,16 @@ pub type IdSet = BTreeSet<Id>;
 /// Event and property fields with every name turned into an id; `None` = unmanaged.
 pub type Fields = FieldSet<IdSet>;
 
+/// Category fields with every name turned into an id; `None` = unmanaged.
+pub type CategoryIdFields = CategoryFieldSet<IdSet>;
+
 /// A category ready to diff.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DesiredCategory {
     /// Title (natural key).
     pub title: String,
-    /// Description.
-    pub description: Option<String>,
-    /// Team ids.
-    pub teams: Option<IdSet>,
+    /// Managed fields (reported when they differ: categories have no PATCH).
+    pub fields: CategoryIdFields,
     /// Keep `--prune` away from everything under it.
     pub protect: bool,
     /// Its events.

@@ -7,8 +7,8 @@ use super::IntegrationInfo;
 use crate::api::{self, Id, Resource, WireRef};
 use crate::manifest::fields::{self, FieldSpec, FieldValue, Group, Kind, Names};
 use crate::manifest::{
-    Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin, Property,
-    ResourceFields, Schedule, Thresholds, TrackingFields,
+    Category, CategoryFields, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin,
+    Property, ResourceFields, Schedule, Thresholds, TrackingFields,
 };
 use std::collections::HashMap;
 
@@ -112,6 +112,15 @@ impl Namer {
         f
     }
 
+    /// The fields a category carries, ids turned into names; empty ones left out.
+    fn category_fields(&self, r: &Resource) -> CategoryFields {
+        let mut c = CategoryFields::default();
+        for spec in fields::category() {
+            c.set(spec.name, self.value(spec, r));
+        }
+        c
+    }
+
     /// The tracking-plan fields a property holds; empty text left out.
     fn tracking(&self, r: &Resource) -> TrackingFields {
         let mut t = TrackingFields::default();
@@ -144,8 +153,7 @@ impl Namer {
     pub fn category(&self, r: &Resource, origin: &Origin) -> Category {
         Category {
             title: r.title.trim().to_owned(),
-            description: text(&r.description),
-            teams: Self::names(&self.teams, &r.teams),
+            fields: self.category_fields(r),
             protect: false,
             events: Vec::new(),
             origin: origin.clone(),

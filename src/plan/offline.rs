@@ -6,12 +6,12 @@
 //! marked: `apply` leaves them alone (no longer managed) and `--prune` deletes those in its
 //! scope, so a reviewer sees both.
 
-use super::desired::{Fields, Resolved};
+use super::desired::{Fields, IdSet, Resolved};
 use super::diff::monitor_key;
 use super::resolve::Lookups;
 use super::{diff, Action, Change, DiffOptions, Key, Live, Plan};
 use crate::api::{self, Id, WireRef};
-use crate::manifest::fields::{self, FieldRef, Group, Kind, Names};
+use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind, Names};
 use crate::manifest::{
     IntegrationRef, ManifestSet, NameSet, PropertyTypes, ResourceFields, Thresholds, TrackingFields,
 };
@@ -103,7 +103,7 @@ impl Collected {
             self.integrations.insert(n.trim().to_owned());
         }
         for c in &set.categories {
-            add(&mut self.teams, c.teams.as_ref());
+            self.names(fields::category().map(|s| (s, c.fields.get(s.name))));
             for e in &c.events {
                 self.fields(&e.fields);
                 for p in &e.properties {
@@ -122,9 +122,16 @@ impl Collected {
 
     /// Every list of names the row table gives these fields, by what it names.
     fn fields(&mut self, f: &ResourceFields) {
-        for spec in fields::group(Group::Resource) {
-            let (Kind::Names(names), Some(FieldRef::Names(set))) = (spec.kind, f.get(spec.name))
-            else {
+        self.names(fields::group(Group::Resource).map(|s| (s, f.get(s.name))));
+    }
+
+    /// Every list of names among `values` (rows of the table with their values).
+    fn names<'a>(
+        &mut self,
+        values: impl Iterator<Item = (&'static FieldSpec, Option<FieldRef<'a, NameSet>>)>,
+    ) {
+        for (spec, value) in values {
+            let (Kind::Names(names), Some(FieldRef::Names(set))) = (spec.kind, value) else {
                 continue;
             };
             let to = match names {
@@ -279,18 +286,23 @@ fn set_fields(r: &mut api::Resource, f: &Fields, t: &TrackingFields) {
             Group::Resource => f.get(spec.name),
             Group::Tracking => t.get(spec.name),
         };
-        let ids: Vec<Id>;
-        let v = match value {
-            None => continue,
-            Some(FieldRef::Text(s)) => WireRef::Text(s),
-            Some(FieldRef::Bool(b)) => WireRef::Bool(b),
-            Some(FieldRef::Names(set)) => {
-                ids = set.iter().cloned().collect();
-                WireRef::Ids(&ids)
-            }
-        };
-        r.set_field(spec.name, v);
+        set_field(r, spec, value);
     }
+}
+
+/// Sets the field `spec` of `r` to `value`; `None` (unmanaged) leaves it as it is.
+fn set_field(r: &mut api::Resource, spec: &FieldSpec, value: Option<FieldRef<'_, IdSet>>) {
+    let ids: Vec<Id>;
+    let v = match value {
+        None => return,
+        Some(FieldRef::Text(s)) => WireRef::Text(s),
+        Some(FieldRef::Bool(b)) => WireRef::Bool(b),
+        Some(FieldRef::Names(set)) => {
+            ids = set.iter().cloned().collect();
+            WireRef::Ids(&ids)
+        }
+    };
+    r.set_field(spec.name, v);
 }
 
 /// The live state a perfect apply of `d` leaves behind (unmanaged fields at their defaults).
@@ -306,15 +318,16 @@ pub fn live_of(d: &Resolved) -> Live {
         ..Live::default()
     };
     for c in &d.categories {
-        let cat = api::Resource {
+        let mut cat = api::Resource {
             id: ids.next(),
             updated_at: EPOCH.to_owned(),
             title: c.title.clone(),
-            description: c.description.clone().unwrap_or_default(),
-            teams: c.teams.iter().flatten().cloned().collect(),
             integration: Some(d.integration.id.clone()),
             ..api::Resource::default()
         };
+        for spec in fields::category() {
+            set_field(&mut cat, spec, c.fields.get(spec.name));
+        }
         for e in &c.events {
             let mut ev = api::Resource {
                 id: ids.next(),
@@ -371,7 +384,7 @@ pub fn live_of(d: &Resolved) -> Live {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::{Category, Event, Origin};
+    use crate::manifest::{Category, CategoryFields, Event, Origin};
     use crate::plan::resolve;
     use std::sync::Arc;
 
@@ -404,8 +417,7 @@ mod tests {
                 .into_iter()
                 .map(|(t, events)| Category {
                     title: t.to_owned(),
-                    description: None,
-                    teams: None,
+                    fields: CategoryFields::default(),
                     protect: false,
                     events,
                     origin: origin(),

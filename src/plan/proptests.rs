@@ -103,14 +103,13 @@ fn categories() -> impl Strategy<Value = Vec<DesiredCategory>> {
     )
     .prop_map(|m| {
         m.into_iter()
-            .map(
-                |(t, (description, teams, protect, events))| DesiredCategory {
-                    description,
-                    teams,
-                    protect,
-                    ..super::testutil::category(t, events)
-                },
-            )
+            .map(|(t, (description, teams, protect, events))| {
+                let mut c = super::testutil::category(t, events);
+                c.fields.description = description;
+                c.fields.teams = teams;
+                c.protect = protect;
+                c
+            })
             .collect()
     })
 }

@@ -1,8 +1,8 @@
 //! Builders shared by the plan's unit, property and snapshot tests: ids, a small desired state,
 //! and `live_of`, the live state a perfect apply of a desired state would leave behind.
 
+use super::desired::{CategoryIdFields, IdSet, Names, Resolved};
 use super::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
-use super::desired::{IdSet, Names, Resolved};
 use super::{IntegrationInfo, Live};
 use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, Group, Kind};
@@ -36,8 +36,7 @@ pub(crate) fn integration() -> IntegrationInfo {
 pub(crate) fn category(title: &str, events: Vec<DesiredEvent>) -> DesiredCategory {
     DesiredCategory {
         title: title.to_owned(),
-        description: None,
-        teams: None,
+        fields: CategoryIdFields::default(),
         protect: false,
         events,
         origin: origin(1),
@@ -135,15 +134,26 @@ pub(crate) fn live_of(d: &Resolved, owner_tag: Option<&Id>) -> Live {
         ..Live::default()
     };
     for c in &d.categories {
-        let cat = api::Resource {
+        let mut cat = api::Resource {
             id: ids.next(),
             updated_at: "2026-01-01T00:00:00Z".to_owned(),
             title: c.title.clone(),
-            description: c.description.clone().unwrap_or_default(),
-            teams: c.teams.iter().flatten().cloned().collect(),
             integration: Some(d.integration.id.clone()),
             ..api::Resource::default()
         };
+        for spec in fields::category() {
+            let ids: Vec<Id>;
+            let v = match c.fields.get(spec.name) {
+                None => continue,
+                Some(FieldRef::Text(s)) => WireRef::Text(s),
+                Some(FieldRef::Bool(b)) => WireRef::Bool(b),
+                Some(FieldRef::Names(s)) => {
+                    ids = s.iter().cloned().collect();
+                    WireRef::Ids(&ids)
+                }
+            };
+            assert!(cat.set_field(spec.name, v), "{} is not settable", spec.name);
+        }
         for e in &c.events {
             let mut ev = api::Resource {
                 id: ids.next(),
@@ -255,8 +265,8 @@ pub(crate) fn sample_plan() -> (super::Plan, Names) {
             )],
         )],
     );
-    checkout.description = Some("Purchase funnel".to_owned());
-    checkout.teams = Some(ids(&[11]));
+    checkout.fields.description = Some("Purchase funnel".to_owned());
+    checkout.fields.teams = Some(ids(&[11]));
     let mut before = resolved(vec![checkout.clone()], vec![]);
     before.categories[0].events[0].properties.clear();
     let mut live = live_of(&before, None);

@@ -144,7 +144,13 @@ fn export_writes_names_not_ids_and_omits_what_the_server_holds_empty() {
     let checkout = &set.categories[0];
     assert_eq!(checkout.title, "Checkout");
     assert_eq!(
-        checkout.teams.as_ref().unwrap().iter().collect::<Vec<_>>(),
+        checkout
+            .fields
+            .teams
+            .as_ref()
+            .unwrap()
+            .iter()
+            .collect::<Vec<_>>(),
         ["Checkout"]
     );
     let started = checkout

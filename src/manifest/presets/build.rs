@@ -6,7 +6,7 @@ use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
 use crate::manifest::node::Ctx;
 use crate::manifest::options::PresetOptions;
-use crate::manifest::{Origin, ResourceFields, TrackingFields};
+use crate::manifest::{CategoryFields, Origin, ResourceFields, TrackingFields};
 use std::collections::{HashMap, HashSet};
 
 /// The fragment under construction.
@@ -78,8 +78,7 @@ impl<'o> Builder<'o> {
         if self.categories.insert(category.to_owned()) {
             self.frag.categories.push(CategoryDecl {
                 title: category.to_owned(),
-                description: None,
-                teams: None,
+                fields: CategoryFields::default(),
                 protect: None,
                 origin: origin.clone(),
             });

@@ -67,13 +67,13 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
             sink,
             Kind::Category,
             &c.title,
-            c.description.as_deref(),
+            c.fields.description.as_deref(),
             &ckey,
             &c.origin,
         );
         if owner.on()
             && owner.options.kinds.contains(&Kind::Category)
-            && !has_names(c.teams.as_ref())
+            && !has_names(c.fields.teams.as_ref())
         {
             let message = format!("category `{}` has no team", c.title);
             let hint = Some("add `teams:`".to_owned());

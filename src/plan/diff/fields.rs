@@ -14,7 +14,7 @@ use super::Differ;
 use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
 use crate::manifest::TrackingFields;
-use crate::plan::desired::{Fields, IdSet};
+use crate::plan::desired::{CategoryIdFields, Fields, IdSet};
 use crate::plan::kept::NotKeptRecord;
 use crate::plan::{FieldChange, Kind as ResourceKind};
 use serde_json::{json, Value};
@@ -160,6 +160,17 @@ impl Differ<'_> {
             };
             out.field(spec, desired, live);
         }
+    }
+}
+
+/// A category's rows of the table (the caller turns a difference into an `unsupported`).
+pub(super) fn category_fields(
+    c: &CategoryIdFields,
+    live: Option<&api::Resource>,
+    out: &mut FieldDiff,
+) {
+    for spec in fields::category() {
+        out.field(spec, c.get(spec.name), live);
     }
 }
 

@@ -158,7 +158,7 @@ fn null_live_values_read_as_defaults() {
 #[test]
 fn category_drift_is_unsupported_and_undeclared_categories_stay() {
     let mut c = category("C", vec![]);
-    c.description = Some("new".into());
+    c.fields.description = Some("new".into());
     let d = resolved(vec![c], vec![]);
     let mut live = live_of(&d, None);
     live.categories[0].description = "old".into();
@@ -174,6 +174,49 @@ fn category_drift_is_unsupported_and_undeclared_categories_stay() {
         .unwrap()
         .contains("cannot be updated"));
     assert_eq!(plan.summary().writes(), 0);
+}
+
+#[test]
+fn every_category_field_of_the_table_that_drifts_is_unsupported() {
+    use crate::api::WireRef;
+    use crate::manifest::fields::{self, FieldValue, Kind as FieldKind};
+    let rows: Vec<_> = fields::category().collect();
+    assert!(!rows.is_empty());
+    for spec in rows {
+        let (wanted, drifted) = match spec.kind {
+            FieldKind::Text | FieldKind::Markdown => {
+                (FieldValue::Text("wanted".into()), WireRef::Text("drifted"))
+            }
+            FieldKind::Bool => (FieldValue::Bool(true), WireRef::Bool(false)),
+            FieldKind::Names(_) => (FieldValue::Names(ids(&[20])), WireRef::Ids(&[])),
+        };
+        let mut c = category("C", vec![]);
+        c.fields.set(spec.name, Some(wanted));
+        let d = resolved(vec![c], vec![]);
+        let create = diff(&d, &Live::default(), &DiffOptions::default());
+        let written: Vec<&str> = create.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(written, [spec.name], "a create writes {}", spec.name);
+        let mut live = live_of(&d, None);
+        let none = diff(&d, &live, &DiffOptions::default());
+        assert!(none.changes.is_empty(), "{}: {:?}", spec.name, none.changes);
+        assert!(
+            live.categories[0].set_field(spec.name, drifted),
+            "{}",
+            spec.name
+        );
+        let plan = diff(&d, &live, &DiffOptions::default());
+        assert_eq!(summary(&plan), ["Unsupported C"], "{}", spec.name);
+        let changed: Vec<&str> = plan.changes[0]
+            .fields
+            .iter()
+            .map(|f| f.name.as_str())
+            .collect();
+        assert_eq!(changed, [spec.name], "{}", spec.name);
+    }
 }
 
 fn tree() -> Resolved {

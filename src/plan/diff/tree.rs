@@ -72,12 +72,7 @@ impl Differ<'_> {
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
             .not_kept(self.not_kept, Kind::Category);
-        fields.string(
-            "description",
-            c.description.as_ref(),
-            live.map(|l| l.description.as_str()),
-        );
-        fields.ids("teams", c.teams.as_ref(), live.map(|l| l.teams.as_slice()));
+        super::fields::category_fields(&c.fields, live, &mut fields);
         self.count_uncompared(&key, &fields);
         match live {
             None => {

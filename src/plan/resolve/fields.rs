@@ -7,17 +7,24 @@ use super::matching::{as_uuid, resolve_named, resolve_user};
 use super::Resolver;
 use crate::api::Id;
 use crate::manifest::{Category, Event, NameSet, Origin, Property, ResourceFields};
-use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet};
+use crate::plan::desired::{
+    CategoryIdFields, DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet,
+};
 use std::convert::Infallible;
 
 impl Resolver<'_> {
     pub(super) fn category(&mut self, c: &Category) -> DesiredCategory {
         let item = format!("category `{}`", c.title);
-        let teams = self.set(c.teams.as_ref(), "teams", &item, &c.origin);
+        let resolved: Result<CategoryIdFields, Infallible> = c
+            .fields
+            .map_sets(|field, _, names| Ok(self.set(Some(names), field, &item, &c.origin)));
+        let fields = match resolved {
+            Ok(fields) => fields,
+            Err(never) => match never {},
+        };
         DesiredCategory {
             title: c.title.clone(),
-            description: c.description.clone(),
-            teams,
+            fields,
             protect: c.protect,
             events: c.events.iter().map(|e| self.event(&c.title, e)).collect(),
             origin: c.origin.clone(),

@@ -3,7 +3,9 @@
 use super::*;
 use crate::api::{self, Id};
 use crate::manifest::ResourceFields;
-use crate::manifest::{Category, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin};
+use crate::manifest::{
+    Category, CategoryFields, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin,
+};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -78,8 +80,10 @@ fn set_with(fields: ResourceFields, monitors: Vec<Monitor>) -> ManifestSet {
         integration: Some(IntegrationRef::parse("Segment")),
         categories: vec![Category {
             title: "Checkout".into(),
-            description: None,
-            teams: names(&["Checkout"]),
+            fields: CategoryFields {
+                teams: names(&["Checkout"]),
+                ..CategoryFields::default()
+            },
             protect: false,
             events: vec![Event {
                 title: "Order Completed".into(),
@@ -134,7 +138,7 @@ fn resolves_names_emails_display_names_and_uuids() {
             assert!(f.get(spec.name).is_none(), "{}", spec.name);
         }
     }
-    assert_eq!(r.categories[0].teams, Some([id(11)].into()));
+    assert_eq!(r.categories[0].fields.teams, Some([id(11)].into()));
     assert_eq!(r.monitors[0].target, id(50));
     assert_eq!(r.names[&id(30)], "alice@acme.test");
     assert_eq!(r.names[&id(50)], "analytics.public.orders");
