@@ -3,8 +3,8 @@
 //! quoted commas, blank and repeated cells) loads to the expected model, applies to the
 //! sandbox, exports, and plans to `No changes`, both from the export and from the vendor file.
 
-use crate::util::{bin, Out, Sandbox};
-use secoda_sync::manifest::{load, LoadOptions, ManifestSet, Preset, PresetOptions, Property};
+use crate::util::{bin, property, Out, Sandbox};
+use secoda_sync::manifest::{load, LoadOptions, ManifestSet, Preset, PresetOptions};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {
@@ -47,16 +47,6 @@ fn loaded(name: &str, preset: Option<Preset>) -> ManifestSet {
     });
     assert!(!l.has_errors(), "{name}: {:#?}", l.diagnostics);
     l.set
-}
-
-#[track_caller]
-fn property<'s>(set: &'s ManifestSet, event: &str, title: &str) -> &'s Property {
-    set.categories
-        .iter()
-        .flat_map(|c| &c.events)
-        .find(|e| e.title == event)
-        .and_then(|e| e.properties.iter().find(|p| p.title == title))
-        .unwrap_or_else(|| panic!("no {event}/{title}"))
 }
 
 #[test]

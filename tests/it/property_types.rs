@@ -3,9 +3,9 @@
 //! definition text outside the block stays, and that a workspace refusing (400) or dropping
 //! the fields stops the property writes carrying them with the hint.
 
-use crate::util::{Out, Sandbox};
+use crate::util::{property, Out, Sandbox};
 use secoda_sync::manifest::tracking_block::BEGIN;
-use secoda_sync::manifest::{load, LoadOptions, ManifestSet, Property};
+use secoda_sync::manifest::{load, LoadOptions, ManifestSet};
 use secoda_sync::sandbox::SandboxConfig;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -18,16 +18,6 @@ fn avo() -> String {
         .join("tests/fixtures/presets/avo.csv")
         .display()
         .to_string()
-}
-
-#[track_caller]
-fn property<'s>(set: &'s ManifestSet, event: &str, title: &str) -> &'s Property {
-    set.categories
-        .iter()
-        .flat_map(|c| &c.events)
-        .find(|e| e.title == event)
-        .and_then(|e| e.properties.iter().find(|p| p.title == title))
-        .unwrap_or_else(|| panic!("no {event}/{title}"))
 }
 
 #[track_caller]

@@ -244,3 +244,18 @@ fn a_sandbox_that_expected_no_calls_fails_the_test_when_called() {
     sb.expect_no_calls();
     sb.run(&["plan", &ex()]).ok();
 }
+
+/// The property `event/title` of a loaded set; fails the test when there is none.
+#[track_caller]
+pub(crate) fn property<'s>(
+    set: &'s secoda_sync::manifest::ManifestSet,
+    event: &str,
+    title: &str,
+) -> &'s secoda_sync::manifest::Property {
+    set.categories
+        .iter()
+        .flat_map(|c| &c.events)
+        .find(|e| e.title == event)
+        .and_then(|e| e.properties.iter().find(|p| p.title == title))
+        .unwrap_or_else(|| panic!("no {event}/{title}"))
+}
