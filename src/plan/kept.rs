@@ -7,8 +7,9 @@
 //!
 //! The diff takes the record as input ([`super::Live::not_kept`]): a recorded field is not
 //! compared on existing resources of its kind, monitors included (creates still send it), and
-//! is named once in the plan instead of being offered forever. `--recheck-fields` diffs as if nothing were recorded,
-//! and the apply it drives rewrites the record from what its answers show.
+//! is named once in the plan instead of being offered forever. `--recheck-fields` diffs as if
+//! nothing were recorded, and the apply it drives rewrites the record from what its answers
+//! show.
 //!
 //! Pure: bytes in, bytes out; reading and writing the event belong to the workspace and apply.
 
