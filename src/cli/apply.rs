@@ -18,9 +18,10 @@ abandons them. Re-running apply finishes the job without duplicates.
 
 Exit codes:
   0    every change made (or nothing to do)
-  1    invalid input, refused (safety cap, stale plan, no confirmation), a failed change,
-       a --run-monitors run that could not be started, or with --strict a field Secoda
-       did not keep
+  1    invalid input, refused (safety cap, no-delete-used, stale plan, no confirmation),
+       a failed change, property writes held back because Secoda refused or did not keep
+       a tracking field (hint: --property-types definition), a --run-monitors run that
+       could not be started, or with --strict a field Secoda did not keep
   130  interrupted (Ctrl-C)
   143  terminated (SIGTERM): handled as the first Ctrl-C, reported and saved";
 
