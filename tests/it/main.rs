@@ -20,4 +20,5 @@ mod recipes;
 mod rules;
 mod safety;
 mod sandbox;
+mod sandbox_runtime;
 mod util;
