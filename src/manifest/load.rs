@@ -195,33 +195,8 @@ impl Collector<'_> {
                     continue;
                 }
             };
-            // A directory's JSON files are vendor plans only when `--from` says so.
-            let json_wanted = self
-                .opts
-                .preset
-                .from
-                .is_some_and(crate::manifest::Preset::is_json);
-            match format_of(&p) {
-                None => continue,
-                Some(InputFormat::Json) if !json_wanted => continue,
-                Some(_) => {}
-            }
-            match std::fs::metadata(&p) {
-                Ok(m) if m.is_file() => files.push(p),
-                Ok(m) if m.is_dir() => {}
-                Ok(_) => self.diags.push(Diagnostic::new(
-                    Code::Io,
-                    format!("`{}` is not a regular file", p.display()),
-                    None,
-                )),
-                Err(e) => {
-                    let d = io_error(&p, &e);
-                    self.diags.push(if p.is_symlink() {
-                        d.hint("it is a symbolic link: restore its target, or remove the link")
-                    } else {
-                        d
-                    });
-                }
+            if self.is_manifest_file(&p) {
+                files.push(p);
             }
         }
         files.sort();
@@ -238,6 +213,40 @@ impl Collector<'_> {
         for f in files {
             self.path(&f);
         }
+    }
+
+    /// Whether a directory entry is a manifest file to read; an entry with a manifest name that
+    /// cannot be read, or is not a regular file, is reported.
+    fn is_manifest_file(&mut self, p: &Path) -> bool {
+        // A directory's JSON files are vendor plans only when `--from` says so.
+        let json_wanted = self
+            .opts
+            .preset
+            .from
+            .is_some_and(crate::manifest::Preset::is_json);
+        match format_of(p) {
+            None => return false,
+            Some(InputFormat::Json) if !json_wanted => return false,
+            Some(_) => {}
+        }
+        match std::fs::metadata(p) {
+            Ok(m) if m.is_file() => return true,
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => self.diags.push(Diagnostic::new(
+                Code::Io,
+                format!("`{}` is not a regular file", p.display()),
+                None,
+            )),
+            Err(e) => {
+                let d = io_error(p, &e);
+                self.diags.push(if p.is_symlink() {
+                    d.hint("it is a symbolic link: restore its target, or remove the link")
+                } else {
+                    d
+                });
+            }
+        }
+        false
     }
 
     fn file(&mut self, path: &Path) {
