@@ -1,8 +1,10 @@
 //! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
 //! read-back check of every answer, the decisions around it (policy), the monitor run after
-//! it, the stop on tracking fields the workspace refuses or drops (halt), and the lease and the checks that keep concurrent applies from making twins.
+//! it, the stop on tracking fields the workspace refuses or drops (halt), the `apply --json`
+//! document, and the lease and the checks that keep concurrent applies from making twins.
 
 pub mod cancel;
+pub mod document;
 pub mod executor;
 pub mod guard;
 pub mod halt;
@@ -18,6 +20,7 @@ pub mod report;
 pub mod write;
 
 pub use cancel::{Cancel, Stage};
+pub use document::ApplyDocument;
 pub use executor::{execute, ExecOptions};
 pub use guard::Guard;
 pub use halt::Halt;

@@ -100,25 +100,6 @@ fn body(record: &NotKeptRecord) -> ResourceWrite {
 }
 
 impl Saved {
-    /// `not_kept_record` in `apply --json`: `{"status": "unchanged" | "recorded" | "cleared" |
-    /// "failed", "fields": [{"kind", "field"}] (what the record now holds, when recorded),
-    /// "error" (when failed)}`.
-    #[must_use]
-    pub fn to_json(&self) -> serde_json::Value {
-        match self {
-            Self::Unchanged => serde_json::json!({ "status": "unchanged" }),
-            Self::Cleared => serde_json::json!({ "status": "cleared" }),
-            Self::Failed(error) => serde_json::json!({ "status": "failed", "error": error }),
-            Self::Recorded(fields) => {
-                let fields: Vec<serde_json::Value> = fields
-                    .iter()
-                    .map(|(kind, field)| serde_json::json!({ "kind": kind, "field": field }))
-                    .collect();
-                serde_json::json!({ "status": "recorded", "fields": fields })
-            }
-        }
-    }
-
     /// The status line for it, or `None` when nothing changed (a failure is a warning).
     #[must_use]
     pub fn line(&self) -> Option<String> {

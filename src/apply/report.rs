@@ -1,9 +1,9 @@
 //! What an apply did, change by change, and how that is shown: the summary line, the failure
-//! table, what an interruption left undone, and the `apply --json` document.
+//! table, and what an interruption left undone (the `apply --json` document is
+//! [`super::document`]).
 
 use crate::api::Id;
 use crate::plan::{Action, Change, Key, Kind};
-use serde::Serialize;
 use std::io::{self, Write};
 
 /// What happened to one change.
@@ -24,19 +24,6 @@ pub enum Outcome {
     Held(String),
 }
 
-impl Outcome {
-    fn status(&self) -> &'static str {
-        match self {
-            Self::Done(_) => "done",
-            Self::Failed(_) => "failed",
-            Self::Skipped(_) => "skipped",
-            Self::NotStarted => "not_started",
-            Self::Aborted => "aborted",
-            Self::Held(_) => "held",
-        }
-    }
-}
-
 /// The outcome of every change the executor was asked to make, in plan order.
 #[derive(Debug, Clone, Default)]
 pub struct Report {
@@ -47,7 +34,7 @@ pub struct Report {
 }
 
 /// Counts per result.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
     /// Creates done.
     pub created: usize,
@@ -206,53 +193,6 @@ impl Report {
             c.created, c.updated, c.deleted, c.failed
         )
     }
-
-    /// The machine-readable result for `apply --json`.
-    #[must_use]
-    pub fn to_json(&self) -> serde_json::Value {
-        let changes: Vec<JsonChange<'_>> = self
-            .entries
-            .iter()
-            .map(|(ch, o)| JsonChange {
-                action: ch.action,
-                kind: ch.kind,
-                key: ch.key.to_string(),
-                label: &ch.label,
-                status: o.status(),
-                id: match o {
-                    Outcome::Done(id) => Some(id),
-                    _ => ch.id.as_ref(),
-                },
-                error: match o {
-                    Outcome::Failed(e) | Outcome::Held(e) => Some(e),
-                    _ => None,
-                },
-                skipped_because: match o {
-                    Outcome::Skipped(k) => Some(k.to_string()),
-                    _ => None,
-                },
-            })
-            .collect();
-        serde_json::json!({
-            "format_version": 1,
-            "complete": self.is_complete(),
-            "interrupted": self.interrupted,
-            "summary": self.counts(),
-            "changes": changes,
-        })
-    }
-}
-
-#[derive(Serialize)]
-struct JsonChange<'a> {
-    action: Action,
-    kind: Kind,
-    key: String,
-    label: &'a str,
-    status: &'static str,
-    id: Option<&'a Id>,
-    error: Option<&'a String>,
-    skipped_because: Option<String>,
 }
 
 /// Whether the change leaves its monitor disabled (a prune's disable, or `is_enabled: false`).

@@ -43,7 +43,8 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub auto_approve: bool,
     /// Print the result as JSON on stdout (each change with its status and id, the fields not
-    /// kept, and whether the workspace's record of them was written); the plan goes to stderr.
+    /// kept, and whether the workspace's record of them was written; schema:
+    /// schemas/apply.schema.json); the plan goes to stderr.
     #[arg(long)]
     pub json: bool,
     /// After the apply, run the monitors it created or changed (not disabled, deleted or

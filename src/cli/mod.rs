@@ -71,7 +71,7 @@ pub struct Cli {
 pub enum Command {
     /// Check manifests without touching the network.
     Validate(ValidateArgs),
-    /// Print or write the JSON Schemas of the manifest formats.
+    /// Print or write the JSON Schemas of the manifest formats and the `--json` documents.
     Schema(SchemaArgs),
     /// Run a Secoda-compatible API emulator (for rehearsals and tests).
     #[command(subcommand)]

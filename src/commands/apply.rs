@@ -4,7 +4,9 @@ use super::session::{run_in_session, Session};
 use crate::api::Rate;
 use crate::apply::policy::{self, Confirmation, Verdict};
 use crate::apply::record::Saved;
-use crate::apply::{self, Cancel, LeaseOptions, MonitorRun, ReadBack, Report, RunFailed};
+use crate::apply::{
+    self, ApplyDocument, Cancel, LeaseOptions, MonitorRun, ReadBack, Report, RunFailed,
+};
 use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
@@ -191,20 +193,7 @@ fn finish(
     let out_err = Error::writing("stdout");
     let mut out = printer.stdout();
     if args.json {
-        let mut doc = report.to_json();
-        doc["not_kept"] =
-            serde_json::to_value(readback.not_kept()).map_err(|e| out_err(e.into()))?;
-        let stops = readback.halt().stops();
-        if !stops.is_empty() {
-            doc["stopped"] = serde_json::json!({
-                "fields": stops,
-                "hint": crate::apply::halt::HINT,
-            });
-        }
-        doc["not_kept_record"] = saved.to_json();
-        if let Some(run) = run {
-            doc["monitor_run"] = serde_json::to_value(run).map_err(|e| out_err(e.into()))?;
-        }
+        let doc = ApplyDocument::new(report, readback, saved, run);
         serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| out_err(e.into()))?;
         writeln!(out).map_err(out_err)?;
     } else {

@@ -1,4 +1,5 @@
-//! `secoda-sync schema`: print or write the JSON Schemas generated from the manifest types.
+//! `secoda-sync schema`: print or write the JSON Schemas generated from the manifest types and
+//! the `--json` document types.
 
 use crate::cli::{SchemaArgs, Which};
 use crate::error::{Error, Exit, Result};
@@ -8,15 +9,23 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// File names of the schemas written by `--out-dir`.
-pub const FILES: [(&str, Which); 2] = [
+pub const FILES: [(&str, Which); 6] = [
     ("manifest.schema.json", Which::Manifest),
     ("jsonl-record.schema.json", Which::JsonlRecord),
+    ("plan.schema.json", Which::Plan),
+    ("apply.schema.json", Which::Apply),
+    ("doctor.schema.json", Which::Doctor),
+    ("monitors-status.schema.json", Which::MonitorsStatus),
 ];
 
 fn text(which: Which) -> String {
     match which {
         Which::Manifest => document::manifest_schema(),
         Which::JsonlRecord => document::jsonl_record_schema(),
+        Which::Plan => crate::plan::render::json::schema_json(),
+        Which::Apply => crate::apply::document::schema_json(),
+        Which::Doctor => crate::doctor::report::schema_json(),
+        Which::MonitorsStatus => crate::monitors::status::schema_json(),
     }
 }
 

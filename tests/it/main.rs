@@ -1,6 +1,7 @@
 //! The one integration-test binary; each topic lives in its own module.
 
 mod apply;
+mod apply_json;
 mod client;
 mod client_sandbox;
 mod concurrency;

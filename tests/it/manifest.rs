@@ -537,7 +537,22 @@ fn committed_schemas_are_current() {
         None,
     );
     assert_eq!(r.code, 0, "{}", r.stderr);
-    for name in ["manifest.schema.json", "jsonl-record.schema.json"] {
+    // Every committed schema is one `--out-dir` writes, and it is current.
+    let names = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    let written = names(&out);
+    assert_eq!(written, names(&root().join("schemas")));
+    assert!(
+        written.contains(&"apply.schema.json".to_owned()),
+        "{written:?}"
+    );
+    for name in &written {
         let fresh = std::fs::read_to_string(out.join(name)).unwrap();
         let committed =
             std::fs::read_to_string(root().join("schemas").join(name)).unwrap_or_default();
