@@ -8,7 +8,7 @@ use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
 use crate::plan::verify;
-use crate::plan::{diff, DiffOptions, Key, Plan};
+use crate::plan::{diff, DiffOptions, Key, Plan, UsedDeletes};
 use crate::workspace::{catalog_by_ids, fetch_lookups, read_live, read_touched};
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -173,19 +173,19 @@ pub async fn make_plan(
 
 /// `no-delete-used` as a warning: names each used delete `--allow-used-deletes` does not.
 fn warn_used_deletes(plan: &Plan, min: u64, opts: &DiffOptions, printer: &Printer) {
+    let rule = UsedDeletes {
+        min_usage: Some(min),
+        allow: opts.used_deletes.allow.clone(),
+    };
     for c in &plan.changes {
-        let Some(usage) = c.usage.filter(|u| c.deletes_used() && u.total >= min) else {
-            continue;
-        };
-        if opts.used_deletes.allow.allows(&c.key) {
-            continue;
+        if let Some(total) = rule.judges(c) {
+            printer.warn(format!(
+                "[no-delete-used] the plan deletes {} \"{}\", used {} times",
+                c.kind,
+                c.key,
+                crate::output::thousands(total)
+            ));
         }
-        printer.warn(format!(
-            "[no-delete-used] the plan deletes {} \"{}\", used {} times",
-            c.kind,
-            c.key,
-            crate::output::thousands(usage.total)
-        ));
     }
 }
 

@@ -113,9 +113,9 @@ pub async fn read_live(
         integration_id: Some(integration.id.clone()),
         ..ListFilter::default()
     };
-    let (categories, events, properties, monitors): (Vec<Resource>, Vec<Resource>, _, _) = tokio::try_join!(
-        counted(client.list_categories(&by_integration), on_read).try_collect(),
-        counted(client.list_events(&by_integration), on_read).try_collect(),
+    let (categories, events, properties, monitors) = tokio::try_join!(
+        counted(client.list_categories(&by_integration), on_read).try_collect::<Vec<_>>(),
+        counted(client.list_events(&by_integration), on_read).try_collect::<Vec<_>>(),
         counted(client.list_properties(&by_integration), on_read).try_collect(),
         counted(client.list_monitors(), on_read).try_collect(),
     )?;

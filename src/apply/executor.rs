@@ -296,6 +296,7 @@ mod tests {
             twins: Vec::new(),
             not_readable: Vec::new(),
             not_kept: Vec::new(),
+            recorded: Vec::new(),
         }
     }
 

@@ -48,6 +48,9 @@ pub struct Stop {
 #[derive(Debug, Default)]
 pub struct Halt {
     stops: Mutex<Vec<Stop>>,
+    /// Property fields the workspace's record already holds: a write losing one is no news
+    /// (the plan named it, the record keeps later plans from offering it), so it stops nothing.
+    known: Vec<String>,
 }
 
 /// The tracking field among `names`, as the field table spells it.
@@ -64,10 +67,21 @@ impl Halt {
         Self::default()
     }
 
-    /// Stops the tracking fields among `names` (others are ignored), for `why`.
+    /// No stops yet; `known` are the property fields the workspace's record already holds.
+    #[must_use]
+    pub fn knowing(known: Vec<String>) -> Self {
+        Self {
+            known,
+            ..Self::default()
+        }
+    }
+
+    /// Stops the tracking fields among `names` (others are ignored), for `why`; a field the
+    /// record already holds does not stop for `NotKept` (a refusal still stops: it fails).
     pub fn stop<'n>(&self, names: impl IntoIterator<Item = &'n str>, why: Why) {
         let mut stops = self.stops.lock().unwrap_or_else(PoisonError::into_inner);
-        for field in names.into_iter().filter_map(tracking) {
+        let known = |f: &str| why == Why::NotKept && self.known.iter().any(|k| k == f);
+        for field in names.into_iter().filter_map(tracking).filter(|f| !known(f)) {
             if !stops.iter().any(|s| s.field == field) {
                 stops.push(Stop { field, why });
             }
@@ -169,6 +183,16 @@ mod tests {
                 .collect(),
             ..Change::new(Action::Create, Key::Category("C".into()), "p".into())
         }
+    }
+
+    #[test]
+    fn a_field_the_record_already_holds_stops_on_a_refusal_only() {
+        let halt = Halt::knowing(vec!["type".to_owned()]);
+        halt.stop(["type"], Why::NotKept);
+        assert_eq!(halt.holds(&write(Kind::Property, &["type"])), None);
+        assert!(halt.stops().is_empty());
+        halt.stop(["type"], Why::Refused);
+        assert!(halt.holds(&write(Kind::Property, &["type"])).is_some());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::halt::{Halt, Why};
 use super::policy::Verdict;
 use crate::api::{Id, Monitor, MonitorWrite, Resource, ResourceWrite};
 use crate::output::count;
-use crate::plan::Kind;
+use crate::plan::{Kind, Plan};
 use serde::Serialize;
 use std::sync::{Mutex, PoisonError};
 
@@ -47,11 +47,19 @@ impl ReadBack {
         Self::default()
     }
 
-    /// An empty record for an apply run with `--recheck-fields` (`recheck`) or without.
+    /// An empty record for an apply of `plan` run with `--recheck-fields` (`recheck`) or
+    /// without; the property fields the plan's record held stop no writes.
     #[must_use]
-    pub fn rechecking(recheck: bool) -> Self {
+    pub fn rechecking(recheck: bool, plan: &Plan) -> Self {
+        let known = plan
+            .recorded
+            .iter()
+            .filter(|(kind, _)| *kind == Kind::Property)
+            .map(|(_, field)| field.clone())
+            .collect();
         Self {
             recheck,
+            halt: Halt::knowing(known),
             ..Self::default()
         }
     }

@@ -100,7 +100,7 @@ async fn apply_in(
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
-    let readback = ReadBack::rechecking(args.planning.recheck_fields);
+    let readback = ReadBack::rechecking(args.planning.recheck_fields, &plan);
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
     let (report, saved, terminated) =
         match policy::confirmation(writes, args.auto_approve, terminal) {

@@ -298,6 +298,11 @@ pub struct Plan {
     /// uncompared on existing resources, shown once instead of offered again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_kept: Vec<NotKeptNotice>,
+    /// Every field the workspace's record held when the plan was made (kind, wire name; empty
+    /// under `--recheck-fields`): already known not kept, so an apply does not stop on them
+    /// again. Not saved: a saved plan's apply stops as on a first discovery.
+    #[serde(skip)]
+    pub recorded: Vec<(Kind, String)>,
 }
 
 /// Changes to one field that the plan holds back because the workspace does not keep it.
@@ -416,6 +421,17 @@ pub struct UsedDeletes {
     pub min_usage: Option<u64>,
     /// `--allow-used-deletes`: what may be deleted anyway.
     pub allow: AllowUsed,
+}
+
+impl UsedDeletes {
+    /// The usage of `c` when the rule judges it: a delete of a resource used at least
+    /// `min_usage` times (never less than once) that `allow` does not let through.
+    #[must_use]
+    pub fn judges(&self, c: &Change) -> Option<u64> {
+        let min = self.min_usage?.max(1);
+        let usage = c.usage.filter(|_| c.action == Action::Delete)?;
+        (usage.total >= min && !self.allow.allows(&c.key)).then_some(usage.total)
+    }
 }
 
 /// What `--allow-used-deletes` lets through.

@@ -358,6 +358,30 @@ fn a_workspace_not_keeping_a_tracking_field_stops_the_property_writes_with_the_h
 }
 
 #[test]
+fn a_tracking_field_already_recorded_as_not_kept_stops_nothing_the_next_time() {
+    // Answers hold the old value (`null`): the apply records the field in the workspace.
+    let sb = Sandbox::start(SandboxConfig {
+        ignore_fields: vec!["type".into()],
+        ..SandboxConfig::default()
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let m = typed_three(dir.path());
+    stopped_apply(&sb, &m, "not_kept");
+    // The record now names `type`: the held property is created without a second stop, the
+    // loss is reported, and the plan after it has nothing left to do.
+    let args = ["apply", &m, "--auto-approve", "--no-lock", "--json"];
+    let doc: Value = sb.run(&args).ok().json();
+    assert!(doc.get("stopped").is_none(), "{doc}");
+    assert_eq!(doc["not_kept"][0]["field"], "type", "{doc}");
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    assert!(
+        out.stdout.contains("Not kept by the workspace: type"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
 fn migrate_report_says_where_the_types_go() {
     for (mode, line) in [
         (

@@ -52,6 +52,12 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
     d.monitors(&desired.monitors, &live.monitors);
     let managed_live = d.managed_live;
     let not_readable = d.not_readable.into_notices();
+    let recorded = d
+        .not_kept
+        .fields
+        .iter()
+        .map(|f| (f.kind, f.field.clone()))
+        .collect();
     let not_kept = d.held.into_not_kept(d.not_kept);
     let mut changes = d.buckets.into_ordered();
     if !opts.targets.is_empty() {
@@ -69,6 +75,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         twins: super::twins::find_twins(live),
         not_readable,
         not_kept,
+        recorded,
     }
 }
 

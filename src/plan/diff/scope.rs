@@ -228,20 +228,14 @@ pub(super) fn apply_caps(changes: &mut [Change], managed_live: usize, opts: &Dif
 /// Holds back the deletes of resources used at least `min_usage` times that
 /// `--allow-used-deletes` does not name (the `no-delete-used` rule, when it is an error).
 pub(super) fn block_used(changes: &mut [Change], opts: &DiffOptions) {
-    let Some(min) = opts.used_deletes.min_usage else {
-        return;
-    };
-    for c in changes.iter_mut().filter(|c| c.action == Action::Delete) {
-        let Some(usage) = c.usage.filter(|u| u.total >= min.max(1)) else {
+    for c in changes.iter_mut() {
+        let Some(total) = opts.used_deletes.judges(c) else {
             continue;
         };
-        if opts.used_deletes.allow.allows(&c.key) {
-            continue;
-        }
         c.blocked = Some(Block::Used);
         let note = format!(
             "blocked by no-delete-used: used {} times; allow with --allow-used-deletes=\"{}\"",
-            crate::output::thousands(usage.total),
+            crate::output::thousands(total),
             c.key
         );
         prepend_note(c, &note);

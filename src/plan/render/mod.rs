@@ -275,6 +275,7 @@ mod snapshot_tests {
             twins: Vec::new(),
             not_readable: Vec::new(),
             not_kept: Vec::new(),
+            recorded: Vec::new(),
         };
         let names = Names::new();
         let ctx = RenderContext {
