@@ -175,7 +175,7 @@ fn github_expressions_replaced(script: &str) -> String {
 }
 
 /// The argument vectors of every `secoda-sync` command in a script.
-fn commands(script: &str, vars: &HashMap<String, String>) -> Vec<Vec<String>> {
+pub(crate) fn commands(script: &str, vars: &HashMap<String, String>) -> Vec<Vec<String>> {
     let mut found = Vec::new();
     for segment in split(script, vars).split(|t| *t == Tok::Control) {
         let mut words = Vec::new();
