@@ -97,8 +97,7 @@ fn run_pages(pages: &[&str]) {
     let cases = trycmd::TestCases::new();
     cases
         .register_bin("secoda-sync", Path::new(env!("CARGO_BIN_EXE_secoda-sync")))
-        .env("NO_COLOR", "1")
-        .env("SECODA_WRITE_RATE", "1000/s");
+        .env("NO_COLOR", "1");
     let mut copies = Vec::new();
     for (i, page) in pages.iter().enumerate() {
         let source = root().join(page);
