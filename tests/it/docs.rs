@@ -163,7 +163,10 @@ fn the_books_other_examples_run_as_shown() {
         .filter(|p| !JOURNEYS.contains(&p.as_str()))
         .collect();
     let others: Vec<&str> = others.iter().map(String::as_str).collect();
-    assert!(!others.is_empty(), "no page outside the journeys has examples");
+    assert!(
+        !others.is_empty(),
+        "no page outside the journeys has examples"
+    );
     run_pages(&others);
 }
 
@@ -178,7 +181,9 @@ fn every_sh_example_is_accepted_by_the_cli() {
             if info != "sh" {
                 continue;
             }
-            let script = lines.join("\n").replace("cargo run --release --", "secoda-sync");
+            let script = lines
+                .join("\n")
+                .replace("cargo run --release --", "secoda-sync");
             let script = script.replace("cargo run --", "secoda-sync");
             for argv in commands(&script, &HashMap::new()) {
                 checked += 1;
@@ -262,7 +267,10 @@ fn every_relative_link_and_anchor_in_the_docs_resolves() {
             } else if !fragment.is_empty() && file.extension().is_some_and(|e| e == "md") {
                 let known = anchors(&fs::read_to_string(&file).unwrap());
                 if !known.contains(fragment) {
-                    broken.push(format!("{}:{line}: `{target}`: no such heading", rel(&page)));
+                    broken.push(format!(
+                        "{}:{line}: `{target}`: no such heading",
+                        rel(&page)
+                    ));
                 }
             }
         }
@@ -274,7 +282,10 @@ fn every_relative_link_and_anchor_in_the_docs_resolves() {
 fn the_readme_is_a_front_page_linking_the_book_and_the_architecture() {
     let readme = fs::read_to_string(root().join("README.md")).unwrap();
     let lines = readme.lines().count();
-    assert!(lines <= 250, "README.md has {lines} lines; move text to docs/");
+    assert!(
+        lines <= 250,
+        "README.md has {lines} lines; move text to docs/"
+    );
     for needle in [
         "cargo install --locked secoda-sync",
         "cargo run --release -- apply --sandbox --auto-approve examples/ecommerce/",
@@ -402,10 +413,11 @@ fn the_command_reference_pages_are_fresh() {
 #[test]
 fn a_changed_help_or_a_page_for_no_command_is_stale() {
     let dir = tempfile::tempdir().unwrap();
-    let expected: BTreeMap<String, String> = [("plan.md", "plan help\n"), ("diff.md", "diff help\n")]
-        .into_iter()
-        .map(|(n, t)| (n.to_owned(), t.to_owned()))
-        .collect();
+    let expected: BTreeMap<String, String> =
+        [("plan.md", "plan help\n"), ("diff.md", "diff help\n")]
+            .into_iter()
+            .map(|(n, t)| (n.to_owned(), t.to_owned()))
+            .collect();
     fs::write(dir.path().join("plan.md"), "plan help\n").unwrap();
     fs::write(dir.path().join("diff.md"), "diff help, older\n").unwrap();
     fs::write(dir.path().join("gone.md"), "a removed command\n").unwrap();

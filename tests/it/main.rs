@@ -19,6 +19,7 @@ mod presets;
 mod property_types;
 mod readback;
 mod recipes;
+mod recipes_run;
 mod rules;
 mod safety;
 mod sandbox;

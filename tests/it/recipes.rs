@@ -209,7 +209,7 @@ fn is_assignment(word: &str) -> bool {
 }
 
 /// Every script in a CI file, and the variables its `env:` / `variables:` mappings define.
-fn scripts(doc: &Value) -> (Vec<String>, HashMap<String, String>) {
+pub(crate) fn scripts(doc: &Value) -> (Vec<String>, HashMap<String, String>) {
     fn walk(v: &Value, scripts: &mut Vec<String>, vars: &mut HashMap<String, String>) {
         match v {
             Value::Mapping(m) => {
