@@ -200,6 +200,30 @@ fn every_sh_example_is_accepted_by_the_cli() {
     assert!(checked > 10, "only {checked} sh examples found");
 }
 
+/// A `$ ` line is a command to run: it belongs in a `console` block, where it is run.
+#[test]
+fn every_shown_command_line_is_in_a_console_block() {
+    let mut stray = Vec::new();
+    for page in pages() {
+        let text = fs::read_to_string(&page).unwrap();
+        for (info, first, lines) in blocks(&text) {
+            if info == "console" {
+                continue;
+            }
+            for (i, line) in lines.iter().enumerate() {
+                if line.starts_with("$ ") {
+                    stray.push(format!("{}:{}: {line}", rel(&page), first + i));
+                }
+            }
+        }
+    }
+    assert!(
+        stray.is_empty(),
+        "command lines outside ```console blocks (not run by the tests):\n{}",
+        stray.join("\n")
+    );
+}
+
 /// A GitHub-style anchor of a heading.
 fn anchor(heading: &str) -> String {
     heading
