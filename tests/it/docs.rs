@@ -6,9 +6,9 @@
 //!   and stderr together). `trycmd` runs every such block of a page, in order, in a fresh
 //!   directory holding a copy of `examples/` and `tests/fixtures/`, so `--sandbox` (whose
 //!   state file is that directory's `.secoda-sandbox.json`) carries a workspace from one
-//!   block of the page to the next. `[..]` stands for the rest of a line (ids, times,
-//!   durations), `...` on its own line for any number of lines, and `? 2` under a command for
-//!   an exit code other than 0.
+//!   block of the page to the next. The binary runs with a scrubbed environment. `[..]`
+//!   stands for the rest of a line (ids, times, durations), `...` on its own line for any
+//!   number of lines, and `? 2` under a command for an exit code other than 0.
 //! - A ```` ```sh ```` block is a template for a real workspace (a token, your own files):
 //!   each `secoda-sync` line in it must be accepted by the CLI parser, so its flags cannot
 //!   drift either.
@@ -90,14 +90,31 @@ fn has_console_block(page: &Path) -> bool {
     blocks(&text).iter().any(|(info, _, _)| info == "console")
 }
 
+/// A script in `dir` that runs the binary with a scrubbed environment (only `PATH`, for
+/// `git`, and `NO_COLOR`), as [`bin`] does: trycmd can add variables but not remove them,
+/// and a `SECODA_API_TOKEN` or `SECODA_SYNC_CONFIG` in the shell running the tests must not
+/// change what the examples print.
+fn scrubbed_binary(dir: &Path) -> PathBuf {
+    use std::os::unix::fs::PermissionsExt;
+    let script = dir.join("secoda-sync");
+    fs::write(
+        &script,
+        format!(
+            "#!/bin/sh\nexec env -i PATH=\"$PATH\" NO_COLOR=1 '{}' \"$@\"\n",
+            env!("CARGO_BIN_EXE_secoda-sync")
+        ),
+    )
+    .unwrap();
+    fs::set_permissions(&script, fs::Permissions::from_mode(0o755)).unwrap();
+    script
+}
+
 /// Runs the `console` blocks of `pages` (crate-relative) with trycmd, each page in a fresh
 /// directory; with `TRYCMD=overwrite` the refreshed pages are copied back.
 fn run_pages(pages: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let cases = trycmd::TestCases::new();
-    cases
-        .register_bin("secoda-sync", Path::new(env!("CARGO_BIN_EXE_secoda-sync")))
-        .env("NO_COLOR", "1");
+    cases.register_bin("secoda-sync", scrubbed_binary(dir.path()));
     let mut copies = Vec::new();
     for (i, page) in pages.iter().enumerate() {
         let source = root().join(page);
