@@ -37,7 +37,7 @@ macro_rules! codes {
         }
 
         impl Code {
-            /// Every code, in README order.
+            /// Every code, in the order of the book's diagnostics page.
             pub const ALL: &'static [Code] = &[$(Code::$variant,)*];
 
             /// The stable kebab-case name (`unknown-field`).

@@ -23,7 +23,7 @@ impl std::fmt::Display for Twins {
         write!(
             f,
             "{} live {}s share the key `{}` ({}): the plan uses the first; delete the others in \
-             Secoda (see \"Twins\" in the README)",
+             Secoda (see \"Twins\" in the guide \"Concurrency and safety\")",
             self.ids.len(),
             self.key.kind(),
             self.key,

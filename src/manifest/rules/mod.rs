@@ -61,7 +61,7 @@ macro_rules! rule_ids {
         }
 
         impl RuleId {
-            /// Every rule, in README order.
+            /// Every rule, in the order of the book's diagnostics page.
             pub const ALL: &'static [RuleId] = &[$(RuleId::$variant,)*];
             /// Every rule id as written in `rules:`.
             pub const NAMES: &'static [&'static str] = &[$($name,)*];
