@@ -133,9 +133,135 @@ fn run_pages(pages: &[&str]) {
     cases.run();
     if std::env::var("TRYCMD").is_ok_and(|v| v == "overwrite") {
         for (copy, source) in copies {
-            fs::copy(copy, source).unwrap();
+            fs::write(source, elided(&fs::read_to_string(copy).unwrap())).unwrap();
         }
     }
+}
+
+/// Outputs longer than this many lines are cut to their head and tail by [`elided`].
+const LONGEST_OUTPUT: usize = 22;
+
+/// A page as `TRYCMD=overwrite` left it, with what changes from run to run elided in its
+/// `console` outputs: generated ids and times become `[..]`, the per-change lines of an apply
+/// (whose order follows the concurrent writes) one `...`, and a long output its first lines,
+/// `...` and its last distinctive lines. A markdown output's own code fences end the shown
+/// part (they would close the block). Already elided text stays as it is.
+fn elided(page: &str) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut output: Option<Vec<&str>> = None;
+    let (mut in_console, mut inner_fence) = (false, false);
+    for line in page.lines() {
+        if in_console && output.is_some() && line.starts_with("```") {
+            if line.trim() != "```" || inner_fence {
+                inner_fence = line.trim() != "```";
+                output.as_mut().unwrap().push(line);
+                continue;
+            }
+        }
+        if line.trim_start().starts_with("```") {
+            if let Some(o) = output.take() {
+                out.extend(shrunk(&o));
+            }
+            in_console = !in_console && line.trim() == "```console";
+            out.push(line.to_owned());
+            continue;
+        }
+        if in_console && line.starts_with("$ ") {
+            if let Some(o) = output.take() {
+                out.extend(shrunk(&o));
+            }
+            out.push(line.to_owned());
+            output = Some(Vec::new());
+        } else if in_console && line.starts_with("? ") && output.as_ref().is_some_and(Vec::is_empty)
+        {
+            out.push(line.to_owned());
+        } else if let Some(o) = output.as_mut() {
+            o.push(line);
+        } else {
+            out.push(line.to_owned());
+        }
+    }
+    let mut text = out.join("\n");
+    if page.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+/// One command's output, elided as [`elided`] says.
+fn shrunk(output: &[&str]) -> Vec<String> {
+    let uuid =
+        regex::Regex::new(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}").unwrap();
+    let time = regex::Regex::new(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z?").unwrap();
+    let mut lines: Vec<String> = Vec::new();
+    for line in output {
+        if line.starts_with("```") {
+            lines.push("...".to_owned());
+            break;
+        }
+        if line.starts_with("done: ") || line.starts_with("adopted: ") {
+            lines.push("...".to_owned());
+            continue;
+        }
+        // The sandbox's seeded ids are fixed; only generated ones change.
+        let line = uuid.replace_all(line, |c: &regex::Captures<'_>| {
+            if c[0].starts_with("5ec0da00") {
+                c[0].to_owned()
+            } else {
+                "[..]".to_owned()
+            }
+        });
+        lines.push(time.replace_all(&line, "[..]").into_owned());
+    }
+    if lines.len() > LONGEST_OUTPUT {
+        let head = 8;
+        let mut tail = lines.len() - 6;
+        // `...` matches up to the first line equal to the next one shown: make it unique.
+        while tail < lines.len()
+            && (lines[tail].trim().is_empty()
+                || lines[head..].iter().filter(|l| **l == lines[tail]).count() > 1)
+        {
+            tail += 1;
+        }
+        let mut cut = lines[..head].to_vec();
+        cut.push("...".to_owned());
+        cut.extend_from_slice(&lines[tail..]);
+        lines = cut;
+    }
+    let mut merged: Vec<String> = Vec::new();
+    for line in lines {
+        let after_gap = merged.last().is_some_and(|l| l == "...");
+        if after_gap && (line == "..." || line.trim().is_empty()) {
+            continue;
+        }
+        merged.push(line);
+    }
+    merged
+}
+
+#[test]
+fn a_refreshed_output_is_elided() {
+    let page = "text\n\n```console\n$ secoda-sync apply --sandbox\n? 1\nTook the lease (run \
+                3a7607a7-54d3-41b8-b2df-9c15dc6f9ec0)\ndone: create a\ndone: create b\nApply \
+                complete at 2026-11-23T11:03:07.192347Z on 5ec0da00-0000-4000-8000-000000000001\n\n\
+                $ secoda-sync plan --format markdown\n### plan\n\n```diff\n+ a\n```\n</details>\n\n\
+                ```\n";
+    assert_eq!(
+        elided(page),
+        "text\n\n```console\n$ secoda-sync apply --sandbox\n? 1\nTook the lease (run [..])\n...\n\
+         Apply complete at [..] on 5ec0da00-0000-4000-8000-000000000001\n\n$ secoda-sync plan \
+         --format markdown\n### plan\n\n...\n```\n"
+    );
+    assert_eq!(
+        elided(&elided(page)),
+        elided(page),
+        "eliding twice changes nothing more"
+    );
+    let long: Vec<String> = (0..40).map(|i| format!("line {i}")).collect();
+    let page = format!("```console\n$ secoda-sync x\n{}\n```\n", long.join("\n"));
+    let cut = elided(&page);
+    assert!(cut.contains("line 7\n...\nline 34\n"), "{cut}");
+    assert!(!cut.contains("line 8\n"), "{cut}");
 }
 
 /// The journeys with a page of their own; every other page with examples runs in
