@@ -200,7 +200,9 @@ fn shrunk(output: &[&str]) -> Vec<String> {
             break;
         }
         if line.starts_with("done: ") || line.starts_with("adopted: ") {
-            lines.push("...".to_owned());
+            if lines.last().is_none_or(|l| l != "...") {
+                lines.push("...".to_owned());
+            }
             continue;
         }
         // The sandbox's seeded ids are fixed; only generated ones change.
@@ -256,6 +258,15 @@ fn a_refreshed_output_is_elided() {
         elided(&elided(page)),
         elided(page),
         "eliding twice changes nothing more"
+    );
+    let many_done: Vec<String> = (0..40).map(|i| format!("done: create {i}")).collect();
+    let page = format!(
+        "```console\n$ secoda-sync apply\nPlan: 40 to create\n{}\nApply complete\n```\n",
+        many_done.join("\n")
+    );
+    assert_eq!(
+        elided(&page),
+        "```console\n$ secoda-sync apply\nPlan: 40 to create\n...\nApply complete\n```\n"
     );
     let long: Vec<String> = (0..40).map(|i| format!("line {i}")).collect();
     let page = format!("```console\n$ secoda-sync x\n{}\n```\n", long.join("\n"));
