@@ -151,10 +151,10 @@ fn elided(page: &str) -> String {
     let mut output: Option<Vec<&str>> = None;
     let (mut in_console, mut inner_fence) = (false, false);
     for line in page.lines() {
-        if in_console && output.is_some() && line.starts_with("```") {
-            if line.trim() != "```" || inner_fence {
+        if let Some(o) = output.as_mut().filter(|_| in_console) {
+            if line.starts_with("```") && (line.trim() != "```" || inner_fence) {
                 inner_fence = line.trim() != "```";
-                output.as_mut().unwrap().push(line);
+                o.push(line);
                 continue;
             }
         }
