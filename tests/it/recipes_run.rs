@@ -336,14 +336,24 @@ fn the_gitlab_ci_recipe_runs_against_sandbox_serve() {
 }
 
 /// The journey as it runs today: the book's config less the keys a saved plan decides
-/// (`apply --plan` refuses them when they come from the file; the two tests above cover the
-/// whole file once it does not).
+/// (`apply --plan` refuses them when they come from the file; the two ignored tests above
+/// cover the whole file once it does not).
 #[test]
 fn the_github_actions_recipe_runs_with_a_config_holding_no_plan_decided_keys() {
     play(
         "github-actions.yml",
         ["plan", "apply", "drift"],
         &[("BASE_REF", "main")],
+        &book_config(&["owner_tag", "prune", "monitors_delete", "property_types"]),
+    );
+}
+
+#[test]
+fn the_gitlab_ci_recipe_runs_with_a_config_holding_no_plan_decided_keys() {
+    play(
+        "gitlab-ci.yml",
+        ["secoda-plan", "secoda-apply", "secoda-drift"],
+        &[("CI_MERGE_REQUEST_TARGET_BRANCH_NAME", "main")],
         &book_config(&["owner_tag", "prune", "monitors_delete", "property_types"]),
     );
 }
