@@ -22,6 +22,25 @@ pub fn refusal(plan: &Plan) -> Option<String> {
     ))
 }
 
+/// Why a saved plan must not be applied: its deletes remove more resources than `max_deletes`
+/// (`--max-deletes`, the config file's `max_deletes` or the default); `None` when they fit.
+#[must_use]
+pub fn saved_deletes_refusal(plan: &Plan, max_deletes: usize) -> Option<String> {
+    let deletes: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action == crate::plan::Action::Delete)
+        .collect();
+    let removes: usize = deletes.iter().map(|c| c.removes()).sum();
+    (removes > max_deletes).then(|| {
+        format!(
+            "the saved plan's {} remove {removes} resources, over --max-deletes {max_deletes} \
+             (nothing was written; raise --max-deletes, or make a new plan with --target)",
+            crate::output::count(deletes.len(), "delete", "deletes")
+        )
+    })
+}
+
 /// Whether to ask before writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirmation {

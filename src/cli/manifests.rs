@@ -46,6 +46,7 @@ pub enum PropertyTypes {
 
 /// `--property-types`, shared by every command that reads manifests and by `export`.
 #[derive(Debug, Clone, Copy, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct PropertyTypesArgs {
     /// Where properties' `type`, `is_required`, `is_array_type`, `enum_values` and `regex` go:
     /// their own fields, a block of the definition, or nowhere.
@@ -65,6 +66,7 @@ pub enum CsvEmpty {
 
 /// Where the manifests come from and how to read them.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct ManifestArgs {
     /// Manifest files or directories (a directory loads its *.yaml, *.yml, *.csv and *.jsonl,
     /// not recursively); `-` reads one manifest from stdin.
@@ -79,6 +81,7 @@ pub struct ManifestArgs {
 
 /// Manifest-reading options (without paths, so `export` can share them).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct InputArgs {
     /// The integration (UUID or name), overriding or supplying the manifests' `integration`.
     #[arg(long, value_name = "NAME|UUID")]
@@ -100,6 +103,7 @@ pub struct InputArgs {
 
 /// How vendor exports are read (else each CSV's header tells its preset).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct PresetArgs {
     /// Read the files as a vendor's export, unedited (e.g. `--from avo plan.csv`).
     #[arg(long, value_enum, value_name = "PRESET")]

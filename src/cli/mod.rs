@@ -21,10 +21,11 @@ pub mod plan;
 pub mod planning;
 pub mod sandbox;
 pub mod schema;
+pub mod settings;
 pub mod unlock;
 pub mod validate;
 
-pub use apply::{ApplyArgs, LockArgs};
+pub use apply::{ApplyArgs, LockArgs, SavedPlanSettings};
 pub use audit::{AuditArgs, AuditFormat};
 pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
@@ -51,7 +52,9 @@ Exit codes:
   1    error: invalid input, API failure, refused or failed apply
   2    changes pending (plan --detailed-exitcode only)
   130  interrupted (Ctrl-C)
-  141  the reader of stdout went away (nothing is reported)";
+  141  the reader of stdout went away (nothing is reported)
+  143  terminated (SIGTERM): apply and sandbox serve stop as on Ctrl-C (apply reports what
+       was done and exits 143); other commands are stopped by the signal";
 
 /// Keep a Secoda workspace's tracking plan (event categories, events, properties) and
 /// data-quality monitors in line with manifests kept in git.

@@ -27,7 +27,7 @@ pub struct StatusArgs {
     #[arg(long)]
     pub incidents: bool,
     /// How to print the status on stdout.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text, help_heading = "Output")]
     pub format: StatusFormat,
 }
 
