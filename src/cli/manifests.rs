@@ -66,14 +66,13 @@ pub enum CsvEmpty {
 
 /// Where the manifests come from and how to read them.
 #[derive(Debug, Clone, Args)]
-#[command(next_help_heading = "Manifests")]
 pub struct ManifestArgs {
     /// Manifest files or directories (a directory loads its *.yaml, *.yml, *.csv and *.jsonl,
     /// not recursively); `-` reads one manifest from stdin.
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
     /// A YAML file holding a `rules:` map (tracking-plan rules), instead of one in the manifests.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Manifests")]
     pub rules: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,

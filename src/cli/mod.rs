@@ -53,8 +53,8 @@ Exit codes:
   2    changes pending (plan --detailed-exitcode only)
   130  interrupted (Ctrl-C)
   141  the reader of stdout went away (nothing is reported)
-  143  terminated (SIGTERM): apply and sandbox serve stop as on Ctrl-C (apply reports what
-       was done and exits 143); other commands are stopped by the signal";
+  143  terminated (SIGTERM): apply stops as on Ctrl-C, reports what it did and exits 143;
+       other commands end at once (sandbox serve saves its state first and exits 0)";
 
 /// Keep a Secoda workspace's tracking plan (event categories, events, properties) and
 /// data-quality monitors in line with manifests kept in git.
