@@ -50,55 +50,60 @@ pub const SETTINGS: &[Setting] = &[
         "api_url",
         Some("--api-url"),
         Some("SECODA_API_URL"),
-        ValueKind::Text),
+        ValueKind::Text,
+    ),
     setting("region", Some("--region"), None, ValueKind::Text),
     setting(
         "write_rate",
         Some("--write-rate"),
         Some("SECODA_WRITE_RATE"),
-        ValueKind::Text),
+        ValueKind::Text,
+    ),
     setting(
         "read_rate",
         Some("--read-rate"),
         Some("SECODA_READ_RATE"),
-        ValueKind::Text),
+        ValueKind::Text,
+    ),
     setting(
         "concurrency",
         Some("--concurrency"),
         Some("SECODA_CONCURRENCY"),
-        ValueKind::Integer),
+        ValueKind::Integer,
+    ),
     setting("manifests", None, None, ValueKind::Paths),
     setting("prune", Some("--prune"), None, ValueKind::Bool),
     setting(
         "max_deletes",
         Some("--max-deletes"),
         None,
-        ValueKind::Integer),
+        ValueKind::Integer,
+    ),
     setting(
         "max_delete_percent",
         Some("--max-delete-percent"),
         None,
-        ValueKind::Number),
+        ValueKind::Number,
+    ),
     setting(
         "monitors_delete",
         Some("--monitors-delete"),
         None,
-        ValueKind::Bool),
-    setting(
-        "owner_tag",
-        Some("--owner-tag"),
-        None,
-        ValueKind::Text),
+        ValueKind::Bool,
+    ),
+    setting("owner_tag", Some("--owner-tag"), None, ValueKind::Text),
     setting(
         "property_types",
         Some("--property-types"),
         None,
-        ValueKind::Text),
+        ValueKind::Text,
+    ),
     setting(
         "lock_timeout",
         Some("--lock-timeout"),
         None,
-        ValueKind::Text),
+        ValueKind::Text,
+    ),
 ];
 
 #[rustfmt::skip]
@@ -409,10 +414,7 @@ mod tests {
         );
         assert_eq!(hide_password("https://u:p@ss:w@h/"), "https://u:***@h/");
         assert_eq!(hide_password("https://user@host"), "https://user@host");
-        assert_eq!(
-            hide_password("https://host/a:b@c"),
-            "https://host/a:b@c"
-        );
+        assert_eq!(hide_password("https://host/a:b@c"), "https://host/a:b@c");
         assert_eq!(hide_password("30/min"), "30/min");
     }
 

@@ -43,7 +43,12 @@ pub struct ApplyArgs {
     /// refuses the flags that would change what it does (the planning and manifest flags but
     /// `--max-deletes`, which is checked against its deletes; the config file's `prune`,
     /// `owner_tag`, `monitors_delete` and `property_types` give way to what the plan records).
-    #[arg(long, value_name = "FILE", conflicts_with = "paths", help_heading = "Apply")]
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "paths",
+        help_heading = "Apply"
+    )]
     pub plan: Option<PathBuf>,
     /// Do not ask for confirmation.
     #[arg(long, help_heading = "Apply")]
@@ -105,7 +110,10 @@ impl SavedPlanSettings {
                 out.push(format!("owner_tag = \"{tag}\" (the plan: {planned})"));
             }
         }
-        if let Some(m) = self.monitors_delete.filter(|m| *m != options.monitors_delete) {
+        if let Some(m) = self
+            .monitors_delete
+            .filter(|m| *m != options.monitors_delete)
+        {
             out.push(format!(
                 "monitors_delete = {m} (the plan: {})",
                 options.monitors_delete

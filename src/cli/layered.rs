@@ -34,7 +34,7 @@ pub fn parse() -> Cli {
         Ok(f) => f,
         Err(e) => exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e)),
     };
-    match parse_from(args, file.as_ref(), |v| std::env::var(v).ok()) {
+    match parse_from(&args, file.as_ref(), |v| std::env::var(v).ok()) {
         Ok(cli) => cli,
         Err(e) => exit(&e),
     }
@@ -56,11 +56,11 @@ fn exit(e: &clap::Error) -> ! {
 /// Clap's error for arguments that do not parse, a flag `apply --plan` cannot honour, or a
 /// value from the environment or the file that its flag would refuse.
 pub fn parse_from(
-    args: Vec<OsString>,
+    args: &[OsString],
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Cli, clap::Error> {
-    let matches = matches(&args, file)?;
+    let matches = matches(args, file)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
     let leaf = leaf(&matches);
     refuse_for_saved_plan(&cli.command, leaf)?;
@@ -136,8 +136,15 @@ fn refuse_for_saved_plan(command: &Command, m: &ArgMatches) -> Result<(), clap::
     if args.plan.is_none() {
         return Ok(());
     }
+    // The error shows `apply`'s usage, as clap's own conflicts do.
     let conflict = |message: String| {
-        Err(Cli::command().error(clap::error::ErrorKind::ArgumentConflict, message))
+        let mut cli = Cli::command();
+        cli.build();
+        let kind = clap::error::ErrorKind::ArgumentConflict;
+        Err(match cli.find_subcommand_mut("apply") {
+            Some(apply) => apply.error(kind, message),
+            None => cli.error(kind, message),
+        })
     };
     if let Some((_, flag)) = NOT_WITH_SAVED_PLAN.iter().find(|(id, _)| typed(m, id)) {
         return conflict(format!(
@@ -227,12 +234,14 @@ mod tests {
 
     fn cli(args: &str, toml: &str, env: &[(&str, &str)]) -> Result<Cli, clap::Error> {
         let file = ProjectConfig::parse(Path::new("r/secoda-sync.toml"), toml).unwrap();
-        let args = std::iter::once("secoda-sync")
+        let args: Vec<OsString> = std::iter::once("secoda-sync")
             .chain(args.split_whitespace())
             .map(OsString::from)
             .collect();
-        parse_from(args, Some(&file), |v| {
-            env.iter().find(|(k, _)| *k == v).map(|(_, x)| (*x).to_owned())
+        parse_from(&args, Some(&file), |v| {
+            env.iter()
+                .find(|(k, _)| *k == v)
+                .map(|(_, x)| (*x).to_owned())
         })
     }
 
@@ -276,7 +285,11 @@ mod tests {
         assert_eq!(a.saved.owner_tag.as_deref(), Some("t"));
         assert!(a.manifests.paths.is_empty());
         let e = cli("apply --plan p.json --exclude Checkout", "", &[]).unwrap_err();
-        assert!(e.to_string().contains("`--exclude` cannot be used with `--plan`"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("`--exclude` cannot be used with `--plan`"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -297,6 +310,9 @@ mod tests {
         let e = cli("plan m", "", &[("SECODA_CONCURRENCY", "100000")]).unwrap_err();
         assert!(e.to_string().contains("SECODA_CONCURRENCY=`100000`"), "{e}");
         let e = cli("plan m", "max_delete_percent = nan\n", &[]).unwrap_err();
-        assert!(e.to_string().contains("`max_delete_percent` = `NaN`"), "{e}");
+        assert!(
+            e.to_string().contains("`max_delete_percent` = `NaN`"),
+            "{e}"
+        );
     }
 }

@@ -237,9 +237,11 @@ pub fn default_of(setting: &Setting) -> String {
             .collect();
         (!values.is_empty()).then(|| values.join(" "))
     });
-    clap_default.unwrap_or_else(|| match setting.key {
-        "api_url" => Region::Us.base_url().to_owned(),
-        "write_rate" => Rate::SECODA_WRITES.to_string(),
+    clap_default.unwrap_or_else(|| match (setting.key, setting.kind) {
+        ("api_url", _) => Region::Us.base_url().to_owned(),
+        ("write_rate", _) => Rate::SECODA_WRITES.to_string(),
+        // A switch's absence.
+        (_, config::ValueKind::Bool) => "false".to_owned(),
         _ => "(none)".to_owned(),
     })
 }
@@ -320,6 +322,7 @@ mod tests {
         assert_eq!(default_of(find("api_url")), "https://api.secoda.co");
         assert_eq!(default_of(find("write_rate")), "30/min");
         assert_eq!(default_of(find("owner_tag")), "(none)");
+        assert_eq!(default_of(find("prune")), "false");
         assert_eq!(default_of(find("lock_timeout")), "0");
     }
 }

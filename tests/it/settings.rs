@@ -84,7 +84,12 @@ fn readme_config_file_then_a_saved_plan_applies() {
     let plan = plan.to_str().unwrap();
     run_in(&sb, dir.path(), &["plan", "--out", plan]).ok();
     sb.clear_log();
-    let out = run_in(&sb, dir.path(), &["apply", "--plan", plan, "--auto-approve"]).ok();
+    let out = run_in(
+        &sb,
+        dir.path(),
+        &["apply", "--plan", plan, "--auto-approve"],
+    )
+    .ok();
     assert!(!sb.writes().is_empty(), "{}", out.stdout);
     // The file agrees with the plan: nothing to say about it.
     assert!(!out.stderr.contains("ignored"), "{}", out.stderr);
@@ -112,7 +117,12 @@ fn a_config_value_the_saved_plan_decides_otherwise_is_ignored_with_one_note() {
         "prune = true\nmonitors_delete = true\n",
     )
     .unwrap();
-    let out = run_in(&sb, dir.path(), &["apply", "--plan", plan, "--auto-approve"]).ok();
+    let out = run_in(
+        &sb,
+        dir.path(),
+        &["apply", "--plan", plan, "--auto-approve"],
+    )
+    .ok();
     let notes: Vec<_> = out
         .stderr
         .lines()
@@ -178,7 +188,14 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
     let out = run_in(
         &sb,
         dir.path(),
-        &["apply", "--plan", &plan, "--auto-approve", "--max-deletes", "0"],
+        &[
+            "apply",
+            "--plan",
+            &plan,
+            "--auto-approve",
+            "--max-deletes",
+            "0",
+        ],
     )
     .code(1);
     assert!(
@@ -186,9 +203,17 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
         "{}",
         out.stderr
     );
-    assert!(sb.writes().is_empty(), "a refused saved plan writes nothing");
+    assert!(
+        sb.writes().is_empty(),
+        "a refused saved plan writes nothing"
+    );
     // Within the cap it goes through.
-    run_in(&sb, dir.path(), &["apply", "--plan", &plan, "--auto-approve"]).ok();
+    run_in(
+        &sb,
+        dir.path(),
+        &["apply", "--plan", &plan, "--auto-approve"],
+    )
+    .ok();
     let events = sb.list("/api/v1/event/events");
     assert!(
         !events.iter().any(|e| e["title"] == "Trial Started"),
@@ -226,7 +251,11 @@ fn numbers_in_the_config_file_and_environment_are_range_checked() {
         let dir = repo(&format!("manifests = [\"m\"]\n{toml}"));
         let out = run(dir.path(), &[], &["config"]).code(1);
         assert!(out.stderr.contains(shown), "{toml}: {}", out.stderr);
-            let verb = if toml.starts_with("lock") { "apply" } else { "plan" };
+        let verb = if toml.starts_with("lock") {
+            "apply"
+        } else {
+            "plan"
+        };
         let out = run(dir.path(), &[], &[verb, "--sandbox"]).code(1);
         assert!(out.stderr.contains(shown), "{toml}: {}", out.stderr);
         assert!(!dir.path().join(".secoda-sandbox.json").exists());
@@ -267,7 +296,11 @@ fn config_hides_a_password_in_the_api_url() {
     let env = [("SECODA_API_URL", "https://ci:tok3n-pass@h.example")];
     let out = run(dir.path(), &env, &["config"]).ok();
     assert!(!out.stdout.contains("tok3n-pass"), "{}", out.stdout);
-    assert!(out.stdout.contains("https://ci:***@h.example"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("https://ci:***@h.example"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -275,11 +308,14 @@ fn help_groups_options_under_headings_and_offline_verbs_show_no_api_flags() {
     let dir = tempfile::tempdir().unwrap();
     let help = |verb: &str| run(dir.path(), &[], &[verb, "-h"]).ok().stdout;
     let apply = help("apply");
-    for heading in ["Connection:", "Manifests:", "Planning:", "Apply:", "Output:"] {
-        assert!(
-            apply.lines().any(|l| l == heading),
-            "{heading} in\n{apply}"
-        );
+    for heading in [
+        "Connection:",
+        "Manifests:",
+        "Planning:",
+        "Apply:",
+        "Output:",
+    ] {
+        assert!(apply.lines().any(|l| l == heading), "{heading} in\n{apply}");
     }
     let plan = help("plan");
     for heading in ["Connection:", "Manifests:", "Planning:", "Output:"] {
