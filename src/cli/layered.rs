@@ -293,6 +293,17 @@ mod tests {
     }
 
     #[test]
+    fn a_typed_switch_never_conflicts_with_a_file_value() {
+        let a = apply(cli("apply m --no-lock", "lock_timeout = \"5m\"\n", &[]).unwrap());
+        assert!(a.lock.no_lock);
+        let p = cli("plan m --sandbox", "api_url = \"https://h.example\"\n", &[]).unwrap();
+        let Command::Plan(p) = p.command else {
+            panic!("plan")
+        };
+        assert!(p.connection.sandbox && p.connection.api_url.is_none());
+    }
+
+    #[test]
     fn the_environments_host_yields_to_a_typed_sandbox_or_region() {
         let env = [("SECODA_API_URL", "https://x.example")];
         let a = apply(cli("apply m --sandbox", "", &env).unwrap());

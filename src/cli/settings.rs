@@ -311,6 +311,33 @@ mod tests {
     }
 
     #[test]
+    fn every_setting_is_typed_and_its_key_is_the_id_of_its_flag() {
+        let cli = crate::cli::Cli::command();
+        for s in config::SETTINGS {
+            let parsed = Value::parse(s.key, &["x".to_owned()]);
+            assert!(
+                !parsed.is_err_and(|e| e.contains("a bug")),
+                "{} has no Value",
+                s.key
+            );
+            let Some(flag) = s.flag else { continue };
+            let arg = cli
+                .get_subcommands()
+                .flat_map(clap::Command::get_arguments)
+                .find(|a| a.get_id() == s.key)
+                .unwrap_or_else(|| panic!("no argument `{}`", s.key));
+            assert_eq!(
+                arg.get_long().map(|l| format!("--{l}")).as_deref(),
+                Some(flag)
+            );
+            if let Some(var) = s.env {
+                let help = arg.get_help().map(ToString::to_string).unwrap_or_default();
+                assert!(help.contains(var), "{flag}'s help names {var}: {help}");
+            }
+        }
+    }
+
+    #[test]
     fn defaults_come_from_the_flags() {
         let find = |k: &str| config::SETTINGS.iter().find(|s| s.key == k).unwrap();
         assert_eq!(
