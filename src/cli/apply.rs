@@ -147,3 +147,48 @@ pub struct LockArgs {
     #[arg(long, conflicts_with = "lock_timeout")]
     pub no_lock: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Id;
+
+    #[test]
+    fn only_the_file_values_that_differ_from_the_saved_plan_are_named() {
+        let options = SavedOptions {
+            prune: false,
+            owner_tag: Some(Id::from("t-1")),
+            targets: Vec::new(),
+            excludes: Vec::new(),
+            monitors_delete: false,
+            property_types: Some(manifest::PropertyTypes::Native),
+        };
+        let names: Names = [(Id::from("t-1"), "secoda-sync".to_owned())].into();
+        let agree = SavedPlanSettings {
+            prune: Some(false),
+            owner_tag: Some("secoda-sync".into()),
+            monitors_delete: Some(false),
+            property_types: Some(super::super::PropertyTypes::Native),
+        };
+        assert!(agree.differences(&options, &names).is_empty());
+        let by_id = SavedPlanSettings {
+            owner_tag: Some("t-1".into()),
+            ..SavedPlanSettings::default()
+        };
+        assert!(by_id.differences(&options, &names).is_empty());
+        let differ = SavedPlanSettings {
+            prune: Some(true),
+            owner_tag: Some("other".into()),
+            monitors_delete: None,
+            property_types: Some(super::super::PropertyTypes::Definition),
+        };
+        assert_eq!(
+            differ.differences(&options, &names),
+            [
+                "prune = true (the plan: false)",
+                "owner_tag = \"other\" (the plan: secoda-sync)",
+                "property_types = \"definition\" (the plan: native)",
+            ]
+        );
+    }
+}

@@ -66,7 +66,9 @@ async fn apply_in(
                 ));
             }
             // The saved plan's deletes, checked against --max-deletes before any write.
-            if let Some(reason) = policy::saved_deletes_refusal(&plan, args.planning.max_deletes) {
+            if let Some(reason) =
+                policy::saved_deletes_refusal(&plan.changes, args.planning.max_deletes)
+            {
                 return Err(Error::Refused(reason));
             }
             (plan, names)
