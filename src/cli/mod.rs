@@ -106,3 +106,33 @@ pub enum Command {
     /// Check a workspace read-only: token, host, endpoints, paging, filters, latency.
     Doctor(DoctorArgs),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Args, CommandFactory};
+
+    /// A flag declared after a flattened group inherits the group's heading unless it names
+    /// its own: every flag under `Connection` must be a connection flag.
+    #[test]
+    fn only_connection_flags_are_under_the_connection_heading() {
+        let connection = ConnectionArgs::augment_args(clap::Command::new("c"));
+        let ids: Vec<_> = connection.get_arguments().map(clap::Arg::get_id).collect();
+        fn walk(cmd: &clap::Command, ids: &[&clap::Id]) {
+            for a in cmd.get_arguments() {
+                if a.get_help_heading() == Some("Connection") {
+                    assert!(
+                        ids.contains(&a.get_id()),
+                        "`{}` of `{}` is under Connection",
+                        a.get_id(),
+                        cmd.get_name()
+                    );
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, ids);
+            }
+        }
+        walk(&Cli::command(), &ids);
+    }
+}
