@@ -3,7 +3,9 @@
 //! misspelt key is an error with a suggestion rather than a setting silently ignored.
 //!
 //! Precedence is flags, then environment, then this file, then the built-in defaults; the
-//! command line layer applies it (`cli::layered`), and [`effective`] reports it.
+//! settings resolution (`cli::layered`) applies it to the typed arguments of the verb being
+//! run, and [`effective`] reports it. The defaults are the flags' own (`cli::settings`), so
+//! each is written once.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,8 +42,6 @@ pub struct Setting {
     pub env: Option<&'static str>,
     /// The value's type.
     pub kind: ValueKind,
-    /// The default when nothing sets it, as the help text shows it.
-    pub default: &'static str,
 }
 
 /// Every key the file accepts.
@@ -51,79 +51,64 @@ pub const SETTINGS: &[Setting] = &[
         Some("--api-url"),
         Some("SECODA_API_URL"),
         ValueKind::Text,
-        "https://api.secoda.co",
     ),
-    setting("region", Some("--region"), None, ValueKind::Text, "(none)"),
+    setting("region", Some("--region"), None, ValueKind::Text),
     setting(
         "write_rate",
         Some("--write-rate"),
         Some("SECODA_WRITE_RATE"),
         ValueKind::Text,
-        "30/min",
     ),
     setting(
         "read_rate",
         Some("--read-rate"),
         Some("SECODA_READ_RATE"),
         ValueKind::Text,
-        "10/s",
     ),
     setting(
         "concurrency",
         Some("--concurrency"),
         Some("SECODA_CONCURRENCY"),
         ValueKind::Integer,
-        "8",
     ),
-    setting("manifests", None, None, ValueKind::Paths, "(none)"),
-    setting("prune", Some("--prune"), None, ValueKind::Bool, "false"),
+    setting("manifests", None, None, ValueKind::Paths),
+    setting("prune", Some("--prune"), None, ValueKind::Bool),
     setting(
         "max_deletes",
         Some("--max-deletes"),
         None,
         ValueKind::Integer,
-        "25",
     ),
     setting(
         "max_delete_percent",
         Some("--max-delete-percent"),
         None,
         ValueKind::Number,
-        "10",
     ),
     setting(
         "monitors_delete",
         Some("--monitors-delete"),
         None,
         ValueKind::Bool,
-        "false",
     ),
-    setting(
-        "owner_tag",
-        Some("--owner-tag"),
-        None,
-        ValueKind::Text,
-        "(none)",
-    ),
+    setting("owner_tag", Some("--owner-tag"), None, ValueKind::Text),
     setting(
         "property_types",
         Some("--property-types"),
         None,
         ValueKind::Text,
-        "native",
     ),
     setting(
         "lock_timeout",
         Some("--lock-timeout"),
         None,
         ValueKind::Text,
-        "0",
     ),
 ];
 
 #[rustfmt::skip]
-const fn setting(key: &'static str, flag: Option<&'static str>, env: Option<&'static str>, kind: ValueKind, default: &'static str) -> Setting {
-    Setting { key, flag, env, kind, default }
+const fn setting(key: &'static str, flag: Option<&'static str>, env: Option<&'static str>, kind: ValueKind) -> Setting {
+    Setting { key, flag, env, kind }
 }
 
 /// Why the config file cannot be used.
@@ -329,17 +314,49 @@ pub struct Effective {
     pub source: Source,
 }
 
+impl Effective {
+    /// The value as `config` prints it: a password in a URL (`https://user:secret@host`)
+    /// shows as `***`.
+    #[must_use]
+    pub fn shown(&self) -> String {
+        hide_password(&self.value)
+    }
+}
+
+/// `url` with the password of its user info, if any, replaced by `***`; the rest as written.
+#[must_use]
+pub fn hide_password(url: &str) -> String {
+    let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
+        return url.to_owned();
+    };
+    let rest = &url[scheme_end..];
+    let authority = &rest[..rest.find(['/', '?', '#']).unwrap_or(rest.len())];
+    let Some(at) = authority.rfind('@') else {
+        return url.to_owned();
+    };
+    let Some(colon) = authority[..at].find(':') else {
+        return url.to_owned();
+    };
+    let start = scheme_end + colon + 1;
+    format!("{}***{}", &url[..start], &url[scheme_end + at..])
+}
+
 /// Every setting's effective value and source when no flag is given: the environment (read
-/// through `env`) beats the file, the file beats the default.
+/// through `env`, an empty variable counting as unset) beats the file, the file beats the
+/// default (`default` gives it).
 #[must_use]
 pub fn effective(
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,
+    default: impl Fn(&Setting) -> String,
 ) -> Vec<Effective> {
     SETTINGS
         .iter()
         .map(|s| {
-            if let Some((var, v)) = s.env.and_then(|var| env(var).map(|v| (var, v))) {
+            let from_env = s
+                .env
+                .and_then(|var| env(var).filter(|v| !v.is_empty()).map(|v| (var, v)));
+            if let Some((var, v)) = from_env {
                 return Effective {
                     key: s.key,
                     value: v,
@@ -355,7 +372,7 @@ pub fn effective(
             }
             Effective {
                 key: s.key,
-                value: s.default.to_owned(),
+                value: default(s),
                 source: Source::Default,
             }
         })
@@ -390,6 +407,18 @@ mod tests {
     }
 
     #[test]
+    fn a_password_in_a_url_is_hidden_and_the_rest_kept() {
+        assert_eq!(
+            hide_password("https://user:secret@host.example/api"),
+            "https://user:***@host.example/api"
+        );
+        assert_eq!(hide_password("https://u:p@ss:w@h/"), "https://u:***@h/");
+        assert_eq!(hide_password("https://user@host"), "https://user@host");
+        assert_eq!(hide_password("https://host/a:b@c"), "https://host/a:b@c");
+        assert_eq!(hide_password("30/min"), "30/min");
+    }
+
+    #[test]
     fn environment_beats_the_file_and_the_file_beats_defaults() {
         let c = ProjectConfig::parse(
             Path::new("s.toml"),
@@ -397,10 +426,11 @@ mod tests {
         )
         .unwrap();
         let env = |v: &str| (v == "SECODA_READ_RATE").then(|| "2/s".to_owned());
-        let e = effective(Some(&c), env);
+        let e = effective(Some(&c), env, |s| format!("default {}", s.key));
         let get = |k| e.iter().find(|s| s.key == k).unwrap().clone();
         assert_eq!(get("read_rate").source, Source::Env("SECODA_READ_RATE"));
         assert_eq!(get("write_rate").value, "10/min");
         assert_eq!(get("concurrency").source, Source::Default);
+        assert_eq!(get("concurrency").value, "default concurrency");
     }
 }

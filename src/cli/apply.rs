@@ -1,6 +1,9 @@
 //! `secoda-sync apply` arguments.
 
 use super::{ConnectionArgs, ManifestArgs, PlanningArgs};
+use crate::manifest;
+use crate::plan::resolve::Names;
+use crate::plan::saved::SavedOptions;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -36,38 +39,156 @@ pub struct ApplyArgs {
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub planning: PlanningArgs,
-    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete", "allow_used_deletes"])]
+    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved, and
+    /// refuses the flags that would change what it does (the planning and manifest flags but
+    /// `--max-deletes`, which is checked against its deletes; the config file's `prune`,
+    /// `owner_tag`, `monitors_delete` and `property_types` give way to what the plan records).
+    #[arg(
+        long,
+        value_name = "FILE",
+        conflicts_with = "paths",
+        help_heading = "Apply"
+    )]
     pub plan: Option<PathBuf>,
     /// Do not ask for confirmation.
-    #[arg(long)]
+    #[arg(long, help_heading = "Apply")]
     pub auto_approve: bool,
     /// Print the result as JSON on stdout (each change with its status and id, the fields not
     /// kept, and whether the workspace's record of them was written; schema:
     /// schemas/apply.schema.json); the plan goes to stderr.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub json: bool,
     /// After the apply, run the monitors it created or changed (not disabled, deleted or
     /// failed ones) and print the job id.
-    #[arg(long)]
+    #[arg(long, help_heading = "Apply")]
     pub run_monitors: bool,
     /// Exit 1 when Secoda accepted a write but its answer did not keep a field sent (the
     /// read-back check; listed as `not_kept` in `--json`).
-    #[arg(long)]
+    #[arg(long, help_heading = "Apply")]
     pub strict: bool,
     #[command(flatten)]
     pub lock: LockArgs,
+    /// What the settings resolution set aside for `--plan` (not a flag).
+    #[arg(skip)]
+    pub saved: SavedPlanSettings,
+}
+
+/// The config file's values that `apply --plan` does not use because the saved plan decides
+/// them, filled in by the settings resolution (`cli::layered`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SavedPlanSettings {
+    /// `prune`, as the file sets it.
+    pub prune: Option<bool>,
+    /// `owner_tag`, as the file sets it.
+    pub owner_tag: Option<String>,
+    /// `monitors_delete`, as the file sets it.
+    pub monitors_delete: Option<bool>,
+    /// `property_types`, as the file sets it.
+    pub property_types: Option<super::PropertyTypes>,
+}
+
+impl SavedPlanSettings {
+    /// The values set aside that differ from what the saved plan records (`options`), as
+    /// `key = value` with the plan's own; a tag agrees by id or by name (`names`). A plan
+    /// saved before it recorded `property_types` is not compared on it.
+    #[must_use]
+    pub fn differences(&self, options: &SavedOptions, names: &Names) -> Vec<String> {
+        let mut out = Vec::new();
+        if let Some(p) = self.prune.filter(|p| *p != options.prune) {
+            out.push(format!("prune = {p} (the plan: {})", options.prune));
+        }
+        if let Some(tag) = &self.owner_tag {
+            let agrees = options
+                .owner_tag
+                .as_ref()
+                .is_some_and(|id| id.0 == *tag || names.get(id) == Some(tag));
+            if !agrees {
+                let planned = options
+                    .owner_tag
+                    .as_ref()
+                    .map_or("none", |id| names.get(id).unwrap_or(&id.0));
+                out.push(format!("owner_tag = \"{tag}\" (the plan: {planned})"));
+            }
+        }
+        if let Some(m) = self
+            .monitors_delete
+            .filter(|m| *m != options.monitors_delete)
+        {
+            out.push(format!(
+                "monitors_delete = {m} (the plan: {})",
+                options.monitors_delete
+            ));
+        }
+        if let (Some(t), Some(planned)) = (self.property_types, options.property_types) {
+            let t = manifest::PropertyTypes::from(t);
+            if t != planned {
+                let name = |p| format!("{p:?}").to_lowercase();
+                out.push(format!(
+                    "property_types = \"{}\" (the plan: {})",
+                    name(t),
+                    name(planned)
+                ));
+            }
+        }
+        out
+    }
 }
 
 /// The apply lease: one apply per integration at a time.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Apply")]
 pub struct LockArgs {
     /// How long to wait for another apply's lease on the integration to go: `0` (fail at
-    /// once), `90s`, `10m`, `1h`.
+    /// once), `90s`, `10m`, `1h`; at most `24h`.
     #[arg(long, value_name = "DURATION", default_value = "0",
-          value_parser = crate::apply::lease::parse_duration)]
+          value_parser = super::numbers::lock_timeout)]
     pub lock_timeout: std::time::Duration,
     /// Take no lease (another apply may then run at the same time; creates still adopt twins).
     #[arg(long, conflicts_with = "lock_timeout")]
     pub no_lock: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::Id;
+
+    #[test]
+    fn only_the_file_values_that_differ_from_the_saved_plan_are_named() {
+        let options = SavedOptions {
+            prune: false,
+            owner_tag: Some(Id::from("t-1")),
+            targets: Vec::new(),
+            excludes: Vec::new(),
+            monitors_delete: false,
+            property_types: Some(manifest::PropertyTypes::Native),
+        };
+        let names: Names = [(Id::from("t-1"), "secoda-sync".to_owned())].into();
+        let agree = SavedPlanSettings {
+            prune: Some(false),
+            owner_tag: Some("secoda-sync".into()),
+            monitors_delete: Some(false),
+            property_types: Some(super::super::PropertyTypes::Native),
+        };
+        assert!(agree.differences(&options, &names).is_empty());
+        let by_id = SavedPlanSettings {
+            owner_tag: Some("t-1".into()),
+            ..SavedPlanSettings::default()
+        };
+        assert!(by_id.differences(&options, &names).is_empty());
+        let differ = SavedPlanSettings {
+            prune: Some(true),
+            owner_tag: Some("other".into()),
+            monitors_delete: None,
+            property_types: Some(super::super::PropertyTypes::Definition),
+        };
+        assert_eq!(
+            differ.differences(&options, &names),
+            [
+                "prune = true (the plan: false)",
+                "owner_tag = \"other\" (the plan: secoda-sync)",
+                "property_types = \"definition\" (the plan: native)",
+            ]
+        );
+    }
 }

@@ -35,7 +35,7 @@ pub struct AuditArgs {
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Report format.
-    #[arg(long, value_enum, default_value_t = AuditFormat::Text)]
+    #[arg(long, value_enum, default_value_t = AuditFormat::Text, help_heading = "Output")]
     pub format: AuditFormat,
     #[command(flatten)]
     pub connection: ConnectionArgs,

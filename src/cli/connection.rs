@@ -31,13 +31,17 @@ impl Region {
 }
 
 /// How to reach the API. The token is never a flag: `SECODA_API_TOKEN` or `--token-file`.
+///
+/// The environment variables named here are read by the settings resolution
+/// (`cli::layered`), not by clap, so that only what was typed can conflict: a
+/// `SECODA_API_URL` in the environment yields to `--sandbox` or `--region` on the command line.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectionArgs {
     /// API base URL (the help text carries the default host).
     #[arg(
         long,
-        help = "API base URL [default: https://api.secoda.co]",
-        env = "SECODA_API_URL",
+        help = "API base URL [default: https://api.secoda.co] [env: SECODA_API_URL]",
         value_name = "URL",
         conflicts_with = "region"
     )]
@@ -48,20 +52,16 @@ pub struct ConnectionArgs {
     /// Read the API token from this file (otherwise from SECODA_API_TOKEN).
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
-    /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with --sandbox].
-    #[arg(long, env = "SECODA_WRITE_RATE", value_name = "RATE")]
+    /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with
+    /// --sandbox] [env: SECODA_WRITE_RATE].
+    #[arg(long, value_name = "RATE")]
     pub write_rate: Option<Rate>,
-    /// Pace of GET calls.
-    #[arg(
-        long,
-        env = "SECODA_READ_RATE",
-        value_name = "RATE",
-        default_value = "10/s"
-    )]
+    /// Pace of GET calls [env: SECODA_READ_RATE].
+    #[arg(long, value_name = "RATE", default_value = "10/s")]
     pub read_rate: Rate,
-    /// Requests in flight at once.
-    #[arg(long, env = "SECODA_CONCURRENCY", value_name = "N", default_value_t = 8,
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+    /// Requests in flight at once, 1 to 256 [env: SECODA_CONCURRENCY].
+    #[arg(long, value_name = "N", default_value_t = 8,
+          value_parser = super::numbers::concurrency)]
     pub concurrency: u16,
     /// Use `/path/` forms (some deployments want the trailing slash).
     #[arg(long)]

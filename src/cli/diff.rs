@@ -30,20 +30,20 @@ pub struct DiffArgs {
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
     /// Read the base set from git at this ref (a branch, tag or commit).
-    #[arg(long, value_name = "REF")]
+    #[arg(long, value_name = "REF", help_heading = "Manifests")]
     pub base_ref: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
     /// Limit the comparison to a subtree (repeatable), as `plan --target`.
-    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path, help_heading = "Planning")]
     pub target: Vec<Key>,
     /// Leave a subtree out (repeatable), as `plan --exclude`.
-    #[arg(long, value_name = "KEY", value_parser = Key::parse_path)]
+    #[arg(long, value_name = "KEY", value_parser = Key::parse_path, help_heading = "Planning")]
     pub exclude: Vec<Key>,
     /// How to print the comparison on stdout.
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
     /// Exit 0 when the sets plan to no changes, 2 when they differ, 1 on error.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub detailed_exitcode: bool,
 }

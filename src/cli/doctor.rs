@@ -19,7 +19,7 @@ pub struct DoctorArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
     /// How to print the report on stdout.
-    #[arg(long, value_enum, default_value_t = DoctorFormat::Text)]
+    #[arg(long, value_enum, default_value_t = DoctorFormat::Text, help_heading = "Output")]
     pub format: DoctorFormat,
 }
 

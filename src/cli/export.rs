@@ -31,10 +31,10 @@ pub struct ExportArgs {
     #[arg(long, value_name = "NAME|UUID")]
     pub integration: String,
     /// Manifest format to write.
-    #[arg(long, value_enum, default_value_t = InputFormat::Yaml)]
+    #[arg(long, value_enum, default_value_t = InputFormat::Yaml, help_heading = "Output")]
     pub format: InputFormat,
     /// Write to this file (atomically: a temp file renamed over it) instead of stdout.
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", help_heading = "Output")]
     pub out: Option<PathBuf>,
     /// Also export every monitor of the workspace (yaml and jsonl only).
     #[arg(long)]

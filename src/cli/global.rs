@@ -8,13 +8,20 @@ use std::path::PathBuf;
 #[derive(Debug, Clone, Args)]
 pub struct GlobalArgs {
     /// More output on stderr: -v logs each API call, -vv adds bodies (token redacted).
-    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    #[arg(short, long, action = clap::ArgAction::Count, global = true, help_heading = "Output")]
     pub verbose: u8,
     /// Only errors on stderr.
-    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    #[arg(
+        short,
+        long,
+        global = true,
+        conflicts_with = "verbose",
+        help_heading = "Output"
+    )]
     pub quiet: bool,
     /// When to use colour on stderr (NO_COLOR is honoured by `auto`).
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true,
+          help_heading = "Output")]
     pub color: ColorChoice,
     /// Project config file [default: secoda-sync.toml in this directory or up to the
     /// repository root; SECODA_SYNC_CONFIG].

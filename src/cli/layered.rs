@@ -1,9 +1,18 @@
-//! The command line with the project config file under it: a setting from the file becomes
-//! the flag it stands for, added only where neither a flag nor its environment variable
-//! already gave a value (flags beat environment, environment beats the file).
+//! The settings of a run, resolved once: clap parses the command line alone, then each
+//! setting the user did not type takes its environment variable, else the project config
+//! file's value, else its default (the flag's clap default, written once). Values from the
+//! environment and the file are parsed and range-checked by the flag's own parser
+//! (`cli::settings`) and set on the verb's typed arguments, so only what was typed can
+//! conflict: the file's `prune` never collides with `apply --plan`, nor `SECODA_API_URL` with
+//! `--sandbox`.
+//!
+//! `apply --plan` applies what was reviewed: the flags that would change what the saved plan
+//! does are refused here, before anything connects, and the file's values the plan decides
+//! are set aside for the command to compare with what the plan records.
 
-use super::Cli;
-use crate::config::{self, ProjectConfig};
+use super::settings::{invalid, Value, Verb};
+use super::{Cli, Command};
+use crate::config::{self, ProjectConfig, Source};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use std::ffi::OsString;
@@ -12,8 +21,9 @@ use std::path::PathBuf;
 /// Verbs whose manifest paths the file's `manifests` may supply.
 const TAKES_MANIFESTS: &[&str] = &["validate", "plan", "apply"];
 
-/// Parses the process's arguments with the config file applied; on bad arguments or a bad
-/// config file prints clap's usage error and exits 1 (`--help` and `--version` exit 0).
+/// Parses the process's arguments and resolves the settings under them; on bad arguments, a
+/// bad config file or a bad value in the environment prints the error and exits 1 (`--help`
+/// and `--version` exit 0).
 #[must_use]
 pub fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
@@ -24,7 +34,7 @@ pub fn parse() -> Cli {
         Ok(f) => f,
         Err(e) => exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e)),
     };
-    match parse_from(args, file.as_ref()) {
+    match parse_from(&args, file.as_ref(), |v| std::env::var(v).ok()) {
         Ok(cli) => cli,
         Err(e) => exit(&e),
     }
@@ -39,111 +49,163 @@ fn exit(e: &clap::Error) -> ! {
     std::process::exit(i32::from(e.use_stderr()));
 }
 
-/// Parses `args` with `file` applied.
+/// Parses `args` and resolves every setting the verb takes: the flag if typed, else the
+/// environment (read through `env`), else `file`, else the flag's default.
 ///
 /// # Errors
-/// Clap's error for arguments that do not parse.
-pub fn parse_from(args: Vec<OsString>, file: Option<&ProjectConfig>) -> Result<Cli, clap::Error> {
-    let Some(file) = file else {
-        return Cli::try_parse_from_args(args);
-    };
-    let mut args = args;
-    let matches = match Cli::command().try_get_matches_from(&args) {
-        Ok(m) => m,
-        Err(e) if e.kind() == clap::error::ErrorKind::MissingRequiredArgument => {
-            let paths = file.values.get("manifests");
-            let verb = args.iter().find_map(|a| {
-                TAKES_MANIFESTS
-                    .iter()
-                    .find(|v| a.to_str() == Some(**v))
-                    .copied()
-            });
-            match (paths, verb) {
-                (Some(paths), Some(_)) => {
-                    insert(&mut args, paths.iter().map(OsString::from));
-                    Cli::command().try_get_matches_from(&args)?
-                }
-                _ => return Err(e),
-            }
-        }
+/// Clap's error for arguments that do not parse, a flag `apply --plan` cannot honour, or a
+/// value from the environment or the file that its flag would refuse.
+pub fn parse_from(
+    args: &[OsString],
+    file: Option<&ProjectConfig>,
+    env: impl Fn(&str) -> Option<String>,
+) -> Result<Cli, clap::Error> {
+    let matches = matches(args, file)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    let leaf = leaf(&matches);
+    refuse_for_saved_plan(&cli.command, leaf)?;
+    resolve(&mut cli.command, leaf, file, &env)
+        .map_err(|e| Cli::command().error(clap::error::ErrorKind::InvalidValue, e))?;
+    Ok(cli)
+}
+
+/// The command line's matches. A verb that takes manifest paths and was given none takes the
+/// file's `manifests` as its positional paths (the only value of the file that is read as
+/// arguments: positionals conflict with nothing but `apply --plan`, which needs none).
+fn matches(args: &[OsString], file: Option<&ProjectConfig>) -> Result<ArgMatches, clap::Error> {
+    let err = match Cli::command().try_get_matches_from(args) {
+        Ok(m) => return Ok(m),
+        Err(e) if e.kind() == clap::error::ErrorKind::MissingRequiredArgument => e,
         Err(e) => return Err(e),
     };
-    let (verb_cmd, leaf) = leaf(&matches);
-    let mut extra = Vec::new();
-    for s in config::SETTINGS {
-        let (Some(flag), Some(values)) = (s.flag, file.values.get(s.key)) else {
-            continue;
-        };
-        let known = verb_cmd
-            .as_ref()
-            .is_some_and(|c| c.get_arguments().any(|a| a.get_id() == s.key));
-        if !known || given(leaf, s.key) {
-            continue;
-        }
-        // The host flags exclude each other and the sandbox: the file yields to either.
-        if matches!(s.key, "api_url" | "region")
-            && ["api_url", "region", "sandbox"]
-                .iter()
-                .any(|k| given(leaf, k))
-        {
-            continue;
-        }
-        match s.kind {
-            config::ValueKind::Bool => {
-                if values.first().is_some_and(|v| v == "true") {
-                    extra.push(OsString::from(flag));
-                }
-            }
-            _ => {
-                for v in values {
-                    extra.push(OsString::from(format!("{flag}={v}")));
-                }
-            }
-        }
-    }
-    insert(&mut args, extra);
-    Cli::try_parse_from_args(args)
-}
-
-impl Cli {
-    fn try_parse_from_args(args: Vec<OsString>) -> Result<Cli, clap::Error> {
-        let mut m = Cli::command().try_get_matches_from(args)?;
-        Cli::from_arg_matches_mut(&mut m)
-    }
-}
-
-/// Adds arguments at the end, before a `--` if there is one.
-fn insert(args: &mut Vec<OsString>, extra: impl IntoIterator<Item = OsString>) {
+    let paths = file.and_then(|f| f.values.get("manifests"));
+    let verb = args
+        .iter()
+        .skip(1)
+        .any(|a| TAKES_MANIFESTS.iter().any(|v| a.to_str() == Some(*v)));
+    let (Some(paths), true) = (paths, verb) else {
+        return Err(err);
+    };
+    let mut args = args.to_vec();
     let at = args.iter().position(|a| a == "--").unwrap_or(args.len());
     let tail = args.split_off(at);
-    args.extend(extra);
+    args.extend(paths.iter().map(OsString::from));
     args.extend(tail);
+    Cli::command().try_get_matches_from(args)
 }
 
-/// The innermost subcommand's clap definition and matches.
-fn leaf(matches: &ArgMatches) -> (Option<clap::Command>, &ArgMatches) {
-    let mut cmd = Cli::command();
+/// The innermost subcommand's matches.
+fn leaf(matches: &ArgMatches) -> &ArgMatches {
     let mut m = matches;
-    let mut found = None;
-    while let Some((name, sub)) = m.subcommand() {
-        let Some(c) = cmd.find_subcommand(name).cloned() else {
-            break;
-        };
-        cmd = c.clone();
-        found = Some(c);
+    while let Some((_, sub)) = m.subcommand() {
         m = sub;
     }
-    (found, m)
+    m
 }
 
-/// Whether a flag or its environment variable gave `id` a value.
-fn given(m: &ArgMatches, id: &str) -> bool {
-    let known = m.ids().any(|i| i.as_str() == id);
-    known
-        && matches!(
-            m.value_source(id),
-            Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-        )
+/// Whether `id` was typed on the command line.
+fn typed(m: &ArgMatches, id: &str) -> bool {
+    m.ids().any(|i| i.as_str() == id) && m.value_source(id) == Some(ValueSource::CommandLine)
+}
+
+/// The flags that change or limit what a plan does, which a saved plan cannot honour: it is
+/// applied as it was reviewed (`--max-deletes` can be: it is checked against its deletes).
+const NOT_WITH_SAVED_PLAN: &[(&str, &str)] = &[
+    ("prune", "--prune"),
+    ("target", "--target"),
+    ("exclude", "--exclude"),
+    ("owner_tag", "--owner-tag"),
+    ("monitors_delete", "--monitors-delete"),
+    ("allow_used_deletes", "--allow-used-deletes"),
+    ("property_types", "--property-types"),
+    ("integration", "--integration"),
+    ("rules", "--rules"),
+    ("csv_map", "--csv-map"),
+    ("csv_empty", "--csv-empty"),
+    ("stdin_format", "--stdin-format"),
+    ("from", "--from"),
+    ("category_label", "--category-label"),
+    ("default_category", "--default-category"),
+];
+
+/// Refuses the flags typed with `apply --plan` that it cannot honour.
+fn refuse_for_saved_plan(command: &Command, m: &ArgMatches) -> Result<(), clap::Error> {
+    let Command::Apply(args) = command else {
+        return Ok(());
+    };
+    if args.plan.is_none() {
+        return Ok(());
+    }
+    // The error shows `apply`'s usage, as clap's own conflicts do.
+    let conflict = |message: String| {
+        let mut cli = Cli::command();
+        cli.build();
+        let kind = clap::error::ErrorKind::ArgumentConflict;
+        Err(match cli.find_subcommand_mut("apply") {
+            Some(apply) => apply.error(kind, message),
+            None => cli.error(kind, message),
+        })
+    };
+    if let Some((_, flag)) = NOT_WITH_SAVED_PLAN.iter().find(|(id, _)| typed(m, id)) {
+        return conflict(format!(
+            "`{flag}` cannot be used with `--plan`: a saved plan is applied exactly as it was \
+             reviewed, and {flag} would change what it does; make a new plan with it \
+             (`secoda-sync plan ... {flag} ... --out FILE`)"
+        ));
+    }
+    if typed(m, "max_delete_percent") {
+        return conflict(
+            "`--max-delete-percent` cannot be used with `--plan`: a saved plan does not record \
+             how many resources are managed, so the percentage cannot be checked; make a new \
+             plan with it, or cap the saved plan's deletes with `--max-deletes N`"
+                .to_owned(),
+        );
+    }
+    Ok(())
+}
+
+/// Sets each setting the verb takes and the user did not type from the environment, else the
+/// file (the defaults are already in place).
+fn resolve(
+    command: &mut Command,
+    m: &ArgMatches,
+    file: Option<&ProjectConfig>,
+    env: &impl Fn(&str) -> Option<String>,
+) -> Result<(), String> {
+    let mut verb = Verb::of(command);
+    // A typed host (or the sandbox) decides the host; the environment's beats the file's.
+    let host_typed = ["api_url", "region", "sandbox"]
+        .iter()
+        .any(|id| typed(m, id));
+    let mut host_from_env = false;
+    for s in config::SETTINGS {
+        if !verb.takes(s.key) || typed(m, s.key) {
+            continue;
+        }
+        if s.key == "manifests" && typed(m, "paths") {
+            continue;
+        }
+        let is_host = matches!(s.key, "api_url" | "region");
+        if is_host && (host_typed || host_from_env) {
+            continue;
+        }
+        let from_env = s
+            .env
+            .and_then(|var| env(var).filter(|v| !v.is_empty()).map(|v| (var, v)));
+        let (source, raw) = match (from_env, file.and_then(|f| f.values.get(s.key))) {
+            (Some((var, v)), _) => (Source::Env(var), vec![v]),
+            (None, Some(values)) => (Source::File(file_path(file)), values.clone()),
+            (None, None) => continue,
+        };
+        host_from_env |= is_host && matches!(source, Source::Env(_));
+        let value = Value::parse(s.key, &raw).map_err(|e| invalid(&source, s.key, &raw, &e))?;
+        verb.set(value);
+    }
+    Ok(())
+}
+
+fn file_path(file: Option<&ProjectConfig>) -> PathBuf {
+    file.map(|f| f.path.clone()).unwrap_or_default()
 }
 
 /// `--config FILE` or `--config=FILE`, looked for before parsing (it decides what to parse).
@@ -162,4 +224,106 @@ fn flag_value(args: &[OsString]) -> Option<PathBuf> {
         }
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+    use std::time::Duration;
+
+    fn cli(args: &str, toml: &str, env: &[(&str, &str)]) -> Result<Cli, clap::Error> {
+        let file = ProjectConfig::parse(Path::new("r/secoda-sync.toml"), toml).unwrap();
+        let args: Vec<OsString> = std::iter::once("secoda-sync")
+            .chain(args.split_whitespace())
+            .map(OsString::from)
+            .collect();
+        parse_from(&args, Some(&file), |v| {
+            env.iter()
+                .find(|(k, _)| *k == v)
+                .map(|(_, x)| (*x).to_owned())
+        })
+    }
+
+    fn apply(c: Cli) -> super::super::ApplyArgs {
+        match c.command {
+            Command::Apply(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn flags_beat_the_environment_which_beats_the_file() {
+        let toml = "concurrency = 3\nmax_deletes = 7\nlock_timeout = \"5m\"\nmanifests = [\"m\"]\n";
+        let a = apply(cli("apply --auto-approve", toml, &[]).unwrap());
+        assert_eq!(a.connection.concurrency, 3);
+        assert_eq!(a.planning.max_deletes, 7);
+        assert_eq!(a.lock.lock_timeout, Duration::from_secs(300));
+        assert_eq!(a.manifests.paths, [PathBuf::from("r/m")]);
+        let a = apply(cli("apply x", toml, &[("SECODA_CONCURRENCY", "5")]).unwrap());
+        assert_eq!(a.connection.concurrency, 5);
+        assert_eq!(a.manifests.paths, [PathBuf::from("x")]);
+        let a = apply(
+            cli(
+                "apply x --concurrency 6 --max-deletes 0",
+                toml,
+                &[("SECODA_CONCURRENCY", "5")],
+            )
+            .unwrap(),
+        );
+        assert_eq!(a.connection.concurrency, 6);
+        assert_eq!(a.planning.max_deletes, 0);
+    }
+
+    #[test]
+    fn the_files_plan_options_are_set_aside_for_a_saved_plan() {
+        let toml = "prune = true\nowner_tag = \"t\"\nmonitors_delete = true\n\
+                    property_types = \"definition\"\nmanifests = [\"m\"]\n";
+        let a = apply(cli("apply --plan p.json --auto-approve", toml, &[]).unwrap());
+        assert!(!a.planning.prune && a.planning.owner_tag.is_none());
+        assert_eq!(a.saved.prune, Some(true));
+        assert_eq!(a.saved.owner_tag.as_deref(), Some("t"));
+        assert!(a.manifests.paths.is_empty());
+        let e = cli("apply --plan p.json --exclude Checkout", "", &[]).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("`--exclude` cannot be used with `--plan`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_typed_switch_never_conflicts_with_a_file_value() {
+        let a = apply(cli("apply m --no-lock", "lock_timeout = \"5m\"\n", &[]).unwrap());
+        assert!(a.lock.no_lock);
+        let p = cli("plan m --sandbox", "api_url = \"https://h.example\"\n", &[]).unwrap();
+        let Command::Plan(p) = p.command else {
+            panic!("plan")
+        };
+        assert!(p.connection.sandbox && p.connection.api_url.is_none());
+    }
+
+    #[test]
+    fn the_environments_host_yields_to_a_typed_sandbox_or_region() {
+        let env = [("SECODA_API_URL", "https://x.example")];
+        let a = apply(cli("apply m --sandbox", "", &env).unwrap());
+        assert_eq!(a.connection.api_url, None);
+        let a = apply(cli("apply m --region eu", "region = \"apac\"\n", &env).unwrap());
+        assert_eq!(a.connection.api_url, None);
+        // The environment's host beats the file's region.
+        let a = apply(cli("apply m", "region = \"apac\"\n", &env).unwrap());
+        assert_eq!(a.connection.api_url.as_deref(), Some("https://x.example"));
+        assert_eq!(a.connection.region, None);
+    }
+
+    #[test]
+    fn values_from_the_environment_and_the_file_are_range_checked() {
+        let e = cli("plan m", "", &[("SECODA_CONCURRENCY", "100000")]).unwrap_err();
+        assert!(e.to_string().contains("SECODA_CONCURRENCY=`100000`"), "{e}");
+        let e = cli("plan m", "max_delete_percent = nan\n", &[]).unwrap_err();
+        assert!(
+            e.to_string().contains("`max_delete_percent` = `NaN`"),
+            "{e}"
+        );
+    }
 }

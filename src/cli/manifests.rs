@@ -46,6 +46,7 @@ pub enum PropertyTypes {
 
 /// `--property-types`, shared by every command that reads manifests and by `export`.
 #[derive(Debug, Clone, Copy, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct PropertyTypesArgs {
     /// Where properties' `type`, `is_required`, `is_array_type`, `enum_values` and `regex` go:
     /// their own fields, a block of the definition, or nowhere.
@@ -71,7 +72,7 @@ pub struct ManifestArgs {
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
     /// A YAML file holding a `rules:` map (tracking-plan rules), instead of one in the manifests.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Manifests")]
     pub rules: Option<PathBuf>,
     #[command(flatten)]
     pub input: InputArgs,
@@ -79,6 +80,7 @@ pub struct ManifestArgs {
 
 /// Manifest-reading options (without paths, so `export` can share them).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct InputArgs {
     /// The integration (UUID or name), overriding or supplying the manifests' `integration`.
     #[arg(long, value_name = "NAME|UUID")]
@@ -100,6 +102,7 @@ pub struct InputArgs {
 
 /// How vendor exports are read (else each CSV's header tells its preset).
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Manifests")]
 pub struct PresetArgs {
     /// Read the files as a vendor's export, unedited (e.g. `--from avo plan.csv`).
     #[arg(long, value_enum, value_name = "PRESET")]

@@ -21,10 +21,11 @@ pub mod plan;
 pub mod planning;
 pub mod sandbox;
 pub mod schema;
+pub mod settings;
 pub mod unlock;
 pub mod validate;
 
-pub use apply::{ApplyArgs, LockArgs};
+pub use apply::{ApplyArgs, LockArgs, SavedPlanSettings};
 pub use audit::{AuditArgs, AuditFormat};
 pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
@@ -51,7 +52,9 @@ Exit codes:
   1    error: invalid input, API failure, refused or failed apply
   2    changes pending (plan --detailed-exitcode only)
   130  interrupted (Ctrl-C)
-  141  the reader of stdout went away (nothing is reported)";
+  141  the reader of stdout went away (nothing is reported)
+  143  terminated (SIGTERM): apply stops as on Ctrl-C, reports what it did and exits 143;
+       other commands end at once (sandbox serve saves its state first and exits 0)";
 
 /// Keep a Secoda workspace's tracking plan (event categories, events, properties) and
 /// data-quality monitors in line with manifests kept in git.
@@ -102,4 +105,34 @@ pub enum Command {
     Monitors(MonitorsCommand),
     /// Check a workspace read-only: token, host, endpoints, paging, filters, latency.
     Doctor(DoctorArgs),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::{Args, CommandFactory};
+
+    /// A flag declared after a flattened group inherits the group's heading unless it names
+    /// its own: every flag under `Connection` must be a connection flag.
+    #[test]
+    fn only_connection_flags_are_under_the_connection_heading() {
+        let connection = ConnectionArgs::augment_args(clap::Command::new("c"));
+        let ids: Vec<_> = connection.get_arguments().map(clap::Arg::get_id).collect();
+        fn walk(cmd: &clap::Command, ids: &[&clap::Id]) {
+            for a in cmd.get_arguments() {
+                if a.get_help_heading() == Some("Connection") {
+                    assert!(
+                        ids.contains(&a.get_id()),
+                        "`{}` of `{}` is under Connection",
+                        a.get_id(),
+                        cmd.get_name()
+                    );
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, ids);
+            }
+        }
+        walk(&Cli::command(), &ids);
+    }
 }

@@ -24,10 +24,10 @@ pub struct StatusArgs {
     #[command(flatten)]
     pub connection: ConnectionArgs,
     /// Also read the incidents and list the open ones per monitor.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub incidents: bool,
     /// How to print the status on stdout.
-    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text, help_heading = "Output")]
     pub format: StatusFormat,
 }
 

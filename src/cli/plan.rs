@@ -29,16 +29,16 @@ pub struct PlanArgs {
     #[command(flatten)]
     pub planning: PlanningArgs,
     /// How to print the plan on stdout (`json` prints only the JSON document).
-    #[arg(long, value_enum, default_value_t = Format::Text)]
+    #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
     /// Also save the plan (with a fingerprint of the live state) for `apply --plan FILE`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: Option<PathBuf>,
     /// Exit 0 when there are no changes, 2 when changes are pending, 1 on error.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub detailed_exitcode: bool,
     /// Mark as drift the changes to resources the manifests have not changed since REF (the
     /// commit last applied): edits made in Secoda, not in git.
-    #[arg(long, value_name = "REF")]
+    #[arg(long, value_name = "REF", help_heading = "Planning")]
     pub since_ref: Option<String>,
 }

@@ -6,6 +6,7 @@ use clap::Args;
 
 /// Planning options `plan` and `apply` share.
 #[derive(Debug, Clone, Args)]
+#[command(next_help_heading = "Planning")]
 pub struct PlanningArgs {
     /// Delete events and properties under declared categories and events that no manifest
     /// lists (monitors: disable, or delete with --monitors-delete).
@@ -25,11 +26,12 @@ pub struct PlanningArgs {
     pub owner_tag: Option<String>,
     /// Refuse to apply deletes that remove more than this many resources (an event delete
     /// counts its properties).
-    #[arg(long, value_name = "N", default_value_t = 25)]
+    #[arg(long, value_name = "N", default_value_t = crate::plan::MAX_DELETES,
+          value_parser = super::numbers::count)]
     pub max_deletes: usize,
     /// Refuse to apply deletes that remove more than this percentage (0 to 100) of the managed
     /// live resources.
-    #[arg(long, value_name = "P", default_value_t = 10.0,
+    #[arg(long, value_name = "P", default_value_t = crate::plan::MAX_DELETE_PERCENT,
           value_parser = super::numbers::percent)]
     pub max_delete_percent: f64,
     /// Prune monitors by deleting them instead of disabling them.

@@ -25,7 +25,7 @@ pub struct ValidateArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
     /// How to report: text diagnostics on stderr, or one JSON document on stdout.
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text, help_heading = "Output")]
     pub format: ReportFormat,
     /// Fail on warnings too.
     #[arg(long)]

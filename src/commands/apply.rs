@@ -14,7 +14,7 @@ use crate::output::{count, Printer};
 use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
-use crate::plan::saved::{SavedPlan, SavedPlanError};
+use crate::plan::saved::{SavedOptions, SavedPlan, SavedPlanError};
 use crate::plan::Plan;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
@@ -54,7 +54,25 @@ async fn apply_in(
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
     let (mut plan, names) = match input {
-        Input::Saved(path) => load_saved(path, session, concurrency).await?,
+        Input::Saved(path) => {
+            let (plan, names, options) = load_saved(path, session, concurrency).await?;
+            let differ = args.saved.differences(&options, &names);
+            if !differ.is_empty() {
+                printer.warn(format!(
+                    "the config file's {} {} ignored: `apply --plan` does what the saved plan \
+                     records",
+                    differ.join(", "),
+                    if differ.len() == 1 { "is" } else { "are" }
+                ));
+            }
+            // The saved plan's deletes, checked against --max-deletes before any write.
+            if let Some(reason) =
+                policy::saved_deletes_refusal(&plan.changes, args.planning.max_deletes)
+            {
+                return Err(Error::Refused(reason));
+            }
+            (plan, names)
+        }
         Input::Manifests(loaded) => {
             let owner_tag = args.planning.owner_tag.as_deref();
             let opts = args.planning.diff_options(args.manifests.input.types);
@@ -238,12 +256,19 @@ fn finish(
     )
 }
 
-/// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]).
-async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Result<(Plan, Names)> {
+/// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]); returns
+/// it with its names and the options it was made with.
+async fn load_saved(
+    path: &Path,
+    session: &Session,
+    concurrency: usize,
+) -> Result<(Plan, Names, SavedOptions)> {
     let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
     let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
+    let options = saved.options.clone();
     pipeline::check_saved(saved, &session.client, &session.origin, concurrency)
         .await
+        .map(|(plan, names)| (plan, names, options))
         .map_err(|e| match e {
             SavedCheckError::Api(e) => Error::Api(e),
             SavedCheckError::Stale(e) => Error::Refused(e.to_string()),

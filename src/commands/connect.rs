@@ -83,7 +83,8 @@ pub fn base_url(args: &ConnectionArgs) -> Result<Url> {
     };
     Url::parse(raw).map_err(|e| {
         Error::Usage(format!(
-            "invalid API URL `{raw}` (from --api-url or SECODA_API_URL): {e}"
+            "invalid API URL `{}` (from --api-url, SECODA_API_URL or the config file): {e}",
+            crate::config::hide_password(raw)
         ))
     })
 }

@@ -73,7 +73,8 @@ pub struct PresetOptions {
 
 /// Where the tracking-plan fields of properties (`type`, `is_required`, `is_array_type`,
 /// `enum_values`, `regex`) go (`--property-types`): not every workspace keeps them as fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum PropertyTypes {
     /// Written to (and compared against) the property's own fields.
     #[default]

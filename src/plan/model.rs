@@ -387,6 +387,12 @@ pub struct Live {
     pub not_kept: super::kept::NotKeptRecord,
 }
 
+/// The default of `--max-deletes` (and `max_deletes` in the config file).
+pub const MAX_DELETES: usize = 25;
+
+/// The default of `--max-delete-percent` (and `max_delete_percent` in the config file).
+pub const MAX_DELETE_PERCENT: f64 = 10.0;
+
 /// Knobs of the diff that come from the command line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DiffOptions {
@@ -475,8 +481,8 @@ impl Default for DiffOptions {
             owner_tag: None,
             targets: Vec::new(),
             excludes: Vec::new(),
-            max_deletes: 25,
-            max_delete_percent: 10.0,
+            max_deletes: MAX_DELETES,
+            max_delete_percent: MAX_DELETE_PERCENT,
             monitors_delete: false,
             used_deletes: UsedDeletes::default(),
             recheck_fields: false,

@@ -27,6 +27,9 @@ pub struct SavedOptions {
     pub excludes: Vec<String>,
     /// `--monitors-delete`.
     pub monitors_delete: bool,
+    /// `--property-types` (absent from plans saved before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub property_types: Option<crate::manifest::PropertyTypes>,
 }
 
 impl From<&DiffOptions> for SavedOptions {
@@ -37,6 +40,7 @@ impl From<&DiffOptions> for SavedOptions {
             targets: o.targets.iter().map(ToString::to_string).collect(),
             excludes: o.excludes.iter().map(ToString::to_string).collect(),
             monitors_delete: o.monitors_delete,
+            property_types: Some(o.property_types),
         }
     }
 }

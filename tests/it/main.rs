@@ -24,4 +24,5 @@ mod rules;
 mod safety;
 mod sandbox;
 mod sandbox_runtime;
+mod settings;
 mod util;
