@@ -51,14 +51,9 @@ pub struct ConnectionArgs {
     /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with --sandbox].
     #[arg(long, env = "SECODA_WRITE_RATE", value_name = "RATE")]
     pub write_rate: Option<Rate>,
-    /// Pace of GET calls.
-    #[arg(
-        long,
-        env = "SECODA_READ_RATE",
-        value_name = "RATE",
-        default_value = "10/s"
-    )]
-    pub read_rate: Rate,
+    /// Pace of GET calls [default: 10/s; none with --sandbox].
+    #[arg(long, env = "SECODA_READ_RATE", value_name = "RATE")]
+    pub read_rate: Option<Rate>,
     /// Requests in flight at once.
     #[arg(long, env = "SECODA_CONCURRENCY", value_name = "N", default_value_t = 8,
           value_parser = clap::value_parser!(u16).range(1..=256))]
