@@ -5,6 +5,7 @@ pub mod desired;
 pub mod diff;
 pub mod kept;
 pub mod key;
+pub mod lookalikes;
 pub mod model;
 pub mod naming;
 #[cfg(test)]
@@ -15,6 +16,7 @@ pub mod render;
 pub mod reserved;
 pub mod resolve;
 pub mod saved;
+pub mod scope_check;
 pub mod twins;
 pub mod verify;
 

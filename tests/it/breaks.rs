@@ -2,7 +2,7 @@
 //! twins of live resources, shell completion, exported monitor schedules, offline `diff`
 //! counts, the sandbox's read pacing, the markdown review and warehouse integrations.
 
-use crate::util::{bin, Out};
+use crate::util::{bin, Out, Sandbox};
 use std::path::{Path, PathBuf};
 
 /// Writes `text` to `dir/name` and returns the path as an argument.
@@ -143,4 +143,105 @@ fn zsh_and_fish_completion_scripts_load_where_the_shells_exist() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+#[test]
+fn a_target_or_exclude_that_matches_nothing_is_an_error_with_did_you_mean() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "signup.yaml", SIGNUP);
+    let out = sb.run(&["plan", &m, "--target", "Signp"]).code(1);
+    assert!(
+        out.stderr
+            .contains("--target `Signp` matches nothing in the manifests or the workspace; did you mean `Signup`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stdout.contains("No changes"), "{}", out.stdout);
+    let out = sb
+        .run(&[
+            "apply",
+            &m,
+            "--auto-approve",
+            "--exclude",
+            "Signup/Acount Created",
+        ])
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("did you mean `Signup/Account Created`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.writes().is_empty(), "{:?}", sb.writes());
+    // A key the manifests name is fine, and so is one only the workspace holds.
+    let out = sb
+        .run(&["plan", &m, "--target", "Signup/Account Created"])
+        .ok();
+    assert!(out.stdout.contains("Plan: 2 to create"), "{}", out.stdout);
+    let legacy = write(
+        dir.path(),
+        "legacy.yaml",
+        "version: 1\nintegration: Segment\ncategories:\n  - title: Legacy\n    events:\n      \
+         - title: Old Event\n",
+    );
+    sb.run(&["apply", &legacy, "--auto-approve"]).ok();
+    sb.run(&["plan", &m, "--exclude", "Legacy/Old Event"]).ok();
+}
+
+#[test]
+fn a_create_beside_a_live_case_twin_is_refused_unless_allowed() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let live = write(
+        dir.path(),
+        "live.yaml",
+        "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    events:\n      \
+         - title: Order Completed\n",
+    );
+    sb.run(&["apply", &live, "--auto-approve"]).ok();
+    sb.clear_log();
+    let twin = write(
+        dir.path(),
+        "twin.yaml",
+        "version: 1\nintegration: Segment\ncategories:\n  - title: checkout\n    events:\n      \
+         - title: Paid\n",
+    );
+    let out = sb.run(&["plan", &twin]).code(1);
+    assert!(
+        out.stderr.contains("the plan creates category `checkout`")
+            && out.stderr.contains("twin.yaml:4:")
+            && out.stderr.contains("beside the live `Checkout`")
+            && out.stderr.contains("--allow-case-twins"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stdout.is_empty(), "{}", out.stdout);
+    let out = sb.run(&["apply", &twin, "--auto-approve"]).code(1);
+    assert!(
+        out.stderr.contains("beside the live `Checkout`"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.writes().is_empty(), "{:?}", sb.writes());
+
+    // An event differing only in case under the live category.
+    let event = write(
+        dir.path(),
+        "event.yaml",
+        "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    events:\n      \
+         - title: Order completed\n      - title: Order Completed\n",
+    );
+    let out = sb.run(&["plan", &event]).code(1);
+    assert!(
+        out.stderr
+            .contains("the plan creates event `Checkout/Order completed`")
+            && out.stderr.contains("event.yaml:6:"),
+        "{}",
+        out.stderr
+    );
+
+    // The flag lets the create through.
+    let out = sb.run(&["plan", &twin, "--allow-case-twins"]).ok();
+    assert!(out.stdout.contains("2 to create"), "{}", out.stdout);
 }
