@@ -245,3 +245,27 @@ fn a_create_beside_a_live_case_twin_is_refused_unless_allowed() {
     let out = sb.run(&["plan", &twin, "--allow-case-twins"]).ok();
     assert!(out.stdout.contains("2 to create"), "{}", out.stdout);
 }
+
+#[test]
+fn audit_reports_live_case_and_unicode_twins() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let twins = write(
+        dir.path(),
+        "twins.yaml",
+        "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    events:\n      \
+         - title: Order Completed\n      - title: Ｏrder Completed\n",
+    );
+    sb.run(&["apply", &twins, "--auto-approve", "--allow-case-twins"])
+        .ok();
+    let out = sb
+        .run(&["audit", "--integration", "Segment", "--format", "json"])
+        .ok();
+    let findings = out.json()["findings"].as_array().unwrap().clone();
+    let collisions: Vec<&str> = findings
+        .iter()
+        .filter(|f| f["rule"] == "case-collision")
+        .map(|f| f["key"].as_str().unwrap())
+        .collect();
+    assert_eq!(collisions, ["Checkout/Ｏrder Completed"], "{findings:?}");
+}
