@@ -4,6 +4,7 @@
 use crate::api::{ApiError, Client, Id, Rate};
 use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
 use crate::output::{count, Printer, Verbosity};
+use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
@@ -148,6 +149,11 @@ pub async fn plan(
                 lookalikes.into_iter().map(Refusal::from).collect(),
             ));
         }
+    }
+    // A tracking plan under a warehouse or BI tool is almost always a wrong `integration:`.
+    let home = wrong_home_warning(&plan, &live.integration, &lookups.integrations);
+    if let Some(warning) = home {
+        printer.warn(warning);
     }
     Ok(Planning::Planned {
         plan,

@@ -3,6 +3,7 @@
 
 pub mod desired;
 pub mod diff;
+pub mod integration_kind;
 pub mod kept;
 pub mod key;
 pub mod lookalikes;

@@ -269,3 +269,31 @@ fn audit_reports_live_case_and_unicode_twins() {
         .collect();
     assert_eq!(collisions, ["Checkout/Ｏrder Completed"], "{findings:?}");
 }
+
+#[test]
+fn a_tracking_plan_under_a_warehouse_is_warned_with_the_event_sources() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "wh.yaml",
+        &SIGNUP.replace("integration: Segment", "integration: Snowflake"),
+    );
+    let out = sb.run(&["plan", &m]).ok();
+    assert!(
+        out.stderr.contains(
+            "warning: integration `Snowflake` is a warehouse (snowflake), not an event source, \
+             yet the plan puts 1 category and 2 events under it"
+        ) && out.stderr.contains("event sources: `Segment`, `Amplitude`"),
+        "{}",
+        out.stderr
+    );
+    // Under an event source there is no such warning.
+    let m = write(dir.path(), "ok.yaml", SIGNUP);
+    let out = sb.run(&["plan", &m]).ok();
+    assert!(
+        !out.stderr.contains("not an event source"),
+        "{}",
+        out.stderr
+    );
+}
