@@ -12,6 +12,16 @@ use std::path::PathBuf;
 /// Verbs whose manifest paths the file's `manifests` may supply.
 const TAKES_MANIFESTS: &[&str] = &["validate", "plan", "apply"];
 
+/// Whether `args` run `diff --base-ref`, whose new paths the file's `manifests` may supply
+/// (the base is the same paths at the ref; plain `diff` takes two paths of its own).
+fn diff_from_ref(args: &[OsString]) -> bool {
+    args.iter().any(|a| a == "diff")
+        && args.iter().any(|a| {
+            a.to_str()
+                .is_some_and(|s| s == "--base-ref" || s.starts_with("--base-ref="))
+        })
+}
+
 /// Parses the process's arguments with the config file applied; on bad arguments or a bad
 /// config file prints clap's usage error and exits 1 (`--help` and `--version` exit 0).
 #[must_use]
@@ -58,8 +68,8 @@ pub fn parse_from(args: Vec<OsString>, file: Option<&ProjectConfig>) -> Result<C
                     .find(|v| a.to_str() == Some(**v))
                     .copied()
             });
-            match (paths, verb) {
-                (Some(paths), Some(_)) => {
+            match (paths, verb.is_some() || diff_from_ref(&args)) {
+                (Some(paths), true) => {
                     insert(&mut args, paths.iter().map(OsString::from));
                     Cli::command().try_get_matches_from(&args)?
                 }

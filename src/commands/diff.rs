@@ -61,6 +61,7 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         }
     };
     let opts = DiffOptions {
+        prune: args.prune,
         targets: args.target.clone(),
         excludes: args.exclude.clone(),
         property_types: args.input.types.into(),
