@@ -398,3 +398,40 @@ fn diff_base_ref_without_paths_uses_the_config_files_manifests() {
     assert!(out.stdout.contains("An account exists."), "{}", out.stdout);
     assert!(out.stdout.contains("1 to update"), "{}", out.stdout);
 }
+
+#[test]
+fn the_markdown_review_pairs_one_line_updates_and_lists_no_null_fields() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "signup.yaml", SIGNUP);
+    sb.run(&["apply", &m, "--auto-approve"]).ok();
+    std::fs::write(
+        &m,
+        SIGNUP.replace("A new account exists.", "An account exists."),
+    )
+    .unwrap();
+    let md = sb.run(&["plan", &m, "--format", "markdown"]).ok().stdout;
+    assert!(
+        md.contains(
+            "\n-         description: \"A new account exists.\"\n+         description: \"An \
+             account exists.\"\n"
+        ),
+        "{md}"
+    );
+    assert!(!md.contains(" -> "), "{md}");
+    assert!(!md.contains("No newline at end of file"), "{md}");
+    // The text plan keeps its one line.
+    let text = sb.run(&["plan", &m]).ok().stdout;
+    assert!(
+        text.contains("description: \"A new account exists.\" -> \"An account exists.\""),
+        "{text}"
+    );
+
+    // The example's monitors with manual thresholds send no auto sensitivity: not listed.
+    let md = sb
+        .run(&["plan", &crate::util::ex(), "--format", "markdown"])
+        .ok()
+        .stdout;
+    assert!(md.contains("condition_auto_sensitivity"), "{md}");
+    assert!(!md.lines().any(|l| l.trim_end().ends_with(" null")), "{md}");
+}
