@@ -435,3 +435,44 @@ fn the_markdown_review_pairs_one_line_updates_and_lists_no_null_fields() {
     assert!(md.contains("condition_auto_sensitivity"), "{md}");
     assert!(!md.lines().any(|l| l.trim_end().ends_with(" null")), "{md}");
 }
+
+#[test]
+fn export_writes_monitor_schedules_so_an_adopted_workspace_manages_them() {
+    let sb = Sandbox::new();
+    sb.run(&["apply", &crate::util::ex(), "--auto-approve"])
+        .ok();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("export.yaml");
+    let file = file.display().to_string();
+    sb.run(&[
+        "export",
+        "--integration",
+        "Segment",
+        "--include-monitors",
+        "--out",
+        &file,
+    ])
+    .ok();
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The example's `Negative order amounts` runs weekly; the workspace says 168 hours.
+    assert!(text.contains("cadence: weekly"), "{text}");
+    assert!(text.contains("cadence: hourly"), "{text}");
+    let out = sb.run(&["plan", &file, "--detailed-exitcode"]).ok();
+    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+
+    // A schedule changed in Secoda is drift the exported manifests see.
+    let monitors = sb.list("/api/v1/monitor/monitors");
+    let weekly = monitors
+        .iter()
+        .find(|m| m["frequency"].as_f64() == Some(168.0))
+        .expect("a weekly monitor");
+    let id = weekly["id"].as_str().unwrap();
+    sb.http(
+        "PATCH",
+        &format!("/api/v1/monitor/monitors/{id}"),
+        Some(serde_json::json!({"schedule": {"cadence": "daily", "frequency": 1}})),
+    );
+    let out = sb.run(&["plan", &file, "--detailed-exitcode"]).code(2);
+    assert!(out.stdout.contains("schedule"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 to update"), "{}", out.stdout);
+}
