@@ -368,6 +368,19 @@ fn offline_diff_counts_removals_as_deletes_only_with_prune_and_shows_no_usage() 
         out.stdout
     );
     assert!(!out.stdout.contains("usage"), "{}", out.stdout);
+    // A --target naming nothing in either set is an error here too.
+    let out = Out::of(
+        bin()
+            .args(["diff", &base, &new, "--target", "Sigup"])
+            .output()
+            .unwrap(),
+    )
+    .code(1);
+    assert!(
+        out.stderr.contains("did you mean `Signup`?"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
