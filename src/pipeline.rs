@@ -4,9 +4,12 @@
 use crate::api::{ApiError, Client, Id, Rate};
 use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
 use crate::output::{count, Printer, Verbosity};
+use crate::plan::integration_kind::wrong_home_warning;
+use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
+use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
 use crate::plan::verify;
 use crate::plan::{diff, DiffOptions, Key, Plan, UsedDeletes};
 use crate::workspace::{catalog_by_ids, fetch_lookups, read_live, read_touched};
@@ -62,10 +65,32 @@ pub enum Planning {
     },
     /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
     Unresolved(Vec<ResolveError>),
+    /// The plan was made but must not be shown or applied (see [`Refusal`]).
+    Refused(Vec<Refusal>),
+}
+
+/// Checks on a plan that the flags can relax.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Checks {
+    /// `--allow-case-twins`: let creates beside a live case or Unicode twin through.
+    pub allow_case_twins: bool,
+}
+
+/// Why a plan made from manifests is refused before it is shown.
+#[derive(Debug, thiserror::Error)]
+pub enum Refusal {
+    /// A `--target` or `--exclude` that names nothing.
+    #[error(transparent)]
+    Unmatched(#[from] UnmatchedKey),
+    /// A create beside a live twin that differs only in case or Unicode form.
+    #[error(transparent)]
+    Lookalike(#[from] Lookalike),
 }
 
 /// The whole read side of a run: fetches the lookups, resolves the manifests' names (and
-/// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs.
+/// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs;
+/// refuses a `--target`/`--exclude` naming nothing and, unless `checks` allows them, creates
+/// beside a live case twin.
 ///
 /// # Errors
 /// The first failed API call.
@@ -74,6 +99,7 @@ pub async fn plan(
     set: &ManifestSet,
     owner_tag: Option<&str>,
     mut opts: DiffOptions,
+    checks: Checks,
     concurrency: usize,
     printer: &Printer,
 ) -> Result<Planning, ApiError> {
@@ -105,12 +131,32 @@ pub async fn plan(
         s.finish_and_clear();
     }
     let live = live?;
+    let unmatched = unmatched_keys(&resolved, &live, &opts);
+    if !unmatched.is_empty() {
+        return Ok(Planning::Refused(
+            unmatched.into_iter().map(Refusal::from).collect(),
+        ));
+    }
     // A category declared with no events is far more often a mistake than a wish.
     for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
         printer.warn(warning);
     }
+    let plan = diff(&resolved, &live, &opts);
+    if !checks.allow_case_twins {
+        let lookalikes = find_lookalikes(&plan, &resolved, &live);
+        if !lookalikes.is_empty() {
+            return Ok(Planning::Refused(
+                lookalikes.into_iter().map(Refusal::from).collect(),
+            ));
+        }
+    }
+    // A tracking plan under a warehouse or BI tool is almost always a wrong `integration:`.
+    let home = wrong_home_warning(&plan, &live.integration, &lookups.integrations);
+    if let Some(warning) = home {
+        printer.warn(warning);
+    }
     Ok(Planning::Planned {
-        plan: diff(&resolved, &live, &opts),
+        plan,
         names: resolved.names,
         options: opts,
     })
@@ -138,13 +184,24 @@ pub async fn make_plan(
     loaded: &Loaded,
     owner_tag: Option<&str>,
     mut opts: DiffOptions,
+    checks: Checks,
     client: &Client,
     concurrency: usize,
     printer: &Printer,
 ) -> Result<Option<Planned>, ApiError> {
     // `no-delete-used` is configured in the manifests but judged on the plan's deletes.
     opts.used_deletes.min_usage = loaded.rules.used_delete_floor();
-    match plan(client, &loaded.set, owner_tag, opts, concurrency, printer).await? {
+    match plan(
+        client,
+        &loaded.set,
+        owner_tag,
+        opts,
+        checks,
+        concurrency,
+        printer,
+    )
+    .await?
+    {
         Planning::Planned {
             mut plan,
             names,
@@ -166,6 +223,13 @@ pub async fn make_plan(
         })),
         Planning::Unresolved(errors) => {
             report_unresolved(&errors, printer);
+            Ok(None)
+        }
+        Planning::Refused(refusals) => {
+            for r in &refusals {
+                printer.error(r);
+            }
+            printer.status("The plan was refused: nothing was planned or applied");
             Ok(None)
         }
     }

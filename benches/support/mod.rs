@@ -67,6 +67,7 @@ pub(crate) async fn plan_for(client: &Client, set: &ManifestSet) -> Plan {
         set,
         None,
         DiffOptions::default(),
+        pipeline::Checks::default(),
         8,
         &Printer::plain(),
     )
@@ -75,6 +76,7 @@ pub(crate) async fn plan_for(client: &Client, set: &ManifestSet) -> Plan {
     {
         Planning::Planned { plan, .. } => plan,
         Planning::Unresolved(e) => panic!("unresolved names: {e:?}"),
+        Planning::Refused(r) => panic!("refused: {r:?}"),
     }
 }
 

@@ -30,6 +30,7 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     pub(super) base: Url,
     pub(super) write_rate: Option<Rate>,
+    pub(super) read_rate: Option<Rate>,
     pub(super) writes: Limiter,
     pub(super) reads: Limiter,
     pub(super) slots: Semaphore,
@@ -112,6 +113,7 @@ impl Client {
                 http,
                 base,
                 write_rate: config.write_rate,
+                read_rate: config.read_rate,
                 writes: Limiter::new(config.write_rate),
                 reads: Limiter::new(config.read_rate),
                 slots: Semaphore::new(concurrency),
@@ -137,6 +139,12 @@ impl Client {
     #[must_use]
     pub fn write_rate(&self) -> Option<Rate> {
         self.inner.write_rate
+    }
+
+    /// The pace of reads (`None`: unpaced).
+    #[must_use]
+    pub fn read_rate(&self) -> Option<Rate> {
+        self.inner.read_rate
     }
 
     /// Counters so far.

@@ -56,9 +56,9 @@ pub struct ConnectionArgs {
     /// --sandbox] [env: SECODA_WRITE_RATE].
     #[arg(long, value_name = "RATE")]
     pub write_rate: Option<Rate>,
-    /// Pace of GET calls [env: SECODA_READ_RATE].
-    #[arg(long, value_name = "RATE", default_value = "10/s")]
-    pub read_rate: Rate,
+    /// Pace of GET calls [default: 10/s; none with --sandbox] [env: SECODA_READ_RATE].
+    #[arg(long, value_name = "RATE")]
+    pub read_rate: Option<Rate>,
     /// Requests in flight at once, 1 to 256 [env: SECODA_CONCURRENCY].
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = super::numbers::concurrency)]

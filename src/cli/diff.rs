@@ -9,7 +9,8 @@ use std::path::PathBuf;
 const AFTER_HELP: &str = "\
 Compares two manifest sets without a workspace or a token (a pull request from a fork has
 neither): what `plan` would show against a workspace the base set had just been applied to.
-Removals are marked `no longer managed` (apply leaves them alone) and say what --prune does.
+Removals are marked `no longer managed` (apply leaves them alone) and say what --prune does;
+with --prune they are planned as deletes.
 
 Examples:
   secoda-sync diff old/ manifests/
@@ -26,7 +27,7 @@ Exit codes:
 #[command(after_help = AFTER_HELP)]
 pub struct DiffArgs {
     /// `BASE NEW` (two files or directories); with --base-ref, only the new paths (the base
-    /// is the same paths at the ref).
+    /// is the same paths at the ref; none: the config file's `manifests`).
     #[arg(value_name = "PATHS", required = true)]
     pub paths: Vec<PathBuf>,
     /// Read the base set from git at this ref (a branch, tag or commit).
@@ -34,6 +35,11 @@ pub struct DiffArgs {
     pub base_ref: Option<String>,
     #[command(flatten)]
     pub input: InputArgs,
+    /// Show removals as `plan --prune` would: deletes (monitors disabled), counted as writes.
+    /// Without it a removal is listed as "no longer managed" and costs nothing, as `apply`
+    /// leaves it in Secoda.
+    #[arg(long)]
+    pub prune: bool,
     /// Limit the comparison to a subtree (repeatable), as `plan --target`.
     #[arg(long, value_name = "KEY", value_parser = Key::parse_path, help_heading = "Planning")]
     pub target: Vec<Key>,

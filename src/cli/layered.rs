@@ -21,6 +21,16 @@ use std::path::PathBuf;
 /// Verbs whose manifest paths the file's `manifests` may supply.
 const TAKES_MANIFESTS: &[&str] = &["validate", "plan", "apply"];
 
+/// Whether `args` run `diff --base-ref`, whose new paths the file's `manifests` may supply
+/// (the base is the same paths at the ref; plain `diff` takes two paths of its own).
+fn diff_from_ref(args: &[OsString]) -> bool {
+    args.iter().any(|a| a == "diff")
+        && args.iter().any(|a| {
+            a.to_str()
+                .is_some_and(|s| s == "--base-ref" || s.starts_with("--base-ref="))
+        })
+}
+
 /// Parses the process's arguments and resolves the settings under them; on bad arguments, a
 /// bad config file or a bad value in the environment prints the error and exits 1 (`--help`
 /// and `--version` exit 0).
@@ -83,7 +93,7 @@ fn matches(args: &[OsString], file: Option<&ProjectConfig>) -> Result<ArgMatches
         .iter()
         .skip(1)
         .any(|a| TAKES_MANIFESTS.iter().any(|v| a.to_str() == Some(*v)));
-    let (Some(paths), true) = (paths, verb) else {
+    let (Some(paths), true) = (paths, verb || diff_from_ref(args)) else {
         return Err(err);
     };
     let mut args = args.to_vec();
@@ -117,6 +127,7 @@ const NOT_WITH_SAVED_PLAN: &[(&str, &str)] = &[
     ("owner_tag", "--owner-tag"),
     ("monitors_delete", "--monitors-delete"),
     ("allow_used_deletes", "--allow-used-deletes"),
+    ("allow_case_twins", "--allow-case-twins"),
     ("property_types", "--property-types"),
     ("integration", "--integration"),
     ("rules", "--rules"),

@@ -1,6 +1,7 @@
 //! Planning options `plan` and `apply` share, and the diff options they describe.
 
 use super::PropertyTypesArgs;
+use crate::pipeline::Checks;
 use crate::plan::{AllowUsed, DiffOptions, Key, UsedDeletes};
 use clap::Args;
 
@@ -48,9 +49,22 @@ pub struct PlanningArgs {
     /// from what its answers show.
     #[arg(long)]
     pub recheck_fields: bool,
+    /// Create categories and events even beside a live one whose title differs only in case or
+    /// Unicode form (`checkout` beside `Checkout`); without it such a plan is refused, since
+    /// categories cannot be deleted through the API.
+    #[arg(long)]
+    pub allow_case_twins: bool,
 }
 
 impl PlanningArgs {
+    /// The plan checks these flags relax.
+    #[must_use]
+    pub fn checks(&self) -> Checks {
+        Checks {
+            allow_case_twins: self.allow_case_twins,
+        }
+    }
+
     /// The diff options these flags and `--property-types` describe (`owner_tag` is resolved
     /// by the pipeline).
     #[must_use]

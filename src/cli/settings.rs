@@ -185,7 +185,7 @@ impl<'a> Verb<'a> {
             Value::ApiUrl(u) => self.connection(|c| c.api_url = Some(u)),
             Value::Region(r) => self.connection(|c| c.region = Some(r)),
             Value::WriteRate(r) => self.connection(|c| c.write_rate = Some(r)),
-            Value::ReadRate(r) => self.connection(|c| c.read_rate = r),
+            Value::ReadRate(r) => self.connection(|c| c.read_rate = Some(r)),
             Value::Concurrency(n) => self.connection(|c| c.concurrency = n),
             Value::Manifests(p) => {
                 if let Some(paths) = self.paths.as_deref_mut() {
@@ -240,6 +240,7 @@ pub fn default_of(setting: &Setting) -> String {
     clap_default.unwrap_or_else(|| match (setting.key, setting.kind) {
         ("api_url", _) => Region::Us.base_url().to_owned(),
         ("write_rate", _) => Rate::SECODA_WRITES.to_string(),
+        ("read_rate", _) => Rate::DEFAULT_READS.to_string(),
         // A switch's absence.
         (_, config::ValueKind::Bool) => "false".to_owned(),
         _ => "(none)".to_owned(),

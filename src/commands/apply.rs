@@ -80,6 +80,7 @@ async fn apply_in(
                 loaded,
                 owner_tag,
                 opts,
+                args.planning.checks(),
                 &session.client,
                 concurrency,
                 printer,

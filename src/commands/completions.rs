@@ -1,11 +1,14 @@
 //! `secoda-sync completions` and `secoda-sync man`: the command line described for shells and
 //! `man`, generated from the same clap definition as `--help`.
 
-use crate::cli::completions::{CompletionsArgs, Shell};
+use crate::cli::completions::{fix_bash_labels, CompletionsArgs, Shell};
 use crate::cli::Cli;
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
 use clap::CommandFactory;
+
+/// The command's name as shells see it.
+const BIN: &str = "secoda-sync";
 
 /// Runs `completions`.
 ///
@@ -20,7 +23,11 @@ pub fn completions(args: &CompletionsArgs, printer: &Printer) -> Result<Exit> {
         Shell::Powershell => S::PowerShell,
     };
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "secoda-sync", &mut buf);
+    clap_complete::generate(shell, &mut Cli::command(), BIN, &mut buf);
+    if shell == S::Bash {
+        let script = String::from_utf8_lossy(&buf);
+        buf = fix_bash_labels(&script, BIN).into_bytes();
+    }
     write(&buf, printer)
 }
 

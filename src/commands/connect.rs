@@ -34,18 +34,19 @@ pub fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Result<Clie
     let mut config = ClientConfig::new(base_url(args)?, token);
     tune(&mut config, args, verbosity)?;
     config.write_rate = Some(args.write_rate.unwrap_or(Rate::SECODA_WRITES));
+    config.read_rate = Some(args.read_rate.unwrap_or(Rate::DEFAULT_READS));
     Ok(config)
 }
 
 /// Applies the tuning flags (rates, concurrency, trailing slash, timeouts, retries, logging)
 /// to a configuration whose address and token come from elsewhere, e.g. the sandbox. The
-/// write pace is set only when `--write-rate` is given.
+/// write and read paces are set only when `--write-rate` / `--read-rate` are given.
 ///
 /// # Errors
 /// A timeout that is not a positive number of seconds.
 pub fn tune(config: &mut ClientConfig, args: &ConnectionArgs, verbosity: Verbosity) -> Result<()> {
     config.write_rate = args.write_rate;
-    config.read_rate = Some(args.read_rate);
+    config.read_rate = args.read_rate;
     config.concurrency = usize::from(args.concurrency);
     config.trailing_slash = args.trailing_slash;
     config.connect_timeout = seconds("--connect-timeout", args.connect_timeout)?;

@@ -5,8 +5,9 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded, ManifestSet};
 use crate::output::Printer;
 use crate::pipeline::load_manifests;
-use crate::plan::offline::{diff_manifests, placeholder_lookups};
+use crate::plan::offline::{diff_manifests, live_of, placeholder_lookups};
 use crate::plan::render::{self, RenderContext};
+use crate::plan::scope_check::unmatched_keys;
 use crate::plan::{resolve, DiffOptions};
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -61,11 +62,20 @@ pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         }
     };
     let opts = DiffOptions {
+        prune: args.prune,
         targets: args.target.clone(),
         excludes: args.exclude.clone(),
         property_types: args.input.types.into(),
         ..DiffOptions::default()
     };
+    // A key naming nothing in either set is a typo, not an empty comparison.
+    let unmatched = unmatched_keys(&new, &live_of(&base), &opts);
+    if !unmatched.is_empty() {
+        for e in &unmatched {
+            printer.error(e);
+        }
+        return Ok(Exit::Failure);
+    }
     let plan = diff_manifests(&base, &new, &opts);
     let ctx = RenderContext {
         write_rate: crate::api::Rate::SECODA_WRITES,

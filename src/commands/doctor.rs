@@ -24,7 +24,7 @@ pub fn run(args: &DoctorArgs, printer: &Printer) -> Result<Exit> {
                 region_of(base).map(|r| format!("{r:?}").to_lowercase())
             },
             trailing_slash: conn.trailing_slash,
-            read_rate: Some(conn.read_rate),
+            read_rate: session.client.read_rate(),
             concurrency: usize::from(conn.concurrency),
         };
         Ok(doctor::examine(&session.client, &opts).await?)

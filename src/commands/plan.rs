@@ -33,6 +33,7 @@ async fn plan_in(
         loaded,
         args.planning.owner_tag.as_deref(),
         args.planning.diff_options(args.manifests.input.types),
+        args.planning.checks(),
         &session.client,
         concurrency,
         printer,

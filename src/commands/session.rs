@@ -5,7 +5,7 @@ use super::connect;
 use crate::api::{Client, ClientConfig, Token};
 use crate::cli::ConnectionArgs;
 use crate::error::{Error, Result};
-use crate::output::Printer;
+use crate::output::{Printer, Verbosity};
 use crate::sandbox::{self, RunningSandbox, SandboxConfig};
 use url::Url;
 
@@ -53,6 +53,9 @@ impl Session {
         let client = Client::new(config)?;
         let path = std::path::absolute(state).unwrap_or_else(|_| state.clone());
         printer.status(format!("Using the sandbox in `{}`", state.display()));
+        if printer.verbosity() >= Verbosity::Verbose {
+            printer.status(pacing(&client));
+        }
         Ok(Self {
             client,
             origin: format!("sandbox:{}", path.display()),
@@ -70,6 +73,17 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// The `-v` line naming the paces a client keeps, e.g. `Pacing: reads unpaced, writes 30/min`.
+fn pacing(client: &Client) -> String {
+    let pace =
+        |r: Option<crate::api::Rate>| r.map_or_else(|| "unpaced".to_owned(), |r| r.to_string());
+    format!(
+        "Pacing: reads {}, writes {}",
+        pace(client.read_rate()),
+        pace(client.write_rate())
+    )
 }
 
 /// Opens a session on a new runtime, runs `work` in it, then closes it whatever `work` returned

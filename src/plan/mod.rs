@@ -3,8 +3,10 @@
 
 pub mod desired;
 pub mod diff;
+pub mod integration_kind;
 pub mod kept;
 pub mod key;
+pub mod lookalikes;
 pub mod model;
 pub mod naming;
 #[cfg(test)]
@@ -15,6 +17,7 @@ pub mod render;
 pub mod reserved;
 pub mod resolve;
 pub mod saved;
+pub mod scope_check;
 pub mod twins;
 pub mod verify;
 

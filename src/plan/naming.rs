@@ -243,6 +243,18 @@ impl Namer {
             };
             (s != Schedule::default()).then_some(s)
         });
+        // Secoda's monitor objects carry only the run interval in hours (`frequency`).
+        let schedule = schedule.or_else(|| {
+            let hours = m.frequency?;
+            let s = schedule_of_hours(hours);
+            if s.is_none() {
+                warnings.push(format!(
+                    "monitor `{name}`: a run every {hours} hours has no cadence; schedule left \
+                     unmanaged"
+                ));
+            }
+            s
+        });
         Ok(Monitor {
             name,
             target: Some(target),
@@ -255,6 +267,30 @@ impl Namer {
             origin: origin.clone(),
         })
     }
+}
+
+/// A run interval in hours as the manifest's schedule: the largest cadence that divides it
+/// (`48` -> daily x 2, `168` -> weekly x 1, `6` -> hourly x 6); `None` for an interval that is
+/// not a positive whole number of hours. The diff compares a schedule through the same hours,
+/// so the export plans to no changes.
+#[must_use]
+pub fn schedule_of_hours(hours: f64) -> Option<Schedule> {
+    if !(hours.is_finite() && hours >= 1.0 && hours.fract() == 0.0 && hours <= f64::from(u32::MAX))
+    {
+        return None;
+    }
+    // Whole and in range, checked above.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let hours = hours as u32;
+    let (cadence, unit) = [("weekly", 168), ("daily", 24), ("hourly", 1)]
+        .into_iter()
+        .find(|(_, unit)| hours % unit == 0)?;
+    Some(Schedule {
+        cadence: Some(cadence.to_owned()),
+        frequency: Some(hours / unit),
+        day: None,
+        hour: None,
+    })
 }
 
 /// `Some` for text worth managing; blank text (which CSV cannot tell from unset) is left out.
@@ -294,6 +330,21 @@ mod tests {
 
     fn names(items: &[&str]) -> Option<NameSet> {
         Some(items.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn run_intervals_in_hours_become_the_largest_cadence() {
+        let of = |h: f64| {
+            schedule_of_hours(h).map(|s| (s.cadence.unwrap_or_default(), s.frequency.unwrap()))
+        };
+        assert_eq!(of(6.0), Some(("hourly".to_owned(), 6)));
+        assert_eq!(of(24.0), Some(("daily".to_owned(), 1)));
+        assert_eq!(of(48.0), Some(("daily".to_owned(), 2)));
+        assert_eq!(of(168.0), Some(("weekly".to_owned(), 1)));
+        assert_eq!(of(336.0), Some(("weekly".to_owned(), 2)));
+        for bad in [0.0, -24.0, 1.5, f64::NAN, f64::INFINITY] {
+            assert_eq!(of(bad), None, "{bad}");
+        }
     }
 
     #[test]

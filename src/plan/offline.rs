@@ -151,10 +151,13 @@ fn add(to: &mut BTreeSet<String>, names: Option<&NameSet>) {
 
 /// Plans `new` against the workspace a perfect apply of `base` would leave: creates and field
 /// changes as `plan` shows them, and every removal marked [`NO_LONGER_MANAGED`] with what
-/// `--prune` does with it. The delete caps are off: they weigh deletes against the live
-/// workspace, which an offline diff does not see.
+/// `--prune` does with it. A removal is a delete (or a monitor's disabling) only when
+/// `opts.prune` is on; otherwise it is shown, never counted as a write. No change carries a
+/// usage figure: there is no workspace to read one from. The delete caps are off: they weigh
+/// deletes against the live workspace, which an offline diff does not see.
 #[must_use]
 pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Plan {
+    let prune = opts.prune;
     let mut live = live_of(base);
     if opts.property_types == PropertyTypes::Definition {
         super::property_types::into_definitions(&mut live.properties);
@@ -179,8 +182,16 @@ pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Pl
     let removed_set: HashSet<&Key> = removed.iter().collect();
     let mut covered: HashSet<Key> = HashSet::new();
     for c in &mut plan.changes {
+        // The synthetic workspace's usage figures are zeros, not a measurement.
+        c.usage = None;
         if c.action == Action::Delete && c.kind != super::Kind::Monitor {
-            c.note = Some(join_note("deleted with --prune", c.note.take()));
+            let what = if prune {
+                "deleted with --prune"
+            } else {
+                c.action = Action::Unsupported;
+                "--prune deletes it"
+            };
+            c.note = Some(join_note(what, c.note.take()));
             covered.insert(c.key.clone());
         }
     }
@@ -196,13 +207,13 @@ pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Pl
         };
         plan.changes.push(removal(k.clone(), why));
     }
-    mark_monitors(&mut plan, new, &live);
+    mark_monitors(&mut plan, new, &live, prune);
     plan
 }
 
 /// Monitors the base declared and the new set does not: disabled (or deleted) with `--prune`
 /// when another monitor still watches their target, left alone otherwise.
-fn mark_monitors(plan: &mut Plan, new: &Resolved, live: &Live) {
+fn mark_monitors(plan: &mut Plan, new: &Resolved, live: &Live, prune: bool) {
     let new_live = live_of(new);
     let new_keys: HashSet<Key> = new_live.monitors.iter().map(monitor_key).collect();
     for m in &live.monitors {
@@ -211,11 +222,16 @@ fn mark_monitors(plan: &mut Plan, new: &Resolved, live: &Live) {
             continue;
         }
         if let Some(c) = plan.changes.iter_mut().find(|c| c.key == key) {
-            let what = if c.action == Action::Delete {
-                "deleted with --prune"
-            } else {
-                "disabled with --prune"
+            let what = match (c.action == Action::Delete, prune) {
+                (true, true) => "deleted with --prune",
+                (false, true) => "disabled with --prune",
+                (true, false) => "--prune deletes it",
+                (false, false) => "--prune disables it",
             };
+            if !prune {
+                c.action = Action::Unsupported;
+                c.fields.clear();
+            }
             c.note = Some(format!("{NO_LONGER_MANAGED}; {what}"));
             continue;
         }
@@ -456,7 +472,31 @@ mod tests {
             .iter()
             .find(|c| c.key == Key::Event("Checkout".into(), "Old".into()))
             .expect("the removed event");
+        // Without --prune a removal is shown, never a write, and has no usage figure.
+        assert_eq!(old.action, Action::Unsupported);
+        assert_eq!(old.usage, None);
+        assert_eq!(
+            old.note.as_deref(),
+            Some("no longer managed; --prune deletes it")
+        );
+        assert_eq!(p.summary().delete, 0);
+        assert_eq!(p.summary().writes(), 1);
+        let l = placeholder_lookups(&[&base, &new]);
+        let pruned = diff_manifests(
+            &resolve(&base, &l).unwrap(),
+            &resolve(&new, &l).unwrap(),
+            &DiffOptions {
+                prune: true,
+                ..DiffOptions::default()
+            },
+        );
+        let old = pruned
+            .changes
+            .iter()
+            .find(|c| c.key == Key::Event("Checkout".into(), "Old".into()))
+            .expect("the removed event");
         assert_eq!(old.action, Action::Delete);
+        assert_eq!(old.usage, None);
         assert!(old
             .note
             .as_deref()

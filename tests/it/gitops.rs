@@ -99,9 +99,10 @@ fn diff_shows_creates_changes_and_removals_marked_no_longer_managed() {
         text.contains(r#""A shopper started checkout" -> "A shopper began checkout""#),
         "{text}"
     );
-    assert!(text.contains("- property \"coupon\""), "{text}");
+    // Without --prune a removal is shown, not planned as a delete.
+    assert!(text.contains("! property \"coupon\""), "{text}");
     assert!(
-        text.contains("no longer managed; deleted with --prune"),
+        text.contains("no longer managed; --prune deletes it"),
         "{text}"
     );
     assert!(text.contains("Page views fresh"), "{text}");

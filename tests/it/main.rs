@@ -2,6 +2,7 @@
 
 mod apply;
 mod apply_json;
+mod breaks;
 mod client;
 mod client_sandbox;
 mod concurrency;

@@ -312,10 +312,12 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
     });
 }
 
-/// What two titles that differ only by case or separators have in common.
+/// What two titles that differ only by case, separators or Unicode form (`Ｃheckout`, a
+/// composed accent) have in common.
 fn folded(title: &str) -> String {
+    use unicode_normalization::UnicodeNormalization as _;
     title
-        .chars()
+        .nfkc()
         .filter(|c| !matches!(c, ' ' | '_' | '-'))
         .flat_map(char::to_lowercase)
         .collect()

@@ -3,7 +3,7 @@
 //! The whole comment stays under GitHub's 65,536-character limit: changes that do not fit are
 //! left out and counted in a closing note.
 
-use super::text::{blocks, Block, Group};
+use super::text::{blocks, Block, Group, Layout};
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
     RenderContext, NO_CHANGES,
@@ -81,7 +81,7 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         );
     }
 
-    let all = blocks(plan, &plain);
+    let all = blocks(plan, &plain, Layout::Review);
     let total = all.len();
     let mut shown = 0;
     for group in split_groups(&all) {
@@ -193,7 +193,7 @@ mod tests {
     use crate::manifest::TrackingFields;
     use crate::plan::desired::{Fields, Names, Resolved};
     use crate::plan::testutil::{category, event, property, resolved};
-    use crate::plan::{diff, DiffOptions, Live};
+    use crate::plan::{diff, Change, DiffOptions, FieldChange, Key, Kind, Live, NotReadable};
 
     /// The comment for creating `d` in an empty workspace.
     fn comment_for(d: &Resolved) -> String {
@@ -235,6 +235,92 @@ mod tests {
             md.matches("<details>").count(),
             md.matches("</details>").count()
         );
+    }
+
+    /// A field change.
+    fn field(name: &str, before: serde_json::Value, after: serde_json::Value) -> FieldChange {
+        FieldChange {
+            name: name.into(),
+            before,
+            after,
+        }
+    }
+
+    /// The comment for `changes`, with `not_readable` notices.
+    fn comment_of(changes: Vec<Change>, not_readable: Vec<NotReadable>) -> String {
+        let plan = Plan {
+            integration: crate::plan::testutil::integration(),
+            changes,
+            lease_writes: 0,
+            twins: Vec::new(),
+            not_readable,
+            not_kept: Vec::new(),
+            recorded: Vec::new(),
+        };
+        let names = Names::new();
+        let ctx = RenderContext {
+            write_rate: Rate::SECODA_WRITES,
+            names: &names,
+            color: false,
+        };
+        to_string(&plan, &ctx)
+    }
+
+    #[test]
+    fn review_lines_pair_updates_and_leave_out_nulls_and_newline_markers() {
+        use serde_json::json;
+        let mut update = Change::new(
+            Action::Update,
+            Key::Event("C".into(), "E".into()),
+            "E".into(),
+        );
+        update.fields = vec![
+            field("description", json!("old"), json!("new")),
+            field(
+                "definition",
+                json!("# E\n\nold body"),
+                json!("# E\n\nnew body"),
+            ),
+        ];
+        let mut create = Change::new(
+            Action::Create,
+            Key::Property("C".into(), "E".into(), "p".into()),
+            "p".into(),
+        );
+        create.fields = vec![
+            field("description", json!(null), json!("A p.")),
+            field("type", json!(null), json!(null)),
+        ];
+        let readable = |fields: &[&str]| NotReadable {
+            kind: Kind::Property,
+            fields: fields.iter().map(|f| (*f).to_owned()).collect(),
+            count: 3,
+        };
+        let md = comment_of(
+            vec![update, create],
+            vec![readable(&["description", "pii"])],
+        );
+        assert!(
+            md.contains("-         description: \"old\"\n+         description: \"new\"\n"),
+            "{md}"
+        );
+        assert!(!md.contains("No newline"), "{md}");
+        assert!(md.contains("+             description: \"A p.\"\n"), "{md}");
+        assert!(!md.contains("type:"), "{md}");
+        // The note names only what the plan sends.
+        assert!(
+            md.contains("> Not readable from the workspace: description on 3 properties."),
+            "{md}"
+        );
+        let md = comment_of(
+            vec![Change::new(
+                Action::Delete,
+                Key::Category("C".into()),
+                "C".into(),
+            )],
+            vec![readable(&["pii"])],
+        );
+        assert!(!md.contains("Not readable"), "{md}");
     }
 
     #[test]

@@ -6,7 +6,7 @@ pub mod markdown;
 pub mod text;
 
 use super::desired::Names;
-use super::Plan;
+use super::{Action, Plan};
 use crate::api::Rate;
 use std::io::{self, Write};
 use std::time::Duration;
@@ -110,20 +110,43 @@ pub fn removes_line(plan: &Plan) -> Option<String> {
 }
 
 /// `Not readable from the workspace: type, is_required on 40 properties. ...`: the managed
-/// fields the diff could not compare (sent on create, never offered again), or `None`.
+/// fields the diff could not compare (sent on create, never offered again), or `None`. Only
+/// the fields some create or update of the plan sends are named: on a plan that does not
+/// write them the note says nothing a reviewer can act on (the JSON document lists them all).
 #[must_use]
 pub fn not_readable_line(plan: &Plan) -> Option<String> {
-    if plan.not_readable.is_empty() {
-        return None;
-    }
+    let sent = |kind: crate::plan::Kind, field: &str| {
+        plan.changes.iter().any(|c| {
+            c.kind == kind
+                && matches!(c.action, Action::Create | Action::Update)
+                && c.fields.iter().any(|f| {
+                    field == f.name
+                        || field
+                            .strip_prefix(f.name.as_str())
+                            .is_some_and(|rest| rest.starts_with('.'))
+                })
+        })
+    };
     let parts: Vec<String> = plan
         .not_readable
         .iter()
-        .map(|n| {
+        .filter_map(|n| {
+            let fields: Vec<&str> = n
+                .fields
+                .iter()
+                .map(String::as_str)
+                .filter(|f| sent(n.kind, f))
+                .collect();
+            if fields.is_empty() {
+                return None;
+            }
             let what = crate::output::count(n.count, n.kind.as_str(), n.kind.plural());
-            format!("{} on {what}", n.fields.join(", "))
+            Some(format!("{} on {what}", fields.join(", ")))
         })
         .collect();
+    if parts.is_empty() {
+        return None;
+    }
     Some(format!(
         "Not readable from the workspace: {}. Sent on create, never compared.",
         parts.join("; ")

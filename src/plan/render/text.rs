@@ -44,7 +44,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
         )
     )?;
     let mut group = None;
-    for b in blocks(plan, ctx) {
+    for b in blocks(plan, ctx, Layout::Text) {
         if group.as_ref() != Some(&b.group) {
             writeln!(w)?;
             group = Some(b.group.clone());
@@ -100,8 +100,23 @@ pub(crate) struct Block<'a> {
     pub(crate) lines: Vec<Line>,
 }
 
+/// Whom the lines are for: a terminal, or a markdown `diff` block for review, where a
+/// one-line update is a `-`/`+` pair (so GitHub colours it) and a text diff has no
+/// `\ No newline at end of file` marker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// `name: old -> new` on one line.
+    Text,
+    /// `-` old and `+` new lines.
+    Review,
+}
+
 /// The plan's changes in tree order, each rendered as a block.
-pub(crate) fn blocks<'a>(plan: &'a Plan, ctx: &RenderContext<'_>) -> Vec<Block<'a>> {
+pub(crate) fn blocks<'a>(
+    plan: &'a Plan,
+    ctx: &RenderContext<'_>,
+    layout: Layout,
+) -> Vec<Block<'a>> {
     let paint = Paint(ctx.color);
     let mut sorted: Vec<&Change> = plan.changes.iter().collect();
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
@@ -123,7 +138,7 @@ pub(crate) fn blocks<'a>(plan: &'a Plan, ctx: &RenderContext<'_>) -> Vec<Block<'
             let line = format!("{}  {} \"{}\"", indent(k), k.kind(), printable(k.title()));
             lines.push((' ', paint.style(style::DIM, &line)));
         }
-        change_lines(c, ctx, &mut lines);
+        change_lines(c, ctx, layout, &mut lines);
         shown = Some(c.key.clone());
         let group = match &c.key {
             Key::Category(t) | Key::Event(t, _) | Key::Property(t, _, _) => {
@@ -171,7 +186,7 @@ fn symbol(a: Action) -> (&'static str, Style) {
     }
 }
 
-fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
+fn change_lines(c: &Change, ctx: &RenderContext<'_>, layout: Layout, out: &mut Vec<Line>) {
     let paint = Paint(ctx.color);
     let ind = indent(&c.key);
     let (sym, st) = symbol(c.action);
@@ -199,9 +214,15 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, out: &mut Vec<Line>) {
         let note = paint.style(st, &format!("# {note}"));
         out.push((mark, format!("{inner}{note}")));
     }
-    let width = c.fields.iter().map(|f| f.name.len()).max().unwrap_or(0) + 1;
-    for f in &c.fields {
-        field_lines(f, c.action, width, &inner, ctx, out);
+    // A create lists what it sends; a field whose value is null sends nothing worth showing.
+    let shown: Vec<&FieldChange> = c
+        .fields
+        .iter()
+        .filter(|f| c.action != Action::Create || !f.after.is_null())
+        .collect();
+    let width = shown.iter().map(|f| f.name.len()).max().unwrap_or(0) + 1;
+    for f in shown {
+        field_lines(f, c.action, width, &inner, (ctx, layout), out);
     }
 }
 
@@ -225,7 +246,7 @@ fn field_lines(
     action: Action,
     width: usize,
     inner: &str,
-    ctx: &RenderContext<'_>,
+    (ctx, layout): (&RenderContext<'_>, Layout),
     out: &mut Vec<Line>,
 ) {
     let paint = Paint(ctx.color);
@@ -254,7 +275,7 @@ fn field_lines(
             .unified_diff()
             .context_radius(2)
             .header("live", "manifest")
-            .missing_newline_hint(true)
+            .missing_newline_hint(layout == Layout::Text)
             .to_string();
         for line in unified.lines() {
             let (mark, st) = match line.as_bytes().first() {
@@ -271,7 +292,13 @@ fn field_lines(
     }
     let before = value(&f.name, &f.before, ctx);
     let after = value(&f.name, &f.after, ctx);
-    out.push((' ', format!("{inner}{label:width$} {before} -> {after}")));
+    // An unsupported difference is never applied: it stays one uncoloured line.
+    if layout == Layout::Review && action == Action::Update {
+        out.push(('-', format!("{inner}{label:width$} {before}")));
+        out.push(('+', format!("{inner}{label:width$} {after}")));
+    } else {
+        out.push((' ', format!("{inner}{label:width$} {before} -> {after}")));
+    }
 }
 
 /// A value for display: ids as names, strings quoted, everything else as compact JSON.
