@@ -3,9 +3,15 @@
 //! `[redacted]` instead. The API token registers itself here when it is read
 //! (`api::Token::new`); every stream the printer hands out, and the call log, pass through
 //! [`redact`].
+//!
+//! A server echoes a token in more forms than the one it was sent in, so a hidden value is
+//! found however it is spelt: in any letter case, with any character written as a JSON
+//! `\uXXXX` escape (or `\/`) or URL-encoded as `%XX`, split across line breaks, and base64
+//! encoded (standard or URL-safe alphabet, at any alignment inside a longer encoded text).
 
 use std::borrow::Cow;
 use std::io::{self, Write};
+use std::ops::Range;
 use std::sync::RwLock;
 
 /// What a hidden value prints as.
@@ -15,8 +21,135 @@ pub const REDACTED: &str = "[redacted]";
 /// would mangle every word that contains it.
 pub const MIN_SECRET_LEN: usize = 8;
 
+/// The most bytes one character of a secret can take in the text (`\u0041` plus a line break
+/// with some indentation before it); bounds how far a match can reach.
+const MAX_BYTES_PER_CHAR: usize = 16;
+
+/// One hidden value and the spellings it is searched for in.
+#[derive(Debug)]
+struct Secret {
+    /// The value itself; matched in any case and with escapes.
+    plain: String,
+    /// Its base64 spellings (case matters there); matched literally, line breaks allowed.
+    encoded: Vec<String>,
+}
+
+impl Secret {
+    fn new(plain: &str) -> Self {
+        let mut encoded = Vec::new();
+        for alphabet in [STANDARD, URL_SAFE] {
+            for offset in 0..3 {
+                let core = base64_core(plain.as_bytes(), offset, alphabet);
+                if core.len() >= MIN_SECRET_LEN && !encoded.contains(&core) {
+                    encoded.push(core);
+                }
+            }
+        }
+        Self {
+            plain: plain.to_owned(),
+            encoded,
+        }
+    }
+
+    /// The longest stretch of text one match can cover.
+    fn max_span(&self) -> usize {
+        self.plain.len() * MAX_BYTES_PER_CHAR
+    }
+
+    /// Where the first spelling of this secret at or after `from` sits in `text`.
+    fn find(&self, text: &[u8], from: usize) -> Option<Range<usize>> {
+        (from..text.len()).find_map(|start| {
+            let end = match_spelt(self.plain.as_bytes(), text, start, true).or_else(|| {
+                self.encoded
+                    .iter()
+                    .find_map(|e| match_spelt(e.as_bytes(), text, start, false))
+            })?;
+            Some(start..end)
+        })
+    }
+}
+
+/// The end of `want` spelt at `text[start..]`, if it is: each character literally (in any
+/// case when `loose`), or when `loose` as `\uXXXX`, `\/` or `%XX`; a line break (with the
+/// indentation after it) may come between any two characters.
+fn match_spelt(want: &[u8], text: &[u8], start: usize, loose: bool) -> Option<usize> {
+    let mut at = start;
+    for (k, &c) in want.iter().enumerate() {
+        if k > 0 {
+            at = skip_line_break(text, at);
+        }
+        at += match_char(c, &text[at..], loose)?;
+    }
+    Some(at)
+}
+
+/// `at` moved past a line break and the blanks that indent the next line, if one is there.
+fn skip_line_break(text: &[u8], at: usize) -> usize {
+    let mut i = at;
+    if text.get(i) == Some(&b'\r') {
+        i += 1;
+    }
+    if text.get(i) != Some(&b'\n') {
+        return at;
+    }
+    i += 1;
+    while matches!(text.get(i), Some(b' ' | b'\t')) {
+        i += 1;
+    }
+    i
+}
+
+/// How many bytes at the start of `rest` spell `c`, if they do.
+fn match_char(c: u8, rest: &[u8], loose: bool) -> Option<usize> {
+    let first = *rest.first()?;
+    if first == c || (loose && first.eq_ignore_ascii_case(&c)) {
+        return Some(1);
+    }
+    if !loose {
+        return None;
+    }
+    match rest {
+        [b'\\', b'/', ..] if c == b'/' => Some(2),
+        [b'\\', b'u', a, b, d, e, ..] if hex_value(&[*a, *b, *d, *e]) == Some(u32::from(c)) => {
+            Some(6)
+        }
+        [b'%', a, b, ..] if hex_value(&[*a, *b]) == Some(u32::from(c)) => Some(3),
+        _ => None,
+    }
+}
+
+fn hex_value(digits: &[u8]) -> Option<u32> {
+    digits.iter().try_fold(0u32, |acc, d| {
+        let v = char::from(*d).to_digit(16)?;
+        Some(acc * 16 + v)
+    })
+}
+
+const STANDARD: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const URL_SAFE: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// The base64 characters that depend on `bytes` alone when they sit `offset` bytes into an
+/// encoded text: whatever comes before or after, these characters are in its encoding.
+fn base64_core(bytes: &[u8], offset: usize, alphabet: &[u8; 64]) -> String {
+    let mut padded = vec![0u8; offset];
+    padded.extend_from_slice(bytes);
+    let bits = padded.len() * 8;
+    let first = (offset * 8).div_ceil(6);
+    let last = bits / 6;
+    (first..last)
+        .map(|j| {
+            let sextet = (0..6).fold(0usize, |acc, b| {
+                let bit = 6 * j + b;
+                let byte = padded[bit / 8];
+                (acc << 1) | usize::from((byte >> (7 - bit % 8)) & 1)
+            });
+            char::from(alphabet[sextet])
+        })
+        .collect()
+}
+
 /// The process's secrets: a run has one token, so a list beats a smarter matcher.
-static SECRETS: RwLock<Vec<String>> = RwLock::new(Vec::new());
+static SECRETS: RwLock<Vec<Secret>> = RwLock::new(Vec::new());
 
 /// Hides `secret` from everything printed from now on (a no-op below [`MIN_SECRET_LEN`]).
 pub fn hide(secret: &str) {
@@ -26,28 +159,70 @@ pub fn hide(secret: &str) {
     let mut all = SECRETS
         .write()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if !all.iter().any(|s| s == secret) {
-        all.push(secret.to_owned());
+    if !all.iter().any(|s| s.plain == secret) {
+        all.push(Secret::new(secret));
     }
 }
 
-/// `text` with every hidden value replaced by [`REDACTED`] (`Bearer <token>` included).
-#[must_use]
-pub fn redact(text: &str) -> Cow<'_, str> {
+/// Where hidden values sit in `text`, in order and not overlapping.
+fn spans(text: &str) -> Vec<Range<usize>> {
     let all = SECRETS
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let mut out = Cow::Borrowed(text);
+    let bytes = text.as_bytes();
+    let mut found: Vec<Range<usize>> = Vec::new();
     for s in all.iter() {
-        if out.contains(s.as_str()) {
-            out = Cow::Owned(out.replace(s.as_str(), REDACTED));
+        let mut from = 0;
+        while let Some(r) = s.find(bytes, from) {
+            from = r.end;
+            found.push(r);
         }
     }
-    out
+    found.sort_by_key(|r| r.start);
+    let mut merged: Vec<Range<usize>> = Vec::new();
+    for r in found {
+        match merged.last_mut() {
+            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    merged
 }
 
-/// A writer that redacts what passes through it. It holds back the last unfinished line, so a
-/// secret split across two writes is still caught; `flush` (and drop) let it through.
+/// The longest stretch one hidden value can cover in text.
+fn max_span() -> usize {
+    SECRETS
+        .read()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .iter()
+        .map(Secret::max_span)
+        .max()
+        .unwrap_or(0)
+}
+
+/// `text` with every hidden value replaced by [`REDACTED`] (`Bearer <token>` included), in
+/// whichever spelling it appears.
+#[must_use]
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let found = spans(text);
+    if found.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut at = 0;
+    for r in found {
+        out.push_str(&text[at..r.start]);
+        out.push_str(REDACTED);
+        at = r.end;
+    }
+    out.push_str(&text[at..]);
+    Cow::Owned(out)
+}
+
+/// A writer that redacts what passes through it. It holds back the text a hidden value could
+/// still be completing (the unfinished last line, and as many whole lines before it as a
+/// value split across line breaks could reach), so a secret split across writes or lines is
+/// still caught; `flush` (and drop) let it through.
 #[derive(Debug)]
 pub struct Redacting<W: Write> {
     inner: W,
@@ -71,13 +246,34 @@ impl<W: Write> Redacting<W> {
             Err(_) => self.inner.write_all(&chunk),
         }
     }
+
+    /// The end of a line before which everything can go out: no hidden value can start
+    /// before it and still be unfinished, and none found in the held text crosses it.
+    fn safe_cut(&self) -> Option<usize> {
+        let reach = max_span();
+        let limit = self.pending.len().checked_sub(reach)?;
+        let found = std::str::from_utf8(&self.pending)
+            .map(spans)
+            .unwrap_or_default();
+        self.pending[..limit]
+            .iter()
+            .rposition(|b| *b == b'\n')
+            .map(|i| i + 1)
+            .filter(|cut| !found.iter().any(|r| r.start < *cut && *cut < r.end))
+    }
 }
 
 impl<W: Write> Write for Redacting<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        if let Some(end) = self.pending.iter().rposition(|b| *b == b'\n') {
-            self.emit(end + 1)?;
+        if !buf.contains(&b'\n') {
+            // Nothing new can go out before the line ends.
+        } else if max_span() == 0 {
+            if let Some(end) = self.pending.iter().rposition(|b| *b == b'\n') {
+                self.emit(end + 1)?;
+            }
+        } else if let Some(cut) = self.safe_cut() {
+            self.emit(cut)?;
         }
         Ok(buf.len())
     }
@@ -119,5 +315,60 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a [redacted] b\nc [redacted]"
         );
+    }
+
+    #[test]
+    fn echoed_spellings_of_a_hidden_value_are_redacted() {
+        let token = "Tok/9Zq+x7Kp-Secret";
+        hide(token);
+        let b64 = base64_core(format!("Bearer {token}").as_bytes(), 0, STANDARD);
+        let escaped: String = token
+            .chars()
+            .map(|c| format!("\\u{:04X}", c as u32))
+            .collect();
+        for spelling in [
+            token.to_lowercase(),
+            token.to_uppercase(),
+            token.replace('/', "\\/"),
+            escaped,
+            token.replace('/', "%2F").replace('+', "%2b"),
+            format!("{}\n    {}", &token[..7], &token[7..]),
+            format!("{}\r\n{}", &token[..3], &token[3..]),
+            b64.clone(),
+            format!("{}\n{}", &b64[..10], &b64[10..]),
+            base64_core(format!("x:{token}").as_bytes(), 0, URL_SAFE),
+        ] {
+            let text = format!("body: {spelling} end");
+            let shown = redact(&text);
+            assert!(shown.contains(REDACTED), "{spelling:?} not hidden: {shown}");
+            assert!(
+                !shown.contains("Secret") && !shown.contains("SECRET"),
+                "{shown}"
+            );
+            assert!(
+                shown.starts_with("body: ") && shown.ends_with(" end"),
+                "{shown}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_value_split_across_lines_is_caught_by_the_writer() {
+        hide("lines-9c1e-secret");
+        let mut out = Vec::new();
+        {
+            let mut w = Redacting::new(&mut out);
+            w.write_all(b"one lines-9c1e\n").unwrap();
+            w.write_all(b"-secret two\n").unwrap();
+        }
+        assert_eq!(String::from_utf8(out).unwrap(), "one [redacted] two\n");
+    }
+
+    #[test]
+    fn base64_cores_match_a_real_encoding() {
+        // "Bearer " is 7 bytes: the token sits one byte into a 3-byte group.
+        let core = base64_core(b"secret-token", 1, STANDARD);
+        let whole = base64_core(b"Bearer secret-token", 0, STANDARD);
+        assert!(whole.contains(&core), "{whole} / {core}");
     }
 }

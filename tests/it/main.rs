@@ -22,4 +22,5 @@ mod rules;
 mod safety;
 mod sandbox;
 mod sandbox_runtime;
+mod secrets;
 mod util;
