@@ -69,8 +69,9 @@ pub enum ApiError {
         /// Why it was not followed.
         why: &'static str,
     },
-    /// No answer in time.
-    #[error("{method} {path}: no answer within {}s (see --request-timeout / --connect-timeout)", after.as_secs_f64())]
+    /// No answer in time, on every try.
+    #[error("{method} {path}: no answer within {}s{} (see --request-timeout / --connect-timeout{})",
+            after.as_secs_f64(), tries_taken(*tries, *total), if *tries > 1 { " / --max-tries" } else { "" })]
     Timeout {
         /// HTTP method.
         method: String,
@@ -78,6 +79,10 @@ pub enum ApiError {
         path: String,
         /// The timeout that expired.
         after: Duration,
+        /// How many tries timed out.
+        tries: u32,
+        /// The time from the first try to giving up.
+        total: Duration,
     },
     /// The connection failed or broke.
     #[error("{method} {path}: {what}")]
@@ -117,6 +122,24 @@ fn shown_body(body: &str) -> String {
         return "(empty body)".to_owned();
     }
     truncate(body, BODY_LIMIT)
+}
+
+/// `, 3 tries in 1.5s` when a call timed out more than once.
+fn tries_taken(tries: u32, total: Duration) -> String {
+    if tries <= 1 {
+        return String::new();
+    }
+    let secs = total.as_secs_f64();
+    if secs < 60.0 {
+        format!(" on any of {tries} tries, {secs:.1}s in all")
+    } else {
+        let whole = total.as_secs();
+        format!(
+            " on any of {tries} tries, {}m {}s in all",
+            whole / 60,
+            whole % 60
+        )
+    }
 }
 
 fn status_hint(status: u16) -> &'static str {

@@ -9,6 +9,10 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 /// A token with characters that JSON and URLs escape.
 const TOKEN: &str = "Sk/Live+7f3a9c2e-b41d";
 
+/// A one-event manifest.
+const PLAN: &str = "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    \
+                    events:\n      - title: Order Completed\n";
+
 fn base64(bytes: &[u8]) -> String {
     const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut out = String::new();
@@ -76,11 +80,7 @@ fn a_token_the_server_echoes_in_any_spelling_is_never_printed() {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let server = rt.block_on(echoing_server());
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("plan.yaml"),
-        "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    events:\n      - title: Order Completed\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("plan.yaml"), PLAN).unwrap();
     for args in [
         &["plan", "plan.yaml"][..],
         // doctor reports statuses, not bodies; `-vv` logs the bodies.
@@ -111,4 +111,36 @@ fn a_token_the_server_echoes_in_any_spelling_is_never_printed() {
         );
     }
     assert!(!rt.block_on(server.received_requests()).unwrap().is_empty());
+}
+
+#[test]
+fn a_server_that_never_answers_fails_naming_the_tries_and_the_total() {
+    // Accepts connections and never answers; the thread ends with the test binary.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let open: Vec<_> = listener.incoming().collect();
+        drop(open);
+    });
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.yaml"), PLAN).unwrap();
+    let out = Out::of(
+        bin()
+            .current_dir(dir.path())
+            .env("SECODA_API_TOKEN", TOKEN)
+            .args(["plan", "plan.yaml", "--api-url", &url])
+            .args(["--request-timeout", "0.3", "--max-tries", "3"])
+            .output()
+            .unwrap(),
+    );
+    assert_ne!(out.code, 0);
+    let shown = format!("{}\n{}", out.stdout, out.stderr);
+    assert!(
+        shown.contains("no answer within 0.3s on any of 3 tries, "),
+        "{shown}"
+    );
+    assert!(
+        shown.contains("s in all (see --request-timeout / --connect-timeout / --max-tries)"),
+        "{shown}"
+    );
 }
