@@ -9,7 +9,7 @@ use crate::manifest::node::Ctx;
 use crate::manifest::options::{InputFormat, LoadOptions, PresetOptions};
 use crate::manifest::presets::{self, CsvKind, Notes};
 use crate::manifest::rules::{self, Rules};
-use crate::manifest::{jsonl, validate, yaml, ManifestSet, Origin};
+use crate::manifest::{jsonl, validate, walk, yaml, ManifestSet, Origin};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::Read;
@@ -160,10 +160,15 @@ impl Collector<'_> {
                 InputFormat::Csv
             }
         });
-        let Some(format) = self.opts.stdin_format.or(implied) else {
+        let told = self.opts.stdin_format.or(implied);
+        let Some(format) = told.or_else(|| walk::sniff(&bytes)) else {
             self.diags.push(
-                Diagnostic::new(Code::Io, "cannot tell the format of stdin (`-`)", None)
-                    .hint("pass --stdin-format yaml|csv|jsonl"),
+                Diagnostic::new(
+                    Code::Io,
+                    "cannot tell the format of stdin (`-`): it is empty",
+                    None,
+                )
+                .hint("pass --stdin-format yaml|csv|jsonl"),
             );
             return;
         };
@@ -186,7 +191,9 @@ impl Collector<'_> {
         // A manifest name that cannot be read (a link to a file moved away, a link loop) is an
         // error, never skipped: --prune would delete what the missing file declared.
         let errors_before = self.diags.len();
+        let roots = walk::roots(path);
         let mut files: Vec<PathBuf> = Vec::new();
+        let mut subdirs: Vec<PathBuf> = Vec::new();
         for entry in entries {
             let p = match entry {
                 Ok(e) => e.path(),
@@ -195,11 +202,16 @@ impl Collector<'_> {
                     continue;
                 }
             };
-            if self.is_manifest_file(&p) {
+            if p.is_dir() && !p.is_symlink() {
+                if walk::holds_manifests(&p) && !self.named(&p) {
+                    subdirs.push(p);
+                }
+            } else if self.is_manifest_file(&p) && self.stays_inside(&p, &roots) {
                 files.push(p);
             }
         }
         files.sort();
+        self.subdirs_not_read(path, subdirs);
         if files.is_empty() && self.diags.len() == errors_before {
             self.diags.push(
                 Diagnostic::new(
@@ -213,6 +225,69 @@ impl Collector<'_> {
         for f in files {
             self.path(&f);
         }
+    }
+
+    /// Whether `p` is (or holds) a path named on the command line.
+    fn named(&self, p: &Path) -> bool {
+        let Ok(p) = p.canonicalize() else {
+            return false;
+        };
+        self.opts
+            .paths
+            .iter()
+            .filter_map(|n| n.canonicalize().ok())
+            .any(|n| n.starts_with(&p))
+    }
+
+    /// Whether a directory entry stays in the project: a symbolic link leading out of it (to
+    /// `/proc/self/environ`, a home directory) is refused unless named on the command line,
+    /// so that no diagnostic can quote another file's secrets.
+    fn stays_inside(&mut self, p: &Path, roots: &[PathBuf]) -> bool {
+        let Some(target) = walk::link_leaving(p, roots) else {
+            return true;
+        };
+        self.diags.push(
+            Diagnostic::new(
+                Code::Io,
+                format!(
+                    "`{}` is a symbolic link leading out of the project (to `{}`): not read",
+                    p.display(),
+                    target.display()
+                ),
+                None,
+            )
+            .hint("name the file on the command line to read it anyway, or copy it in"),
+        );
+        false
+    }
+
+    /// Names the subdirectories of `dir` that hold manifests: a directory loads only its own
+    /// files, and a plan that silently left them out could delete what they declare.
+    fn subdirs_not_read(&mut self, dir: &Path, mut subdirs: Vec<PathBuf>) {
+        if subdirs.is_empty() {
+            return;
+        }
+        subdirs.sort();
+        let names: Vec<String> = subdirs
+            .iter()
+            .map(|d| format!("`{}`", d.display()))
+            .collect();
+        let first = subdirs[0].display().to_string();
+        self.diags.push(
+            Diagnostic::new(
+                Code::SubdirectoryNotRead,
+                format!(
+                    "`{}` has subdirectories holding manifests that are not read: {}",
+                    dir.display(),
+                    names.join(", ")
+                ),
+                None,
+            )
+            .hint(format!(
+                "a directory loads only its own files: name each subdirectory too (`{} {first}`)",
+                dir.display()
+            )),
+        );
     }
 
     /// Whether a directory entry is a manifest file to read; an entry with a manifest name that
