@@ -45,6 +45,9 @@ pub struct Loaded {
     pub migration: Box<[(String, Notes)]>,
     /// The rules the set was checked with (boxed: `Loaded` travels by value).
     pub rules: Box<Rules>,
+    /// Where the files name the integration (the first `integration:`); `None` when
+    /// `--integration` gave it or no file names one.
+    pub integration_at: Option<Origin>,
 }
 
 impl Loaded {
@@ -108,8 +111,25 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     }
     let mut loaded = load_sources_with_map(sources, map_source, rules_source, opts);
     diags.append(&mut loaded.diagnostics);
+    sort_by_place(&mut diags, &loaded.files);
     loaded.diagnostics = diags;
     loaded
+}
+
+/// Orders diagnostics by file (in load order), line and column; set-wide ones (no place)
+/// first, each group in the order found.
+fn sort_by_place(diags: &mut [Diagnostic], files: &[String]) {
+    diags.sort_by_cached_key(|d| {
+        d.location.as_ref().map(|l| {
+            let file = files.iter().position(|f| **f == *l.file);
+            (
+                file.unwrap_or(usize::MAX),
+                l.file.to_string(),
+                l.line,
+                l.column,
+            )
+        })
+    });
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -432,9 +452,17 @@ fn load_sources_with_map(
         notes,
     } = r;
     let rules = one_rules(&mut fragments, from_file, &mut diags);
+    // Where the integration is named (a file's, unless `--integration` overrides them).
+    let integration_at = opts
+        .integration
+        .is_none()
+        .then(|| fragments.iter().flat_map(|f| &f.integrations).next())
+        .flatten()
+        .map(|(_, origin)| origin.clone());
     let set = merge(fragments, opts.integration.as_deref(), &mut diags);
     diags.extend(validate::check_set(&set));
     diags.extend(rules::check(&set, &rules).into_iter().map(|f| f.diagnostic));
+    sort_by_place(&mut diags, &files);
     let fingerprint = hasher
         .finalize()
         .iter()
@@ -448,6 +476,7 @@ fn load_sources_with_map(
         files,
         migration: notes.into_boxed_slice(),
         rules: Box::new(rules),
+        integration_at,
     }
 }
 

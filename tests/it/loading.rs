@@ -129,3 +129,109 @@ fn validate_stdin_tells_yaml_jsonl_and_csv_by_their_content() {
         );
     }
 }
+
+#[test]
+fn diagnostics_come_sorted_by_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    // a.yaml's problem is found late (a rule over the merged set), b.yaml's while reading.
+    std::fs::write(
+        dir.path().join("a.yaml"),
+        format!("{YAML}      - title: order completed\n"),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("b.yaml"),
+        "version: 1\ncategories:\n  - title: Cart\n    titel: x\n",
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["validate", "a.yaml", "b.yaml"]).code(1);
+    let places: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| l.starts_with("a.yaml:") || l.starts_with("b.yaml:"))
+        .map(|l| l.split(": ").next().unwrap())
+        .collect();
+    assert!(places.len() >= 2, "{}", out.stderr);
+    let mut sorted = places.clone();
+    sorted.sort_by_key(|p| {
+        let mut parts = p.split(':');
+        let file = parts.next().unwrap().to_owned();
+        let line: u32 = parts.next().unwrap().parse().unwrap();
+        (file, line)
+    });
+    assert_eq!(places, sorted, "{}", out.stderr);
+}
+
+#[test]
+fn more_than_twenty_diagnostics_of_one_code_are_folded_into_a_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut csv = String::from("integration,category,event,property,is_required\n");
+    for i in 0..1234 {
+        csv.push_str(&format!("Segment,Checkout,Order Completed,p{i},Required\n"));
+    }
+    std::fs::write(dir.path().join("plan.csv"), csv).unwrap();
+    let out = run_in(dir.path(), &["validate", "plan.csv"]).code(1);
+    let shown = out
+        .stderr
+        .lines()
+        .filter(|l| l.contains("error[wrong-type]"))
+        .count();
+    assert_eq!(shown, 20, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("\n... and 1,214 more wrong-type errors\n"),
+        "{}",
+        out.stderr
+    );
+    // The JSON document keeps them all.
+    let out = run_in(dir.path(), &["validate", "plan.csv", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(doc["errors"], 1234);
+}
+
+#[test]
+fn an_unknown_integration_is_located_at_its_integration_line() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("plan.yaml"),
+        YAML.replace("integration: Segment", "integration: Segmnt"),
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["plan", "plan.yaml", "--sandbox"]);
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr
+            .contains("plan.yaml:2:14: manifests: unknown integration `Segmnt`; did you mean"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn manifest_paths_from_the_config_file_print_relative_to_the_working_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("secoda-sync.toml"),
+        "manifests = [\"plans\"]\n",
+    )
+    .unwrap();
+    std::fs::create_dir(dir.path().join("plans")).unwrap();
+    std::fs::write(
+        dir.path().join("plans/a.yaml"),
+        YAML.replace("version: 1", "version: 1\ntitel: x"),
+    )
+    .unwrap();
+    let out = run_in(dir.path(), &["validate"]).code(1);
+    assert!(
+        out.stderr.starts_with("plans/a.yaml:2:1: error[unknown-field]"),
+        "{}",
+        out.stderr
+    );
+    // From a subdirectory, the path climbs.
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    let out = run_in(&dir.path().join("sub"), &["validate"]).code(1);
+    assert!(
+        out.stderr.starts_with("../plans/a.yaml:2:1: error[unknown-field]"),
+        "{}",
+        out.stderr
+    );
+}
