@@ -182,6 +182,9 @@ pub(crate) struct Shared {
     log: log::RequestLog,
     /// Signalled after every committed write; the saver debounces it.
     dirty: Notify,
+    /// Whether any write was committed: a run that only read (`plan --sandbox`) leaves the
+    /// state file as it found it (not even creating it).
+    written: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Shared {
@@ -288,6 +291,9 @@ async fn saver(shared: Arc<Shared>, path: PathBuf, stop: Arc<Notify>) -> Result<
         }
         last_save = started.elapsed();
     }
+    if !shared.written.load(std::sync::atomic::Ordering::SeqCst) {
+        return Ok(());
+    }
     save_state(&shared, &path).await
 }
 
@@ -379,6 +385,7 @@ pub async fn spawn_at(
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,
         dirty: Notify::new(),
+        written: std::sync::atomic::AtomicBool::new(false),
     });
     let app = routes::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
     let (stop_server, stopped) = oneshot::channel::<()>();

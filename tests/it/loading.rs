@@ -178,7 +178,8 @@ fn more_than_twenty_diagnostics_of_one_code_are_folded_into_a_count() {
         .count();
     assert_eq!(shown, 20, "{}", out.stderr);
     assert!(
-        out.stderr.contains("\n... and 1,214 more wrong-type errors\n"),
+        out.stderr
+            .contains("\n... and 1,214 more wrong-type errors\n"),
         "{}",
         out.stderr
     );
@@ -222,7 +223,8 @@ fn manifest_paths_from_the_config_file_print_relative_to_the_working_directory()
     .unwrap();
     let out = run_in(dir.path(), &["validate"]).code(1);
     assert!(
-        out.stderr.starts_with("plans/a.yaml:2:1: error[unknown-field]"),
+        out.stderr
+            .starts_with("plans/a.yaml:2:1: error[unknown-field]"),
         "{}",
         out.stderr
     );
@@ -230,8 +232,58 @@ fn manifest_paths_from_the_config_file_print_relative_to_the_working_directory()
     std::fs::create_dir(dir.path().join("sub")).unwrap();
     let out = run_in(&dir.path().join("sub"), &["validate"]).code(1);
     assert!(
-        out.stderr.starts_with("../plans/a.yaml:2:1: error[unknown-field]"),
+        out.stderr
+            .starts_with("../plans/a.yaml:2:1: error[unknown-field]"),
         "{}",
         out.stderr
     );
+}
+
+/// A manifest with a property whose title breaks the default snake_case style.
+const CAMEL: &str = "version: 1\nintegration: Segment\ncategories:\n  - title: Shop\n    \
+                     events:\n      - title: Order Completed\n        properties:\n          \
+                     - title: orderId\n            type: string\n";
+
+#[test]
+fn a_read_only_sandbox_run_leaves_no_state_file_and_audit_takes_rules_from_a_manifest() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("plan.yaml"), CAMEL).unwrap();
+    let state = dir.path().join(".secoda-sandbox.json");
+    run_in(dir.path(), &["plan", "plan.yaml", "--sandbox"]).ok();
+    assert!(!state.exists(), "a plan wrote the sandbox's state file");
+    run_in(
+        dir.path(),
+        &["apply", "plan.yaml", "--sandbox", "--auto-approve"],
+    )
+    .ok();
+    assert!(state.exists(), "an apply keeps what it wrote");
+
+    // A whole manifest as the rules file: its `rules:` map is read, its other keys are not.
+    let with_rules = CAMEL.replace(
+        "integration: Segment\n",
+        "integration: Segment\nrules:\n  property-title-case: error\n",
+    );
+    std::fs::write(dir.path().join("rules.yaml"), with_rules).unwrap();
+    let before = std::fs::read(&state).unwrap();
+    let out = run_in(
+        dir.path(),
+        &[
+            "audit",
+            "--sandbox",
+            "--integration",
+            "Segment",
+            "--rules",
+            "rules.yaml",
+        ],
+    )
+    .code(1);
+    assert!(!out.stderr.contains("unknown-field"), "{}", out.stderr);
+    assert!(
+        out.stdout
+            .contains("error[property-title-case]: Shop/Order Completed/orderId"),
+        "{}\n{}",
+        out.stdout,
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&state).unwrap(), before, "audit only reads");
 }
