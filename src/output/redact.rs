@@ -21,10 +21,6 @@ pub const REDACTED: &str = "[redacted]";
 /// would mangle every word that contains it.
 pub const MIN_SECRET_LEN: usize = 8;
 
-/// The most bytes one character of a secret can take in the text (`\u0041` plus a line break
-/// with some indentation before it); bounds how far a match can reach.
-const MAX_BYTES_PER_CHAR: usize = 16;
-
 /// One hidden value and the spellings it is searched for in.
 #[derive(Debug)]
 struct Secret {
@@ -32,6 +28,19 @@ struct Secret {
     plain: String,
     /// Its base64 spellings (case matters there); matched literally, line breaks allowed.
     encoded: Vec<String>,
+    /// The bytes any spelling can start with, so most places are passed over at a glance.
+    starts: [bool; 256],
+}
+
+/// What trying a spelling at one place of a text found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Attempt {
+    /// The whole value, ending here.
+    Full(usize),
+    /// The text ended while it still matched: more text could complete the value.
+    Partial,
+    /// No spelling of the value starts here.
+    No,
 }
 
 impl Secret {
@@ -45,42 +54,74 @@ impl Secret {
                 }
             }
         }
+        let mut starts = [false; 256];
+        if let Some(&c) = plain.as_bytes().first() {
+            for b in [c.to_ascii_lowercase(), c.to_ascii_uppercase(), b'\\', b'%'] {
+                starts[usize::from(b)] = true;
+            }
+        }
+        for e in &encoded {
+            if let Some(&c) = e.as_bytes().first() {
+                starts[usize::from(c)] = true;
+            }
+        }
         Self {
             plain: plain.to_owned(),
             encoded,
+            starts,
         }
     }
 
-    /// The longest stretch of text one match can cover.
-    fn max_span(&self) -> usize {
-        self.plain.len() * MAX_BYTES_PER_CHAR
-    }
-
-    /// Where the first spelling of this secret at or after `from` sits in `text`.
-    fn find(&self, text: &[u8], from: usize) -> Option<Range<usize>> {
-        (from..text.len()).find_map(|start| {
-            let end = match_spelt(self.plain.as_bytes(), text, start, true).or_else(|| {
-                self.encoded
-                    .iter()
-                    .find_map(|e| match_spelt(e.as_bytes(), text, start, false))
-            })?;
-            Some(start..end)
-        })
+    /// The value's spellings tried at `start`: the first full match, else whether any could
+    /// still be completed by more text.
+    fn attempt(&self, text: &[u8], start: usize) -> Attempt {
+        let mut partial = false;
+        let tries = std::iter::once((self.plain.as_bytes(), true))
+            .chain(self.encoded.iter().map(|e| (e.as_bytes(), false)));
+        for (want, loose) in tries {
+            match match_spelt(want, text, start, loose) {
+                Attempt::Full(end) => return Attempt::Full(end),
+                Attempt::Partial => partial = true,
+                Attempt::No => {}
+            }
+        }
+        if partial {
+            Attempt::Partial
+        } else {
+            Attempt::No
+        }
     }
 }
 
-/// The end of `want` spelt at `text[start..]`, if it is: each character literally (in any
-/// case when `loose`), or when `loose` as `\uXXXX`, `\/` or `%XX`; a line break (with the
-/// indentation after it) may come between any two characters.
-fn match_spelt(want: &[u8], text: &[u8], start: usize, loose: bool) -> Option<usize> {
+/// Whether `want` is spelt at `text[start..]`: each character literally (in any case when
+/// `loose`), or when `loose` as `\uXXXX`, `\/` or `%XX`; a line break (with the indentation
+/// after it) may come between any two characters.
+fn match_spelt(want: &[u8], text: &[u8], start: usize, loose: bool) -> Attempt {
     let mut at = start;
     for (k, &c) in want.iter().enumerate() {
         if k > 0 {
             at = skip_line_break(text, at);
         }
-        at += match_char(c, &text[at..], loose)?;
+        let rest = &text[at.min(text.len())..];
+        match match_char(c, rest, loose) {
+            Some(n) => at += n,
+            None if rest.is_empty() || could_complete(rest, k > 0, loose) => {
+                return Attempt::Partial
+            }
+            None => return Attempt::No,
+        }
     }
-    Some(at)
+    Attempt::Full(at)
+}
+
+/// Whether `rest`, the end of a text, could begin a spelling a later write completes: an
+/// escape cut short, or a line break cut before its `\n`.
+fn could_complete(rest: &[u8], inside: bool, loose: bool) -> bool {
+    match rest {
+        [b'\r'] => inside,
+        [b'\\', ..] | [b'%', ..] => loose && rest.len() < 6,
+        _ => false,
+    }
 }
 
 /// `at` moved past a line break and the blanks that indent the next line, if one is there.
@@ -164,50 +205,47 @@ pub fn hide(secret: &str) {
     }
 }
 
-/// Where hidden values sit in `text`, in order and not overlapping.
-fn spans(text: &str) -> Vec<Range<usize>> {
+/// Where hidden values sit in `text`, in order and not overlapping, and where the first
+/// place is that more text could still turn into one (a value cut off at the end).
+fn scan(text: &[u8]) -> (Vec<Range<usize>>, Option<usize>) {
     let all = SECRETS
         .read()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let bytes = text.as_bytes();
     let mut found: Vec<Range<usize>> = Vec::new();
-    for s in all.iter() {
-        let mut from = 0;
-        while let Some(r) = s.find(bytes, from) {
-            from = r.end;
-            found.push(r);
+    let mut open = None;
+    if all.is_empty() {
+        return (found, open);
+    }
+    let mut start = 0;
+    while start < text.len() {
+        let first = usize::from(text[start]);
+        if !all.iter().any(|s| s.starts[first]) {
+            start += 1;
+            continue;
+        }
+        let mut end = None;
+        for s in all.iter() {
+            match s.attempt(text, start) {
+                Attempt::Full(e) => {
+                    end = Some(end.map_or(e, |x: usize| x.max(e)));
+                }
+                Attempt::Partial if open.is_none() => open = Some(start),
+                Attempt::Partial | Attempt::No => {}
+            }
+        }
+        match end {
+            Some(e) => {
+                found.push(start..e);
+                start = e;
+            }
+            None => start += 1,
         }
     }
-    found.sort_by_key(|r| r.start);
-    let mut merged: Vec<Range<usize>> = Vec::new();
-    for r in found {
-        match merged.last_mut() {
-            Some(last) if r.start < last.end => last.end = last.end.max(r.end),
-            _ => merged.push(r),
-        }
-    }
-    merged
+    (found, open)
 }
 
-/// The longest stretch one hidden value can cover in text.
-fn max_span() -> usize {
-    SECRETS
-        .read()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .iter()
-        .map(Secret::max_span)
-        .max()
-        .unwrap_or(0)
-}
-
-/// `text` with every hidden value replaced by [`REDACTED`] (`Bearer <token>` included), in
-/// whichever spelling it appears.
-#[must_use]
-pub fn redact(text: &str) -> Cow<'_, str> {
-    let found = spans(text);
-    if found.is_empty() {
-        return Cow::Borrowed(text);
-    }
+/// `text` with the `found` ranges replaced by [`REDACTED`].
+fn replaced(text: &str, found: &[Range<usize>]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut at = 0;
     for r in found {
@@ -216,13 +254,24 @@ pub fn redact(text: &str) -> Cow<'_, str> {
         at = r.end;
     }
     out.push_str(&text[at..]);
-    Cow::Owned(out)
+    out
 }
 
-/// A writer that redacts what passes through it. It holds back the text a hidden value could
-/// still be completing (the unfinished last line, and as many whole lines before it as a
-/// value split across line breaks could reach), so a secret split across writes or lines is
-/// still caught; `flush` (and drop) let it through.
+/// `text` with every hidden value replaced by [`REDACTED`] (`Bearer <token>` included), in
+/// whichever spelling it appears.
+#[must_use]
+pub fn redact(text: &str) -> Cow<'_, str> {
+    let (found, _) = scan(text.as_bytes());
+    if found.is_empty() {
+        Cow::Borrowed(text)
+    } else {
+        Cow::Owned(replaced(text, &found))
+    }
+}
+
+/// A writer that redacts what passes through it. It holds back the unfinished last line, and
+/// from the first place a hidden value could still be completing (one split across writes or
+/// line breaks), so such a value is still caught; `flush` (and drop) let it through.
 #[derive(Debug)]
 pub struct Redacting<W: Write> {
     inner: W,
@@ -238,49 +287,66 @@ impl<W: Write> Redacting<W> {
         }
     }
 
-    fn emit(&mut self, upto: usize) -> io::Result<()> {
-        let chunk: Vec<u8> = self.pending.drain(..upto).collect();
-        match std::str::from_utf8(&chunk) {
-            Ok(text) => self.inner.write_all(redact(text).as_bytes()),
+    /// Writes out the pending text up to the last line end, short of any value that more
+    /// text could complete (everything when `all`).
+    fn emit(&mut self, all: bool) -> io::Result<()> {
+        let text = match std::str::from_utf8(&self.pending) {
+            Ok(t) => t,
+            // A character cut between writes: its bytes wait for the rest.
+            Err(e) if e.error_len().is_none() && !all => {
+                std::str::from_utf8(&self.pending[..e.valid_up_to()]).unwrap_or_default()
+            }
             // Not text: nothing a token could be found in as text either.
-            Err(_) => self.inner.write_all(&chunk),
+            Err(_) => {
+                let upto = if all {
+                    self.pending.len()
+                } else {
+                    self.line_end(self.pending.len())
+                };
+                let chunk: Vec<u8> = self.pending.drain(..upto).collect();
+                return self.inner.write_all(&chunk);
+            }
+        };
+        let (found, open) = scan(text.as_bytes());
+        let mut cut = if all {
+            text.len()
+        } else {
+            self.line_end(open.unwrap_or(text.len()))
+        };
+        if let Some(r) = found.iter().find(|r| r.start < cut && cut < r.end) {
+            cut = r.start;
         }
+        if cut == 0 {
+            return Ok(());
+        }
+        let before: Vec<Range<usize>> = found.into_iter().filter(|r| r.end <= cut).collect();
+        let shown = replaced(&text[..cut], &before);
+        self.inner.write_all(shown.as_bytes())?;
+        self.pending.drain(..cut);
+        Ok(())
     }
 
-    /// The end of a line before which everything can go out: no hidden value can start
-    /// before it and still be unfinished, and none found in the held text crosses it.
-    fn safe_cut(&self) -> Option<usize> {
-        let reach = max_span();
-        let limit = self.pending.len().checked_sub(reach)?;
-        let found = std::str::from_utf8(&self.pending)
-            .map(spans)
-            .unwrap_or_default();
+    /// The end of the last whole line that ends at or before `limit`.
+    fn line_end(&self, limit: usize) -> usize {
         self.pending[..limit]
             .iter()
             .rposition(|b| *b == b'\n')
-            .map(|i| i + 1)
-            .filter(|cut| !found.iter().any(|r| r.start < *cut && *cut < r.end))
+            .map_or(0, |i| i + 1)
     }
 }
 
 impl<W: Write> Write for Redacting<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         self.pending.extend_from_slice(buf);
-        if !buf.contains(&b'\n') {
-            // Nothing new can go out before the line ends.
-        } else if max_span() == 0 {
-            if let Some(end) = self.pending.iter().rposition(|b| *b == b'\n') {
-                self.emit(end + 1)?;
-            }
-        } else if let Some(cut) = self.safe_cut() {
-            self.emit(cut)?;
+        if buf.contains(&b'\n') {
+            self.emit(false)?;
         }
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
         if !self.pending.is_empty() {
-            self.emit(self.pending.len())?;
+            self.emit(true)?;
         }
         self.inner.flush()
     }
@@ -362,6 +428,18 @@ mod tests {
             w.write_all(b"-secret two\n").unwrap();
         }
         assert_eq!(String::from_utf8(out).unwrap(), "one [redacted] two\n");
+    }
+
+    #[test]
+    fn whole_lines_go_out_at_once_unless_a_value_could_be_continuing() {
+        hide("prompt-5d2e-secret");
+        let mut w = Redacting::new(Vec::new());
+        w.write_all(b"plain line\nunfinished").unwrap();
+        assert_eq!(w.inner, b"plain line\n");
+        w.write_all(b" prompt-5d2e\n").unwrap();
+        assert_eq!(w.inner, b"plain line\n", "held: the value may go on");
+        w.write_all(b"  -secret done\n").unwrap();
+        assert_eq!(w.inner, b"plain line\nunfinished [redacted] done\n");
     }
 
     #[test]
