@@ -144,3 +144,28 @@ fn a_server_that_never_answers_fails_naming_the_tries_and_the_total() {
         "{shown}"
     );
 }
+
+#[test]
+fn doctor_against_a_server_that_never_answers_names_the_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let open: Vec<_> = listener.incoming().collect();
+        drop(open);
+    });
+    let out = Out::of(
+        bin()
+            .env("SECODA_API_TOKEN", TOKEN)
+            .args(["doctor", "--api-url", &url, "--request-timeout", "0.3"])
+            .output()
+            .unwrap(),
+    );
+    assert_ne!(out.code, 0);
+    assert!(
+        out.stderr.contains(
+            "GET /api/v1/integration/integrations: no answer within 0.3s (see --request-timeout)"
+        ),
+        "{}",
+        out.stderr
+    );
+}
