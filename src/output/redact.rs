@@ -124,16 +124,18 @@ fn could_complete(rest: &[u8], inside: bool, loose: bool) -> bool {
     }
 }
 
-/// `at` moved past a line break and the blanks that indent the next line, if one is there.
+/// `at` moved past a line break and the blanks that indent the next line, if one is there:
+/// a real one, or one escaped inside a JSON string (`\n`, `\r\n`).
 fn skip_line_break(text: &[u8], at: usize) -> usize {
-    let mut i = at;
-    if text.get(i) == Some(&b'\r') {
-        i += 1;
-    }
-    if text.get(i) != Some(&b'\n') {
+    let rest = &text[at.min(text.len())..];
+    let len = [&b"\r\n"[..], b"\n", b"\\r\\n", b"\\n"]
+        .iter()
+        .find(|brk| rest.starts_with(brk))
+        .map_or(0, |brk| brk.len());
+    if len == 0 {
         return at;
     }
-    i += 1;
+    let mut i = at + len;
     while matches!(text.get(i), Some(b' ' | b'\t')) {
         i += 1;
     }
@@ -400,6 +402,7 @@ mod tests {
             token.replace('/', "%2F").replace('+', "%2b"),
             format!("{}\n    {}", &token[..7], &token[7..]),
             format!("{}\r\n{}", &token[..3], &token[3..]),
+            format!("{}\\n{}", &token[..5], &token[5..]),
             b64.clone(),
             format!("{}\n{}", &b64[..10], &b64[10..]),
             base64_core(format!("x:{token}").as_bytes(), 0, URL_SAFE),

@@ -46,6 +46,10 @@ fn spellings() -> Vec<(&'static str, String)> {
             "split across a line break",
             format!("{}\n{}", &TOKEN[..9], &TOKEN[9..]),
         ),
+        (
+            "split across an escaped line break",
+            format!("{}\\n  {}", &TOKEN[..5], &TOKEN[5..]),
+        ),
     ]
 }
 
