@@ -82,15 +82,13 @@ impl Client {
         let retry = self.inner.retry;
         let started = Instant::now();
         let mut attempt = 1;
-        let mut timeouts = 0;
         loop {
             let mut err = match self.attempt(&method, &path, query, body.as_deref()).await {
                 Ok((status, bytes)) => return decode(&method, &path, status, &bytes),
                 Err(e) => e,
             };
             if let ApiError::Timeout { tries, total, .. } = &mut err {
-                timeouts += 1;
-                *tries = timeouts;
+                *tries = attempt;
                 *total = started.elapsed();
             }
             let Some(mut wait) = retry.wait_after(&err, replay, attempt) else {

@@ -79,7 +79,7 @@ pub enum ApiError {
         path: String,
         /// The timeout that expired.
         after: Duration,
-        /// How many tries timed out.
+        /// How many tries the call made (the last one timed out).
         tries: u32,
         /// The time from the first try to giving up.
         total: Duration,
@@ -124,18 +124,18 @@ fn shown_body(body: &str) -> String {
     truncate(body, BODY_LIMIT)
 }
 
-/// `, 3 tries in 1.5s` when a call timed out more than once.
+/// `, the last of 3 tries, 1.5s in all` when the call was tried more than once.
 fn tries_taken(tries: u32, total: Duration) -> String {
     if tries <= 1 {
         return String::new();
     }
     let secs = total.as_secs_f64();
     if secs < 60.0 {
-        format!(" on any of {tries} tries, {secs:.1}s in all")
+        format!(", the last of {tries} tries, {secs:.1}s in all")
     } else {
         let whole = total.as_secs();
         format!(
-            " on any of {tries} tries, {}m {}s in all",
+            ", the last of {tries} tries, {}m {}s in all",
             whole / 60,
             whole % 60
         )
@@ -209,6 +209,26 @@ pub(crate) const BROKEN: &str = "connection broken before the answer arrived";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeout_after_retries_names_the_tries_and_the_total() {
+        let err = |tries, total| ApiError::Timeout {
+            method: "GET".into(),
+            path: "/p".into(),
+            after: Duration::from_secs(60),
+            tries,
+            total: Duration::from_secs(total),
+        };
+        assert_eq!(
+            err(1, 60).to_string(),
+            "GET /p: no answer within 60s (see --request-timeout / --connect-timeout)"
+        );
+        assert_eq!(
+            err(8, 487).to_string(),
+            "GET /p: no answer within 60s, the last of 8 tries, 8m 7s in all (see \
+             --request-timeout / --connect-timeout / --max-tries)"
+        );
+    }
 
     #[test]
     fn status_error_names_call_status_and_body() {

@@ -140,7 +140,7 @@ fn a_server_that_never_answers_fails_naming_the_tries_and_the_total() {
     assert_ne!(out.code, 0);
     let shown = format!("{}\n{}", out.stdout, out.stderr);
     assert!(
-        shown.contains("no answer within 0.3s on any of 3 tries, "),
+        shown.contains("no answer within 0.3s, the last of 3 tries, "),
         "{shown}"
     );
     assert!(
