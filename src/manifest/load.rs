@@ -266,6 +266,9 @@ impl Collector<'_> {
         let Some(target) = walk::link_leaving(p, roots) else {
             return true;
         };
+        if self.named(p) {
+            return true;
+        }
         self.diags.push(
             Diagnostic::new(
                 Code::Io,

@@ -80,6 +80,13 @@ fn a_link_leading_out_of_the_project_is_refused_unless_named() {
         "{}",
         out.stderr
     );
+    // Named beside its directory, it is read once and not refused.
+    let out = run_in(project.path(), &["validate", "plans", &link]).code(1);
+    assert!(
+        !out.stderr.contains("symbolic link leading out"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
