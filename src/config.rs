@@ -209,12 +209,12 @@ impl ProjectConfig {
                 (ValueKind::Paths, toml::Value::Array(items)) => items
                     .iter()
                     .map(|i| match i {
-                        toml::Value::String(p) => Ok(base.join(p).to_string_lossy().into_owned()),
+                        toml::Value::String(p) => Ok(from_here(&base.join(p))),
                         _ => Err(wrong("a list of paths")),
                     })
                     .collect::<Result<_, _>>()?,
                 (ValueKind::Paths, toml::Value::String(p)) => {
-                    vec![base.join(p).to_string_lossy().into_owned()]
+                    vec![from_here(&base.join(p))]
                 }
                 (ValueKind::Paths, _) => return Err(wrong("a list of paths")),
             };
@@ -252,6 +252,42 @@ fn did_you_mean(key: &str) -> String {
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, k)| format!(" (did you mean `{k}`?)"))
         .unwrap_or_default()
+}
+
+/// `path` as diagnostics should print it: relative to the working directory where it can be
+/// (`plans/web.yaml`, `../plans`), as given otherwise.
+fn from_here(path: &Path) -> String {
+    let shown = std::env::current_dir()
+        .ok()
+        .filter(|_| path.is_absolute())
+        .and_then(|cwd| relative(path, &cwd));
+    shown
+        .unwrap_or_else(|| path.to_path_buf())
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `path` relative to `base` (both absolute): `..` for each step up from `base`.
+fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
+    use std::path::Component;
+    let path: Vec<Component<'_>> = path.components().collect();
+    let base: Vec<Component<'_>> = base.components().collect();
+    let shared = path.iter().zip(&base).take_while(|(a, b)| a == b).count();
+    // Only the root in common: an absolute path says it better.
+    if shared <= 1 {
+        return None;
+    }
+    let mut out = PathBuf::new();
+    for _ in shared..base.len() {
+        out.push("..");
+    }
+    for c in &path[shared..] {
+        out.push(c.as_os_str());
+    }
+    if out.as_os_str().is_empty() {
+        out.push(".");
+    }
+    Some(out)
 }
 
 /// Which config file applies: `--config FILE`, else `SECODA_SYNC_CONFIG`, else
@@ -416,6 +452,18 @@ mod tests {
         assert_eq!(hide_password("https://user@host"), "https://user@host");
         assert_eq!(hide_password("https://host/a:b@c"), "https://host/a:b@c");
         assert_eq!(hide_password("30/min"), "30/min");
+    }
+
+    #[test]
+    fn absolute_paths_show_relative_to_a_base_they_share_more_than_the_root_with() {
+        let rel = |p: &str, b: &str| relative(Path::new(p), Path::new(b));
+        assert_eq!(rel("/repo/plans", "/repo"), Some(PathBuf::from("plans")));
+        assert_eq!(
+            rel("/repo/plans", "/repo/sub/dir"),
+            Some(PathBuf::from("../../plans"))
+        );
+        assert_eq!(rel("/repo", "/repo"), Some(PathBuf::from(".")));
+        assert_eq!(rel("/etc/plans", "/repo"), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use crate::api::{ApiError, Client, Id, Rate};
 use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
-use crate::output::{count, Printer, Verbosity};
+use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::render::{self, Format, RenderContext};
@@ -39,15 +39,43 @@ pub fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
     // Buffered: a large set can bring thousands of diagnostics, each several writes.
     let mut err = std::io::BufWriter::new(printer.stderr());
     let sources = printer.color().then_some(&loaded.sources);
+    // Codes in the order first seen, with how many of each there are.
+    let mut seen: Vec<(manifest::Code, Severity, usize)> = Vec::new();
     for d in &loaded.diagnostics {
         if printer.verbosity() == Verbosity::Quiet && !d.is_error() {
+            continue;
+        }
+        let i = seen
+            .iter()
+            .position(|(c, ..)| *c == d.code)
+            .unwrap_or_else(|| {
+                seen.push((d.code, d.severity, 0));
+                seen.len() - 1
+            });
+        seen[i].2 += 1;
+        if seen[i].2 > SHOWN_PER_CODE {
             continue;
         }
         // A closed stderr must not hide the verdict, which the exit code still carries.
         let _ = d.render(&mut err, printer.color(), sources);
     }
+    for (code, severity, n) in seen {
+        if n > SHOWN_PER_CODE {
+            let kind = match severity {
+                Severity::Error => "errors",
+                Severity::Warning => "warnings",
+            };
+            let more = thousands(u64::try_from(n - SHOWN_PER_CODE).unwrap_or(u64::MAX));
+            let _ = writeln!(err, "... and {more} more {code} {kind}");
+        }
+    }
     let _ = err.flush();
 }
+
+/// How many diagnostics of one code are printed; the rest are folded into one count (an
+/// 18,000-row file with one bad column would otherwise print 18,000 lines). `validate
+/// --format json` lists them all.
+pub const SHOWN_PER_CODE: usize = 20;
 
 /// What planning against the workspace produced.
 #[derive(Debug)]
@@ -221,7 +249,8 @@ pub async fn make_plan(
             options,
             fingerprint: loaded.fingerprint.clone(),
         })),
-        Planning::Unresolved(errors) => {
+        Planning::Unresolved(mut errors) => {
+            locate_integration(&mut errors, loaded);
             report_unresolved(&errors, printer);
             Ok(None)
         }
@@ -249,6 +278,20 @@ fn warn_used_deletes(plan: &Plan, min: u64, opts: &DiffOptions, printer: &Printe
                 c.key,
                 crate::output::thousands(total)
             ));
+        }
+    }
+}
+
+/// Places an unresolved integration where it is named: the `integration:` line of the file,
+/// or `--integration`.
+fn locate_integration(errors: &mut [ResolveError], loaded: &Loaded) {
+    let named = |e: &&mut ResolveError| {
+        e.field == "integration" && !matches!(e.problem, crate::plan::resolve::Problem::Missing)
+    };
+    for e in errors.iter_mut().filter(named) {
+        e.origin.clone_from(&loaded.integration_at);
+        if loaded.integration_at.is_none() {
+            "--integration".clone_into(&mut e.item);
         }
     }
 }

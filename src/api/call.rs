@@ -80,15 +80,25 @@ impl Client {
                 source,
             })?;
         let retry = self.inner.retry;
+        let started = Instant::now();
         let mut attempt = 1;
         loop {
-            let err = match self.attempt(&method, &path, query, body.as_deref()).await {
+            let mut err = match self.attempt(&method, &path, query, body.as_deref()).await {
                 Ok((status, bytes)) => return decode(&method, &path, status, &bytes),
                 Err(e) => e,
             };
-            let Some(wait) = retry.wait_after(&err, replay, attempt) else {
+            if let ApiError::Timeout { tries, total, .. } = &mut err {
+                *tries = attempt;
+                *total = started.elapsed();
+            }
+            let Some(mut wait) = retry.wait_after(&err, replay, attempt) else {
                 return Err(err);
             };
+            if matches!(err, ApiError::Timeout { .. }) {
+                // The timeout already waited: no backoff on top, so a server that never
+                // answers fails within the request timeout times the tries.
+                wait = std::time::Duration::ZERO;
+            }
             bump(&self.inner.counters.retries);
             self.log_retry(&method, &path, attempt, wait, &err);
             tokio::time::sleep(wait).await;
@@ -215,6 +225,8 @@ impl Client {
                 method,
                 path,
                 after,
+                tries: 1,
+                total: after,
             };
         }
         let what = if e.is_connect() {

@@ -69,8 +69,9 @@ pub enum ApiError {
         /// Why it was not followed.
         why: &'static str,
     },
-    /// No answer in time.
-    #[error("{method} {path}: no answer within {}s (see --request-timeout / --connect-timeout)", after.as_secs_f64())]
+    /// No answer in time, on every try.
+    #[error("{method} {path}: no answer within {}s{} (see --request-timeout / --connect-timeout{})",
+            after.as_secs_f64(), tries_taken(*tries, *total), if *tries > 1 { " / --max-tries" } else { "" })]
     Timeout {
         /// HTTP method.
         method: String,
@@ -78,6 +79,10 @@ pub enum ApiError {
         path: String,
         /// The timeout that expired.
         after: Duration,
+        /// How many tries the call made (the last one timed out).
+        tries: u32,
+        /// The time from the first try to giving up.
+        total: Duration,
     },
     /// The connection failed or broke.
     #[error("{method} {path}: {what}")]
@@ -117,6 +122,24 @@ fn shown_body(body: &str) -> String {
         return "(empty body)".to_owned();
     }
     truncate(body, BODY_LIMIT)
+}
+
+/// `, the last of 3 tries, 1.5s in all` when the call was tried more than once.
+fn tries_taken(tries: u32, total: Duration) -> String {
+    if tries <= 1 {
+        return String::new();
+    }
+    let secs = total.as_secs_f64();
+    if secs < 60.0 {
+        format!(", the last of {tries} tries, {secs:.1}s in all")
+    } else {
+        let whole = total.as_secs();
+        format!(
+            ", the last of {tries} tries, {}m {}s in all",
+            whole / 60,
+            whole % 60
+        )
+    }
 }
 
 fn status_hint(status: u16) -> &'static str {
@@ -186,6 +209,26 @@ pub(crate) const BROKEN: &str = "connection broken before the answer arrived";
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_timeout_after_retries_names_the_tries_and_the_total() {
+        let err = |tries, total| ApiError::Timeout {
+            method: "GET".into(),
+            path: "/p".into(),
+            after: Duration::from_secs(60),
+            tries,
+            total: Duration::from_secs(total),
+        };
+        assert_eq!(
+            err(1, 60).to_string(),
+            "GET /p: no answer within 60s (see --request-timeout / --connect-timeout)"
+        );
+        assert_eq!(
+            err(8, 487).to_string(),
+            "GET /p: no answer within 60s, the last of 8 tries, 8m 7s in all (see \
+             --request-timeout / --connect-timeout / --max-tries)"
+        );
+    }
 
     #[test]
     fn status_error_names_call_status_and_body() {

@@ -105,14 +105,21 @@ impl Client {
     }
 
     fn failed(&self, path: &str, url: &url::Url, started: Instant, e: reqwest::Error) -> Probe {
-        let what = if e.is_timeout() {
-            "no answer in time"
-        } else if e.is_connect() {
-            error::FAILED
+        let err = if e.is_timeout() {
+            let (after, flag) = if e.is_connect() {
+                (self.inner.connect_timeout, "--connect-timeout")
+            } else {
+                (self.inner.request_timeout, "--request-timeout")
+            };
+            format!("no answer within {}s (see {flag})", after.as_secs_f64())
         } else {
-            error::BROKEN
+            let what = if e.is_connect() {
+                error::FAILED
+            } else {
+                error::BROKEN
+            };
+            format!("{what}: {}", e.without_url())
         };
-        let err = format!("{what}: {}", e.without_url());
         self.log_call(&Method::GET, url, None, started, None);
         Probe {
             path: path.to_owned(),

@@ -189,6 +189,8 @@ mod tests {
             method: "POST".into(),
             path: "/p".into(),
             after: Duration::from_secs(1),
+            tries: 1,
+            total: Duration::from_secs(1),
         };
         for replay in [Replay::Free, Replay::Unsent] {
             assert_eq!(p.wait_after(&status(429), replay, 1), Some(Duration::ZERO));

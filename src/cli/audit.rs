@@ -31,7 +31,8 @@ pub struct AuditArgs {
     /// The integration to audit (name or UUID).
     #[arg(long, value_name = "NAME|UUID")]
     pub integration: String,
-    /// A YAML file holding a `rules:` map.
+    /// A YAML file holding a `rules:` map (a manifest holding one will do: its other keys
+    /// are not read).
     #[arg(long, value_name = "FILE")]
     pub rules: Option<PathBuf>,
     /// Report format.

@@ -69,7 +69,8 @@ pub struct ConnectionArgs {
     /// Connect timeout in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 10.0, value_parser = super::numbers::seconds)]
     pub connect_timeout: f64,
-    /// Whole-request timeout in seconds.
+    /// Whole-request timeout in seconds. A server that never answers fails a call after this
+    /// times --max-tries (8 minutes with the defaults; timeouts get no backoff on top).
     #[arg(long, value_name = "SECS", default_value_t = 60.0, value_parser = super::numbers::seconds)]
     pub request_timeout: f64,
     /// Attempts per call before giving up (429, 502/503/504, connection errors are retried).

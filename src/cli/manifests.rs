@@ -91,7 +91,8 @@ pub struct InputArgs {
     /// What an empty CSV cell means.
     #[arg(long, value_enum, default_value_t = CsvEmpty::Ignore)]
     pub csv_empty: CsvEmpty,
-    /// Format of a manifest read from stdin (`-`).
+    /// Format of a manifest read from stdin (`-`); without it the content tells (JSON lines,
+    /// a CSV header, else YAML).
     #[arg(long, value_enum, value_name = "FORMAT")]
     pub stdin_format: Option<InputFormat>,
     #[command(flatten)]

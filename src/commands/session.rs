@@ -42,6 +42,7 @@ impl Session {
             ..SandboxConfig::default()
         })
         .await?;
+        running.save_only_after_writes();
         let url = Url::parse(running.url()).map_err(|e| {
             Error::Usage(format!(
                 "the sandbox answered with a bad URL `{}`: {e}",

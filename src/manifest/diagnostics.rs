@@ -98,6 +98,9 @@ codes! {
     MissingIntegration = "missing-integration", Error;
     /// The manifest set declares nothing: nothing to sync.
     EmptyManifestSet = "empty-manifest-set", Error;
+    /// A subdirectory holding manifests that a directory read does not load (named, never
+    /// skipped silently).
+    SubdirectoryNotRead = "subdirectory-not-read", Warning;
     /// A metric type outside the known list (it is sent as written).
     UnknownMetricType = "unknown-metric-type", Warning;
     /// A published event or property without a description.
@@ -305,9 +308,10 @@ impl Diagnostic {
         writeln!(w)?;
         if let (Some(loc), Some(sources)) = (&self.location, sources) {
             if let Some(text) = sources.line(&loc.file, loc.line) {
+                let (text, column) = snippet(text, loc.column);
                 let num = loc.line.to_string();
                 let pad = " ".repeat(num.len());
-                let caret_pad = " ".repeat(loc.column.saturating_sub(1) as usize);
+                let caret_pad = " ".repeat(column.saturating_sub(1) as usize);
                 writeln!(w, "{dim}{pad} |{dim:#}")?;
                 writeln!(w, "{dim}{num} |{dim:#} {text}")?;
                 // A CSV location's column counts cells, not characters: no caret there.
@@ -324,6 +328,37 @@ impl Diagnostic {
         }
         Ok(())
     }
+}
+
+/// The longest snippet quoted, in characters: a longer line is cut to a window around the
+/// column.
+const SNIPPET_CHARS: usize = 120;
+
+/// What a diagnostic quotes of `line`, and the column within it: the line up to a NUL or a
+/// carriage return (a file of NUL-separated records, such as `/proc/self/environ`, is one
+/// "line"), cut to [`SNIPPET_CHARS`] around `column` with `...` where it is cut.
+fn snippet(line: &str, column: u32) -> (String, u32) {
+    let line = line.split(['\0', '\r']).next().unwrap_or_default();
+    let count = line.chars().count();
+    if count <= SNIPPET_CHARS {
+        return (line.to_owned(), column);
+    }
+    let col = usize::try_from(column.saturating_sub(1)).unwrap_or(usize::MAX);
+    let start = col
+        .saturating_sub(SNIPPET_CHARS / 2)
+        .min(count - SNIPPET_CHARS);
+    let mut out: String = line.chars().skip(start).take(SNIPPET_CHARS).collect();
+    let mut column = column;
+    if start > 0 {
+        out.insert_str(0, "...");
+        // The character at `start` now follows the three dots.
+        let start = u32::try_from(start).unwrap_or(u32::MAX);
+        column = (column + 3).saturating_sub(start);
+    }
+    if start + SNIPPET_CHARS < count {
+        out.push_str("...");
+    }
+    (out, column)
 }
 
 /// The text of each loaded file, kept so diagnostics can quote the offending line.
@@ -405,6 +440,20 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a.yaml:3:5: error[unknown-field]: unknown field `titel`\n  = hint: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn a_snippet_is_one_line_at_most_and_a_window_of_a_long_one() {
+        assert_eq!(snippet("A=1\0SECRET=2", 1), ("A=1".to_owned(), 1));
+        assert_eq!(snippet("a: 1\rb: 2", 2), ("a: 1".to_owned(), 2));
+        let long: String = (0..500)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let (text, column) = snippet(&long, 301);
+        assert!(text.starts_with("...") && text.ends_with("..."), "{text}");
+        assert_eq!(text.chars().count(), SNIPPET_CHARS + 6);
+        let under: char = text.chars().nth(column as usize - 1).unwrap();
+        assert_eq!(under, long.chars().nth(300).unwrap());
     }
 
     #[test]

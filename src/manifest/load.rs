@@ -9,7 +9,7 @@ use crate::manifest::node::Ctx;
 use crate::manifest::options::{InputFormat, LoadOptions, PresetOptions};
 use crate::manifest::presets::{self, CsvKind, Notes};
 use crate::manifest::rules::{self, Rules};
-use crate::manifest::{jsonl, validate, yaml, ManifestSet, Origin};
+use crate::manifest::{jsonl, validate, walk, yaml, ManifestSet, Origin};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
 use std::io::Read;
@@ -45,6 +45,9 @@ pub struct Loaded {
     pub migration: Box<[(String, Notes)]>,
     /// The rules the set was checked with (boxed: `Loaded` travels by value).
     pub rules: Box<Rules>,
+    /// Where the files name the integration (the first `integration:`); `None` when
+    /// `--integration` gave it or no file names one.
+    pub integration_at: Option<Origin>,
 }
 
 impl Loaded {
@@ -108,8 +111,25 @@ pub fn load(opts: &LoadOptions) -> Loaded {
     }
     let mut loaded = load_sources_with_map(sources, map_source, rules_source, opts);
     diags.append(&mut loaded.diagnostics);
+    sort_by_place(&mut diags, &loaded.files);
     loaded.diagnostics = diags;
     loaded
+}
+
+/// Orders diagnostics by file (in load order), line and column; set-wide ones (no place)
+/// first, each group in the order found.
+fn sort_by_place(diags: &mut [Diagnostic], files: &[String]) {
+    diags.sort_by_cached_key(|d| {
+        d.location.as_ref().map(|l| {
+            let file = files.iter().position(|f| **f == *l.file);
+            (
+                file.unwrap_or(usize::MAX),
+                l.file.to_string(),
+                l.line,
+                l.column,
+            )
+        })
+    });
 }
 
 fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
@@ -160,10 +180,15 @@ impl Collector<'_> {
                 InputFormat::Csv
             }
         });
-        let Some(format) = self.opts.stdin_format.or(implied) else {
+        let told = self.opts.stdin_format.or(implied);
+        let Some(format) = told.or_else(|| walk::sniff(&bytes)) else {
             self.diags.push(
-                Diagnostic::new(Code::Io, "cannot tell the format of stdin (`-`)", None)
-                    .hint("pass --stdin-format yaml|csv|jsonl"),
+                Diagnostic::new(
+                    Code::Io,
+                    "cannot tell the format of stdin (`-`): it is empty",
+                    None,
+                )
+                .hint("pass --stdin-format yaml|csv|jsonl"),
             );
             return;
         };
@@ -186,7 +211,9 @@ impl Collector<'_> {
         // A manifest name that cannot be read (a link to a file moved away, a link loop) is an
         // error, never skipped: --prune would delete what the missing file declared.
         let errors_before = self.diags.len();
+        let roots = walk::roots(path);
         let mut files: Vec<PathBuf> = Vec::new();
+        let mut subdirs: Vec<PathBuf> = Vec::new();
         for entry in entries {
             let p = match entry {
                 Ok(e) => e.path(),
@@ -195,11 +222,16 @@ impl Collector<'_> {
                     continue;
                 }
             };
-            if self.is_manifest_file(&p) {
+            if p.is_dir() && !p.is_symlink() {
+                if walk::holds_manifests(&p) && !self.named(&p) {
+                    subdirs.push(p);
+                }
+            } else if self.is_manifest_file(&p) && self.stays_inside(&p, &roots) {
                 files.push(p);
             }
         }
         files.sort();
+        self.subdirs_not_read(path, subdirs);
         if files.is_empty() && self.diags.len() == errors_before {
             self.diags.push(
                 Diagnostic::new(
@@ -213,6 +245,72 @@ impl Collector<'_> {
         for f in files {
             self.path(&f);
         }
+    }
+
+    /// Whether `p` is (or holds) a path named on the command line.
+    fn named(&self, p: &Path) -> bool {
+        let Ok(p) = p.canonicalize() else {
+            return false;
+        };
+        self.opts
+            .paths
+            .iter()
+            .filter_map(|n| n.canonicalize().ok())
+            .any(|n| n.starts_with(&p))
+    }
+
+    /// Whether a directory entry stays in the project: a symbolic link leading out of it (to
+    /// `/proc/self/environ`, a home directory) is refused unless named on the command line,
+    /// so that no diagnostic can quote another file's secrets.
+    fn stays_inside(&mut self, p: &Path, roots: &[PathBuf]) -> bool {
+        let Some(target) = walk::link_leaving(p, roots) else {
+            return true;
+        };
+        if self.named(p) {
+            return true;
+        }
+        self.diags.push(
+            Diagnostic::new(
+                Code::Io,
+                format!(
+                    "`{}` is a symbolic link leading out of the project (to `{}`): not read",
+                    p.display(),
+                    target.display()
+                ),
+                None,
+            )
+            .hint("name the file on the command line to read it anyway, or copy it in"),
+        );
+        false
+    }
+
+    /// Names the subdirectories of `dir` that hold manifests: a directory loads only its own
+    /// files, and a plan that silently left them out could delete what they declare.
+    fn subdirs_not_read(&mut self, dir: &Path, mut subdirs: Vec<PathBuf>) {
+        if subdirs.is_empty() {
+            return;
+        }
+        subdirs.sort();
+        let names: Vec<String> = subdirs
+            .iter()
+            .map(|d| format!("`{}`", d.display()))
+            .collect();
+        let first = subdirs[0].display().to_string();
+        self.diags.push(
+            Diagnostic::new(
+                Code::SubdirectoryNotRead,
+                format!(
+                    "`{}` has subdirectories holding manifests that are not read: {}",
+                    dir.display(),
+                    names.join(", ")
+                ),
+                None,
+            )
+            .hint(format!(
+                "a directory loads only its own files: name each subdirectory too (`{} {first}`)",
+                dir.display()
+            )),
+        );
     }
 
     /// Whether a directory entry is a manifest file to read; an entry with a manifest name that
@@ -357,9 +455,17 @@ fn load_sources_with_map(
         notes,
     } = r;
     let rules = one_rules(&mut fragments, from_file, &mut diags);
+    // Where the integration is named (a file's, unless `--integration` overrides them).
+    let integration_at = opts
+        .integration
+        .is_none()
+        .then(|| fragments.iter().flat_map(|f| &f.integrations).next())
+        .flatten()
+        .map(|(_, origin)| origin.clone());
     let set = merge(fragments, opts.integration.as_deref(), &mut diags);
     diags.extend(validate::check_set(&set));
     diags.extend(rules::check(&set, &rules).into_iter().map(|f| f.diagnostic));
+    sort_by_place(&mut diags, &files);
     let fingerprint = hasher
         .finalize()
         .iter()
@@ -373,6 +479,7 @@ fn load_sources_with_map(
         files,
         migration: notes.into_boxed_slice(),
         rules: Box::new(rules),
+        integration_at,
     }
 }
 

@@ -17,6 +17,7 @@ mod rule_config;
 pub mod rules;
 pub mod tracking_block;
 pub mod validate;
+mod walk;
 pub mod write;
 mod yaml;
 

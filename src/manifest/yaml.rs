@@ -332,7 +332,8 @@ pub(crate) fn read_rules_file(
     text: &str,
 ) -> Option<(crate::manifest::rules::Rules, crate::manifest::Origin)> {
     let root = parse(ctx, text)?;
-    let top = Obj::new(ctx, &root, "the rules file", &["version", "rules"])?;
+    // A manifest holding `rules:` serves too: its other keys are known, and not read here.
+    let top = Obj::new(ctx, &root, "the rules file", TOP_FIELDS)?;
     let Some(node) = top.get("rules") else {
         let d = Diagnostic::at(Code::MissingField, ctx.node_loc(&root), "missing `rules`")
             .hint("a rules file holds one `rules:` map");

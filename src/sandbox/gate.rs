@@ -362,6 +362,9 @@ async fn guarded(
     let resp = next.run(req).await;
 
     if write && resp.status().is_success() {
+        shared
+            .written
+            .store(true, std::sync::atomic::Ordering::SeqCst);
         shared.dirty.notify_one();
         if faults.drop_after_commit > 0.0 {
             let (drop, close) = {

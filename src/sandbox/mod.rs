@@ -182,6 +182,11 @@ pub(crate) struct Shared {
     log: log::RequestLog,
     /// Signalled after every committed write; the saver debounces it.
     dirty: Notify,
+    /// Whether any write was committed.
+    written: std::sync::atomic::AtomicBool,
+    /// Whether shutdown saves the state when nothing was written (see
+    /// [`RunningSandbox::save_only_after_writes`]).
+    save_unwritten: std::sync::atomic::AtomicBool,
 }
 
 impl std::fmt::Debug for Shared {
@@ -288,6 +293,14 @@ async fn saver(shared: Arc<Shared>, path: PathBuf, stop: Arc<Notify>) -> Result<
         }
         last_save = started.elapsed();
     }
+    let written = shared.written.load(std::sync::atomic::Ordering::SeqCst);
+    if !written
+        && !shared
+            .save_unwritten
+            .load(std::sync::atomic::Ordering::SeqCst)
+    {
+        return Ok(());
+    }
     save_state(&shared, &path).await
 }
 
@@ -379,6 +392,8 @@ pub async fn spawn_at(
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,
         dirty: Notify::new(),
+        written: std::sync::atomic::AtomicBool::new(false),
+        save_unwritten: std::sync::atomic::AtomicBool::new(true),
     });
     let app = routes::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
     let (stop_server, stopped) = oneshot::channel::<()>();
@@ -465,6 +480,14 @@ impl RunningSandbox {
             .write()
             .unwrap_or_else(PoisonError::into_inner) = FaultState::new(faults);
         Ok(())
+    }
+
+    /// Saves the state on shutdown only if a write was committed: a run that only read
+    /// (`plan --sandbox`) leaves the state file as it found it, and does not create it.
+    pub fn save_only_after_writes(&self) {
+        self.shared
+            .save_unwritten
+            .store(false, std::sync::atomic::Ordering::SeqCst);
     }
 
     /// Stops serving (calls in flight get a few seconds to finish) and saves the state file.

@@ -343,3 +343,138 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
     assert!(out.stdout.contains("| events | 22 |"), "{}", out.stdout);
     assert!(out.stdout.contains("| `Sources` | 22 |"), "{}", out.stdout);
 }
+
+/// `validate` of one file written in a temporary directory, run there.
+fn validate_text(name: &str, text: &str, extra: &[&str]) -> Out {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let mut args = vec!["validate", name, "--integration", "Segment"];
+    args.extend(extra);
+    Out::of(bin().current_dir(dir.path()).args(&args).output().unwrap())
+}
+
+/// A Segment rule with one version and the given property names.
+fn segment_rule(key: &str, version: u32, props: &[&str]) -> String {
+    let props: Vec<String> = props
+        .iter()
+        .map(|p| format!("\"{p}\": {{\"type\": \"string\"}}"))
+        .collect();
+    format!(
+        "{{\"type\": \"TRACK\", \"key\": \"{key}\", \"version\": {version},\n\
+         \"jsonSchema\": {{\"labels\": {{\"category\": \"Checkout\"}},\n\
+         \"properties\": {{\"context\": {{}}, \"traits\": {{}},\n\
+         \"properties\": {{\"type\": \"object\", \"properties\": {{{}}}}}}}}}}}",
+        props.join(", ")
+    )
+}
+
+#[test]
+fn two_versions_of_one_segment_rule_read_the_newest_with_a_warning_naming_both() {
+    let text = format!(
+        "{{\"rules\": [\n{},\n{}\n]}}\n",
+        segment_rule("Order Completed", 2, &["a", "b"]),
+        segment_rule("Order Completed", 1, &["a"])
+    );
+    let out = validate_text("plan.json", &text, &[]).ok();
+    assert!(
+        out.stderr.contains(
+            "plan.json:6:1: warning[migration-skipped]: track rule `Order Completed` version 1 \
+             (line 6) is replaced by version 2 (line 2): the newest version is read"
+        ),
+        "{}",
+        out.stderr
+    );
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert!(all.contains("1 category, 1 event, 2 properties"), "{all}");
+}
+
+#[test]
+fn two_segment_rules_of_one_key_and_version_are_a_duplicate_error() {
+    let text = format!(
+        "{{\"rules\": [\n{},\n{}\n]}}\n",
+        segment_rule("Order Completed", 1, &["a", "b"]),
+        segment_rule("Order Completed", 1, &["a"])
+    );
+    let out = validate_text("plan.json", &text, &[]).code(1);
+    assert!(
+        out.stderr.contains(
+            "plan.json:6:1: error[duplicate-key]: track rule `Order Completed` version 1 is \
+             also at line 2"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn segment_properties_of_the_wrong_shape_and_types_that_are_no_names_are_errors() {
+    let text = "{\"rules\": [\n\
+        {\"type\": \"TRACK\", \"key\": \"A\", \"jsonSchema\": {\"labels\": {\"category\": \"C\"},\n\
+        \"properties\": {\"context\": {}, \"traits\": {},\n\
+        \"properties\": []}}},\n\
+        {\"type\": \"TRACK\", \"key\": \"B\", \"jsonSchema\": {\"labels\": {\"category\": \"C\"},\n\
+        \"properties\": {\"properties\": {\"type\": \"object\", \"properties\": {\n\
+        \"amount\": {\"type\": 5},\n\
+        \"tags\": {\"type\": [\"array\"], \"items\": {\"type\": {\"x\": 1}}},\n\
+        \"plain\": \"string\"}}}}}\n\
+        ]}\n";
+    let out = validate_text("plan.json", text, &[]).code(1);
+    for want in [
+        "plan.json:4:15: error[wrong-type]: `properties.properties`: expected an object schema, \
+         found a list",
+        "plan.json:7:20: error[wrong-type]: `type` of property `amount`",
+        "plan.json:8:47: error[wrong-type]: `type` of property `tags`",
+        "plan.json:9:10: error[wrong-type]: property `plain`: expected a schema (a mapping), \
+         found string `string`",
+    ] {
+        assert!(out.stderr.contains(want), "no `{want}` in:\n{}", out.stderr);
+    }
+    // `context`, `traits` and `properties` are never read as properties.
+    assert!(!out.stderr.contains("`context`"), "{}", out.stderr);
+}
+
+#[test]
+fn short_and_long_avo_rows_are_errors_at_their_lines() {
+    let text = "Event Name,Event Category,Property Name,Property Value Type\n\
+                A,Checkout,x,string\n\
+                A,Checkout,y\n\
+                A,Checkout,z,string,surplus\n\
+                A,Checkout,w,string,\n";
+    let out = validate_text("avo.csv", text, &[]).code(1);
+    assert!(
+        out.stderr.contains(
+            "avo.csv:3:4: error[syntax]: row has 3 cells but the header has 4: missing \
+             `Property Value Type`"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("avo.csv:4:5: error[syntax]: row has 5 cells but the header has 4"),
+        "{}",
+        out.stderr
+    );
+    // An empty cell past the header is no shifted row.
+    assert!(!out.stderr.contains("avo.csv:5:"), "{}", out.stderr);
+}
+
+#[test]
+fn a_byte_order_mark_inside_a_vendor_file_is_no_part_of_a_title() {
+    // Two exports pasted together: the second part starts with its own mark.
+    let text = "\u{feff}Event Name,Event Category,Property Name,Property Value Type\n\
+                A,Checkout,x,string\n\
+                \u{feff}B,Checkout,y,string\n";
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("avo.csv"), text).unwrap();
+    let out = Out::of(
+        bin()
+            .current_dir(dir.path())
+            .args(["plan", "avo.csv", "--sandbox", "--integration", "Segment"])
+            .output()
+            .unwrap(),
+    )
+    .ok();
+    assert!(out.stdout.contains("+ event \"B\""), "{}", out.stdout);
+    assert!(!out.stdout.contains('\u{feff}'), "{}", out.stdout);
+}

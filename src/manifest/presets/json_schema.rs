@@ -73,13 +73,85 @@ pub(super) fn read(ctx: &mut Ctx<'_>, text_in: &str, preset: Preset, b: &mut Bui
         );
         return;
     };
-    for entry in entries {
-        if preset == Preset::SegmentJson {
-            segment_rule(ctx, entry, b);
-        } else {
+    if preset == Preset::SegmentJson {
+        for rule in newest_rules(ctx, entries) {
+            segment_rule(ctx, rule, b);
+        }
+    } else {
+        for entry in entries {
             avo_event(ctx, entry, b);
         }
     }
+}
+
+/// A rule's `version` (1 when it has none).
+fn version(rule: &Node) -> i64 {
+    match field(rule, "version").map(|v| &v.value) {
+        Some(Value::Int(v)) => *v,
+        Some(Value::Str(s)) => s.trim().parse().unwrap_or(1),
+        _ => 1,
+    }
+}
+
+/// Segment keeps every version of a rule: of two with one key the newest is read, with a
+/// warning naming both; two of one version are a `duplicate-key` error (neither is dropped
+/// silently). Rules without a key are passed on, to be reported where they are read.
+fn newest_rules<'n>(ctx: &mut Ctx<'_>, entries: &'n [Node]) -> Vec<&'n Node> {
+    let key_of = |rule: &Node| {
+        text(field(rule, "key"))
+            .or_else(|| text(field(rule, "name")))
+            .filter(|_| text(field(rule, "type")).is_some_and(|k| k.eq_ignore_ascii_case("track")))
+    };
+    // Key -> index into `kept` of the rule read for it.
+    let mut by_key: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut kept: Vec<Option<&Node>> = Vec::new();
+    for rule in entries {
+        let Some(key) = key_of(rule) else {
+            kept.push(Some(rule));
+            continue;
+        };
+        let Some(&i) = by_key.get(&key) else {
+            by_key.insert(key, kept.len());
+            kept.push(Some(rule));
+            continue;
+        };
+        let Some(held) = kept[i] else { continue };
+        let (old, new) = (version(held), version(rule));
+        if old == new {
+            ctx.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    ctx.node_loc(rule),
+                    format!(
+                        "track rule `{key}` version {new} is also at line {}",
+                        held.line
+                    ),
+                )
+                .hint("keep one of them: which is meant cannot be told"),
+            );
+            kept[i] = None;
+            continue;
+        }
+        let (newer, older) = if new > old {
+            (rule, held)
+        } else {
+            (held, rule)
+        };
+        ctx.push(Diagnostic::at(
+            Code::MigrationSkipped,
+            ctx.node_loc(older),
+            format!(
+                "track rule `{key}` version {} (line {}) is replaced by version {} (line {}): \
+                 the newest version is read",
+                version(older),
+                older.line,
+                version(newer),
+                newer.line
+            ),
+        ));
+        kept[i] = Some(newer);
+    }
+    kept.into_iter().flatten().collect()
 }
 
 fn segment_rule(ctx: &mut Ctx<'_>, rule: &Node, b: &mut Builder<'_>) {
@@ -119,7 +191,8 @@ fn segment_rule(ctx: &mut Ctx<'_>, rule: &Node, b: &mut Builder<'_>) {
     };
     b.event(&category, &name, fields, ctx.origin(rule));
     if let Some(s) = schema {
-        properties(ctx, &name, s, b);
+        let object = segment_properties(ctx, s);
+        properties(ctx, &name, object, b);
     }
 }
 
@@ -158,7 +231,7 @@ fn avo_event(ctx: &mut Ctx<'_>, event: &Node, b: &mut Builder<'_>) {
     };
     b.event(&category, &name, fields, ctx.origin(event));
     if let Some(s) = field(event, "rules").or_else(|| field(event, "jsonSchema")) {
-        properties(ctx, &name, s, b);
+        properties(ctx, &name, Some(properties_schema(s)), b);
     }
 }
 
@@ -171,17 +244,74 @@ fn properties_schema(schema: &Node) -> &Node {
         .unwrap_or(schema)
 }
 
-fn properties(ctx: &mut Ctx<'_>, event: &str, schema: &Node, b: &mut Builder<'_>) {
-    let object = properties_schema(schema);
+/// A Segment rule's object schema of properties: where `properties.properties` is there, it
+/// is that (never the `context`, `traits` and `properties` beside it read as properties); of
+/// the wrong shape it is a `wrong-type` error.
+fn segment_properties<'n>(ctx: &mut Ctx<'_>, schema: &'n Node) -> Option<&'n Node> {
+    let Some(inner) = field(schema, "properties").and_then(|p| field(p, "properties")) else {
+        return Some(schema);
+    };
+    if matches!(inner.value, Value::Map(_)) {
+        return Some(inner);
+    }
+    ctx.push(Diagnostic::at(
+        Code::WrongType,
+        ctx.node_loc(inner),
+        format!(
+            "`properties.properties`: expected an object schema, found {}",
+            inner.describe()
+        ),
+    ));
+    None
+}
+
+fn properties(ctx: &mut Ctx<'_>, event: &str, object: Option<&Node>, b: &mut Builder<'_>) {
+    let Some(object) = object else { return };
     let required = texts(field(object, "required"));
-    let Some(Node {
-        value: Value::Map(props),
-        ..
-    }) = field(object, "properties")
-    else {
-        return;
+    let props = match field(object, "properties") {
+        None => return,
+        Some(Node {
+            value: Value::Map(props),
+            ..
+        }) => props,
+        Some(other) => {
+            ctx.push(Diagnostic::at(
+                Code::WrongType,
+                ctx.node_loc(other),
+                format!(
+                    "`properties` of event `{event}`: expected a mapping of property names to \
+                     schemas, found {}",
+                    other.describe()
+                ),
+            ));
+            return;
+        }
     };
     for (key, p) in props {
+        let name = key.name.trim();
+        if !matches!(p.value, Value::Map(_)) {
+            ctx.push(Diagnostic::at(
+                Code::WrongType,
+                ctx.node_loc(p),
+                format!(
+                    "property `{name}`: expected a schema (a mapping), found {}",
+                    p.describe()
+                ),
+            ));
+            continue;
+        }
+        if let Some(bad) = non_string_type(p) {
+            ctx.push(Diagnostic::at(
+                Code::WrongType,
+                ctx.node_loc(bad),
+                format!(
+                    "`type` of property `{name}`: expected a type name or a list of them, \
+                     found {}",
+                    bad.describe()
+                ),
+            ));
+            continue;
+        }
         let fields = ResourceFields {
             description: text(field(p, "description")),
             ..ResourceFields::default()
@@ -192,8 +322,22 @@ fn properties(ctx: &mut Ctx<'_>, event: &str, schema: &Node, b: &mut Builder<'_>
             line: key.line,
             column: key.column,
         };
-        b.property(event, key.name.trim(), fields, tracking, origin);
+        b.property(event, name, fields, tracking, origin);
     }
+}
+
+/// The part of a property schema's `type` (or its items' `type`) that is no type name: a
+/// number, a mapping, or such a thing inside the list.
+fn non_string_type(p: &Node) -> Option<&Node> {
+    let bad = |t: &Node| !matches!(t.value, Value::Str(_));
+    [Some(p), field(p, "items")]
+        .into_iter()
+        .flatten()
+        .filter_map(|n| field(n, "type"))
+        .find_map(|t| match &t.value {
+            Value::Seq(items) => items.iter().find(|i| bad(i)),
+            _ => bad(t).then_some(t),
+        })
 }
 
 /// One property schema's type, array-ness, enum and pattern.

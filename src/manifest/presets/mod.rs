@@ -179,6 +179,15 @@ pub(crate) fn read(
     preset: Preset,
     opts: &PresetOptions,
 ) -> (Fragment, Notes) {
+    // Exports pasted together carry a byte-order mark at the start of each part: it is no
+    // part of a title (a character that prints as nothing never is), so every one is dropped.
+    let unmarked;
+    let text = if text.contains('\u{feff}') {
+        unmarked = text.replace('\u{feff}', "");
+        unmarked.as_str()
+    } else {
+        text
+    };
     let mut b = build::Builder::new(opts);
     match preset {
         Preset::SegmentJson | Preset::AvoJson => json_schema::read(ctx, text, preset, &mut b),

@@ -57,7 +57,9 @@ impl Table {
                     let line = r
                         .position()
                         .map_or(0, |p| lines.line_at(text.as_bytes(), p.byte()));
-                    rows.push((line, r));
+                    if fits(ctx, &header, &r, line) {
+                        rows.push((line, r));
+                    }
                 }
                 Err(e) => syntax(ctx, &e),
             }
@@ -171,6 +173,50 @@ impl Row<'_> {
             }
         }
     }
+}
+
+/// Whether a row has as many cells as the header, as the native CSV reader asks: a short row
+/// (a cut line, cells lost to a stray quote) or one with filled cells beyond the header (a
+/// shifted row) is a `syntax` error at its line, and is not read.
+fn fits(
+    ctx: &mut Ctx<'_>,
+    header: &::csv::StringRecord,
+    row: &::csv::StringRecord,
+    line: u32,
+) -> bool {
+    let width = header.len();
+    let column = |i: usize| u32::try_from(i + 1).unwrap_or(u32::MAX);
+    if row.len() > width && row.iter().skip(width).any(|c| !c.trim().is_empty()) {
+        ctx.push(Diagnostic::at(
+            Code::Syntax,
+            ctx.loc(line, column(width)),
+            format!("row has {} cells but the header has {width}", row.len()),
+        ));
+        return false;
+    }
+    if row.len() < width {
+        let missing: Vec<String> = header
+            .iter()
+            .skip(row.len())
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(|n| format!("`{n}`"))
+            .collect();
+        ctx.push(
+            Diagnostic::at(
+                Code::Syntax,
+                ctx.loc(line, column(row.len())),
+                format!(
+                    "row has {} cells but the header has {width}: missing {}",
+                    row.len(),
+                    missing.join(", ")
+                ),
+            )
+            .hint("give every row as many cells as the header (empty ones too: `a,b,,`)"),
+        );
+        return false;
+    }
+    true
 }
 
 fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
