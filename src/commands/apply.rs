@@ -12,6 +12,7 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::{count, Printer};
 use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
+use crate::plan::preflight::Caps;
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
@@ -54,7 +55,13 @@ async fn apply_in(
 ) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
     let (mut plan, names) = match input {
-        Input::Saved(path) => load_saved(path, session, concurrency).await?,
+        Input::Saved(path) => {
+            let caps = Caps {
+                max_deletes: args.planning.max_deletes,
+                max_delete_percent: args.planning.max_delete_percent,
+            };
+            load_saved(path, session, caps, concurrency).await?
+        }
         Input::Manifests(loaded) => {
             let owner_tag = args.planning.owner_tag.as_deref();
             let opts = args.planning.diff_options(args.manifests.input.types);
@@ -239,14 +246,20 @@ fn finish(
 }
 
 /// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]).
-async fn load_saved(path: &Path, session: &Session, concurrency: usize) -> Result<(Plan, Names)> {
+async fn load_saved(
+    path: &Path,
+    session: &Session,
+    caps: Caps,
+    concurrency: usize,
+) -> Result<(Plan, Names)> {
     let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
     let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
-    pipeline::check_saved(saved, &session.client, &session.origin, concurrency)
+    pipeline::check_saved(saved, &session.client, &session.origin, caps, concurrency)
         .await
         .map_err(|e| match e {
             SavedCheckError::Api(e) => Error::Api(e),
             SavedCheckError::Stale(e) => Error::Refused(e.to_string()),
             SavedCheckError::Mismatch(e) => Error::Refused(e.to_string()),
+            SavedCheckError::Preflight(e) => Error::Refused(e.to_string()),
         })
 }

@@ -11,7 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The version of the saved-plan file format.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version 2 added `managed_live` and the plan's own `fingerprint`: a version 1 file cannot
+/// be checked for edits, so it is refused with a hint to plan again.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// The diff options a plan was made with (apply re-checks them, users read them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -73,6 +75,12 @@ pub struct SavedPlan {
     pub plan: Plan,
     /// Every live resource the plan updates or deletes, with its `updated_at`.
     pub live: Vec<Touched>,
+    /// Live resources inside prune scope when planned: the base `apply --plan` checks the
+    /// deletes' share against (`--max-delete-percent`).
+    pub managed_live: usize,
+    /// [`SavedPlan::content_fingerprint`] when the file was written: `apply --plan` refuses a
+    /// file whose content no longer matches it (edited by hand or mangled by a merge).
+    pub fingerprint: String,
 }
 
 /// Failure to save or load a plan file.
@@ -272,9 +280,40 @@ impl SavedPlan {
             integration: plan.integration.clone(),
             manifests_fingerprint,
             options: options.into(),
+            managed_live: plan.managed_live,
             plan,
             live,
+            fingerprint: String::new(),
         }
+        .sealed()
+    }
+
+    /// The digest of everything in the file but the `fingerprint` itself: SHA-256 over its
+    /// JSON, as this version writes it. An integrity check, not a signature: it catches a hand
+    /// edit or a bad merge, and the other checks of `apply --plan` hold whatever it says.
+    #[must_use]
+    pub fn content_fingerprint(&self) -> String {
+        let unsealed = Self {
+            fingerprint: String::new(),
+            ..self.clone()
+        };
+        // Serialising a plan cannot fail (every map has string keys); an empty stream would
+        // only make every file look edited.
+        let bytes = serde_json::to_vec(&unsealed).unwrap_or_default();
+        format!("sha256:{:x}", Sha256::digest(&bytes))
+    }
+
+    /// The plan with its `fingerprint` set to its content's.
+    #[must_use]
+    pub fn sealed(mut self) -> Self {
+        self.fingerprint = self.content_fingerprint();
+        self
+    }
+
+    /// Whether the content still matches the `fingerprint` it was written with.
+    #[must_use]
+    pub fn is_intact(&self) -> bool {
+        self.fingerprint == self.content_fingerprint()
     }
 
     /// The ids whose current `updated_at` [`SavedPlan::check_fresh`] needs.
@@ -394,10 +433,10 @@ mod tests {
     #[test]
     fn from_bytes_rejects_other_versions_and_non_plans() {
         let path = Path::new("plan.json");
-        let err = SavedPlan::from_bytes(br#"{"format_version": 2}"#).unwrap_err();
+        let err = SavedPlan::from_bytes(br#"{"format_version": 1}"#).unwrap_err();
         assert_eq!(
             err.in_file(path).to_string(),
-            "plan file `plan.json` has format version 2, this secoda-sync reads version 1: \
+            "plan file `plan.json` has format version 1, this secoda-sync reads version 2: \
              re-run `secoda-sync plan --out`"
         );
         let err = SavedPlan::from_bytes(b"[]").unwrap_err().in_file(path);
@@ -434,6 +473,21 @@ mod tests {
         assert!(msg.contains("planned against `http://127.0.0.1:4010`"));
         assert!(msg.contains("changed since the plan was made"));
         assert!(msg.contains(&format!("({}) no longer exists", gone.0)));
+    }
+
+    #[test]
+    fn a_written_plan_is_intact_and_any_edit_of_its_content_is_not() {
+        let s = saved();
+        assert!(s.is_intact());
+        let back = SavedPlan::from_bytes(&s.to_bytes().unwrap()).unwrap();
+        assert!(back.is_intact(), "a round trip keeps the fingerprint");
+        let mut edited = back.clone();
+        edited.plan.changes[0].label.push('!');
+        assert!(!edited.is_intact());
+        let mut edited = back;
+        edited.live[0].id = Id("other".into());
+        assert!(!edited.is_intact());
+        assert!(edited.sealed().is_intact());
     }
 
     #[test]

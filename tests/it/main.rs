@@ -22,4 +22,5 @@ mod rules;
 mod safety;
 mod sandbox;
 mod sandbox_runtime;
+mod saved_plans;
 mod util;
