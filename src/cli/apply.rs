@@ -36,7 +36,9 @@ pub struct ApplyArgs {
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub planning: PlanningArgs,
-    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved.
+    /// Apply a plan saved with `plan --out` exactly; refuses it whole, before any write, if
+    /// anything it touches moved, if it was edited (its fingerprint), or if its deletes are
+    /// over `--max-deletes` / `--max-delete-percent` as given here (live cascades counted).
     #[arg(long, value_name = "FILE", conflicts_with_all = ["paths", "prune", "target", "owner_tag", "monitors_delete", "allow_used_deletes"])]
     pub plan: Option<PathBuf>,
     /// Do not ask for confirmation.

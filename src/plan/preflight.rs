@@ -335,3 +335,138 @@ fn over_cap(saved: &SavedPlan, caps: Caps, children: &HashMap<Id, usize>) -> Opt
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::TrackingFields;
+    use crate::plan::desired::Fields;
+    use crate::plan::testutil::{category, event, live_of, property, resolved};
+    use crate::plan::{diff, FieldChange};
+    use serde_json::json;
+
+    /// A plan (made with `--prune`) updating `C/E`, creating `C/E/n` and deleting event `C/F`
+    /// with its two properties, over 5 managed resources.
+    fn fixture() -> SavedPlan {
+        let prop = |t: &str| property(t, Fields::default(), TrackingFields::default());
+        let mut d = resolved(
+            vec![category(
+                "C",
+                vec![
+                    event("E", Fields::default(), vec![prop("p")]),
+                    event("F", Fields::default(), vec![prop("a"), prop("b")]),
+                ],
+            )],
+            vec![],
+        );
+        let live = live_of(&d, None);
+        let events = &mut d.categories[0].events;
+        events[0].fields.description = Some("new".into());
+        events[0].properties.push(prop("n"));
+        events.pop();
+        let opts = DiffOptions {
+            prune: true,
+            max_delete_percent: 100.0,
+            ..DiffOptions::default()
+        };
+        SavedPlan::new(diff(&d, &live, &opts), "http://x", String::new(), &opts)
+    }
+
+    const WIDE: Caps = Caps {
+        max_deletes: 100,
+        max_delete_percent: 100.0,
+    };
+
+    fn problems(s: &SavedPlan, caps: Caps, children: &HashMap<Id, usize>) -> Vec<String> {
+        check(s, caps, children)
+            .err()
+            .map(|e| e.0.iter().map(ToString::to_string).collect())
+            .unwrap_or_default()
+    }
+
+    #[test]
+    fn a_faithful_plan_passes_within_its_caps() {
+        let s = fixture();
+        assert_eq!(s.plan.summary().removes, 3, "{:?}", s.plan.changes);
+        assert_eq!(check(&s, WIDE, &HashMap::new()), Ok(()));
+        let msg = problems(&s, Caps::default(), &HashMap::new()).join("\n");
+        assert!(
+            msg.contains("1 delete removing 3 resources are 60.0% of the 5 managed resources"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn the_caps_count_live_cascades_not_the_files() {
+        let mut s = fixture();
+        for c in &mut s.plan.changes {
+            c.cascade = 0;
+        }
+        let s = s.sealed();
+        let tight = Caps {
+            max_deletes: 2,
+            ..WIDE
+        };
+        assert_eq!(check(&s, tight, &HashMap::new()), Ok(()), "the file says 1");
+        let deleted = deleted_events(&s);
+        assert_eq!(deleted.len(), 1);
+        let children = HashMap::from([(deleted[0].clone(), 2)]);
+        assert_eq!(
+            problems(&s, tight, &children),
+            [
+                "1 delete removing 3 resources exceed --max-deletes 2 (pass a higher \
+                 --max-deletes to `apply --plan` to allow them)"
+            ]
+        );
+    }
+
+    #[test]
+    fn edits_are_caught_by_the_fingerprint_and_resealed_ones_by_their_own_check() {
+        let mut s = fixture();
+        s.options.prune = false;
+        assert_eq!(
+            problems(&s, WIDE, &HashMap::new()),
+            [
+                "its content does not match its fingerprint: it was edited after `plan --out` \
+                 wrote it",
+                "event `C/F` is a delete, but the plan was made without --prune"
+            ]
+        );
+        let mut s = fixture();
+        s.plan.changes[0].fields.push(FieldChange {
+            name: "regex".into(),
+            before: Value::Null,
+            after: json!(true),
+        });
+        s.plan.changes[1].parent = None;
+        let s = s.sealed();
+        assert_eq!(
+            problems(&s, WIDE, &HashMap::new()),
+            [
+                "event `C/E` carries field `regex`: not a field of events",
+                "property `C/E/n` is created without its parent (no id, and no create of it \
+                 earlier in the plan)"
+            ]
+        );
+    }
+
+    #[test]
+    fn field_values_must_have_the_fields_type() {
+        let refusal = |name: &str, v: Value| field_refusal(Kind::Property, name, &v);
+        assert_eq!(refusal("description", json!("x")), None);
+        assert_eq!(refusal("pii", json!(false)), None);
+        assert_eq!(refusal("tags", json!(["t1"])), None);
+        assert_eq!(
+            refusal("pii", json!("yes")).as_deref(),
+            Some("\"yes\" is not true or false")
+        );
+        assert_eq!(
+            refusal("tags", json!([1])).as_deref(),
+            Some("[1] is not a list of ids")
+        );
+        assert_eq!(
+            field_refusal(Kind::Category, "tags", &json!([])).as_deref(),
+            Some("not a field of categories")
+        );
+    }
+}

@@ -388,7 +388,10 @@ impl SavedPlan {
         if v.format_version != FORMAT_VERSION {
             return Err(FormatError::Version(v.format_version));
         }
-        serde_json::from_slice(bytes).map_err(FormatError::Parse)
+        let mut saved: Self = serde_json::from_slice(bytes).map_err(FormatError::Parse)?;
+        // Saved once, beside the plan: the plan's own copy is not serialised.
+        saved.plan.managed_live = saved.managed_live;
+        Ok(saved)
     }
 }
 
