@@ -9,7 +9,8 @@ use std::time::{Duration, SystemTime};
 /// Whether a call may be sent again after a failure that leaves its effect unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Replay {
-    /// GET, PATCH, DELETE: repeating them is harmless.
+    /// GET, PATCH, DELETE: repeating them is harmless, so a server error (500, 502-504) or a
+    /// lost answer is tried again.
     Free,
     /// POST: only when the server surely did not act (429, connection never made).
     Unsent,
@@ -95,8 +96,11 @@ impl RetryPolicy {
         match err {
             // The pause the 429 set on the limiter does the waiting.
             ApiError::Status { status: 429, .. } => Some(Duration::ZERO),
+            // A 500 too: PATCH and DELETE are idempotent, so trying again after a server
+            // error is as safe as after a lost answer (and POST never gets here).
             ApiError::Status {
-                status: 502..=504, ..
+                status: 500 | 502..=504,
+                ..
             }
             | ApiError::Timeout { .. }
                 if replay == Replay::Free =>
@@ -193,8 +197,9 @@ mod tests {
         for replay in [Replay::Free, Replay::Unsent] {
             assert_eq!(p.wait_after(&status(429), replay, 1), Some(Duration::ZERO));
             assert_eq!(p.wait_after(&status(400), replay, 1), None);
-            assert_eq!(p.wait_after(&status(500), replay, 1), None);
         }
+        assert!(p.wait_after(&status(500), Replay::Free, 1).is_some());
+        assert_eq!(p.wait_after(&status(500), Replay::Unsent, 1), None);
         assert!(p.wait_after(&status(503), Replay::Free, 1).is_some());
         assert!(p.wait_after(&timeout, Replay::Free, 1).is_some());
         assert_eq!(p.wait_after(&status(503), Replay::Unsent, 1), None);

@@ -6,6 +6,7 @@ mod client;
 mod client_sandbox;
 mod concurrency;
 mod config;
+mod convergence;
 mod doctor;
 mod export;
 mod gitops;
