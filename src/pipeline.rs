@@ -106,6 +106,17 @@ pub async fn plan(
         s.finish_and_clear();
     }
     let live = live?;
+    // The record of fields not kept is checked, not trusted: one edited in Secoda is ignored.
+    if let Some(record) = crate::plan::kept::find(&live.categories, &live.events) {
+        if let Some(why) = &record.unread {
+            printer.warn(format!(
+                "the workspace's record of fields not kept (event {}) is ignored: {why}; every \
+                 field is compared, and the next apply that finds a field not kept rewrites the \
+                 record",
+                record.id
+            ));
+        }
+    }
     // A category declared with no events is far more often a mistake than a wish.
     for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
         printer.warn(warning);
