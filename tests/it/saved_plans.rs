@@ -227,6 +227,9 @@ fn a_saved_plan_change_carries_only_the_fields_the_field_table_gives_its_kind() 
     }
 }
 
+/// An edit of a saved plan's JSON.
+type Edit<'a> = Box<dyn Fn(&mut Value) + 'a>;
+
 #[test]
 fn a_bad_value_unknown_field_category_delete_or_missing_parent_fails_before_any_write() {
     // Two updates; each edit goes into the second, so a check made change by change would
@@ -238,7 +241,7 @@ fn a_bad_value_unknown_field_category_delete_or_missing_parent_fails_before_any_
             .find(|c| c["title"] == "Signup")
             .unwrap();
     let e1 = f.event("Event 1");
-    let edits: Vec<(&str, Box<dyn Fn(&mut Value)>)> = vec![
+    let edits: Vec<(&str, Edit<'_>)> = vec![
         (
             "carries field `description`: 5 is not a string",
             Box::new(|d: &mut Value| {
