@@ -431,5 +431,13 @@ mod tests {
             msg.contains("event `C/E` has id") && msg.contains("which is event `C/F`"),
             "{msg}"
         );
+        // The create's parent pointed at nothing: refused, not left to fail mid-apply.
+        let (mut s, now) = fixture();
+        s.plan.changes[1].parent = Some(ParentRef::Id(Id("gone".into())));
+        let msg = verify(&s, &now).unwrap_err().to_string();
+        assert!(
+            msg.contains("property `C/E/n` is created under gone, which does not exist"),
+            "{msg}"
+        );
     }
 }
