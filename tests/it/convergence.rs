@@ -82,7 +82,7 @@ fn calls(log: &Path, method: &str) -> Vec<(Value, Value)> {
 }
 
 #[test]
-fn a_patch_answered_500_and_a_delete_whose_answer_is_lost_are_retried_and_converge() {
+fn patches_and_deletes_answered_500_or_unanswered_are_retried_and_one_apply_converges() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("log.jsonl");
     let (child, url) = serve(
@@ -91,7 +91,9 @@ fn a_patch_answered_500_and_a_delete_whose_answer_is_lost_are_retried_and_conver
             "--fail-method",
             "PATCH:500:3",
             "--fail-method",
-            "DELETE:reset:2",
+            "DELETE:500:1",
+            "--fail-method",
+            "DELETE:reset:1",
         ],
     );
     let _served = Served(child);
@@ -127,12 +129,8 @@ fn a_patch_answered_500_and_a_delete_whose_answer_is_lost_are_retried_and_conver
     assert_eq!(patches[3].0, 200, "{patches:?}");
     let deletes = calls(&log, "DELETE");
     assert_eq!(deletes.len(), 3, "{deletes:?}");
-    assert!(
-        deletes[..2]
-            .iter()
-            .all(|(s, f)| s.is_null() && *f == "reset"),
-        "{deletes:?}"
-    );
+    assert_eq!(deletes[0], (500.into(), failed), "{deletes:?}");
+    assert_eq!(deletes[1], (Value::Null, "reset".into()), "{deletes:?}");
     assert!(
         deletes[2].0.as_u64().is_some_and(|s| s < 300),
         "{deletes:?}"
