@@ -55,6 +55,8 @@ impl Caps {
 pub enum Problem {
     /// The content no longer matches the fingerprint it was written with.
     Edited,
+    /// The file has no fingerprint (written before plans carried one, or removed).
+    Unsealed,
     /// A delete in a plan made without `--prune` (or a monitor delete without
     /// `--monitors-delete`).
     DeleteNotPlanned {
@@ -100,6 +102,10 @@ impl fmt::Display for Problem {
             Self::Edited => f.write_str(
                 "its content does not match its fingerprint: it was edited after `plan --out` \
                  wrote it",
+            ),
+            Self::Unsealed => f.write_str(
+                "it has no fingerprint (written by an older secoda-sync, or removed), so nothing \
+                 says it was not edited",
             ),
             Self::DeleteNotPlanned { kind, key, flag } => write!(
                 f,
@@ -172,7 +178,9 @@ pub fn check(
     children: &HashMap<Id, usize>,
 ) -> Result<(), PreflightError> {
     let mut out = Vec::new();
-    if !saved.is_intact() {
+    if saved.fingerprint.is_empty() {
+        out.push(Problem::Unsealed);
+    } else if !saved.is_intact() {
         out.push(Problem::Edited);
     }
     let mut created: HashSet<String> = HashSet::new();
@@ -430,6 +438,15 @@ mod tests {
                 "its content does not match its fingerprint: it was edited after `plan --out` \
                  wrote it",
                 "event `C/F` is a delete, but the plan was made without --prune"
+            ]
+        );
+        let mut s = fixture();
+        s.fingerprint.clear();
+        assert_eq!(
+            problems(&s, WIDE, &HashMap::new()),
+            [
+                "it has no fingerprint (written by an older secoda-sync, or removed), so nothing \
+                 says it was not edited"
             ]
         );
         let mut s = fixture();

@@ -11,9 +11,10 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The version of the saved-plan file format.
-/// Version 2 added `managed_live` and the plan's own `fingerprint`: a version 1 file cannot
-/// be checked for edits, so it is refused with a hint to plan again.
-pub const FORMAT_VERSION: u32 = 2;
+/// `managed_live` and `fingerprint` came later without a new version (a reader that ignores
+/// them still reads the rest right); a file without a fingerprint is refused by `apply --plan`
+/// with a hint to plan again, since nothing says it was not edited.
+pub const FORMAT_VERSION: u32 = 1;
 
 /// The diff options a plan was made with (apply re-checks them, users read them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -77,9 +78,12 @@ pub struct SavedPlan {
     pub live: Vec<Touched>,
     /// Live resources inside prune scope when planned: the base `apply --plan` checks the
     /// deletes' share against (`--max-delete-percent`).
+    #[serde(default)]
     pub managed_live: usize,
     /// [`SavedPlan::content_fingerprint`] when the file was written: `apply --plan` refuses a
-    /// file whose content no longer matches it (edited by hand or mangled by a merge).
+    /// file whose content no longer matches it (edited by hand or mangled by a merge), or that
+    /// has none.
+    #[serde(default)]
     pub fingerprint: String,
 }
 
@@ -436,10 +440,10 @@ mod tests {
     #[test]
     fn from_bytes_rejects_other_versions_and_non_plans() {
         let path = Path::new("plan.json");
-        let err = SavedPlan::from_bytes(br#"{"format_version": 1}"#).unwrap_err();
+        let err = SavedPlan::from_bytes(br#"{"format_version": 2}"#).unwrap_err();
         assert_eq!(
             err.in_file(path).to_string(),
-            "plan file `plan.json` has format version 1, this secoda-sync reads version 2: \
+            "plan file `plan.json` has format version 2, this secoda-sync reads version 1: \
              re-run `secoda-sync plan --out`"
         );
         let err = SavedPlan::from_bytes(b"[]").unwrap_err().in_file(path);
