@@ -8,7 +8,24 @@ use crate::plan::{Block, Plan};
 /// cap; `None` when nothing is held back.
 #[must_use]
 pub fn refusal(plan: &Plan) -> Option<String> {
+    refusal_of(plan, false)
+}
+
+/// [`refusal`] for a plan that is `saved` (`apply --plan`) or made by this run: a saved plan's
+/// holds are in the file, so the remedy is a new plan, not a flag of the apply.
+#[must_use]
+pub fn refusal_of(plan: &Plan, saved: bool) -> Option<String> {
     let blocked = plan.changes.iter().find(|c| c.is_blocked())?;
+    if saved {
+        return Some(format!(
+            "{} (nothing was written: the saved plan holds it back, so no flag of `apply \
+             --plan` lets it through; re-run `secoda-sync plan --out` with the flag named above)",
+            blocked
+                .note
+                .as_deref()
+                .unwrap_or("deletes over a safety cap")
+        ));
+    }
     let remedy = match blocked.blocked {
         Some(Block::Used) => "name it in --allow-used-deletes",
         _ => "raise the flag named above",

@@ -103,7 +103,7 @@ async fn apply_in(
     )
     .map_err(Error::writing("the plan"))?;
     drop(out);
-    if let Some(reason) = policy::refusal(&plan) {
+    if let Some(reason) = policy::refusal_of(&plan, matches!(input, Input::Saved(_))) {
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();

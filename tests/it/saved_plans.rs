@@ -308,3 +308,41 @@ fn a_bad_value_unknown_field_category_delete_or_missing_parent_fails_before_any_
         assert!(err.contains(expected), "{expected}\n{err}");
     }
 }
+
+#[test]
+fn a_saved_plan_holding_deletes_back_says_to_plan_again_not_to_raise_a_flag_of_the_apply() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = manifest(dir.path(), 3, 0, "");
+    let m = m.to_str().unwrap();
+    sb.run(&["apply", m, "--auto-approve"]).ok();
+    manifest(dir.path(), 1, 0, "");
+    let plan = dir.path().join("plan.json");
+    let plan = plan.to_str().unwrap();
+    // Two of the three events go: over the default --max-delete-percent, so held back.
+    sb.run(&["plan", m, "--prune", "--out", plan]).ok();
+    sb.clear_log();
+    let out = sb
+        .run(&[
+            "apply",
+            "--plan",
+            plan,
+            "--auto-approve",
+            "--max-delete-percent",
+            "100",
+        ])
+        .code(1);
+    assert!(
+        out.stderr
+            .contains("the saved plan holds it back, so no flag of `apply --plan` lets it through")
+            && out.stderr.contains("re-run `secoda-sync plan --out`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("over --max-delete-percent 10"),
+        "{}",
+        out.stderr
+    );
+    assert!(sb.writes().is_empty(), "{:?}", sb.writes());
+}
