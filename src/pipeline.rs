@@ -6,13 +6,14 @@ use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
 use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
+use crate::plan::preflight::{self, Caps, PreflightError, Problem};
 use crate::plan::render::{self, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
 use crate::plan::verify;
 use crate::plan::{diff, DiffOptions, Key, Plan, UsedDeletes};
-use crate::workspace::{catalog_by_ids, fetch_lookups, read_live, read_touched};
+use crate::workspace::{catalog_by_ids, count_properties, fetch_lookups, read_live, read_touched};
 use std::collections::BTreeSet;
 use std::io::Write as _;
 
@@ -164,6 +165,17 @@ pub async fn plan(
         return Ok(Planning::Refused(
             unmatched.into_iter().map(Refusal::from).collect(),
         ));
+    }
+    // The record of fields not kept is checked, not trusted: one edited in Secoda is ignored.
+    if let Some(record) = crate::plan::kept::find(&live.categories, &live.events) {
+        if let Some(why) = &record.unread {
+            printer.warn(format!(
+                "the workspace's record of fields not kept (event {}) is ignored: {why}; every \
+                 field is compared, and the next apply that finds a field not kept rewrites the \
+                 record",
+                record.id
+            ));
+        }
     }
     // A category declared with no events is far more often a mistake than a wish.
     for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
@@ -346,6 +358,10 @@ pub enum SavedCheckError {
     /// whose resources were replaced since).
     #[error(transparent)]
     Mismatch(#[from] crate::plan::verify::MismatchError),
+    /// The plan's own content is refused: edited, over the caps, a delete it was not made to
+    /// make, a field its kind does not carry, a create without its parent.
+    #[error(transparent)]
+    Preflight(#[from] PreflightError),
 }
 
 /// The catalog entries a saved plan's monitors target: read too, so the plan shows their
@@ -364,24 +380,36 @@ pub fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
     targets.into_iter().collect()
 }
 
-/// Checks a saved plan is still fresh: made against `origin`, its integration still in the
-/// workspace, and every resource it touches unchanged since; returns the plan with its names.
+/// Checks a saved plan whole before any write: its own content (see [`preflight`], with the
+/// deletes counted against `caps` with the properties they really remove, and each monitor
+/// change folded into its write), then that it is still fresh: made against `origin`, its
+/// integration still in the workspace, and every resource it touches unchanged since. Returns
+/// the plan with its names.
 ///
 /// # Errors
-/// A failed read, or every reason the plan is stale.
+/// A failed read, or every reason the plan is refused.
 pub async fn check_saved(
     saved: SavedPlan,
     client: &Client,
     origin: &str,
+    caps: Caps,
     concurrency: usize,
 ) -> Result<(Plan, Names), SavedCheckError> {
     let none = ManifestSet::default();
     let targets = monitor_targets(&saved);
-    let (mut lookups, catalog, current) = tokio::try_join!(
+    let (mut lookups, catalog, current, children) = tokio::try_join!(
         fetch_lookups(client, &none, concurrency),
         catalog_by_ids(client, &targets, concurrency),
         read_touched(client, verify::ids_to_read(&saved), concurrency),
+        count_properties(client, preflight::deleted_events(&saved), concurrency),
     )?;
+    let mut problems = preflight::check(&saved, caps, &children)
+        .err()
+        .map_or_else(Vec::new, |e| e.0);
+    problems.extend(monitor_write_problems(&saved));
+    if !problems.is_empty() {
+        return Err(PreflightError(problems).into());
+    }
     lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
     let integration = lookups
@@ -394,4 +422,28 @@ pub async fn check_saved(
     let current: Vec<(Id, String)> = current.into_iter().map(|r| (r.id, r.updated_at)).collect();
     saved.check_fresh(origin, &integration, &current)?;
     Ok((saved.plan, lookups.names()))
+}
+
+/// Each monitor change that cannot be folded into its write (a field the monitor body does
+/// not have, or a value of the wrong type): the field table covers the other kinds.
+fn monitor_write_problems(saved: &SavedPlan) -> Vec<Problem> {
+    saved
+        .plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == crate::plan::Kind::Monitor && c.action.is_write())
+        .filter_map(
+            |c| match crate::apply::write::write_for(c, &saved.integration.id, None) {
+                Err(crate::apply::write::WriteError::BadField { field, reason, .. }) => {
+                    Some(Problem::Field {
+                        kind: c.kind,
+                        key: c.key.to_string(),
+                        field,
+                        reason,
+                    })
+                }
+                _ => None,
+            },
+        )
+        .collect()
 }

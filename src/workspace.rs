@@ -11,6 +11,7 @@ use crate::plan::verify::{parents_to_read, Reread};
 use crate::plan::{IntegrationInfo, Kind, Live};
 use futures::{Stream, StreamExt, TryStreamExt};
 use serde_json::json;
+use std::collections::HashMap;
 
 /// Fetches everything manifest names resolve against, once per run and concurrently:
 /// integrations, teams, tags, users, collections, and the catalog entries of the monitor
@@ -223,4 +224,32 @@ pub async fn read_touched(
         next.retain(|(_, id)| !out.iter().any(|r| &r.id == id));
     }
     Ok(out)
+}
+
+/// How many live properties each event holds (what deleting it removes with it), read with
+/// one filtered list per event. Used to check a saved plan's deletes against the caps with
+/// their real cascades, not the counts written in the file.
+///
+/// # Errors
+/// The first failed list.
+pub async fn count_properties(
+    client: &Client,
+    events: Vec<Id>,
+    concurrency: usize,
+) -> Result<HashMap<Id, usize>, ApiError> {
+    futures::stream::iter(events)
+        .map(|event| async move {
+            let filter = ListFilter {
+                parent_id: Some(event.clone()),
+                ..ListFilter::default()
+            };
+            let n = client
+                .list_properties(&filter)
+                .try_fold(0usize, |n, _| std::future::ready(Ok(n + 1)))
+                .await?;
+            Ok::<_, ApiError>((event, n))
+        })
+        .buffer_unordered(concurrency.max(1))
+        .try_collect()
+        .await
 }

@@ -37,20 +37,20 @@ impl Client {
             .await
     }
 
-    /// PATCH (safe to repeat: it sets the same fields again).
+    /// PATCH (safe to repeat: it sets the same fields again, so a 500 is tried again too).
     pub(super) async fn patch<T: DeserializeOwned, B: Serialize + ?Sized>(
         &self,
         endpoint: &Endpoint,
         body: &B,
     ) -> Result<T, ApiError> {
-        self.call(Method::PATCH, endpoint, &[], Some(body), Replay::Free)
+        self.call(Method::PATCH, endpoint, &[], Some(body), Replay::Idempotent)
             .await
     }
 
     /// DELETE; what is already gone (404) counts as deleted.
     pub(super) async fn delete(&self, endpoint: &Endpoint) -> Result<(), ApiError> {
         match self
-            .call::<serde_json::Value, ()>(Method::DELETE, endpoint, &[], None, Replay::Free)
+            .call::<serde_json::Value, ()>(Method::DELETE, endpoint, &[], None, Replay::Idempotent)
             .await
         {
             Ok(_) => Ok(()),

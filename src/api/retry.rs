@@ -9,8 +9,11 @@ use std::time::{Duration, SystemTime};
 /// Whether a call may be sent again after a failure that leaves its effect unknown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Replay {
-    /// GET, PATCH, DELETE: repeating them is harmless.
+    /// GET: repeating it is harmless; a 502-504 or a lost answer is tried again.
     Free,
+    /// PATCH, DELETE: idempotent writes, tried again after a lost answer or any server error
+    /// (a 500 too: a write that failed must not be left undone when repeating it is safe).
+    Idempotent,
     /// POST: only when the server surely did not act (429, connection never made).
     Unsent,
 }
@@ -95,16 +98,19 @@ impl RetryPolicy {
         match err {
             // The pause the 429 set on the limiter does the waiting.
             ApiError::Status { status: 429, .. } => Some(Duration::ZERO),
+            ApiError::Status { status: 500, .. } if replay == Replay::Idempotent => {
+                Some(self.backoff(attempt))
+            }
             ApiError::Status {
                 status: 502..=504, ..
             }
             | ApiError::Timeout { .. }
-                if replay == Replay::Free =>
+                if replay != Replay::Unsent =>
             {
                 Some(self.backoff(attempt))
             }
             ApiError::Transport { what, .. }
-                if replay == Replay::Free || *what == error::FAILED =>
+                if replay != Replay::Unsent || *what == error::FAILED =>
             {
                 Some(self.backoff(attempt))
             }
@@ -192,11 +198,16 @@ mod tests {
             tries: 1,
             total: Duration::from_secs(1),
         };
-        for replay in [Replay::Free, Replay::Unsent] {
+        for replay in [Replay::Free, Replay::Idempotent, Replay::Unsent] {
             assert_eq!(p.wait_after(&status(429), replay, 1), Some(Duration::ZERO));
             assert_eq!(p.wait_after(&status(400), replay, 1), None);
-            assert_eq!(p.wait_after(&status(500), replay, 1), None);
         }
+        // A 500 is tried again only for PATCH and DELETE (reads fail as before).
+        assert!(p.wait_after(&status(500), Replay::Idempotent, 1).is_some());
+        assert_eq!(p.wait_after(&status(500), Replay::Free, 1), None);
+        assert_eq!(p.wait_after(&status(500), Replay::Unsent, 1), None);
+        assert!(p.wait_after(&status(504), Replay::Idempotent, 1).is_some());
+        assert!(p.wait_after(&timeout, Replay::Idempotent, 1).is_some());
         assert!(p.wait_after(&status(503), Replay::Free, 1).is_some());
         assert!(p.wait_after(&timeout, Replay::Free, 1).is_some());
         assert_eq!(p.wait_after(&status(503), Replay::Unsent, 1), None);

@@ -297,6 +297,7 @@ mod tests {
             not_readable: Vec::new(),
             not_kept: Vec::new(),
             recorded: Vec::new(),
+            managed_live: 0,
         }
     }
 

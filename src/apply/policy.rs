@@ -2,13 +2,30 @@
 //! ended (which the command turns into an exit code).
 
 use super::{MonitorRun, Report};
-use crate::plan::{Block, Change, Plan};
+use crate::plan::{Block, Plan};
 
 /// Why a plan must not be applied at all: the note of its first change held back by a safety
 /// cap; `None` when nothing is held back.
 #[must_use]
 pub fn refusal(plan: &Plan) -> Option<String> {
+    refusal_of(plan, false)
+}
+
+/// [`refusal`] for a plan that is `saved` (`apply --plan`) or made by this run: a saved plan's
+/// holds are in the file, so the remedy is a new plan, not a flag of the apply.
+#[must_use]
+pub fn refusal_of(plan: &Plan, saved: bool) -> Option<String> {
     let blocked = plan.changes.iter().find(|c| c.is_blocked())?;
+    if saved {
+        return Some(format!(
+            "{} (nothing was written: the saved plan holds it back, so no flag of `apply \
+             --plan` lets it through; re-run `secoda-sync plan --out` with the flag named above)",
+            blocked
+                .note
+                .as_deref()
+                .unwrap_or("deletes over a safety cap")
+        ));
+    }
     let remedy = match blocked.blocked {
         Some(Block::Used) => "name it in --allow-used-deletes",
         _ => "raise the flag named above",
@@ -20,20 +37,6 @@ pub fn refusal(plan: &Plan) -> Option<String> {
             .as_deref()
             .unwrap_or("deletes over a safety cap")
     ))
-}
-
-/// Why a saved plan (its `changes`) must not be applied: its deletes remove more resources than `max_deletes`
-/// (`--max-deletes`, the config file's `max_deletes` or the default); `None` when they fit.
-#[must_use]
-pub fn saved_deletes_refusal(changes: &[Change], max_deletes: usize) -> Option<String> {
-    let removes: usize = changes.iter().map(Change::removes).sum();
-    (removes > max_deletes).then(|| {
-        format!(
-            "the saved plan's deletes remove {}, over --max-deletes {max_deletes} (nothing was \
-             written; raise --max-deletes, or make a new plan with --target)",
-            crate::output::count(removes, "resource", "resources")
-        )
-    })
 }
 
 /// Whether to ask before writing.
@@ -100,25 +103,6 @@ pub fn verdict(report: &Report, run: Option<&MonitorRun>) -> Verdict {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_saved_plans_deletes_are_checked_against_max_deletes() {
-        let mut changes = Vec::new();
-        assert_eq!(saved_deletes_refusal(&changes, 0), None);
-        let mut c = Change::new(
-            crate::plan::Action::Delete,
-            crate::plan::Key::parse_path("A/B").unwrap(),
-            "B".into(),
-        );
-        c.cascade = 2;
-        changes.push(c);
-        assert_eq!(saved_deletes_refusal(&changes, 3), None);
-        let why = saved_deletes_refusal(&changes, 2).unwrap();
-        assert!(
-            why.starts_with("the saved plan's deletes remove 3 resources, over --max-deletes 2"),
-            "{why}"
-        );
-    }
 
     #[test]
     fn confirmation_is_asked_only_on_a_terminal_and_only_for_writes() {

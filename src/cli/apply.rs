@@ -39,10 +39,13 @@ pub struct ApplyArgs {
     pub connection: ConnectionArgs,
     #[command(flatten)]
     pub planning: PlanningArgs,
-    /// Apply a plan saved with `plan --out` exactly; refuses if anything it touches moved, and
-    /// refuses the flags that would change what it does (the planning and manifest flags but
-    /// `--max-deletes`, which is checked against its deletes; the config file's `prune`,
-    /// `owner_tag`, `monitors_delete` and `property_types` give way to what the plan records).
+    /// Apply a plan saved with `plan --out` exactly; refuses it whole, before any write, if
+    /// anything it touches moved, if it was edited (its fingerprint), or if its deletes are
+    /// over `--max-deletes` / `--max-delete-percent` (typed here, else the environment or the
+    /// config file, else the defaults; live cascades counted). Refuses the flags that would
+    /// change what it does (the other planning flags and the manifest flags); the config file's
+    /// `prune`, `owner_tag`, `monitors_delete` and `property_types` give way to what the plan
+    /// records.
     #[arg(
         long,
         value_name = "FILE",

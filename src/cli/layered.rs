@@ -119,7 +119,8 @@ fn typed(m: &ArgMatches, id: &str) -> bool {
 }
 
 /// The flags that change or limit what a plan does, which a saved plan cannot honour: it is
-/// applied as it was reviewed (`--max-deletes` can be: it is checked against its deletes).
+/// applied as it was reviewed (`--max-deletes` and `--max-delete-percent` can be: they are
+/// checked against its deletes).
 const NOT_WITH_SAVED_PLAN: &[(&str, &str)] = &[
     ("prune", "--prune"),
     ("target", "--target"),
@@ -163,14 +164,6 @@ fn refuse_for_saved_plan(command: &Command, m: &ArgMatches) -> Result<(), clap::
              reviewed, and {flag} would change what it does; make a new plan with it \
              (`secoda-sync plan ... {flag} ... --out FILE`)"
         ));
-    }
-    if typed(m, "max_delete_percent") {
-        return conflict(
-            "`--max-delete-percent` cannot be used with `--plan`: a saved plan does not record \
-             how many resources are managed, so the percentage cannot be checked; make a new \
-             plan with it, or cap the saved plan's deletes with `--max-deletes N`"
-                .to_owned(),
-        );
     }
     Ok(())
 }

@@ -31,7 +31,8 @@ pub struct PlanArgs {
     /// How to print the plan on stdout (`json` prints only the JSON document).
     #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
-    /// Also save the plan (with a fingerprint of the live state) for `apply --plan FILE`.
+    /// Also save the plan (with the `updated_at` of what it touches, and a fingerprint of its
+    /// content that `apply --plan FILE` checks, so an edited file is refused).
     #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: Option<PathBuf>,
     /// Exit 0 when there are no changes, 2 when changes are pending, 1 on error.

@@ -91,6 +91,11 @@ pub struct ServeArgs {
     /// these fields, e.g. `type,is_required` (a workspace that refuses them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub reject_fields: Vec<String>,
+    /// Fail the first N calls of one HTTP method, without doing them: `PATCH:500:3` answers
+    /// the first three PATCHes 500, `DELETE:reset:1` cuts the first DELETE's connection
+    /// unanswered (a lost answer). Repeatable; the faults of one method apply in order.
+    #[arg(long, value_name = "METHOD:STATUS:N")]
+    pub fail_method: Vec<crate::sandbox::MethodFault>,
 }
 
 impl ServeArgs {
@@ -120,6 +125,7 @@ impl ServeArgs {
             drop_fields: self.drop_fields.clone(),
             ignore_fields: self.ignore_fields.clone(),
             reject_fields: self.reject_fields.clone(),
+            method_faults: self.fail_method.clone(),
         }
     }
 }

@@ -12,6 +12,7 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::{count, Printer};
 use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
+use crate::plan::preflight::Caps;
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
 use crate::plan::saved::{SavedOptions, SavedPlan, SavedPlanError};
@@ -55,7 +56,11 @@ async fn apply_in(
     let concurrency = usize::from(args.connection.concurrency);
     let (mut plan, names) = match input {
         Input::Saved(path) => {
-            let (plan, names, options) = load_saved(path, session, concurrency).await?;
+            let caps = Caps {
+                max_deletes: args.planning.max_deletes,
+                max_delete_percent: args.planning.max_delete_percent,
+            };
+            let (plan, names, options) = load_saved(path, session, caps, concurrency).await?;
             let differ = args.saved.differences(&options, &names);
             if !differ.is_empty() {
                 printer.warn(format!(
@@ -64,12 +69,6 @@ async fn apply_in(
                     differ.join(", "),
                     if differ.len() == 1 { "is" } else { "are" }
                 ));
-            }
-            // The saved plan's deletes, checked against --max-deletes before any write.
-            if let Some(reason) =
-                policy::saved_deletes_refusal(&plan.changes, args.planning.max_deletes)
-            {
-                return Err(Error::Refused(reason));
             }
             (plan, names)
         }
@@ -115,7 +114,7 @@ async fn apply_in(
     )
     .map_err(Error::writing("the plan"))?;
     drop(out);
-    if let Some(reason) = policy::refusal(&plan) {
+    if let Some(reason) = policy::refusal_of(&plan, matches!(input, Input::Saved(_))) {
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
@@ -257,22 +256,24 @@ fn finish(
     )
 }
 
-/// Loads a saved plan and checks it is still fresh (see [`pipeline::check_saved`]); returns
-/// it with its names and the options it was made with.
+/// Loads a saved plan and checks it, whole, before any write (see [`pipeline::check_saved`]);
+/// returns it with its names and the options it was made with.
 async fn load_saved(
     path: &Path,
     session: &Session,
+    caps: Caps,
     concurrency: usize,
 ) -> Result<(Plan, Names, SavedOptions)> {
     let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
     let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
     let options = saved.options.clone();
-    pipeline::check_saved(saved, &session.client, &session.origin, concurrency)
+    pipeline::check_saved(saved, &session.client, &session.origin, caps, concurrency)
         .await
         .map(|(plan, names)| (plan, names, options))
         .map_err(|e| match e {
             SavedCheckError::Api(e) => Error::Api(e),
             SavedCheckError::Stale(e) => Error::Refused(e.to_string()),
             SavedCheckError::Mismatch(e) => Error::Refused(e.to_string()),
+            SavedCheckError::Preflight(e) => Error::Refused(e.to_string()),
         })
 }

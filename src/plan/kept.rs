@@ -11,6 +11,11 @@
 //! nothing were recorded, and the apply it drives rewrites the record from what its answers
 //! show.
 //!
+//! The record is checked, not trusted: its description ends with a check (a digest of its
+//! entries), so a description edited in Secoda's UI (say, to name `description`, which would
+//! hide every description difference from plans) reads as no record, and the plan warns
+//! ([`RecordEvent::unread`]). The next apply that proves a field not kept rewrites it.
+//!
 //! Pure: bytes in, bytes out; reading and writing the event belong to the workspace and apply.
 
 use super::key::Kind;
@@ -22,8 +27,42 @@ pub const RECORD_TITLE: &str = "secoda-sync fields not kept";
 
 /// The record's format version, bumped on an incompatible change (an unknown version reads as
 /// no record: the fields are compared again, and the next apply that finds one writes a
-/// current record).
-const VERSION: u32 = 1;
+/// current record). Version 2 added the check.
+const VERSION: u32 = 2;
+
+/// Why a record event's description is not read as a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unread {
+    /// Not a record at all.
+    Foreign,
+    /// A record of another format version.
+    Version(u32),
+    /// A record whose check does not match its entries: written by hand.
+    Edited,
+}
+
+impl std::fmt::Display for Unread {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::Foreign => f.write_str("its description is not a record"),
+            Self::Version(v) => write!(
+                f,
+                "it is format v{v}, and this secoda-sync reads v{VERSION}"
+            ),
+            Self::Edited => f.write_str(
+                "its description was changed outside secoda-sync (its check does not match \
+                 its fields)",
+            ),
+        }
+    }
+}
+
+/// The check a description ends with: the first 16 hex digits of the SHA-256 of its entries.
+fn check_of(entries: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hex = format!("{:x}", Sha256::digest(entries.as_bytes()));
+    hex[..16].to_owned()
+}
 
 /// One field the workspace did not keep, on resources of one kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,30 +89,50 @@ impl NotKeptRecord {
     /// Reads a record event's description; `None` when it is not one this version wrote.
     #[must_use]
     pub fn parse(description: &str) -> Option<Self> {
-        let rest = description.trim().strip_prefix(PREFIX)?;
-        let (version, list) = rest.split_once(':')?;
-        if version.trim().parse::<u32>().ok()? != VERSION {
-            return None;
+        Self::read(description).ok()
+    }
+
+    /// Reads a record event's description, or says why it is not read as a record.
+    ///
+    /// # Errors
+    /// Not a record, another version, or a check that does not match (edited by hand).
+    pub fn read(description: &str) -> Result<Self, Unread> {
+        let rest = description
+            .trim()
+            .strip_prefix(PREFIX)
+            .ok_or(Unread::Foreign)?;
+        let (version, list) = rest.split_once(':').ok_or(Unread::Foreign)?;
+        let version = version.trim().parse::<u32>().map_err(|_| Unread::Foreign)?;
+        if version != VERSION {
+            return Err(Unread::Version(version));
+        }
+        let (list, check) = list.rsplit_once(". check ").ok_or(Unread::Edited)?;
+        let list = list.trim();
+        if check.trim() != check_of(list) {
+            return Err(Unread::Edited);
         }
         let mut fields = Vec::new();
         for entry in list.split(';').map(str::trim).filter(|e| !e.is_empty()) {
-            let (what, seen) = entry.split_once(" seen ")?;
-            let (kind, field) = what.trim().split_once('.')?;
-            let kind = [Kind::Category, Kind::Event, Kind::Property, Kind::Monitor]
-                .into_iter()
-                .find(|k| k.as_str() == kind)?;
-            fields.push(NotKeptField {
-                kind,
-                field: field.to_owned(),
-                seen: seen.trim().to_owned(),
+            let parsed = entry.split_once(" seen ").and_then(|(what, seen)| {
+                let (kind, field) = what.trim().split_once('.')?;
+                let kind = [Kind::Category, Kind::Event, Kind::Property, Kind::Monitor]
+                    .into_iter()
+                    .find(|k| k.as_str() == kind)?;
+                Some(NotKeptField {
+                    kind,
+                    field: field.to_owned(),
+                    seen: seen.trim().to_owned(),
+                })
             });
+            fields.push(parsed.ok_or(Unread::Edited)?);
         }
-        Some(Self { fields })
+        Ok(Self { fields })
     }
 
     /// The description to write on the record event: plain words, no quotes or brackets, so
     /// that a server which escapes or renders descriptions still gives it back as written
-    /// (`secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z; ...`).
+    /// (`secoda-sync fields not kept, v2: property.type seen 2026-12-02T10:00:00Z; ... . check
+    /// 0123456789abcdef`).
     #[must_use]
     pub fn description(&self) -> String {
         let entries: Vec<String> = self
@@ -81,7 +140,9 @@ impl NotKeptRecord {
             .iter()
             .map(|f| format!("{}.{} seen {}", f.kind.as_str(), f.field, f.seen))
             .collect();
-        format!("{PREFIX}{VERSION}: {}", entries.join("; "))
+        let list = entries.join("; ");
+        let check = check_of(&list);
+        format!("{PREFIX}{VERSION}: {list}. check {check}")
     }
 
     /// The entry for `field` on resources of `kind`, when recorded.
@@ -150,6 +211,9 @@ pub struct RecordEvent {
     pub id: Id,
     /// Its record; empty when the description is not one this version reads (it is rewritten).
     pub record: NotKeptRecord,
+    /// Why the description was not read as a record (the plan warns: the fields it names are
+    /// compared).
+    pub unread: Option<Unread>,
 }
 
 /// The record among an integration's `categories` and `events` as listed: the oldest event
@@ -166,9 +230,13 @@ pub fn find(categories: &[Resource], events: &[Resource]) -> Option<RecordEvent>
         .filter(|e| !e.archived && e.title == RECORD_TITLE)
         .filter(|e| e.parent.as_ref().is_some_and(|p| homes.contains(&p)))
         .min_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)))
-        .map(|e| RecordEvent {
-            id: e.id.clone(),
-            record: NotKeptRecord::parse(&e.description).unwrap_or_default(),
+        .map(|e| {
+            let read = NotKeptRecord::read(&e.description);
+            RecordEvent {
+                id: e.id.clone(),
+                unread: read.as_ref().err().cloned(),
+                record: read.unwrap_or_default(),
+            }
         })
 }
 
@@ -185,18 +253,41 @@ mod tests {
         assert_eq!(NotKeptRecord::parse(&r.description()), Some(r.clone()));
         assert_eq!(
             r.description(),
-            "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z"
+            "secoda-sync fields not kept, v2: property.type seen 2026-12-02T10:00:00Z. check \
+             cfe372ed5e0db249"
         );
         let two = r.after_apply(&[(Kind::Event, "is_required")], &[], false, T1);
         assert_eq!(NotKeptRecord::parse(&two.description()), Some(two.clone()));
         let monitor = two.after_apply(&[(Kind::Monitor, "condition_manual_min")], &[], false, T1);
         assert!(monitor
             .description()
-            .ends_with("; monitor.condition_manual_min seen 2026-12-02T11:00:00Z"));
+            .contains("; monitor.condition_manual_min seen 2026-12-02T11:00:00Z. check "));
         assert_eq!(NotKeptRecord::parse(&monitor.description()), Some(monitor));
-        assert_eq!(NotKeptRecord::parse("edited by hand"), None);
-        let future = r.description().replace("v1:", "v2:");
-        assert_eq!(NotKeptRecord::parse(&future), None, "{future}");
+        assert_eq!(NotKeptRecord::read("edited by hand"), Err(Unread::Foreign));
+        let future = r.description().replace("v2:", "v3:");
+        assert_eq!(NotKeptRecord::read(&future), Err(Unread::Version(3)));
+        let v1 = "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z";
+        assert_eq!(NotKeptRecord::read(v1), Err(Unread::Version(1)));
+    }
+
+    #[test]
+    fn a_record_edited_outside_secoda_sync_is_not_read() {
+        let r = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        let edited = r
+            .description()
+            .replace("property.type", "event.description");
+        assert_eq!(NotKeptRecord::read(&edited), Err(Unread::Edited));
+        let added = r.description().replace(
+            ". check",
+            "; event.description seen 2026-12-02T10:00:00Z. check",
+        );
+        assert_eq!(NotKeptRecord::read(&added), Err(Unread::Edited));
+        let unchecked = r.description();
+        let unchecked = unchecked.split(". check").next().unwrap();
+        assert_eq!(NotKeptRecord::read(unchecked), Err(Unread::Edited));
+        assert!(Unread::Edited
+            .to_string()
+            .contains("changed outside secoda-sync"));
     }
 
     #[test]

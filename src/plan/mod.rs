@@ -12,6 +12,7 @@ pub mod naming;
 #[cfg(test)]
 pub(crate) mod naming_fixtures;
 pub mod offline;
+pub mod preflight;
 pub mod property_types;
 pub mod render;
 pub mod reserved;

@@ -303,6 +303,10 @@ pub struct Plan {
     /// again. Not saved: a saved plan's apply stops as on a first discovery.
     #[serde(skip)]
     pub recorded: Vec<(Kind, String)>,
+    /// Live resources inside prune scope when planned: the base of `--max-delete-percent`,
+    /// which a saved plan records so `apply --plan` can check its deletes against it.
+    #[serde(skip)]
+    pub managed_live: usize,
 }
 
 /// Changes to one field that the plan holds back because the workspace does not keep it.

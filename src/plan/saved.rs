@@ -11,6 +11,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// The version of the saved-plan file format.
+/// `managed_live` and `fingerprint` came later without a new version (a reader that ignores
+/// them still reads the rest right); a file without a fingerprint is refused by `apply --plan`
+/// with a hint to plan again, since nothing says it was not edited.
 pub const FORMAT_VERSION: u32 = 1;
 
 /// The diff options a plan was made with (apply re-checks them, users read them).
@@ -77,6 +80,15 @@ pub struct SavedPlan {
     pub plan: Plan,
     /// Every live resource the plan updates or deletes, with its `updated_at`.
     pub live: Vec<Touched>,
+    /// Live resources inside prune scope when planned: the base `apply --plan` checks the
+    /// deletes' share against (`--max-delete-percent`).
+    #[serde(default)]
+    pub managed_live: usize,
+    /// [`SavedPlan::content_fingerprint`] when the file was written: `apply --plan` refuses a
+    /// file whose content no longer matches it (edited by hand or mangled by a merge), or that
+    /// has none.
+    #[serde(default)]
+    pub fingerprint: String,
 }
 
 /// Failure to save or load a plan file.
@@ -276,9 +288,40 @@ impl SavedPlan {
             integration: plan.integration.clone(),
             manifests_fingerprint,
             options: options.into(),
+            managed_live: plan.managed_live,
             plan,
             live,
+            fingerprint: String::new(),
         }
+        .sealed()
+    }
+
+    /// The digest of everything in the file but the `fingerprint` itself: SHA-256 over its
+    /// JSON, as this version writes it. An integrity check, not a signature: it catches a hand
+    /// edit or a bad merge, and the other checks of `apply --plan` hold whatever it says.
+    #[must_use]
+    pub fn content_fingerprint(&self) -> String {
+        let unsealed = Self {
+            fingerprint: String::new(),
+            ..self.clone()
+        };
+        // Serialising a plan cannot fail (every map has string keys); an empty stream would
+        // only make every file look edited.
+        let bytes = serde_json::to_vec(&unsealed).unwrap_or_default();
+        format!("sha256:{:x}", Sha256::digest(&bytes))
+    }
+
+    /// The plan with its `fingerprint` set to its content's.
+    #[must_use]
+    pub fn sealed(mut self) -> Self {
+        self.fingerprint = self.content_fingerprint();
+        self
+    }
+
+    /// Whether the content still matches the `fingerprint` it was written with.
+    #[must_use]
+    pub fn is_intact(&self) -> bool {
+        self.fingerprint == self.content_fingerprint()
     }
 
     /// The ids whose current `updated_at` [`SavedPlan::check_fresh`] needs.
@@ -353,7 +396,10 @@ impl SavedPlan {
         if v.format_version != FORMAT_VERSION {
             return Err(FormatError::Version(v.format_version));
         }
-        serde_json::from_slice(bytes).map_err(FormatError::Parse)
+        let mut saved: Self = serde_json::from_slice(bytes).map_err(FormatError::Parse)?;
+        // Saved once, beside the plan: the plan's own copy is not serialised.
+        saved.plan.managed_live = saved.managed_live;
+        Ok(saved)
     }
 }
 
@@ -438,6 +484,21 @@ mod tests {
         assert!(msg.contains("planned against `http://127.0.0.1:4010`"));
         assert!(msg.contains("changed since the plan was made"));
         assert!(msg.contains(&format!("({}) no longer exists", gone.0)));
+    }
+
+    #[test]
+    fn a_written_plan_is_intact_and_any_edit_of_its_content_is_not() {
+        let s = saved();
+        assert!(s.is_intact());
+        let back = SavedPlan::from_bytes(&s.to_bytes().unwrap()).unwrap();
+        assert!(back.is_intact(), "a round trip keeps the fingerprint");
+        let mut edited = back.clone();
+        edited.plan.changes[0].label.push('!');
+        assert!(!edited.is_intact());
+        let mut edited = back;
+        edited.live[0].id = Id("other".into());
+        assert!(!edited.is_intact());
+        assert!(edited.sealed().is_intact());
     }
 
     #[test]

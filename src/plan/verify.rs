@@ -138,6 +138,15 @@ pub enum Mismatch {
         /// What the id is in the workspace.
         found: String,
     },
+    /// A create's parent id that names nothing in the workspace.
+    ParentGone {
+        /// The create's kind.
+        kind: Kind,
+        /// Its key.
+        key: String,
+        /// The parent id.
+        id: Id,
+    },
 }
 
 impl fmt::Display for Mismatch {
@@ -154,6 +163,10 @@ impl fmt::Display for Mismatch {
                 id,
                 found,
             } => write!(f, "{kind} `{key}` has id {id}, which is {found}"),
+            Self::ParentGone { kind, key, id } => write!(
+                f,
+                "{kind} `{key}` is created under {id}, which does not exist"
+            ),
         }
     }
 }
@@ -281,7 +294,15 @@ pub fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), MismatchError>
                 if let (Some(ParentRef::Id(p)), Some(kind), Some(parent)) =
                     (&c.parent, parent_kind(c.kind), c.key.parent())
                 {
-                    check_id(&mut out, &by_id, integration, (kind, &parent, p));
+                    if by_id.contains_key(p) {
+                        check_id(&mut out, &by_id, integration, (kind, &parent, p));
+                    } else {
+                        out.push(Mismatch::ParentGone {
+                            kind: c.kind,
+                            key: c.key.to_string(),
+                            id: p.clone(),
+                        });
+                    }
                 }
             }
             Action::Unsupported => {}
@@ -408,6 +429,14 @@ mod tests {
         let msg = verify(&s, &now).unwrap_err().to_string();
         assert!(
             msg.contains("event `C/E` has id") && msg.contains("which is event `C/F`"),
+            "{msg}"
+        );
+        // The create's parent pointed at nothing: refused, not left to fail mid-apply.
+        let (mut s, now) = fixture();
+        s.plan.changes[1].parent = Some(ParentRef::Id(Id("gone".into())));
+        let msg = verify(&s, &now).unwrap_err().to_string();
+        assert!(
+            msg.contains("property `C/E/n` is created under gone, which does not exist"),
             "{msg}"
         );
     }

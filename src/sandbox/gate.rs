@@ -236,7 +236,7 @@ impl Listener for KillableListener {
 pub(crate) struct ConnHandle(Arc<AtomicBool>);
 
 impl ConnHandle {
-    fn kill(&self) {
+    pub(crate) fn kill(&self) {
         self.0.store(true, Ordering::SeqCst);
     }
 }
@@ -255,7 +255,7 @@ fn authorized(req: &Request, token: &str) -> bool {
         .is_some_and(|t| t.trim() == token)
 }
 
-fn detail(status: StatusCode, msg: &str) -> Response {
+pub(crate) fn detail(status: StatusCode, msg: &str) -> Response {
     (status, Json(json!({ "detail": msg }))).into_response()
 }
 
@@ -289,7 +289,7 @@ pub(crate) async fn gate(
     let (resp, fault) = guarded(&shared, req, next, &conn, write, &faults, &mut entry).await;
     entry.fault = fault;
     entry.status = match fault {
-        Some(Fault::DroppedAfterCommit) => None,
+        Some(Fault::DroppedAfterCommit | Fault::Reset) => None,
         _ => Some(resp.status().as_u16()),
     };
     shared.log.record(entry);
@@ -337,6 +337,9 @@ async fn guarded(
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         return (resp, Some(Fault::Throttled));
+    }
+    if let Some(answer) = shared.method_faults.take(&entry.method) {
+        return super::method_faults::answer(answer, conn);
     }
     if write && faults.fail_rate > 0.0 {
         let (fail, unavailable) = {

@@ -20,6 +20,8 @@ pub enum Fault {
     BadGatewayAfterCommit,
     /// `drop_after_commit`: the write was committed, then the connection was closed unanswered.
     DroppedAfterCommit,
+    /// `method_faults`: the connection was cut unanswered, nothing done.
+    Reset,
 }
 
 /// One answered call.

@@ -14,6 +14,7 @@ mod filter;
 mod gate;
 mod log;
 mod lookups;
+mod method_faults;
 mod model;
 mod monitors;
 mod resources;
@@ -24,6 +25,7 @@ mod wire;
 
 pub use gate::{Faults, Limit, LimitError};
 pub use log::{Fault, LogEntry};
+pub use method_faults::{Method, MethodAnswer, MethodFault, MethodFaultError};
 pub use model::Id;
 
 use gate::{ConnHandle, FaultState, KillableListener};
@@ -69,6 +71,8 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names) that make a write carrying
     /// them answer 400 with a field error: a workspace that refuses them.
     pub reject_fields: Vec<String>,
+    /// Calls failed by method, the first N of each (`--fail-method PATCH:500:3`).
+    pub method_faults: Vec<MethodFault>,
 }
 
 impl Default for SandboxConfig {
@@ -85,6 +89,7 @@ impl Default for SandboxConfig {
             drop_fields: Vec::new(),
             ignore_fields: Vec::new(),
             reject_fields: Vec::new(),
+            method_faults: Vec::new(),
         }
     }
 }
@@ -103,6 +108,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("drop_fields", &self.drop_fields)
             .field("ignore_fields", &self.ignore_fields)
             .field("reject_fields", &self.reject_fields)
+            .field("method_faults", &self.method_faults)
             .finish()
     }
 }
@@ -178,6 +184,8 @@ pub(crate) struct Shared {
     /// Resource fields a write may not carry (400).
     reject_fields: Vec<String>,
     faults: RwLock<FaultState>,
+    /// Calls failed by method, with the calls each has left.
+    method_faults: method_faults::MethodFaults,
     rng: Mutex<StdRng>,
     log: log::RequestLog,
     /// Signalled after every committed write; the saver debounces it.
@@ -389,6 +397,7 @@ pub async fn spawn_at(
         ignore_fields: config.ignore_fields.clone(),
         reject_fields: config.reject_fields.clone(),
         faults: RwLock::new(FaultState::new(faults)),
+        method_faults: method_faults::MethodFaults::new(&config.method_faults),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,
         dirty: Notify::new(),

@@ -342,3 +342,72 @@ fn a_monitor_field_the_workspace_does_not_keep_is_recorded_and_then_left_out_of_
     assert!(record_events(&sb).is_empty());
     sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
 }
+
+#[test]
+fn a_record_edited_in_secoda_is_ignored_with_a_warning_and_hides_no_difference() {
+    let sb = ignoring(&["definition"], None);
+    let dir = tempfile::tempdir().unwrap();
+    let described = |description: &str| {
+        let path = dir.path().join("described.yaml");
+        let yaml = format!(
+            "version: 1
+integration: Segment
+categories:
+  - title: Signup
+    events:
+      - title: Account Created
+        properties:
+          - title: plan
+            description: {description}
+            definition: Plan v1
+"
+        );
+        std::fs::write(&path, yaml).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let m = described("Chosen plan.");
+    sb.run(&["apply", &m, "--auto-approve"]).ok();
+    sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+
+    // Someone edits the record in Secoda's UI to name `description` instead.
+    let record = record_events(&sb).remove(0);
+    let text = record["description"].as_str().unwrap();
+    assert!(text.contains("property.definition seen "), "{text}");
+    let edited = text.replace("property.definition", "property.description");
+    let id = record["id"].as_str().unwrap();
+    sb.http(
+        "PATCH",
+        &format!("/api/v1/event/events/{id}"),
+        Some(serde_json::json!({ "description": edited })),
+    );
+
+    // A description that differs is still a change: the edited record hides nothing.
+    let m = described("The plan they chose.");
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(2);
+    assert!(
+        out.stdout
+            .contains("description: \"Chosen plan.\" -> \"The plan they chose.\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains(&format!(
+            "the workspace's record of fields not kept (event {id}) is ignored: its description \
+             was changed outside secoda-sync"
+        )),
+        "{}",
+        out.stderr
+    );
+    // The next apply finds `definition` not kept again and rewrites the record.
+    sb.run(&["apply", &m, "--auto-approve"]).ok();
+    let text = record_events(&sb)[0]["description"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        text.contains("property.definition seen ") && !text.contains("property.description"),
+        "{text}"
+    );
+    let out = sb.run(&["plan", &m, "--detailed-exitcode"]).code(0);
+    assert!(!out.stderr.contains("is ignored"), "{}", out.stderr);
+}

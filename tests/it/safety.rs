@@ -113,6 +113,16 @@ fn saved_delete(sb: &Sandbox, dir: &Path) -> (PathBuf, String, String) {
     (plan, id, updated)
 }
 
+/// Writes an edited plan with its fingerprint recomputed, so the check under test (not the
+/// fingerprint) is what must catch the edit.
+fn write_resealed(plan: &Path, doc: &serde_json::Value) {
+    let bytes = serde_json::to_vec(doc).unwrap();
+    let saved = secoda_sync::plan::saved::SavedPlan::from_bytes(&bytes)
+        .unwrap()
+        .sealed();
+    std::fs::write(plan, saved.to_bytes().unwrap()).unwrap();
+}
+
 #[test]
 fn a_saved_plan_whose_delete_id_names_another_resource_is_refused_whole() {
     let sb = Sandbox::new();
@@ -133,10 +143,17 @@ fn a_saved_plan_whose_delete_id_names_another_resource_is_refused_whole() {
             t["updated_at"] = updated.clone().into();
         }
     }
-    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write_resealed(&plan, &doc);
     sb.clear_log();
     let out = sb
-        .run(&["apply", "--plan", plan.to_str().unwrap(), "--auto-approve"])
+        .run(&[
+            "apply",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--auto-approve",
+            "--max-delete-percent",
+            "100",
+        ])
         .code(1);
     assert!(
         out.stderr
@@ -157,10 +174,17 @@ fn a_saved_plan_change_without_its_live_entry_is_refused() {
     let mut doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&plan).unwrap()).unwrap();
     doc["live"] = serde_json::json!([]);
-    std::fs::write(&plan, serde_json::to_vec(&doc).unwrap()).unwrap();
+    write_resealed(&plan, &doc);
     sb.clear_log();
     let out = sb
-        .run(&["apply", "--plan", plan.to_str().unwrap(), "--auto-approve"])
+        .run(&[
+            "apply",
+            "--plan",
+            plan.to_str().unwrap(),
+            "--auto-approve",
+            "--max-delete-percent",
+            "100",
+        ])
         .code(1);
     assert!(
         out.stderr.contains("`Signup/Event 1` (")

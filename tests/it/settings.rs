@@ -166,7 +166,6 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
     let (sb, dir, plan) = saved_delete();
     for flags in [
         &["--exclude", "Signup"][..],
-        &["--max-delete-percent", "0"],
         &["--integration", "Segment"],
         &["--property-types", "definition"],
         &["--target", "Signup"],
@@ -199,7 +198,7 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
     )
     .code(1);
     assert!(
-        out.stderr.contains("over --max-deletes 0"),
+        out.stderr.contains("exceed --max-deletes 0"),
         "{}",
         out.stderr
     );
@@ -207,11 +206,41 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
         sb.writes().is_empty(),
         "a refused saved plan writes nothing"
     );
-    // Within the cap it goes through.
+    // So is --max-delete-percent: one delete of three managed resources is over 10 (the
+    // default) and within 50 (what the plan was made with).
+    for (percent, code) in [("0", 1), ("10", 1)] {
+        let out = run_in(
+            &sb,
+            dir.path(),
+            &[
+                "apply",
+                "--plan",
+                &plan,
+                "--auto-approve",
+                "--max-delete-percent",
+                percent,
+            ],
+        )
+        .code(code);
+        assert!(
+            out.stderr.contains(&format!("--max-delete-percent {percent}")),
+            "{}",
+            out.stderr
+        );
+        assert!(sb.writes().is_empty(), "over --max-delete-percent {percent}");
+    }
+    // Within the caps it goes through.
     run_in(
         &sb,
         dir.path(),
-        &["apply", "--plan", &plan, "--auto-approve"],
+        &[
+            "apply",
+            "--plan",
+            &plan,
+            "--auto-approve",
+            "--max-delete-percent",
+            "50",
+        ],
     )
     .ok();
     let events = sb.list("/api/v1/event/events");

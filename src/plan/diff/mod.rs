@@ -76,6 +76,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         not_readable,
         not_kept,
         recorded,
+        managed_live,
     }
 }
 

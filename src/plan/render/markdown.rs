@@ -256,6 +256,7 @@ mod tests {
             not_readable,
             not_kept: Vec::new(),
             recorded: Vec::new(),
+            managed_live: 0,
         };
         let names = Names::new();
         let ctx = RenderContext {

@@ -299,6 +299,7 @@ mod snapshot_tests {
             not_readable: Vec::new(),
             not_kept: Vec::new(),
             recorded: Vec::new(),
+            managed_live: 0,
         };
         let names = Names::new();
         let ctx = RenderContext {
