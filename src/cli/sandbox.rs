@@ -1,7 +1,7 @@
 //! `secoda-sync sandbox` subcommands and arguments, and the sandbox config they describe.
 
 use crate::sandbox::Limit;
-use crate::sandbox::{Faults, SandboxConfig};
+use crate::sandbox::{Adversity, Faults, SandboxConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -91,6 +91,18 @@ pub struct ServeArgs {
     /// these fields, e.g. `type,is_required` (a workspace that refuses them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub reject_fields: Vec<String>,
+    /// Answer 500 to this many renewals of apply leases (PATCH or PUT of an event titled
+    /// `secoda-sync lease`), e.g. `1000` for "the renewals fail for the rest of the run".
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_lease_renewals: usize,
+    /// Delete the category of this title, and everything in it, as a user would in
+    /// Secoda's UI, after `--ui-delete-after-writes` writes (e.g. `secoda-sync`, the
+    /// category holding the apply leases, part-way through an apply).
+    #[arg(long, value_name = "TITLE")]
+    pub ui_delete_category: Option<String>,
+    /// How many committed writes come before `--ui-delete-category` plays its delete.
+    #[arg(long, value_name = "N", default_value_t = 1, requires = "ui_delete_category")]
+    pub ui_delete_after_writes: usize,
 }
 
 impl ServeArgs {
@@ -120,6 +132,11 @@ impl ServeArgs {
             drop_fields: self.drop_fields.clone(),
             ignore_fields: self.ignore_fields.clone(),
             reject_fields: self.reject_fields.clone(),
+            adversity: Adversity {
+                failing_renewals: self.fail_lease_renewals,
+                ui_delete_category: self.ui_delete_category.clone(),
+                ui_delete_after_writes: self.ui_delete_after_writes,
+            },
         }
     }
 }

@@ -164,8 +164,15 @@ async fn execute(
         source,
     })?;
     // The lease is taken before the first write and given back at the end.
-    let lease =
-        (!lock.no_lock).then(|| LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout));
+    let lease = if lock.no_lock {
+        None
+    } else {
+        let (ttl, every) = lock.lease_timings();
+        let opts = LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
+            .with_timings(ttl, every)
+            .map_err(Error::Usage)?;
+        Some(opts)
+    };
     let report = apply::execute_leased(
         plan,
         &session.client,

@@ -338,6 +338,13 @@ async fn guarded(
         }
         return (resp, Some(Fault::Throttled));
     }
+    if write && super::adversity::fails_renewal(shared, req.method(), req.uri().path()) {
+        let resp = detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        );
+        return (resp, Some(Fault::Failed));
+    }
     if write && faults.fail_rate > 0.0 {
         let (fail, unavailable) = {
             let mut rng = shared.rng();
@@ -362,6 +369,7 @@ async fn guarded(
     let resp = next.run(req).await;
 
     if write && resp.status().is_success() {
+        super::adversity::after_write(shared);
         shared.dirty.notify_one();
         if faults.drop_after_commit > 0.0 {
             let (drop, close) = {

@@ -10,6 +10,7 @@
 //! # Ok(()) }
 //! ```
 
+mod adversity;
 mod filter;
 mod gate;
 mod log;
@@ -22,6 +23,7 @@ pub mod seed;
 mod store;
 mod wire;
 
+pub use adversity::Adversity;
 pub use gate::{Faults, Limit, LimitError};
 pub use log::{Fault, LogEntry};
 pub use model::Id;
@@ -69,6 +71,8 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names) that make a write carrying
     /// them answer 400 with a field error: a workspace that refuses them.
     pub reject_fields: Vec<String>,
+    /// Lease renewals that fail and a UI delete mid-run (none by default).
+    pub adversity: Adversity,
 }
 
 impl Default for SandboxConfig {
@@ -85,6 +89,7 @@ impl Default for SandboxConfig {
             drop_fields: Vec::new(),
             ignore_fields: Vec::new(),
             reject_fields: Vec::new(),
+            adversity: Adversity::default(),
         }
     }
 }
@@ -103,6 +108,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("drop_fields", &self.drop_fields)
             .field("ignore_fields", &self.ignore_fields)
             .field("reject_fields", &self.reject_fields)
+            .field("adversity", &self.adversity)
             .finish()
     }
 }
@@ -182,6 +188,8 @@ pub(crate) struct Shared {
     log: log::RequestLog,
     /// Signalled after every committed write; the saver debounces it.
     dirty: Notify,
+    /// Lease renewals that fail and a UI delete mid-run.
+    adversity: adversity::AdversityState,
 }
 
 impl std::fmt::Debug for Shared {
@@ -379,6 +387,7 @@ pub async fn spawn_at(
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),
         log,
         dirty: Notify::new(),
+        adversity: adversity::AdversityState::new(config.adversity.clone()),
     });
     let app = routes::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
     let (stop_server, stopped) = oneshot::channel::<()>();
