@@ -611,13 +611,13 @@ mod tests {
             updated_at: updated.into(),
             holder: Holder::parse(&format!("run=r host=h started=s expires={expires}")),
         };
-        assert!(seen("2026-12-02T06:09:59Z", "2026-12-02T06:09:00Z").expired(now));
-        assert!(!seen("2026-12-02T06:11:00Z", "2026-12-02T06:00:00Z").expired(now));
+        assert!(seen("2026-12-02T06:09:59Z", "2026-12-02T06:09:00Z").expired(now, TTL));
+        assert!(!seen("2026-12-02T06:11:00Z", "2026-12-02T06:00:00Z").expired(now, TTL));
         let mut unreadable = seen("", "2026-12-02T06:06:00Z");
         unreadable.holder = None;
-        assert!(!unreadable.expired(now), "updated 4 minutes ago");
+        assert!(!unreadable.expired(now, TTL), "updated 4 minutes ago");
         unreadable.updated_at = "2026-12-02T06:04:00Z".into();
-        assert!(unreadable.expired(now), "updated 6 minutes ago");
+        assert!(unreadable.expired(now, TTL), "updated 6 minutes ago");
     }
 
     #[test]
