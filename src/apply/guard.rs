@@ -95,7 +95,14 @@ impl Guard {
                 if let Some(lease) = &self.lease {
                     lease.check(client).await.map_err(|_| NotMade::Stopped)?;
                 }
-                Ok(Made::Written(perform(client, write, readback).await?))
+                match perform(client, write, readback).await {
+                    Ok(id) => Ok(Made::Written(id)),
+                    // The client's gate refused it, or the lease went while it failed.
+                    Err(_) if self.lease.as_ref().is_some_and(|l| l.lost().is_some()) => {
+                        Err(NotMade::Stopped)
+                    }
+                    Err(e) => Err(NotMade::Failed(e)),
+                }
             }
             Err(e) => Err(NotMade::Failed(format!(
                 "could not look for an existing twin first: {e}"

@@ -379,7 +379,7 @@ pub async fn acquire(
 ) -> Result<Lease, LeaseError> {
     let deadline = Instant::now() + opts.timeout;
     let integration = &opts.integration;
-    let home = home(client, integration).await?;
+    let mut home_id = home(client, integration).await?;
     let started = Utc::now();
     let mut me = Holder {
         run: uuid::Uuid::new_v4().to_string(),
@@ -388,7 +388,9 @@ pub async fn acquire(
         expires: String::new(),
     };
     let mut lost_creates = 0;
+    let mut rehomed = 0;
     loop {
+        let home = home_id.clone();
         // Waiting costs reads only: no lease of ours is made while another is live.
         let live = live_leases(client, integration, &home, opts.ttl).await?;
         if let Some(first) = live.first() {
@@ -417,6 +419,12 @@ pub async fn acquire(
                     Some(s) => s.id,
                     None => continue,
                 }
+            }
+            // The category was deleted (in Secoda's UI) since it was found: find or make it again.
+            Err(e) if e.status() == Some(400) && rehomed < 3 => {
+                rehomed += 1;
+                home_id = self::home(client, integration).await?;
+                continue;
             }
             Err(e) => return Err(e.into()),
         };

@@ -56,7 +56,9 @@ pub async fn execute_leased(
     let progress = Progress::new(printer, plan.summary().writes());
     let integration = plan.integration.id.clone();
     // Under a lease the run stops on its lease's token, which follows Ctrl-C and SIGTERM.
-    let run_cancel = watch.as_ref().map_or_else(|| cancel.clone(), |w| w.stop_token().clone());
+    let run_cancel = watch
+        .as_ref()
+        .map_or_else(|| cancel.clone(), |w| w.stop_token().clone());
     let follow = cancel.forward_to(&run_cancel);
     let opts = ExecOptions {
         integration: &integration,
@@ -65,7 +67,11 @@ pub async fn execute_leased(
         progress: &progress,
         halt: readback.halt(),
     };
-    let mut report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
+    // Under a lease, no write leaves the client once the lease can no longer be trusted.
+    let writer = watch
+        .as_ref()
+        .map_or_else(|| client.clone(), |w| client.with_write_gate(w.gate()));
+    let mut report = execute(plan, &opts, |w| guard.perform(&writer, w, readback)).await;
     follow.abort();
     report.interrupted = cancel.stage() > Stage::Running;
     // Under the lease still, so that two applies do not overwrite each other's findings; a
@@ -78,7 +84,10 @@ pub async fn execute_leased(
         Some(lost) => Saved::Failed(format!("not written: this apply lost its lease ({lost})")),
         None => save_record(client, &integration, readback, printer).await,
     };
-    report.lease_lost = held.as_ref().and_then(super::Lease::lost).map(|l| l.to_string());
+    report.lease_lost = held
+        .as_ref()
+        .and_then(super::Lease::lost)
+        .map(|l| l.to_string());
     if let Some(lease) = held {
         if let Some(lost) = lease.lost() {
             printer.warn(format!(

@@ -7,7 +7,7 @@
 
 use super::cancel::{Cancel, Stage};
 use super::lease::{live_leases, stamp, Holder, Seen};
-use crate::api::{Client, Id, ResourceWrite};
+use crate::api::{Client, Id, ResourceWrite, WriteGate};
 use crate::output::Printer;
 use chrono::Utc;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -107,7 +107,10 @@ impl Watch {
     /// Why the lease was lost, if it was.
     #[must_use]
     pub fn lost(&self) -> Option<Lost> {
-        self.lost.lock().unwrap_or_else(PoisonError::into_inner).clone()
+        self.lost
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Records the loss (the first reason wins) and stops the run.
@@ -121,21 +124,34 @@ impl Watch {
 
     /// The last moment a write may start.
     fn deadline(&self) -> Instant {
-        let confirmed = *self.confirmed.lock().unwrap_or_else(PoisonError::into_inner);
+        let confirmed = *self
+            .confirmed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         confirmed.checked_sub(self.margin).unwrap_or(confirmed)
     }
 
     fn confirm(&self, written: Instant) {
-        *self.confirmed.lock().unwrap_or_else(PoisonError::into_inner) = written + self.ttl;
+        *self
+            .confirmed
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner) = written + self.ttl;
     }
 
-    /// The check before each write: the lease is confirmed past now plus the margin, its event
-    /// still names this run, and no older live lease exists. A failed look leaves the
-    /// decision to the expiry, which alone is enough to keep a contender out.
-    ///
-    /// # Errors
-    /// Why the lease is lost (the run is then stopping).
-    pub async fn check(&self, client: &Client) -> Result<(), Lost> {
+    /// The time-only check the client makes right before each write leaves (after its
+    /// pacing, before every retry): the lease is not lost and is confirmed past now plus the
+    /// margin.
+    #[must_use]
+    pub fn gate(self: &Arc<Self>) -> WriteGate {
+        let watch = self.clone();
+        WriteGate::new(move || {
+            watch
+                .in_time()
+                .map_err(|lost| format!("the lease was lost: {lost}"))
+        })
+    }
+
+    fn in_time(&self) -> Result<(), Lost> {
         if let Some(why) = self.lost() {
             return Err(why);
         }
@@ -145,6 +161,17 @@ impl Watch {
                 last_error: "no renewal confirmed it in time".into(),
             }));
         }
+        Ok(())
+    }
+
+    /// The check before each write: the lease is confirmed past now plus the margin, its event
+    /// still names this run, and no older live lease exists. A failed look leaves the
+    /// decision to the expiry, which alone is enough to keep a contender out.
+    ///
+    /// # Errors
+    /// Why the lease is lost (the run is then stopping).
+    pub async fn check(&self, client: &Client) -> Result<(), Lost> {
+        self.in_time()?;
         match live_leases(client, &self.integration, &self.home, self.ttl).await {
             Ok(live) => match self.judge(&live) {
                 Some(why) => Err(self.lose(why)),
@@ -211,7 +238,10 @@ impl Renewal {
                 }
                 Err(Renew::Failed(e)) => {
                     failures += 1;
-                    let left = self.watch.deadline().saturating_duration_since(Instant::now());
+                    let left = self
+                        .watch
+                        .deadline()
+                        .saturating_duration_since(Instant::now());
                     if left <= retry {
                         self.watch.lose(Lost::Expired {
                             failures,
@@ -302,7 +332,11 @@ mod tests {
         w.confirm(t0 + Duration::from_secs(100));
         assert_eq!(w.deadline(), t0 + Duration::from_secs(340));
         assert_eq!(w.lose(Lost::Removed), Lost::Removed);
-        assert_eq!(w.lose(Lost::Changed), Lost::Removed, "the first reason stays");
+        assert_eq!(
+            w.lose(Lost::Changed),
+            Lost::Removed,
+            "the first reason stays"
+        );
         assert_eq!(w.stop_token().stage(), Stage::Stopping);
     }
 }

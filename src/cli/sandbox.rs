@@ -101,7 +101,12 @@ pub struct ServeArgs {
     #[arg(long, value_name = "TITLE")]
     pub ui_delete_category: Option<String>,
     /// How many committed writes come before `--ui-delete-category` plays its delete.
-    #[arg(long, value_name = "N", default_value_t = 1, requires = "ui_delete_category")]
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        requires = "ui_delete_category"
+    )]
     pub ui_delete_after_writes: usize,
 }
 

@@ -27,11 +27,7 @@ pub fn run(args: &UnlockArgs, printer: &Printer) -> Result<Exit> {
                 ));
                 Ok(Exit::Failure)
             }
-            Unlocked::Live {
-                run,
-                host,
-                renewed,
-            } => {
+            Unlocked::Live { run, host, renewed } => {
                 printer.status(format!(
                     "error: the lease of run {run} on {host} was renewed at {renewed}: that \
                      apply is still going. Removing its lease lets another apply write beside \

@@ -7,6 +7,7 @@ use super::store::Kind;
 use super::Shared;
 use axum::http::Method;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{PoisonError, RwLock};
 
 /// Title of the events the client uses as apply leases (the sandbox's own copy: it shares
 /// no type or constant with the client beyond the paths).
@@ -28,7 +29,7 @@ pub struct Adversity {
 /// An [`Adversity`] and how far it has gone.
 #[derive(Debug, Default)]
 pub(crate) struct AdversityState {
-    plan: Adversity,
+    plan: RwLock<Adversity>,
     renewals_failed: AtomicUsize,
     writes: AtomicUsize,
 }
@@ -36,16 +37,31 @@ pub(crate) struct AdversityState {
 impl AdversityState {
     pub(crate) fn new(plan: Adversity) -> Self {
         Self {
-            plan,
+            plan: RwLock::new(plan),
             ..Self::default()
         }
+    }
+
+    /// Plays `plan` from now on, counting afresh.
+    pub(crate) fn set(&self, plan: Adversity) {
+        *self.plan.write().unwrap_or_else(PoisonError::into_inner) = plan;
+        self.renewals_failed.store(0, Ordering::SeqCst);
+        self.writes.store(0, Ordering::SeqCst);
+    }
+
+    fn plan(&self) -> Adversity {
+        self.plan
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 
 /// Whether this call is a lease renewal to answer 500 (counts it when it is).
 pub(crate) fn fails_renewal(shared: &Shared, method: &Method, path: &str) -> bool {
     let state = &shared.adversity;
-    if state.plan.failing_renewals == 0 || !matches!(*method, Method::PATCH | Method::PUT) {
+    let failing = state.plan().failing_renewals;
+    if failing == 0 || !matches!(*method, Method::PATCH | Method::PUT) {
         return false;
     }
     let events = crate::api::endpoints::paths::EVENTS;
@@ -66,7 +82,7 @@ pub(crate) fn fails_renewal(shared: &Shared, method: &Method, path: &str) -> boo
     state
         .renewals_failed
         .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| {
-            (n < state.plan.failing_renewals).then_some(n + 1)
+            (n < failing).then_some(n + 1)
         })
         .is_ok()
 }
@@ -74,11 +90,12 @@ pub(crate) fn fails_renewal(shared: &Shared, method: &Method, path: &str) -> boo
 /// Counts a committed write; the one that reaches the count plays the UI delete.
 pub(crate) fn after_write(shared: &Shared) {
     let state = &shared.adversity;
-    let Some(title) = &state.plan.ui_delete_category else {
+    let plan = state.plan();
+    let Some(title) = &plan.ui_delete_category else {
         return;
     };
     let n = state.writes.fetch_add(1, Ordering::SeqCst) + 1;
-    if n != state.plan.ui_delete_after_writes.max(1) {
+    if n != plan.ui_delete_after_writes.max(1) {
         return;
     }
     let mut store = shared.store();

@@ -476,6 +476,11 @@ impl RunningSandbox {
         Ok(())
     }
 
+    /// Replaces the adversities played (their counts start afresh).
+    pub fn set_adversity(&self, adversity: Adversity) {
+        self.shared.adversity.set(adversity);
+    }
+
     /// Stops serving (calls in flight get a few seconds to finish) and saves the state file.
     ///
     /// # Errors

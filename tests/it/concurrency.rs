@@ -178,7 +178,10 @@ fn a_second_apply_waits_for_the_lease_with_lock_timeout_and_unlock_removes_a_dea
     assert!(out.stderr.contains(LEASE_MESSAGE), "{}", out.stderr);
     assert!(waited.elapsed() >= Duration::from_secs(1));
 
-    sb.run(&["unlock", "dead-run"]).ok();
+    // Made a moment ago, it looks renewed: removing it asks for --force.
+    let out = sb.run(&["unlock", "dead-run"]).code(1);
+    assert!(out.stderr.contains("pass --force"), "{}", out.stderr);
+    sb.run(&["unlock", "dead-run", "--force"]).ok();
     sb.run(&["unlock", "dead-run"]).code(1);
     sb.clear_log();
     let out = sb.run(&["apply", &m, "--auto-approve"]).ok();

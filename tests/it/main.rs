@@ -11,6 +11,7 @@ mod export;
 mod gitops;
 mod impact;
 mod input_safety;
+mod lease;
 mod manifest;
 mod monitors;
 mod not_kept;
