@@ -41,7 +41,8 @@ fn many(dir: &Path, cats: usize, events: usize) -> String {
 fn leased(sb: &Sandbox, args: &[&str]) -> Command {
     let mut c = sb.cmd(args);
     c.env("SECODA_LEASE_TTL", "3s")
-        .env("SECODA_LEASE_RENEW_EVERY", "1s");
+        .env("SECODA_LEASE_RENEW_EVERY", "1s")
+        .env("SECODA_READ_RATE", "1000/s");
     c
 }
 
@@ -359,6 +360,10 @@ fn wait_for_the_lease_to_look_dead(sb: &Sandbox) {
         std::thread::sleep(Duration::from_millis(20));
     };
     let left = (expires - Utc::now()).to_std().unwrap_or_default();
+    assert!(
+        left < TTL * 2,
+        "the lease timings were not shortened: {left:?} to go"
+    );
     std::thread::sleep(left + Duration::from_millis(100));
 }
 
@@ -366,7 +371,7 @@ fn wait_for_the_lease_to_look_dead(sb: &Sandbox) {
 fn three_applies_with_failing_renewals_and_a_ui_delete_make_no_twins_in_five_rounds() {
     let started = Instant::now();
     let dir = tempfile::tempdir().unwrap();
-    let m = many(dir.path(), 6, 8);
+    let m = many(dir.path(), 4, 6);
     for round in 0..5 {
         let sb = Sandbox::start(SandboxConfig {
             seed: round,

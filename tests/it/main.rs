@@ -23,4 +23,5 @@ mod rules;
 mod safety;
 mod sandbox;
 mod sandbox_runtime;
+mod summary;
 mod util;
