@@ -354,4 +354,51 @@ mod tests {
             [Id::from("created"), Id::from("changed")]
         );
     }
+
+    #[test]
+    fn the_last_line_says_how_the_run_ended_with_the_json_counts() {
+        let ev = |e: &str| Change::new(Action::Create, Key::Event("C".into(), e.into()), e.into());
+        let entries = vec![
+            (ev("a"), Outcome::Done(Id::from("1"))),
+            (ev("b"), Outcome::Adopted(Id::from("2"))),
+            (ev("c"), Outcome::Failed("500".into())),
+            (ev("d"), Outcome::Skipped(Key::Category("C".into()))),
+            (ev("e"), Outcome::Held("refused".into())),
+            (ev("f"), Outcome::NotStarted),
+            (ev("g"), Outcome::Aborted),
+        ];
+        let counts = "1 created, 1 adopted, 0 updated, 0 deleted, 1 failed, 1 skipped, 1 held \
+                      back, 2 not done.";
+        for (interrupted, lost, ended) in [
+            (false, None, "Apply complete"),
+            (true, None, "Apply interrupted"),
+            (false, Some("gone".to_owned()), "Apply stopped (lease lost)"),
+        ] {
+            let report = Report {
+                entries: entries.clone(),
+                interrupted,
+                lease_lost: lost,
+            };
+            let mut text = Vec::new();
+            report.render_text(&mut text).unwrap();
+            let text = String::from_utf8(text).unwrap();
+            assert_eq!(
+                text.lines().last(),
+                Some(format!("{ended}: {counts}").as_str())
+            );
+            assert_eq!(text.contains("Apply complete"), ended == "Apply complete");
+            assert!(!report.is_complete());
+            let doc = super::super::document::ApplyDocument::new(
+                &report,
+                &super::super::ReadBack::default(),
+                &super::super::record::Saved::Unchanged,
+                None,
+            );
+            let s = doc.summary;
+            assert_eq!(
+                (s.created, s.adopted, s.failed, s.skipped, s.held, s.not_done),
+                (1, 1, 1, 1, 1, 2)
+            );
+        }
+    }
 }
