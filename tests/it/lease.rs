@@ -434,3 +434,64 @@ fn three_applies_with_failing_renewals_and_a_ui_delete_make_no_twins_in_five_rou
     }
     eprintln!("5 rounds in {:?}", started.elapsed());
 }
+
+/// `sandbox serve` with `flags`, on a free port: the process and its URL.
+fn serve(flags: &[&str]) -> (Child, String) {
+    use std::io::{BufRead, BufReader};
+    let mut child = bin()
+        .args(["sandbox", "serve", "--addr", "127.0.0.1:0", "--token", "t"])
+        .args(flags)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url_line = lines.next().unwrap().unwrap();
+    let url = url_line
+        .strip_prefix("export SECODA_API_URL=")
+        .expect(&url_line)
+        .to_owned();
+    (child, url)
+}
+
+#[test]
+fn sandbox_serve_plays_failing_renewals_and_a_ui_delete_for_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = many(dir.path(), 2, 3);
+    for (flags, why) in [
+        (
+            &["--fail-lease-renewals", "1000"][..],
+            "it could not be renewed before its expiry",
+        ),
+        (
+            &[
+                "--ui-delete-category",
+                "secoda-sync",
+                "--ui-delete-after-writes",
+                "4",
+            ][..],
+            "its event was removed",
+        ),
+    ] {
+        let (mut server, url) = serve(flags);
+        let out = Out::of(
+            bin()
+                .args(["apply", &m, "--auto-approve", "--api-url", &url])
+                .args(["--concurrency", "1", "--write-rate", "5/s"])
+                .env("SECODA_API_TOKEN", "t")
+                .env("SECODA_LEASE_TTL", "3s")
+                .env("SECODA_LEASE_RENEW_EVERY", "1s")
+                .output()
+                .unwrap(),
+        );
+        let _ = server.kill();
+        let _ = server.wait();
+        assert_eq!(out.code, 1, "{flags:?}\n{}\n{}", out.stdout, out.stderr);
+        assert!(
+            out.stdout
+                .contains(&format!("Stopped: the lease was lost ({why}")),
+            "{flags:?}\n{}",
+            out.stdout
+        );
+    }
+}
