@@ -84,7 +84,7 @@ where
         if !stopping && (refused || opts.cancel.stage() >= Stage::Stopping) {
             stopping = true;
             opts.progress.note(&format!(
-                "Interrupted: waiting for {} in flight (Ctrl-C again to abandon them)",
+                "Stopping: waiting for {} in flight (Ctrl-C again to abandon them)",
                 count(in_flight.len(), "change", "changes")
             ));
         }
