@@ -198,7 +198,7 @@ pub enum MonitorRunDoc {
     },
     /// The apply created or changed no enabled monitor: no call was made.
     NothingToRun {},
-    /// The apply was interrupted: no call was made.
+    /// The apply was interrupted or lost its lease: no call was made.
     Skipped {},
     /// The run call failed (the apply's changes stand).
     Failed {

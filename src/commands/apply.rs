@@ -225,7 +225,11 @@ fn finish(
                     .map_err(out_err)?;
             }
             Some(MonitorRun::Skipped) => {
-                printer.status("The apply was interrupted: no monitors were run.");
+                printer.status(if report.lease_lost.is_some() {
+                    "The apply lost its lease: no monitors were run."
+                } else {
+                    "The apply was interrupted: no monitors were run."
+                });
             }
             Some(MonitorRun::Failed { .. }) | None => {}
         }
