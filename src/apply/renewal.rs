@@ -40,10 +40,14 @@ impl std::fmt::Display for Lost {
             Self::Expired {
                 failures,
                 last_error,
-            } => write!(
+            } if *failures > 0 => write!(
                 f,
-                "it could not be renewed before its expiry ({failures} renewals failed, the \
-                 last with: {last_error})"
+                "it could not be renewed before its expiry ({} failed, the last with: \
+                 {last_error})",
+                crate::output::count(*failures, "renewal", "renewals")
+            ),
+            Self::Expired { .. } => f.write_str(
+                "it could not be renewed before its expiry (no renewal answered in time)",
             ),
             Self::Removed => f.write_str(
                 "its event was removed (by `secoda-sync unlock`, or the `secoda-sync` category \
@@ -68,6 +72,8 @@ pub struct Watch {
     /// The expiry the last successful write of the lease set, on this machine's clock.
     confirmed: Mutex<Instant>,
     lost: Mutex<Option<Lost>>,
+    /// Renewals failed in a row, and the last failure.
+    failures: Mutex<(usize, String)>,
     /// Requested (to `Stopping`) when the lease is lost.
     stop: Cancel,
 }
@@ -94,6 +100,7 @@ impl Watch {
             margin: ttl / MARGIN_DIVISOR,
             confirmed: Mutex::new(written + ttl),
             lost: Mutex::new(None),
+            failures: Mutex::new((0, String::new())),
             stop: Cancel::new(),
         }
     }
@@ -131,6 +138,10 @@ impl Watch {
         confirmed.checked_sub(self.margin).unwrap_or(confirmed)
     }
 
+    fn failures(&self) -> std::sync::MutexGuard<'_, (usize, String)> {
+        self.failures.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     fn confirm(&self, written: Instant) {
         *self
             .confirmed
@@ -156,9 +167,10 @@ impl Watch {
             return Err(why);
         }
         if Instant::now() >= self.deadline() {
+            let (failures, last_error) = self.failures().clone();
             return Err(self.lose(Lost::Expired {
-                failures: 0,
-                last_error: "no renewal confirmed it in time".into(),
+                failures,
+                last_error,
             }));
         }
         Ok(())
@@ -226,6 +238,7 @@ impl Renewal {
             }
             match self.renew().await {
                 Ok(()) => {
+                    *self.watch.failures() = (0, String::new());
                     if failures > 0 {
                         self.printer.status("Renewed the lease again.");
                     }
@@ -238,6 +251,7 @@ impl Renewal {
                 }
                 Err(Renew::Failed(e)) => {
                     failures += 1;
+                    *self.watch.failures() = (failures, e.clone());
                     let left = self
                         .watch
                         .deadline()
