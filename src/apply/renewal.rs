@@ -265,8 +265,8 @@ impl Renewal {
                     }
                     self.printer.warn(format!(
                         "could not renew the lease ({e}): trying again; this apply stops \
-                         writing in {}s unless a renewal succeeds",
-                        left.as_secs()
+                         writing in {:.0}s unless a renewal succeeds",
+                        left.as_secs_f64().ceil()
                     ));
                     wait = retry;
                 }
