@@ -127,6 +127,13 @@ impl Client {
             .acquire()
             .await
             .expect("the semaphore is never closed");
+        if let (true, Some(gate)) = (write, &self.gate) {
+            gate.check().map_err(|why| ApiError::NotSent {
+                method: method.to_string(),
+                path: path.to_owned(),
+                why,
+            })?;
+        }
         let mut url = self.url(path, query);
         let mut redirects = 0;
         loop {

@@ -22,6 +22,8 @@ use url::Url;
 #[derive(Debug, Clone)]
 pub struct Client {
     pub(super) inner: Arc<Inner>,
+    /// Asked right before each write is sent (`None` = every write may go).
+    pub(super) gate: Option<super::WriteGate>,
 }
 
 /// What every clone of a [`Client`] shares.
@@ -55,6 +57,17 @@ fn is_loopback(url: &Url) -> bool {
 }
 
 impl Client {
+    /// A clone sharing everything with this client but asking `gate` right before each write
+    /// it sends (after pacing, before every retry); a write the gate refuses fails with
+    /// [`ApiError::NotSent`] unsent.
+    #[must_use]
+    pub fn with_write_gate(&self, gate: super::WriteGate) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            gate: Some(gate),
+        }
+    }
+
     /// Builds the client: checks the URL (https, or http to a loopback host) and the token.
     ///
     /// # Errors
@@ -109,6 +122,7 @@ impl Client {
             .build()
             .map_err(ApiError::Setup)?;
         Ok(Self {
+            gate: None,
             inner: Arc::new(Inner {
                 http,
                 base,

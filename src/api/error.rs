@@ -9,6 +9,16 @@ const BODY_LIMIT: usize = 2000;
 /// string, never the token) so that a user can tell which call went wrong.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// The client's write gate refused to send the write (e.g. the apply's lease was lost).
+    #[error("{method} {path} was not sent: {why}")]
+    NotSent {
+        /// HTTP method.
+        method: String,
+        /// Request path.
+        path: String,
+        /// Why the gate refused.
+        why: String,
+    },
     /// No token was configured.
     #[error("no Secoda API token: set SECODA_API_TOKEN or pass --token-file PATH")]
     MissingToken,

@@ -68,6 +68,35 @@ impl Cancel {
         now
     }
 
+    /// Moves to `stage` unless already there or further (a stop that is not a Ctrl-C, such
+    /// as a lost lease, or one token following another).
+    pub fn at_least(&self, stage: Stage) {
+        self.tx.send_if_modified(|s| {
+            let raise = *s < stage;
+            if raise {
+                *s = stage;
+            }
+            raise
+        });
+    }
+
+    /// Makes `follower` reach every stage this token reaches, until the returned task is
+    /// aborted (or this token reaches `Aborting`).
+    #[must_use]
+    pub fn forward_to(&self, follower: &Cancel) -> tokio::task::JoinHandle<()> {
+        let mut rx = self.tx.subscribe();
+        let follower = follower.clone();
+        tokio::spawn(async move {
+            loop {
+                let stage = *rx.borrow_and_update();
+                follower.at_least(stage);
+                if stage == Stage::Aborting || rx.changed().await.is_err() {
+                    return;
+                }
+            }
+        })
+    }
+
     /// The current stage.
     #[must_use]
     pub fn stage(&self) -> Stage {

@@ -22,6 +22,9 @@ pub struct ApplyDocument {
     pub complete: bool,
     /// Whether a Ctrl-C or SIGTERM stopped the run early.
     pub interrupted: bool,
+    /// Why the run stopped early because it lost its lease (absent when it did not).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lease_lost: Option<String>,
     /// Counts per result.
     pub summary: SummaryDoc,
     /// Every change the apply was to make, in plan order, with what became of it.
@@ -44,6 +47,8 @@ pub struct ApplyDocument {
 pub struct SummaryDoc {
     /// Creates done.
     pub created: usize,
+    /// Creates that found their resource already there and adopted it (nothing written).
+    pub adopted: usize,
     /// Updates done (monitor disables included).
     pub updated: usize,
     /// Deletes done.
@@ -65,6 +70,8 @@ pub struct SummaryDoc {
 pub enum Status {
     /// Written.
     Done,
+    /// A create that found its resource already there and adopted it: nothing written.
+    Adopted,
     /// The write failed (`error` says why).
     Failed,
     /// Not attempted: a change it depends on was not made (`skipped_because` names it).
@@ -191,7 +198,7 @@ pub enum MonitorRunDoc {
     },
     /// The apply created or changed no enabled monitor: no call was made.
     NothingToRun {},
-    /// The apply was interrupted: no call was made.
+    /// The apply was interrupted or lost its lease: no call was made.
     Skipped {},
     /// The run call failed (the apply's changes stand).
     Failed {
@@ -217,6 +224,7 @@ impl ApplyDocument {
             format_version: FORMAT_VERSION,
             complete: report.is_complete(),
             interrupted: report.interrupted,
+            lease_lost: report.lease_lost.clone(),
             summary: summary(report),
             changes: report
                 .entries
@@ -228,7 +236,7 @@ impl ApplyDocument {
                     label: ch.label.clone(),
                     status: status(o),
                     id: match o {
-                        Outcome::Done(id) => Some(id),
+                        Outcome::Done(id) | Outcome::Adopted(id) => Some(id),
                         _ => ch.id.as_ref(),
                     }
                     .map(ToString::to_string),
@@ -275,6 +283,7 @@ fn summary(report: &Report) -> SummaryDoc {
     let c = report.counts();
     SummaryDoc {
         created: c.created,
+        adopted: c.adopted,
         updated: c.updated,
         deleted: c.deleted,
         failed: c.failed,
@@ -287,6 +296,7 @@ fn summary(report: &Report) -> SummaryDoc {
 fn status(o: &Outcome) -> Status {
     match o {
         Outcome::Done(_) => Status::Done,
+        Outcome::Adopted(_) => Status::Adopted,
         Outcome::Failed(_) => Status::Failed,
         Outcome::Skipped(_) => Status::Skipped,
         Outcome::NotStarted => Status::NotStarted,

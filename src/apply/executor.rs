@@ -9,7 +9,7 @@
 use super::cancel::{Cancel, Stage};
 use super::halt::Halt;
 use super::progress::Progress;
-use super::report::{Outcome, Report};
+use super::report::{Made, NotMade, Outcome, Report};
 use super::write::{write_for, Write};
 use crate::api::Id;
 use crate::output::count;
@@ -34,14 +34,18 @@ pub struct ExecOptions<'a> {
 }
 
 /// Makes every write of `plan` (creates, updates, unblocked deletes) through `perform`, which
-/// makes one API call per write and returns the resource's id (the new one for a create).
+/// makes one API call per write and returns the resource's id (the new one for a create), or
+/// what it adopted instead; a write it refuses as [`NotMade::Stopped`] is not started, and
+/// the run then starts nothing more.
 ///
 /// The plan is consumed: its changes move into the report rather than being copied, which
 /// matters at 100,000 changes.
-pub async fn execute<F, Fut>(plan: Plan, opts: &ExecOptions<'_>, perform: F) -> Report
+pub async fn execute<F, Fut, M, E>(plan: Plan, opts: &ExecOptions<'_>, perform: F) -> Report
 where
     F: Fn(Write) -> Fut,
-    Fut: Future<Output = Result<Option<Id>, String>>,
+    Fut: Future<Output = Result<M, E>>,
+    M: Into<Made>,
+    E: Into<NotMade>,
 {
     let owned: Vec<Change> = plan
         .changes
@@ -74,12 +78,13 @@ where
     let concurrency = opts.concurrency.max(1);
     let mut stopping = false;
     let mut aborted = false;
+    let mut refused = false;
     loop {
         // Checked before starting anything: a call that just finished may have raced a Ctrl-C.
-        if !stopping && opts.cancel.stage() >= Stage::Stopping {
+        if !stopping && (refused || opts.cancel.stage() >= Stage::Stopping) {
             stopping = true;
             opts.progress.note(&format!(
-                "Interrupted: waiting for {} in flight (Ctrl-C again to abandon them)",
+                "Stopping: waiting for {} in flight (Ctrl-C again to abandon them)",
                 count(in_flight.len(), "change", "changes")
             ));
         }
@@ -98,7 +103,7 @@ where
             }
             let parent = match (&changes[i].parent, graph.parent[i]) {
                 (_, Some(p)) => match &outcomes[p] {
-                    Some(Outcome::Done(id)) => Some(id.clone()),
+                    Some(Outcome::Done(id) | Outcome::Adopted(id)) => Some(id.clone()),
                     _ => None,
                 },
                 (Some(ParentRef::Id(id)), None) => Some(id.clone()),
@@ -133,14 +138,20 @@ where
             biased;
             Some((i, result)) = in_flight.next() => {
                 flying.remove(&i);
-                let outcome = match result {
-                    Ok(id) => match id.or_else(|| changes[i].id.clone()) {
+                let outcome = match result.map(Into::into).map_err(Into::into) {
+                    Ok(Made::Adopted(id)) => Outcome::Adopted(id),
+                    Ok(Made::Written(id)) => match id.or_else(|| changes[i].id.clone()) {
                         Some(id) => Outcome::Done(id),
                         None => Outcome::Failed("the API answered without an id".into()),
                     },
-                    Err(e) => Outcome::Failed(e),
+                    Err(NotMade::Failed(e)) => Outcome::Failed(e),
+                    Err(NotMade::Stopped) => {
+                        // Not started: left for the end, where it is reported not done.
+                        refused = true;
+                        continue;
+                    }
                 };
-                let done = matches!(outcome, Outcome::Done(_));
+                let done = outcome.is_made();
                 settle(&changes, &graph, &mut outcomes, opts.progress, i, outcome);
                 if done {
                     for &j in &graph.dependants[i] {
@@ -179,6 +190,7 @@ where
     Report {
         entries,
         interrupted: opts.cancel.stage() > Stage::Running,
+        lease_lost: None,
     }
 }
 
@@ -192,7 +204,7 @@ fn settle(
     outcome: Outcome,
 ) {
     progress.finished(changes[i], &outcome);
-    let failed = !matches!(outcome, Outcome::Done(_));
+    let failed = !outcome.is_made();
     outcomes[i] = Some(outcome);
     if !failed {
         return;

@@ -2,10 +2,15 @@
 //! run (or a person) wrote since the plan was made: right before each create the resource is
 //! looked up by its natural key and adopted when it exists; right before each PATCH or DELETE
 //! its `updated_at` must still be the one the plan saw, else the change is a conflict and is
-//! not written. Reads are cheap next to a paced write slot, so this costs no wall time.
+//! not written. Under a lease, each write first checks the lease is still this run's and
+//! confirmed past now plus a safety margin ([`Watch::check`]); once it is not, the write is
+//! not started and the run stops. Reads are cheap next to a paced write slot, so this costs
+//! no wall time.
 
 use super::perform::perform;
 use super::readback::ReadBack;
+use super::renewal::Watch;
+use super::report::{Made, NotMade};
 use super::write::Write;
 use crate::api::{
     ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceWrite,
@@ -13,29 +18,26 @@ use crate::api::{
 use crate::plan::{Kind, Plan};
 use futures::TryStreamExt;
 use std::collections::HashMap;
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::Arc;
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
 #[derive(Debug, Default)]
 pub struct Guard {
     /// Live id -> the `updated_at` the plan saw.
     seen: HashMap<Id, String>,
-    /// Whether this run holds the lease: then nobody else writes, and a child of a parent
-    /// this run created needs no look-up (a parent that did not exist has no children).
-    leased: bool,
-    /// What this run created (not adopted).
-    created: Mutex<HashSet<Id>>,
+    /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
+    /// looked up first even under the lease: a lease can be lost while a call is in flight.
+    lease: Option<Arc<Watch>>,
     adopted: AtomicUsize,
     conflicts: AtomicUsize,
 }
 
 impl Guard {
-    /// Records the `updated_at` of every live resource `plan` changes; `leased` = this run
-    /// holds the integration's lease.
+    /// Records the `updated_at` of every live resource `plan` changes; `lease` = this run's
+    /// lease on the integration.
     #[must_use]
-    pub fn new(plan: &Plan, leased: bool) -> Self {
+    pub fn new(plan: &Plan, lease: Option<Arc<Watch>>) -> Self {
         let seen = plan
             .changes
             .iter()
@@ -43,7 +45,7 @@ impl Guard {
             .collect();
         Self {
             seen,
-            leased,
+            lease,
             ..Self::default()
         }
     }
@@ -64,17 +66,15 @@ impl Guard {
     /// a create finds).
     ///
     /// # Errors
-    /// A conflict (the resource changed or vanished since the plan), or the call's error.
+    /// A conflict (the resource changed or vanished since the plan), or the call's error;
+    /// [`NotMade::Stopped`] when the lease is lost (nothing was written).
     pub async fn perform(
         &self,
         client: &Client,
         write: Write,
         readback: &ReadBack,
-    ) -> Result<Option<Id>, String> {
+    ) -> Result<Made, NotMade> {
         let found = match &write {
-            Write::Create(_, body) if self.leased && self.made_here(body.parent.as_ref()) => {
-                Ok(None)
-            }
             Write::Create(kind, body) => existing_resource(client, *kind, body).await,
             Write::CreateMonitor(body) => existing_monitor(client, body).await,
             Write::Patch(kind, id, _) | Write::Delete(kind, id) => {
@@ -89,24 +89,25 @@ impl Guard {
         match found {
             Ok(Some(id)) => {
                 self.adopted.fetch_add(1, Ordering::Relaxed);
-                Ok(Some(id))
+                Ok(Made::Adopted(id))
             }
             Ok(None) => {
-                let creates = matches!(write, Write::Create(..));
-                let id = perform(client, write, readback).await?;
-                if let (true, Some(id)) = (creates, &id) {
-                    if let Ok(mut created) = self.created.lock() {
-                        created.insert(id.clone());
-                    }
+                if let Some(lease) = &self.lease {
+                    lease.check(client).await.map_err(|_| NotMade::Stopped)?;
                 }
-                Ok(id)
+                match perform(client, write, readback).await {
+                    Ok(id) => Ok(Made::Written(id)),
+                    // The client's gate refused it, or the lease went while it failed.
+                    Err(_) if self.lease.as_ref().is_some_and(|l| l.lost().is_some()) => {
+                        Err(NotMade::Stopped)
+                    }
+                    Err(e) => Err(NotMade::Failed(e)),
+                }
             }
-            Err(e) => Err(format!("could not look for an existing twin first: {e}")),
+            Err(e) => Err(NotMade::Failed(format!(
+                "could not look for an existing twin first: {e}"
+            ))),
         }
-    }
-
-    fn made_here(&self, parent: Option<&Id>) -> bool {
-        parent.is_some_and(|p| self.created.lock().is_ok_and(|c| c.contains(p)))
     }
 
     /// Fails with a conflict unless the resource is still at the `updated_at` the plan saw.

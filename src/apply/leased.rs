@@ -1,15 +1,17 @@
 //! One apply run as the `apply` command makes it: the lease taken before the first write
 //! (unless opted out), the executor with every write checked first ([`Guard`]), the
 //! workspace's record of not-kept fields brought up to date (`record`), and the lease given
-//! back at the end, after a failure or Ctrl-C too.
+//! back at the end, after a failure or Ctrl-C too. A lost lease stops the run (calls in flight
+//! finish) and is reported as such, never as a completed apply.
 
-use super::cancel::Cancel;
+use super::cancel::{Cancel, Stage};
 use super::executor::{execute, ExecOptions};
 use super::guard::Guard;
 use super::lease::{acquire, LeaseError, LeaseOptions};
 use super::progress::Progress;
 use super::readback::ReadBack;
 use super::record::Saved;
+use super::renewal::Lost;
 use super::report::Report;
 use crate::api::Client;
 use crate::output::{count, Printer};
@@ -32,7 +34,7 @@ pub async fn execute_leased(
 ) -> Result<(Report, Saved), LeaseError> {
     let held = match lease {
         None => None,
-        Some(opts) => match acquire(client, opts, cancel).await {
+        Some(opts) => match acquire(client, opts, cancel, printer).await {
             Ok(lease) => {
                 let name = &plan.integration.name;
                 printer.status(format!("Took the lease on {name} (run {})", lease.run));
@@ -41,48 +43,63 @@ pub async fn execute_leased(
             Err(LeaseError::Interrupted) => {
                 printer.status(LeaseError::Interrupted);
                 let report = Report {
-                    entries: Vec::new(),
                     interrupted: true,
+                    ..Report::default()
                 };
                 return Ok((report, Saved::Unchanged));
             }
             Err(e) => return Err(e),
         },
     };
-    let guard = Guard::new(&plan, held.is_some());
+    let watch = held.as_ref().map(super::Lease::watch);
+    let guard = Guard::new(&plan, watch.clone());
     let progress = Progress::new(printer, plan.summary().writes());
     let integration = plan.integration.id.clone();
+    // Under a lease the run stops on its lease's token, which follows Ctrl-C and SIGTERM.
+    let run_cancel = watch
+        .as_ref()
+        .map_or_else(|| cancel.clone(), |w| w.stop_token().clone());
+    let follow = cancel.forward_to(&run_cancel);
     let opts = ExecOptions {
         integration: &integration,
         concurrency,
-        cancel,
+        cancel: &run_cancel,
         progress: &progress,
         halt: readback.halt(),
     };
-    let report = execute(plan, &opts, |w| guard.perform(client, w, readback)).await;
-    // Under the lease still, so that two applies do not overwrite each other's findings.
-    let saved = match super::record::save(client, &integration, readback).await {
-        Ok(saved) => {
-            if let Some(line) = saved.line() {
-                printer.status(line);
-            }
-            saved
-        }
-        Err(e) => {
-            printer.warn(format!(
-                "could not record the fields the workspace did not keep ({e}): the next plan \
-                 compares them again"
-            ));
-            Saved::Failed(e.to_string())
-        }
+    // Under a lease, no write leaves the client once the lease can no longer be trusted.
+    let writer = watch
+        .as_ref()
+        .map_or_else(|| client.clone(), |w| client.with_write_gate(w.gate()));
+    let mut report = execute(plan, &opts, |w| guard.perform(&writer, w, readback)).await;
+    follow.abort();
+    report.interrupted = cancel.stage() > Stage::Running;
+    // Under the lease still, so that two applies do not overwrite each other's findings; a
+    // lost lease writes nothing more.
+    let lost = match &watch {
+        Some(w) if super::record::needed(readback) => w.check(client).await.err(),
+        _ => None,
     };
+    let saved = match lost {
+        Some(lost) => Saved::Failed(format!("not written: this apply lost its lease ({lost})")),
+        None => save_record(client, &integration, readback, printer).await,
+    };
+    report.lease_lost = held
+        .as_ref()
+        .and_then(super::Lease::lost)
+        .map(|l| l.to_string());
     if let Some(lease) = held {
-        if lease.lost() {
-            printer
-                .warn("the lease was removed while this apply ran (`unlock`?): it stopped early");
+        if let Some(lost) = lease.lost() {
+            printer.warn(format!(
+                "this apply lost its lease on the integration: {lost}; it stopped writing \
+                 (the changes not made are listed below; apply again to finish them)"
+            ));
         }
         let run = lease.run.clone();
-        if let Err(e) = lease.release().await {
+        // An event removed, or rewritten for another run, is not this run's to delete.
+        if matches!(lease.lost(), Some(Lost::Removed | Lost::Changed)) {
+            lease.abandon();
+        } else if let Err(e) = lease.release().await {
             printer.warn(format!(
                 "could not give the lease back ({e}): it expires within 5 minutes, or \
                  `secoda-sync unlock {run}` removes it now"
@@ -98,4 +115,28 @@ pub async fn execute_leased(
         ));
     }
     Ok((report, saved))
+}
+
+/// Brings the workspace's record of not-kept fields up to date, saying what became of it.
+async fn save_record(
+    client: &Client,
+    integration: &crate::api::Id,
+    readback: &ReadBack,
+    printer: &Printer,
+) -> Saved {
+    match super::record::save(client, integration, readback).await {
+        Ok(saved) => {
+            if let Some(line) = saved.line() {
+                printer.status(line);
+            }
+            saved
+        }
+        Err(e) => {
+            printer.warn(format!(
+                "could not record the fields the workspace did not keep ({e}): the next plan \
+                 compares them again"
+            ));
+            Saved::Failed(e.to_string())
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
 //! read-back check of every answer, the decisions around it (policy), the monitor run after
 //! it, the stop on tracking fields the workspace refuses or drops (halt), the `apply --json`
-//! document, and the lease and the checks that keep concurrent applies from making twins.
+//! document, and the lease (taken, renewed, checked before each write) and the checks that keep concurrent
+//! applies from making twins.
 
 pub mod cancel;
 pub mod document;
@@ -16,6 +17,7 @@ pub mod policy;
 pub mod progress;
 pub mod readback;
 pub mod record;
+pub mod renewal;
 pub mod report;
 pub mod write;
 
@@ -30,5 +32,6 @@ pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
 pub use perform::perform;
 pub use progress::Progress;
 pub use readback::{NotKept, ReadBack};
-pub use report::{Outcome, Report};
+pub use renewal::{Lost, Watch};
+pub use report::{Made, NotMade, Outcome, Report};
 pub use write::{write_for, Write, WriteError};

@@ -16,7 +16,7 @@ pub enum MonitorRun {
     },
     /// The apply created or changed no enabled monitor: no call was made.
     NothingToRun,
-    /// The apply was interrupted: no call was made.
+    /// The apply was interrupted or lost its lease: no call was made.
     Skipped,
     /// The run call failed (the apply's changes stand).
     Failed {
@@ -44,7 +44,7 @@ pub struct RunFailed<'a> {
 
 /// Starts one run of the monitors the apply created or changed (one call for all of them).
 pub async fn run_monitors(report: &Report, client: &Client) -> MonitorRun {
-    if report.interrupted {
+    if report.stopped_early() {
         return MonitorRun::Skipped;
     }
     let monitors = report.monitors_to_run();

@@ -53,6 +53,10 @@ impl Progress {
                 let s = paint(style::DIM);
                 format!("done: {what} {s}({id}){s:#}")
             }
+            Outcome::Adopted(id) => {
+                let s = paint(style::DIM);
+                format!("adopted: {what} {s}(already there: {id}){s:#}")
+            }
             Outcome::Failed(e) => {
                 let s = paint(style::ERROR);
                 format!("{s}failed{s:#}: {what}: {e}")
@@ -65,7 +69,7 @@ impl Progress {
         };
         match &self.bar {
             Some(bar) => {
-                if !matches!(outcome, Outcome::Done(_)) && !bar.is_hidden() {
+                if !outcome.is_made() && !bar.is_hidden() {
                     bar.println(line);
                 }
                 bar.set_message(what);

@@ -39,6 +39,13 @@ pub enum RecordError {
     NotKept,
 }
 
+/// Whether `readback` can change the record: new findings, or a recheck that proved
+/// something kept (without either, [`save`] writes nothing).
+#[must_use]
+pub fn needed(readback: &ReadBack) -> bool {
+    !readback.not_kept().is_empty() || (readback.recheck && !readback.held().is_empty())
+}
+
 /// Brings the integration's record up to date with `readback`.
 ///
 /// # Errors
@@ -54,9 +61,7 @@ pub async fn save(
         .map(|n| (n.kind, n.field))
         .collect();
     let held = readback.held();
-    // Without new findings only a recheck that proved something kept can change the record.
-    let proved_kept = readback.recheck && !held.is_empty();
-    if not_kept.is_empty() && !proved_kept {
+    if !needed(readback) {
         return Ok(Saved::Unchanged);
     }
     let found = read_not_kept(client, integration).await?;

@@ -11,6 +11,9 @@ use std::io::{self, Write};
 pub enum Outcome {
     /// Written; the resource's id (the new id for a create).
     Done(Id),
+    /// A create that found its resource already there (made by an earlier or another run)
+    /// and took it instead of making a twin: the live id.
+    Adopted(Id),
     /// The write failed.
     Failed(String),
     /// Not attempted because a change it depends on failed or was not made.
@@ -29,8 +32,40 @@ pub enum Outcome {
 pub struct Report {
     /// `(change, outcome)` for each executable change.
     pub entries: Vec<(Change, Outcome)>,
-    /// Whether a cancellation stopped the run early.
+    /// Whether a cancellation (Ctrl-C, SIGTERM) stopped the run early.
     pub interrupted: bool,
+    /// Why the run stopped early because it lost its lease (`None` when it did not).
+    pub lease_lost: Option<String>,
+}
+
+/// What a write that was made gave back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Made {
+    /// Written; the resource's id, when the answer had one (a create's new id).
+    Written(Option<Id>),
+    /// Not written: the resource already existed and was adopted.
+    Adopted(Id),
+}
+
+impl From<Option<Id>> for Made {
+    fn from(id: Option<Id>) -> Self {
+        Self::Written(id)
+    }
+}
+
+/// Why a write was not made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotMade {
+    /// It failed (why).
+    Failed(String),
+    /// The run stopped before it (its lease was lost): it was not started.
+    Stopped,
+}
+
+impl From<String> for NotMade {
+    fn from(why: String) -> Self {
+        Self::Failed(why)
+    }
 }
 
 /// Counts per result.
@@ -38,6 +73,8 @@ pub struct Report {
 pub struct Counts {
     /// Creates done.
     pub created: usize,
+    /// Creates that adopted the resource they found already there.
+    pub adopted: usize,
     /// Updates done (monitor disables included).
     pub updated: usize,
     /// Deletes done.
@@ -65,6 +102,7 @@ impl Report {
                     Action::Update | Action::Unsupported => c.updated += 1,
                     Action::Delete => c.deleted += 1,
                 },
+                Outcome::Adopted(_) => c.adopted += 1,
                 Outcome::Failed(_) => c.failed += 1,
                 Outcome::Skipped(_) => c.skipped += 1,
                 Outcome::NotStarted | Outcome::Aborted => c.not_done += 1,
@@ -74,12 +112,16 @@ impl Report {
         c
     }
 
-    /// Whether every change was made.
+    /// Whether every change was made (or adopted) and the run was not stopped early.
     #[must_use]
     pub fn is_complete(&self) -> bool {
-        self.entries
-            .iter()
-            .all(|(_, o)| matches!(o, Outcome::Done(_)))
+        !self.stopped_early() && self.entries.iter().all(|(_, o)| o.is_made())
+    }
+
+    /// Whether the run stopped before its end: interrupted, or its lease lost.
+    #[must_use]
+    pub fn stopped_early(&self) -> bool {
+        self.interrupted || self.lease_lost.is_some()
     }
 
     /// The ids of the monitors this apply created or changed and left enabled: what
@@ -90,7 +132,7 @@ impl Report {
         self.entries
             .iter()
             .filter_map(|(ch, o)| match o {
-                Outcome::Done(id)
+                Outcome::Done(id) | Outcome::Adopted(id)
                     if ch.kind == Kind::Monitor
                         && matches!(ch.action, Action::Create | Action::Update)
                         && !disables(ch) =>
@@ -156,16 +198,20 @@ impl Report {
                 writeln!(w, "  not written: {}", describe(ch))?;
             }
         }
-        if self.interrupted {
+        if self.stopped_early() {
             let undone: Vec<_> = self
                 .entries
                 .iter()
                 .filter(|(_, o)| matches!(o, Outcome::NotStarted | Outcome::Aborted))
                 .collect();
+            let why = match &self.lease_lost {
+                Some(lost) => format!("Stopped: the lease was lost ({lost})"),
+                None => "Interrupted".to_owned(),
+            };
             writeln!(
                 w,
-                "\nInterrupted: {} of {} changes done, {} not done.",
-                c.created + c.updated + c.deleted,
+                "\n{why}: {} of {} changes done, {} not done.",
+                c.created + c.adopted + c.updated + c.deleted,
                 self.entries.len(),
                 undone.len()
             )?;
@@ -182,16 +228,48 @@ impl Report {
                 "Run apply again to finish: it picks up where this one stopped."
             )?;
         }
-        let held = if c.held > 0 {
-            format!(", {} held back", c.held)
+        writeln!(w, "{}", self.summary_line())
+    }
+
+    /// The last line of the text summary: how the run ended, then the counts, from the same
+    /// [`Counts`] the `apply --json` summary holds.
+    #[must_use]
+    pub fn summary_line(&self) -> String {
+        let c = self.counts();
+        let ended = if self.lease_lost.is_some() {
+            "Apply stopped (lease lost)"
+        } else if self.interrupted {
+            "Apply interrupted"
         } else {
-            String::new()
+            "Apply complete"
         };
-        writeln!(
-            w,
-            "Apply complete: {} created, {} updated, {} deleted, {} failed{held}.",
-            c.created, c.updated, c.deleted, c.failed
-        )
+        let mut line = format!("{ended}: {} created", c.created);
+        if c.adopted > 0 {
+            line.push_str(&format!(", {} adopted", c.adopted));
+        }
+        line.push_str(&format!(
+            ", {} updated, {} deleted, {} failed",
+            c.updated, c.deleted, c.failed
+        ));
+        for (n, what) in [
+            (c.skipped, "skipped"),
+            (c.held, "held back"),
+            (c.not_done, "not done"),
+        ] {
+            if n > 0 {
+                line.push_str(&format!(", {n} {what}"));
+            }
+        }
+        line.push('.');
+        line
+    }
+}
+
+impl Outcome {
+    /// Whether the change is in place: written, or adopted.
+    #[must_use]
+    pub fn is_made(&self) -> bool {
+        matches!(self, Self::Done(_) | Self::Adopted(_))
     }
 }
 
@@ -269,10 +347,58 @@ mod tests {
                 (event, done("event")),
             ],
             interrupted: false,
+            lease_lost: None,
         };
         assert_eq!(
             report.monitors_to_run(),
             [Id::from("created"), Id::from("changed")]
         );
+    }
+
+    #[test]
+    fn the_last_line_says_how_the_run_ended_with_the_json_counts() {
+        let ev = |e: &str| Change::new(Action::Create, Key::Event("C".into(), e.into()), e.into());
+        let entries = vec![
+            (ev("a"), Outcome::Done(Id::from("1"))),
+            (ev("b"), Outcome::Adopted(Id::from("2"))),
+            (ev("c"), Outcome::Failed("500".into())),
+            (ev("d"), Outcome::Skipped(Key::Category("C".into()))),
+            (ev("e"), Outcome::Held("refused".into())),
+            (ev("f"), Outcome::NotStarted),
+            (ev("g"), Outcome::Aborted),
+        ];
+        let counts = "1 created, 1 adopted, 0 updated, 0 deleted, 1 failed, 1 skipped, 1 held \
+                      back, 2 not done.";
+        for (interrupted, lost, ended) in [
+            (false, None, "Apply complete"),
+            (true, None, "Apply interrupted"),
+            (false, Some("gone".to_owned()), "Apply stopped (lease lost)"),
+        ] {
+            let report = Report {
+                entries: entries.clone(),
+                interrupted,
+                lease_lost: lost,
+            };
+            let mut text = Vec::new();
+            report.render_text(&mut text).unwrap();
+            let text = String::from_utf8(text).unwrap();
+            assert_eq!(
+                text.lines().last(),
+                Some(format!("{ended}: {counts}").as_str())
+            );
+            assert_eq!(text.contains("Apply complete"), ended == "Apply complete");
+            assert!(!report.is_complete());
+            let doc = super::super::document::ApplyDocument::new(
+                &report,
+                &super::super::ReadBack::default(),
+                &super::super::record::Saved::Unchanged,
+                None,
+            );
+            let s = doc.summary;
+            assert_eq!(
+                (s.created, s.adopted, s.failed, s.skipped, s.held, s.not_done),
+                (1, 1, 1, 1, 1, 2)
+            );
+        }
     }
 }

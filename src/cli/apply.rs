@@ -149,6 +149,27 @@ pub struct LockArgs {
     /// Take no lease (another apply may then run at the same time; creates still adopt twins).
     #[arg(long, conflicts_with = "lock_timeout")]
     pub no_lock: bool,
+    /// How long a lease lives unless renewed (for tests; default 5m).
+    #[arg(long, hide = true, env = "SECODA_LEASE_TTL", value_name = "DURATION",
+          value_parser = super::numbers::lock_timeout)]
+    pub lease_ttl: Option<std::time::Duration>,
+    /// How often the holder renews its lease (for tests; default 2m).
+    #[arg(long, hide = true, env = "SECODA_LEASE_RENEW_EVERY", value_name = "DURATION",
+          value_parser = super::numbers::lock_timeout)]
+    pub lease_renew_every: Option<std::time::Duration>,
+}
+
+impl LockArgs {
+    /// The lease timings these flags (or their environment variables) set, over the
+    /// defaults: `(time to live, renewal interval)`.
+    #[must_use]
+    pub fn lease_timings(&self) -> (std::time::Duration, std::time::Duration) {
+        (
+            self.lease_ttl.unwrap_or(crate::apply::lease::TTL),
+            self.lease_renew_every
+                .unwrap_or(crate::apply::lease::RENEW_EVERY),
+        )
+    }
 }
 
 #[cfg(test)]

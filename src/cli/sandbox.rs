@@ -1,7 +1,7 @@
 //! `secoda-sync sandbox` subcommands and arguments, and the sandbox config they describe.
 
 use crate::sandbox::Limit;
-use crate::sandbox::{Faults, SandboxConfig};
+use crate::sandbox::{Adversity, Faults, SandboxConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -96,6 +96,23 @@ pub struct ServeArgs {
     /// unanswered (a lost answer). Repeatable; the faults of one method apply in order.
     #[arg(long, value_name = "METHOD:STATUS:N")]
     pub fail_method: Vec<crate::sandbox::MethodFault>,
+    /// Answer 500 to this many renewals of apply leases (PATCH or PUT of an event titled
+    /// `secoda-sync lease`), e.g. `1000` for "the renewals fail for the rest of the run".
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub fail_lease_renewals: usize,
+    /// Delete the category of this title, and everything in it, as a user would in
+    /// Secoda's UI, after `--ui-delete-after-writes` writes (e.g. `secoda-sync`, the
+    /// category holding the apply leases, part-way through an apply).
+    #[arg(long, value_name = "TITLE")]
+    pub ui_delete_category: Option<String>,
+    /// How many committed writes come before `--ui-delete-category` plays its delete.
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 1,
+        requires = "ui_delete_category"
+    )]
+    pub ui_delete_after_writes: usize,
 }
 
 impl ServeArgs {
@@ -126,6 +143,11 @@ impl ServeArgs {
             ignore_fields: self.ignore_fields.clone(),
             reject_fields: self.reject_fields.clone(),
             method_faults: self.fail_method.clone(),
+            adversity: Adversity {
+                failing_renewals: self.fail_lease_renewals,
+                ui_delete_category: self.ui_delete_category.clone(),
+                ui_delete_after_writes: self.ui_delete_after_writes,
+            },
         }
     }
 }

@@ -182,8 +182,15 @@ async fn execute(
         source,
     })?;
     // The lease is taken before the first write and given back at the end.
-    let lease =
-        (!lock.no_lock).then(|| LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout));
+    let lease = if lock.no_lock {
+        None
+    } else {
+        let (ttl, every) = lock.lease_timings();
+        let opts = LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
+            .with_timings(ttl, every)
+            .map_err(Error::Usage)?;
+        Some(opts)
+    };
     let report = apply::execute_leased(
         plan,
         &session.client,
@@ -236,7 +243,11 @@ fn finish(
                     .map_err(out_err)?;
             }
             Some(MonitorRun::Skipped) => {
-                printer.status("The apply was interrupted: no monitors were run.");
+                printer.status(if report.lease_lost.is_some() {
+                    "The apply lost its lease: no monitors were run."
+                } else {
+                    "The apply was interrupted: no monitors were run."
+                });
             }
             Some(MonitorRun::Failed { .. }) | None => {}
         }

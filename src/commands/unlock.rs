@@ -1,7 +1,7 @@
 //! `secoda-sync unlock RUN_ID`: remove an apply lease whose holder died (wiring only).
 
 use super::session::run_in_session;
-use crate::apply::lease;
+use crate::apply::lease::{self, Unlocked};
 use crate::cli::UnlockArgs;
 use crate::error::{Exit, Result};
 use crate::output::Printer;
@@ -13,16 +13,29 @@ use std::io::Write as _;
 /// A connection or API failure, or output that cannot be written.
 pub fn run(args: &UnlockArgs, printer: &Printer) -> Result<Exit> {
     run_in_session(&args.connection, printer, async |session| {
-        let removed = lease::unlock(&session.client, args.run.trim()).await?;
-        if removed == 0 {
-            printer.status(format!(
-                "error: no lease is held by run {} (it may have ended or expired)",
-                args.run
-            ));
-            return Ok(Exit::Failure);
-        }
+        let run = args.run.trim();
+        let every = args.lease_renew_every.unwrap_or(lease::RENEW_EVERY);
         let mut out = printer.stdout();
-        let _ = writeln!(out, "Removed the lease of run {}.", args.run.trim());
-        Ok(Exit::Success)
+        match lease::unlock(&session.client, run, every, args.force).await? {
+            Unlocked::Removed(_) => {
+                let _ = writeln!(out, "Removed the lease of run {run}.");
+                Ok(Exit::Success)
+            }
+            Unlocked::NoLease => {
+                printer.status(format!(
+                    "error: no lease is held by run {run} (it may have ended or expired)"
+                ));
+                Ok(Exit::Failure)
+            }
+            Unlocked::Live { run, host, renewed } => {
+                printer.status(format!(
+                    "error: the lease of run {run} on {host} was renewed at {renewed}: that \
+                     apply is still going. Removing its lease lets another apply write beside \
+                     it (twins, lost updates) until it notices at its next write or renewal; \
+                     wait for it, or pass --force if you are sure it is gone."
+                ));
+                Ok(Exit::Failure)
+            }
+        }
     })
 }

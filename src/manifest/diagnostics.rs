@@ -84,6 +84,8 @@ codes! {
     EmptyTitle = "empty-title", Error;
     /// A title longer than 255 characters.
     TitleTooLong = "title-too-long", Error;
+    /// A category titled `secoda-sync`: the title of the tool's own category (the apply lease).
+    ReservedTitle = "reserved-title", Error;
     /// A title or name holding a control character (NUL, tab, newline, escape, ...).
     ControlCharacter = "control-character", Error;
     /// Monitor thresholds: both auto and manual, none, sensitivity outside 1..=10, or min > max.

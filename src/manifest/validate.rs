@@ -10,6 +10,10 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 /// Longest title Secoda accepts, in characters.
 pub const MAX_TITLE_CHARS: usize = 255;
 
+/// The title of the tool's own category (it holds the apply lease): a manifest may not
+/// declare it, since the plan leaves that category alone.
+pub const RESERVED_CATEGORY: &str = "secoda-sync";
+
 /// Monitor cadences Secoda knows (the sandbox accepts exactly these).
 pub const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
 
@@ -80,6 +84,20 @@ pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     normalisation_twins(&mut out, "category", titles);
     for c in &set.categories {
         title(&mut out, "category title", &c.title, &c.origin);
+        if c.title == RESERVED_CATEGORY {
+            out.push(
+                Diagnostic::at(
+                    Code::ReservedTitle,
+                    (&c.origin).into(),
+                    format!(
+                        "the category title `{RESERVED_CATEGORY}` is reserved: it is the tool's \
+                         own category, holding the apply lease, so nothing declared in it \
+                         would ever be created"
+                    ),
+                )
+                .hint("rename the category"),
+            );
+        }
         let titles = c.events.iter().map(|e| (e.title.as_str(), &e.origin));
         normalisation_twins(&mut out, "event", titles);
         empty_category(&mut out, c);

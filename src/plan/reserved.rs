@@ -7,7 +7,7 @@ use crate::api::Resource;
 
 /// Title of the category that holds lease events (one per integration, made by the first
 /// apply that needs it; the API cannot delete categories, so it stays).
-pub const LEASE_HOME_TITLE: &str = "secoda-sync";
+pub const LEASE_HOME_TITLE: &str = crate::manifest::validate::RESERVED_CATEGORY;
 
 /// Title of a lease event.
 pub const LEASE_TITLE: &str = "secoda-sync lease";

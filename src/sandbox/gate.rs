@@ -341,6 +341,13 @@ async fn guarded(
     if let Some(answer) = shared.method_faults.take(&entry.method) {
         return super::method_faults::answer(answer, conn);
     }
+    if write && super::adversity::fails_renewal(shared, req.method(), req.uri().path()) {
+        let resp = detail(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "A server error occurred.",
+        );
+        return (resp, Some(Fault::Failed));
+    }
     if write && faults.fail_rate > 0.0 {
         let (fail, unavailable) = {
             let mut rng = shared.rng();
@@ -368,6 +375,7 @@ async fn guarded(
         shared
             .written
             .store(true, std::sync::atomic::Ordering::SeqCst);
+        super::adversity::after_write(shared);
         shared.dirty.notify_one();
         if faults.drop_after_commit > 0.0 {
             let (drop, close) = {

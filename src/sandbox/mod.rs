@@ -10,6 +10,7 @@
 //! # Ok(()) }
 //! ```
 
+mod adversity;
 mod filter;
 mod gate;
 mod log;
@@ -23,6 +24,7 @@ pub mod seed;
 mod store;
 mod wire;
 
+pub use adversity::Adversity;
 pub use gate::{Faults, Limit, LimitError};
 pub use log::{Fault, LogEntry};
 pub use method_faults::{Method, MethodAnswer, MethodFault, MethodFaultError};
@@ -73,6 +75,8 @@ pub struct SandboxConfig {
     pub reject_fields: Vec<String>,
     /// Calls failed by method, the first N of each (`--fail-method PATCH:500:3`).
     pub method_faults: Vec<MethodFault>,
+    /// Lease renewals that fail and a UI delete mid-run (none by default).
+    pub adversity: Adversity,
 }
 
 impl Default for SandboxConfig {
@@ -90,6 +94,7 @@ impl Default for SandboxConfig {
             ignore_fields: Vec::new(),
             reject_fields: Vec::new(),
             method_faults: Vec::new(),
+            adversity: Adversity::default(),
         }
     }
 }
@@ -109,6 +114,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("ignore_fields", &self.ignore_fields)
             .field("reject_fields", &self.reject_fields)
             .field("method_faults", &self.method_faults)
+            .field("adversity", &self.adversity)
             .finish()
     }
 }
@@ -195,6 +201,8 @@ pub(crate) struct Shared {
     /// Whether shutdown saves the state when nothing was written (see
     /// [`RunningSandbox::save_only_after_writes`]).
     save_unwritten: std::sync::atomic::AtomicBool,
+    /// Lease renewals that fail and a UI delete mid-run.
+    adversity: adversity::AdversityState,
 }
 
 impl std::fmt::Debug for Shared {
@@ -403,6 +411,7 @@ pub async fn spawn_at(
         dirty: Notify::new(),
         written: std::sync::atomic::AtomicBool::new(false),
         save_unwritten: std::sync::atomic::AtomicBool::new(true),
+        adversity: adversity::AdversityState::new(config.adversity.clone()),
     });
     let app = routes::router(shared.clone()).into_make_service_with_connect_info::<ConnHandle>();
     let (stop_server, stopped) = oneshot::channel::<()>();
@@ -497,6 +506,11 @@ impl RunningSandbox {
         self.shared
             .save_unwritten
             .store(false, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Replaces the adversities played (their counts start afresh).
+    pub fn set_adversity(&self, adversity: Adversity) {
+        self.shared.adversity.set(adversity);
     }
 
     /// Stops serving (calls in flight get a few seconds to finish) and saves the state file.

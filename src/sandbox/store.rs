@@ -301,6 +301,14 @@ impl Store {
             .map(|e| &mut e.res)
     }
 
+    /// The ids of every resource of `kind` titled `title`.
+    pub(crate) fn titled(&self, kind: Kind, title: &str) -> Vec<Id> {
+        self.by_title
+            .get(&(kind, title.to_owned()))
+            .map(|l| l.iter().map(|(_, id)| id.clone()).collect())
+            .unwrap_or_default()
+    }
+
     /// Removes a resource and, like a cascade, everything below it.
     pub(crate) fn remove(&mut self, id: &Id) -> Option<Resource> {
         let entry = self.entries.remove(id)?;

@@ -178,7 +178,10 @@ fn a_second_apply_waits_for_the_lease_with_lock_timeout_and_unlock_removes_a_dea
     assert!(out.stderr.contains(LEASE_MESSAGE), "{}", out.stderr);
     assert!(waited.elapsed() >= Duration::from_secs(1));
 
-    sb.run(&["unlock", "dead-run"]).ok();
+    // Made a moment ago, it looks renewed: removing it asks for --force.
+    let out = sb.run(&["unlock", "dead-run"]).code(1);
+    assert!(out.stderr.contains("pass --force"), "{}", out.stderr);
+    sb.run(&["unlock", "dead-run", "--force"]).ok();
     sb.run(&["unlock", "dead-run"]).code(1);
     sb.clear_log();
     let out = sb.run(&["apply", &m, "--auto-approve"]).ok();
@@ -333,7 +336,12 @@ fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
     let cancel = Cancel::new();
     let held = sb
         .rt
-        .block_on(lease::acquire(&client, &opts, &cancel))
+        .block_on(lease::acquire(
+            &client,
+            &opts,
+            &cancel,
+            &secoda_sync::output::Printer::plain(),
+        ))
         .unwrap();
     let description = |sb: &Sandbox| {
         titled(sb, "/api/v1/event/events", "secoda-sync lease")
@@ -346,9 +354,18 @@ fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
     std::thread::sleep(Duration::from_millis(1200));
     let renewed = description(&sb).unwrap();
     assert_ne!(first, renewed, "the expiry moved on");
-    sb.run(&["unlock", &held.run]).ok();
+    sb.run(&["unlock", &held.run, "--force"]).ok();
     std::thread::sleep(Duration::from_millis(400));
-    assert!(held.lost(), "the renewal saw the lease gone");
-    assert_eq!(cancel.stage(), Stage::Stopping, "and stopped the run");
+    assert_eq!(
+        held.lost(),
+        Some(secoda_sync::apply::Lost::Removed),
+        "the renewal saw the lease gone"
+    );
+    assert_eq!(
+        held.watch().stop_token().stage(),
+        Stage::Stopping,
+        "and stopped the run"
+    );
+    assert_eq!(cancel.stage(), Stage::Running, "not as a Ctrl-C would");
     sb.rt.block_on(held.release()).unwrap();
 }
