@@ -223,11 +223,15 @@ fn apply_plan_refuses_flags_that_would_change_the_saved_plan() {
         )
         .code(code);
         assert!(
-            out.stderr.contains(&format!("--max-delete-percent {percent}")),
+            out.stderr
+                .contains(&format!("--max-delete-percent {percent}")),
             "{}",
             out.stderr
         );
-        assert!(sb.writes().is_empty(), "over --max-delete-percent {percent}");
+        assert!(
+            sb.writes().is_empty(),
+            "over --max-delete-percent {percent}"
+        );
     }
     // Within the caps it goes through.
     run_in(
