@@ -79,7 +79,7 @@ impl Client {
                 snippet: String::new(),
                 source,
             })?;
-        let retry = self.inner.retry;
+        let retry = self.retry;
         let started = Instant::now();
         let mut attempt = 1;
         loop {
@@ -204,11 +204,7 @@ impl Client {
                 let retry_after = headers
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok());
-                limiter.pause(
-                    self.inner
-                        .retry
-                        .rate_limit_pause(retry_after, SystemTime::now()),
-                );
+                limiter.pause(self.retry.rate_limit_pause(retry_after, SystemTime::now()));
             }
             return Err(ApiError::Status {
                 method: method.to_string(),

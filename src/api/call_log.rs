@@ -113,7 +113,7 @@ impl Client {
             self.inner.sink.line(&format!(
                 "retrying {method} {path} (try {} of {}) in {} ms: {err}",
                 attempt + 1,
-                self.inner.retry.max_tries,
+                self.retry.max_tries,
                 wait.as_millis()
             ));
         }

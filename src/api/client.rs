@@ -24,6 +24,8 @@ pub struct Client {
     pub(super) inner: Arc<Inner>,
     /// Asked right before each write is sent (`None` = every write may go).
     pub(super) gate: Option<super::WriteGate>,
+    /// How this clone's failed calls are retried.
+    pub(super) retry: RetryPolicy,
 }
 
 /// What every clone of a [`Client`] shares.
@@ -41,7 +43,6 @@ pub(super) struct Inner {
     pub(super) trailing_slash: bool,
     pub(super) request_timeout: Duration,
     pub(super) connect_timeout: Duration,
-    pub(super) retry: RetryPolicy,
     pub(super) log: LogLevel,
     pub(super) sink: LogSink,
     pub(super) counters: Counters,
@@ -65,6 +66,22 @@ impl Client {
         Self {
             inner: self.inner.clone(),
             gate: Some(gate),
+            retry: self.retry,
+        }
+    }
+
+    /// A clone sharing everything with this client but making each call once: a failure is
+    /// returned at once, for a caller that retries on its own schedule (a lease renewal must
+    /// learn of a failure while its expiry is still ahead, not after minutes of backoff).
+    #[must_use]
+    pub fn single_try(&self) -> Self {
+        Self {
+            inner: self.inner.clone(),
+            gate: self.gate.clone(),
+            retry: RetryPolicy {
+                max_tries: 1,
+                ..self.retry
+            },
         }
     }
 
@@ -123,6 +140,7 @@ impl Client {
             .map_err(ApiError::Setup)?;
         Ok(Self {
             gate: None,
+            retry: config.retry,
             inner: Arc::new(Inner {
                 http,
                 base,
@@ -135,7 +153,6 @@ impl Client {
                 trailing_slash: config.trailing_slash,
                 request_timeout: config.request_timeout,
                 connect_timeout: config.connect_timeout,
-                retry: config.retry,
                 log: config.log,
                 sink: config.log_sink,
                 counters: Counters::default(),

@@ -103,7 +103,7 @@ impl Client {
         F: Fn() -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>, ApiError>>,
     {
-        let retry = self.inner.retry;
+        let retry = self.retry;
         let mut attempt = 1;
         loop {
             match self.post(endpoint, body).await {

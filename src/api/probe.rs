@@ -81,11 +81,9 @@ impl Client {
                 let retry_after = headers
                     .get(header::RETRY_AFTER)
                     .and_then(|v| v.to_str().ok());
-                self.inner.reads.pause(
-                    self.inner
-                        .retry
-                        .rate_limit_pause(retry_after, SystemTime::now()),
-                );
+                self.inner
+                    .reads
+                    .pause(self.retry.rate_limit_pause(retry_after, SystemTime::now()));
                 continue;
             }
             let location = status

@@ -217,6 +217,13 @@ pub(super) fn stamp(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// An expiry as written in the lease: rounded up to the whole second, never down. Rounded
+/// down it could name a moment before the holder's own deadline, and then the holder, looking
+/// at its lease before a write, would take it for a dead one and delete it.
+pub(super) fn expiry_stamp(t: DateTime<Utc>) -> String {
+    stamp(t + chrono::Duration::nanoseconds(999_999_999))
+}
+
 /// A held lease: renewed in the background until [`Lease::release`].
 #[derive(Debug)]
 pub struct Lease {
@@ -398,7 +405,7 @@ pub async fn acquire(
             continue;
         }
         let written = Instant::now();
-        me.expires = stamp(Utc::now() + opts.ttl);
+        me.expires = expiry_stamp(Utc::now() + opts.ttl);
         let body = ResourceWrite {
             title: Some(LEASE_TITLE.to_owned()),
             parent: Some(home.clone()),
@@ -434,7 +441,7 @@ pub async fn acquire(
                 let ids = (mine.clone(), home.clone(), integration.clone());
                 let watch = Arc::new(Watch::new(ids, me.run.clone(), opts.ttl, written));
                 let renewal = Renewal {
-                    client: client.clone(),
+                    client: client.single_try(),
                     watch: watch.clone(),
                     me: me.clone(),
                     every: opts.renew_every,
@@ -578,6 +585,35 @@ pub async fn unlock(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_expiry_is_written_rounded_up_to_the_second() {
+        let at = |s: &str| DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc);
+        assert_eq!(
+            expiry_stamp(at("2026-12-02T06:00:02.100Z")),
+            "2026-12-02T06:00:03Z"
+        );
+        assert_eq!(
+            expiry_stamp(at("2026-12-02T06:00:02Z")),
+            "2026-12-02T06:00:02Z"
+        );
+        let written = at("2026-12-02T06:00:02.999Z");
+        let seen = Seen {
+            id: Id::from("mine"),
+            created_at: String::new(),
+            updated_at: String::new(),
+            holder: Some(Holder {
+                run: "r".into(),
+                host: "h".into(),
+                started: String::new(),
+                expires: expiry_stamp(written),
+            }),
+        };
+        assert!(
+            !seen.expired(written, Duration::from_secs(300)),
+            "a lease is live until the moment its holder computed"
+        );
+    }
 
     #[test]
     fn a_description_round_trips_and_names_run_host_start_and_expiry() {

@@ -6,7 +6,7 @@
 //! why.
 
 use super::cancel::{Cancel, Stage};
-use super::lease::{live_leases, stamp, Holder, Seen};
+use super::lease::{expiry_stamp, live_leases, Holder, Seen};
 use crate::api::{Client, Id, ResourceWrite, WriteGate};
 use crate::output::Printer;
 use chrono::Utc;
@@ -217,6 +217,7 @@ impl Watch {
 
 /// The renewal task.
 pub(super) struct Renewal {
+    /// Makes each call once: the renewal retries on its own schedule, within the expiry.
     pub(super) client: Client,
     pub(super) watch: Arc<Watch>,
     pub(super) me: Holder,
@@ -284,7 +285,7 @@ impl Renewal {
             return Err(Renew::Lost(why));
         }
         let written = Instant::now();
-        self.me.expires = stamp(Utc::now() + w.ttl);
+        self.me.expires = expiry_stamp(Utc::now() + w.ttl);
         let body = ResourceWrite {
             description: Some(self.me.description()),
             ..ResourceWrite::default()
