@@ -285,7 +285,8 @@ impl Graph {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{IntegrationInfo, Key};
+    use crate::plan::testutil::plan_of;
+    use crate::plan::Key;
     use std::sync::Mutex;
 
     fn change(action: Action, key: Key, parent: Option<ParentRef>) -> Change {
@@ -294,22 +295,6 @@ mod tests {
             id: (action != Action::Create).then(|| Id(format!("id-{key}"))),
             parent,
             ..Change::new(action, key, label)
-        }
-    }
-
-    fn plan(changes: Vec<Change>) -> Plan {
-        Plan {
-            integration: IntegrationInfo {
-                id: Id::from("int"),
-                name: "Segment".into(),
-            },
-            changes,
-            lease_writes: 0,
-            twins: Vec::new(),
-            not_readable: Vec::new(),
-            not_kept: Vec::new(),
-            recorded: Vec::new(),
-            managed_live: 0,
         }
     }
 
@@ -377,7 +362,7 @@ mod tests {
 
     #[tokio::test]
     async fn creates_fill_pending_parents_with_returned_ids() {
-        let p = plan(create_chain());
+        let p = plan_of(create_chain());
         let (report, calls) = run(p, &Cancel::new(), "").await;
         assert!(report.is_complete());
         let parents: Vec<_> = calls
@@ -397,7 +382,7 @@ mod tests {
     async fn a_failed_create_skips_its_subtree_and_nothing_else() {
         let mut changes = create_chain();
         changes.push(change(Action::Update, ev("D", "F"), None));
-        let p = plan(changes);
+        let p = plan_of(changes);
         let (report, calls) = run(p, &Cancel::new(), "E").await;
         let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
         assert_eq!(outcomes[0], Outcome::Done(Id::from("new-C")));
@@ -411,7 +396,7 @@ mod tests {
 
     #[tokio::test]
     async fn property_deletes_run_before_their_event_delete() {
-        let p = plan(vec![
+        let p = plan_of(vec![
             change(Action::Delete, ev("C", "E"), None),
             change(Action::Delete, prop("C", "E", "a"), None),
             change(Action::Delete, prop("C", "E", "b"), None),
@@ -426,7 +411,7 @@ mod tests {
 
     #[tokio::test]
     async fn cancel_lets_the_call_in_flight_finish_and_starts_nothing_new() {
-        let p = plan(vec![
+        let p = plan_of(vec![
             change(Action::Update, ev("C", "A"), None),
             change(Action::Update, ev("C", "B"), None),
             change(Action::Update, ev("C", "C"), None),
@@ -457,7 +442,7 @@ mod tests {
     async fn unsupported_and_blocked_changes_are_never_written() {
         let mut blocked = change(Action::Delete, ev("C", "X"), None);
         blocked.blocked = Some(crate::plan::Block::Cap);
-        let p = plan(vec![change(Action::Unsupported, cat("C"), None), blocked]);
+        let p = plan_of(vec![change(Action::Unsupported, cat("C"), None), blocked]);
         let (report, calls) = run(p, &Cancel::new(), "").await;
         assert!(calls.is_empty());
         assert!(report.entries.is_empty());
@@ -465,7 +450,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_second_cancel_abandons_calls_in_flight() {
-        let p = plan(vec![
+        let p = plan_of(vec![
             change(Action::Update, ev("C", "A"), None),
             change(Action::Update, ev("C", "B"), None),
         ]);
@@ -496,7 +481,7 @@ mod tests {
 
     #[tokio::test]
     async fn json_result_lists_every_change_with_status_and_id() {
-        let p = plan(vec![
+        let p = plan_of(vec![
             change(Action::Create, cat("C"), None),
             change(
                 Action::Create,

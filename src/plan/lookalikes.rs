@@ -101,18 +101,8 @@ fn origin_of(key: &Key, desired: &Resolved) -> Option<Origin> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Id;
-    use crate::plan::testutil::{category, event, resolved};
+    use crate::plan::testutil::{category, event, res, resolved};
     use crate::plan::{diff, DiffOptions};
-
-    fn res(id: &str, title: &str, parent: Option<&str>) -> Resource {
-        Resource {
-            id: Id::from(id),
-            title: title.into(),
-            parent: parent.map(Id::from),
-            ..Resource::default()
-        }
-    }
 
     #[test]
     fn folding_ignores_case_unicode_form_and_spacing() {

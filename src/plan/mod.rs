@@ -31,4 +31,4 @@ pub use resolve::{resolve, Lookups, ResolveError};
 #[cfg(test)]
 mod proptests;
 #[cfg(test)]
-mod testutil;
+pub(crate) mod testutil;

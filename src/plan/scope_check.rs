@@ -137,16 +137,7 @@ fn closest(key: &Key, known: &BTreeSet<Key>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::api::Resource;
-
-    fn res(id: &str, title: &str, parent: Option<&str>) -> Resource {
-        Resource {
-            id: Id::from(id),
-            title: title.into(),
-            parent: parent.map(Id::from),
-            ..Resource::default()
-        }
-    }
+    use crate::plan::testutil::res;
 
     fn live() -> Live {
         Live {

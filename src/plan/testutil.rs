@@ -9,6 +9,30 @@ use crate::manifest::fields::{self, FieldRef, Group, Kind};
 use crate::manifest::{Origin, Schedule, Thresholds, TrackingFields};
 use std::sync::Arc;
 
+/// A live resource: `title` under `parent`, everything else default.
+pub(crate) fn res(id: &str, title: &str, parent: Option<&str>) -> api::Resource {
+    api::Resource {
+        id: Id::from(id),
+        title: title.into(),
+        parent: parent.map(Id::from),
+        ..api::Resource::default()
+    }
+}
+
+/// A plan of `changes` for [`integration`], with nothing else to report.
+pub(crate) fn plan_of(changes: Vec<super::Change>) -> super::Plan {
+    super::Plan {
+        integration: integration(),
+        changes,
+        lease_writes: 0,
+        twins: Vec::new(),
+        not_readable: Vec::new(),
+        not_kept: Vec::new(),
+        recorded: Vec::new(),
+        managed_live: 0,
+    }
+}
+
 /// A fixed UUID id.
 pub(crate) fn id(n: u128) -> Id {
     Id(uuid::Uuid::from_u128(n).hyphenated().to_string())

@@ -112,15 +112,7 @@ fn groups<'a, P: Eq + std::hash::Hash + Clone + 'a>(
 mod tests {
     use super::*;
     use crate::plan::reserved::{LEASE_HOME_TITLE, LEASE_TITLE};
-
-    fn res(id: &str, title: &str, parent: Option<&str>) -> Resource {
-        Resource {
-            id: Id::from(id),
-            title: title.into(),
-            parent: parent.map(Id::from),
-            ..Resource::default()
-        }
-    }
+    use crate::plan::testutil::res;
 
     #[test]
     fn twins_are_named_by_key_with_every_id_and_leases_are_not_twins() {

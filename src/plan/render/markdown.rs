@@ -249,14 +249,8 @@ mod tests {
     /// The comment for `changes`, with `not_readable` notices.
     fn comment_of(changes: Vec<Change>, not_readable: Vec<NotReadable>) -> String {
         let plan = Plan {
-            integration: crate::plan::testutil::integration(),
-            changes,
-            lease_writes: 0,
-            twins: Vec::new(),
             not_readable,
-            not_kept: Vec::new(),
-            recorded: Vec::new(),
-            managed_live: 0,
+            ..crate::plan::testutil::plan_of(changes)
         };
         let names = Names::new();
         let ctx = RenderContext {

@@ -291,16 +291,7 @@ mod snapshot_tests {
 
     #[test]
     fn empty_plan_says_no_changes_in_every_format() {
-        let plan = crate::plan::Plan {
-            integration: crate::plan::testutil::integration(),
-            changes: Vec::new(),
-            lease_writes: 0,
-            twins: Vec::new(),
-            not_readable: Vec::new(),
-            not_kept: Vec::new(),
-            recorded: Vec::new(),
-            managed_live: 0,
-        };
+        let plan = crate::plan::testutil::plan_of(Vec::new());
         let names = Names::new();
         let ctx = RenderContext {
             write_rate: Rate::SECODA_WRITES,
