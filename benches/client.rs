@@ -1,4 +1,4 @@
-//! Client speed against the in-process sandbox (issue 4's table).
+//! Client speed against the in-process sandbox.
 //!
 //! `cargo bench --bench client` runs the paced and scaling scenarios;
 //! `cargo bench --bench client -- secoda` adds the ~2 minute `--secoda-limits` rehearsal

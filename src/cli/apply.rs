@@ -1,7 +1,6 @@
 //! `secoda-sync apply` arguments.
 
 use super::{ConnectionArgs, ManifestArgs, PlanningArgs};
-use crate::manifest;
 use crate::plan::resolve::Names;
 use crate::plan::saved::SavedOptions;
 use clap::Args;
@@ -123,7 +122,6 @@ impl SavedPlanSettings {
             ));
         }
         if let (Some(t), Some(planned)) = (self.property_types, options.property_types) {
-            let t = manifest::PropertyTypes::from(t);
             if t != planned {
                 let name = |p| format!("{p:?}").to_lowercase();
                 out.push(format!(
@@ -185,7 +183,7 @@ mod tests {
             targets: Vec::new(),
             excludes: Vec::new(),
             monitors_delete: false,
-            property_types: Some(manifest::PropertyTypes::Native),
+            property_types: Some(crate::manifest::PropertyTypes::Native),
         };
         let names: Names = [(Id::from("t-1"), "secoda-sync".to_owned())].into();
         let agree = SavedPlanSettings {

@@ -1,10 +1,8 @@
-//! The manifest flags converted into the manifest layer's own options, so that `manifest`
-//! needs nothing of clap.
+//! The manifest flags converted into the manifest layer's own options. The value enums
+//! (`--from`, `--csv-empty`, `--property-types`) are the manifest layer's own; `--stdin-format`
+//! names only the native formats, a narrower type than the manifest layer's `InputFormat`.
 
-use super::{
-    CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs, PropertyTypes,
-    PropertyTypesArgs,
-};
+use super::{InputArgs, InputFormat, ManifestArgs, PresetArgs, PropertyTypesArgs};
 use crate::manifest::{self, LoadOptions};
 
 impl From<InputFormat> for manifest::InputFormat {
@@ -17,47 +15,16 @@ impl From<InputFormat> for manifest::InputFormat {
     }
 }
 
-impl From<CsvEmpty> for manifest::CsvEmpty {
-    fn from(e: CsvEmpty) -> Self {
-        match e {
-            CsvEmpty::Ignore => Self::Ignore,
-            CsvEmpty::Clear => Self::Clear,
-        }
-    }
-}
-
-impl From<Preset> for manifest::Preset {
-    fn from(p: Preset) -> Self {
-        match p {
-            Preset::Avo => Self::Avo,
-            Preset::Amplitude => Self::Amplitude,
-            Preset::Segment => Self::Segment,
-            Preset::SegmentJson => Self::SegmentJson,
-            Preset::AvoJson => Self::AvoJson,
-        }
-    }
-}
-
-impl From<PropertyTypes> for manifest::PropertyTypes {
-    fn from(p: PropertyTypes) -> Self {
-        match p {
-            PropertyTypes::Native => Self::Native,
-            PropertyTypes::Definition => Self::Definition,
-            PropertyTypes::Off => Self::Off,
-        }
-    }
-}
-
 impl From<PropertyTypesArgs> for manifest::PropertyTypes {
     fn from(a: PropertyTypesArgs) -> Self {
-        a.property_types.into()
+        a.property_types
     }
 }
 
 impl From<&PresetArgs> for manifest::PresetOptions {
     fn from(a: &PresetArgs) -> Self {
         Self {
-            from: a.from.map(Into::into),
+            from: a.from,
             category_label: a.category_label.clone(),
             default_category: a.default_category.clone(),
         }
@@ -71,7 +38,7 @@ impl From<&ManifestArgs> for LoadOptions {
             paths: args.paths.clone(),
             integration: input.integration.clone(),
             csv_map: input.csv_map.clone(),
-            csv_empty: input.csv_empty.into(),
+            csv_empty: input.csv_empty,
             stdin_format: input.stdin_format.map(Into::into),
             preset: (&input.preset).into(),
             rules: args.rules.clone(),

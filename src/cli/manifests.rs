@@ -4,6 +4,8 @@
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::manifest::{CsvEmpty, Preset, PropertyTypes};
+
 /// Which manifest format stdin holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum InputFormat {
@@ -15,35 +17,6 @@ pub enum InputFormat {
     Jsonl,
 }
 
-/// A vendor's tracking-plan export (`--from`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Preset {
-    /// Avo CSV (one row per event and property).
-    Avo,
-    /// Amplitude Data CSV (typed event and property rows).
-    Amplitude,
-    /// Segment Protocols CSV (an event row, then its property rows).
-    Segment,
-    /// Segment tracking-plan rules (JSON Schema).
-    SegmentJson,
-    /// Avo JSON (`events[]` with JSON Schema rules).
-    AvoJson,
-}
-
-/// Where the tracking-plan fields of properties go (`--property-types`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum PropertyTypes {
-    /// Written to the property's own fields, as the API names them (the default).
-    #[default]
-    Native,
-    /// Rendered as a table between `<!-- secoda-sync:tracking -->` markers in the property's
-    /// definition, for workspaces that refuse or drop the fields; text outside the block is
-    /// kept, and export reads the block back.
-    Definition,
-    /// Ignored: neither sent nor compared.
-    Off,
-}
-
 /// `--property-types`, shared by every command that reads manifests and by `export`.
 #[derive(Debug, Clone, Copy, Args)]
 #[command(next_help_heading = "Manifests")]
@@ -52,16 +25,6 @@ pub struct PropertyTypesArgs {
     /// their own fields, a block of the definition, or nowhere.
     #[arg(long, value_enum, value_name = "WHERE", default_value_t = PropertyTypes::Native)]
     pub property_types: PropertyTypes,
-}
-
-/// What an empty CSV cell means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, ValueEnum)]
-pub enum CsvEmpty {
-    /// Leave the field unmanaged (a spreadsheet cannot tell blank from clear).
-    #[default]
-    Ignore,
-    /// Manage the field as empty (clear it on the server).
-    Clear,
 }
 
 /// Where the manifests come from and how to read them.

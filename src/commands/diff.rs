@@ -99,7 +99,7 @@ fn load_options(args: &DiffArgs, paths: Vec<PathBuf>) -> LoadOptions {
         paths,
         integration: input.integration.clone(),
         csv_map: input.csv_map.clone(),
-        csv_empty: input.csv_empty.into(),
+        csv_empty: input.csv_empty,
         stdin_format: input.stdin_format.map(Into::into),
         preset: crate::manifest::PresetOptions::default(),
         rules: None,

@@ -16,23 +16,24 @@ pub enum InputFormat {
     Json,
 }
 
-/// A vendor's tracking-plan export, read as it is (`--from`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A vendor's tracking-plan export, read as it is (`--from`). The variants' comments are the
+/// help of `--from`'s values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Preset {
-    /// Avo CSV: one row per (event, property).
+    /// Avo CSV (one row per event and property).
     Avo,
-    /// Amplitude Data CSV: typed event and property rows.
+    /// Amplitude Data CSV (typed event and property rows).
     Amplitude,
-    /// Segment Protocols CSV: an event row, then its property rows.
+    /// Segment Protocols CSV (an event row, then its property rows).
     Segment,
-    /// Segment tracking-plan rules as JSON Schema.
+    /// Segment tracking-plan rules (JSON Schema).
     SegmentJson,
-    /// Avo JSON: `events[]` with JSON Schema rules.
+    /// Avo JSON (`events[]` with JSON Schema rules).
     AvoJson,
 }
 
-/// What an empty CSV cell means.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+/// What an empty CSV cell means (`--csv-empty`; the variants' comments are its values' help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum CsvEmpty {
     /// Leave the field unmanaged (a spreadsheet cannot tell blank from clear).
     #[default]
@@ -73,13 +74,26 @@ pub struct PresetOptions {
 
 /// Where the tracking-plan fields of properties (`type`, `is_required`, `is_array_type`,
 /// `enum_values`, `regex`) go (`--property-types`): not every workspace keeps them as fields.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+/// The variants' comments are the help of the flag's values.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    serde::Serialize,
+    serde::Deserialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum PropertyTypes {
-    /// Written to (and compared against) the property's own fields.
+    /// Written to the property's own fields, as the API names them (the default).
     #[default]
     Native,
-    /// Rendered into one delimited block of the property's `definition`, read back by export.
+    /// Rendered as a table between `<!-- secoda-sync:tracking -->` markers in the property's
+    /// definition, for workspaces that refuse or drop the fields; text outside the block is
+    /// kept, and export reads the block back.
     Definition,
     /// Ignored: neither sent nor compared.
     Off,

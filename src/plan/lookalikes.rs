@@ -4,7 +4,7 @@
 //! deleted through the API: one slip in a manifest leaves a permanent duplicate.
 
 use super::desired::Resolved;
-use super::reserved::{is_lease_event, is_lease_home};
+use super::reserved::is_lease_home;
 use super::{Action, Key, Live, Plan};
 use crate::api::Resource;
 use crate::manifest::Origin;
@@ -66,9 +66,10 @@ pub fn find_lookalikes(plan: &Plan, desired: &Resolved, live: &Live) -> Vec<Look
                 let Some(parent) = categories.iter().find(|l| &l.title == cat) else {
                     continue;
                 };
-                let events = live.events.iter().filter(|e| {
-                    !e.archived && !is_lease_event(e) && e.parent.as_ref() == Some(&parent.id)
-                });
+                let events = live
+                    .events
+                    .iter()
+                    .filter(|e| !e.archived && e.parent.as_ref() == Some(&parent.id));
                 twin_of(t, events.collect())
             }
             _ => None,

@@ -17,9 +17,3 @@ pub const LEASE_TITLE: &str = "secoda-sync lease";
 pub fn is_lease_home(category: &Resource) -> bool {
     category.title == LEASE_HOME_TITLE
 }
-
-/// Whether `event` is one of the tool's own: a lease event or the not-kept record.
-#[must_use]
-pub fn is_lease_event(event: &Resource) -> bool {
-    event.title == LEASE_TITLE || event.title == super::kept::RECORD_TITLE
-}

@@ -3,7 +3,7 @@
 //! typo says `No changes` while real changes wait.
 
 use super::desired::Resolved;
-use super::reserved::{is_lease_event, is_lease_home};
+use super::reserved::is_lease_home;
 use super::{DiffOptions, Key, Live};
 use crate::api::Id;
 use std::collections::{BTreeSet, HashMap};
@@ -91,11 +91,8 @@ pub fn live_keys(live: &Live) -> HashMap<&Id, Key> {
         keys.insert(&c.id, Key::Category(c.title.clone()));
     }
     let mut events = HashMap::new();
-    for e in live
-        .events
-        .iter()
-        .filter(|e| !e.archived && !is_lease_event(e))
-    {
+    // The tool's own events are left out with their category.
+    for e in live.events.iter().filter(|e| !e.archived) {
         if let Some(Key::Category(c)) = e.parent.as_ref().and_then(|p| keys.get(p)) {
             events.insert(&e.id, Key::Event(c.clone(), e.title.clone()));
         }

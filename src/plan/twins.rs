@@ -3,7 +3,7 @@
 //! can remove them, never hidden.
 
 use super::key::Key;
-use super::reserved::{is_lease_event, is_lease_home};
+use super::reserved::is_lease_home;
 use super::Live;
 use crate::api::{Id, Resource};
 use std::collections::HashMap;
@@ -32,8 +32,8 @@ impl std::fmt::Display for Twins {
     }
 }
 
-/// Every set of twins among the live categories, events and properties, leases left out
-/// (each apply makes its own lease event; they are not twins).
+/// Every set of twins among the live categories, events and properties, the tool's own
+/// category and its events left out (each apply makes its own lease event; they are not twins).
 #[must_use]
 pub fn find_twins(live: &Live) -> Vec<Twins> {
     let mut out = Vec::new();
@@ -51,10 +51,9 @@ pub fn find_twins(live: &Live) -> Vec<Twins> {
         }
     }
     let mut event_key: HashMap<&Id, Key> = HashMap::new();
-    let events = live
-        .events
-        .iter()
-        .filter(|r| !r.archived && !is_lease_event(r));
+    // The tool's own events are left out with their category: a user's event that merely
+    // shares a lease's title elsewhere is the user's.
+    let events = live.events.iter().filter(|r| !r.archived);
     let events = events.filter_map(|r| Some((cat_key.get(r.parent.as_ref()?)?, r)));
     let events: Vec<(&Key, &Resource)> = events.collect();
     for (c, e) in &events {
@@ -135,6 +134,23 @@ mod tests {
         let twins = find_twins(&live);
         let keys: Vec<String> = twins.iter().map(|t| t.key.to_string()).collect();
         assert_eq!(keys, ["Checkout", "Checkout/Paid", "Checkout/Paid/id"]);
+        let titled_like_a_lease = Live {
+            categories: vec![res("ops", "Ops", None)],
+            events: vec![
+                res("u1", LEASE_TITLE, Some("ops")),
+                res("u2", LEASE_TITLE, Some("ops")),
+            ],
+            ..Live::default()
+        };
+        let keys: Vec<String> = find_twins(&titled_like_a_lease)
+            .iter()
+            .map(|t| t.key.to_string())
+            .collect();
+        assert_eq!(
+            keys,
+            [format!("Ops/{LEASE_TITLE}")],
+            "a user's events are twins"
+        );
         assert_eq!(twins[0].ids, [Id::from("c1"), Id::from("c2")]);
         // Keyed by titles: the event under the twin category shares the key too.
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Concurrent applies of the same manifests against one workspace (issue 14): the lease keeps
+//! Concurrent applies of the same manifests against one workspace: the lease keeps
 //! them one at a time, and the executor's look-ups adopt what another run made, so no
 //! resource is ever made twice.
 

@@ -483,7 +483,7 @@ fn stdin_reads_the_format_given() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(
         r.stdout,
-        // A category with no events is an `empty-category` warning (issue 15).
+        // A category with no events is an `empty-category` warning.
         "ok: 1 category, 0 events, 0 properties, 0 monitors (1 warning)\n"
     );
     // Without the flag the content tells; empty stdin tells nothing.

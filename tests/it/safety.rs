@@ -1,4 +1,4 @@
-//! Issue 15: the paths that could delete or corrupt data — deletes the caps did not see, saved
+//! The paths that could delete or corrupt data — deletes the caps did not see, saved
 //! plans pointed at the wrong resource, an API answering badly, unbounded or nonsensical flags,
 //! and a sandbox started in a way that loses its state.
 
