@@ -4,10 +4,10 @@ use super::Audit;
 use crate::output::count;
 use std::io::{self, Write};
 
-/// How to print an audit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How to print an audit (`audit --format`; the variants' comments are its values' help).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// One line per finding, then counts per rule and the score.
+    /// Findings, counts per rule and the score.
     Text,
     /// One JSON document.
     Json,

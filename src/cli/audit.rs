@@ -1,7 +1,9 @@
 //! `secoda-sync audit` arguments.
 
 use super::ConnectionArgs;
-use clap::{Args, ValueEnum};
+use clap::Args;
+
+pub use crate::audit::Format as AuditFormat;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\
@@ -12,17 +14,6 @@ Examples:
 
 Reads only. Exit 1 when a finding has error severity. Without --rules only the rules on by
 default run (case-collision, as a warning).";
-
-/// How `audit` prints its report.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum AuditFormat {
-    /// Findings, counts per rule and the score.
-    Text,
-    /// One JSON document.
-    Json,
-    /// A markdown report.
-    Markdown,
-}
 
 /// Run the tracking-plan rules over a live integration: findings, counts per rule, a score.
 #[derive(Debug, Args)]

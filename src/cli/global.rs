@@ -1,7 +1,7 @@
 //! Options every command takes: verbosity and colour.
 
-use crate::output::{self, Printer, Verbosity};
-use clap::{Args, ValueEnum};
+use crate::output::{ColorChoice, Printer, Verbosity};
+use clap::Args;
 use std::path::PathBuf;
 
 /// Options every command takes.
@@ -29,17 +29,6 @@ pub struct GlobalArgs {
     pub config: Option<PathBuf>,
 }
 
-/// `--color` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ColorChoice {
-    /// Colour when stderr is a terminal and NO_COLOR is unset.
-    Auto,
-    /// Always colour.
-    Always,
-    /// Never colour.
-    Never,
-}
-
 impl GlobalArgs {
     /// The printer these flags ask for (`-q` wins; `-v` counts up to `-vv`).
     #[must_use]
@@ -50,16 +39,6 @@ impl GlobalArgs {
             (false, 1) => Verbosity::Verbose,
             (false, _) => Verbosity::Debug,
         };
-        Printer::new(verbosity, self.color.into())
-    }
-}
-
-impl From<ColorChoice> for output::ColorChoice {
-    fn from(c: ColorChoice) -> Self {
-        match c {
-            ColorChoice::Auto => Self::Auto,
-            ColorChoice::Always => Self::Always,
-            ColorChoice::Never => Self::Never,
-        }
+        Printer::new(verbosity, self.color)
     }
 }

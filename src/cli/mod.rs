@@ -25,12 +25,13 @@ pub mod settings;
 pub mod unlock;
 pub mod validate;
 
+pub use crate::output::ColorChoice;
 pub use apply::{ApplyArgs, LockArgs, SavedPlanSettings};
 pub use audit::{AuditArgs, AuditFormat};
 pub use connection::{ConnectionArgs, Region};
 pub use doctor::{DoctorArgs, DoctorFormat};
 pub use export::ExportArgs;
-pub use global::{ColorChoice, GlobalArgs};
+pub use global::GlobalArgs;
 pub use manifests::{
     CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs, PropertyTypes,
     PropertyTypesArgs,

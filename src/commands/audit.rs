@@ -1,8 +1,8 @@
 //! `secoda-sync audit`: the rules over a live integration, reported on stdout.
 
 use super::session::run_in_session;
-use crate::audit::{audit, render, AuditOptions, Format};
-use crate::cli::{AuditArgs, AuditFormat};
+use crate::audit::{audit, render, AuditOptions};
+use crate::cli::AuditArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{self, IntegrationRef};
 use crate::output::Printer;
@@ -34,12 +34,7 @@ pub fn run(args: &AuditArgs, printer: &Printer) -> Result<Exit> {
     let report = run_in_session(&args.connection, printer, async |session| {
         Ok(audit(&session.client, &opts).await?)
     })?;
-    let format = match args.format {
-        AuditFormat::Text => Format::Text,
-        AuditFormat::Json => Format::Json,
-        AuditFormat::Markdown => Format::Markdown,
-    };
-    render(&report, format, &mut printer.stdout()).map_err(|source| Error::Io {
+    render(&report, args.format, &mut printer.stdout()).map_err(|source| Error::Io {
         action: "write",
         path: "stdout".into(),
         source,

@@ -1,6 +1,7 @@
 //! The ground layer for everything a run shows: the one printer, its styles, text helpers,
-//! the progress it draws and the JSON Schemas of the documents it prints. It knows nothing of the command line; `cli` converts its flags into
-//! this module's own [`Verbosity`] and [`ColorChoice`].
+//! the progress it draws and the JSON Schemas of the documents it prints. It knows nothing of
+//! the command line beyond [`ColorChoice`] serving as `--color`'s values; `cli` turns `-q`/`-v`
+//! into [`Verbosity`].
 
 mod printer;
 mod progress;

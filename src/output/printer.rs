@@ -18,10 +18,10 @@ pub enum Verbosity {
     Debug,
 }
 
-/// When to colour stderr (and stdout).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// When to colour stderr (and stdout): `--color`, whose values' help the variants' comments are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
-    /// Colour when stderr is a terminal and `NO_COLOR` is unset.
+    /// Colour when stderr is a terminal and NO_COLOR is unset.
     Auto,
     /// Always colour.
     Always,
