@@ -1,10 +1,10 @@
-//! The `apply --json` document (`schemas/apply.schema.json`): built from the report, the
-//! read-back, the halt, the record's outcome and the monitor run into dedicated output structs,
+//! The `apply --json` document (`schemas/apply.schema.json`): built from an apply's outcome
+//! (its report, read-back, halt, record and monitor run) into dedicated output structs,
 //! so internal refactors cannot change it by accident.
 
 use super::halt::{self, Why};
 use super::record::Saved;
-use super::{MonitorRun, Outcome, ReadBack, Report};
+use super::{ApplyOutcome, MonitorRun, Outcome, Report};
 use crate::plan::{Action, Kind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -209,16 +209,17 @@ pub enum MonitorRunDoc {
     },
 }
 
-impl ApplyDocument {
-    /// The document for an apply's report, read-back (and its halt), record outcome and
+impl From<&ApplyOutcome> for ApplyDocument {
+    /// The document for an apply's outcome: its report, read-back (and its halt), record and
     /// monitor run.
-    #[must_use]
-    pub fn new(
-        report: &Report,
-        readback: &ReadBack,
-        saved: &Saved,
-        run: Option<&MonitorRun>,
-    ) -> Self {
+    fn from(outcome: &ApplyOutcome) -> Self {
+        let ApplyOutcome {
+            report,
+            readback,
+            record: saved,
+            monitor_run: run,
+            ..
+        } = outcome;
         let stops = readback.halt().stops();
         Self {
             format_version: FORMAT_VERSION,
@@ -274,7 +275,7 @@ impl ApplyDocument {
                 hint: halt::HINT.to_owned(),
             }),
             not_kept_record: record(saved),
-            monitor_run: run.map(monitor_run),
+            monitor_run: run.as_ref().map(monitor_run),
         }
     }
 }

@@ -490,12 +490,7 @@ mod tests {
             ),
         ]);
         let (report, _) = run(p, &Cancel::new(), "C").await;
-        let doc = crate::apply::ApplyDocument::new(
-            &report,
-            &crate::apply::ReadBack::default(),
-            &crate::apply::record::Saved::Unchanged,
-            None,
-        );
+        let doc = crate::apply::ApplyDocument::from(&crate::apply::ApplyOutcome::from(report));
         let v = serde_json::to_value(doc).unwrap();
         assert_eq!(v["complete"], false);
         assert_eq!(v["summary"]["failed"], 1);

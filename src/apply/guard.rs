@@ -18,7 +18,6 @@ use crate::api::{
 use crate::plan::{Kind, Plan};
 use futures::TryStreamExt;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
@@ -29,8 +28,6 @@ pub struct Guard {
     /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
     /// looked up first even under the lease: a lease can be lost while a call is in flight.
     lease: Option<Arc<Watch>>,
-    adopted: AtomicUsize,
-    conflicts: AtomicUsize,
 }
 
 impl Guard {
@@ -43,23 +40,7 @@ impl Guard {
             .iter()
             .filter_map(|c| Some((c.id.clone()?, c.live_updated_at.clone()?)))
             .collect();
-        Self {
-            seen,
-            lease,
-            ..Self::default()
-        }
-    }
-
-    /// Creates that found their resource already there and adopted it.
-    #[must_use]
-    pub fn adopted(&self) -> usize {
-        self.adopted.load(Ordering::Relaxed)
-    }
-
-    /// Updates and deletes refused because the resource changed since the plan.
-    #[must_use]
-    pub fn conflicts(&self) -> usize {
-        self.conflicts.load(Ordering::Relaxed)
+        Self { seen, lease }
     }
 
     /// Checks `write` against the workspace, then makes it through [`perform`] (or adopts what
@@ -87,10 +68,7 @@ impl Guard {
             }
         };
         match found {
-            Ok(Some(id)) => {
-                self.adopted.fetch_add(1, Ordering::Relaxed);
-                Ok(Made::Adopted(id))
-            }
+            Ok(Some(id)) => Ok(Made::Adopted(id)),
             Ok(None) => {
                 if let Some(lease) = &self.lease {
                     lease.check(client).await.map_err(|_| NotMade::Stopped)?;
@@ -135,7 +113,6 @@ impl Guard {
                 ))
             }
         };
-        self.conflicts.fetch_add(1, Ordering::Relaxed);
         Err(format!(
             "conflict: {why}; not written (plan again to see the change)"
         ))

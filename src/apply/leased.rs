@@ -106,7 +106,7 @@ pub async fn execute_leased(
             ));
         }
     }
-    let adopted = guard.adopted();
+    let adopted = report.counts().adopted;
     if adopted > 0 {
         printer.status(format!(
             "Adopted {} that already existed instead of creating {} again.",

@@ -1,6 +1,6 @@
-//! Applying a plan: the executor, its write bodies, cancellation, progress, the report, the
-//! read-back check of every answer, the decisions around it (policy), the monitor run after
-//! it, the stop on tracking fields the workspace refuses or drops (halt), the `apply --json`
+//! Applying a plan: one run from a confirmed plan to its [`ApplyOutcome`] (`outcome`), the
+//! executor, its write bodies, cancellation, progress, the report, the read-back check of
+//! every answer, the decisions before it (policy), the monitor run after it, the stop on tracking fields the workspace refuses or drops (halt), the `apply --json`
 //! document, and the lease (taken, renewed, checked before each write) and the checks that keep concurrent
 //! applies from making twins.
 
@@ -12,6 +12,7 @@ pub mod halt;
 pub mod lease;
 pub mod leased;
 pub mod monitors_run;
+pub mod outcome;
 pub mod perform;
 pub mod policy;
 pub mod progress;
@@ -29,6 +30,7 @@ pub use halt::Halt;
 pub use lease::{Lease, LeaseError, LeaseOptions};
 pub use leased::execute_leased;
 pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
+pub use outcome::{run, ApplyOutcome, ApplySettings, RunError, Verdict};
 pub use perform::perform;
 pub use progress::Progress;
 pub use readback::{NotKept, ReadBack};

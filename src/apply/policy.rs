@@ -1,7 +1,6 @@
-//! The decisions around an apply: whether it may go ahead, whether to ask first, and how it
-//! ended (which the command turns into an exit code).
+//! The decisions before an apply: whether it may go ahead and whether to ask first (how it
+//! ended is [`super::outcome::Verdict`]).
 
-use super::{MonitorRun, Report};
 use crate::plan::{Block, Plan};
 
 /// Why a plan must not be applied at all: the note of its first change held back by a safety
@@ -75,31 +74,6 @@ pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 
-/// How an apply ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Verdict {
-    /// Every change made (or nothing to do), and the monitor run, if asked for, started.
-    Done,
-    /// A change failed, or the monitor run could not be started.
-    Failed,
-    /// Ctrl-C stopped it.
-    Interrupted,
-}
-
-/// The verdict on an apply: interrupted first, then failed when a change failed or the
-/// monitor run could not be started.
-#[must_use]
-pub fn verdict(report: &Report, run: Option<&MonitorRun>) -> Verdict {
-    let run_failed = matches!(run, Some(MonitorRun::Failed { .. }));
-    if report.interrupted {
-        Verdict::Interrupted
-    } else if report.is_complete() && !run_failed {
-        Verdict::Done
-    } else {
-        Verdict::Failed
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,19 +104,5 @@ mod tests {
         for no in ["", "n", "no", "yess", "\n"] {
             assert!(!is_yes(no), "{no:?}");
         }
-    }
-
-    #[test]
-    fn an_interrupted_apply_is_interrupted_whatever_else_happened() {
-        let report = Report {
-            interrupted: true,
-            ..Report::default()
-        };
-        assert_eq!(verdict(&report, None), Verdict::Interrupted);
-        assert_eq!(verdict(&Report::default(), None), Verdict::Done);
-        assert_eq!(
-            verdict(&Report::default(), Some(&MonitorRun::NothingToRun)),
-            Verdict::Done
-        );
     }
 }

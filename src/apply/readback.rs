@@ -7,7 +7,6 @@
 //! so an answer is the only proof that a write held.
 
 use super::halt::{Halt, Why};
-use super::policy::Verdict;
 use crate::api::{Id, Monitor, MonitorWrite, Resource, ResourceWrite};
 use crate::output::count;
 use crate::plan::{Kind, Plan};
@@ -150,19 +149,6 @@ impl ReadBack {
             })
             .collect()
     }
-
-    /// The verdict under `--strict`: an apply that otherwise succeeded fails when anything
-    /// was not kept.
-    #[must_use]
-    pub fn verdict(&self, verdict: Verdict, strict: bool) -> Verdict {
-        // A stop always fails: the workspace lacks what was asked, and the hint says why.
-        let stopped = !self.halt.stops().is_empty();
-        if verdict == Verdict::Done && (stopped || (strict && !self.not_kept().is_empty())) {
-            Verdict::Failed
-        } else {
-            verdict
-        }
-    }
 }
 
 #[cfg(test)]
@@ -201,19 +187,5 @@ mod tests {
             ]
         );
         assert_eq!(rb.not_kept()[0].ids, [Id::from("a"), Id::from("b")]);
-        assert_eq!(
-            rb.verdict(Verdict::Done, false),
-            Verdict::Failed,
-            "a tracking field not kept stops property writes, and fails without --strict"
-        );
-        let events = ReadBack::new();
-        events.check(Kind::Event, &sent, &Resource::default());
-        assert_eq!(events.verdict(Verdict::Done, false), Verdict::Done);
-        assert_eq!(events.verdict(Verdict::Done, true), Verdict::Failed);
-        assert_eq!(
-            ReadBack::new().verdict(Verdict::Done, true),
-            Verdict::Done,
-            "nothing missing, nothing to fail"
-        );
     }
 }

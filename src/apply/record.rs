@@ -12,9 +12,10 @@ use crate::workspace::read_not_kept;
 use chrono::{SecondsFormat, Utc};
 
 /// What saving the record did.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Saved {
     /// The record already said the same (or there is nothing to say): nothing written.
+    #[default]
     Unchanged,
     /// The record now holds these fields (kind, wire name).
     Recorded(Vec<(Kind, String)>),

@@ -388,12 +388,9 @@ mod tests {
             );
             assert_eq!(text.contains("Apply complete"), ended == "Apply complete");
             assert!(!report.is_complete());
-            let doc = super::super::document::ApplyDocument::new(
-                &report,
-                &super::super::ReadBack::default(),
-                &super::super::record::Saved::Unchanged,
-                None,
-            );
+            let doc = super::super::ApplyDocument::from(&super::super::ApplyOutcome::from(
+                report.clone(),
+            ));
             let s = doc.summary;
             assert_eq!(
                 (s.created, s.adopted, s.failed, s.skipped, s.held, s.not_done),

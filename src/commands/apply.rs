@@ -2,15 +2,15 @@
 
 use super::session::{run_in_session, Session};
 use crate::api::Rate;
-use crate::apply::policy::{self, Confirmation, Verdict};
-use crate::apply::record::Saved;
+use crate::apply::policy::{self, Confirmation};
 use crate::apply::{
-    self, ApplyDocument, Cancel, LeaseOptions, MonitorRun, ReadBack, Report, RunFailed,
+    self, ApplyDocument, ApplyOutcome, ApplySettings, LeaseOptions, MonitorRun, RunError,
+    RunFailed, Verdict,
 };
 use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
-use crate::output::{count, Printer};
+use crate::output::Printer;
 use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
 use crate::plan::preflight::Caps;
 use crate::plan::render::Format;
@@ -118,30 +118,44 @@ async fn apply_in(
         return Err(Error::Refused(reason));
     }
     let writes = plan.summary().writes();
-    let readback = ReadBack::rechecking(args.planning.recheck_fields, &plan);
     let terminal = std::io::stdin().is_terminal() && printer.interactive();
-    let (report, saved, terminated) =
-        match policy::confirmation(writes, args.auto_approve, terminal) {
-            Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
-            Confirmation::Ask(question) if !ask(&question, printer)? => {
-                printer.status("Apply cancelled: nothing was written.");
-                return Ok(Exit::Failure);
-            }
-            _ if writes == 0 => (Report::default(), Saved::Unchanged, false),
-            _ => execute(plan, session, concurrency, printer, &args.lock, &readback).await?,
-        };
-    let run = if args.run_monitors {
-        Some(apply::run_monitors(&report, &session.client).await)
-    } else {
-        None
+    match policy::confirmation(writes, args.auto_approve, terminal) {
+        Confirmation::Refuse(reason) => return Err(Error::Refused(reason)),
+        Confirmation::Ask(question) if !ask(&question, printer)? => {
+            printer.status("Apply cancelled: nothing was written.");
+            return Ok(Exit::Failure);
+        }
+        _ => {}
+    }
+    let settings = ApplySettings {
+        concurrency,
+        lease: lease_options(&plan, &args.lock)?,
+        recheck_fields: args.planning.recheck_fields,
+        run_monitors: args.run_monitors,
     };
-    let exit = finish(args, printer, &report, &readback, &saved, run.as_ref())?;
-    // A SIGTERM is reported and saved like a Ctrl-C, and exits as a shell expects.
-    Ok(if terminated && exit == Exit::Interrupted {
-        Exit::Terminated
-    } else {
-        exit
-    })
+    let outcome = apply::run(plan, &session.client, &settings, printer)
+        .await
+        .map_err(|e| match e {
+            RunError::Signals(source) => Error::Io {
+                action: "install the signal handlers of",
+                path: "apply".into(),
+                source,
+            },
+            RunError::Lease(e) => e.into(),
+        })?;
+    finish(args, printer, &outcome)
+}
+
+/// The lease an apply of `plan` takes (`None` with `--no-lock`).
+fn lease_options(plan: &Plan, lock: &LockArgs) -> Result<Option<LeaseOptions>> {
+    if lock.no_lock {
+        return Ok(None);
+    }
+    let (ttl, every) = lock.lease_timings();
+    LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
+        .with_timings(ttl, every)
+        .map(Some)
+        .map_err(Error::Usage)
 }
 
 /// Asks `question [y/N]` on stderr and reads the answer from stdin.
@@ -161,110 +175,29 @@ fn ask(question: &str, printer: &Printer) -> Result<bool> {
     Ok(policy::is_yes(&answer))
 }
 
-/// Runs the executor with Ctrl-C and SIGTERM wired to the cancellation token; returns the
-/// report, what became of the record of not-kept fields, and whether a SIGTERM stopped it.
-async fn execute(
-    plan: Plan,
-    session: &Session,
-    concurrency: usize,
-    printer: &Printer,
-    lock: &LockArgs,
-    readback: &ReadBack,
-) -> Result<(Report, Saved, bool)> {
-    let cancel = Cancel::new();
-    let on_signal = apply::cancel::on_signals(&cancel, {
-        let printer = printer.clone();
-        move || printer.status("Interrupted again: abandoning the calls in flight.")
-    })
-    .map_err(|source| Error::Io {
-        action: "install the signal handlers of",
-        path: "apply".into(),
-        source,
-    })?;
-    // The lease is taken before the first write and given back at the end.
-    let lease = if lock.no_lock {
-        None
-    } else {
-        let (ttl, every) = lock.lease_timings();
-        let opts = LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
-            .with_timings(ttl, every)
-            .map_err(Error::Usage)?;
-        Some(opts)
-    };
-    let report = apply::execute_leased(
-        plan,
-        &session.client,
-        lease.as_ref(),
-        concurrency,
-        &cancel,
-        readback,
-        printer,
-    )
-    .await;
-    on_signal.abort();
-    let (report, saved) = report?;
-    Ok((report, saved, cancel.terminated()))
-}
-
-/// Prints the result and turns the verdict into the exit code.
-fn finish(
-    args: &ApplyArgs,
-    printer: &Printer,
-    report: &Report,
-    readback: &ReadBack,
-    saved: &Saved,
-    run: Option<&MonitorRun>,
-) -> Result<Exit> {
+/// Prints the outcome (text or `--json`) and turns its verdict into the exit code.
+fn finish(args: &ApplyArgs, printer: &Printer, outcome: &ApplyOutcome) -> Result<Exit> {
     let out_err = Error::writing("stdout");
     let mut out = printer.stdout();
     if args.json {
-        let doc = ApplyDocument::new(report, readback, saved, run);
+        let doc = ApplyDocument::from(outcome);
         serde_json::to_writer_pretty(&mut out, &doc).map_err(|e| out_err(e.into()))?;
         writeln!(out).map_err(out_err)?;
     } else {
-        if !report.entries.is_empty() {
-            report.render_text(&mut out).map_err(out_err)?;
-        }
-        for line in readback.lines() {
-            writeln!(out, "{line}").map_err(out_err)?;
-        }
-        if let Some(line) = readback.halt().line() {
-            writeln!(out, "{line}").map_err(out_err)?;
-        }
-        match run {
-            Some(MonitorRun::Started { job_id, monitors }) => writeln!(
-                out,
-                "Started a run of {}: job {job_id}.",
-                count(monitors.len(), "monitor", "monitors")
-            )
-            .map_err(out_err)?,
-            Some(MonitorRun::NothingToRun) => {
-                writeln!(out, "No monitors were created or changed: nothing to run.")
-                    .map_err(out_err)?;
-            }
-            Some(MonitorRun::Skipped) => {
-                printer.status(if report.lease_lost.is_some() {
-                    "The apply lost its lease: no monitors were run."
-                } else {
-                    "The apply was interrupted: no monitors were run."
-                });
-            }
-            Some(MonitorRun::Failed { .. }) | None => {}
-        }
+        outcome.render_text(&mut out, printer).map_err(out_err)?;
     }
-    if let Some(MonitorRun::Failed { monitors, error }) = run {
+    if let Some(MonitorRun::Failed { monitors, error }) = &outcome.monitor_run {
         printer.error(&RunFailed {
             count: monitors.len(),
             cause: error,
         });
     }
-    Ok(
-        match readback.verdict(policy::verdict(report, run), args.strict) {
-            Verdict::Done => Exit::Success,
-            Verdict::Failed => Exit::Failure,
-            Verdict::Interrupted => Exit::Interrupted,
-        },
-    )
+    Ok(match outcome.verdict(args.strict) {
+        Verdict::Done => Exit::Success,
+        Verdict::Failed => Exit::Failure,
+        Verdict::Interrupted => Exit::Interrupted,
+        Verdict::Terminated => Exit::Terminated,
+    })
 }
 
 /// Loads a saved plan and checks it, whole, before any write (see [`pipeline::check_saved`]);
