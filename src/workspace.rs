@@ -196,20 +196,12 @@ pub async fn read_touched(
     while !next.is_empty() {
         let reads = futures::stream::iter(next)
             .map(|(kind, id)| async move {
-                let read = match kind {
-                    Kind::Category => client
-                        .get_category(&id)
+                let read = match kind.resource() {
+                    Some(resource) => client
+                        .get_resource(resource, &id)
                         .await
                         .map(|r| Reread::resource(kind, &r)),
-                    Kind::Event => client
-                        .get_event(&id)
-                        .await
-                        .map(|r| Reread::resource(kind, &r)),
-                    Kind::Property => client
-                        .get_property(&id)
-                        .await
-                        .map(|r| Reread::resource(kind, &r)),
-                    Kind::Monitor => client.get_monitor(&id).await.map(|m| Reread::monitor(&m)),
+                    None => client.get_monitor(&id).await.map(|m| Reread::monitor(&m)),
                 };
                 match read {
                     Ok(r) => Ok(Some(r)),

@@ -40,6 +40,7 @@ pub use gate::WriteGate;
 pub use presence::Absent;
 pub use probe::Probe;
 pub use rate::Rate;
+pub use resources::ResourceKind;
 pub use retry::RetryPolicy;
 pub use stats::ClientStats;
 pub use token::Token;

@@ -2,9 +2,54 @@
 //! (list, get, create, patch, delete). Their retry-safe creates live in `idempotent`.
 
 use super::{ApiError, Client, Endpoint, Id, ListFilter, Resource, ResourceWrite};
-use futures::stream::{self, Stream, StreamExt, TryStreamExt};
+use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
+
+/// A tracking-plan resource kind: what the resource calls take (monitors have calls of their
+/// own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResourceKind {
+    /// An event category.
+    Category,
+    /// An event.
+    Event,
+    /// An event property.
+    Property,
+}
+
+impl ResourceKind {
+    /// The endpoint of one resource of this kind.
+    fn one(self, id: &Id) -> Endpoint {
+        match self {
+            Self::Category => Endpoint::Category(id.clone()),
+            Self::Event => Endpoint::Event(id.clone()),
+            Self::Property => Endpoint::Property(id.clone()),
+        }
+    }
+}
 
 impl Client {
+    /// Resources of `kind`, streamed page by page; only those [`ListFilter::keeps`] (events
+    /// as [`Client::list_events`] reads them).
+    pub fn list_resources(
+        &self,
+        kind: ResourceKind,
+        f: &ListFilter,
+    ) -> BoxStream<'static, Result<Resource, ApiError>> {
+        match kind {
+            ResourceKind::Category => self.list_categories(f).boxed(),
+            ResourceKind::Event => self.list_events(f).boxed(),
+            ResourceKind::Property => self.list_properties(f).boxed(),
+        }
+    }
+
+    /// One resource of `kind`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`]; 404 when it does not exist.
+    pub async fn get_resource(&self, kind: ResourceKind, id: &Id) -> Result<Resource, ApiError> {
+        self.get(&kind.one(id), &[]).await
+    }
+
     /// Event categories, streamed page by page; only those [`ListFilter::keeps`].
     pub fn list_categories(
         &self,
@@ -53,30 +98,6 @@ impl Client {
         let keep = f.clone();
         self.list(Endpoint::Properties, f.query())
             .try_filter(move |r| std::future::ready(keep.keeps(r)))
-    }
-
-    /// One event category.
-    ///
-    /// # Errors
-    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
-    pub async fn get_category(&self, id: &Id) -> Result<Resource, ApiError> {
-        self.get(&Endpoint::Category(id.clone()), &[]).await
-    }
-
-    /// One event.
-    ///
-    /// # Errors
-    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
-    pub async fn get_event(&self, id: &Id) -> Result<Resource, ApiError> {
-        self.get(&Endpoint::Event(id.clone()), &[]).await
-    }
-
-    /// One event property.
-    ///
-    /// # Errors
-    /// Any [`ApiError`]; [`ApiError::is_not_found`] when it does not exist.
-    pub async fn get_property(&self, id: &Id) -> Result<Resource, ApiError> {
-        self.get(&Endpoint::Property(id.clone()), &[]).await
     }
 
     /// Creates an event category (one POST; not repeated after an ambiguous failure).

@@ -242,7 +242,8 @@ impl From<&ApplyOutcome> for ApplyDocument {
                     }
                     .map(ToString::to_string),
                     error: match o {
-                        Outcome::Failed(e) | Outcome::Held(e) => Some(e.clone()),
+                        Outcome::Failed(e) => Some(e.to_string()),
+                        Outcome::Held(why) => Some(why.clone()),
                         _ => None,
                     },
                     skipped_because: match o {

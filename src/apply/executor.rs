@@ -9,7 +9,7 @@
 use super::cancel::{Cancel, Stage};
 use super::halt::Halt;
 use super::progress::Progress;
-use super::report::{Made, NotMade, Outcome, Report};
+use super::report::{Failure, Made, NotMade, Outcome, Report};
 use super::write::{write_for, Write};
 use crate::api::Id;
 use crate::output::count;
@@ -121,7 +121,7 @@ where
                         &mut outcomes,
                         opts.progress,
                         i,
-                        Outcome::Failed(e.to_string()),
+                        Outcome::Failed(e.into()),
                     );
                 }
             }
@@ -142,7 +142,7 @@ where
                     Ok(Made::Adopted(id)) => Outcome::Adopted(id),
                     Ok(Made::Written(id)) => match id.or_else(|| changes[i].id.clone()) {
                         Some(id) => Outcome::Done(id),
-                        None => Outcome::Failed("the API answered without an id".into()),
+                        None => Outcome::Failed(Failure::NoId),
                     },
                     Err(NotMade::Failed(e)) => Outcome::Failed(e),
                     Err(NotMade::Stopped) => {
@@ -231,7 +231,7 @@ struct Graph {
     /// The change creating each create's parent, when it is created in this run.
     parent: Vec<Option<usize>>,
     /// Changes that cannot run at all, with why.
-    broken: Vec<(usize, String)>,
+    broken: Vec<(usize, Failure)>,
 }
 
 impl Graph {
@@ -263,10 +263,7 @@ impl Graph {
                         g.dependants[i].push(j);
                         g.waits[j] += 1;
                     }
-                    _ => g.broken.push((
-                        j,
-                        format!("its parent `{k}` is neither live nor created by this plan"),
-                    )),
+                    _ => g.broken.push((j, Failure::NoParent(k.clone()))),
                 },
                 (Action::Delete, _) => {
                     // A parent's delete waits for its children's deletes.
@@ -348,7 +345,7 @@ mod tests {
                     cancel.request();
                 }
                 if fail {
-                    return Err("500 boom".to_owned());
+                    return Err(Failure::Api("500 boom".to_owned()));
                 }
                 Ok(match w {
                     Write::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
@@ -386,7 +383,10 @@ mod tests {
         let (report, calls) = run(p, &Cancel::new(), "E").await;
         let outcomes: Vec<_> = report.entries.iter().map(|(_, o)| o.clone()).collect();
         assert_eq!(outcomes[0], Outcome::Done(Id::from("new-C")));
-        assert_eq!(outcomes[1], Outcome::Failed("500 boom".into()));
+        assert_eq!(
+            outcomes[1],
+            Outcome::Failed(Failure::Api("500 boom".into()))
+        );
         assert_eq!(outcomes[2], Outcome::Skipped(ev("C", "E")));
         assert_eq!(outcomes[3], Outcome::Done(Id::from("id-D/F")));
         assert_eq!(calls.len(), 3, "the skipped property made no call");
@@ -405,7 +405,10 @@ mod tests {
         assert!(report.is_complete());
         assert_eq!(
             calls.last(),
-            Some(&Write::Delete(crate::plan::Kind::Event, Id::from("id-C/E")))
+            Some(&Write::Delete(
+                crate::apply::write::Editable::Event,
+                Id::from("id-C/E")
+            ))
         );
     }
 
@@ -469,7 +472,7 @@ mod tests {
                 cancel.request();
                 cancel.request();
                 // The server never answers.
-                std::future::pending::<Result<Option<Id>, String>>().await
+                std::future::pending::<Result<Option<Id>, Failure>>().await
             }
         })
         .await;

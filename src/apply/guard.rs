@@ -10,10 +10,10 @@
 use super::perform::perform;
 use super::readback::ReadBack;
 use super::renewal::Watch;
-use super::report::{Made, NotMade};
+use super::report::{Failure, Made, NotMade};
 use super::write::Write;
 use crate::api::{
-    ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceWrite,
+    ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceKind, ResourceWrite,
 };
 use crate::plan::{Kind, Plan};
 use futures::TryStreamExt;
@@ -59,7 +59,8 @@ impl Guard {
             Write::Create(kind, body) => existing_resource(client, *kind, body).await,
             Write::CreateMonitor(body) => existing_monitor(client, body).await,
             Write::Patch(kind, id, _) | Write::Delete(kind, id) => {
-                self.unchanged(client, *kind, id).await?;
+                self.unchanged(client, ResourceKind::from(*kind).into(), id)
+                    .await?;
                 Ok(None)
             }
             Write::PatchMonitor(id, ..) | Write::DeleteMonitor(id, _) => {
@@ -82,22 +83,20 @@ impl Guard {
                     Err(e) => Err(NotMade::Failed(e)),
                 }
             }
-            Err(e) => Err(NotMade::Failed(format!(
-                "could not look for an existing twin first: {e}"
-            ))),
+            Err(e) => Err(NotMade::Failed(Failure::NotChecked(format!(
+                "look for an existing twin first: {e}"
+            )))),
         }
     }
 
     /// Fails with a conflict unless the resource is still at the `updated_at` the plan saw.
-    async fn unchanged(&self, client: &Client, kind: Kind, id: &Id) -> Result<(), String> {
+    async fn unchanged(&self, client: &Client, kind: Kind, id: &Id) -> Result<(), Failure> {
         let Some(seen) = self.seen.get(id) else {
             return Ok(());
         };
-        let now = match kind {
-            Kind::Category => client.get_category(id).await.map(|r| r.updated_at),
-            Kind::Event => client.get_event(id).await.map(|r| r.updated_at),
-            Kind::Property => client.get_property(id).await.map(|r| r.updated_at),
-            Kind::Monitor => client.get_monitor(id).await.map(|m| m.updated_at),
+        let now = match kind.resource() {
+            Some(kind) => client.get_resource(kind, id).await.map(|r| r.updated_at),
+            None => client.get_monitor(id).await.map(|m| m.updated_at),
         };
         let why = match now {
             Ok(now) if &now == seen => return Ok(()),
@@ -108,14 +107,12 @@ impl Guard {
                 "it was deleted in Secoda since the plan was made".to_owned()
             }
             Err(e) => {
-                return Err(format!(
-                    "could not check it is unchanged since the plan: {e}"
-                ))
+                return Err(Failure::NotChecked(format!(
+                    "check it is unchanged since the plan: {e}"
+                )))
             }
         };
-        Err(format!(
-            "conflict: {why}; not written (plan again to see the change)"
-        ))
+        Err(Failure::Conflict(why))
     }
 }
 
@@ -124,22 +121,18 @@ impl Guard {
 /// `parent_id`, `title`) and checked client-side, since a server may ignore a filter.
 async fn existing_resource(
     client: &Client,
-    kind: Kind,
+    kind: ResourceKind,
     body: &ResourceWrite,
 ) -> Result<Option<Id>, ApiError> {
     let mut filter = ListFilter {
         title: body.title.clone(),
         ..ListFilter::default()
     };
-    if kind != Kind::Category {
+    if kind != ResourceKind::Category {
         filter.integration_id.clone_from(&body.integration);
         filter.parent_id.clone_from(&body.parent);
     }
-    let found: Vec<Resource> = match kind {
-        Kind::Category => client.list_categories(&filter).try_collect().await?,
-        Kind::Event => client.list_events(&filter).try_collect().await?,
-        Kind::Property | Kind::Monitor => client.list_properties(&filter).try_collect().await?,
-    };
+    let found: Vec<Resource> = client.list_resources(kind, &filter).try_collect().await?;
     Ok(found.into_iter().find(|r| is_twin(r, body)).map(|r| r.id))
 }
 

@@ -35,5 +35,5 @@ pub use perform::perform;
 pub use progress::Progress;
 pub use readback::{NotKept, ReadBack};
 pub use renewal::{Lost, Watch};
-pub use report::{Made, NotMade, Outcome, Report};
-pub use write::{write_for, Write, WriteError};
+pub use report::{Failure, Made, NotMade, Outcome, Report};
+pub use write::{write_for, Editable, Write, WriteError};

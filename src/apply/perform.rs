@@ -1,10 +1,10 @@
 //! Making one [`Write`] through the API client: the only place the executor meets HTTP (and so
 //! where a 400 refusing a tracking field is recognised).
 
-use super::halt::HINT;
 use super::readback::ReadBack;
-use super::write::Write;
-use crate::api::{ApiError, Client, Id, Resource, ResourceWrite};
+use super::report::Failure;
+use super::write::{Editable, Write};
+use crate::api::{ApiError, Client, Id, Resource, ResourceKind, ResourceWrite};
 use crate::plan::Kind;
 
 /// Makes `write` with one client call (creates through the idempotent create, so a lost
@@ -12,58 +12,53 @@ use crate::plan::Kind;
 /// PATCH answer is checked against its body into `readback`.
 ///
 /// # Errors
-/// The call's error as a message; a monitor PATCH or DELETE the workspace does not serve says
-/// so and names the monitor.
+/// The call's [`Failure`]: a tracking field the workspace refused, a monitor PATCH or DELETE
+/// it does not serve (naming the monitor), or the API's error.
 pub async fn perform(
     client: &Client,
     write: Write,
     readback: &ReadBack,
-) -> Result<Option<Id>, String> {
+) -> Result<Option<Id>, Failure> {
     let property = matches!(
         write,
-        Write::Create(Kind::Property, _) | Write::Patch(Kind::Property, ..)
+        Write::Create(ResourceKind::Property, _) | Write::Patch(Editable::Property, ..)
     );
     let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
         r.inspect(|back| readback.check(kind, body, back))
     };
     let result = match write {
-        Write::Create(Kind::Category, body) => checked(
+        Write::Create(ResourceKind::Category, body) => checked(
             Kind::Category,
             &body,
             client.create_category_idempotent(&body).await,
         ),
-        Write::Create(Kind::Event, body) => checked(
+        Write::Create(ResourceKind::Event, body) => checked(
             Kind::Event,
             &body,
             client.create_event_idempotent(&body).await,
         ),
-        Write::Create(Kind::Property, body) => checked(
+        Write::Create(ResourceKind::Property, body) => checked(
             Kind::Property,
             &body,
             client.create_property_idempotent(&body).await,
         ),
-        Write::Patch(Kind::Event, id, body) => {
+        Write::Patch(Editable::Event, id, body) => {
             checked(Kind::Event, &body, client.patch_event(&id, &body).await)
         }
-        Write::Patch(Kind::Property, id, body) => checked(
+        Write::Patch(Editable::Property, id, body) => checked(
             Kind::Property,
             &body,
             client.patch_property(&id, &body).await,
         ),
-        Write::Delete(Kind::Event, id) => return done(client.delete_event(&id).await),
-        Write::Delete(Kind::Property, id) => return done(client.delete_property(&id).await),
-        Write::Create(kind, _) | Write::Patch(kind, ..) | Write::Delete(kind, _) => {
-            return Err(format!(
-                "no such call for a {kind} (this is a bug in secoda-sync; please report it)"
-            ));
-        }
+        Write::Delete(Editable::Event, id) => return done(client.delete_event(&id).await),
+        Write::Delete(Editable::Property, id) => return done(client.delete_property(&id).await),
         Write::CreateMonitor(body) => {
             return client
                 .create_monitor_idempotent(&body)
                 .await
                 .inspect(|m| readback.check_monitor(&body, m))
                 .map(|m| Some(m.id))
-                .map_err(|e| e.to_string());
+                .map_err(|e| Failure::Api(e.to_string()));
         }
         Write::PatchMonitor(id, name, body) => {
             return client
@@ -84,22 +79,28 @@ pub async fn perform(
     result.map(|r| Some(r.id)).map_err(|e| {
         // A 400 naming a tracking field stops the property writes carrying it.
         if property && !readback.halt().refused(&e).is_empty() {
-            format!("{e} ({HINT})")
+            Failure::Refused(e.to_string())
         } else {
-            e.to_string()
+            Failure::Api(e.to_string())
         }
     })
 }
 
-fn done(result: Result<(), ApiError>) -> Result<Option<Id>, String> {
-    result.map(|()| None).map_err(|e| e.to_string())
+fn done(result: Result<(), ApiError>) -> Result<Option<Id>, Failure> {
+    result
+        .map(|()| None)
+        .map_err(|e| Failure::Api(e.to_string()))
 }
 
 /// Secoda does not document monitor PATCH/DELETE; a workspace that lacks them answers 404/405.
-fn monitor_error(e: &ApiError, doing: &str, name: &str) -> String {
+fn monitor_error(e: &ApiError, doing: &'static str, name: &str) -> Failure {
     if e.is_unsupported() {
-        format!("this workspace's API does not support {doing} monitors (monitor `{name}`): {e}")
+        Failure::Unsupported {
+            doing,
+            name: name.to_owned(),
+            error: e.to_string(),
+        }
     } else {
-        e.to_string()
+        Failure::Api(e.to_string())
     }
 }

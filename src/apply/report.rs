@@ -15,7 +15,7 @@ pub enum Outcome {
     /// and took it instead of making a twin: the live id.
     Adopted(Id),
     /// The write failed.
-    Failed(String),
+    Failed(Failure),
     /// Not attempted because a change it depends on failed or was not made.
     Skipped(Key),
     /// Not attempted because the apply was interrupted first.
@@ -57,15 +57,52 @@ impl From<Option<Id>> for Made {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NotMade {
     /// It failed (why).
-    Failed(String),
+    Failed(Failure),
     /// The run stopped before it (its lease was lost): it was not started.
     Stopped,
 }
 
-impl From<String> for NotMade {
-    fn from(why: String) -> Self {
+impl From<Failure> for NotMade {
+    fn from(why: Failure) -> Self {
         Self::Failed(why)
     }
+}
+
+/// Why one change's write failed; each says what the user can do about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Failure {
+    /// The call failed (the API's error, with the call and status).
+    #[error("{0}")]
+    Api(String),
+    /// The workspace refused a tracking field the property carries (a 400 naming it); the
+    /// property writes carrying it stop.
+    #[error("{0} ({hint})", hint = super::halt::HINT)]
+    Refused(String),
+    /// The workspace does not serve monitor PATCH or DELETE (404/405).
+    #[error("this workspace's API does not support {doing} monitors (monitor `{name}`): {error}")]
+    Unsupported {
+        /// `updating` or `deleting`.
+        doing: &'static str,
+        /// The monitor's name.
+        name: String,
+        /// The API's error.
+        error: String,
+    },
+    /// The resource changed or was deleted in Secoda since the plan was made (why).
+    #[error("conflict: {0}; not written (plan again to see the change)")]
+    Conflict(String),
+    /// The check before the write could not be made (what it was, and the error).
+    #[error("could not {0}")]
+    NotChecked(String),
+    /// The change cannot be written as planned (a bug, or a hand-edited saved plan).
+    #[error(transparent)]
+    Unwritable(#[from] super::write::WriteError),
+    /// Its parent is neither live nor created by this plan.
+    #[error("its parent `{0}` is neither live nor created by this plan")]
+    NoParent(String),
+    /// The answer carried no id.
+    #[error("the API answered without an id")]
+    NoId,
 }
 
 /// Counts per result.
@@ -150,7 +187,7 @@ impl Report {
     /// When writing fails.
     pub fn render_text(&self, w: &mut dyn Write) -> io::Result<()> {
         let c = self.counts();
-        let failures: Vec<(String, &String)> = self
+        let failures: Vec<(String, &Failure)> = self
             .entries
             .iter()
             .filter_map(|(ch, o)| match o {
@@ -342,7 +379,7 @@ mod tests {
                 ),
                 (
                     monitor(Action::Update, "custom_sql", None),
-                    Outcome::Failed("405".into()),
+                    Outcome::Failed(Failure::Api("405".into())),
                 ),
                 (event, done("event")),
             ],
@@ -361,7 +398,7 @@ mod tests {
         let entries = vec![
             (ev("a"), Outcome::Done(Id::from("1"))),
             (ev("b"), Outcome::Adopted(Id::from("2"))),
-            (ev("c"), Outcome::Failed("500".into())),
+            (ev("c"), Outcome::Failed(Failure::Api("500".into()))),
             (ev("d"), Outcome::Skipped(Key::Category("C".into()))),
             (ev("e"), Outcome::Held("refused".into())),
             (ev("f"), Outcome::NotStarted),

@@ -5,21 +5,51 @@
 //! one PATCH with every changed field, and refuses (as a bug) a field the body cannot carry
 //! rather than dropping it silently.
 
-use crate::api::{Id, MonitorWrite, ResourceWrite};
+use crate::api::{Id, MonitorWrite, ResourceKind, ResourceWrite};
 use crate::plan::{Action, Change, Key, Kind};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// One API call the executor makes for one change.
+/// A tracking-plan kind the API also patches and deletes: categories it cannot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Editable {
+    /// An event.
+    Event,
+    /// A property.
+    Property,
+}
+
+impl Editable {
+    /// The kind, unless it is a category or a monitor.
+    #[must_use]
+    pub fn of(kind: Kind) -> Option<Self> {
+        match kind {
+            Kind::Event => Some(Self::Event),
+            Kind::Property => Some(Self::Property),
+            Kind::Category | Kind::Monitor => None,
+        }
+    }
+}
+
+impl From<Editable> for ResourceKind {
+    fn from(k: Editable) -> Self {
+        match k {
+            Editable::Event => Self::Event,
+            Editable::Property => Self::Property,
+        }
+    }
+}
+
+/// One API call the executor makes for one change; only writes the API has can be built.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Write {
     /// POST a category, event or property.
-    Create(Kind, ResourceWrite),
+    Create(ResourceKind, ResourceWrite),
     /// PATCH an event or property.
-    Patch(Kind, Id, ResourceWrite),
+    Patch(Editable, Id, ResourceWrite),
     /// DELETE an event or property.
-    Delete(Kind, Id),
+    Delete(Editable, Id),
     /// POST a monitor.
     CreateMonitor(MonitorWrite),
     /// PATCH a monitor (also how a pruned monitor is disabled); the name is for messages.
@@ -93,6 +123,14 @@ pub fn write_for(
             action,
         })
     };
+    let not_writable = || WriteError::NotWritable {
+        kind,
+        key: key.clone(),
+        action: match change.action {
+            Action::Delete => "delete",
+            _ => "update",
+        },
+    };
     match (kind, change.action) {
         (Kind::Monitor, Action::Create) => {
             let mut body: MonitorWrite = body_from(change)?;
@@ -112,26 +150,31 @@ pub fn write_for(
             change.label.clone(),
         )),
         (_, Action::Create) => {
+            let creatable = kind.resource().ok_or_else(not_writable)?;
             let mut body: ResourceWrite = body_from(change)?;
             body.title = Some(change.key.title().to_owned());
             body.integration = Some(integration.clone());
-            if kind != Kind::Category {
-                body.parent = Some(parent.ok_or(WriteError::MissingParent { kind, key })?);
+            if creatable != ResourceKind::Category {
+                body.parent = Some(parent.ok_or(WriteError::MissingParent {
+                    kind,
+                    key: key.clone(),
+                })?);
             }
-            Ok(Write::Create(kind, body))
+            Ok(Write::Create(creatable, body))
         }
-        (Kind::Category, Action::Update | Action::Delete) | (_, Action::Unsupported) => {
-            Err(WriteError::NotWritable {
-                kind,
-                key,
-                action: match change.action {
-                    Action::Delete => "delete",
-                    _ => "update",
-                },
-            })
+        (_, Action::Unsupported) => Err(not_writable()),
+        (_, Action::Update) => {
+            let editable = Editable::of(kind).ok_or_else(not_writable)?;
+            Ok(Write::Patch(
+                editable,
+                need_id("update")?,
+                body_from(change)?,
+            ))
         }
-        (_, Action::Update) => Ok(Write::Patch(kind, need_id("update")?, body_from(change)?)),
-        (_, Action::Delete) => Ok(Write::Delete(kind, need_id("delete")?)),
+        (_, Action::Delete) => {
+            let editable = Editable::of(kind).ok_or_else(not_writable)?;
+            Ok(Write::Delete(editable, need_id("delete")?))
+        }
     }
 }
 
@@ -194,7 +237,7 @@ mod tests {
             ],
         );
         let w = write_for(&c, &Id::from("int"), Some(Id::from("ev"))).unwrap();
-        let Write::Create(Kind::Property, body) = w else {
+        let Write::Create(ResourceKind::Property, body) = w else {
             panic!("{w:?}")
         };
         assert_eq!(
@@ -211,7 +254,8 @@ mod tests {
             Key::Event("C".into(), "E".into()),
             &[("pii", json!(true))],
         );
-        let Write::Patch(Kind::Event, id, body) = write_for(&c, &Id::from("int"), None).unwrap()
+        let Write::Patch(Editable::Event, id, body) =
+            write_for(&c, &Id::from("int"), None).unwrap()
         else {
             panic!()
         };
@@ -232,11 +276,13 @@ mod tests {
 
     #[test]
     fn category_updates_and_orphan_creates_are_refused() {
-        let c = change(Action::Update, Key::Category("C".into()), &[]);
-        assert!(matches!(
-            write_for(&c, &Id::from("i"), None),
-            Err(WriteError::NotWritable { .. })
-        ));
+        for action in [Action::Update, Action::Delete] {
+            let c = change(action, Key::Category("C".into()), &[]);
+            assert!(matches!(
+                write_for(&c, &Id::from("i"), None),
+                Err(WriteError::NotWritable { .. })
+            ));
+        }
         let e = change(Action::Create, Key::Event("C".into(), "E".into()), &[]);
         assert!(matches!(
             write_for(&e, &Id::from("i"), None),

@@ -28,7 +28,28 @@ pub enum Kind {
     Monitor,
 }
 
+impl From<crate::api::ResourceKind> for Kind {
+    fn from(k: crate::api::ResourceKind) -> Self {
+        match k {
+            crate::api::ResourceKind::Category => Self::Category,
+            crate::api::ResourceKind::Event => Self::Event,
+            crate::api::ResourceKind::Property => Self::Property,
+        }
+    }
+}
+
 impl Kind {
+    /// The resource calls' kind, unless this is a monitor.
+    #[must_use]
+    pub fn resource(self) -> Option<crate::api::ResourceKind> {
+        match self {
+            Self::Category => Some(crate::api::ResourceKind::Category),
+            Self::Event => Some(crate::api::ResourceKind::Event),
+            Self::Property => Some(crate::api::ResourceKind::Property),
+            Self::Monitor => None,
+        }
+    }
+
     /// Lowercase name used in output.
     #[must_use]
     pub fn as_str(self) -> &'static str {

@@ -4,7 +4,7 @@
 use futures::TryStreamExt;
 use secoda_sync::api::{
     ApiError, Client, ClientConfig, Id, ListFilter, LogLevel, LogSink, MonitorWrite, Resource,
-    ResourceWrite, RetryPolicy, Tag, Token,
+    ResourceKind, ResourceWrite, RetryPolicy, Tag, Token,
 };
 use serde_json::json;
 use std::io::Write;
@@ -77,7 +77,10 @@ async fn sends_the_bearer_token_and_decodes_a_resource() {
         .expect(1)
         .mount(&server)
         .await;
-    let r = client(&server).get_event(&Id::from("e1")).await.unwrap();
+    let r = client(&server)
+        .get_resource(ResourceKind::Event, &Id::from("e1"))
+        .await
+        .unwrap();
     assert_eq!(r.title, "Order Completed");
     assert!(r.owners.is_empty());
 }
@@ -205,7 +208,10 @@ async fn a_503_on_a_read_is_retried() {
         .await;
     let c = client(&server);
     assert_eq!(
-        c.get_category(&Id::from("c")).await.unwrap().title,
+        c.get_resource(ResourceKind::Category, &Id::from("c"))
+            .await
+            .unwrap()
+            .title,
         "Checkout"
     );
     assert_eq!(c.stats().retries, 2);
@@ -320,7 +326,7 @@ async fn malformed_json_names_the_call() {
         .mount(&server)
         .await;
     let err = client(&server)
-        .get_property(&Id::from("p"))
+        .get_resource(ResourceKind::Property, &Id::from("p"))
         .await
         .unwrap_err();
     assert!(matches!(err, ApiError::Decode { .. }), "{err:?}");
@@ -715,9 +721,9 @@ async fn a_429_pauses_every_worker_of_its_kind_not_just_the_one_that_saw_it() {
     let c = Client::new(cfg).unwrap();
     let ids = [Id::from("a"), Id::from("b"), Id::from("d")];
     let (a, b, d) = tokio::join!(
-        c.get_event(&ids[0]),
-        c.get_event(&ids[1]),
-        c.get_event(&ids[2]),
+        c.get_resource(ResourceKind::Event, &ids[0]),
+        c.get_resource(ResourceKind::Event, &ids[1]),
+        c.get_resource(ResourceKind::Event, &ids[2]),
     );
     a.unwrap();
     b.unwrap();

@@ -4,7 +4,7 @@
 use futures::{StreamExt, TryStreamExt};
 use secoda_sync::api::{
     Client, ClientConfig, Id, ListFilter, LogSink, MeasurementFilter, MonitorSchedule,
-    MonitorWrite, Resource, ResourceWrite, RetryPolicy, Token,
+    MonitorWrite, Resource, ResourceKind, ResourceWrite, RetryPolicy, Token,
 };
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::json;
@@ -56,7 +56,13 @@ async fn categories_events_and_properties_round_trip() {
     body.teams = Some(vec![sid(0x12)]);
     let cat = c.create_category(&body).await.unwrap();
     assert_eq!(cat.teams, vec![sid(0x12)]);
-    assert_eq!(c.get_category(&cat.id).await.unwrap().title, "Checkout");
+    assert_eq!(
+        c.get_resource(ResourceKind::Category, &cat.id)
+            .await
+            .unwrap()
+            .title,
+        "Checkout"
+    );
     // The server answers Amplitude's seeded `Checkout` too (the category list filters by title
     // only); the client keeps the one of the integration it asked for.
     let by_title = ListFilter {
@@ -100,7 +106,13 @@ async fn categories_events_and_properties_round_trip() {
     };
     let p2 = c.patch_property(&prop.id, &regex).await.unwrap();
     assert_eq!(p2.regex.as_deref(), Some("^[0-9]+$"));
-    assert_eq!(c.get_property(&prop.id).await.unwrap().regex, p2.regex);
+    assert_eq!(
+        c.get_resource(ResourceKind::Property, &prop.id)
+            .await
+            .unwrap()
+            .regex,
+        p2.regex
+    );
 
     let under = ListFilter {
         integration_id: segment(),
@@ -121,7 +133,11 @@ async fn categories_events_and_properties_round_trip() {
 
     c.delete_property(&prop.id).await.unwrap();
     c.delete_event(&event.id).await.unwrap();
-    assert!(c.get_event(&event.id).await.unwrap_err().is_not_found());
+    assert!(c
+        .get_resource(ResourceKind::Event, &event.id)
+        .await
+        .unwrap_err()
+        .is_not_found());
     c.delete_event(&event.id).await.unwrap(); // already gone: done
     sb.shutdown().await.unwrap();
 }
@@ -303,7 +319,13 @@ async fn the_trailing_slash_form_is_served_too() {
     cfg.trailing_slash = true;
     let c = Client::new(cfg).unwrap();
     let cat = c.create_category(&write("Slashed", None)).await.unwrap();
-    assert_eq!(c.get_category(&cat.id).await.unwrap().title, "Slashed");
+    assert_eq!(
+        c.get_resource(ResourceKind::Category, &cat.id)
+            .await
+            .unwrap()
+            .title,
+        "Slashed"
+    );
     assert!(sb.request_log().iter().all(|e| e.path.ends_with('/')));
 }
 
