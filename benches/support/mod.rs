@@ -92,7 +92,7 @@ pub(crate) async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Repo
         concurrency,
         cancel: &cancel,
         progress: &progress,
-        halt: readback.halt(),
+        holdback: readback.holdback(),
     };
     let start = Instant::now();
     let report = apply::execute(plan, &opts, |w| apply::perform(c, w, &readback)).await;

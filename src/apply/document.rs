@@ -1,8 +1,8 @@
 //! The `apply --json` document (`schemas/apply.schema.json`): built from an apply's outcome
-//! (its report, read-back, halt, record and monitor run) into dedicated output structs,
+//! (its report, read-back, holdback, record and monitor run) into dedicated output structs,
 //! so internal refactors cannot change it by accident.
 
-use super::halt::{self, Why};
+use super::holdback::{self, Why};
 use super::record::Saved;
 use super::{ApplyOutcome, MonitorRun, Outcome, Report};
 use crate::plan::{Action, Kind};
@@ -210,7 +210,7 @@ pub enum MonitorRunDoc {
 }
 
 impl From<&ApplyOutcome> for ApplyDocument {
-    /// The document for an apply's outcome: its report, read-back (and its halt), record and
+    /// The document for an apply's outcome: its report, read-back (and its holdback), record and
     /// monitor run.
     fn from(outcome: &ApplyOutcome) -> Self {
         let ApplyOutcome {
@@ -220,7 +220,7 @@ impl From<&ApplyOutcome> for ApplyDocument {
             monitor_run: run,
             ..
         } = outcome;
-        let stops = readback.halt().stops();
+        let stops = readback.holdback().stops();
         Self {
             format_version: FORMAT_VERSION,
             complete: report.is_complete(),
@@ -273,7 +273,7 @@ impl From<&ApplyOutcome> for ApplyDocument {
                         },
                     })
                     .collect(),
-                hint: halt::HINT.to_owned(),
+                hint: holdback::HINT.to_owned(),
             }),
             not_kept_record: record(saved),
             monitor_run: run.as_ref().map(monitor_run),

@@ -7,10 +7,10 @@
 //! work goes on. Pacing and retries belong to the client behind `perform`.
 
 use super::cancel::{Cancel, Stage};
-use super::halt::Halt;
+use super::holdback::Holdback;
 use super::progress::Progress;
 use super::report::{Failure, Made, NotMade, Outcome, Report};
-use super::write::{write_for, Write};
+use super::write::{write_for, WriteCall};
 use crate::api::Id;
 use crate::output::count;
 use crate::plan::{Action, Change, ParentRef, Plan};
@@ -30,7 +30,7 @@ pub struct ExecOptions<'a> {
     /// Where progress goes.
     pub progress: &'a Progress,
     /// Property writes carrying a tracking field the workspace refused or dropped are held.
-    pub halt: &'a Halt,
+    pub holdback: &'a Holdback,
 }
 
 /// Makes every write of `plan` (creates, updates, unblocked deletes) through `perform`, which
@@ -42,7 +42,7 @@ pub struct ExecOptions<'a> {
 /// matters at 100,000 changes.
 pub async fn execute<F, Fut, M, E>(plan: Plan, opts: &ExecOptions<'_>, perform: F) -> Report
 where
-    F: Fn(Write) -> Fut,
+    F: Fn(WriteCall) -> Fut,
     Fut: Future<Output = Result<M, E>>,
     M: Into<Made>,
     E: Into<NotMade>,
@@ -69,7 +69,7 @@ where
         .filter(|&i| graph.waits[i] == 0 && outcomes[i].is_none())
         .collect();
 
-    let start = |i: usize, w: Write| {
+    let start = |i: usize, w: WriteCall| {
         let fut = perform(w);
         async move { (i, fut.await) }
     };
@@ -90,7 +90,7 @@ where
         }
         while !stopping && in_flight.len() < concurrency {
             let Some(i) = ready.pop_front() else { break };
-            if let Some(why) = opts.halt.holds(changes[i]) {
+            if let Some(why) = opts.holdback.holds(changes[i]) {
                 settle(
                     &changes,
                     &graph,
@@ -323,7 +323,7 @@ mod tests {
         ]
     }
 
-    async fn run(plan: Plan, cancel: &Cancel, fail_title: &str) -> (Report, Vec<Write>) {
+    async fn run(plan: Plan, cancel: &Cancel, fail_title: &str) -> (Report, Vec<WriteCall>) {
         let calls = Mutex::new(Vec::new());
         let progress = Progress::hidden();
         let opts = ExecOptions {
@@ -331,12 +331,12 @@ mod tests {
             concurrency: 1,
             cancel,
             progress: &progress,
-            halt: &Halt::new(),
+            holdback: &Holdback::new(),
         };
-        let report = execute(plan, &opts, |w: Write| {
+        let report = execute(plan, &opts, |w: WriteCall| {
             calls.lock().unwrap().push(w.clone());
             let fail = match &w {
-                Write::Create(_, b) => b.title.as_deref() == Some(fail_title),
+                WriteCall::Create(_, b) => b.title.as_deref() == Some(fail_title),
                 _ => false,
             };
             let cancel = cancel.clone();
@@ -348,7 +348,7 @@ mod tests {
                     return Err(Failure::Api("500 boom".to_owned()));
                 }
                 Ok(match w {
-                    Write::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
+                    WriteCall::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
                     _ => None,
                 })
             }
@@ -365,7 +365,7 @@ mod tests {
         let parents: Vec<_> = calls
             .iter()
             .map(|w| match w {
-                Write::Create(_, b) => b.parent.clone(),
+                WriteCall::Create(_, b) => b.parent.clone(),
                 other => panic!("{other:?}"),
             })
             .collect();
@@ -405,7 +405,7 @@ mod tests {
         assert!(report.is_complete());
         assert_eq!(
             calls.last(),
-            Some(&Write::Delete(
+            Some(&WriteCall::Delete(
                 crate::apply::write::Editable::Event,
                 Id::from("id-C/E")
             ))
@@ -464,9 +464,9 @@ mod tests {
             concurrency: 1,
             cancel: &cancel,
             progress: &progress,
-            halt: &Halt::new(),
+            holdback: &Holdback::new(),
         };
-        let report = execute(p, &opts, |_w: Write| {
+        let report = execute(p, &opts, |_w: WriteCall| {
             let cancel = cancel.clone();
             async move {
                 cancel.request();

@@ -1,13 +1,13 @@
 //! One apply run as the `apply` command makes it: the lease taken before the first write
-//! (unless opted out), the executor with every write checked first ([`Guard`]), the
+//! (unless opted out), the executor with every write checked first ([`PreWriteCheck`]), the
 //! workspace's record of not-kept fields brought up to date (`record`), and the lease given
 //! back at the end, after a failure or Ctrl-C too. A lost lease stops the run (calls in flight
 //! finish) and is reported as such, never as a completed apply.
 
 use super::cancel::{Cancel, Stage};
 use super::executor::{execute, ExecOptions};
-use super::guard::Guard;
 use super::lease::{acquire, LeaseError, LeaseOptions};
+use super::prewrite::PreWriteCheck;
 use super::progress::Progress;
 use super::readback::ReadBack;
 use super::record::Saved;
@@ -52,7 +52,7 @@ pub async fn execute_leased(
         },
     };
     let watch = held.as_ref().map(super::Lease::watch);
-    let guard = Guard::new(&plan, watch.clone());
+    let prewrite = PreWriteCheck::new(&plan, watch.clone());
     let progress = Progress::new(printer, plan.summary().writes());
     let integration = plan.integration.id.clone();
     // Under a lease the run stops on its lease's token, which follows Ctrl-C and SIGTERM.
@@ -65,13 +65,13 @@ pub async fn execute_leased(
         concurrency,
         cancel: &run_cancel,
         progress: &progress,
-        halt: readback.halt(),
+        holdback: readback.holdback(),
     };
     // Under a lease, no write leaves the client once the lease can no longer be trusted.
     let writer = watch
         .as_ref()
         .map_or_else(|| client.clone(), |w| client.with_write_gate(w.gate()));
-    let mut report = execute(plan, &opts, |w| guard.perform(&writer, w, readback)).await;
+    let mut report = execute(plan, &opts, |w| prewrite.perform(&writer, w, readback)).await;
     follow.abort();
     report.interrupted = cancel.stage() > Stage::Running;
     // Under the lease still, so that two applies do not overwrite each other's findings; a

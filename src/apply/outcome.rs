@@ -157,7 +157,7 @@ impl ApplyOutcome {
         }
         let run_failed = matches!(self.monitor_run, Some(MonitorRun::Failed { .. }));
         // A stop always fails: the workspace lacks what was asked, and the hint says why.
-        let held_back = !self.readback.halt().stops().is_empty();
+        let held_back = !self.readback.holdback().stops().is_empty();
         let not_kept = strict && !self.readback.not_kept().is_empty();
         if self.report.is_complete() && !run_failed && !held_back && !not_kept {
             Verdict::Done
@@ -178,7 +178,7 @@ impl ApplyOutcome {
         for line in self.readback.lines() {
             writeln!(out, "{line}")?;
         }
-        if let Some(line) = self.readback.halt().line() {
+        if let Some(line) = self.readback.holdback().line() {
             writeln!(out, "{line}")?;
         }
         match &self.monitor_run {

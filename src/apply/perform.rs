@@ -1,9 +1,9 @@
-//! Making one [`Write`] through the API client: the only place the executor meets HTTP (and so
+//! Making one [`WriteCall`] through the API client: the only place the executor meets HTTP (and so
 //! where a 400 refusing a tracking field is recognised).
 
 use super::readback::ReadBack;
 use super::report::Failure;
-use super::write::{Editable, Write};
+use super::write::{Editable, WriteCall};
 use crate::api::{ApiError, Client, Id, Resource, ResourceKind, ResourceWrite};
 use crate::plan::Kind;
 
@@ -16,43 +16,45 @@ use crate::plan::Kind;
 /// it does not serve (naming the monitor), or the API's error.
 pub async fn perform(
     client: &Client,
-    write: Write,
+    write: WriteCall,
     readback: &ReadBack,
 ) -> Result<Option<Id>, Failure> {
     let property = matches!(
         write,
-        Write::Create(ResourceKind::Property, _) | Write::Patch(Editable::Property, ..)
+        WriteCall::Create(ResourceKind::Property, _) | WriteCall::Patch(Editable::Property, ..)
     );
     let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
         r.inspect(|back| readback.check(kind, body, back))
     };
     let result = match write {
-        Write::Create(ResourceKind::Category, body) => checked(
+        WriteCall::Create(ResourceKind::Category, body) => checked(
             Kind::Category,
             &body,
             client.create_category_idempotent(&body).await,
         ),
-        Write::Create(ResourceKind::Event, body) => checked(
+        WriteCall::Create(ResourceKind::Event, body) => checked(
             Kind::Event,
             &body,
             client.create_event_idempotent(&body).await,
         ),
-        Write::Create(ResourceKind::Property, body) => checked(
+        WriteCall::Create(ResourceKind::Property, body) => checked(
             Kind::Property,
             &body,
             client.create_property_idempotent(&body).await,
         ),
-        Write::Patch(Editable::Event, id, body) => {
+        WriteCall::Patch(Editable::Event, id, body) => {
             checked(Kind::Event, &body, client.patch_event(&id, &body).await)
         }
-        Write::Patch(Editable::Property, id, body) => checked(
+        WriteCall::Patch(Editable::Property, id, body) => checked(
             Kind::Property,
             &body,
             client.patch_property(&id, &body).await,
         ),
-        Write::Delete(Editable::Event, id) => return done(client.delete_event(&id).await),
-        Write::Delete(Editable::Property, id) => return done(client.delete_property(&id).await),
-        Write::CreateMonitor(body) => {
+        WriteCall::Delete(Editable::Event, id) => return done(client.delete_event(&id).await),
+        WriteCall::Delete(Editable::Property, id) => {
+            return done(client.delete_property(&id).await)
+        }
+        WriteCall::CreateMonitor(body) => {
             return client
                 .create_monitor_idempotent(&body)
                 .await
@@ -60,7 +62,7 @@ pub async fn perform(
                 .map(|m| Some(m.id))
                 .map_err(|e| Failure::Api(e.to_string()));
         }
-        Write::PatchMonitor(id, name, body) => {
+        WriteCall::PatchMonitor(id, name, body) => {
             return client
                 .patch_monitor(&id, &body)
                 .await
@@ -68,7 +70,7 @@ pub async fn perform(
                 .map(|m| Some(m.id))
                 .map_err(|e| monitor_error(&e, "updating", &name));
         }
-        Write::DeleteMonitor(id, name) => {
+        WriteCall::DeleteMonitor(id, name) => {
             return client
                 .delete_monitor(&id)
                 .await
@@ -78,7 +80,7 @@ pub async fn perform(
     };
     result.map(|r| Some(r.id)).map_err(|e| {
         // A 400 naming a tracking field stops the property writes carrying it.
-        if property && !readback.halt().refused(&e).is_empty() {
+        if property && !readback.holdback().refused(&e).is_empty() {
             Failure::Refused(e.to_string())
         } else {
             Failure::Api(e.to_string())

@@ -6,7 +6,7 @@
 //! Secoda documents neither the tracking-plan fields nor a category description on create,
 //! so an answer is the only proof that a write held.
 
-use super::halt::{Halt, Why};
+use super::holdback::{Holdback, Why};
 use crate::api::{Id, Monitor, MonitorWrite, Resource, ResourceWrite};
 use crate::output::count;
 use crate::plan::{Kind, Plan};
@@ -33,10 +33,10 @@ pub struct ReadBack {
     /// Fields sent and held by an answer (kind, wire name), once each.
     held: Mutex<Vec<(Kind, &'static str)>>,
     /// `--recheck-fields`: the workspace's record of not-kept fields is rewritten from this
-    /// apply's answers (`plan::kept`), not only added to.
+    /// apply's answers (`plan::not_kept`), not only added to.
     pub recheck: bool,
     /// Tracking fields a property answer did not keep stop the writes carrying them.
-    halt: Halt,
+    holdback: Holdback,
 }
 
 impl ReadBack {
@@ -58,7 +58,7 @@ impl ReadBack {
             .collect();
         Self {
             recheck,
-            halt: Halt::knowing(known),
+            holdback: Holdback::knowing(known),
             ..Self::default()
         }
     }
@@ -68,7 +68,7 @@ impl ReadBack {
         let missing = sent.not_kept(back);
         self.note_held(kind, &sent.sent(), &missing);
         if kind == Kind::Property {
-            self.halt.stop(missing.iter().copied(), Why::NotKept);
+            self.holdback.stop(missing.iter().copied(), Why::NotKept);
         }
         self.record(kind, &back.id, missing);
     }
@@ -94,8 +94,8 @@ impl ReadBack {
 
     /// The stops of this apply (fields the workspace refused or did not keep).
     #[must_use]
-    pub fn halt(&self) -> &Halt {
-        &self.halt
+    pub fn holdback(&self) -> &Holdback {
+        &self.holdback
     }
 
     /// Compares a monitor create or PATCH answer `back` to the body `sent`.

@@ -1,4 +1,4 @@
-//! Keeping the workspace's record of not-kept fields (`plan::kept`) in step with what this
+//! Keeping the workspace's record of not-kept fields (`plan::not_kept`) in step with what this
 //! apply's answers showed: read right before (under the lease, so concurrent applies do not
 //! lose each other's findings), written only when its set of fields changes, since writes are
 //! the scarce resource. One create, PATCH or DELETE of the record event at most.
@@ -6,7 +6,7 @@
 use super::lease::{home, LeaseError};
 use super::readback::ReadBack;
 use crate::api::{ApiError, Client, Id, ResourceWrite};
-use crate::plan::kept::{NotKeptRecord, RECORD_TITLE};
+use crate::plan::not_kept::{NotKeptRecord, RECORD_TITLE};
 use crate::plan::Kind;
 use crate::workspace::read_not_kept;
 use chrono::{SecondsFormat, Utc};

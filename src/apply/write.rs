@@ -43,7 +43,7 @@ impl From<Editable> for ResourceKind {
 
 /// One API call the executor makes for one change; only writes the API has can be built.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Write {
+pub enum WriteCall {
     /// POST a category, event or property.
     Create(ResourceKind, ResourceWrite),
     /// PATCH an event or property.
@@ -113,7 +113,7 @@ pub fn write_for(
     change: &Change,
     integration: &Id,
     parent: Option<Id>,
-) -> Result<Write, WriteError> {
+) -> Result<WriteCall, WriteError> {
     let key = change.key.to_string();
     let kind = change.kind;
     let need_id = |action: &'static str| {
@@ -138,14 +138,14 @@ pub fn write_for(
                 body.target.get_or_insert_with(|| Id(target.clone()));
                 body.metric_type.get_or_insert_with(|| metric.clone());
             }
-            Ok(Write::CreateMonitor(body))
+            Ok(WriteCall::CreateMonitor(body))
         }
-        (Kind::Monitor, Action::Update) => Ok(Write::PatchMonitor(
+        (Kind::Monitor, Action::Update) => Ok(WriteCall::PatchMonitor(
             need_id("update")?,
             change.label.clone(),
             body_from(change)?,
         )),
-        (Kind::Monitor, Action::Delete) => Ok(Write::DeleteMonitor(
+        (Kind::Monitor, Action::Delete) => Ok(WriteCall::DeleteMonitor(
             need_id("delete")?,
             change.label.clone(),
         )),
@@ -160,12 +160,12 @@ pub fn write_for(
                     key: key.clone(),
                 })?);
             }
-            Ok(Write::Create(creatable, body))
+            Ok(WriteCall::Create(creatable, body))
         }
         (_, Action::Unsupported) => Err(not_writable()),
         (_, Action::Update) => {
             let editable = Editable::of(kind).ok_or_else(not_writable)?;
-            Ok(Write::Patch(
+            Ok(WriteCall::Patch(
                 editable,
                 need_id("update")?,
                 body_from(change)?,
@@ -173,7 +173,7 @@ pub fn write_for(
         }
         (_, Action::Delete) => {
             let editable = Editable::of(kind).ok_or_else(not_writable)?;
-            Ok(Write::Delete(editable, need_id("delete")?))
+            Ok(WriteCall::Delete(editable, need_id("delete")?))
         }
     }
 }
@@ -237,7 +237,7 @@ mod tests {
             ],
         );
         let w = write_for(&c, &Id::from("int"), Some(Id::from("ev"))).unwrap();
-        let Write::Create(ResourceKind::Property, body) = w else {
+        let WriteCall::Create(ResourceKind::Property, body) = w else {
             panic!("{w:?}")
         };
         assert_eq!(
@@ -254,7 +254,7 @@ mod tests {
             Key::Event("C".into(), "E".into()),
             &[("pii", json!(true))],
         );
-        let Write::Patch(Editable::Event, id, body) =
+        let WriteCall::Patch(Editable::Event, id, body) =
             write_for(&c, &Id::from("int"), None).unwrap()
         else {
             panic!()
@@ -300,7 +300,8 @@ mod tests {
                 ("condition_manual_min", Value::Null),
             ],
         );
-        let Write::PatchMonitor(_, _, body) = write_for(&c, &Id::from("i"), None).unwrap() else {
+        let WriteCall::PatchMonitor(_, _, body) = write_for(&c, &Id::from("i"), None).unwrap()
+        else {
             panic!()
         };
         assert_eq!(

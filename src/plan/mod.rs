@@ -4,13 +4,13 @@
 pub mod desired;
 pub mod diff;
 pub mod integration_kind;
-pub mod kept;
 pub mod key;
 pub mod lookalikes;
 pub mod model;
 pub mod naming;
 #[cfg(test)]
 pub(crate) mod naming_fixtures;
+pub mod not_kept;
 pub mod offline;
 pub mod preflight;
 pub mod property_types;

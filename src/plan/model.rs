@@ -294,7 +294,7 @@ pub struct Plan {
     /// `diff::readable`); shown once, never written to existing resources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_readable: Vec<NotReadable>,
-    /// Managed fields an apply proved the workspace does not keep (see `plan::kept`): left
+    /// Managed fields an apply proved the workspace does not keep (see `plan::not_kept`): left
     /// uncompared on existing resources, shown once instead of offered again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_kept: Vec<NotKeptNotice>,
@@ -387,8 +387,8 @@ pub struct Live {
     pub properties: Vec<api::Resource>,
     /// The workspace's monitors.
     pub monitors: Vec<api::Monitor>,
-    /// Fields applies proved the workspace does not keep (its record event, `plan::kept`).
-    pub not_kept: super::kept::NotKeptRecord,
+    /// Fields applies proved the workspace does not keep (its record event, `plan::not_kept`).
+    pub not_kept: super::not_kept::NotKeptRecord,
 }
 
 /// The default of `--max-deletes` (and `max_deletes` in the config file).

@@ -15,7 +15,7 @@ use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{CategoryIdFields, Fields, IdSet};
-use crate::plan::kept::NotKeptRecord;
+use crate::plan::not_kept::NotKeptRecord;
 use crate::plan::{FieldChange, Kind as ResourceKind};
 use serde_json::{json, Value};
 
@@ -37,7 +37,7 @@ pub(super) struct FieldDiff {
     pub(super) out: Vec<FieldChange>,
     /// Managed fields left uncompared because the live object cannot show them.
     pub(super) unreadable: Vec<String>,
-    /// Fields the workspace's record says it does not keep on this kind (`plan::kept`).
+    /// Fields the workspace's record says it does not keep on this kind (`plan::not_kept`).
     not_kept: Vec<String>,
     /// Recorded fields whose change was held back (they differ, but a write would not hold).
     pub(super) held: Vec<String>,

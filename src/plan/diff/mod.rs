@@ -23,7 +23,7 @@ pub use fields::definition_matches;
 pub use monitors::monitor_key;
 
 use super::desired::{Names, Resolved};
-use super::kept::NotKeptRecord;
+use super::not_kept::NotKeptRecord;
 use super::{Action, Change, DiffOptions, Key, Live, ParentRef, Plan};
 use crate::api::{self, Id};
 use tree::LiveIndex;

@@ -7,13 +7,13 @@
 //! `frequency` hours, so those two are counted here too.
 //!
 //! A field answered `null` or with its old value after a write is proven not kept only by the
-//! apply that wrote it; its record (`plan::kept`, an input of the diff) holds such fields back
+//! apply that wrote it; its record (`plan::not_kept`, an input of the diff) holds such fields back
 //! the same way, counted in [`Held`].
 
 use super::fields::FieldDiff;
 use super::Differ;
 use crate::api;
-use crate::plan::kept::NotKeptRecord;
+use crate::plan::not_kept::NotKeptRecord;
 use crate::plan::{Key, Kind, NotKeptNotice, NotReadable};
 
 /// Whether `name` (a wire name) can be compared on a live object whose answer lacked the

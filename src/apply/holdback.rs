@@ -46,7 +46,7 @@ pub struct Stop {
 
 /// The stops of one apply, shared by its concurrent writes.
 #[derive(Debug, Default)]
-pub struct Halt {
+pub struct Holdback {
     stops: Mutex<Vec<Stop>>,
     /// Property fields the workspace's record already holds: a write losing one is no news
     /// (the plan named it, the record keeps later plans from offering it), so it stops nothing.
@@ -60,7 +60,7 @@ fn tracking(name: &str) -> Option<&'static str> {
         .map(|s| s.name)
 }
 
-impl Halt {
+impl Holdback {
     /// No stops yet.
     #[must_use]
     pub fn new() -> Self {
@@ -187,31 +187,34 @@ mod tests {
 
     #[test]
     fn a_field_the_record_already_holds_stops_on_a_refusal_only() {
-        let halt = Halt::knowing(vec!["type".to_owned()]);
-        halt.stop(["type"], Why::NotKept);
-        assert_eq!(halt.holds(&write(Kind::Property, &["type"])), None);
-        assert!(halt.stops().is_empty());
-        halt.stop(["type"], Why::Refused);
-        assert!(halt.holds(&write(Kind::Property, &["type"])).is_some());
+        let holdback = Holdback::knowing(vec!["type".to_owned()]);
+        holdback.stop(["type"], Why::NotKept);
+        assert_eq!(holdback.holds(&write(Kind::Property, &["type"])), None);
+        assert!(holdback.stops().is_empty());
+        holdback.stop(["type"], Why::Refused);
+        assert!(holdback.holds(&write(Kind::Property, &["type"])).is_some());
     }
 
     #[test]
     fn a_400_naming_a_tracking_field_holds_property_writes_carrying_it_only() {
-        let halt = Halt::new();
+        let holdback = Holdback::new();
         let err = ApiError::Status {
             method: "POST".into(),
             path: "/api/v1/event/event_properties".into(),
             status: 400,
             body: r#"{"type": ["no"], "parent": ["This field is required."]}"#.into(),
         };
-        assert_eq!(halt.refused(&err), ["type"]);
-        let held = halt.holds(&write(Kind::Property, &["description", "type"]));
+        assert_eq!(holdback.refused(&err), ["type"]);
+        let held = holdback.holds(&write(Kind::Property, &["description", "type"]));
         assert!(held.unwrap().contains("refused `type`"));
-        assert_eq!(halt.holds(&write(Kind::Property, &["description"])), None);
-        assert_eq!(halt.holds(&write(Kind::Event, &["type"])), None);
-        halt.stop(["is_required", "description"], Why::NotKept);
         assert_eq!(
-            halt.line().unwrap(),
+            holdback.holds(&write(Kind::Property, &["description"])),
+            None
+        );
+        assert_eq!(holdback.holds(&write(Kind::Event, &["type"])), None);
+        holdback.stop(["is_required", "description"], Why::NotKept);
+        assert_eq!(
+            holdback.line().unwrap(),
             "Stopped the property writes carrying tracking fields: the workspace refused \
              `type` and did not keep `is_required`; use `--property-types definition` to keep \
              them in the definition."

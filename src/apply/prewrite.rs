@@ -11,7 +11,7 @@ use super::perform::perform;
 use super::readback::ReadBack;
 use super::renewal::Watch;
 use super::report::{Failure, Made, NotMade};
-use super::write::Write;
+use super::write::WriteCall;
 use crate::api::{
     ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceKind, ResourceWrite,
 };
@@ -22,7 +22,7 @@ use std::sync::Arc;
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
 #[derive(Debug, Default)]
-pub struct Guard {
+pub struct PreWriteCheck {
     /// Live id -> the `updated_at` the plan saw.
     seen: HashMap<Id, String>,
     /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
@@ -30,7 +30,7 @@ pub struct Guard {
     lease: Option<Arc<Watch>>,
 }
 
-impl Guard {
+impl PreWriteCheck {
     /// Records the `updated_at` of every live resource `plan` changes; `lease` = this run's
     /// lease on the integration.
     #[must_use]
@@ -52,18 +52,18 @@ impl Guard {
     pub async fn perform(
         &self,
         client: &Client,
-        write: Write,
+        write: WriteCall,
         readback: &ReadBack,
     ) -> Result<Made, NotMade> {
         let found = match &write {
-            Write::Create(kind, body) => existing_resource(client, *kind, body).await,
-            Write::CreateMonitor(body) => existing_monitor(client, body).await,
-            Write::Patch(kind, id, _) | Write::Delete(kind, id) => {
+            WriteCall::Create(kind, body) => existing_resource(client, *kind, body).await,
+            WriteCall::CreateMonitor(body) => existing_monitor(client, body).await,
+            WriteCall::Patch(kind, id, _) | WriteCall::Delete(kind, id) => {
                 self.unchanged(client, ResourceKind::from(*kind).into(), id)
                     .await?;
                 Ok(None)
             }
-            Write::PatchMonitor(id, ..) | Write::DeleteMonitor(id, _) => {
+            WriteCall::PatchMonitor(id, ..) | WriteCall::DeleteMonitor(id, _) => {
                 self.unchanged(client, Kind::Monitor, id).await?;
                 Ok(None)
             }
