@@ -5,7 +5,7 @@
 
 pub mod api;
 pub mod apply;
-pub mod atomic;
+pub use secoda_sync_atomic as atomic;
 pub mod audit;
 pub mod cli;
 pub mod commands;
@@ -22,5 +22,5 @@ pub mod monitors;
 pub mod output;
 pub mod pipeline;
 pub mod plan;
-pub mod sandbox;
+pub use secoda_sync_sandbox as sandbox;
 pub mod workspace;

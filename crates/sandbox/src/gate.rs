@@ -305,9 +305,7 @@ async fn guarded(
     faults: &Faults,
     entry: &mut LogEntry,
 ) -> (Response, Option<Fault>) {
-    if req.uri().path() != crate::api::endpoints::paths::HEALTHCHECK
-        && !authorized(&req, &shared.token)
-    {
+    if req.uri().path() != crate::paths::HEALTHCHECK && !authorized(&req, &shared.token) {
         return (detail(StatusCode::UNAUTHORIZED, "Invalid token."), None);
     }
     let (parts, body) = req.into_parts();

@@ -64,7 +64,7 @@ pub(crate) fn fails_renewal(shared: &Shared, method: &Method, path: &str) -> boo
     if failing == 0 || !matches!(*method, Method::PATCH | Method::PUT) {
         return false;
     }
-    let events = crate::api::endpoints::paths::EVENTS;
+    let events = crate::paths::EVENTS;
     let Some(id) = path
         .strip_prefix(events)
         .and_then(|rest| rest.strip_prefix('/'))

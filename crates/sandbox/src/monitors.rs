@@ -301,8 +301,9 @@ pub(crate) fn settle(store: &mut Store) {
         if let Some(j) = store.jobs.iter_mut().find(|j| j.id == job) {
             j.completed = Some(at.clone());
             j.logs = format!(
-                "Job completed. Processed {}.",
-                crate::output::count(ids.len(), "monitor", "monitors")
+                "Job completed. Processed {} monitor{}.",
+                ids.len(),
+                if ids.len() == 1 { "" } else { "s" }
             );
         }
     }

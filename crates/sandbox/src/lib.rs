@@ -2,8 +2,8 @@
 //! injection and an atomic JSON state file, so rehearsals and tests never need the network.
 //!
 //! ```no_run
-//! # async fn demo() -> Result<(), secoda_sync::sandbox::SandboxError> {
-//! use secoda_sync::sandbox::{spawn, SandboxConfig};
+//! # async fn demo() -> Result<(), secoda_sync_sandbox::SandboxError> {
+//! use secoda_sync_sandbox::{spawn, SandboxConfig};
 //! let sandbox = spawn(SandboxConfig::default()).await?;
 //! println!("{} {}", sandbox.url(), sandbox.token());
 //! sandbox.shutdown().await?;
@@ -18,6 +18,7 @@ mod lookups;
 mod method_faults;
 mod model;
 mod monitors;
+pub mod paths;
 mod resources;
 mod routes;
 pub mod seed;
@@ -276,7 +277,7 @@ async fn save_state(shared: &Shared, path: &Path) -> Result<(), SandboxError> {
     };
     let bytes = shared.store().snapshot_json().map_err(|e| err(e.into()))?;
     let target = path.to_owned();
-    tokio::task::spawn_blocking(move || crate::atomic::write_atomic(&target, &bytes))
+    tokio::task::spawn_blocking(move || secoda_sync_atomic::write_atomic(&target, &bytes))
         .await
         .map_err(|e| err(std::io::Error::other(e)))?
         .map_err(err)

@@ -5,7 +5,7 @@ use super::gate::gate;
 use super::store::Kind;
 use super::wire::ApiError;
 use super::{lookups, monitors, resources, Shared};
-use crate::api::endpoints::paths;
+use crate::paths;
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
 use axum::middleware::from_fn_with_state;
