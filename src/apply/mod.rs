@@ -1,8 +1,9 @@
 //! Applying a plan: one run from a confirmed plan to its [`ApplyOutcome`] (`outcome`), the
 //! executor, its write bodies, cancellation, progress, the report, the read-back check of
-//! every answer, the decisions before it (policy), the monitor run after it, the stop on tracking fields the workspace refuses or drops (holdback), the `apply --json`
-//! document, and the lease (taken, renewed, checked before each write) and the checks that keep concurrent
-//! applies from making twins.
+//! every answer, the decisions before it (policy), the monitor run after it, the stop on
+//! tracking fields the workspace refuses or drops (holdback), the `apply --json` document,
+//! and the lease (taken, renewed, checked before each write) and the checks that keep
+//! concurrent applies from making twins (prewrite).
 
 pub mod cancel;
 pub mod document;

@@ -99,7 +99,7 @@ pub async fn run(
             ..ApplyOutcome::default()
         }
     } else {
-        execute(plan, client, settings, readback, printer).await?
+        write_all(plan, client, settings, readback, printer).await?
     };
     if settings.run_monitors {
         outcome.monitor_run = Some(run_monitors(&outcome.report, client).await);
@@ -107,8 +107,9 @@ pub async fn run(
     Ok(outcome)
 }
 
-/// Runs the executor under the lease with Ctrl-C and SIGTERM wired to the cancellation token.
-async fn execute(
+/// Makes the plan's writes under the lease, with Ctrl-C and SIGTERM wired to the cancellation
+/// token.
+async fn write_all(
     plan: Plan,
     client: &Client,
     settings: &ApplySettings,

@@ -1,5 +1,5 @@
-//! Making one [`WriteCall`] through the API client: the only place the executor meets HTTP (and so
-//! where a 400 refusing a tracking field is recognised).
+//! Making one [`WriteCall`] through the API client: the only place the executor meets HTTP
+//! (and so where a 400 refusing a tracking field is recognised).
 
 use super::readback::ReadBack;
 use super::report::Failure;

@@ -15,13 +15,14 @@ use super::write::WriteCall;
 use crate::api::{
     ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceKind, ResourceWrite,
 };
-use crate::plan::{Kind, Plan};
-use futures::TryStreamExt;
+use crate::plan::Plan;
+use futures::{TryFutureExt, TryStreamExt};
 use std::collections::HashMap;
+use std::future::Future;
 use std::sync::Arc;
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PreWriteCheck {
     /// Live id -> the `updated_at` the plan saw.
     seen: HashMap<Id, String>,
@@ -59,12 +60,13 @@ impl PreWriteCheck {
             WriteCall::Create(kind, body) => existing_resource(client, *kind, body).await,
             WriteCall::CreateMonitor(body) => existing_monitor(client, body).await,
             WriteCall::Patch(kind, id, _) | WriteCall::Delete(kind, id) => {
-                self.unchanged(client, ResourceKind::from(*kind).into(), id)
-                    .await?;
+                let now = client.get_resource((*kind).into(), id);
+                self.unchanged(id, now.map_ok(|r| r.updated_at)).await?;
                 Ok(None)
             }
             WriteCall::PatchMonitor(id, ..) | WriteCall::DeleteMonitor(id, _) => {
-                self.unchanged(client, Kind::Monitor, id).await?;
+                let now = client.get_monitor(id);
+                self.unchanged(id, now.map_ok(|m| m.updated_at)).await?;
                 Ok(None)
             }
         };
@@ -89,16 +91,17 @@ impl PreWriteCheck {
         }
     }
 
-    /// Fails with a conflict unless the resource is still at the `updated_at` the plan saw.
-    async fn unchanged(&self, client: &Client, kind: Kind, id: &Id) -> Result<(), Failure> {
+    /// Fails with a conflict unless resource `id` is still at the `updated_at` the plan saw;
+    /// `now` reads its `updated_at`, and is only awaited when the plan saw the resource.
+    async fn unchanged(
+        &self,
+        id: &Id,
+        now: impl Future<Output = Result<String, ApiError>>,
+    ) -> Result<(), Failure> {
         let Some(seen) = self.seen.get(id) else {
             return Ok(());
         };
-        let now = match kind.resource() {
-            Some(kind) => client.get_resource(kind, id).await.map(|r| r.updated_at),
-            None => client.get_monitor(id).await.map(|m| m.updated_at),
-        };
-        let why = match now {
+        let why = match now.await {
             Ok(now) if &now == seen => return Ok(()),
             Ok(now) => format!(
                 "it changed in Secoda since the plan was made (updated_at {seen}, now {now})"

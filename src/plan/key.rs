@@ -28,16 +28,6 @@ pub enum Kind {
     Monitor,
 }
 
-impl From<crate::api::ResourceKind> for Kind {
-    fn from(k: crate::api::ResourceKind) -> Self {
-        match k {
-            crate::api::ResourceKind::Category => Self::Category,
-            crate::api::ResourceKind::Event => Self::Event,
-            crate::api::ResourceKind::Property => Self::Property,
-        }
-    }
-}
-
 impl Kind {
     /// The resource calls' kind, unless this is a monitor.
     #[must_use]
