@@ -114,7 +114,7 @@ async fn naive(plan: &Plan, c: &Client) {
             None => None,
         };
         let w = apply::write_for(change, &plan.integration.id, parent).expect("write");
-        let id = apply::perform(c, w, &apply::ReadBack::new())
+        let id = apply::send(c, w, &secoda_sync::plan::fidelity::Ledger::new())
             .await
             .expect("write call");
         if change.action == Action::Create {

@@ -167,7 +167,7 @@ pub async fn plan(
         ));
     }
     // The record of fields not kept is checked, not trusted: one edited in Secoda is ignored.
-    if let Some(record) = crate::plan::not_kept::find(&live.categories, &live.events) {
+    if let Some(record) = crate::plan::fidelity::record::find(&live.categories, &live.events) {
         if let Some(why) = &record.unread {
             printer.warn(format!(
                 "the workspace's record of fields not kept (event {}) is ignored: {why}; every \

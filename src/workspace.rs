@@ -4,7 +4,7 @@
 
 use crate::api::{ApiError, Client, Id, Integration, ListFilter, Resource};
 use crate::manifest::ManifestSet;
-use crate::plan::not_kept::{RecordEvent, RECORD_TITLE};
+use crate::plan::fidelity::{RecordEvent, RECORD_TITLE};
 use crate::plan::reserved::LEASE_HOME_TITLE;
 use crate::plan::resolve::{target_ids, target_paths, Lookups};
 use crate::plan::verify::{parents_to_read, Reread};
@@ -129,7 +129,7 @@ pub async fn read_live(
             name: integration.name.clone(),
             ..Integration::default()
         });
-    let not_kept = crate::plan::not_kept::find(&categories, &events)
+    let not_kept = crate::plan::fidelity::record::find(&categories, &events)
         .map(|r| r.record)
         .unwrap_or_default();
     Ok(Live {
@@ -167,7 +167,7 @@ pub async fn read_not_kept(
     )?;
     let categories: Vec<Resource> = categories.into_iter().filter(|r| mine(r)).collect();
     let events: Vec<Resource> = events.into_iter().filter(|r| mine(r)).collect();
-    Ok(crate::plan::not_kept::find(&categories, &events))
+    Ok(crate::plan::fidelity::record::find(&categories, &events))
 }
 
 /// Calls `on_read` once per item read.

@@ -86,16 +86,16 @@ pub(crate) async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Repo
     let progress = Progress::hidden();
     let cancel = Cancel::new();
     let integration = plan.integration.id.clone();
-    let readback = apply::ReadBack::new();
+    let ledger = secoda_sync::plan::fidelity::Ledger::new();
     let opts = ExecOptions {
         integration: &integration,
         concurrency,
         cancel: &cancel,
         progress: &progress,
-        holdback: readback.holdback(),
+        ledger: &ledger,
     };
     let start = Instant::now();
-    let report = apply::execute(plan, &opts, |w| apply::perform(c, w, &readback)).await;
+    let report = apply::execute(plan, &opts, |w| apply::send(c, w, &ledger)).await;
     (report, start.elapsed())
 }
 

@@ -198,7 +198,7 @@ macro_rules! wire_resource {
 pub(super) use wire_resource;
 
 /// `field_rows! { wire_write <the hand-written struct> }`: the write body with one optional
-/// field per row appended (sent only when `Some`), plus `not_kept` against a [`super::Resource`].
+/// field per row appended (sent only when `Some`), plus `dropped_in` against a [`super::Resource`].
 macro_rules! wire_write {
     (
         $(#[$meta:meta])* pub struct $name:ident { $($hand:tt)* }
@@ -224,7 +224,7 @@ macro_rules! wire_write {
             /// The fields this body sent that `back` (the server's answer to it) does not hold
             /// as sent: what the server accepted but did not keep. Id lists compare as sets.
             #[must_use]
-            pub fn not_kept(&self, back: &$crate::api::Resource) -> Vec<&'static str> {
+            pub fn dropped_in(&self, back: &$crate::api::Resource) -> Vec<&'static str> {
                 use $crate::api::field::Keeps as _;
                 let mut out = Vec::new();
                 $(if self.$r.as_ref().is_some_and(|v| !back.$r.keeps(v)) {

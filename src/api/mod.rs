@@ -16,7 +16,6 @@ pub mod gate;
 mod idempotent;
 mod limit;
 mod lookups;
-mod monitor_kept;
 mod monitors;
 pub mod paging;
 pub mod presence;

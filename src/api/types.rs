@@ -641,7 +641,7 @@ mod tests {
     }
 
     #[test]
-    fn not_kept_names_the_fields_the_answer_lacks() {
+    fn dropped_in_names_the_fields_the_answer_lacks() {
         let sent = ResourceWrite {
             title: Some("order_id".into()),
             description: Some("Id".into()),
@@ -657,7 +657,7 @@ mod tests {
             is_required: Some(true),
             ..Resource::default()
         };
-        assert_eq!(sent.not_kept(&back), ["type"]);
+        assert_eq!(sent.dropped_in(&back), ["type"]);
     }
 
     #[test]

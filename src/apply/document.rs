@@ -1,10 +1,9 @@
 //! The `apply --json` document (`schemas/apply.schema.json`): built from an apply's outcome
-//! (its report, read-back, holdback, record and monitor run) into dedicated output structs,
+//! (its report, ledger, record and monitor run) into dedicated output structs,
 //! so internal refactors cannot change it by accident.
 
-use super::holdback::{self, Why};
-use super::record::Saved;
 use super::{ApplyOutcome, MonitorRun, Outcome, Report};
+use crate::plan::fidelity::{ledger, Saved, Why};
 use crate::plan::{Action, Kind};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -210,17 +209,16 @@ pub enum MonitorRunDoc {
 }
 
 impl From<&ApplyOutcome> for ApplyDocument {
-    /// The document for an apply's outcome: its report, read-back (and its holdback), record and
-    /// monitor run.
+    /// The document for an apply's outcome: its report, ledger, record and monitor run.
     fn from(outcome: &ApplyOutcome) -> Self {
         let ApplyOutcome {
             report,
-            readback,
+            ledger,
             record: saved,
             monitor_run: run,
             ..
         } = outcome;
-        let stops = readback.holdback().stops();
+        let stops = ledger.stops();
         Self {
             format_version: FORMAT_VERSION,
             complete: report.is_complete(),
@@ -252,8 +250,8 @@ impl From<&ApplyOutcome> for ApplyDocument {
                     },
                 })
                 .collect(),
-            not_kept: readback
-                .not_kept()
+            not_kept: ledger
+                .dropped()
                 .into_iter()
                 .map(|n| NotKeptDoc {
                     kind: n.kind,
@@ -273,7 +271,7 @@ impl From<&ApplyOutcome> for ApplyDocument {
                         },
                     })
                     .collect(),
-                hint: holdback::HINT.to_owned(),
+                hint: ledger::HINT.to_owned(),
             }),
             not_kept_record: record(saved),
             monitor_run: run.as_ref().map(monitor_run),

@@ -4,15 +4,15 @@
 //! A change is ready when the changes it depends on are done: a create waits for its pending
 //! parent's create (whose returned id it then uses), an event delete waits for the deletes of
 //! its properties. A failed change marks everything that depends on it skipped; independent
-//! work goes on. Pacing and retries belong to the client behind `perform`.
+//! work goes on. Pacing and retries belong to the client behind `send`.
 
 use super::cancel::{Cancel, Stage};
-use super::holdback::Holdback;
 use super::progress::Progress;
 use super::report::{Failure, Made, NotMade, Outcome, Report};
 use super::write::{write_for, WriteCall};
 use crate::api::Id;
 use crate::output::count;
+use crate::plan::fidelity::Ledger;
 use crate::plan::{Action, Change, ParentRef, Plan};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::{HashMap, HashSet, VecDeque};
@@ -30,17 +30,17 @@ pub struct ExecOptions<'a> {
     /// Where progress goes.
     pub progress: &'a Progress,
     /// Property writes carrying a tracking field the workspace refused or dropped are held.
-    pub holdback: &'a Holdback,
+    pub ledger: &'a Ledger,
 }
 
-/// Makes every write of `plan` (creates, updates, unblocked deletes) through `perform`, which
+/// Makes every write of `plan` (creates, updates, unblocked deletes) through `send`, which
 /// makes one API call per write and returns the resource's id (the new one for a create), or
 /// what it adopted instead; a write it refuses as [`NotMade::Stopped`] is not started, and
 /// the run then starts nothing more.
 ///
 /// The plan is consumed: its changes move into the report rather than being copied, which
 /// matters at 100,000 changes.
-pub async fn execute<F, Fut, M, E>(plan: Plan, opts: &ExecOptions<'_>, perform: F) -> Report
+pub async fn execute<F, Fut, M, E>(plan: Plan, opts: &ExecOptions<'_>, send: F) -> Report
 where
     F: Fn(WriteCall) -> Fut,
     Fut: Future<Output = Result<M, E>>,
@@ -70,7 +70,7 @@ where
         .collect();
 
     let start = |i: usize, w: WriteCall| {
-        let fut = perform(w);
+        let fut = send(w);
         async move { (i, fut.await) }
     };
     let mut in_flight = FuturesUnordered::new();
@@ -90,7 +90,7 @@ where
         }
         while !stopping && in_flight.len() < concurrency {
             let Some(i) = ready.pop_front() else { break };
-            if let Some(why) = opts.holdback.holds(changes[i]) {
+            if let Some(why) = opts.ledger.holds(changes[i]) {
                 settle(
                     &changes,
                     &graph,
@@ -331,7 +331,7 @@ mod tests {
             concurrency: 1,
             cancel,
             progress: &progress,
-            holdback: &Holdback::new(),
+            ledger: &Ledger::new(),
         };
         let report = execute(plan, &opts, |w: WriteCall| {
             calls.lock().unwrap().push(w.clone());
@@ -464,7 +464,7 @@ mod tests {
             concurrency: 1,
             cancel: &cancel,
             progress: &progress,
-            holdback: &Holdback::new(),
+            ledger: &Ledger::new(),
         };
         let report = execute(p, &opts, |_w: WriteCall| {
             let cancel = cancel.clone();

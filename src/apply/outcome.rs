@@ -7,13 +7,12 @@
 
 use super::cancel::{self, Cancel};
 use super::lease::{LeaseError, LeaseOptions};
-use super::leased::execute_leased;
 use super::monitors_run::{run_monitors, MonitorRun};
-use super::readback::ReadBack;
-use super::record::Saved;
 use super::report::Report;
+use super::under_lease::write_under_lease;
 use crate::api::Client;
 use crate::output::{count, Printer};
+use crate::plan::fidelity::{Ledger, Saved};
 use crate::plan::Plan;
 use std::io::{self, Write};
 
@@ -62,7 +61,7 @@ pub struct ApplyOutcome {
     /// Every change and what became of it, and whether the run stopped early.
     pub report: Report,
     /// What the answers did not keep, and the writes held back for it.
-    pub readback: ReadBack,
+    pub ledger: Ledger,
     /// What became of the workspace's record of not-kept fields.
     pub record: Saved,
     /// What `--run-monitors` did (`None` without it).
@@ -92,14 +91,14 @@ pub async fn run(
     settings: &ApplySettings,
     printer: &Printer,
 ) -> Result<ApplyOutcome, RunError> {
-    let readback = ReadBack::rechecking(settings.recheck_fields, &plan);
+    let ledger = Ledger::for_plan(&plan, settings.recheck_fields);
     let mut outcome = if plan.summary().writes() == 0 {
         ApplyOutcome {
-            readback,
+            ledger,
             ..ApplyOutcome::default()
         }
     } else {
-        write_all(plan, client, settings, readback, printer).await?
+        write_all(plan, client, settings, ledger, printer).await?
     };
     if settings.run_monitors {
         outcome.monitor_run = Some(run_monitors(&outcome.report, client).await);
@@ -113,7 +112,7 @@ async fn write_all(
     plan: Plan,
     client: &Client,
     settings: &ApplySettings,
-    readback: ReadBack,
+    ledger: Ledger,
     printer: &Printer,
 ) -> Result<ApplyOutcome, RunError> {
     let cancel = Cancel::new();
@@ -122,13 +121,13 @@ async fn write_all(
         move || printer.status("Interrupted again: abandoning the calls in flight.")
     })
     .map_err(RunError::Signals)?;
-    let run = execute_leased(
+    let run = write_under_lease(
         plan,
         client,
         settings.lease.as_ref(),
         settings.concurrency,
         &cancel,
-        &readback,
+        &ledger,
         printer,
     )
     .await;
@@ -136,7 +135,7 @@ async fn write_all(
     let (report, record) = run?;
     Ok(ApplyOutcome {
         report,
-        readback,
+        ledger,
         record,
         monitor_run: None,
         terminated: cancel.terminated(),
@@ -158,8 +157,8 @@ impl ApplyOutcome {
         }
         let run_failed = matches!(self.monitor_run, Some(MonitorRun::Failed { .. }));
         // A stop always fails: the workspace lacks what was asked, and the hint says why.
-        let held_back = !self.readback.holdback().stops().is_empty();
-        let not_kept = strict && !self.readback.not_kept().is_empty();
+        let held_back = !self.ledger.stops().is_empty();
+        let not_kept = strict && !self.ledger.dropped().is_empty();
         if self.report.is_complete() && !run_failed && !held_back && !not_kept {
             Verdict::Done
         } else {
@@ -176,10 +175,10 @@ impl ApplyOutcome {
         if !self.report.entries.is_empty() {
             self.report.render_text(out)?;
         }
-        for line in self.readback.lines() {
+        for line in self.ledger.dropped_lines() {
             writeln!(out, "{line}")?;
         }
-        if let Some(line) = self.readback.holdback().line() {
+        if let Some(line) = self.ledger.stop_line() {
             writeln!(out, "{line}")?;
         }
         match &self.monitor_run {
@@ -250,14 +249,14 @@ mod tests {
             ..Resource::default()
         };
         let properties = ApplyOutcome::default();
-        properties.readback.check(Kind::Property, &sent, &back);
+        properties.ledger.check(Kind::Property, &sent, &back);
         assert_eq!(
             properties.verdict(false),
             Verdict::Failed,
             "a tracking field not kept stops property writes, and fails without --strict"
         );
         let events = ApplyOutcome::default();
-        events.readback.check(Kind::Event, &sent, &back);
+        events.ledger.check(Kind::Event, &sent, &back);
         assert_eq!(events.verdict(false), Verdict::Done);
         assert_eq!(events.verdict(true), Verdict::Failed);
     }

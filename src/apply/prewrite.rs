@@ -7,14 +7,14 @@
 //! not started and the run stops. Reads are cheap next to a paced write slot, so this costs
 //! no wall time.
 
-use super::perform::perform;
-use super::readback::ReadBack;
 use super::renewal::Watch;
 use super::report::{Failure, Made, NotMade};
+use super::send::send;
 use super::write::WriteCall;
 use crate::api::{
     ApiError, Client, Id, ListFilter, Monitor, MonitorWrite, Resource, ResourceKind, ResourceWrite,
 };
+use crate::plan::fidelity::Ledger;
 use crate::plan::Plan;
 use futures::{TryFutureExt, TryStreamExt};
 use std::collections::HashMap;
@@ -44,17 +44,17 @@ impl PreWriteCheck {
         Self { seen, lease }
     }
 
-    /// Checks `write` against the workspace, then makes it through [`perform`] (or adopts what
+    /// Checks `write` against the workspace, then sends it ([`send`]) (or adopts what
     /// a create finds).
     ///
     /// # Errors
     /// A conflict (the resource changed or vanished since the plan), or the call's error;
     /// [`NotMade::Stopped`] when the lease is lost (nothing was written).
-    pub async fn perform(
+    pub async fn check_and_send(
         &self,
         client: &Client,
         write: WriteCall,
-        readback: &ReadBack,
+        ledger: &Ledger,
     ) -> Result<Made, NotMade> {
         let found = match &write {
             WriteCall::Create(kind, body) => existing_resource(client, *kind, body).await,
@@ -76,7 +76,7 @@ impl PreWriteCheck {
                 if let Some(lease) = &self.lease {
                     lease.check(client).await.map_err(|_| NotMade::Stopped)?;
                 }
-                match perform(client, write, readback).await {
+                match send(client, write, ledger).await {
                     Ok(id) => Ok(Made::Written(id)),
                     // The client's gate refused it, or the lease went while it failed.
                     Err(_) if self.lease.as_ref().is_some_and(|l| l.lost().is_some()) => {

@@ -76,7 +76,7 @@ pub enum Failure {
     Api(String),
     /// The workspace refused a tracking field the property carries (a 400 naming it); the
     /// property writes carrying it stop.
-    #[error("{0} ({hint})", hint = super::holdback::HINT)]
+    #[error("{0} ({hint})", hint = crate::plan::fidelity::ledger::HINT)]
     Refused(String),
     /// The workspace does not serve monitor PATCH or DELETE (404/405).
     #[error("this workspace's API does not support {doing} monitors (monitor `{name}`): {error}")]

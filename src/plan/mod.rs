@@ -3,6 +3,7 @@
 
 pub mod desired;
 pub mod diff;
+pub mod fidelity;
 pub mod integration_kind;
 pub mod key;
 pub mod lookalikes;
@@ -10,7 +11,6 @@ pub mod model;
 pub mod naming;
 #[cfg(test)]
 pub(crate) mod naming_fixtures;
-pub mod not_kept;
 pub mod offline;
 pub mod preflight;
 pub mod property_types;

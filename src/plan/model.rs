@@ -291,13 +291,13 @@ pub struct Plan {
     #[serde(skip)]
     pub twins: Vec<super::twins::Twins>,
     /// Managed fields the workspace does not return, so never compared (see
-    /// `diff::readable`); shown once, never written to existing resources.
+    /// `fidelity::uncompared`); shown once, never written to existing resources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_readable: Vec<NotReadable>,
-    /// Managed fields an apply proved the workspace does not keep (see `plan::not_kept`): left
+    pub not_readable: Vec<super::fidelity::NotReadable>,
+    /// Managed fields an apply proved the workspace does not keep (see `fidelity::record`): left
     /// uncompared on existing resources, shown once instead of offered again.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub not_kept: Vec<NotKeptNotice>,
+    pub not_kept: Vec<super::fidelity::NotKept>,
     /// Every field the workspace's record held when the plan was made (kind, wire name; empty
     /// under `--recheck-fields`): already known not kept, so an apply does not stop on them
     /// again. Not saved: a saved plan's apply stops as on a first discovery.
@@ -307,30 +307,6 @@ pub struct Plan {
     /// which a saved plan records so `apply --plan` can check its deletes against it.
     #[serde(skip)]
     pub managed_live: usize,
-}
-
-/// Changes to one field that the plan holds back because the workspace does not keep it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotKeptNotice {
-    /// The resources' kind.
-    pub kind: Kind,
-    /// The field's wire name.
-    pub field: String,
-    /// Resources whose manifest value differs from the live one (the writes not offered).
-    pub count: usize,
-    /// When an apply saw it not kept (RFC 3339).
-    pub seen: String,
-}
-
-/// Managed fields the live objects do not carry, on how many resources of one kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NotReadable {
-    /// The resources' kind.
-    pub kind: Kind,
-    /// Wire names (`type`, `is_required`; `schedule.day` for monitors).
-    pub fields: Vec<String>,
-    /// Resources the manifests manage these fields on.
-    pub count: usize,
 }
 
 impl Plan {
@@ -387,8 +363,8 @@ pub struct Live {
     pub properties: Vec<api::Resource>,
     /// The workspace's monitors.
     pub monitors: Vec<api::Monitor>,
-    /// Fields applies proved the workspace does not keep (its record event, `plan::not_kept`).
-    pub not_kept: super::not_kept::NotKeptRecord,
+    /// Fields applies proved the workspace does not keep (its record event, `fidelity::record`).
+    pub not_kept: super::fidelity::Record,
 }
 
 /// The default of `--max-deletes` (and `max_deletes` in the config file).

@@ -8,14 +8,13 @@
 //!   text has none (YAML `|-`, CSV cells and plain scalars cannot carry one), and compared
 //!   exactly when it has one (YAML `|` keeps exactly one, and then the server should too).
 
-use super::readable::readable;
 use super::scope::with_owner_tag;
 use super::Differ;
 use crate::api::{self, Id, WireRef};
 use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{CategoryIdFields, Fields, IdSet};
-use crate::plan::not_kept::NotKeptRecord;
+use crate::plan::fidelity::Record;
 use crate::plan::{FieldChange, Kind as ResourceKind};
 use serde_json::{json, Value};
 
@@ -32,12 +31,12 @@ pub fn definition_matches(desired: &str, live: &str) -> bool {
 /// Collects field changes: every managed field for a create, the differing ones for an update.
 pub(super) struct FieldDiff {
     create: bool,
-    /// What the live object's answer lacked: those fields are not compared (`readable`).
+    /// What the live object's answer lacked: those fields are not compared (not readable).
     absent: api::Absent,
     pub(super) out: Vec<FieldChange>,
     /// Managed fields left uncompared because the live object cannot show them.
     pub(super) unreadable: Vec<String>,
-    /// Fields the workspace's record says it does not keep on this kind (`plan::not_kept`).
+    /// Fields the workspace's record says it does not keep on this kind (`fidelity::record`).
     not_kept: Vec<String>,
     /// Recorded fields whose change was held back (they differ, but a write would not hold).
     pub(super) held: Vec<String>,
@@ -57,7 +56,7 @@ impl FieldDiff {
 
     /// Leaves the fields `record` says are not kept on `kind` uncompared (creates still send
     /// them: a create is written anyway).
-    pub(super) fn not_kept(mut self, record: &NotKeptRecord, kind: ResourceKind) -> Self {
+    pub(super) fn recorded(mut self, record: &Record, kind: ResourceKind) -> Self {
         self.not_kept = record
             .fields
             .iter()
@@ -76,7 +75,7 @@ impl FieldDiff {
     }
 
     pub(super) fn push(&mut self, name: &str, before: Value, after: Value, equal: bool) {
-        if !self.create && !readable(&self.absent, name) {
+        if !self.create && self.absent.contains(name) {
             self.unreadable.push(name.to_owned());
             return;
         }

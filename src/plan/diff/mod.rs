@@ -4,15 +4,14 @@
 //! no clock, no randomness, so the same inputs always give the same plan.
 //!
 //! One file per rule family: `tree` walks categories, events and properties; `fields` says
-//! how one managed field compares; `readable` which managed fields the workspace does not
-//! return (write-only: never diffed); `monitors` matches monitors by target, metric and
+//! how one managed field compares (a field the live object lacks, or the workspace's record
+//! says it does not keep, is counted by `fidelity::uncompared`, never diffed); `monitors` matches monitors by target, metric and
 //! config; `scope` decides what a plan may touch and delete (`--target`, `--prune`, `protect`, the
 //! owner tag, the delete caps).
 
 mod empty;
 mod fields;
 mod monitors;
-mod readable;
 mod scope;
 #[cfg(test)]
 mod tests;
@@ -23,7 +22,8 @@ pub use fields::definition_matches;
 pub use monitors::monitor_key;
 
 use super::desired::{Names, Resolved};
-use super::not_kept::NotKeptRecord;
+use super::fidelity::uncompared::Tally;
+use super::fidelity::Record;
 use super::{Action, Change, DiffOptions, Key, Live, ParentRef, Plan};
 use crate::api::{self, Id};
 use tree::LiveIndex;
@@ -38,13 +38,13 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         names: &desired.names,
         buckets: Buckets::default(),
         managed_live: 0,
-        not_readable: readable::Tally::default(),
+        not_readable: Tally::default(),
         not_kept: if opts.recheck_fields {
             &NO_RECORD
         } else {
             &live.not_kept
         },
-        held: readable::Tally::default(),
+        held: Tally::default(),
     };
     for c in &desired.categories {
         d.category(c);
@@ -81,7 +81,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
 }
 
 /// What `--recheck-fields` diffs against: nothing recorded.
-static NO_RECORD: NotKeptRecord = NotKeptRecord { fields: Vec::new() };
+static NO_RECORD: Record = Record { fields: Vec::new() };
 
 /// Changes per dependency level; each level is sorted by key when concatenated.
 #[derive(Default)]
@@ -121,12 +121,24 @@ struct Differ<'a> {
     buckets: Buckets,
     /// Live resources inside prune scope: the base of `--max-delete-percent`.
     managed_live: usize,
-    /// Managed fields the live objects do not carry (`readable`).
-    not_readable: readable::Tally,
+    /// Managed fields the live objects do not carry.
+    not_readable: Tally,
     /// Fields the workspace's record says it does not keep (none under `--recheck-fields`).
-    not_kept: &'a NotKeptRecord,
+    not_kept: &'a Record,
     /// Changes held back because of that record.
-    held: readable::Tally,
+    held: Tally,
+}
+
+impl Differ<'_> {
+    /// Counts the fields of `key` left uncompared (not readable, or held back by the record),
+    /// when `key` is within the plan's scope: a `--target`ed plan names only what it covers.
+    fn count_uncompared(&mut self, key: &Key, fields: &fields::FieldDiff) {
+        if !self.in_targets(key) {
+            return;
+        }
+        self.not_readable.note(key.kind(), &fields.unreadable);
+        self.held.note(key.kind(), &fields.held);
+    }
 }
 
 /// A change with no live counterpart yet (a create).

@@ -49,7 +49,7 @@ impl Differ<'_> {
             );
             let label = self.monitor_label(&m.name, &m.metric_type, Some(&m.target));
             let l = by_key.get(&key).copied();
-            let mut fields = FieldDiff::new(l.is_none()).not_kept(self.not_kept, Kind::Monitor);
+            let mut fields = FieldDiff::new(l.is_none()).recorded(self.not_kept, Kind::Monitor);
             if l.is_none() {
                 fields.push("target", Value::Null, json!(m.target.0), false);
                 fields.push("metric_type", Value::Null, json!(m.metric_type), false);

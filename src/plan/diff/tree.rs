@@ -71,7 +71,7 @@ impl Differ<'_> {
         let live = self.index.categories.get(c.title.as_str()).copied();
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
-            .not_kept(self.not_kept, Kind::Category);
+            .recorded(self.not_kept, Kind::Category);
         super::fields::category_fields(&c.fields, live, &mut fields);
         self.count_uncompared(&key, &fields);
         match live {
@@ -107,7 +107,7 @@ impl Differ<'_> {
         let live = category_id.and_then(|p| self.index.events.get(&(p, e.title.as_str())).copied());
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
-            .not_kept(self.not_kept, Kind::Event);
+            .recorded(self.not_kept, Kind::Event);
         self.resource_fields(&e.fields, live, &mut fields);
         self.count_uncompared(&key, &fields);
         match live {
@@ -142,7 +142,7 @@ impl Differ<'_> {
             event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
-            .not_kept(self.not_kept, Kind::Property);
+            .recorded(self.not_kept, Kind::Property);
         match self.opts.property_types {
             PropertyTypes::Native => {
                 self.resource_fields(&p.fields, live, &mut fields);

@@ -192,8 +192,9 @@ mod tests {
     use crate::api::Rate;
     use crate::manifest::TrackingFields;
     use crate::plan::desired::{Fields, Names, Resolved};
+    use crate::plan::fidelity::NotReadable;
     use crate::plan::testutil::{category, event, property, resolved};
-    use crate::plan::{diff, Change, DiffOptions, FieldChange, Key, Kind, Live, NotReadable};
+    use crate::plan::{diff, Change, DiffOptions, FieldChange, Key, Kind, Live};
 
     /// The comment for creating `d` in an empty workspace.
     fn comment_for(d: &Resolved) -> String {

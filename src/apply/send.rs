@@ -1,30 +1,30 @@
 //! Making one [`WriteCall`] through the API client: the only place the executor meets HTTP
 //! (and so where a 400 refusing a tracking field is recognised).
 
-use super::readback::ReadBack;
 use super::report::Failure;
 use super::write::{Editable, WriteCall};
 use crate::api::{ApiError, Client, Id, Resource, ResourceKind, ResourceWrite};
+use crate::plan::fidelity::Ledger;
 use crate::plan::Kind;
 
 /// Makes `write` with one client call (creates through the idempotent create, so a lost
 /// answer is adopted rather than repeated) and returns the resource's id; each create and
-/// PATCH answer is checked against its body into `readback`.
+/// PATCH answer is checked against its body into `ledger`.
 ///
 /// # Errors
 /// The call's [`Failure`]: a tracking field the workspace refused, a monitor PATCH or DELETE
 /// it does not serve (naming the monitor), or the API's error.
-pub async fn perform(
+pub async fn send(
     client: &Client,
     write: WriteCall,
-    readback: &ReadBack,
+    ledger: &Ledger,
 ) -> Result<Option<Id>, Failure> {
     let property = matches!(
         write,
         WriteCall::Create(ResourceKind::Property, _) | WriteCall::Patch(Editable::Property, ..)
     );
     let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
-        r.inspect(|back| readback.check(kind, body, back))
+        r.inspect(|back| ledger.check(kind, body, back))
     };
     let result = match write {
         WriteCall::Create(ResourceKind::Category, body) => checked(
@@ -58,7 +58,7 @@ pub async fn perform(
             return client
                 .create_monitor_idempotent(&body)
                 .await
-                .inspect(|m| readback.check_monitor(&body, m))
+                .inspect(|m| ledger.check_monitor(&body, m))
                 .map(|m| Some(m.id))
                 .map_err(|e| Failure::Api(e.to_string()));
         }
@@ -66,7 +66,7 @@ pub async fn perform(
             return client
                 .patch_monitor(&id, &body)
                 .await
-                .inspect(|m| readback.check_monitor(&body, m))
+                .inspect(|m| ledger.check_monitor(&body, m))
                 .map(|m| Some(m.id))
                 .map_err(|e| monitor_error(&e, "updating", &name));
         }
@@ -80,7 +80,7 @@ pub async fn perform(
     };
     result.map(|r| Some(r.id)).map_err(|e| {
         // A 400 naming a tracking field stops the property writes carrying it.
-        if property && !readback.holdback().refused(&e).is_empty() {
+        if property && !ledger.refused(&e).is_empty() {
             Failure::Refused(e.to_string())
         } else {
             Failure::Api(e.to_string())

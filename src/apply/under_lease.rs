@@ -1,6 +1,6 @@
 //! One apply run as the `apply` command makes it: the lease taken before the first write
 //! (unless opted out), the executor with every write checked first ([`PreWriteCheck`]), the
-//! workspace's record of not-kept fields brought up to date (`record`), and the lease given
+//! workspace's record of not-kept fields brought up to date (`save_record`), and the lease given
 //! back at the end, after a failure or Ctrl-C too. A lost lease stops the run (calls in flight
 //! finish) and is reported as such, never as a completed apply.
 
@@ -9,12 +9,12 @@ use super::executor::{execute, ExecOptions};
 use super::lease::{acquire, LeaseError, LeaseOptions};
 use super::prewrite::PreWriteCheck;
 use super::progress::Progress;
-use super::readback::ReadBack;
-use super::record::Saved;
 use super::renewal::Lost;
 use super::report::Report;
+use super::save_record::save_record;
 use crate::api::Client;
 use crate::output::{count, Printer};
+use crate::plan::fidelity::{Ledger, Saved};
 use crate::plan::Plan;
 
 /// Executes `plan` under the integration's lease (`lease: None` = `--no-lock`); returns the
@@ -23,13 +23,13 @@ use crate::plan::Plan;
 /// # Errors
 /// The lease could not be taken (another apply holds it, or a call failed); nothing was
 /// written then. Ctrl-C while waiting for the lease is an interrupted, empty report.
-pub async fn execute_leased(
+pub async fn write_under_lease(
     plan: Plan,
     client: &Client,
     lease: Option<&LeaseOptions>,
     concurrency: usize,
     cancel: &Cancel,
-    readback: &ReadBack,
+    ledger: &Ledger,
     printer: &Printer,
 ) -> Result<(Report, Saved), LeaseError> {
     let held = match lease {
@@ -65,24 +65,24 @@ pub async fn execute_leased(
         concurrency,
         cancel: &run_cancel,
         progress: &progress,
-        holdback: readback.holdback(),
+        ledger,
     };
     // Under a lease, no write leaves the client once the lease can no longer be trusted.
     let writer = watch
         .as_ref()
         .map_or_else(|| client.clone(), |w| client.with_write_gate(w.gate()));
-    let mut report = execute(plan, &opts, |w| prewrite.perform(&writer, w, readback)).await;
+    let mut report = execute(plan, &opts, |w| prewrite.check_and_send(&writer, w, ledger)).await;
     follow.abort();
     report.interrupted = cancel.stage() > Stage::Running;
     // Under the lease still, so that two applies do not overwrite each other's findings; a
     // lost lease writes nothing more.
     let lost = match &watch {
-        Some(w) if super::record::needed(readback) => w.check(client).await.err(),
+        Some(w) if ledger.changes_record() => w.check(client).await.err(),
         _ => None,
     };
     let saved = match lost {
         Some(lost) => Saved::Failed(format!("not written: this apply lost its lease ({lost})")),
-        None => save_record(client, &integration, readback, printer).await,
+        None => save_record(client, &integration, ledger, printer).await,
     };
     report.lease_lost = held
         .as_ref()
@@ -115,28 +115,4 @@ pub async fn execute_leased(
         ));
     }
     Ok((report, saved))
-}
-
-/// Brings the workspace's record of not-kept fields up to date, saying what became of it.
-async fn save_record(
-    client: &Client,
-    integration: &crate::api::Id,
-    readback: &ReadBack,
-    printer: &Printer,
-) -> Saved {
-    match super::record::save(client, integration, readback).await {
-        Ok(saved) => {
-            if let Some(line) = saved.line() {
-                printer.status(line);
-            }
-            saved
-        }
-        Err(e) => {
-            printer.warn(format!(
-                "could not record the fields the workspace did not keep ({e}): the next plan \
-                 compares them again"
-            ));
-            Saved::Failed(e.to_string())
-        }
-    }
 }

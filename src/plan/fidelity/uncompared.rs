@@ -1,48 +1,52 @@
-//! Write-only fields, in one place: a managed field the live object does not carry at all
-//! (the key is missing from the server's answer, not `null`) cannot be compared, so it is sent
-//! on create, never diffed, and named once in the plan as not readable from the workspace.
-//! A plan must never offer a change that applying cannot remove.
+//! What the plan leaves uncompared, in one place: a managed field the live object does not carry
+//! at all (the key is missing from the server's answer, not `null`: `api::Absent`) cannot be
+//! compared, so it is sent on create, never diffed, and named once in the plan as not readable
+//! from the workspace. A plan must never offer a change that applying cannot remove.
 //!
 //! The same holds for a monitor schedule's `day` and `hour`: monitor objects carry only
 //! `frequency` hours, so those two are counted here too.
 //!
 //! A field answered `null` or with its old value after a write is proven not kept only by the
-//! apply that wrote it; its record (`plan::not_kept`, an input of the diff) holds such fields back
-//! the same way, counted in [`Held`].
+//! apply that wrote it; its record (`super::record`, an input of the diff) holds such fields
+//! back the same way, counted as [`NotKept`].
 
-use super::fields::FieldDiff;
-use super::Differ;
-use crate::api;
-use crate::plan::not_kept::NotKeptRecord;
-use crate::plan::{Key, Kind, NotKeptNotice, NotReadable};
+use super::record::Record;
+use crate::plan::Kind;
+use serde::{Deserialize, Serialize};
 
-/// Whether `name` (a wire name) can be compared on a live object whose answer lacked the
-/// fields in `live`: only when the answer carried the key (`null` counts as carried).
-#[must_use]
-pub(super) fn readable(live: &api::Absent, name: &str) -> bool {
-    !live.contains(name)
+/// Changes to one field that the plan holds back because the workspace's record says it does
+/// not keep it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotKept {
+    /// The resources' kind.
+    pub kind: Kind,
+    /// The field's wire name.
+    pub field: String,
+    /// Resources whose manifest value differs from the live one (the writes not offered).
+    pub count: usize,
+    /// When an apply saw it not kept (RFC 3339).
+    pub seen: String,
 }
 
-impl Differ<'_> {
-    /// Counts the fields of `key` left uncompared (not readable, or held back by the record),
-    /// when `key` is within the plan's scope: a `--target`ed plan names only what it covers.
-    pub(super) fn count_uncompared(&mut self, key: &Key, fields: &FieldDiff) {
-        if !self.in_targets(key) {
-            return;
-        }
-        self.not_readable.note(key.kind(), &fields.unreadable);
-        self.held.note(key.kind(), &fields.held);
-    }
+/// Managed fields the live objects do not carry, on how many resources of one kind.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotReadable {
+    /// The resources' kind.
+    pub kind: Kind,
+    /// Wire names (`type`, `is_required`; `schedule.day` for monitors).
+    pub fields: Vec<String>,
+    /// Resources the manifests manage these fields on.
+    pub count: usize,
 }
 
 /// Uncompared fields (not readable, or held back because the workspace's record says they are
 /// not kept) counted per kind and field, in the order first met.
 #[derive(Debug, Default)]
-pub(super) struct Tally(Vec<(Kind, String, usize)>);
+pub(crate) struct Tally(Vec<(Kind, String, usize)>);
 
 impl Tally {
     /// Counts one resource of `kind` whose manifest manages the uncompared `fields`.
-    pub(super) fn note(&mut self, kind: Kind, fields: &[String]) {
+    pub(crate) fn note(&mut self, kind: Kind, fields: &[String]) {
         for f in fields {
             match self.0.iter_mut().find(|(k, n, _)| *k == kind && n == f) {
                 Some((_, _, count)) => *count += 1,
@@ -52,7 +56,7 @@ impl Tally {
     }
 
     /// One entry per kind and count: fields skipped on equally many resources share it.
-    pub(super) fn into_notices(self) -> Vec<NotReadable> {
+    pub(crate) fn into_notices(self) -> Vec<NotReadable> {
         let mut out: Vec<NotReadable> = Vec::new();
         for (kind, field, count) in self.0 {
             match out.iter_mut().find(|n| n.kind == kind && n.count == count) {
@@ -68,10 +72,10 @@ impl Tally {
     }
 
     /// One notice per kind and field, with when the record says it was seen.
-    pub(super) fn into_not_kept(self, record: &NotKeptRecord) -> Vec<NotKeptNotice> {
+    pub(crate) fn into_not_kept(self, record: &Record) -> Vec<NotKept> {
         self.0
             .into_iter()
-            .map(|(kind, field, count)| NotKeptNotice {
+            .map(|(kind, field, count)| NotKept {
                 seen: record
                     .get(kind, &field)
                     .map(|f| f.seen.clone())
@@ -129,7 +133,7 @@ mod tests {
         for p in &mut live.properties {
             p.property_type = None;
             p.is_required = None;
-            p.absent = api::Absent::of(&["type", "is_required"]);
+            p.absent = crate::api::Absent::of(&["type", "is_required"]);
         }
         let plan = diff(&d, &live, &DiffOptions::default());
         assert!(plan.changes.is_empty(), "{:?}", plan.changes);
@@ -143,7 +147,7 @@ mod tests {
         );
         // Readable but `null` is still compared: the write is offered.
         for p in &mut live.properties {
-            p.absent = api::Absent::default();
+            p.absent = crate::api::Absent::default();
         }
         let plan = diff(&d, &live, &DiffOptions::default());
         assert_eq!(plan.changes.len(), 2);
@@ -171,8 +175,7 @@ mod tests {
             p.property_type = None;
             p.is_required = Some(false);
         }
-        live.not_kept =
-            NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, "T");
+        live.not_kept = Record::default().after_apply(&[(Kind::Property, "type")], &[], false, "T");
         let plan = diff(&d, &live, &DiffOptions::default());
         let fields: Vec<&str> = plan.changes[0]
             .fields
@@ -182,7 +185,7 @@ mod tests {
         assert_eq!(fields, ["is_required"], "a kept field is still diffed");
         assert_eq!(
             plan.not_kept,
-            [NotKeptNotice {
+            [NotKept {
                 kind: Kind::Property,
                 field: "type".into(),
                 count: 1,
@@ -225,11 +228,11 @@ mod tests {
         for p in &mut live.properties {
             // `type` unreadable, `is_required` held back by the record: on all three.
             p.property_type = None;
-            p.absent = api::Absent::of(&["type"]);
+            p.absent = crate::api::Absent::of(&["type"]);
             p.is_required = Some(false);
         }
         live.monitors[0].is_enabled = false;
-        live.not_kept = NotKeptRecord::default().after_apply(
+        live.not_kept = Record::default().after_apply(
             &[
                 (Kind::Property, "is_required"),
                 (Kind::Monitor, "is_enabled"),
@@ -265,12 +268,5 @@ mod tests {
         });
         assert_eq!(excluded.0, [(Kind::Property, 1)]);
         assert_eq!(excluded.1, [(Kind::Property, 1), (Kind::Monitor, 1)]);
-    }
-
-    #[test]
-    fn only_a_missing_key_is_unreadable() {
-        let absent = api::Absent::of(&["type"]);
-        assert!(!readable(&absent, "type"));
-        assert!(readable(&absent, "is_required"));
     }
 }

@@ -1,26 +1,24 @@
-//! The record of fields a workspace proved it does not keep: a field an apply wrote whose answer
-//! came back `null` or with the old value. Only a key missing from an answer proves a field
-//! write-only by itself (`diff::readable`); a `null` could as well be a field nobody set yet,
-//! so the proof is the apply's read-back, and it is kept in the workspace itself (CI runners
-//! lose local files): one event, [`RECORD_TITLE`], in the tool's own `secoda-sync` category,
-//! whose description is this record in plain words (see [`NotKeptRecord::description`]).
+//! The record persisted in the workspace: the fields applies proved it does not keep, a field
+//! an apply wrote whose answer came back `null` or with the old value. Only a key missing from
+//! an answer proves a field write-only by itself (`super::uncompared`); a `null` could as well
+//! be a field nobody set yet, so the proof is the apply's read-back (`super::ledger`), and it is
+//! kept in the workspace itself (CI runners lose local files): one event, [`RECORD_TITLE`], in
+//! the tool's own `secoda-sync` category, whose description is this record in plain words (see
+//! [`Record::description`]).
 //!
-//! The diff takes the record as input ([`super::Live::not_kept`]): a recorded field is not
-//! compared on existing resources of its kind, monitors included (creates still send it), and
-//! is named once in the plan instead of being offered forever. `--recheck-fields` diffs as if
-//! nothing were recorded, and the apply it drives rewrites the record from what its answers
-//! show.
+//! The diff takes the record as input (`Live::not_kept`): a recorded field is not compared on
+//! existing resources of its kind, monitors included (creates still send it), and is named once
+//! in the plan instead of being offered forever. `--recheck-fields` diffs as if nothing were
+//! recorded, and the apply it drives rewrites the record from what its answers show.
 //!
 //! The record is checked, not trusted: its description ends with a check (a digest of its
 //! entries), so a description edited in Secoda's UI (say, to name `description`, which would
 //! hide every description difference from plans) reads as no record, and the plan warns
 //! ([`RecordEvent::unread`]). The next apply that proves a field not kept rewrites it.
-//!
-//! Pure: bytes in, bytes out; reading and writing the event belong to the workspace and apply.
 
-use super::key::Kind;
-use super::reserved::is_lease_home;
 use crate::api::{Id, Resource};
+use crate::plan::key::Kind;
+use crate::plan::reserved::is_lease_home;
 
 /// Title of the record event (in the lease's category, one per integration).
 pub const RECORD_TITLE: &str = "secoda-sync fields not kept";
@@ -66,7 +64,7 @@ fn check_of(entries: &str) -> String {
 
 /// One field the workspace did not keep, on resources of one kind.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NotKeptField {
+pub struct RecordedField {
     /// The resources' kind.
     pub kind: Kind,
     /// The field's wire name.
@@ -77,15 +75,15 @@ pub struct NotKeptField {
 
 /// What the workspace proved it does not keep, as recorded by applies.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct NotKeptRecord {
+pub struct Record {
     /// The fields, in the order first seen.
-    pub fields: Vec<NotKeptField>,
+    pub fields: Vec<RecordedField>,
 }
 
 /// How a record's description starts; the number is the format version.
 const PREFIX: &str = "secoda-sync fields not kept, v";
 
-impl NotKeptRecord {
+impl Record {
     /// Reads a record event's description; `None` when it is not one this version wrote.
     #[must_use]
     pub fn parse(description: &str) -> Option<Self> {
@@ -118,7 +116,7 @@ impl NotKeptRecord {
                 let kind = [Kind::Category, Kind::Event, Kind::Property, Kind::Monitor]
                     .into_iter()
                     .find(|k| k.as_str() == kind)?;
-                Some(NotKeptField {
+                Some(RecordedField {
                     kind,
                     field: field.to_owned(),
                     seen: seen.trim().to_owned(),
@@ -147,7 +145,7 @@ impl NotKeptRecord {
 
     /// The entry for `field` on resources of `kind`, when recorded.
     #[must_use]
-    pub fn get(&self, kind: Kind, field: &str) -> Option<&NotKeptField> {
+    pub fn get(&self, kind: Kind, field: &str) -> Option<&RecordedField> {
         self.fields
             .iter()
             .find(|f| f.kind == kind && f.field == field)
@@ -193,7 +191,7 @@ impl NotKeptRecord {
         }
         for (kind, field) in not_kept {
             if out.get(*kind, field).is_none() {
-                out.fields.push(NotKeptField {
+                out.fields.push(RecordedField {
                     kind: *kind,
                     field: (*field).to_owned(),
                     seen: now.to_owned(),
@@ -210,7 +208,7 @@ pub struct RecordEvent {
     /// The event's id (what a rewrite PATCHes).
     pub id: Id,
     /// Its record; empty when the description is not one this version reads (it is rewritten).
-    pub record: NotKeptRecord,
+    pub record: Record,
     /// Why the description was not read as a record (the plan warns: the fields it names are
     /// compared).
     pub unread: Option<Unread>,
@@ -231,13 +229,54 @@ pub fn find(categories: &[Resource], events: &[Resource]) -> Option<RecordEvent>
         .filter(|e| e.parent.as_ref().is_some_and(|p| homes.contains(&p)))
         .min_by(|a, b| (&a.created_at, &a.id).cmp(&(&b.created_at, &b.id)))
         .map(|e| {
-            let read = NotKeptRecord::read(&e.description);
+            let read = Record::read(&e.description);
             RecordEvent {
                 id: e.id.clone(),
                 unread: read.as_ref().err().cloned(),
                 record: read.unwrap_or_default(),
             }
         })
+}
+
+/// What saving the record after an apply did.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Saved {
+    /// The record already said the same (or there is nothing to say): nothing written.
+    #[default]
+    Unchanged,
+    /// The record now holds these fields (kind, wire name).
+    Recorded(Vec<(Kind, String)>),
+    /// Nothing is recorded any more (a recheck found every field kept): the event is gone.
+    Cleared,
+    /// The record could not be brought up to date (why): the next plan compares the fields
+    /// this apply found not kept again.
+    Failed(String),
+}
+
+impl Saved {
+    /// The status line for it, or `None` when nothing changed (a failure is a warning).
+    #[must_use]
+    pub fn line(&self) -> Option<String> {
+        match self {
+            Self::Unchanged | Self::Failed(_) => None,
+            Self::Cleared => Some(
+                "The workspace keeps every field rechecked: its record of fields not kept is \
+                 removed."
+                    .to_owned(),
+            ),
+            Self::Recorded(fields) => {
+                let list: Vec<String> = fields
+                    .iter()
+                    .map(|(k, f)| format!("`{f}` on {}", k.plural()))
+                    .collect();
+                Some(format!(
+                    "Recorded in the workspace that it does not keep {}: plans leave these out \
+                     (--recheck-fields compares them again).",
+                    list.join(", ")
+                ))
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -249,42 +288,42 @@ mod tests {
 
     #[test]
     fn a_record_round_trips_through_its_description_and_refuses_anything_else() {
-        let r = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
-        assert_eq!(NotKeptRecord::parse(&r.description()), Some(r.clone()));
+        let r = Record::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        assert_eq!(Record::parse(&r.description()), Some(r.clone()));
         assert_eq!(
             r.description(),
             "secoda-sync fields not kept, v2: property.type seen 2026-12-02T10:00:00Z. check \
              cfe372ed5e0db249"
         );
         let two = r.after_apply(&[(Kind::Event, "is_required")], &[], false, T1);
-        assert_eq!(NotKeptRecord::parse(&two.description()), Some(two.clone()));
+        assert_eq!(Record::parse(&two.description()), Some(two.clone()));
         let monitor = two.after_apply(&[(Kind::Monitor, "condition_manual_min")], &[], false, T1);
         assert!(monitor
             .description()
             .contains("; monitor.condition_manual_min seen 2026-12-02T11:00:00Z. check "));
-        assert_eq!(NotKeptRecord::parse(&monitor.description()), Some(monitor));
-        assert_eq!(NotKeptRecord::read("edited by hand"), Err(Unread::Foreign));
+        assert_eq!(Record::parse(&monitor.description()), Some(monitor));
+        assert_eq!(Record::read("edited by hand"), Err(Unread::Foreign));
         let future = r.description().replace("v2:", "v3:");
-        assert_eq!(NotKeptRecord::read(&future), Err(Unread::Version(3)));
+        assert_eq!(Record::read(&future), Err(Unread::Version(3)));
         let v1 = "secoda-sync fields not kept, v1: property.type seen 2026-12-02T10:00:00Z";
-        assert_eq!(NotKeptRecord::read(v1), Err(Unread::Version(1)));
+        assert_eq!(Record::read(v1), Err(Unread::Version(1)));
     }
 
     #[test]
     fn a_record_edited_outside_secoda_sync_is_not_read() {
-        let r = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        let r = Record::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
         let edited = r
             .description()
             .replace("property.type", "event.description");
-        assert_eq!(NotKeptRecord::read(&edited), Err(Unread::Edited));
+        assert_eq!(Record::read(&edited), Err(Unread::Edited));
         let added = r.description().replace(
             ". check",
             "; event.description seen 2026-12-02T10:00:00Z. check",
         );
-        assert_eq!(NotKeptRecord::read(&added), Err(Unread::Edited));
+        assert_eq!(Record::read(&added), Err(Unread::Edited));
         let unchecked = r.description();
         let unchecked = unchecked.split(". check").next().unwrap();
-        assert_eq!(NotKeptRecord::read(unchecked), Err(Unread::Edited));
+        assert_eq!(Record::read(unchecked), Err(Unread::Edited));
         assert!(Unread::Edited
             .to_string()
             .contains("changed outside secoda-sync"));
@@ -297,7 +336,7 @@ mod tests {
             title: title.into(),
             parent: Some(Id::from(parent)),
             created_at: at.into(),
-            description: NotKeptRecord::default()
+            description: Record::default()
                 .after_apply(&[(Kind::Property, "type")], &[], false, at)
                 .description(),
             ..Resource::default()
@@ -321,7 +360,7 @@ mod tests {
 
     #[test]
     fn entries_grow_keep_their_first_time_and_shrink_only_on_a_recheck() {
-        let r0 = NotKeptRecord::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
+        let r0 = Record::default().after_apply(&[(Kind::Property, "type")], &[], false, T0);
         let r1 = r0.after_apply(
             &[(Kind::Property, "type"), (Kind::Event, "pii")],
             &[],
