@@ -1,5 +1,5 @@
 //! What the tool keeps for itself in a workspace: the category that holds apply leases, the
-//! lease events in it, and the record of fields the workspace does not keep (`plan::not_kept`).
+//! lease events in it, and the record of fields the workspace does not keep (`plan::fidelity::record`).
 //! The diff, the twin check and the export leave them out, so they are never planned,
 //! pruned, exported or reported as twins.
 
