@@ -3,11 +3,13 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
-use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl, TRACKING_FIELDS};
+use crate::manifest::fragment::{
+    CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
+};
 use crate::manifest::node::{suggest, Ctx, Obj};
 use crate::manifest::options::CsvEmpty;
 use crate::manifest::{
-    yaml, CategoryFields, IntegrationRef, NameSet, Origin, ResourceFields, TrackingFields,
+    yaml, CategoryFields, IntegrationRef, NameSet, Origin, Property, ResourceFields, TrackingFields,
 };
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -538,54 +540,47 @@ impl Row<'_> {
         if event.is_empty() {
             self.not_allowed(ctx, &category_column, "a category");
             let protect = self.boolean(ctx, "protect");
-            frag.categories.push(CategoryDecl {
-                title: category,
-                fields: self.category_fields(ctx),
-                protect,
-                origin,
-            });
+            let fields = self.category_fields(ctx);
+            frag.categories
+                .push(CategoryMention::category(category, fields, protect, origin));
             return;
         }
         let implied = (category.clone(), event.clone());
         if last.as_ref() != Some(&implied) {
-            frag.categories.push(CategoryDecl {
-                title: category.clone(),
-                fields: CategoryFields::default(),
-                protect: None,
-                origin: origin.clone(),
-            });
+            frag.categories.push(CategoryMention::category(
+                category.clone(),
+                CategoryFields::default(),
+                None,
+                origin.clone(),
+            ));
         }
         let protect = self.boolean(ctx, "protect").unwrap_or(false);
         if property.is_empty() {
             self.not_allowed(ctx, &|c| !TRACKING_FIELDS.contains(&c), "an event");
-            frag.events.push(EventDecl {
-                category,
-                title: event,
-                fields: self.fields(ctx),
-                protect,
-                origin,
-                declared: true,
-            });
+            let fields = self.fields(ctx);
+            frag.events.push(EventMention::event(
+                category, event, fields, protect, origin, true,
+            ));
         } else {
             if last.as_ref() != Some(&implied) {
-                frag.events.push(EventDecl {
-                    category: category.clone(),
-                    title: event.clone(),
-                    fields: ResourceFields::default(),
-                    protect: false,
-                    origin: origin.clone(),
-                    declared: false,
-                });
+                frag.events.push(EventMention::event(
+                    category.clone(),
+                    event.clone(),
+                    ResourceFields::default(),
+                    false,
+                    origin.clone(),
+                    false,
+                ));
             }
-            frag.properties.push(PropertyDecl {
-                category,
-                event,
+            let property = Property {
                 title: property,
                 fields: self.fields(ctx),
                 tracking: self.tracking(ctx),
                 protect,
                 origin,
-            });
+            };
+            frag.properties
+                .push(PropertyMention::property((category, event), property));
         }
         *last = Some(implied);
     }

@@ -9,8 +9,8 @@ use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
 use crate::manifest::{
-    CategoryFields, IntegrationRef, Monitor, NameSet, Origin, ResourceFields, Schedule,
-    TrackingFields,
+    Category, CategoryFields, Event, IntegrationRef, Monitor, NameSet, Origin, Property,
+    ResourceFields, Schedule, TrackingFields,
 };
 
 macro_rules! names {
@@ -48,44 +48,82 @@ pub(crate) const MONITOR_FIELDS: &[&str] = &[
 /// Fields of a monitor schedule.
 pub(crate) const SCHEDULE_FIELDS: &[&str] = &["cadence", "frequency", "day", "hour"];
 
-/// A category as one file mentions it.
+/// A resource as one file mentions it: the model's own value (an event without its properties
+/// yet), under the titles of its parents, before the merge places it in the tree.
 #[derive(Debug, Clone)]
-pub(crate) struct CategoryDecl {
-    pub(crate) title: String,
-    pub(crate) fields: CategoryFields,
-    pub(crate) protect: Option<bool>,
-    pub(crate) origin: Origin,
+pub(crate) struct Mention<T, P> {
+    /// Its parents' titles: `()` for a category, the category for an event, the category and
+    /// event for a property.
+    pub(crate) parent: P,
+    /// The resource as this file gives it.
+    pub(crate) item: T,
+    /// Whether this mention describes the resource rather than only naming it (a CSV property
+    /// row names its category and event): a resource may be named often, described once.
+    pub(crate) describes: bool,
 }
 
-impl CategoryDecl {
-    /// Whether this mention sets fields (a category may be described only once).
-    pub(crate) fn described(&self) -> bool {
-        self.fields.any() || self.protect.is_some()
+/// A category as one file mentions it.
+pub(crate) type CategoryMention = Mention<Category, ()>;
+/// An event as one file declares it (or implies it, from a CSV property row).
+pub(crate) type EventMention = Mention<Event, String>;
+/// A property as one file declares it.
+pub(crate) type PropertyMention = Mention<Property, (String, String)>;
+
+impl CategoryMention {
+    /// A category named, or described when it sets fields or `protect`.
+    pub(crate) fn category(
+        title: String,
+        fields: CategoryFields,
+        protect: Option<bool>,
+        origin: Origin,
+    ) -> Self {
+        Self {
+            parent: (),
+            describes: fields.any() || protect.is_some(),
+            item: Category {
+                title,
+                fields,
+                protect: protect.unwrap_or(false),
+                events: Vec::new(),
+                origin,
+            },
+        }
     }
 }
 
-/// An event as one file declares it (or implies it, from a CSV property row).
-#[derive(Debug, Clone)]
-pub(crate) struct EventDecl {
-    pub(crate) category: String,
-    pub(crate) title: String,
-    pub(crate) fields: ResourceFields,
-    pub(crate) protect: bool,
-    pub(crate) origin: Origin,
-    /// `false` when only implied by a property row; implied events may repeat.
-    pub(crate) declared: bool,
+impl EventMention {
+    /// An event in `category`, declared by this file (`describes`) or implied by a property row.
+    pub(crate) fn event(
+        category: String,
+        title: String,
+        fields: ResourceFields,
+        protect: bool,
+        origin: Origin,
+        describes: bool,
+    ) -> Self {
+        Self {
+            parent: category,
+            describes,
+            item: Event {
+                title,
+                fields,
+                protect,
+                properties: Vec::new(),
+                origin,
+            },
+        }
+    }
 }
 
-/// A property as one file declares it.
-#[derive(Debug, Clone)]
-pub(crate) struct PropertyDecl {
-    pub(crate) category: String,
-    pub(crate) event: String,
-    pub(crate) title: String,
-    pub(crate) fields: ResourceFields,
-    pub(crate) tracking: TrackingFields,
-    pub(crate) protect: bool,
-    pub(crate) origin: Origin,
+impl PropertyMention {
+    /// A property declared under `(category, event)`.
+    pub(crate) fn property(parent: (String, String), item: Property) -> Self {
+        Self {
+            parent,
+            item,
+            describes: true,
+        }
+    }
 }
 
 /// Everything one file declares.
@@ -96,9 +134,9 @@ pub(crate) struct Fragment {
     pub(crate) defaults: Option<(ResourceFields, Origin)>,
     /// The file's `rules:` map, if it has one.
     pub(crate) rules: Option<(crate::manifest::rules::Rules, Origin)>,
-    pub(crate) categories: Vec<CategoryDecl>,
-    pub(crate) events: Vec<EventDecl>,
-    pub(crate) properties: Vec<PropertyDecl>,
+    pub(crate) categories: Vec<CategoryMention>,
+    pub(crate) events: Vec<EventMention>,
+    pub(crate) properties: Vec<PropertyMention>,
     pub(crate) monitors: Vec<Monitor>,
 }
 
@@ -139,17 +177,13 @@ fn read(ctx: &mut Ctx<'_>, obj: &Obj<'_>, spec: &FieldSpec) -> Option<FieldValue
 }
 
 /// Reads a category's own fields.
-pub(crate) fn category_decl(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> CategoryDecl {
+pub(crate) fn category_mention(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> CategoryMention {
     let mut fields = CategoryFields::default();
     for spec in fields::category() {
         fields.set(spec.name, read(ctx, obj, spec));
     }
-    CategoryDecl {
-        title,
-        fields,
-        protect: obj.boolean(ctx, "protect"),
-        origin: ctx.origin(obj.node()),
-    }
+    let protect = obj.boolean(ctx, "protect");
+    CategoryMention::category(title, fields, protect, ctx.origin(obj.node()))
 }
 
 /// Reads a monitor object (its fields already checked by [`Obj::new`]), checking thresholds,

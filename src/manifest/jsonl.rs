@@ -3,11 +3,11 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
-    self, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS, RESOURCE_FIELDS,
-    TRACKING_FIELDS,
+    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
+    RESOURCE_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
-use crate::manifest::IntegrationRef;
+use crate::manifest::{IntegrationRef, Property};
 
 /// The record kinds.
 pub const KINDS: &[&str] = &["category", "event", "property", "monitor"];
@@ -80,22 +80,22 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
     match kind {
         "category" => {
             if let Some(title) = obj.title(ctx, "title", "category") {
-                let decl = fragment::category_decl(ctx, &obj, title);
-                frag.categories.push(decl);
+                let mention = fragment::category_mention(ctx, &obj, title);
+                frag.categories.push(mention);
             }
         }
         "event" => {
             let category = obj.title(ctx, "category", "event record");
             let title = obj.title(ctx, "title", "event");
             if let (Some(category), Some(title)) = (category, title) {
-                frag.events.push(EventDecl {
+                frag.events.push(EventMention::event(
                     category,
                     title,
-                    fields: fragment::resource_fields(ctx, &obj),
-                    protect: obj.boolean(ctx, "protect").unwrap_or(false),
-                    origin: ctx.origin(node),
-                    declared: true,
-                });
+                    fragment::resource_fields(ctx, &obj),
+                    obj.boolean(ctx, "protect").unwrap_or(false),
+                    ctx.origin(node),
+                    true,
+                ));
             }
         }
         "property" => {
@@ -103,15 +103,15 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
             let event = obj.title(ctx, "event", "property record");
             let title = obj.title(ctx, "title", "property");
             if let (Some(category), Some(event), Some(title)) = (category, event, title) {
-                frag.properties.push(PropertyDecl {
-                    category,
-                    event,
+                let property = Property {
                     title,
                     fields: fragment::resource_fields(ctx, &obj),
                     tracking: fragment::tracking_fields(ctx, &obj),
                     protect: obj.boolean(ctx, "protect").unwrap_or(false),
                     origin: ctx.origin(node),
-                });
+                };
+                frag.properties
+                    .push(PropertyMention::property((category, event), property));
             }
         }
         _ => {

@@ -3,11 +3,9 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fields::{self, FieldRef, Group};
-use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::fragment::{CategoryMention, EventMention, Fragment, PropertyMention};
 use crate::manifest::model::canonical_json;
-use crate::manifest::{
-    Category, Event, IntegrationRef, ManifestSet, Monitor, Origin, Property, ResourceFields,
-};
+use crate::manifest::{IntegrationRef, ManifestSet, Monitor, Origin, ResourceFields};
 use std::collections::HashMap;
 
 /// Merges the files' declarations into one set, reporting duplicates and missing parents.
@@ -104,21 +102,17 @@ impl<'d> Merger<'d> {
     }
 
     /// A category may be mentioned often (every CSV row does) but described once.
-    fn category(&mut self, c: CategoryDecl) {
-        let described = c.described();
+    fn category(&mut self, mention: CategoryMention) {
+        let CategoryMention {
+            item: c, describes, ..
+        } = mention;
         let Some(&i) = self.cats.get(&c.title) else {
             self.cats.insert(c.title.clone(), self.set.categories.len());
-            self.cat_described.push(described.then(|| c.origin.clone()));
-            self.set.categories.push(Category {
-                title: c.title,
-                fields: c.fields,
-                protect: c.protect.unwrap_or(false),
-                events: Vec::new(),
-                origin: c.origin,
-            });
+            self.cat_described.push(describes.then(|| c.origin.clone()));
+            self.set.categories.push(c);
             return;
         };
-        if !described {
+        if !describes {
             return;
         }
         if let Some(first) = &self.cat_described[i] {
@@ -141,44 +135,43 @@ impl<'d> Merger<'d> {
         }
         let cat = &mut self.set.categories[i];
         cat.fields = c.fields;
-        cat.protect = c.protect.unwrap_or(false);
+        cat.protect = c.protect;
         cat.origin = c.origin.clone();
         self.cat_described[i] = Some(c.origin);
     }
 
     /// An event may be implied by many property rows but declared once.
-    fn event(&mut self, e: EventDecl) {
-        let Some(&ci) = self.cats.get(&e.category) else {
+    fn event(&mut self, mention: EventMention) {
+        let EventMention {
+            parent: category,
+            item: e,
+            describes,
+        } = mention;
+        let Some(&ci) = self.cats.get(&category) else {
             self.diags.push(
                 Diagnostic::at(
                     Code::MissingParent,
                     (&e.origin).into(),
                     format!(
                         "event `{}` is in category `{}`, which is declared nowhere",
-                        e.title, e.category
+                        e.title, category
                     ),
                 )
                 .hint("add the category (a `category` record, a YAML category, or a CSV row)"),
             );
             return;
         };
-        let key = (e.category, e.title);
+        let key = (category, e.title.clone());
         let Some(&(ci, ei)) = self.events.get(&key) else {
             let ei = self.set.categories[ci].events.len();
-            if e.declared {
+            if describes {
                 self.event_declared.insert((ci, ei), e.origin.clone());
             }
-            self.set.categories[ci].events.push(Event {
-                title: key.1.clone(),
-                fields: e.fields,
-                protect: e.protect,
-                properties: Vec::new(),
-                origin: e.origin,
-            });
+            self.set.categories[ci].events.push(e);
             self.events.insert(key, (ci, ei));
             return;
         };
-        if !e.declared {
+        if !describes {
             return;
         }
         if let Some(first) = self.event_declared.get(&(ci, ei)) {
@@ -199,22 +192,27 @@ impl<'d> Merger<'d> {
         self.event_declared.insert((ci, ei), e.origin);
     }
 
-    fn property(&mut self, p: PropertyDecl) {
-        let Some(&(ci, ei)) = self.events.get(&(p.category.clone(), p.event.clone())) else {
+    fn property(&mut self, mention: PropertyMention) {
+        let PropertyMention {
+            parent: (category, event),
+            item: p,
+            ..
+        } = mention;
+        let Some(&(ci, ei)) = self.events.get(&(category.clone(), event.clone())) else {
             self.diags.push(
                 Diagnostic::at(
                     Code::MissingParent,
                     (&p.origin).into(),
                     format!(
                         "property `{}` is in event `{}/{}`, which is declared nowhere",
-                        p.title, p.category, p.event
+                        p.title, category, event
                     ),
                 )
                 .hint("declare the event (an `event` record, a YAML event, or a CSV row)"),
             );
             return;
         };
-        let key = (p.category, p.event, p.title);
+        let key = (category, event, p.title.clone());
         if let Some(first) = self.props.get(&key) {
             self.diags.push(
                 Diagnostic::at(
@@ -226,16 +224,9 @@ impl<'d> Merger<'d> {
             );
             return;
         }
-        self.set.categories[ci].events[ei]
-            .properties
-            .push(Property {
-                title: key.2.clone(),
-                fields: p.fields,
-                tracking: p.tracking,
-                protect: p.protect,
-                origin: p.origin.clone(),
-            });
-        self.props.insert(key, p.origin);
+        let origin = p.origin.clone();
+        self.set.categories[ci].events[ei].properties.push(p);
+        self.props.insert(key, origin);
     }
 
     fn monitor(&mut self, m: Monitor) {

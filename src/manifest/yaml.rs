@@ -3,11 +3,11 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
-    self, CategoryDecl, EventDecl, Fragment, PropertyDecl, CATEGORY_FIELDS, MONITOR_FIELDS,
+    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
     RESOURCE_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
-use crate::manifest::{rule_config, IntegrationRef};
+use crate::manifest::{rule_config, IntegrationRef, Property};
 use std::collections::HashMap;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
@@ -355,8 +355,8 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
     let Some(title) = obj.title(ctx, "title", "category") else {
         return;
     };
-    let decl: CategoryDecl = fragment::category_decl(ctx, &obj, title.clone());
-    frag.categories.push(decl);
+    let mention = fragment::category_mention(ctx, &obj, title.clone());
+    frag.categories.push(mention);
     let event_known: Vec<&str> = ["title", "protect", "properties"]
         .iter()
         .chain(RESOURCE_FIELDS)
@@ -375,14 +375,14 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
         let Some(etitle) = eo.title(ctx, "title", "event") else {
             continue;
         };
-        frag.events.push(EventDecl {
-            category: title.clone(),
-            title: etitle.clone(),
-            fields: fragment::resource_fields(ctx, &eo),
-            protect: eo.boolean(ctx, "protect").unwrap_or(false),
-            origin: ctx.origin(en),
-            declared: true,
-        });
+        frag.events.push(EventMention::event(
+            title.clone(),
+            etitle.clone(),
+            fragment::resource_fields(ctx, &eo),
+            eo.boolean(ctx, "protect").unwrap_or(false),
+            ctx.origin(en),
+            true,
+        ));
         for pn in eo.seq(ctx, "properties").unwrap_or_default() {
             let Some(po) = Obj::new(ctx, pn, "property", &prop_known) else {
                 continue;
@@ -390,15 +390,16 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
             let Some(ptitle) = po.title(ctx, "title", "property") else {
                 continue;
             };
-            frag.properties.push(PropertyDecl {
-                category: title.clone(),
-                event: etitle.clone(),
+            let property = Property {
                 title: ptitle,
                 fields: fragment::resource_fields(ctx, &po),
                 tracking: fragment::tracking_fields(ctx, &po),
                 protect: po.boolean(ctx, "protect").unwrap_or(false),
                 origin: ctx.origin(pn),
-            });
+            };
+            let parent = (title.clone(), etitle.clone());
+            frag.properties
+                .push(PropertyMention::property(parent, property));
         }
     }
 }

@@ -3,10 +3,10 @@
 
 use super::notes::Notes;
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
-use crate::manifest::fragment::{CategoryDecl, EventDecl, Fragment, PropertyDecl};
+use crate::manifest::fragment::{CategoryMention, EventMention, Fragment, PropertyMention};
 use crate::manifest::node::Ctx;
 use crate::manifest::options::PresetOptions;
-use crate::manifest::{CategoryFields, Origin, ResourceFields, TrackingFields};
+use crate::manifest::{CategoryFields, Origin, Property, ResourceFields, TrackingFields};
 use std::collections::{HashMap, HashSet};
 
 /// The fragment under construction.
@@ -72,26 +72,26 @@ impl<'o> Builder<'o> {
         origin: Origin,
     ) {
         if let Some(&i) = self.events.get(title) {
-            fill(&mut self.frag.events[i].fields, fields);
+            fill(&mut self.frag.events[i].item.fields, fields);
             return;
         }
         if self.categories.insert(category.to_owned()) {
-            self.frag.categories.push(CategoryDecl {
-                title: category.to_owned(),
-                fields: CategoryFields::default(),
-                protect: None,
-                origin: origin.clone(),
-            });
+            self.frag.categories.push(CategoryMention::category(
+                category.to_owned(),
+                CategoryFields::default(),
+                None,
+                origin.clone(),
+            ));
         }
         self.events.insert(title.to_owned(), self.frag.events.len());
-        self.frag.events.push(EventDecl {
-            category: category.to_owned(),
-            title: title.to_owned(),
+        self.frag.events.push(EventMention::event(
+            category.to_owned(),
+            title.to_owned(),
             fields,
-            protect: false,
+            false,
             origin,
-            declared: true,
-        });
+            true,
+        ));
     }
 
     /// Adds a property to a declared event; a repeat of the same property is counted, not added.
@@ -111,15 +111,17 @@ impl<'o> Builder<'o> {
             return;
         }
         let e = &self.frag.events[i];
-        self.frag.properties.push(PropertyDecl {
-            category: e.category.clone(),
-            event: e.title.clone(),
+        let parent = (e.parent.clone(), e.item.title.clone());
+        let property = Property {
             title: title.to_owned(),
             fields,
             tracking,
             protect: false,
             origin,
-        });
+        };
+        self.frag
+            .properties
+            .push(PropertyMention::property(parent, property));
     }
 
     /// The fragment, with the notes' warnings pushed.
