@@ -5,19 +5,19 @@
 #![allow(clippy::print_stdout)]
 
 use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::rules::{check, Kind, Level, RuleId, Rules};
+use secoda_sync::manifest::rules::{check, ItemKind, RuleId, RuleLevel, Rules};
 use std::time::{Duration, Instant};
 
 fn every_rule_on() -> Rules {
     let mut rules = Rules::default();
     for id in RuleId::ALL {
-        rules.set_level(*id, Level::Warning);
+        rules.set_level(*id, RuleLevel::Warning);
     }
     let re = |s: &str| regex::Regex::new(&format!("^(?:{s})$")).ok();
     rules.title_pattern.options.event = re("[A-Z][A-Za-z0-9 ]*");
     rules.title_pattern.options.property = re("[a-z][a-z0-9_]*");
     rules.title_pattern.options.category = re("[A-Z][A-Za-z0-9 ]*");
-    let all = vec![Kind::Category, Kind::Event, Kind::Property];
+    let all = vec![ItemKind::Category, ItemKind::Event, ItemKind::Property];
     rules.description_required.options.kinds.clone_from(&all);
     rules.owner_required.options.kinds = all;
     rules.required_properties.options.properties = vec!["user_id".into(), "session_id".into()];

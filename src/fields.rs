@@ -8,7 +8,7 @@
 //! `category_rows!` hands on only the rows categories carry (`category: true`), which
 //! `manifest` expands into the category's fields. Name resolution, the diff and export walk
 //! [`FIELDS`] (and [`category()`]). A row is
-//! `(ident, "name", Kind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
+//! `(ident, "name", FieldKind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
 //! `name` is the key in every manifest format, the CSV column and the API's wire name (they
 //! agree today); `category` says whether categories carry it too; `aliases` are extra CSV
 //! headers that mean this column; `stored` / `returned` say whether the sandbox keeps it and
@@ -121,7 +121,7 @@ pub mod kinds {
 
 /// What a list of names names, and so what it resolves against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Names {
+pub enum NameKind {
     /// Users, by email, name or id.
     Users,
     /// Teams, by name or id.
@@ -134,7 +134,7 @@ pub enum Names {
 
 /// The kind of value a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum FieldKind {
     /// Plain text, compared exactly.
     Text,
     /// Markdown, compared by `plan::diff::definition_matches`.
@@ -142,7 +142,7 @@ pub enum Kind {
     /// A boolean.
     Bool,
     /// A set of names (ids once resolved).
-    Names(Names),
+    Names(NameKind),
 }
 
 /// Which struct a field lives in.
@@ -160,7 +160,7 @@ pub struct FieldSpec {
     /// The key in manifests, the CSV column and the wire name.
     pub name: &'static str,
     /// The kind of value.
-    pub kind: Kind,
+    pub kind: FieldKind,
     /// Which struct holds it.
     pub group: Group,
     /// Categories carry it too.
@@ -175,16 +175,16 @@ pub struct FieldSpec {
 
 macro_rules! kind_of {
     (Text) => {
-        Kind::Text
+        FieldKind::Text
     };
     (Markdown) => {
-        Kind::Markdown
+        FieldKind::Markdown
     };
     (Bool) => {
-        Kind::Bool
+        FieldKind::Bool
     };
     ($names:ident) => {
-        Kind::Names(Names::$names)
+        FieldKind::Names(NameKind::$names)
     };
 }
 

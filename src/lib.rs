@@ -9,7 +9,7 @@ pub use secoda_sync_atomic as atomic;
 pub mod audit;
 pub mod cli;
 pub mod commands;
-pub mod config;
+pub mod config_file;
 pub mod doctor;
 /// The commands' error and exit codes, at the path the commands have always named.
 pub use commands::error;
@@ -18,7 +18,7 @@ pub mod export;
 pub mod fields;
 pub mod git;
 pub mod manifest;
-pub mod monitors;
+pub mod monitor_status;
 pub mod output;
 pub mod pipeline;
 pub mod plan;

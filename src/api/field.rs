@@ -265,9 +265,11 @@ mod tests {
         for spec in FIELDS {
             let mut r = Resource::default();
             let v = match spec.kind {
-                crate::fields::Kind::Text | crate::fields::Kind::Markdown => WireRef::Text("x"),
-                crate::fields::Kind::Bool => WireRef::Bool(true),
-                crate::fields::Kind::Names(_) => WireRef::Ids(&ids),
+                crate::fields::FieldKind::Text | crate::fields::FieldKind::Markdown => {
+                    WireRef::Text("x")
+                }
+                crate::fields::FieldKind::Bool => WireRef::Bool(true),
+                crate::fields::FieldKind::Names(_) => WireRef::Ids(&ids),
             };
             assert!(r.set_field(spec.name, v), "`{}`", spec.name);
             assert_eq!(r.field(spec.name), Some(v), "`{}`", spec.name);

@@ -2,12 +2,12 @@
 //!
 //! [`Client`] is one type whose calls are split by concern: `client` (the core), `resources`,
 //! `monitors`, `lookups`, `idempotent`, `probe`; a call's path through `call`, `paging`, `retry`,
-//! `redirect`, `limit` and `call_log`; what a caller sets in `config`, `token`, `filter`.
+//! `redirect`, `limit` and `call_log`; what a caller sets in `client_config`, `token`, `filter`.
 
 mod call;
 mod call_log;
 pub mod client;
-mod config;
+mod client_config;
 pub mod endpoints;
 pub mod error;
 mod field;
@@ -30,7 +30,7 @@ pub mod types;
 
 pub use call_log::{LogLevel, LogSink};
 pub use client::Client;
-pub use config::ClientConfig;
+pub use client_config::ClientConfig;
 pub use endpoints::Endpoint;
 pub use error::ApiError;
 pub use field::{WireKind, WireRef};

@@ -186,7 +186,9 @@ fn summarise(integration: String, set: &ManifestSet, ids: &Ids, rules: &Rules) -
     };
     let per_rule = RuleId::ALL
         .iter()
-        .filter(|id| rules.level(**id) != crate::manifest::rules::Level::Off && !id.judges_plans())
+        .filter(|id| {
+            rules.level(**id) != crate::manifest::rules::RuleLevel::Off && !id.judges_plans()
+        })
         .map(|id| RuleCount {
             rule: id.as_str(),
             findings: findings.iter().filter(|f| f.rule == id.as_str()).count(),

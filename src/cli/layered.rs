@@ -12,7 +12,7 @@
 
 use super::settings::{invalid, Value, Verb};
 use super::{Cli, Command};
-use crate::config::{self, ProjectConfig, Source};
+use crate::config_file::{self, ProjectConfig, SettingSource};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use std::ffi::OsString;
@@ -37,9 +37,9 @@ fn diff_from_ref(args: &[OsString]) -> bool {
 #[must_use]
 pub fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
-    let env = std::env::var(config::ENV_VAR).ok();
+    let env = std::env::var(config_file::ENV_VAR).ok();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let path = config::locate(flag_value(&args).as_deref(), env.as_deref(), &cwd);
+    let path = config_file::locate(flag_value(&args).as_deref(), env.as_deref(), &cwd);
     let file = match path.map(|p| ProjectConfig::read(&p)).transpose() {
         Ok(f) => f,
         Err(e) => exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e)),
@@ -182,7 +182,7 @@ fn resolve(
         .iter()
         .any(|id| typed(m, id));
     let mut host_from_env = false;
-    for s in config::SETTINGS {
+    for s in config_file::SETTINGS {
         if !verb.takes(s.key) || typed(m, s.key) {
             continue;
         }
@@ -197,11 +197,11 @@ fn resolve(
             .env
             .and_then(|var| env(var).filter(|v| !v.is_empty()).map(|v| (var, v)));
         let (source, raw) = match (from_env, file.and_then(|f| f.values.get(s.key))) {
-            (Some((var, v)), _) => (Source::Env(var), vec![v]),
-            (None, Some(values)) => (Source::File(file_path(file)), values.clone()),
+            (Some((var, v)), _) => (SettingSource::Env(var), vec![v]),
+            (None, Some(values)) => (SettingSource::File(file_path(file)), values.clone()),
             (None, None) => continue,
         };
-        host_from_env |= is_host && matches!(source, Source::Env(_));
+        host_from_env |= is_host && matches!(source, SettingSource::Env(_));
         let value = Value::parse(s.key, &raw).map_err(|e| invalid(&source, s.key, &raw, &e))?;
         verb.set(value);
     }

@@ -5,7 +5,7 @@
 use super::apply::SavedPlanSettings;
 use super::{numbers, Command, ConnectionArgs, LockArgs, PlanningArgs, PropertyTypes, Region};
 use crate::api::Rate;
-use crate::config::{self, Effective, ProjectConfig, Setting, Source};
+use crate::config_file::{self, Effective, ProjectConfig, Setting, SettingSource};
 use clap::{CommandFactory, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -242,7 +242,7 @@ pub fn default_of(setting: &Setting) -> String {
         ("write_rate", _) => Rate::SECODA_WRITES.to_string(),
         ("read_rate", _) => Rate::DEFAULT_READS.to_string(),
         // A switch's absence.
-        (_, config::ValueKind::Bool) => "false".to_owned(),
+        (_, config_file::ValueKind::Bool) => "false".to_owned(),
         _ => "(none)".to_owned(),
     })
 }
@@ -257,13 +257,13 @@ pub fn effective(
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<Effective>, String> {
-    let settings = config::effective(file, env, default_of);
+    let settings = config_file::effective(file, env, default_of);
     for s in &settings {
-        if s.source == Source::Default {
+        if s.source == SettingSource::Default {
             continue;
         }
         let raw = match (&s.source, file) {
-            (Source::File(_), Some(f)) => f.values.get(s.key).cloned().unwrap_or_default(),
+            (SettingSource::File(_), Some(f)) => f.values.get(s.key).cloned().unwrap_or_default(),
             _ => vec![s.value.clone()],
         };
         Value::parse(s.key, &raw).map_err(|e| invalid(&s.source, s.key, &raw, &e))?;
@@ -272,15 +272,15 @@ pub fn effective(
 }
 
 /// The message for a value from the environment or the file that does not parse.
-pub(super) fn invalid(source: &Source, key: &str, raw: &[String], why: &str) -> String {
+pub(super) fn invalid(source: &SettingSource, key: &str, raw: &[String], why: &str) -> String {
     let shown = raw.join(" ");
     match source {
-        Source::Env(var) => format!("invalid {var}=`{shown}`: {why}"),
-        Source::File(path) => format!(
+        SettingSource::Env(var) => format!("invalid {var}=`{shown}`: {why}"),
+        SettingSource::File(path) => format!(
             "config file `{}`: invalid `{key}` = `{shown}`: {why}",
             path.display()
         ),
-        Source::Flag | Source::Default => format!("invalid `{key}` `{shown}`: {why}"),
+        SettingSource::Flag | SettingSource::Default => format!("invalid `{key}` `{shown}`: {why}"),
     }
 }
 
@@ -314,7 +314,7 @@ mod tests {
     #[test]
     fn every_setting_is_typed_and_its_key_is_the_id_of_its_flag() {
         let cli = crate::cli::Cli::command();
-        for s in config::SETTINGS {
+        for s in config_file::SETTINGS {
             let parsed = Value::parse(s.key, &["x".to_owned()]);
             assert!(
                 !parsed.is_err_and(|e| e.contains("a bug")),
@@ -340,7 +340,7 @@ mod tests {
 
     #[test]
     fn defaults_come_from_the_flags() {
-        let find = |k: &str| config::SETTINGS.iter().find(|s| s.key == k).unwrap();
+        let find = |k: &str| config_file::SETTINGS.iter().find(|s| s.key == k).unwrap();
         assert_eq!(
             default_of(find("max_deletes")),
             crate::plan::MAX_DELETES.to_string()

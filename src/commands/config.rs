@@ -2,7 +2,7 @@
 
 use crate::cli::config::ConfigArgs;
 use crate::cli::settings::effective;
-use crate::config::{locate, ProjectConfig, ENV_VAR};
+use crate::config_file::{locate, ProjectConfig, ENV_VAR};
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
 use std::io::Write as _;

@@ -85,7 +85,7 @@ pub fn base_url(args: &ConnectionArgs) -> Result<Url> {
     Url::parse(raw).map_err(|e| {
         Error::Usage(format!(
             "invalid API URL `{}` (from --api-url, SECODA_API_URL or the config file): {e}",
-            crate::config::hide_password(raw)
+            crate::config_file::hide_password(raw)
         ))
     })
 }

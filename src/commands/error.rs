@@ -73,7 +73,7 @@ pub enum Error {
     Doctor(#[from] crate::doctor::DoctorError),
     /// The project config file is unusable.
     #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    Config(#[from] crate::config_file::ConfigError),
     /// Drift could not be told from manifest changes.
     #[error(transparent)]
     Drift(#[from] crate::drift::DriftError),

@@ -3,7 +3,7 @@
 use super::session::run_in_session;
 use crate::cli::{MonitorsCommand, StatusArgs, StatusFormat};
 use crate::error::{Error, Exit, Result};
-use crate::monitors::{self, StatusDocument};
+use crate::monitor_status::{self, StatusDocument};
 use crate::output::Printer;
 
 /// Runs a `monitors` subcommand.
@@ -19,7 +19,7 @@ pub fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
 fn status(args: &StatusArgs, printer: &Printer) -> Result<Exit> {
     let concurrency = usize::from(args.connection.concurrency);
     let observed = run_in_session(&args.connection, printer, async |session| {
-        Ok(monitors::read(&session.client, args.incidents, concurrency).await?)
+        Ok(monitor_status::read(&session.client, args.incidents, concurrency).await?)
     })?;
     let doc = StatusDocument::new(observed);
     let mut out = printer.stdout();

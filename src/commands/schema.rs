@@ -25,7 +25,7 @@ fn text(which: Which) -> String {
         Which::Plan => crate::plan::render::json::schema_json(),
         Which::Apply => crate::apply::document::schema_json(),
         Which::Doctor => crate::doctor::report::schema_json(),
-        Which::MonitorsStatus => crate::monitors::status::schema_json(),
+        Which::MonitorsStatus => crate::monitor_status::document::schema_json(),
     }
 }
 

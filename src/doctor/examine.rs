@@ -5,8 +5,8 @@
 use super::envelope::{self, count_of, results};
 use super::judge;
 use super::report::{
-    Answer, CategoryFilter, DoctorReport, EndpointCheck, EventsCheck, IntegrationSeen,
-    MonitorsCheck, Summary, TokenCheck, FORMAT_VERSION,
+    Answer, CategoryFilter, DoctorReport, EndpointCheck, EventsCheck, FindingCounts,
+    IntegrationSeen, MonitorsCheck, TokenCheck, FORMAT_VERSION,
 };
 use super::{DoctorError, DoctorOptions};
 use crate::api::endpoints::paths;
@@ -287,7 +287,7 @@ pub async fn examine(client: &Client, opts: &DoctorOptions) -> Result<DoctorRepo
     findings.push(judge::monitors(&monitors));
     findings.push(judge::integrations(&sized, integrations.len()));
     findings.push(judge::latency_finding(&latency, &sized));
-    let summary = Summary::of(&findings);
+    let summary = FindingCounts::of(&findings);
     Ok(DoctorReport {
         format_version: FORMAT_VERSION,
         host: base.as_str().trim_end_matches('/').to_owned(),

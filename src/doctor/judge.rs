@@ -3,8 +3,8 @@
 
 use super::envelope::results;
 use super::report::{
-    Answer, CategoryFilter, EndpointCheck, EventsCheck, Finding, IntegrationSeen, Latency, Level,
-    MonitorsCheck, Pagination, PlanEstimate, TokenCheck,
+    Answer, CategoryFilter, EndpointCheck, EventsCheck, Finding, FindingLevel, IntegrationSeen,
+    Latency, MonitorsCheck, Pagination, PlanEstimate, TokenCheck,
 };
 use super::DoctorOptions;
 use crate::api::Integration;
@@ -19,7 +19,7 @@ const REQUIRED: [&str; 4] = ["integrations", "categories", "properties", "monito
 /// Plan estimates shown (the biggest integrations).
 const MAX_ESTIMATES: usize = 5;
 
-fn finding(check: &str, level: Level, message: impl Into<String>) -> Finding {
+fn finding(check: &str, level: FindingLevel, message: impl Into<String>) -> Finding {
     Finding {
         check: check.to_owned(),
         level,
@@ -32,7 +32,7 @@ pub(super) fn token(t: &TokenCheck) -> Finding {
     let status = t.status.map_or_else(String::new, |s| format!(" -> {s}"));
     finding(
         "token",
-        Level::Ok,
+        FindingLevel::Ok,
         format!("accepted (GET {}{status})", t.path),
     )
 }
@@ -42,13 +42,13 @@ pub(super) fn healthcheck(a: &Answer) -> Finding {
     if a.ok() {
         return finding(
             "healthcheck",
-            Level::Ok,
+            FindingLevel::Ok,
             format!("GET {} -> {}", a.path, a.short()),
         );
     }
     finding(
         "healthcheck",
-        Level::Warn,
+        FindingLevel::Warn,
         format!(
             "GET {} -> {}: the API answers, but not its health check",
             a.path,
@@ -75,14 +75,14 @@ pub(super) fn endpoints(all: &[EndpointCheck]) -> Vec<Finding> {
         };
         let (level, message) = match (&sent.location, other.ok()) {
             (Some(to), _) if sent.status.is_some_and(|s| (300..400).contains(&s)) => (
-                Level::Warn,
+                FindingLevel::Warn,
                 format!(
                     "GET {} redirects to {to}: reads follow it, writes are never redirected ({flag})",
                     sent.path
                 ),
             ),
             (_, true) => (
-                Level::Fail,
+                FindingLevel::Fail,
                 format!(
                     "{}: {} -> {}, but {} -> {} ({flag})",
                     e.name,
@@ -93,14 +93,14 @@ pub(super) fn endpoints(all: &[EndpointCheck]) -> Vec<Finding> {
                 ),
             ),
             _ if matches!(sent.status, Some(401 | 403)) => (
-                Level::Warn,
+                FindingLevel::Warn,
                 format!("{}: the token may not read {} ({})", e.name, sent.path, sent.short()),
             ),
             _ => (
                 if REQUIRED.contains(&e.name.as_str()) {
-                    Level::Fail
+                    FindingLevel::Fail
                 } else {
-                    Level::Warn
+                    FindingLevel::Warn
                 },
                 format!(
                     "{}: {} -> {} and {} -> {}",
@@ -118,7 +118,7 @@ pub(super) fn endpoints(all: &[EndpointCheck]) -> Vec<Finding> {
         let both = all.iter().filter(|e| e.other_answer().ok()).count();
         out.push(finding(
             "endpoints",
-            Level::Ok,
+            FindingLevel::Ok,
             format!(
                 "{} lists answer as the tool sends them; {both} of them also in the other slash form",
                 all.len()
@@ -131,15 +131,15 @@ pub(super) fn endpoints(all: &[EndpointCheck]) -> Vec<Finding> {
 /// The envelope: the client copes with every quirk; the quirks are worth knowing.
 pub(super) fn pagination(p: &Pagination) -> Finding {
     let mut parts = Vec::new();
-    let mut level = Level::Ok;
+    let mut level = FindingLevel::Ok;
     match p.shape.as_str() {
         "envelope" => parts.push("lists answer the page envelope".to_owned()),
         "unknown" => {
-            level = Level::Warn;
+            level = FindingLevel::Warn;
             parts.push("no list answered a page".to_owned());
         }
         other => {
-            level = Level::Note;
+            level = FindingLevel::Note;
             parts.push(format!("lists answer {}", other.replace('_', " ")));
         }
     }
@@ -153,7 +153,7 @@ pub(super) fn pagination(p: &Pagination) -> Finding {
         None => {}
     }
     if !p.none_strings.is_empty() {
-        level = level.max(Level::Note);
+        level = level.max(FindingLevel::Note);
         parts.push(format!("\"None\" strings in {}", p.none_strings.join(", ")));
     }
     let foreign: Vec<&str> = p
@@ -162,7 +162,7 @@ pub(super) fn pagination(p: &Pagination) -> Finding {
         .filter_map(|l| l.foreign.as_deref())
         .collect();
     if let Some(first) = foreign.first() {
-        level = level.max(Level::Note);
+        level = level.max(FindingLevel::Note);
         parts.push(format!(
             "next links name {first} (never followed: the client reads ?page=N on the list)"
         ));
@@ -173,7 +173,7 @@ pub(super) fn pagination(p: &Pagination) -> Finding {
         if two.ok() {
             parts.push(format!("?page=2 answers ({})", two.path));
         } else {
-            level = Level::Fail;
+            level = FindingLevel::Fail;
             parts.push(format!(
                 "?page=2 of {} -> {}: the client cannot read past page 1",
                 two.path,
@@ -236,12 +236,12 @@ pub(super) fn category(c: &CategoryFilter, integrations: &[Integration]) -> Find
     match c.honoured {
         Some(true) => finding(
             "category_filter",
-            Level::Ok,
+            FindingLevel::Ok,
             format!("the category list honours integration_id (asked for {asked}: only its own came back)"),
         ),
         Some(false) => finding(
             "category_filter",
-            Level::Note,
+            FindingLevel::Note,
             format!(
                 "the category list ignores integration_id: asked for {asked}, {} of {} categories \
                  belong to other integrations (the tool keeps only the integration's own)",
@@ -250,7 +250,7 @@ pub(super) fn category(c: &CategoryFilter, integrations: &[Integration]) -> Find
         ),
         None => finding(
             "category_filter",
-            Level::Note,
+            FindingLevel::Note,
             format!(
                 "cannot tell whether the category list honours integration_id ({} integrations, \
                  too few categories to compare)",
@@ -266,12 +266,12 @@ pub(super) fn events(e: &EventsCheck, resources: Option<&Value>) -> Vec<Finding>
     let mut out = vec![match (r.ok(), d.ok()) {
         (true, true) => finding(
             "events",
-            Level::Ok,
+            FindingLevel::Ok,
             "the resource list answers type = event (the tool reads events there); the deprecated events list answers too",
         ),
         (true, false) => finding(
             "events",
-            Level::Note,
+            FindingLevel::Note,
             format!(
                 "the resource list answers type = event (the tool reads events there); the deprecated events list is gone ({})",
                 d.short()
@@ -279,7 +279,7 @@ pub(super) fn events(e: &EventsCheck, resources: Option<&Value>) -> Vec<Finding>
         ),
         (false, true) => finding(
             "events",
-            Level::Warn,
+            FindingLevel::Warn,
             format!(
                 "the resource list does not answer type = event ({}): the tool falls back to the deprecated events list",
                 r.short()
@@ -287,7 +287,7 @@ pub(super) fn events(e: &EventsCheck, resources: Option<&Value>) -> Vec<Finding>
         ),
         (false, false) => finding(
             "events",
-            Level::Fail,
+            FindingLevel::Fail,
             format!(
                 "events cannot be listed: the resource list -> {}, the deprecated events list -> {}",
                 r.short(),
@@ -308,7 +308,7 @@ pub(super) fn events(e: &EventsCheck, resources: Option<&Value>) -> Vec<Finding>
     if others > 0 {
         out.push(finding(
             "events",
-            Level::Warn,
+            FindingLevel::Warn,
             format!("the resource list ignores the type filter: {others} of its first page are not events"),
         ));
     }
@@ -322,12 +322,12 @@ pub(super) fn monitors(m: &MonitorsCheck) -> Finding {
     match (w.ok(), wo.ok()) {
         (true, _) => finding(
             "monitors",
-            Level::Ok,
+            FindingLevel::Ok,
             format!("{} -> {} (the tool's path); {short}", w.path, w.short()),
         ),
         (false, true) => finding(
             "monitors",
-            Level::Fail,
+            FindingLevel::Fail,
             format!(
                 "{} -> {}, only {short} answers: the tool sends the /api/v1 path",
                 w.path,
@@ -336,7 +336,7 @@ pub(super) fn monitors(m: &MonitorsCheck) -> Finding {
         ),
         (false, false) => finding(
             "monitors",
-            Level::Fail,
+            FindingLevel::Fail,
             format!(
                 "monitors do not answer: {} -> {}; {short}",
                 w.path,
@@ -359,7 +359,7 @@ pub(super) fn integrations(sized: &[IntegrationSeen], total: usize) -> Finding {
     if total == 0 {
         return finding(
             "integrations",
-            Level::Warn,
+            FindingLevel::Warn,
             "the token sees no integrations: there is nothing to plan against",
         );
     }
@@ -378,7 +378,7 @@ pub(super) fn integrations(sized: &[IntegrationSeen], total: usize) -> Finding {
     };
     finding(
         "integrations",
-        Level::Ok,
+        FindingLevel::Ok,
         format!("{total} visible: {}{tail}", each.join(", ")),
     )
 }
@@ -470,9 +470,9 @@ pub(super) fn latency_finding(l: &Latency, sized: &[IntegrationSeen]) -> Finding
         ));
     }
     let level = if l.p95_ms > 5000.0 {
-        Level::Warn
+        FindingLevel::Warn
     } else {
-        Level::Ok
+        FindingLevel::Ok
     };
     finding("latency", level, msg)
 }

@@ -9,7 +9,7 @@ mod judge;
 pub mod report;
 
 pub use examine::examine;
-pub use report::{DoctorReport, Level};
+pub use report::{DoctorReport, FindingLevel};
 
 use crate::api::Rate;
 

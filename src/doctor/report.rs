@@ -44,7 +44,7 @@ pub struct DoctorReport {
     /// One verdict per check, in the order they ran.
     pub findings: Vec<Finding>,
     /// Counts of the findings by level.
-    pub summary: Summary,
+    pub summary: FindingCounts,
 }
 
 /// The call the token was checked with.
@@ -251,7 +251,8 @@ pub struct PlanEstimate {
     Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
-pub enum Level {
+#[schemars(rename = "Level")]
+pub enum FindingLevel {
     /// As the tool needs it.
     Ok,
     /// Differs from what one might expect; the tool copes.
@@ -262,7 +263,7 @@ pub enum Level {
     Fail,
 }
 
-impl Level {
+impl FindingLevel {
     fn word(self) -> &'static str {
         match self {
             Self::Ok => "ok",
@@ -280,14 +281,15 @@ pub struct Finding {
     /// `events`, `monitors`, `integrations`, `latency`.
     pub check: String,
     /// How serious it is.
-    pub level: Level,
+    pub level: FindingLevel,
     /// What was seen, in a sentence.
     pub message: String,
 }
 
 /// Counts of the findings by level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
-pub struct Summary {
+#[schemars(rename = "Summary")]
+pub struct FindingCounts {
     /// `ok` findings.
     pub ok: usize,
     /// `note` findings.
@@ -298,16 +300,16 @@ pub struct Summary {
     pub failures: usize,
 }
 
-impl Summary {
+impl FindingCounts {
     /// Counts `findings`.
     #[must_use]
     pub fn of(findings: &[Finding]) -> Self {
-        let n = |l: Level| findings.iter().filter(|f| f.level == l).count();
+        let n = |l: FindingLevel| findings.iter().filter(|f| f.level == l).count();
         Self {
-            ok: n(Level::Ok),
-            notes: n(Level::Note),
-            warnings: n(Level::Warn),
-            failures: n(Level::Fail),
+            ok: n(FindingLevel::Ok),
+            notes: n(FindingLevel::Note),
+            warnings: n(FindingLevel::Warn),
+            failures: n(FindingLevel::Fail),
         }
     }
 }
@@ -449,8 +451,13 @@ mod tests {
             level,
             message: String::new(),
         };
-        let s = Summary::of(&[f(Level::Ok), f(Level::Note), f(Level::Fail), f(Level::Ok)]);
+        let s = FindingCounts::of(&[
+            f(FindingLevel::Ok),
+            f(FindingLevel::Note),
+            f(FindingLevel::Fail),
+            f(FindingLevel::Ok),
+        ]);
         assert_eq!((s.ok, s.notes, s.warnings, s.failures), (2, 1, 0, 1));
-        assert!(Level::Fail > Level::Warn && Level::Warn > Level::Note);
+        assert!(FindingLevel::Fail > FindingLevel::Warn && FindingLevel::Warn > FindingLevel::Note);
     }
 }

@@ -2,7 +2,7 @@
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::manifest::fields::{self, field_rows, FieldSpec, FieldValue, Group, Kind};
+use crate::manifest::fields::{self, field_rows, FieldKind, FieldSpec, FieldValue, Group};
 use crate::manifest::fragment::{
     CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
 };
@@ -480,9 +480,9 @@ impl Row<'_> {
     /// One cell of the field table, read the way its kind is written.
     fn value(&self, ctx: &mut Ctx<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
         match spec.kind {
-            Kind::Text | Kind::Markdown => self.text(spec.name).map(FieldValue::Text),
-            Kind::Bool => self.boolean(ctx, spec.name).map(FieldValue::Bool),
-            Kind::Names(_) => self.names(spec.name).map(FieldValue::Names),
+            FieldKind::Text | FieldKind::Markdown => self.text(spec.name).map(FieldValue::Text),
+            FieldKind::Bool => self.boolean(ctx, spec.name).map(FieldValue::Bool),
+            FieldKind::Names(_) => self.names(spec.name).map(FieldValue::Names),
         }
     }
 

@@ -6,7 +6,9 @@
 //! defaults, name resolution, the diff and export all expand or walk the same rows; the table's
 //! own items are re-exported here so they are found where the model is.
 
-pub use crate::fields::{category, group, kinds, spec, FieldSpec, Group, Kind, Names, FIELDS};
+pub use crate::fields::{
+    category, group, kinds, spec, FieldKind, FieldSpec, Group, NameKind, FIELDS,
+};
 pub(crate) use crate::fields::{category_filter, category_rows, field_rows};
 use std::collections::BTreeSet;
 
@@ -187,7 +189,7 @@ macro_rules! define {
             /// The same fields with every set mapped through `f` (names to ids, ids to names).
             pub fn map_sets<T, E>(
                 &self,
-                mut f: impl FnMut(&'static str, Names, &S) -> Result<Option<T>, E>,
+                mut f: impl FnMut(&'static str, NameKind, &S) -> Result<Option<T>, E>,
             ) -> Result<FieldSet<T>, E>
             where
                 T: Value<T> + Clone,
@@ -296,7 +298,7 @@ macro_rules! define_category {
             /// The same fields with every set mapped through `f` (names to ids, ids to names).
             pub fn map_sets<T, E>(
                 &self,
-                mut f: impl FnMut(&'static str, Names, &S) -> Result<Option<T>, E>,
+                mut f: impl FnMut(&'static str, NameKind, &S) -> Result<Option<T>, E>,
             ) -> Result<CategoryFieldSet<T>, E>
             where
                 T: Value<T> + Clone,
@@ -316,12 +318,15 @@ category_rows!(define_category);
 /// One value of `map_sets`: a set goes through `f`, anything else is copied.
 fn map_value<S: Clone, T, E>(
     v: Option<FieldRef<'_, S>>,
-    kind: Kind,
-    f: impl FnOnce(Names, &S) -> Result<Option<T>, E>,
+    kind: FieldKind,
+    f: impl FnOnce(NameKind, &S) -> Result<Option<T>, E>,
 ) -> Result<Option<FieldValue<T>>, E> {
     Ok(match (v, kind) {
-        (None, _) | (Some(FieldRef::Names(_)), Kind::Text | Kind::Markdown | Kind::Bool) => None,
-        (Some(FieldRef::Names(s)), Kind::Names(n)) => f(n, s)?.map(FieldValue::Names),
+        (None, _)
+        | (Some(FieldRef::Names(_)), FieldKind::Text | FieldKind::Markdown | FieldKind::Bool) => {
+            None
+        }
+        (Some(FieldRef::Names(s)), FieldKind::Names(n)) => f(n, s)?.map(FieldValue::Names),
         (Some(FieldRef::Text(s)), _) => Some(FieldValue::Text(s.clone())),
         (Some(FieldRef::Bool(b)), _) => Some(FieldValue::Bool(b)),
     })
@@ -329,11 +334,11 @@ fn map_value<S: Clone, T, E>(
 
 #[cfg(test)]
 mod tests {
-    use super::{FieldSpec, FieldValue, Group, Kind, FIELDS};
+    use super::{FieldKind, FieldSpec, FieldValue, Group, FIELDS};
     use crate::manifest::write::{to_csv, to_yaml};
     use crate::manifest::{
         load_sources, Category, CategoryFields, Event, InputFormat, IntegrationRef, LoadOptions,
-        ManifestSet, NameSet, Origin, Property, ResourceFields, Source, TrackingFields,
+        ManifestSet, NameSet, Origin, Property, ResourceFields, SourceFile, TrackingFields,
     };
     use std::sync::Arc;
 
@@ -347,10 +352,10 @@ mod tests {
         };
         let names: NameSet = ["alice@acme.test".to_owned(), "growth".to_owned()].into();
         let value = || match spec.kind {
-            Kind::Text => FieldValue::Text(format!("some {}", spec.name)),
-            Kind::Markdown => FieldValue::Text("## Heading\n\nBody, with a comma".into()),
-            Kind::Bool => FieldValue::Bool(true),
-            Kind::Names(_) => FieldValue::Names(names.clone()),
+            FieldKind::Text => FieldValue::Text(format!("some {}", spec.name)),
+            FieldKind::Markdown => FieldValue::Text("## Heading\n\nBody, with a comma".into()),
+            FieldKind::Bool => FieldValue::Bool(true),
+            FieldKind::Names(_) => FieldValue::Names(names.clone()),
         };
         let (mut fields, mut tracking) = (ResourceFields::default(), TrackingFields::default());
         match spec.group {
@@ -389,7 +394,7 @@ mod tests {
 
     fn reload(format: InputFormat, text: &str) -> ManifestSet {
         let loaded = load_sources(
-            vec![Source {
+            vec![SourceFile {
                 name: "x".into(),
                 format,
                 bytes: text.as_bytes().to_vec(),

@@ -3,7 +3,7 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fields::{
-    self, category_filter, category_rows, field_rows, FieldSpec, FieldValue, Group, Kind,
+    self, category_filter, category_rows, field_rows, FieldKind, FieldSpec, FieldValue, Group,
 };
 use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
@@ -170,9 +170,9 @@ pub(crate) fn tracking_fields(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> TrackingField
 /// Reads one field of the table the way its kind is written.
 fn read(ctx: &mut Ctx<'_>, obj: &Obj<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
     match spec.kind {
-        Kind::Text | Kind::Markdown => obj.string(ctx, spec.name).map(FieldValue::Text),
-        Kind::Bool => obj.boolean(ctx, spec.name).map(FieldValue::Bool),
-        Kind::Names(_) => obj.names(ctx, spec.name).map(FieldValue::Names),
+        FieldKind::Text | FieldKind::Markdown => obj.string(ctx, spec.name).map(FieldValue::Text),
+        FieldKind::Bool => obj.boolean(ctx, spec.name).map(FieldValue::Bool),
+        FieldKind::Names(_) => obj.names(ctx, spec.name).map(FieldValue::Names),
     }
 }
 

@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 /// One manifest's bytes, already read.
 #[derive(Debug, Clone)]
-pub struct Source {
+pub struct SourceFile {
     /// The name diagnostics use (the path as the user gave it, or `-`).
     pub name: String,
     /// How to read it.
@@ -143,7 +143,7 @@ fn io_error(path: &Path, e: &std::io::Error) -> Diagnostic {
 /// Reads the paths given into sources, in order, each file once.
 struct Collector<'o> {
     opts: &'o LoadOptions,
-    sources: Vec<Source>,
+    sources: Vec<SourceFile>,
     /// Canonical paths already read (a file named twice, or via a directory, loads once).
     seen: HashSet<PathBuf>,
     diags: Vec<Diagnostic>,
@@ -192,7 +192,7 @@ impl Collector<'_> {
             );
             return;
         };
-        self.sources.push(Source {
+        self.sources.push(SourceFile {
             name: "-".into(),
             format,
             bytes,
@@ -364,7 +364,7 @@ impl Collector<'_> {
             return;
         };
         match std::fs::read(path) {
-            Ok(bytes) => self.sources.push(Source {
+            Ok(bytes) => self.sources.push(SourceFile {
                 name: path.display().to_string(),
                 format,
                 bytes,
@@ -394,7 +394,7 @@ pub fn load_rules(path: &Path) -> (Rules, Vec<Diagnostic>) {
 
 /// Loads already-read sources as one set (no CSV mapping file).
 #[must_use]
-pub fn load_sources(sources: Vec<Source>, opts: &LoadOptions) -> Loaded {
+pub fn load_sources(sources: Vec<SourceFile>, opts: &LoadOptions) -> Loaded {
     load_sources_with_map(sources, None, None, opts)
 }
 
@@ -425,7 +425,7 @@ fn decode(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Option<String> {
 }
 
 fn load_sources_with_map(
-    sources: Vec<Source>,
+    sources: Vec<SourceFile>,
     map_source: Option<(String, Vec<u8>)>,
     rules_source: Option<(String, Vec<u8>)>,
     opts: &LoadOptions,
@@ -551,7 +551,7 @@ impl Reader {
     /// One manifest read by its format; `None` when it is not UTF-8.
     fn fragment(
         &mut self,
-        src: Source,
+        src: SourceFile,
         csv: CsvOptions<'_>,
         preset: &PresetOptions,
     ) -> Option<Fragment> {
@@ -605,7 +605,7 @@ mod tests {
 
     fn load_one(format: InputFormat, bytes: Vec<u8>) -> Loaded {
         load_sources(
-            vec![Source {
+            vec![SourceFile {
                 name: "in".into(),
                 format,
                 bytes,

@@ -360,11 +360,11 @@ fn apply_defaults(set: &mut ManifestSet, d: &ResourceFields) {
 
 #[cfg(test)]
 mod tests {
-    use crate::manifest::{load_sources, Code, InputFormat, LoadOptions, Loaded, Source};
+    use crate::manifest::{load_sources, Code, InputFormat, LoadOptions, Loaded, SourceFile};
 
     fn load_yaml(text: &str) -> Loaded {
         load_sources(
-            vec![Source {
+            vec![SourceFile {
                 name: "in".into(),
                 format: InputFormat::Yaml,
                 bytes: text.as_bytes().to_vec(),

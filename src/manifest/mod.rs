@@ -22,6 +22,6 @@ pub mod write;
 mod yaml;
 
 pub use diagnostics::{Code, Diagnostic, Location, Severity};
-pub use load::{load, load_rules, load_sources, Loaded, Source};
+pub use load::{load, load_rules, load_sources, Loaded, SourceFile};
 pub use model::*;
 pub use options::{CsvEmpty, InputFormat, LoadOptions, Preset, PresetOptions, PropertyTypes};

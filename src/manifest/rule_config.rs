@@ -3,7 +3,7 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::node::{scalar_text, suggest, Ctx, Node, Obj, Value};
-use crate::manifest::rules::{Kind, Level, RuleId, Rules, Style};
+use crate::manifest::rules::{ItemKind, RuleId, RuleLevel, Rules, Style};
 
 /// Reads the value of a `rules:` key.
 pub(crate) fn read(ctx: &mut Ctx<'_>, node: &Node) -> Rules {
@@ -33,7 +33,7 @@ fn rule(ctx: &mut Ctx<'_>, rules: &mut Rules, id: RuleId, node: &Node) {
         };
         let level = obj
             .get("severity")
-            .map_or(Some(Level::Warning), |n| level(ctx, n));
+            .map_or(Some(RuleLevel::Warning), |n| level(ctx, n));
         if let Some(level) = level {
             rules.set_level(id, level);
         }
@@ -43,11 +43,11 @@ fn rule(ctx: &mut Ctx<'_>, rules: &mut Rules, id: RuleId, node: &Node) {
     }
 }
 
-fn level(ctx: &mut Ctx<'_>, node: &Node) -> Option<Level> {
+fn level(ctx: &mut Ctx<'_>, node: &Node) -> Option<RuleLevel> {
     match scalar_text(node).as_deref() {
-        Some("error") => Some(Level::Error),
-        Some("warning") => Some(Level::Warning),
-        Some("off") => Some(Level::Off),
+        Some("error") => Some(RuleLevel::Error),
+        Some("warning") => Some(RuleLevel::Warning),
+        Some("off") => Some(RuleLevel::Off),
         _ => {
             bad_value(ctx, node, "a severity", &["error", "warning", "off"]);
             None
@@ -141,11 +141,11 @@ fn options(ctx: &mut Ctx<'_>, rules: &mut Rules, id: RuleId, obj: &Obj<'_>) {
                 &mut rules.owner_required
             };
             if let Some(kinds) = strings(ctx, obj, "kinds") {
-                let names: Vec<&str> = Kind::NAMES.iter().map(|(n, _)| *n).collect();
+                let names: Vec<&str> = ItemKind::NAMES.iter().map(|(n, _)| *n).collect();
                 let node = obj.get("kinds").unwrap_or(obj.node());
                 rule.options.kinds.clear();
                 for k in kinds {
-                    match Kind::NAMES.iter().find(|(n, _)| *n == k) {
+                    match ItemKind::NAMES.iter().find(|(n, _)| *n == k) {
                         Some((_, kind)) => rule.options.kinds.push(*kind),
                         None => bad_value(ctx, node, "kinds among", &names),
                     }

@@ -8,7 +8,7 @@
 //! with `|` escaped as `\|` (a GFM table needs it even there); a line break in a value becomes
 //! a space, since a table row cannot hold one.
 
-use super::fields::{self, FieldRef, FieldValue, Group, Kind};
+use super::fields::{self, FieldKind, FieldRef, FieldValue, Group};
 use super::TrackingFields;
 
 /// The line that opens the block.
@@ -153,7 +153,7 @@ fn parse_rows(body: &str, problems: &mut Vec<String>) -> TrackingFields {
         }
         let cell = cell.trim();
         let value = match spec.kind {
-            Kind::Bool => match cell {
+            FieldKind::Bool => match cell {
                 "yes" | "true" => Some(FieldValue::<()>::Bool(true)),
                 "no" | "false" => Some(FieldValue::Bool(false)),
                 _ => None,
@@ -168,7 +168,7 @@ fn parse_rows(body: &str, problems: &mut Vec<String>) -> TrackingFields {
             None => problems.push(format!(
                 "`{}` has the value `{cell}`, expected {}: left out",
                 spec.name,
-                if spec.kind == Kind::Bool {
+                if spec.kind == FieldKind::Bool {
                     "`yes` or `no`"
                 } else {
                     "a value in backticks"

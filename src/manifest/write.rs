@@ -349,9 +349,9 @@ pub fn write_csv<W: Write + ?Sized>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::fields::{FieldValue, Kind};
+    use crate::manifest::fields::{FieldKind, FieldValue};
     use crate::manifest::generate::{tracking_plan, Shape};
-    use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, Source};
+    use crate::manifest::{load_sources, InputFormat, LoadOptions, Schedule, SourceFile};
 
     /// A small plan exercising every field kind, unmanaged fields and monitors.
     fn sample() -> ManifestSet {
@@ -367,7 +367,7 @@ mod tests {
         e.fields.collections = Some(["Revenue Metrics".to_owned()].into_iter().collect());
         // Every list the generator leaves unmanaged gets two users.
         for spec in fields::group(Group::Resource) {
-            if matches!(spec.kind, Kind::Names(_)) && e.fields.get(spec.name).is_none() {
+            if matches!(spec.kind, FieldKind::Names(_)) && e.fields.get(spec.name).is_none() {
                 let bob_and_dan = ["bob@acme.test".to_owned(), "dan@acme.test".to_owned()];
                 e.fields.set(
                     spec.name,
@@ -422,7 +422,7 @@ mod tests {
 
     fn reload(name: &str, format: InputFormat, text: String) -> ManifestSet {
         let loaded = load_sources(
-            vec![Source {
+            vec![SourceFile {
                 name: name.into(),
                 format,
                 bytes: text.into_bytes(),

@@ -5,7 +5,7 @@
 use super::resolve::{resolve, Lookups};
 use super::IntegrationInfo;
 use crate::api::{self, Id, Resource, WireRef};
-use crate::manifest::fields::{self, FieldSpec, FieldValue, Group, Kind, Names};
+use crate::manifest::fields::{self, FieldKind, FieldSpec, FieldValue, Group, NameKind};
 use crate::manifest::{
     Category, CategoryFields, Event, IntegrationRef, ManifestSet, Monitor, NameSet, Origin,
     Property, ResourceFields, Schedule, Thresholds, TrackingFields,
@@ -135,12 +135,12 @@ impl Namer {
         match (spec.kind, r.field(spec.name)?) {
             (_, WireRef::Text(s)) => text(s).map(FieldValue::Text),
             (_, WireRef::Bool(b)) => Some(FieldValue::Bool(b)),
-            (Kind::Names(n), WireRef::Ids(ids)) => {
+            (FieldKind::Names(n), WireRef::Ids(ids)) => {
                 let map = match n {
-                    Names::Users => &self.users,
-                    Names::Teams => &self.teams,
-                    Names::Tags => &self.tags,
-                    Names::Collections => &self.collections,
+                    NameKind::Users => &self.users,
+                    NameKind::Teams => &self.teams,
+                    NameKind::Tags => &self.tags,
+                    NameKind::Collections => &self.collections,
                 };
                 Self::names(map, ids).map(FieldValue::Names)
             }

@@ -11,7 +11,7 @@ use super::diff::monitor_key;
 use super::resolve::Lookups;
 use super::{diff, Action, Change, DiffOptions, Key, Live, Plan};
 use crate::api::{self, Id, WireRef};
-use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind, Names};
+use crate::manifest::fields::{self, FieldKind, FieldRef, FieldSpec, Group, NameKind};
 use crate::manifest::{
     IntegrationRef, ManifestSet, NameSet, PropertyTypes, ResourceFields, Thresholds, TrackingFields,
 };
@@ -131,14 +131,14 @@ impl Collected {
         values: impl Iterator<Item = (&'static FieldSpec, Option<FieldRef<'a, NameSet>>)>,
     ) {
         for (spec, value) in values {
-            let (Kind::Names(names), Some(FieldRef::Names(set))) = (spec.kind, value) else {
+            let (FieldKind::Names(names), Some(FieldRef::Names(set))) = (spec.kind, value) else {
                 continue;
             };
             let to = match names {
-                Names::Users => &mut self.users,
-                Names::Teams => &mut self.teams,
-                Names::Tags => &mut self.tags,
-                Names::Collections => &mut self.collections,
+                NameKind::Users => &mut self.users,
+                NameKind::Teams => &mut self.teams,
+                NameKind::Tags => &mut self.tags,
+                NameKind::Collections => &mut self.collections,
             };
             add(to, Some(set));
         }

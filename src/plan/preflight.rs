@@ -284,9 +284,9 @@ fn field_refusal(kind: Kind, name: &str, value: &Value) -> Option<String> {
         return Some(format!("not a field of {kinds}"));
     }
     let (fits, expected) = match spec.kind {
-        fields::Kind::Text | fields::Kind::Markdown => (value.is_string(), "a string"),
-        fields::Kind::Bool => (value.is_boolean(), "true or false"),
-        fields::Kind::Names(_) => (
+        fields::FieldKind::Text | fields::FieldKind::Markdown => (value.is_string(), "a string"),
+        fields::FieldKind::Bool => (value.is_boolean(), "true or false"),
+        fields::FieldKind::Names(_) => (
             value
                 .as_array()
                 .is_some_and(|a| a.iter().all(Value::is_string)),

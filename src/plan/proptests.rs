@@ -6,7 +6,7 @@ use super::desired::{IdSet, Resolved};
 use super::testutil::{id, live_of, resolved};
 use super::{diff, Action, Change, DiffOptions, Key, Kind, Live, ParentRef};
 use crate::api::{self, Id};
-use crate::manifest::fields::{self, FieldValue, Group, Kind as FieldKind};
+use crate::manifest::fields::{self, FieldKind, FieldValue, Group};
 use crate::manifest::{Schedule, Thresholds, TrackingFields};
 use proptest::prelude::*;
 use proptest::sample::select;

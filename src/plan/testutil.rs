@@ -5,7 +5,7 @@ use super::desired::{CategoryIdFields, IdSet, Names, Resolved};
 use super::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields};
 use super::{IntegrationInfo, Live};
 use crate::api::{self, Id, WireRef};
-use crate::manifest::fields::{self, FieldRef, Group, Kind};
+use crate::manifest::fields::{self, FieldKind, FieldRef, Group};
 use crate::manifest::{Origin, Schedule, Thresholds, TrackingFields};
 use std::sync::Arc;
 
@@ -133,9 +133,9 @@ fn apply_fields(r: &mut api::Resource, f: &Fields, owner_tag: Option<&Id>) {
                 ids = s.iter().cloned().collect();
                 WireRef::Ids(&ids)
             }
-            (None, Kind::Text | Kind::Markdown) => WireRef::Text(""),
-            (None, Kind::Bool) => WireRef::Bool(false),
-            (None, Kind::Names(_)) => WireRef::Ids(&[]),
+            (None, FieldKind::Text | FieldKind::Markdown) => WireRef::Text(""),
+            (None, FieldKind::Bool) => WireRef::Bool(false),
+            (None, FieldKind::Names(_)) => WireRef::Ids(&[]),
         };
         assert!(r.set_field(spec.name, v), "{} is not settable", spec.name);
     }

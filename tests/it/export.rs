@@ -8,7 +8,7 @@ use crate::util::{ex, Out, Sandbox};
 use secoda_sync::api::{Client, ClientConfig, LogSink, Token};
 use secoda_sync::export::{export, ExportOptions, Exported};
 use secoda_sync::manifest::{
-    load_sources, InputFormat, IntegrationRef, LoadOptions, ManifestSet, Source,
+    load_sources, InputFormat, IntegrationRef, LoadOptions, ManifestSet, SourceFile,
 };
 use secoda_sync::sandbox::seed;
 use serde_json::{json, Value};
@@ -53,7 +53,7 @@ const FORMATS: [(&str, InputFormat); 3] = [
 #[track_caller]
 fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
     let loaded = load_sources(
-        vec![Source {
+        vec![SourceFile {
             name: name.into(),
             format,
             bytes: text.as_bytes().to_vec(),

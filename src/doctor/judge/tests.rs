@@ -34,16 +34,16 @@ fn integration(id: &str, name: &str) -> Integration {
 #[test]
 fn a_list_answering_only_with_the_slash_fails_and_names_the_flag() {
     let f = endpoints(&[endpoint("categories", Some(404), Some(200))]);
-    assert_eq!(f[0].level, Level::Fail);
+    assert_eq!(f[0].level, FindingLevel::Fail);
     assert!(f[0].message.contains("pass --trailing-slash"), "{f:?}");
     let f = endpoints(&[endpoint("tags", Some(404), Some(404))]);
     assert_eq!(
         f[0].level,
-        Level::Warn,
+        FindingLevel::Warn,
         "tags are needed only by manifests naming tags"
     );
     let f = endpoints(&[endpoint("tags", Some(200), Some(404))]);
-    assert_eq!(f[0].level, Level::Ok);
+    assert_eq!(f[0].level, FindingLevel::Ok);
     assert!(f[0].message.contains("0 of them also"), "{f:?}");
 }
 
@@ -52,7 +52,7 @@ fn a_redirect_to_the_other_form_is_a_warning_about_writes() {
     let mut e = endpoint("categories", Some(301), Some(200));
     e.plain.location = Some("/api/v1/categories/".into());
     let f = endpoints(&[e]);
-    assert_eq!(f[0].level, Level::Warn);
+    assert_eq!(f[0].level, FindingLevel::Warn);
     assert!(
         f[0].message.contains("writes are never redirected"),
         "{f:?}"
@@ -70,7 +70,7 @@ fn the_category_filter_is_judged_by_the_categories_own_integration() {
     assert_eq!(asked.name, "Segment", "ask for one the list did not show");
     let ignored = category_filter(asked, Some(&json!({"results": [{"integration": "amp"}]})));
     assert_eq!((ignored.honoured, ignored.foreign), (Some(false), 1));
-    assert_eq!(category(&ignored, &all).level, Level::Note);
+    assert_eq!(category(&ignored, &all).level, FindingLevel::Note);
     let kept = category_filter(asked, Some(&json!({"results": []})));
     assert_eq!(kept.honoured, Some(true));
     let mixed = json!({"results": [{"integration": "amp"}, {"integration": "seg"}]});
@@ -85,12 +85,12 @@ fn events_fall_back_to_the_deprecated_list_and_may_find_it_gone() {
         deprecated_list: answer("/d", Some(d)),
         used: None,
     };
-    assert_eq!(events(&check(200, 200), None)[0].level, Level::Ok);
+    assert_eq!(events(&check(200, 200), None)[0].level, FindingLevel::Ok);
     let gone = events(&check(200, 410), None);
-    assert_eq!(gone[0].level, Level::Note);
+    assert_eq!(gone[0].level, FindingLevel::Note);
     assert!(gone[0].message.contains("is gone (410)"), "{gone:?}");
-    assert_eq!(events(&check(404, 200), None)[0].level, Level::Warn);
-    assert_eq!(events(&check(404, 404), None)[0].level, Level::Fail);
+    assert_eq!(events(&check(404, 200), None)[0].level, FindingLevel::Warn);
+    assert_eq!(events(&check(404, 404), None)[0].level, FindingLevel::Fail);
     let tables = json!({"results": [{"entity_type": "table"}, {"entity_type": "event"}]});
     let f = events(&check(200, 200), Some(&tables));
     assert!(f[1].message.contains("1 of its first page"), "{f:?}");
@@ -102,8 +102,8 @@ fn monitors_must_answer_on_the_api_v1_path() {
         with_prefix: answer("/api/v1/monitor/monitors", Some(w)),
         without_prefix: answer("/monitor/monitors", Some(wo)),
     };
-    assert_eq!(monitors(&m(200, 404)).level, Level::Ok);
-    assert_eq!(monitors(&m(404, 200)).level, Level::Fail);
+    assert_eq!(monitors(&m(200, 404)).level, FindingLevel::Ok);
+    assert_eq!(monitors(&m(404, 200)).level, FindingLevel::Fail);
 }
 
 #[test]

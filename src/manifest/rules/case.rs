@@ -1,7 +1,7 @@
 //! Naming styles (`event-title-case`, `property-title-case`, `category-title-case`) and
 //! `case-collision`: titles under one parent that differ only by case or separators.
 
-use super::{each_item, CaseOptions, Kind, Rule, RuleId, Rules, Sink};
+use super::{each_item, CaseOptions, ItemKind, Rule, RuleId, Rules, Sink};
 use crate::manifest::ManifestSet;
 use std::collections::HashMap;
 
@@ -279,12 +279,12 @@ pub(crate) fn expected(style: Style, title: &str) -> String {
 pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
     let for_kind = |kind| -> (RuleId, &Rule<CaseOptions>) {
         match kind {
-            Kind::Category => (RuleId::CategoryTitleCase, &rules.category_title_case),
-            Kind::Event => (RuleId::EventTitleCase, &rules.event_title_case),
-            Kind::Property => (RuleId::PropertyTitleCase, &rules.property_title_case),
+            ItemKind::Category => (RuleId::CategoryTitleCase, &rules.category_title_case),
+            ItemKind::Event => (RuleId::EventTitleCase, &rules.event_title_case),
+            ItemKind::Property => (RuleId::PropertyTitleCase, &rules.property_title_case),
         }
     };
-    if ![Kind::Category, Kind::Event, Kind::Property]
+    if ![ItemKind::Category, ItemKind::Event, ItemKind::Property]
         .iter()
         .any(|k| for_kind(*k).1.on())
     {
@@ -325,7 +325,7 @@ fn folded(title: &str) -> String {
 
 /// `case-collision`: per parent, the second of two titles that fold to the same text.
 pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
-    let mut report = |kind: Kind, titles: Vec<(&str, &crate::manifest::Origin, String)>| {
+    let mut report = |kind: ItemKind, titles: Vec<(&str, &crate::manifest::Origin, String)>| {
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(titles.len());
         for (i, (title, origin, key)) in titles.iter().enumerate() {
             match seen.get(&folded(title)) {
@@ -355,7 +355,7 @@ pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
         .iter()
         .map(|c| (c.title.as_str(), &c.origin, c.title.clone()))
         .collect();
-    report(Kind::Category, cats);
+    report(ItemKind::Category, cats);
     for c in &set.categories {
         let events = c
             .events
@@ -368,7 +368,7 @@ pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
                 )
             })
             .collect();
-        report(Kind::Event, events);
+        report(ItemKind::Event, events);
         for e in &c.events {
             let props = e
                 .properties
@@ -378,7 +378,7 @@ pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
                     (p.title.as_str(), &p.origin, key)
                 })
                 .collect();
-            report(Kind::Property, props);
+            report(ItemKind::Property, props);
         }
     }
 }

@@ -1,7 +1,7 @@
 //! What every resource must carry: `description-required`, `owner-required`,
 //! `pii-needs-owner`, `type-required` and `required-properties`.
 
-use super::{Kind, RuleId, Rules, Sink};
+use super::{ItemKind, RuleId, Rules, Sink};
 use crate::manifest::{ManifestSet, NameSet, Origin, ResourceFields};
 
 fn has_names(names: Option<&NameSet>) -> bool {
@@ -22,7 +22,7 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
         return;
     }
     let describe = |sink: &mut Sink<'_>,
-                    kind: Kind,
+                    kind: ItemKind,
                     title: &str,
                     text: Option<&str>,
                     key: &dyn Fn() -> String,
@@ -47,7 +47,7 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
         sink.push(RuleId::DescriptionRequired, key(), origin, message, hint);
     };
     let pii = |sink: &mut Sink<'_>,
-               kind: Kind,
+               kind: ItemKind,
                title: &str,
                f: &ResourceFields,
                key: &dyn Fn() -> String,
@@ -65,14 +65,14 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
         let ckey = || c.title.clone();
         describe(
             sink,
-            Kind::Category,
+            ItemKind::Category,
             &c.title,
             c.fields.description.as_deref(),
             &ckey,
             &c.origin,
         );
         if owner.on()
-            && owner.options.kinds.contains(&Kind::Category)
+            && owner.options.kinds.contains(&ItemKind::Category)
             && !has_names(c.fields.teams.as_ref())
         {
             let message = format!("category `{}` has no team", c.title);
@@ -86,14 +86,14 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
             let ekey = || format!("{}/{}", c.title, e.title);
             describe(
                 sink,
-                Kind::Event,
+                ItemKind::Event,
                 &e.title,
                 e.fields.description.as_deref(),
                 &ekey,
                 &e.origin,
             );
             if owner.on()
-                && owner.options.kinds.contains(&Kind::Event)
+                && owner.options.kinds.contains(&ItemKind::Event)
                 && !has_names(e.fields.owners.as_ref())
                 && !has_names(e.fields.teams.as_ref())
             {
@@ -103,7 +103,7 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
                 sink.push(RuleId::OwnerRequired, ekey(), &e.origin, message, hint);
             }
             if rules.pii_needs_owner.on() {
-                pii(sink, Kind::Event, &e.title, &e.fields, &ekey, &e.origin);
+                pii(sink, ItemKind::Event, &e.title, &e.fields, &ekey, &e.origin);
             }
             if wants {
                 for name in &required.options.properties {
@@ -118,14 +118,14 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
                 let pkey = || format!("{}/{}/{}", c.title, e.title, p.title);
                 describe(
                     sink,
-                    Kind::Property,
+                    ItemKind::Property,
                     &p.title,
                     p.fields.description.as_deref(),
                     &pkey,
                     &p.origin,
                 );
                 if owner.on()
-                    && owner.options.kinds.contains(&Kind::Property)
+                    && owner.options.kinds.contains(&ItemKind::Property)
                     && !has_names(p.fields.owners.as_ref())
                     && !has_names(p.fields.teams.as_ref())
                 {
@@ -134,7 +134,14 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
                     sink.push(RuleId::OwnerRequired, pkey(), &p.origin, message, hint);
                 }
                 if rules.pii_needs_owner.on() {
-                    pii(sink, Kind::Property, &p.title, &p.fields, &pkey, &p.origin);
+                    pii(
+                        sink,
+                        ItemKind::Property,
+                        &p.title,
+                        &p.fields,
+                        &pkey,
+                        &p.origin,
+                    );
                 }
                 let typed = p
                     .tracking

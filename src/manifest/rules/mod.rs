@@ -13,7 +13,7 @@ use crate::manifest::{ManifestSet, Origin};
 
 /// How a rule reports what it finds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Level {
+pub enum RuleLevel {
     /// The rule does not run.
     Off,
     /// Findings are warnings (errors under `--strict`).
@@ -22,9 +22,9 @@ pub enum Level {
     Error,
 }
 
-/// The kinds of resource a rule may look at.
+/// The kinds of item (a titled resource of the set) a rule may look at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub enum ItemKind {
     /// An event category.
     Category,
     /// An event.
@@ -33,12 +33,12 @@ pub enum Kind {
     Property,
 }
 
-impl Kind {
+impl ItemKind {
     /// Every kind, by its name as written in `kinds:`.
-    pub const NAMES: &'static [(&'static str, Kind)] = &[
-        ("category", Kind::Category),
-        ("event", Kind::Event),
-        ("property", Kind::Property),
+    pub const NAMES: &'static [(&'static str, ItemKind)] = &[
+        ("category", ItemKind::Category),
+        ("event", ItemKind::Event),
+        ("property", ItemKind::Property),
     ];
 
     /// The kind's name in messages.
@@ -141,7 +141,7 @@ pub struct PatternOptions {
 #[derive(Debug, Clone)]
 pub struct KindsOptions {
     /// The kinds checked.
-    pub kinds: Vec<Kind>,
+    pub kinds: Vec<ItemKind>,
     /// Shortest acceptable text, in characters (`description-required`).
     pub min_length: usize,
 }
@@ -173,7 +173,7 @@ pub struct UsageOptions {
 #[derive(Debug, Clone)]
 pub struct Rule<T> {
     /// Off, warning or error.
-    pub level: Level,
+    pub level: RuleLevel,
     /// The rule's options.
     pub options: T,
 }
@@ -181,13 +181,13 @@ pub struct Rule<T> {
 impl<T> Rule<T> {
     fn off(options: T) -> Self {
         Self {
-            level: Level::Off,
+            level: RuleLevel::Off,
             options,
         }
     }
 
     fn on(&self) -> bool {
-        self.level != Level::Off
+        self.level != RuleLevel::Off
     }
 }
 
@@ -232,15 +232,15 @@ impl Default for Rules {
             category_title_case: Rule::off(case(Style::Title)),
             title_pattern: Rule::off(PatternOptions::default()),
             case_collision: Rule {
-                level: Level::Warning,
+                level: RuleLevel::Warning,
                 options: (),
             },
             description_required: Rule::off(KindsOptions {
-                kinds: vec![Kind::Event, Kind::Property],
+                kinds: vec![ItemKind::Event, ItemKind::Property],
                 min_length: 1,
             }),
             owner_required: Rule::off(KindsOptions {
-                kinds: vec![Kind::Event],
+                kinds: vec![ItemKind::Event],
                 min_length: 0,
             }),
             pii_needs_owner: Rule::off(()),
@@ -256,7 +256,7 @@ impl Default for Rules {
 
 impl Rules {
     /// Sets a rule's level.
-    pub fn set_level(&mut self, id: RuleId, level: Level) {
+    pub fn set_level(&mut self, id: RuleId, level: RuleLevel) {
         let slot = match id {
             RuleId::EventTitleCase => &mut self.event_title_case.level,
             RuleId::PropertyTitleCase => &mut self.property_title_case.level,
@@ -276,7 +276,7 @@ impl Rules {
 
     /// The level a rule runs at.
     #[must_use]
-    pub fn level(&self, id: RuleId) -> Level {
+    pub fn level(&self, id: RuleId) -> RuleLevel {
         match id {
             RuleId::EventTitleCase => self.event_title_case.level,
             RuleId::PropertyTitleCase => self.property_title_case.level,
@@ -297,13 +297,14 @@ impl Rules {
     /// the rule is an error (a warning only reports, see [`Rules::warns_used_deletes`]).
     #[must_use]
     pub fn used_delete_floor(&self) -> Option<u64> {
-        (self.no_delete_used.level == Level::Error).then_some(self.no_delete_used.options.min_usage)
+        (self.no_delete_used.level == RuleLevel::Error)
+            .then_some(self.no_delete_used.options.min_usage)
     }
 
     /// The usage from which `no-delete-used` warns of a planned delete, when it is a warning.
     #[must_use]
     pub fn warns_used_deletes(&self) -> Option<u64> {
-        (self.no_delete_used.level == Level::Warning)
+        (self.no_delete_used.level == RuleLevel::Warning)
             .then_some(self.no_delete_used.options.min_usage)
     }
 }
@@ -322,7 +323,7 @@ pub struct Finding {
 /// A titled resource of the set, with the key of its parent.
 #[derive(Clone, Copy)]
 pub(crate) struct Item<'s> {
-    pub(crate) kind: Kind,
+    pub(crate) kind: ItemKind,
     pub(crate) title: &'s str,
     pub(crate) origin: &'s Origin,
 }
@@ -343,9 +344,9 @@ impl Sink<'_> {
         hint: Option<String>,
     ) -> Option<&mut Diagnostic> {
         let severity = match self.rules.level(rule) {
-            Level::Off => return None,
-            Level::Warning => Severity::Warning,
-            Level::Error => Severity::Error,
+            RuleLevel::Off => return None,
+            RuleLevel::Warning => Severity::Warning,
+            RuleLevel::Error => Severity::Error,
         };
         let location = (!origin.file.is_empty()).then(|| Location::from(origin));
         let mut diagnostic = Diagnostic::new(rule.code(), message, location);
@@ -383,21 +384,21 @@ pub(crate) fn each_item<'s>(
 ) {
     for c in &set.categories {
         let item = Item {
-            kind: Kind::Category,
+            kind: ItemKind::Category,
             title: &c.title,
             origin: &c.origin,
         };
         f(item, &|| c.title.clone());
         for e in &c.events {
             let item = Item {
-                kind: Kind::Event,
+                kind: ItemKind::Event,
                 title: &e.title,
                 origin: &e.origin,
             };
             f(item, &|| format!("{}/{}", c.title, e.title));
             for p in &e.properties {
                 let item = Item {
-                    kind: Kind::Property,
+                    kind: ItemKind::Property,
                     title: &p.title,
                     origin: &p.origin,
                 };

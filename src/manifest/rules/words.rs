@@ -1,6 +1,6 @@
 //! What titles may say: `title-pattern` (a regex per kind) and `banned-words`.
 
-use super::{case, each_item, Kind, RuleId, Rules, Sink};
+use super::{case, each_item, ItemKind, RuleId, Rules, Sink};
 use crate::manifest::ManifestSet;
 
 /// `title-pattern` and `banned-words`.
@@ -19,9 +19,9 @@ pub(super) fn check(set: &ManifestSet, rules: &Rules, sink: &mut Sink<'_>) {
     each_item(set, |item, key| {
         if patterns.on() {
             let re = match item.kind {
-                Kind::Category => patterns.options.category.as_ref(),
-                Kind::Event => patterns.options.event.as_ref(),
-                Kind::Property => patterns.options.property.as_ref(),
+                ItemKind::Category => patterns.options.category.as_ref(),
+                ItemKind::Event => patterns.options.event.as_ref(),
+                ItemKind::Property => patterns.options.property.as_ref(),
             };
             if let Some(re) = re.filter(|re| !whole_match(re, item.title)) {
                 let message = format!(

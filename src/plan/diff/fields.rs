@@ -11,11 +11,11 @@
 use super::scope::with_owner_tag;
 use super::Differ;
 use crate::api::{self, Id, WireRef};
-use crate::manifest::fields::{self, FieldRef, FieldSpec, Group, Kind};
+use crate::manifest::fields::{self, FieldKind, FieldRef, FieldSpec, Group};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{CategoryIdFields, Fields, IdSet};
 use crate::plan::fidelity::Record;
-use crate::plan::{FieldChange, Kind as ResourceKind};
+use crate::plan::{FieldChange, Kind};
 use serde_json::{json, Value};
 
 /// Whether `markdown` as written in a manifest matches the live text (see the module docs).
@@ -56,7 +56,7 @@ impl FieldDiff {
 
     /// Leaves the fields `record` says are not kept on `kind` uncompared (creates still send
     /// them: a create is written anyway).
-    pub(super) fn recorded(mut self, record: &Record, kind: ResourceKind) -> Self {
+    pub(super) fn recorded(mut self, record: &Record, kind: Kind) -> Self {
         self.not_kept = record
             .fields
             .iter()
@@ -203,7 +203,7 @@ impl FieldDiff {
                     Some(WireRef::Text(s)) => s,
                     _ => "",
                 });
-                if spec.kind == Kind::Markdown {
+                if spec.kind == FieldKind::Markdown {
                     self.markdown(spec.name, Some(d), l);
                 } else {
                     self.string(spec.name, Some(d), l);

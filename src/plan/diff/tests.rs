@@ -179,7 +179,7 @@ fn category_drift_is_unsupported_and_undeclared_categories_stay() {
 #[test]
 fn every_category_field_of_the_table_that_drifts_is_unsupported() {
     use crate::api::WireRef;
-    use crate::manifest::fields::{self, FieldValue, Kind as FieldKind};
+    use crate::manifest::fields::{self, FieldKind, FieldValue};
     let rows: Vec<_> = fields::category().collect();
     assert!(!rows.is_empty());
     for spec in rows {
@@ -541,7 +541,7 @@ fn the_lease_category_and_its_events_are_never_planned_or_pruned() {
 #[test]
 fn the_diff_sees_a_change_in_every_field_of_the_table() {
     use crate::api::WireRef;
-    use crate::manifest::fields::{FieldValue, Group, Kind as FieldKind, FIELDS};
+    use crate::manifest::fields::{FieldKind, FieldValue, Group, FIELDS};
     for spec in FIELDS {
         let (wanted, drifted) = match spec.kind {
             FieldKind::Text | FieldKind::Markdown => {

@@ -3,7 +3,7 @@
 //! The whole comment stays under GitHub's 65,536-character limit: changes that do not fit are
 //! left out and counted in a closing note.
 
-use super::text::{blocks, Block, Group, Layout};
+use super::text::{per_change, ChangeLines, Group, Layout};
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
     RenderContext, NO_CHANGES,
@@ -81,7 +81,7 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         );
     }
 
-    let all = blocks(plan, &plain, Layout::Review);
+    let all = per_change(plan, &plain, Layout::Review);
     let total = all.len();
     let mut shown = 0;
     for group in split_groups(&all) {
@@ -128,13 +128,13 @@ pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     out
 }
 
-/// Consecutive blocks of the same group (blocks come in tree order, so each group once).
-fn split_groups<'b, 'a>(blocks: &'b [Block<'a>]) -> Vec<&'b [Block<'a>]> {
+/// Consecutive changes of the same group (they come in tree order, so each group once).
+fn split_groups<'b, 'a>(changes: &'b [ChangeLines<'a>]) -> Vec<&'b [ChangeLines<'a>]> {
     let mut out = Vec::new();
     let mut start = 0;
-    for i in 1..=blocks.len() {
-        if i == blocks.len() || blocks[i].group != blocks[start].group {
-            out.push(&blocks[start..i]);
+    for i in 1..=changes.len() {
+        if i == changes.len() || changes[i].group != changes[start].group {
+            out.push(&changes[start..i]);
             start = i;
         }
     }
@@ -142,7 +142,7 @@ fn split_groups<'b, 'a>(blocks: &'b [Block<'a>]) -> Vec<&'b [Block<'a>]> {
 }
 
 /// `2 to create, 1 to update` for one group.
-fn counts(group: &[Block<'_>]) -> String {
+fn counts(group: &[ChangeLines<'_>]) -> String {
     let n = |a| group.iter().filter(|b| b.change.action == a).count();
     [
         (n(Action::Create), "to create"),
@@ -157,8 +157,8 @@ fn counts(group: &[Block<'_>]) -> String {
     .join(", ")
 }
 
-/// A block as `diff` lines: the gutter mark, a space, the text line.
-fn diff_lines(b: &Block<'_>) -> String {
+/// A change's lines as `diff` lines: the gutter mark, a space, the text line.
+fn diff_lines(b: &ChangeLines<'_>) -> String {
     let mut s = String::new();
     for (mark, line) in &b.lines {
         let _ = writeln!(s, "{mark} {line}");
@@ -167,7 +167,7 @@ fn diff_lines(b: &Block<'_>) -> String {
 }
 
 /// A code fence longer than any backtick run inside the group, so content cannot close it.
-fn fence_for(group: &[Block<'_>]) -> String {
+fn fence_for(group: &[ChangeLines<'_>]) -> String {
     let longest = group
         .iter()
         .flat_map(|b| &b.lines)

@@ -44,7 +44,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
         )
     )?;
     let mut group = None;
-    for b in blocks(plan, ctx, Layout::Text) {
+    for b in per_change(plan, ctx, Layout::Text) {
         if group.as_ref() != Some(&b.group) {
             writeln!(w)?;
             group = Some(b.group.clone());
@@ -77,7 +77,7 @@ pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::R
     Ok(())
 }
 
-/// Which group of the rendering a block belongs to.
+/// Which group of the rendering a change's lines belong to.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Group {
     /// A category's subtree.
@@ -91,7 +91,7 @@ pub(crate) type Line = (char, String);
 
 /// One change as lines, preceded by the context lines (unchanged parents) it needs.
 #[derive(Debug, Clone)]
-pub(crate) struct Block<'a> {
+pub(crate) struct ChangeLines<'a> {
     /// Its group.
     pub(crate) group: Group,
     /// The change.
@@ -111,12 +111,12 @@ pub(crate) enum Layout {
     Review,
 }
 
-/// The plan's changes in tree order, each rendered as a block.
-pub(crate) fn blocks<'a>(
+/// The plan's changes in tree order, each rendered as its lines.
+pub(crate) fn per_change<'a>(
     plan: &'a Plan,
     ctx: &RenderContext<'_>,
     layout: Layout,
-) -> Vec<Block<'a>> {
+) -> Vec<ChangeLines<'a>> {
     let paint = Paint(ctx.color);
     let mut sorted: Vec<&Change> = plan.changes.iter().collect();
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
@@ -146,7 +146,7 @@ pub(crate) fn blocks<'a>(
             }
             Key::Monitor(..) => Group::Monitors,
         };
-        out.push(Block {
+        out.push(ChangeLines {
             group,
             change: c,
             lines,

@@ -1,6 +1,6 @@
 //! Why a name did not resolve, and the message that says so (with the closest names).
 
-use crate::manifest::fields::{self, Kind, Names};
+use crate::manifest::fields::{self, FieldKind, NameKind};
 use crate::manifest::Origin;
 use std::fmt;
 
@@ -80,12 +80,12 @@ impl fmt::Display for ResolveError {
 }
 
 fn noun(field: &str) -> &'static str {
-    if let Some(Kind::Names(names)) = fields::spec(field).map(|s| s.kind) {
+    if let Some(FieldKind::Names(names)) = fields::spec(field).map(|s| s.kind) {
         return match names {
-            Names::Users => "user",
-            Names::Teams => "team",
-            Names::Tags => "tag",
-            Names::Collections => "collection",
+            NameKind::Users => "user",
+            NameKind::Teams => "team",
+            NameKind::Tags => "tag",
+            NameKind::Collections => "collection",
         };
     }
     match field {

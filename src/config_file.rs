@@ -317,7 +317,7 @@ pub fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Option<Path
 
 /// Where an effective setting came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Source {
+pub enum SettingSource {
     /// A command-line flag.
     Flag,
     /// An environment variable.
@@ -328,7 +328,7 @@ pub enum Source {
     Default,
 }
 
-impl std::fmt::Display for Source {
+impl std::fmt::Display for SettingSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Flag => f.write_str("flag"),
@@ -347,7 +347,7 @@ pub struct Effective {
     /// Its value as the command line would spell it.
     pub value: String,
     /// Where it came from.
-    pub source: Source,
+    pub source: SettingSource,
 }
 
 impl Effective {
@@ -396,20 +396,20 @@ pub fn effective(
                 return Effective {
                     key: s.key,
                     value: v,
-                    source: Source::Env(var),
+                    source: SettingSource::Env(var),
                 };
             }
             if let Some((f, v)) = file.and_then(|f| f.values.get(s.key).map(|v| (f, v))) {
                 return Effective {
                     key: s.key,
                     value: v.join(" "),
-                    source: Source::File(f.path.clone()),
+                    source: SettingSource::File(f.path.clone()),
                 };
             }
             Effective {
                 key: s.key,
                 value: default(s),
-                source: Source::Default,
+                source: SettingSource::Default,
             }
         })
         .collect()
@@ -476,9 +476,12 @@ mod tests {
         let env = |v: &str| (v == "SECODA_READ_RATE").then(|| "2/s".to_owned());
         let e = effective(Some(&c), env, |s| format!("default {}", s.key));
         let get = |k| e.iter().find(|s| s.key == k).unwrap().clone();
-        assert_eq!(get("read_rate").source, Source::Env("SECODA_READ_RATE"));
+        assert_eq!(
+            get("read_rate").source,
+            SettingSource::Env("SECODA_READ_RATE")
+        );
         assert_eq!(get("write_rate").value, "10/min");
-        assert_eq!(get("concurrency").source, Source::Default);
+        assert_eq!(get("concurrency").source, SettingSource::Default);
         assert_eq!(get("concurrency").value, "default concurrency");
     }
 }

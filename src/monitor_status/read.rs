@@ -1,7 +1,7 @@
 //! What `monitors status` reads from the workspace: every monitor, the titles of targets the
 //! monitor objects do not label, the latest measurements and (on request) the incidents.
 
-use super::status::target_label;
+use super::document::target_label;
 use crate::api::{ApiError, Client, Id, Incident, Measurement, MeasurementFilter, Monitor};
 use futures::{StreamExt, TryStreamExt};
 use std::collections::{HashMap, HashSet};
