@@ -13,14 +13,14 @@
 
 mod support;
 
-use secoda_sync::api::{Client, Id, Rate};
-use secoda_sync::apply::{self, Outcome};
-use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::{self, LoadOptions};
-use secoda_sync::plan::resolve::resolve;
-use secoda_sync::plan::{diff, Action, DiffOptions, ParentRef, Plan};
 use secoda_sync::sandbox::{self, Faults, SandboxConfig};
-use secoda_sync::workspace;
+use secoda_sync::testing::api::{Client, Id, Rate};
+use secoda_sync::testing::apply::{self, Outcome};
+use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
+use secoda_sync::testing::manifest::{self, LoadOptions};
+use secoda_sync::testing::plan::resolve::resolve;
+use secoda_sync::testing::plan::{diff, Action, DiffOptions, ParentRef, Plan};
+use secoda_sync::testing::workspace;
 use std::collections::HashMap;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -114,7 +114,7 @@ async fn naive(plan: &Plan, c: &Client) {
             None => None,
         };
         let w = apply::write_for(change, &plan.integration.id, parent).expect("write");
-        let id = apply::send(c, w, &secoda_sync::plan::fidelity::Ledger::new())
+        let id = apply::send(c, w, &secoda_sync::testing::plan::fidelity::Ledger::new())
             .await
             .expect("write call");
         if change.action == Action::Create {

@@ -5,8 +5,8 @@
 //! (`all` runs everything, `pace` / `scale` / `read` / `secoda` pick scenarios).
 
 use futures::StreamExt;
-use secoda_sync::api::{Client, ClientConfig, Id, LogSink, Rate, ResourceWrite, Token};
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
+use secoda_sync::testing::api::{Client, ClientConfig, Id, LogSink, Rate, ResourceWrite, Token};
 use std::io::Write;
 use std::time::{Duration, Instant};
 use url::Url;
@@ -159,7 +159,7 @@ async fn reading() {
         let c = client(&sb, None, workers);
         let started = Instant::now();
         let n = c
-            .list_events(&secoda_sync::api::ListFilter::default())
+            .list_events(&secoda_sync::testing::api::ListFilter::default())
             .fold(0usize, |n, r| async move { n + usize::from(r.is_ok()) })
             .await;
         out(&format!(

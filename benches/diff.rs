@@ -4,12 +4,12 @@
 //! Run with `cargo bench --bench diff`; prints the best and median of several runs.
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::api::{self, Id};
-use secoda_sync::manifest::{Origin, TrackingFields};
-use secoda_sync::plan::desired::{
+use secoda_sync::testing::api::{self, Id};
+use secoda_sync::testing::manifest::{Origin, TrackingFields};
+use secoda_sync::testing::plan::desired::{
     CategoryIdFields, DesiredCategory, DesiredEvent, DesiredProperty, Fields, Names, Resolved,
 };
-use secoda_sync::plan::{diff, DiffOptions, IntegrationInfo, Live};
+use secoda_sync::testing::plan::{diff, DiffOptions, IntegrationInfo, Live};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 

@@ -9,12 +9,12 @@
 
 mod support;
 
-use secoda_sync::apply::Outcome;
-use secoda_sync::export::{export, ExportOptions};
-use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::{write, IntegrationRef, ManifestSet};
-use secoda_sync::plan::IntegrationInfo;
-use secoda_sync::workspace;
+use secoda_sync::testing::apply::Outcome;
+use secoda_sync::testing::export::{export, ExportOptions};
+use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
+use secoda_sync::testing::manifest::{write, IntegrationRef, ManifestSet};
+use secoda_sync::testing::plan::IntegrationInfo;
+use secoda_sync::testing::workspace;
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
@@ -72,7 +72,7 @@ fn child(url: &str, format: &str, out: &Path) {
         include_monitors: format != "csv",
         list_safe: format == "csv",
         concurrency: 8,
-        property_types: secoda_sync::manifest::PropertyTypes::Native,
+        property_types: secoda_sync::testing::manifest::PropertyTypes::Native,
     };
     let base = status_mb("VmRSS:");
     let start = Instant::now();

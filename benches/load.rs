@@ -4,8 +4,8 @@
 //! Run: `cargo bench --bench load` (targets: < 2 s CSV/JSONL, < 4 s YAML, < 500 MB).
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::{load, write, LoadOptions};
+use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
+use secoda_sync::testing::manifest::{load, write, LoadOptions};
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;

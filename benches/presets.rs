@@ -4,7 +4,7 @@
 //! Run: `cargo bench --bench presets` (target: < 1 s each with `--release`).
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::manifest::{load, LoadOptions, Preset, PresetOptions};
+use secoda_sync::testing::manifest::{load, LoadOptions, Preset, PresetOptions};
 use std::fmt::Write as _;
 use std::time::Instant;
 

@@ -4,8 +4,8 @@
 //! Run: `cargo bench --bench rules` (target: < 0.3 s).
 #![allow(clippy::print_stdout)]
 
-use secoda_sync::manifest::generate::{tracking_plan, Shape};
-use secoda_sync::manifest::rules::{check, ItemKind, RuleId, RuleLevel, Rules};
+use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
+use secoda_sync::testing::manifest::rules::{check, ItemKind, RuleId, RuleLevel, Rules};
 use std::time::{Duration, Instant};
 
 fn every_rule_on() -> Rules {

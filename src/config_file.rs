@@ -11,14 +11,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The file name looked for at the repository root.
-pub const FILE_NAME: &str = "secoda-sync.toml";
+pub(crate) const FILE_NAME: &str = "secoda-sync.toml";
 
 /// The environment variable naming a config file.
-pub const ENV_VAR: &str = "SECODA_SYNC_CONFIG";
+pub(crate) const ENV_VAR: &str = "SECODA_SYNC_CONFIG";
 
 /// What a setting's value must be in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ValueKind {
+pub(crate) enum ValueKind {
     /// A string.
     Text,
     /// A non-negative integer.
@@ -33,10 +33,17 @@ pub enum ValueKind {
 
 /// One setting the file may hold: its key, the flag it stands for and that flag's variable.
 #[derive(Debug, Clone, Copy)]
-pub struct Setting {
+pub(crate) struct Setting {
     /// Key in the file (also the clap argument id).
     pub key: &'static str,
     /// The command-line flag (`--api-url`), or `None` for the manifest paths.
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the table's documentation; a test ties each key to its flag"
+        )
+    )]
     pub flag: Option<&'static str>,
     /// The environment variable the flag reads, when it has one.
     pub env: Option<&'static str>,
@@ -45,7 +52,7 @@ pub struct Setting {
 }
 
 /// Every key the file accepts.
-pub const SETTINGS: &[Setting] = &[
+pub(crate) const SETTINGS: &[Setting] = &[
     setting(
         "api_url",
         Some("--api-url"),
@@ -113,7 +120,7 @@ const fn setting(key: &'static str, flag: Option<&'static str>, env: Option<&'st
 
 /// Why the config file cannot be used.
 #[derive(Debug, thiserror::Error)]
-pub enum ConfigError {
+pub(crate) enum ConfigError {
     /// It could not be read.
     #[error("failed to read config file `{}`", path.display())]
     Read {
@@ -161,7 +168,7 @@ pub enum ConfigError {
 
 /// A loaded config file: each setting it holds, as the command-line value(s) it stands for.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct ProjectConfig {
+pub(crate) struct ProjectConfig {
     /// Where it was read from.
     pub path: PathBuf,
     /// Key -> values (one, except `manifests`; a bool is `true` or `false`).
@@ -174,7 +181,7 @@ impl ProjectConfig {
     ///
     /// # Errors
     /// Invalid TOML, an unknown key (with the closest known one), a value of the wrong type.
-    pub fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
+    pub(crate) fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
         let table: toml::Table =
             text.parse()
                 .map_err(|e: toml::de::Error| ConfigError::Syntax {
@@ -235,7 +242,7 @@ impl ProjectConfig {
     ///
     /// # Errors
     /// As [`ProjectConfig::parse`], or when the file cannot be read.
-    pub fn read(path: &Path) -> Result<Self, ConfigError> {
+    pub(crate) fn read(path: &Path) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
@@ -294,7 +301,7 @@ fn relative(path: &Path, base: &Path) -> Option<PathBuf> {
 /// `secoda-sync.toml` in the current directory or the nearest parent up to the repository
 /// root (the first directory holding `.git`).
 #[must_use]
-pub fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Option<PathBuf> {
+pub(crate) fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Option<PathBuf> {
     if let Some(f) = flag {
         return Some(f.to_path_buf());
     }
@@ -317,9 +324,7 @@ pub fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Option<Path
 
 /// Where an effective setting came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SettingSource {
-    /// A command-line flag.
-    Flag,
+pub(crate) enum SettingSource {
     /// An environment variable.
     Env(&'static str),
     /// The config file.
@@ -331,7 +336,6 @@ pub enum SettingSource {
 impl std::fmt::Display for SettingSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Flag => f.write_str("flag"),
             Self::Env(v) => write!(f, "env {v}"),
             Self::File(p) => write!(f, "file {}", p.display()),
             Self::Default => f.write_str("default"),
@@ -341,7 +345,7 @@ impl std::fmt::Display for SettingSource {
 
 /// One effective setting.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Effective {
+pub(crate) struct Effective {
     /// The key.
     pub key: &'static str,
     /// Its value as the command line would spell it.
@@ -354,14 +358,14 @@ impl Effective {
     /// The value as `config` prints it: a password in a URL (`https://user:secret@host`)
     /// shows as `***`.
     #[must_use]
-    pub fn shown(&self) -> String {
+    pub(crate) fn shown(&self) -> String {
         hide_password(&self.value)
     }
 }
 
 /// `url` with the password of its user info, if any, replaced by `***`; the rest as written.
 #[must_use]
-pub fn hide_password(url: &str) -> String {
+pub(crate) fn hide_password(url: &str) -> String {
     let Some(scheme_end) = url.find("://").map(|i| i + 3) else {
         return url.to_owned();
     };
@@ -381,7 +385,7 @@ pub fn hide_password(url: &str) -> String {
 /// through `env`, an empty variable counting as unset) beats the file, the file beats the
 /// default (`default` gives it).
 #[must_use]
-pub fn effective(
+pub(crate) fn effective(
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,
     default: impl Fn(&Setting) -> String,

@@ -10,11 +10,11 @@ use crate::plan::{resolve, DiffOptions, Key, Plan};
 use std::collections::HashSet;
 
 /// The note prefix that marks a change as drift.
-pub const DRIFT: &str = "drift: the manifests have not changed this since";
+pub(crate) const DRIFT: &str = "drift: the manifests have not changed this since";
 
 /// Why the manifests at the ref could not be compared.
 #[derive(Debug, thiserror::Error)]
-pub enum DriftError {
+pub(crate) enum DriftError {
     /// Git could not read them.
     #[error(transparent)]
     Git(#[from] GitError),
@@ -31,7 +31,7 @@ pub enum DriftError {
 ///
 /// # Errors
 /// When git cannot read the ref or the manifests there do not load.
-pub fn manifest_changes(
+pub(crate) fn manifest_changes(
     ref_name: &str,
     opts: &LoadOptions,
     now: &ManifestSet,
@@ -66,7 +66,12 @@ pub fn manifest_changes(
 
 /// Marks each change of `plan` the manifests did not make since the ref as drift; returns how
 /// many. `names` maps a monitor's target id to the path the manifests wrote.
-pub fn mark_drift(plan: &mut Plan, changed: &HashSet<Key>, names: &Names, ref_name: &str) -> usize {
+pub(crate) fn mark_drift(
+    plan: &mut Plan,
+    changed: &HashSet<Key>,
+    names: &Names,
+    ref_name: &str,
+) -> usize {
     let mut n = 0;
     for c in &mut plan.changes {
         let by_path = match &c.key {

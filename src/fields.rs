@@ -95,7 +95,7 @@ pub(crate) use category_filter;
 
 /// One marker type per kind, so other modules can map a row's kind to a type with a trait
 /// (`derive` cannot see through a type macro).
-pub mod kinds {
+pub(crate) mod kinds {
     /// Plain text.
     #[derive(Debug)]
     pub struct Text;
@@ -134,7 +134,7 @@ pub enum NameKind {
 
 /// The kind of value a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FieldKind {
+pub(crate) enum FieldKind {
     /// Plain text, compared exactly.
     Text,
     /// Markdown, compared by `plan::diff::definition_matches`.
@@ -147,7 +147,7 @@ pub enum FieldKind {
 
 /// Which struct a field lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {
+pub(crate) enum Group {
     /// Events and properties (`manifest::FieldSet`, the wire structs' plain fields).
     Resource,
     /// Properties only (`manifest::TrackingFields`, the wire structs' optional fields).
@@ -156,7 +156,7 @@ pub enum Group {
 
 /// One row of the field table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FieldSpec {
+pub(crate) struct FieldSpec {
     /// The key in manifests, the CSV column and the wire name.
     pub name: &'static str,
     /// The kind of value.
@@ -198,7 +198,7 @@ macro_rules! spec_table {
             returned: $tr:literal) )* }
     ) => {
         /// The table: resource fields in order, then tracking fields.
-        pub const FIELDS: &[FieldSpec] = &[
+        pub(crate) const FIELDS: &[FieldSpec] = &[
             $(FieldSpec { name: $rn, kind: kind_of!($rk), group: Group::Resource, category: $rc,
                 aliases: &[$($ra),*], stored: $rs, returned: $rr },)*
             $(FieldSpec { name: $tn, kind: kind_of!($tk), group: Group::Tracking, category: $tc,
@@ -210,18 +210,18 @@ macro_rules! spec_table {
 field_rows!(spec_table);
 
 /// The rows of one group, in order.
-pub fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
+pub(crate) fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {
     FIELDS.iter().filter(move |s| s.group == g)
 }
 
 /// The rows categories carry too (`category: true`), in order.
-pub fn category() -> impl Iterator<Item = &'static FieldSpec> {
+pub(crate) fn category() -> impl Iterator<Item = &'static FieldSpec> {
     FIELDS.iter().filter(|s| s.category)
 }
 
 /// The row named `name`.
 #[must_use]
-pub fn spec(name: &str) -> Option<&'static FieldSpec> {
+pub(crate) fn spec(name: &str) -> Option<&'static FieldSpec> {
     FIELDS.iter().find(|s| s.name == name)
 }
 

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 /// Why the files at a ref could not be read.
 #[derive(Debug, thiserror::Error)]
-pub enum GitError {
+pub(crate) enum GitError {
     /// `git` could not be started.
     #[error("failed to run `git` (is it installed and on PATH?)")]
     Spawn(#[source] std::io::Error),
@@ -36,18 +36,11 @@ pub enum GitError {
 
 /// The given paths as they were at a ref, copied into a directory that is removed on drop.
 #[derive(Debug)]
-pub struct Snapshot {
-    dir: tempfile::TempDir,
+pub(crate) struct Snapshot {
+    /// The copy itself, removed when the snapshot is dropped.
+    _dir: tempfile::TempDir,
     /// Each given path's counterpart inside the copy (it may not exist: added since the ref).
     pub paths: Vec<PathBuf>,
-}
-
-impl Snapshot {
-    /// The directory holding the copy.
-    #[must_use]
-    pub fn root(&self) -> &Path {
-        self.dir.path()
-    }
 }
 
 fn git(cwd: &Path, args: &[&str]) -> Result<Vec<u8>, GitError> {
@@ -111,7 +104,7 @@ fn relative_to(root: &Path, path: &Path) -> Result<PathBuf, GitError> {
 /// # Errors
 /// When git cannot run, the ref does not exist, a path is outside the repository, or the copy
 /// cannot be written.
-pub fn snapshot(ref_name: &str, paths: &[PathBuf]) -> Result<Snapshot, GitError> {
+pub(crate) fn snapshot(ref_name: &str, paths: &[PathBuf]) -> Result<Snapshot, GitError> {
     let here = std::env::current_dir().map_err(|e| GitError::Io {
         ref_name: ref_name.to_owned(),
         source: e,
@@ -159,7 +152,7 @@ pub fn snapshot(ref_name: &str, paths: &[PathBuf]) -> Result<Snapshot, GitError>
     }
     write_blobs(&root, &blobs, dir.path()).map_err(|e| io(ref_name, e))?;
     let paths = rels.iter().map(|r| dir.path().join(r)).collect();
-    Ok(Snapshot { dir, paths })
+    Ok(Snapshot { _dir: dir, paths })
 }
 
 fn io(ref_name: &str, source: std::io::Error) -> GitError {

@@ -20,7 +20,7 @@ use std::io::Write as _;
 /// Loads the manifests and prints their diagnostics; `None` when there are errors (nothing
 /// may be called then).
 #[must_use]
-pub fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
+pub(crate) fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
     let loaded = manifest::load(opts);
     print_diagnostics(&loaded, printer);
     if loaded.has_errors() {
@@ -36,7 +36,7 @@ pub fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
 
 /// Prints the diagnostics of a load on stderr (errors only when quiet), flushed before this
 /// returns so a summary printed next comes after them.
-pub fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
+pub(crate) fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
     // Buffered: a large set can bring thousands of diagnostics, each several writes.
     let mut err = std::io::BufWriter::new(printer.stderr());
     let sources = printer.color().then_some(&loaded.sources);
@@ -76,7 +76,7 @@ pub fn print_diagnostics(loaded: &Loaded, printer: &Printer) {
 /// How many diagnostics of one code are printed; the rest are folded into one count (an
 /// 18,000-row file with one bad column would otherwise print 18,000 lines). `validate
 /// --format json` lists them all.
-pub const SHOWN_PER_CODE: usize = 20;
+pub(crate) const SHOWN_PER_CODE: usize = 20;
 
 /// What planning against the workspace produced.
 #[derive(Debug)]
@@ -94,7 +94,7 @@ pub enum Planning {
     },
     /// Names in the manifests (or `--owner-tag`) that did not resolve; nothing was read.
     Unresolved(Vec<ResolveError>),
-    /// The plan was made but must not be shown or applied (see [`Refusal`]).
+    /// The plan was made but must not be shown or applied (see `Refusal`).
     Refused(Vec<Refusal>),
 }
 
@@ -204,7 +204,7 @@ pub async fn plan(
 
 /// A plan made from manifests, with what rendering and saving it need.
 #[derive(Debug)]
-pub struct Planned {
+pub(crate) struct Planned {
     /// The plan.
     pub plan: Plan,
     /// Id -> display name, for rendering id lists.
@@ -220,7 +220,7 @@ pub struct Planned {
 ///
 /// # Errors
 /// The first failed API call.
-pub async fn make_plan(
+pub(crate) async fn make_plan(
     loaded: &Loaded,
     owner_tag: Option<&str>,
     mut opts: DiffOptions,
@@ -323,7 +323,7 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) {
 ///
 /// # Errors
 /// When `w` cannot be written.
-pub fn print_plan(
+pub(crate) fn print_plan(
     plan: &Plan,
     format: Format,
     names: &Names,
@@ -347,7 +347,7 @@ pub fn print_plan(
 
 /// Why a saved plan cannot be applied.
 #[derive(Debug, thiserror::Error)]
-pub enum SavedCheckError {
+pub(crate) enum SavedCheckError {
     /// Reading the workspace failed.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -367,7 +367,7 @@ pub enum SavedCheckError {
 /// The catalog entries a saved plan's monitors target: read too, so the plan shows their
 /// paths as `plan` did, not ids.
 #[must_use]
-pub fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
+pub(crate) fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
     let targets: BTreeSet<Id> = saved
         .plan
         .changes
@@ -388,7 +388,7 @@ pub fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
 ///
 /// # Errors
 /// A failed read, or every reason the plan is refused.
-pub async fn check_saved(
+pub(crate) async fn check_saved(
     saved: SavedPlan,
     client: &Client,
     origin: &str,

@@ -83,7 +83,7 @@ const IDS_PER_CALL: usize = 50;
 ///
 /// # Errors
 /// The first failed call.
-pub async fn catalog_by_ids(
+pub(crate) async fn catalog_by_ids(
     client: &Client,
     ids: &[Id],
     concurrency: usize,
@@ -147,7 +147,7 @@ pub async fn read_live(
 ///
 /// # Errors
 /// The first failed call.
-pub async fn read_not_kept(
+pub(crate) async fn read_not_kept(
     client: &Client,
     integration: &Id,
 ) -> Result<Option<RecordEvent>, ApiError> {
@@ -185,7 +185,7 @@ fn counted<'a, T: 'a>(
 ///
 /// # Errors
 /// The first failed call other than a 404.
-pub async fn read_touched(
+pub(crate) async fn read_touched(
     client: &Client,
     touched: Vec<(Kind, Id)>,
     concurrency: usize,
@@ -224,7 +224,7 @@ pub async fn read_touched(
 ///
 /// # Errors
 /// The first failed list.
-pub async fn count_properties(
+pub(crate) async fn count_properties(
     client: &Client,
     events: Vec<Id>,
     concurrency: usize,

@@ -5,12 +5,12 @@
 
 #![allow(dead_code)]
 
-use secoda_sync::api::{Client, ClientConfig, Rate, Token};
-use secoda_sync::apply::{self, Cancel, ExecOptions, Progress, Report};
-use secoda_sync::manifest::ManifestSet;
-use secoda_sync::output::Printer;
-use secoda_sync::pipeline::{self, Planning};
-use secoda_sync::plan::{DiffOptions, Plan};
+use secoda_sync::testing::api::{Client, ClientConfig, Rate, Token};
+use secoda_sync::testing::apply::{self, Cancel, ExecOptions, Progress, Report};
+use secoda_sync::testing::manifest::ManifestSet;
+use secoda_sync::testing::output::Printer;
+use secoda_sync::testing::pipeline::{self, Planning};
+use secoda_sync::testing::plan::{DiffOptions, Plan};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -86,7 +86,7 @@ pub(crate) async fn execute(plan: Plan, c: &Client, concurrency: usize) -> (Repo
     let progress = Progress::hidden();
     let cancel = Cancel::new();
     let integration = plan.integration.id.clone();
-    let ledger = secoda_sync::plan::fidelity::Ledger::new();
+    let ledger = secoda_sync::testing::plan::fidelity::Ledger::new();
     let opts = ExecOptions {
         integration: &integration,
         concurrency,

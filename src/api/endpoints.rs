@@ -4,7 +4,7 @@ use super::types::Id;
 
 /// One documented endpoint (collection or single object).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Endpoint {
+pub(crate) enum Endpoint {
     /// `GET /healthcheck`.
     Healthcheck,
     /// Event categories: list, create.
@@ -46,43 +46,43 @@ pub enum Endpoint {
 }
 
 /// Collection paths, as documented (some carry a trailing slash in the reference itself).
-pub mod paths {
+pub(crate) mod paths {
     /// Connectivity check.
-    pub const HEALTHCHECK: &str = "/healthcheck";
+    pub(crate) const HEALTHCHECK: &str = "/healthcheck";
     /// Event categories.
-    pub const CATEGORIES: &str = "/api/v1/event/category";
+    pub(crate) const CATEGORIES: &str = "/api/v1/event/category";
     /// Events.
-    pub const EVENTS: &str = "/api/v1/event/events";
+    pub(crate) const EVENTS: &str = "/api/v1/event/events";
     /// Event properties.
-    pub const PROPERTIES: &str = "/api/v1/event/event_properties";
+    pub(crate) const PROPERTIES: &str = "/api/v1/event/event_properties";
     /// Monitors.
-    pub const MONITORS: &str = "/api/v1/monitor/monitors";
+    pub(crate) const MONITORS: &str = "/api/v1/monitor/monitors";
     /// Run monitors.
-    pub const MONITORS_RUN: &str = "/api/v1/monitor/monitors/run";
+    pub(crate) const MONITORS_RUN: &str = "/api/v1/monitor/monitors/run";
     /// Incidents list.
-    pub const INCIDENTS: &str = "/api/v1/monitor/incidents";
+    pub(crate) const INCIDENTS: &str = "/api/v1/monitor/incidents";
     /// One incident (singular in the reference).
-    pub const INCIDENT: &str = "/api/v1/monitor/incident";
+    pub(crate) const INCIDENT: &str = "/api/v1/monitor/incident";
     /// Measurements.
-    pub const MEASUREMENTS: &str = "/api/v1/monitor/measurements";
+    pub(crate) const MEASUREMENTS: &str = "/api/v1/monitor/measurements";
     /// Integrations.
-    pub const INTEGRATIONS: &str = "/api/v1/integration/integrations";
+    pub(crate) const INTEGRATIONS: &str = "/api/v1/integration/integrations";
     /// Teams.
-    pub const TEAMS: &str = "/api/v1/auth/teams/";
+    pub(crate) const TEAMS: &str = "/api/v1/auth/teams/";
     /// Tags.
-    pub const TAGS: &str = "/api/v1/tag";
+    pub(crate) const TAGS: &str = "/api/v1/tag";
     /// Users.
-    pub const USERS: &str = "/api/v1/user/";
+    pub(crate) const USERS: &str = "/api/v1/user/";
     /// Collections.
-    pub const COLLECTIONS: &str = "/api/v1/collection/collections/";
+    pub(crate) const COLLECTIONS: &str = "/api/v1/collection/collections/";
     /// Resource catalog.
-    pub const CATALOG: &str = "/api/v1/resource/catalog/";
+    pub(crate) const CATALOG: &str = "/api/v1/resource/catalog/";
 }
 
 impl Endpoint {
     /// The documented path (no trailing slash unless the reference has one).
     #[must_use]
-    pub fn path(&self) -> String {
+    pub(crate) fn path(&self) -> String {
         use paths::*;
         match self {
             Self::Healthcheck => HEALTHCHECK.to_owned(),
@@ -109,7 +109,7 @@ impl Endpoint {
 
     /// The path in the form the deployment wants: with `trailing_slash`, always `/path/`.
     #[must_use]
-    pub fn path_with(&self, trailing_slash: bool) -> String {
+    pub(crate) fn path_with(&self, trailing_slash: bool) -> String {
         let mut p = self.path();
         if trailing_slash && !p.ends_with('/') {
             p.push('/');

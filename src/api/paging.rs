@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 use std::collections::HashSet;
 
 /// An item of a list, by its id: what tells a repeated page from a new one.
-pub trait Listed {
+pub(crate) trait Listed {
     /// The item's id.
     fn list_id(&self) -> &Id;
 }
@@ -132,7 +132,7 @@ impl Client {
 
 /// The page after page `current`, or `None` when `page` was the last one.
 #[must_use]
-pub fn next_page<T>(current: u64, page: &Page<T>) -> Option<u64> {
+pub(crate) fn next_page<T>(current: u64, page: &Page<T>) -> Option<u64> {
     // An empty page ends the list even if the server claims more: no endless loop on a
     // server that always says "next".
     if page.results.is_empty() || !page.has_next() {
@@ -152,7 +152,7 @@ pub fn next_page<T>(current: u64, page: &Page<T>) -> Option<u64> {
 /// the list's `total_pages` says are left, at most `cap`. Only a hint for reading ahead: which
 /// page really comes next is still decided by [`next_page`] on each page.
 #[must_use]
-pub fn read_ahead<T>(next: u64, page: &Page<T>, cap: usize) -> u64 {
+pub(crate) fn read_ahead<T>(next: u64, page: &Page<T>, cap: usize) -> u64 {
     let left = page
         .total_pages
         .map_or(1, |total| total.saturating_sub(next) + 1);

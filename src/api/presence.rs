@@ -15,7 +15,7 @@ macro_rules! writable {
         /// The wire names a [`super::ResourceWrite`] can carry besides `title`, `parent` and
         /// `integration`: the managed fields (every row of the field table), whose presence
         /// in an answer is recorded.
-        pub const WRITABLE: &[&str] = &[$($rn,)* $($tn,)*];
+        pub(crate) const WRITABLE: &[&str] = &[$($rn,)* $($tn,)*];
     };
 }
 crate::fields::field_rows!(writable);

@@ -131,7 +131,7 @@ impl RetryPolicy {
 
 /// Reads a `Retry-After` value: delay seconds or an HTTP date (a date in the past means now).
 #[must_use]
-pub fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
+pub(crate) fn parse_retry_after(value: &str, now: SystemTime) -> Option<Duration> {
     let value = value.trim();
     if let Ok(secs) = value.parse::<u64>() {
         return Some(Duration::from_secs(secs));

@@ -37,14 +37,14 @@ impl Token {
 
 /// Longest token file read: a token is well under a few KB, so anything longer is the wrong
 /// file (or a device such as `/dev/zero`), not a token.
-pub const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
+pub(crate) const MAX_TOKEN_FILE_BYTES: u64 = 64 * 1024;
 
 /// Reads a token file: at most [`MAX_TOKEN_FILE_BYTES`], UTF-8, a leading byte-order mark
 /// (left by some Windows editors) dropped.
 ///
 /// # Errors
 /// The file cannot be read, is longer than the bound, or is not UTF-8.
-pub fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
+pub(crate) fn read_bounded(path: &std::path::Path) -> std::io::Result<String> {
     use std::io::{Error, ErrorKind, Read};
     let mut bytes = Vec::new();
     std::fs::File::open(path)?

@@ -35,7 +35,7 @@ impl From<&str> for Id {
 }
 
 /// `null` becomes the type's default (serde's `default` only covers a missing field).
-pub fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+pub(crate) fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
 where
     D: Deserializer<'de>,
     T: Default + Deserialize<'de>,
@@ -44,7 +44,7 @@ where
 }
 
 /// A page number that may be a number, a numeric string, `null` or the string `"None"`.
-pub fn lenient_page<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
+pub(crate) fn lenient_page<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
         Some(serde_json::Value::Number(n)) => n.as_u64(),
         Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
@@ -54,7 +54,7 @@ pub fn lenient_page<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::E
 
 /// A usage counter: a number (a float is rounded down, a negative one is 0); anything else,
 /// `null` included, reads as 0 rather than failing the whole listing over a counter.
-pub fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+pub(crate) fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
         Some(serde_json::Value::Number(n)) => n.as_u64().unwrap_or_else(|| {
             // Truncation is the point: a counter is whole, a negative one means none.
@@ -67,14 +67,14 @@ pub fn lenient_count<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
 }
 
 /// A URL that may be `null`, empty or the string `"None"`.
-pub fn lenient_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+pub(crate) fn lenient_link<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     Ok(Option::<String>::deserialize(d)?.filter(|s| !s.is_empty() && s != "None" && s != "null"))
 }
 
 /// `links` of a page envelope.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Links {
+pub(crate) struct Links {
     /// Absolute URL of the next page, possibly on another host: never followed blindly.
     #[serde(deserialize_with = "lenient_link")]
     pub next: Option<String>,
@@ -86,7 +86,7 @@ pub struct Links {
 /// `meta` of a page envelope.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(default)]
-pub struct Meta {
+pub(crate) struct Meta {
     /// This page's number.
     #[serde(deserialize_with = "lenient_page")]
     pub page: Option<u64>,
@@ -100,13 +100,11 @@ pub struct Meta {
 
 /// One page of a list endpoint.
 #[derive(Debug, Clone)]
-pub struct Page<T> {
+pub(crate) struct Page<T> {
     /// Links to neighbour pages.
     pub links: Links,
     /// Page numbers.
     pub meta: Meta,
-    /// Items in the whole list (for progress only: lists change while read).
-    pub count: Option<u64>,
     /// Pages in the whole list (for progress only).
     pub total_pages: Option<u64>,
     /// This page's items.
@@ -116,7 +114,7 @@ pub struct Page<T> {
 impl<T> Page<T> {
     /// Whether the server says there is a page after this one.
     #[must_use]
-    pub fn has_next(&self) -> bool {
+    pub(crate) fn has_next(&self) -> bool {
         self.meta.next_page.is_some() || self.links.next.is_some()
     }
 }
@@ -134,8 +132,6 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             #[serde(default)]
             meta: Meta,
             #[serde(default, deserialize_with = "lenient_page")]
-            count: Option<u64>,
-            #[serde(default, deserialize_with = "lenient_page")]
             total_pages: Option<u64>,
             #[serde(default = "none")]
             results: Option<Vec<T>>,
@@ -150,14 +146,12 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
             Either::Bare(results) => Page {
                 links: Links::default(),
                 meta: Meta::default(),
-                count: Some(results.len() as u64),
                 total_pages: Some(1),
                 results,
             },
             Either::Envelope(e) => Page {
                 links: e.links,
                 meta: e.meta,
-                count: e.count,
                 total_pages: e.total_pages,
                 results: e.results.unwrap_or_default(),
             },
@@ -258,7 +252,7 @@ pub struct MonitorSchedule {
 }
 
 /// `metric_config` may come back as an object or as a string holding JSON; both read as an object.
-pub fn lenient_object<'de, D: Deserializer<'de>>(
+pub(crate) fn lenient_object<'de, D: Deserializer<'de>>(
     d: D,
 ) -> Result<serde_json::Map<String, serde_json::Value>, D::Error> {
     Ok(match Option::<serde_json::Value>::deserialize(d)? {
@@ -577,7 +571,7 @@ pub struct Collection {
 /// `GET /healthcheck` answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
-pub struct Health {
+pub(crate) struct Health {
     /// `OK` when healthy.
     pub status: String,
 }

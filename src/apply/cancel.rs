@@ -118,7 +118,7 @@ impl Cancel {
 ///
 /// # Errors
 /// When the SIGTERM handler cannot be installed.
-pub fn on_signals(
+pub(crate) fn on_signals(
     cancel: &Cancel,
     on_abort: impl FnOnce() + Send + 'static,
 ) -> std::io::Result<tokio::task::JoinHandle<()>> {

@@ -9,7 +9,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// The version of the document's shape; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `apply --json`: what the apply did, change by change, and what it found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -345,7 +345,7 @@ fn monitor_run(run: &MonitorRun) -> MonitorRunDoc {
 
 /// The JSON Schema of [`ApplyDocument`], as written to `schemas/apply.schema.json`.
 #[must_use]
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     crate::output::schema::schema_json::<ApplyDocument>()
 }
 

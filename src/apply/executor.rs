@@ -35,7 +35,7 @@ pub struct ExecOptions<'a> {
 
 /// Makes every write of `plan` (creates, updates, unblocked deletes) through `send`, which
 /// makes one API call per write and returns the resource's id (the new one for a create), or
-/// what it adopted instead; a write it refuses as [`NotMade::Stopped`] is not started, and
+/// what it adopted instead; a write it refuses as `NotMade::Stopped` is not started, and
 /// the run then starts nothing more.
 ///
 /// The plan is consumed: its changes move into the report rather than being copied, which

@@ -22,10 +22,10 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 /// A lease not renewed for this long is dead.
-pub const TTL: Duration = Duration::from_secs(300);
+pub(crate) const TTL: Duration = Duration::from_secs(300);
 
 /// How often the holder renews (well inside [`TTL`], so one late renewal is harmless).
-pub const RENEW_EVERY: Duration = Duration::from_secs(120);
+pub(crate) const RENEW_EVERY: Duration = Duration::from_secs(120);
 
 /// The longest random pause before making the lease category.
 const HOME_JITTER_MS: u64 = 1500;
@@ -41,9 +41,9 @@ pub struct LeaseOptions {
     pub poll: Duration,
     /// Pause before the winner's second look.
     pub settle: Duration,
-    /// How often the holder renews ([`RENEW_EVERY`]).
+    /// How often the holder renews (`RENEW_EVERY`).
     pub renew_every: Duration,
-    /// How long a lease lives unless renewed ([`TTL`]).
+    /// How long a lease lives unless renewed (`TTL`).
     pub ttl: Duration,
 }
 
@@ -114,7 +114,7 @@ pub enum LeaseError {
 
 /// What a lease event's description says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Holder {
+pub(crate) struct Holder {
     /// The run id (what `unlock` takes).
     pub run: String,
     /// The host the run is on.
@@ -128,7 +128,7 @@ pub struct Holder {
 impl Holder {
     /// The description written on the lease event.
     #[must_use]
-    pub fn description(&self) -> String {
+    pub(crate) fn description(&self) -> String {
         format!(
             "secoda-sync apply lease: run={} host={} started={} expires={}. Held while an apply \
              writes to this integration; removed when it ends.",
@@ -138,7 +138,7 @@ impl Holder {
 
     /// Reads a description written by [`Holder::description`].
     #[must_use]
-    pub fn parse(text: &str) -> Option<Self> {
+    pub(crate) fn parse(text: &str) -> Option<Self> {
         let field = |name: &str| {
             text.split_whitespace()
                 .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
@@ -268,7 +268,7 @@ impl Lease {
 /// plus a renewal every [`RENEW_EVERY`] of the apply's duration; none when nothing is written.
 /// (The first apply on an integration also creates the lease's category, once.)
 #[must_use]
-pub fn planned_writes(change_writes: usize, rate: Rate) -> usize {
+pub(crate) fn planned_writes(change_writes: usize, rate: Rate) -> usize {
     if change_writes == 0 {
         return 0;
     }
@@ -376,7 +376,7 @@ fn host_name() -> String {
 /// Failed renewals are warned about on `printer`.
 ///
 /// # Errors
-/// [`LeaseError::Held`] when another run keeps it past the timeout, `Interrupted` on Ctrl-C,
+/// `LeaseError::Held` when another run keeps it past the timeout, `Interrupted` on Ctrl-C,
 /// or a failed call.
 pub async fn acquire(
     client: &Client,
@@ -507,7 +507,7 @@ async fn wait_or_give_up(
 
 /// What `unlock` did.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Unlocked {
+pub(crate) enum Unlocked {
     /// This many lease events were removed.
     Removed(usize),
     /// No lease of that run (or event id) exists.
@@ -529,7 +529,7 @@ pub enum Unlocked {
 ///
 /// # Errors
 /// A failed call.
-pub async fn unlock(
+pub(crate) async fn unlock(
     client: &Client,
     run: &str,
     renew_every: Duration,

@@ -5,32 +5,32 @@
 //! and the lease (taken, renewed, checked before each write) and the checks that keep
 //! concurrent applies from making twins (prewrite).
 
-pub mod cancel;
-pub mod document;
-pub mod executor;
-pub mod lease;
-pub mod monitors_run;
-pub mod outcome;
-pub mod policy;
-pub mod prewrite;
-pub mod progress;
-pub mod renewal;
-pub mod report;
-pub mod save_record;
+pub(crate) mod cancel;
+pub(crate) mod document;
+pub(crate) mod executor;
+pub(crate) mod lease;
+pub(crate) mod monitors_run;
+pub(crate) mod outcome;
+pub(crate) mod policy;
+pub(crate) mod prewrite;
+pub(crate) mod progress;
+pub(crate) mod renewal;
+pub(crate) mod report;
+pub(crate) mod save_record;
 pub mod send;
-pub mod under_lease;
-pub mod write;
+pub(crate) mod under_lease;
+pub(crate) mod write;
 
 pub use cancel::{Cancel, Stage};
 pub use document::ApplyDocument;
 pub use executor::{execute, ExecOptions};
-pub use lease::{Lease, LeaseError, LeaseOptions};
-pub use monitors_run::{run_monitors, MonitorRun, RunFailed};
-pub use outcome::{run, ApplyOutcome, ApplySettings, RunError, Verdict};
-pub use prewrite::PreWriteCheck;
+pub use lease::LeaseOptions;
+pub(crate) use lease::{Lease, LeaseError};
+pub(crate) use monitors_run::{MonitorRun, RunFailed};
+pub(crate) use outcome::{run, ApplyOutcome, ApplySettings, RunError, Verdict};
 pub use progress::Progress;
-pub use renewal::{Lost, Watch};
-pub use report::{Failure, Made, NotMade, Outcome, Report};
+pub use renewal::Lost;
+pub use report::Outcome;
+pub use report::Report;
 pub use send::send;
-pub use under_lease::write_under_lease;
-pub use write::{write_for, Editable, WriteCall, WriteError};
+pub use write::write_for;

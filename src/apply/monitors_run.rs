@@ -35,7 +35,7 @@ fn as_string<S: serde::Serializer>(e: &ApiError, s: S) -> Result<S::Ok, S::Error
 /// A monitor run that failed after a successful apply.
 #[derive(Debug, thiserror::Error)]
 #[error("the changes were applied, but running {} failed: {cause}", crate::output::count(*.count, "monitor", "monitors"))]
-pub struct RunFailed<'a> {
+pub(crate) struct RunFailed<'a> {
     /// How many monitors were to run.
     pub count: usize,
     /// Why the run call failed.
@@ -43,7 +43,7 @@ pub struct RunFailed<'a> {
 }
 
 /// Starts one run of the monitors the apply created or changed (one call for all of them).
-pub async fn run_monitors(report: &Report, client: &Client) -> MonitorRun {
+pub(crate) async fn run_monitors(report: &Report, client: &Client) -> MonitorRun {
     if report.stopped_early() {
         return MonitorRun::Skipped;
     }

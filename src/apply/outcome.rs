@@ -18,7 +18,7 @@ use std::io::{self, Write};
 
 /// What an apply run needs besides the plan and the client.
 #[derive(Debug, Clone)]
-pub struct ApplySettings {
+pub(crate) struct ApplySettings {
     /// Writes in flight at once.
     pub concurrency: usize,
     /// The integration's lease to take before the first write (`None` = `--no-lock`).
@@ -31,7 +31,7 @@ pub struct ApplySettings {
 
 /// Why an apply could not run at all (nothing was written).
 #[derive(Debug, thiserror::Error)]
-pub enum RunError {
+pub(crate) enum RunError {
     /// The Ctrl-C and SIGTERM handlers could not be installed.
     #[error("could not install the signal handlers: {0}")]
     Signals(#[source] io::Error),
@@ -85,7 +85,7 @@ impl From<Report> for ApplyOutcome {
 /// # Errors
 /// The signal handlers could not be installed or the lease could not be taken; nothing was
 /// written then.
-pub async fn run(
+pub(crate) async fn run(
     plan: Plan,
     client: &Client,
     settings: &ApplySettings,

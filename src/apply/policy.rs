@@ -4,16 +4,11 @@
 use crate::plan::{Block, Plan};
 
 /// Why a plan must not be applied at all: the note of its first change held back by a safety
-/// cap; `None` when nothing is held back.
+/// cap (`None` when nothing is held back), for a plan that is `saved` (`apply --plan`) or made
+/// by this run: a saved plan's holds are in the file, so the remedy is a new plan, not a flag
+/// of the apply.
 #[must_use]
-pub fn refusal(plan: &Plan) -> Option<String> {
-    refusal_of(plan, false)
-}
-
-/// [`refusal`] for a plan that is `saved` (`apply --plan`) or made by this run: a saved plan's
-/// holds are in the file, so the remedy is a new plan, not a flag of the apply.
-#[must_use]
-pub fn refusal_of(plan: &Plan, saved: bool) -> Option<String> {
+pub(crate) fn refusal_of(plan: &Plan, saved: bool) -> Option<String> {
     let blocked = plan.changes.iter().find(|c| c.is_blocked())?;
     if saved {
         return Some(format!(
@@ -40,7 +35,7 @@ pub fn refusal_of(plan: &Plan, saved: bool) -> Option<String> {
 
 /// Whether to ask before writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Confirmation {
+pub(crate) enum Confirmation {
     /// Go ahead: nothing to write, or `--auto-approve`.
     NotNeeded,
     /// Ask this question (`[y/N]` follows it).
@@ -52,7 +47,7 @@ pub enum Confirmation {
 /// Decides whether an apply of `writes` writes asks first; `terminal` is whether stdin and
 /// the printer are interactive.
 #[must_use]
-pub fn confirmation(writes: usize, auto_approve: bool, terminal: bool) -> Confirmation {
+pub(crate) fn confirmation(writes: usize, auto_approve: bool, terminal: bool) -> Confirmation {
     if writes == 0 || auto_approve {
         return Confirmation::NotNeeded;
     }
@@ -70,7 +65,7 @@ pub fn confirmation(writes: usize, auto_approve: bool, terminal: bool) -> Confir
 
 /// Whether an answer to the question is a yes (`y` or `yes`, any case).
 #[must_use]
-pub fn is_yes(answer: &str) -> bool {
+pub(crate) fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_ascii_lowercase().as_str(), "y" | "yes")
 }
 

@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
 #[derive(Debug)]
-pub struct PreWriteCheck {
+pub(crate) struct PreWriteCheck {
     /// Live id -> the `updated_at` the plan saw.
     seen: HashMap<Id, String>,
     /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
@@ -35,7 +35,7 @@ impl PreWriteCheck {
     /// Records the `updated_at` of every live resource `plan` changes; `lease` = this run's
     /// lease on the integration.
     #[must_use]
-    pub fn new(plan: &Plan, lease: Option<Arc<Watch>>) -> Self {
+    pub(crate) fn new(plan: &Plan, lease: Option<Arc<Watch>>) -> Self {
         let seen = plan
             .changes
             .iter()
@@ -50,7 +50,7 @@ impl PreWriteCheck {
     /// # Errors
     /// A conflict (the resource changed or vanished since the plan), or the call's error;
     /// [`NotMade::Stopped`] when the lease is lost (nothing was written).
-    pub async fn check_and_send(
+    pub(crate) async fn check_and_send(
         &self,
         client: &Client,
         write: WriteCall,

@@ -269,7 +269,7 @@ impl Report {
     }
 
     /// The last line of the text summary: how the run ended, then the counts, from the same
-    /// [`Counts`] the `apply --json` summary holds.
+    /// `Counts` the `apply --json` summary holds.
     #[must_use]
     pub fn summary_line(&self) -> String {
         let c = self.counts();
@@ -319,7 +319,7 @@ fn disables(ch: &Change) -> bool {
 
 /// `create event Checkout/Order Completed`, or the monitor's name for monitors.
 #[must_use]
-pub fn describe(ch: &Change) -> String {
+pub(crate) fn describe(ch: &Change) -> String {
     let verb = match ch.action {
         Action::Create => "create",
         Action::Update => "update",

@@ -13,7 +13,7 @@ use chrono::{SecondsFormat, Utc};
 
 /// Why the record could not be saved (the apply's own writes are done either way).
 #[derive(Debug, thiserror::Error)]
-pub enum RecordError {
+pub(crate) enum RecordError {
     /// A call failed.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -29,7 +29,7 @@ pub enum RecordError {
 ///
 /// # Errors
 /// A failed read or write; the next plan then compares the fields again.
-pub async fn save(
+pub(crate) async fn save(
     client: &Client,
     integration: &Id,
     ledger: &Ledger,
@@ -80,7 +80,7 @@ fn body(record: &Record) -> ResourceWrite {
 }
 
 /// Brings the workspace's record of not-kept fields up to date, saying what became of it.
-pub async fn save_record(
+pub(crate) async fn save_record(
     client: &Client,
     integration: &Id,
     ledger: &Ledger,

@@ -1,4 +1,4 @@
-//! Making one [`WriteCall`] through the API client: the only place the executor meets HTTP
+//! Making one `WriteCall` through the API client: the only place the executor meets HTTP
 //! (and so where a 400 refusing a tracking field is recognised).
 
 use super::report::Failure;
@@ -12,7 +12,7 @@ use crate::plan::Kind;
 /// PATCH answer is checked against its body into `ledger`.
 ///
 /// # Errors
-/// The call's [`Failure`]: a tracking field the workspace refused, a monitor PATCH or DELETE
+/// The call's `Failure`: a tracking field the workspace refused, a monitor PATCH or DELETE
 /// it does not serve (naming the monitor), or the API's error.
 pub async fn send(
     client: &Client,

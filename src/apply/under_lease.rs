@@ -23,7 +23,7 @@ use crate::plan::Plan;
 /// # Errors
 /// The lease could not be taken (another apply holds it, or a call failed); nothing was
 /// written then. Ctrl-C while waiting for the lease is an interrupted, empty report.
-pub async fn write_under_lease(
+pub(crate) async fn write_under_lease(
     plan: Plan,
     client: &Client,
     lease: Option<&LeaseOptions>,

@@ -108,7 +108,7 @@ pub enum WriteError {
 /// properties (from the plan or from the parent's create in this run).
 ///
 /// # Errors
-/// When the change cannot be expressed as one write (see [`WriteError`]).
+/// When the change cannot be expressed as one write (see `WriteError`).
 pub fn write_for(
     change: &Change,
     integration: &Id,

@@ -3,7 +3,7 @@
 
 mod render;
 
-pub use render::{render, Format};
+pub(crate) use render::{render, Format};
 
 use crate::api::{ApiError, Client, Id, Resource};
 use crate::manifest::rules::{check, RuleId, Rules};
@@ -17,7 +17,7 @@ use std::sync::Arc;
 
 /// Why an audit could not run.
 #[derive(Debug, thiserror::Error)]
-pub enum AuditError {
+pub(crate) enum AuditError {
     /// A call to the API failed.
     #[error(transparent)]
     Api(#[from] ApiError),
@@ -28,7 +28,7 @@ pub enum AuditError {
 
 /// What to audit and how.
 #[derive(Debug, Clone)]
-pub struct AuditOptions {
+pub(crate) struct AuditOptions {
     /// The integration audited.
     pub integration: IntegrationRef,
     /// The rules run (a set without `rules:` gets the defaults).
@@ -39,7 +39,7 @@ pub struct AuditOptions {
 
 /// One finding on a live resource.
 #[derive(Debug, Clone, Serialize)]
-pub struct AuditFinding {
+pub(crate) struct AuditFinding {
     /// Error or warning.
     pub severity: Severity,
     /// The rule id.
@@ -57,7 +57,7 @@ pub struct AuditFinding {
 
 /// Findings of one rule.
 #[derive(Debug, Clone, Serialize)]
-pub struct RuleCount {
+pub(crate) struct RuleCount {
     /// The rule id.
     pub rule: &'static str,
     /// How many findings it made.
@@ -66,7 +66,7 @@ pub struct RuleCount {
 
 /// The audit of one integration.
 #[derive(Debug, Clone, Serialize)]
-pub struct Audit {
+pub(crate) struct Audit {
     /// The integration's name.
     pub integration: String,
     /// Categories, events and properties read.
@@ -89,7 +89,7 @@ pub struct Audit {
 ///
 /// # Errors
 /// A failed API call, or an integration that does not resolve.
-pub async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, AuditError> {
+pub(crate) async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, AuditError> {
     let lookups = fetch_lookups(client, &ManifestSet::default(), opts.concurrency).await?;
     let wanted = ManifestSet {
         integration: Some(opts.integration.clone()),

@@ -19,7 +19,7 @@ pub enum Format {
 ///
 /// # Errors
 /// When the writer fails.
-pub fn render(audit: &Audit, format: Format, w: &mut dyn Write) -> io::Result<()> {
+pub(crate) fn render(audit: &Audit, format: Format, w: &mut dyn Write) -> io::Result<()> {
     match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *w, audit)?;

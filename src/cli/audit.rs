@@ -3,7 +3,7 @@
 use super::ConnectionArgs;
 use clap::Args;
 
-pub use crate::audit::Format as AuditFormat;
+pub(crate) use crate::audit::Format as AuditFormat;
 use std::path::PathBuf;
 
 const AFTER_HELP: &str = "\

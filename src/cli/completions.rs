@@ -38,7 +38,7 @@ pub enum Shell {
 /// labels' binary-name prefix to the walk's spelling; a script without the bug comes back
 /// unchanged.
 #[must_use]
-pub fn fix_bash_labels(script: &str, bin: &str) -> String {
+pub(crate) fn fix_bash_labels(script: &str, bin: &str) -> String {
     let wrong = bin.replace('-', "__subcmd__");
     let right = bin.replace('-', "__");
     if wrong == right {

@@ -35,7 +35,7 @@ fn diff_from_ref(args: &[OsString]) -> bool {
 /// bad config file or a bad value in the environment prints the error and exits 1 (`--help`
 /// and `--version` exit 0).
 #[must_use]
-pub fn parse() -> Cli {
+pub(crate) fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
     let env = std::env::var(config_file::ENV_VAR).ok();
     let cwd = std::env::current_dir().unwrap_or_default();
@@ -65,7 +65,7 @@ fn exit(e: &clap::Error) -> ! {
 /// # Errors
 /// Clap's error for arguments that do not parse, a flag `apply --plan` cannot honour, or a
 /// value from the environment or the file that its flag would refuse.
-pub fn parse_from(
+pub(crate) fn parse_from(
     args: &[OsString],
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,

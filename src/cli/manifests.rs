@@ -4,7 +4,7 @@
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
-pub use crate::manifest::{CsvEmpty, Preset, PropertyTypes};
+pub(crate) use crate::manifest::{CsvEmpty, Preset, PropertyTypes};
 
 /// Which manifest format stdin holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

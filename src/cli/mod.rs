@@ -2,48 +2,46 @@
 //! verbs have their own files, so that a command line can switch `validate` / `plan` /
 //! `apply` / `export` freely.
 
-pub mod apply;
-pub mod audit;
-pub mod completions;
-pub mod config;
-pub mod connection;
-pub mod diff;
-pub mod doctor;
-pub mod export;
-pub mod global;
-pub mod layered;
+pub(crate) mod apply;
+pub(crate) mod audit;
+pub(crate) mod completions;
+pub(crate) mod config;
+pub(crate) mod connection;
+pub(crate) mod diff;
+pub(crate) mod doctor;
+pub(crate) mod export;
+pub(crate) mod global;
+pub(crate) mod layered;
 mod load_options;
-pub mod manifests;
-pub mod migrate_report;
-pub mod monitors;
-pub mod numbers;
-pub mod plan;
-pub mod planning;
-pub mod sandbox;
-pub mod schema;
-pub mod settings;
-pub mod unlock;
-pub mod validate;
+pub(crate) mod manifests;
+pub(crate) mod migrate_report;
+pub(crate) mod monitors;
+pub(crate) mod numbers;
+pub(crate) mod plan;
+pub(crate) mod planning;
+pub(crate) mod sandbox;
+pub(crate) mod schema;
+pub(crate) mod settings;
+pub(crate) mod unlock;
+pub(crate) mod validate;
 
-pub use crate::output::ColorChoice;
-pub use apply::{ApplyArgs, LockArgs, SavedPlanSettings};
-pub use audit::{AuditArgs, AuditFormat};
-pub use connection::{ConnectionArgs, Region};
-pub use doctor::{DoctorArgs, DoctorFormat};
-pub use export::ExportArgs;
-pub use global::GlobalArgs;
-pub use manifests::{
-    CsvEmpty, InputArgs, InputFormat, ManifestArgs, Preset, PresetArgs, PropertyTypes,
-    PropertyTypesArgs,
+pub(crate) use apply::{ApplyArgs, LockArgs};
+pub(crate) use audit::AuditArgs;
+pub(crate) use connection::{ConnectionArgs, Region};
+pub(crate) use doctor::{DoctorArgs, DoctorFormat};
+pub(crate) use export::ExportArgs;
+pub(crate) use global::GlobalArgs;
+pub(crate) use manifests::{
+    InputArgs, InputFormat, ManifestArgs, PresetArgs, PropertyTypes, PropertyTypesArgs,
 };
-pub use migrate_report::{MigrateFormat, MigrateReportArgs};
-pub use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
-pub use plan::PlanArgs;
-pub use planning::PlanningArgs;
-pub use sandbox::{SandboxCommand, ServeArgs};
-pub use schema::{SchemaArgs, Which};
-pub use unlock::UnlockArgs;
-pub use validate::{ReportFormat, ValidateArgs};
+pub(crate) use migrate_report::{MigrateFormat, MigrateReportArgs};
+pub(crate) use monitors::{MonitorsCommand, StatusArgs, StatusFormat};
+pub(crate) use plan::PlanArgs;
+pub(crate) use planning::PlanningArgs;
+pub(crate) use sandbox::{SandboxCommand, ServeArgs};
+pub(crate) use schema::{SchemaArgs, Which};
+pub(crate) use unlock::UnlockArgs;
+pub(crate) use validate::{ReportFormat, ValidateArgs};
 
 use clap::{Parser, Subcommand};
 

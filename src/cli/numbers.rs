@@ -7,10 +7,10 @@
 use std::time::Duration;
 
 /// Requests in flight at once: the range of `--concurrency`.
-pub const CONCURRENCY: std::ops::RangeInclusive<u16> = 1..=256;
+pub(crate) const CONCURRENCY: std::ops::RangeInclusive<u16> = 1..=256;
 
 /// The longest `--lock-timeout`: a day.
-pub const MAX_LOCK_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
+pub(crate) const MAX_LOCK_TIMEOUT: Duration = Duration::from_secs(24 * 3600);
 
 /// Parses a finite float in `lo..=hi`.
 fn finite_in(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
@@ -31,7 +31,7 @@ fn finite_in(s: &str, lo: f64, hi: f64, what: &str) -> Result<f64, String> {
 ///
 /// # Errors
 /// Not a finite number in range.
-pub fn percent(s: &str) -> Result<f64, String> {
+pub(crate) fn percent(s: &str) -> Result<f64, String> {
     finite_in(s, 0.0, 100.0, "a percentage")
 }
 
@@ -39,7 +39,7 @@ pub fn percent(s: &str) -> Result<f64, String> {
 ///
 /// # Errors
 /// Not a finite number in range.
-pub fn fraction(s: &str) -> Result<f64, String> {
+pub(crate) fn fraction(s: &str) -> Result<f64, String> {
     finite_in(s, 0.0, 1.0, "a fraction")
 }
 
@@ -47,7 +47,7 @@ pub fn fraction(s: &str) -> Result<f64, String> {
 ///
 /// # Errors
 /// Not a finite number in range.
-pub fn seconds(s: &str) -> Result<f64, String> {
+pub(crate) fn seconds(s: &str) -> Result<f64, String> {
     let v = finite_in(s, 0.0, 86_400.0, "a number of seconds")?;
     if v == 0.0 {
         return Err("a timeout must be more than 0 seconds".to_owned());
@@ -59,7 +59,7 @@ pub fn seconds(s: &str) -> Result<f64, String> {
 ///
 /// # Errors
 /// Not an integer in range.
-pub fn concurrency(s: &str) -> Result<u16, String> {
+pub(crate) fn concurrency(s: &str) -> Result<u16, String> {
     let (lo, hi) = (CONCURRENCY.start(), CONCURRENCY.end());
     let range = || format!("the concurrency must be {lo} to {hi}, got `{}`", s.trim());
     let v: u64 = s.trim().parse().map_err(|_| range())?;
@@ -73,7 +73,7 @@ pub fn concurrency(s: &str) -> Result<u16, String> {
 ///
 /// # Errors
 /// Not a non-negative integer that fits.
-pub fn count(s: &str) -> Result<usize, String> {
+pub(crate) fn count(s: &str) -> Result<usize, String> {
     s.trim().parse().map_err(|_| {
         format!(
             "`{}` is not a count: use a whole number from 0 to {}",
@@ -87,7 +87,7 @@ pub fn count(s: &str) -> Result<usize, String> {
 ///
 /// # Errors
 /// Not a duration of that form, or longer than a day.
-pub fn lock_timeout(s: &str) -> Result<Duration, String> {
+pub(crate) fn lock_timeout(s: &str) -> Result<Duration, String> {
     let t = s.trim();
     let form = || format!("`{t}` is not a duration: use 0, 90s, 10m or 1h (at most 24h)");
     let (digits, unit) = t.split_at(t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len()));

@@ -12,7 +12,7 @@ use std::time::Duration;
 
 /// One setting's value, typed as its flag is.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Value {
+pub(crate) enum Value {
     /// `api_url` / `--api-url` / `SECODA_API_URL`.
     ApiUrl(String),
     /// `region` / `--region`.
@@ -46,7 +46,7 @@ impl Value {
     ///
     /// # Errors
     /// The value is not of the flag's type or outside its range (the message names both).
-    pub fn parse(key: &str, raw: &[String]) -> Result<Self, String> {
+    pub(crate) fn parse(key: &str, raw: &[String]) -> Result<Self, String> {
         let one = raw.first().map_or("", String::as_str);
         let bool_of = |s: &str| match s {
             "true" => Ok(true),
@@ -226,7 +226,7 @@ impl<'a> Verb<'a> {
 /// A setting's default as `--help` shows it: the clap default of its flag (the one place it
 /// is written), else what the flag's absence means.
 #[must_use]
-pub fn default_of(setting: &Setting) -> String {
+pub(crate) fn default_of(setting: &Setting) -> String {
     let cli = crate::cli::Cli::command();
     let clap_default = cli.get_subcommands().find_map(|verb| {
         let arg = verb.get_arguments().find(|a| a.get_id() == setting.key)?;
@@ -253,7 +253,7 @@ pub fn default_of(setting: &Setting) -> String {
 /// # Errors
 /// A value in the environment or the file that its flag would refuse: the variable or file,
 /// the key, the value and why.
-pub fn effective(
+pub(crate) fn effective(
     file: Option<&ProjectConfig>,
     env: impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<Effective>, String> {
@@ -280,7 +280,7 @@ pub(super) fn invalid(source: &SettingSource, key: &str, raw: &[String], why: &s
             "config file `{}`: invalid `{key}` = `{shown}`: {why}",
             path.display()
         ),
-        SettingSource::Flag | SettingSource::Default => format!("invalid `{key}` `{shown}`: {why}"),
+        SettingSource::Default => format!("invalid `{key}` `{shown}`: {why}"),
     }
 }
 

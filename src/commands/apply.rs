@@ -25,7 +25,7 @@ use std::path::Path;
 /// # Errors
 /// A connection or API failure, a refused apply (stale saved plan, safety cap, no
 /// confirmation), or output that cannot be written.
-pub fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &ApplyArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
     let input = match &args.plan {
         Some(path) => Input::Saved(path),

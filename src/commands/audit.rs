@@ -11,7 +11,7 @@ use crate::output::Printer;
 ///
 /// # Errors
 /// A connection or API failure, an unknown integration, or stdout that cannot be written.
-pub fn run(args: &AuditArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &AuditArgs, printer: &Printer) -> Result<Exit> {
     let rules = match &args.rules {
         Some(path) => {
             let (rules, diags) = manifest::load_rules(path);

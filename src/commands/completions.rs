@@ -14,7 +14,7 @@ const BIN: &str = "secoda-sync";
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn completions(args: &CompletionsArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn completions(args: &CompletionsArgs, printer: &Printer) -> Result<Exit> {
     use clap_complete::Shell as S;
     let shell = match args.shell {
         Shell::Bash => S::Bash,
@@ -35,7 +35,7 @@ pub fn completions(args: &CompletionsArgs, printer: &Printer) -> Result<Exit> {
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn man(printer: &Printer) -> Result<Exit> {
+pub(crate) fn man(printer: &Printer) -> Result<Exit> {
     let mut buf = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut buf)

@@ -13,7 +13,7 @@ use std::path::Path;
 /// # Errors
 /// A config file that cannot be read or parsed, a value in it or in the environment that its
 /// flag would refuse, or stdout that cannot be written.
-pub fn run(_args: &ConfigArgs, flag: Option<&Path>, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(_args: &ConfigArgs, flag: Option<&Path>, printer: &Printer) -> Result<Exit> {
     let env_file = std::env::var(ENV_VAR).ok();
     let cwd = std::env::current_dir().unwrap_or_default();
     let path = locate(flag, env_file.as_deref(), &cwd);

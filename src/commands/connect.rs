@@ -11,16 +11,16 @@ use std::time::Duration;
 use url::Url;
 
 /// The US host, used when neither `--api-url`, `SECODA_API_URL` nor `--region` says otherwise.
-pub const DEFAULT_API_URL: &str = "https://api.secoda.co";
+pub(crate) const DEFAULT_API_URL: &str = "https://api.secoda.co";
 
 /// The environment variable holding the API token.
-pub const TOKEN_ENV: &str = "SECODA_API_TOKEN";
+pub(crate) const TOKEN_ENV: &str = "SECODA_API_TOKEN";
 
 /// Builds the client for a real Secoda workspace from the flags and the environment.
 ///
 /// # Errors
 /// A missing or unreadable token, a bad URL or timeout, or a refused plain-http host.
-pub fn connect(args: &ConnectionArgs, printer: &Printer) -> Result<Client> {
+pub(crate) fn connect(args: &ConnectionArgs, printer: &Printer) -> Result<Client> {
     Ok(Client::new(client_config(args, printer.verbosity())?)?)
 }
 
@@ -29,7 +29,7 @@ pub fn connect(args: &ConnectionArgs, printer: &Printer) -> Result<Client> {
 ///
 /// # Errors
 /// As [`connect`].
-pub fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Result<ClientConfig> {
+pub(crate) fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Result<ClientConfig> {
     let token = read_token(args.token_file.as_deref(), std::env::var_os(TOKEN_ENV))?;
     let mut config = ClientConfig::new(base_url(args)?, token);
     tune(&mut config, args, verbosity)?;
@@ -44,7 +44,11 @@ pub fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Result<Clie
 ///
 /// # Errors
 /// A timeout that is not a positive number of seconds.
-pub fn tune(config: &mut ClientConfig, args: &ConnectionArgs, verbosity: Verbosity) -> Result<()> {
+pub(crate) fn tune(
+    config: &mut ClientConfig,
+    args: &ConnectionArgs,
+    verbosity: Verbosity,
+) -> Result<()> {
     config.write_rate = args.write_rate;
     config.read_rate = args.read_rate;
     config.concurrency = usize::from(args.concurrency);
@@ -64,7 +68,7 @@ pub fn tune(config: &mut ClientConfig, args: &ConnectionArgs, verbosity: Verbosi
 
 /// `-v` logs calls, `-vv` bodies.
 #[must_use]
-pub fn log_level(verbosity: Verbosity) -> LogLevel {
+pub(crate) fn log_level(verbosity: Verbosity) -> LogLevel {
     match verbosity {
         Verbosity::Quiet | Verbosity::Normal => LogLevel::Off,
         Verbosity::Verbose => LogLevel::Calls,
@@ -76,7 +80,7 @@ pub fn log_level(verbosity: Verbosity) -> LogLevel {
 ///
 /// # Errors
 /// A URL that does not parse.
-pub fn base_url(args: &ConnectionArgs) -> Result<Url> {
+pub(crate) fn base_url(args: &ConnectionArgs) -> Result<Url> {
     let raw = match (&args.api_url, args.region) {
         (Some(url), _) => url.trim(),
         (None, Some(region)) => region.base_url(),
@@ -94,7 +98,7 @@ pub fn base_url(args: &ConnectionArgs) -> Result<Url> {
 ///
 /// # Errors
 /// An unreadable or empty token file, or no token at all (the message names both ways).
-pub fn read_token(token_file: Option<&Path>, env: Option<OsString>) -> Result<Token> {
+pub(crate) fn read_token(token_file: Option<&Path>, env: Option<OsString>) -> Result<Token> {
     if let Some(path) = token_file {
         // Read at most a bound (`/dev/zero` grew without one), BOM stripped.
         let text = crate::api::token::read_bounded(path).map_err(|source| Error::Io {

@@ -16,7 +16,7 @@ use std::path::PathBuf;
 ///
 /// # Errors
 /// A base ref git cannot read, or stdout that cannot be written.
-pub fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
     let (base_paths, new_paths, snapshot) = match &args.base_ref {
         Some(r) => {
             let snap = crate::git::snapshot(r, &args.paths)?;

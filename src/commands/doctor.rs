@@ -13,7 +13,7 @@ use url::Url;
 /// # Errors
 /// A connection that cannot be made, a refused token, a host that does not answer, or
 /// output that cannot be written.
-pub fn run(args: &DoctorArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &DoctorArgs, printer: &Printer) -> Result<Exit> {
     let conn = &args.connection;
     let report = run_in_session(conn, printer, async |session| {
         let base = session.client.base_url();

@@ -32,7 +32,7 @@ impl From<Exit> for ExitCode {
 
 /// Everything a command can fail with; each variant carries what the user needs to act.
 #[derive(Debug, thiserror::Error)]
-pub enum Error {
+pub(crate) enum Error {
     /// Bad arguments that clap could not catch.
     #[error("{0}")]
     Usage(String),
@@ -87,7 +87,7 @@ pub enum Error {
 
 impl Error {
     /// Turns an I/O error while writing `path` (a file, `stdout`, `the plan`) into an error.
-    pub fn writing(path: &'static str) -> impl Fn(std::io::Error) -> Self + Copy {
+    pub(crate) fn writing(path: &'static str) -> impl Fn(std::io::Error) -> Self + Copy {
         move |source| Self::Io {
             action: "write",
             path: path.into(),
@@ -98,10 +98,10 @@ impl Error {
     /// Whether the reader of our output went away (`secoda-sync schema | head -1`): the
     /// Unix convention is to stop quietly, not to report a failure nobody asked about.
     #[must_use]
-    pub fn is_closed_output(&self) -> bool {
+    pub(crate) fn is_closed_output(&self) -> bool {
         matches!(self, Self::Io { source, .. } if source.kind() == std::io::ErrorKind::BrokenPipe)
     }
 }
 
 /// Result of a command.
-pub type Result<T, E = Error> = std::result::Result<T, E>;
+pub(crate) type Result<T, E = Error> = std::result::Result<T, E>;

@@ -15,7 +15,7 @@ use std::io::{BufWriter, Write};
 /// # Errors
 /// CSV asked to hold monitors, a connection or API failure, an unknown integration or
 /// category, or output that cannot be written.
-pub fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
     if args.include_monitors && args.format == InputFormat::Csv {
         return Err(Error::Usage(
             "CSV cannot hold monitors: use `--format yaml` or `--format jsonl` with \

@@ -11,7 +11,7 @@ use std::io::Write;
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
     let loaded = manifest::load(&LoadOptions::from(&args.manifests));
     let report = MigrationReport::new(&loaded, args.manifests.input.types.into());
     let stdout_err = |source| Error::Io {

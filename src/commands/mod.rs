@@ -3,23 +3,23 @@
 //! connection every verb that talks to the API shares, and `error` is the commands' error type
 //! and exit codes, which nothing below the commands may name.
 
-pub mod apply;
-pub mod audit;
-pub mod completions;
-pub mod config;
-pub mod connect;
-pub mod diff;
-pub mod doctor;
-pub mod error;
-pub mod export;
-pub mod migrate_report;
-pub mod monitors;
-pub mod plan;
-pub mod sandbox;
-pub mod schema;
-pub mod session;
-pub mod unlock;
-pub mod validate;
+pub(crate) mod apply;
+pub(crate) mod audit;
+pub(crate) mod completions;
+pub(crate) mod config;
+pub(crate) mod connect;
+pub(crate) mod diff;
+pub(crate) mod doctor;
+pub(crate) mod error;
+pub(crate) mod export;
+pub(crate) mod migrate_report;
+pub(crate) mod monitors;
+pub(crate) mod plan;
+pub(crate) mod sandbox;
+pub(crate) mod schema;
+pub(crate) mod session;
+pub(crate) mod unlock;
+pub(crate) mod validate;
 
 use crate::cli::{Cli, Command};
 use crate::error::{Exit, Result};
@@ -30,7 +30,7 @@ use crate::output::Printer;
 ///
 /// # Errors
 /// Whatever the command fails with; the caller prints it and exits 1.
-pub fn run(cli: Cli, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<Exit> {
     match cli.command {
         Command::Validate(args) => validate::run(&args, printer),
         Command::Schema(args) => schema::run(&args, printer),

@@ -10,7 +10,7 @@ use crate::output::Printer;
 ///
 /// # Errors
 /// A connection or API failure, or output that cannot be written.
-pub fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(cmd: &MonitorsCommand, printer: &Printer) -> Result<Exit> {
     match cmd {
         MonitorsCommand::Status(args) => status(args, printer),
     }

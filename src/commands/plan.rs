@@ -12,7 +12,7 @@ use crate::plan::saved::{SavedPlan, SavedPlanError};
 ///
 /// # Errors
 /// A connection or API failure, or a plan that cannot be written.
-pub fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
     let Some(loaded) = load_manifests(&LoadOptions::from(&args.manifests), printer) else {
         return Ok(Exit::Failure);

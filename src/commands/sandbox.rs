@@ -14,7 +14,7 @@ use std::task::Poll;
 ///
 /// # Errors
 /// When the sandbox cannot start (port taken, unusable state file) or cannot save on exit.
-pub fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(cmd: SandboxCommand, printer: &Printer) -> Result<Exit> {
     let SandboxCommand::Serve(args) = cmd;
     super::session::runtime()?.block_on(serve(&args, printer))
 }

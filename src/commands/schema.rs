@@ -9,7 +9,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 /// File names of the schemas written by `--out-dir`.
-pub const FILES: [(&str, Which); 6] = [
+pub(crate) const FILES: [(&str, Which); 6] = [
     ("manifest.schema.json", Which::Manifest),
     ("jsonl-record.schema.json", Which::JsonlRecord),
     ("plan.schema.json", Which::Plan),
@@ -33,7 +33,7 @@ fn text(which: Which) -> String {
 ///
 /// # Errors
 /// When a file or stdout cannot be written.
-pub fn run(args: &SchemaArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &SchemaArgs, printer: &Printer) -> Result<Exit> {
     let Some(dir) = &args.out_dir else {
         printer
             .stdout()

@@ -11,7 +11,7 @@ use url::Url;
 
 /// A connected run.
 #[derive(Debug)]
-pub struct Session {
+pub(crate) struct Session {
     /// The client every call goes through.
     pub client: Client,
     /// What a saved plan records as where it was made: the base URL, or for `--sandbox` the
@@ -26,7 +26,7 @@ impl Session {
     ///
     /// # Errors
     /// A missing token or bad URL, or a sandbox that cannot start.
-    pub async fn open(args: &ConnectionArgs, printer: &Printer) -> Result<Self> {
+    pub(crate) async fn open(args: &ConnectionArgs, printer: &Printer) -> Result<Self> {
         if !args.sandbox {
             let client = connect::connect(args, printer)?;
             let origin = client.base_url().as_str().trim_end_matches('/').to_owned();
@@ -68,7 +68,7 @@ impl Session {
     ///
     /// # Errors
     /// When the sandbox state cannot be saved.
-    pub async fn close(self) -> Result<()> {
+    pub(crate) async fn close(self) -> Result<()> {
         if let Some(s) = self.sandbox {
             s.shutdown().await?;
         }
@@ -92,7 +92,7 @@ fn pacing(client: &Client) -> String {
 ///
 /// # Errors
 /// A session that cannot open, `work`'s error, or a sandbox state that cannot be saved.
-pub fn run_in_session<T>(
+pub(crate) fn run_in_session<T>(
     args: &ConnectionArgs,
     printer: &Printer,
     work: impl AsyncFnOnce(&Session) -> Result<T>,
@@ -111,7 +111,7 @@ pub fn run_in_session<T>(
 ///
 /// # Errors
 /// When the OS refuses threads or an I/O driver.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -11,7 +11,7 @@ use std::io::Write as _;
 ///
 /// # Errors
 /// A connection or API failure, or output that cannot be written.
-pub fn run(args: &UnlockArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &UnlockArgs, printer: &Printer) -> Result<Exit> {
     run_in_session(&args.connection, printer, async |session| {
         let run = args.run.trim();
         let every = args.lease_renew_every.unwrap_or(lease::RENEW_EVERY);

@@ -12,7 +12,7 @@ use std::io::Write;
 ///
 /// # Errors
 /// When stdout cannot be written.
-pub fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
     let loaded = manifest::load(&LoadOptions::from(&args.manifests));
     let errors = loaded.count(Severity::Error);
     let warnings = loaded.count(Severity::Warning);

@@ -70,7 +70,10 @@ struct Seen {
 /// # Errors
 /// [`DoctorError::Unreachable`] when the host does not answer, [`DoctorError::TokenRefused`]
 /// when it refuses the token; everything else is a finding in the report.
-pub async fn examine(client: &Client, opts: &DoctorOptions) -> Result<DoctorReport, DoctorError> {
+pub(crate) async fn examine(
+    client: &Client,
+    opts: &DoctorOptions,
+) -> Result<DoctorReport, DoctorError> {
     let base = client.base_url().clone();
     let host = match (base.host_str(), base.port()) {
         (Some(h), Some(p)) => format!("{h}:{p}"),

@@ -6,16 +6,16 @@
 mod envelope;
 mod examine;
 mod judge;
-pub mod report;
+pub(crate) mod report;
 
-pub use examine::examine;
-pub use report::{DoctorReport, FindingLevel};
+pub(crate) use examine::examine;
+pub use report::DoctorReport;
 
 use crate::api::Rate;
 
 /// What the check needs to know about how the tool is configured.
 #[derive(Debug, Clone, Default)]
-pub struct DoctorOptions {
+pub(crate) struct DoctorOptions {
     /// `us`, `eu`, `apac`, `sandbox`, or `None` for another host.
     pub region: Option<String>,
     /// The tool sends `/path/` forms (`--trailing-slash`).
@@ -28,7 +28,7 @@ pub struct DoctorOptions {
 
 /// Why the check could not go on.
 #[derive(Debug, thiserror::Error)]
-pub enum DoctorError {
+pub(crate) enum DoctorError {
     /// 401/403 on the first authenticated call.
     #[error("the token was refused by {host}: GET {path} -> {status} (check SECODA_API_TOKEN or --token-file)")]
     TokenRefused {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use std::io::{self, Write};
 
 /// The version of the document's shape; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `doctor --format json`: everything the check saw, and what it makes of it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -431,7 +431,7 @@ impl DoctorReport {
 
 /// The JSON Schema of [`DoctorReport`], as written to `schemas/doctor.schema.json`.
 #[must_use]
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     crate::output::schema::schema_json::<DoctorReport>()
 }
 

@@ -18,7 +18,7 @@ macro_rules! columns {
     (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
      tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
         /// Our columns, in the order the writer emits them.
-        pub const COLUMNS: &[&str] =
+        pub(crate) const COLUMNS: &[&str] =
             &["integration", "category", "event", "property", $($rn,)* $($tn,)* "protect"];
     };
 }
@@ -44,7 +44,7 @@ fn normalize(header: &str) -> String {
 
 /// A column mapping: their header -> our column, plus headers to skip.
 #[derive(Debug, Clone, Default)]
-pub struct CsvMap {
+pub(crate) struct CsvMap {
     theirs: HashMap<String, &'static str>,
     ignore: HashSet<String>,
 }

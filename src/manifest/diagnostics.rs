@@ -407,7 +407,7 @@ impl Sources {
 
 /// The document `validate --format json` prints.
 #[derive(Debug, Serialize)]
-pub struct DiagnosticsReport<'a> {
+pub(crate) struct DiagnosticsReport<'a> {
     /// `true` when the run passes (no errors; no warnings under `--strict`).
     pub ok: bool,
     /// Error count.

@@ -135,7 +135,7 @@ macro_rules! category_docs {
         /// A `category` record.
         #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
         #[serde(deny_unknown_fields)]
-        pub struct CategoryRecord {
+        pub(crate) struct CategoryRecord {
             /// The integration (name or UUID), if this record names it.
             #[serde(skip_serializing_if = "Option::is_none")]
             pub integration: Option<String>,
@@ -162,7 +162,7 @@ macro_rules! category_docs {
         impl CategoryRecord {
             /// The same record holding the category fields of `f`.
             #[must_use]
-            pub fn with_fields(self, f: &CategoryFields) -> Self {
+            pub(crate) fn with_fields(self, f: &CategoryFields) -> Self {
                 Self { $($c: f.$c.as_ref().map(ToDoc::to_doc),)* ..self }
             }
         }
@@ -277,7 +277,7 @@ pub struct ScheduleDoc {
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[schemars(title = "secoda-sync JSONL record")]
-pub enum JsonlRecord {
+pub(crate) enum JsonlRecord {
     /// An event category.
     Category(CategoryRecord),
     /// An event; its category must be declared in the manifest set.
@@ -291,7 +291,7 @@ pub enum JsonlRecord {
 /// An `event` record.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct EventRecord {
+pub(crate) struct EventRecord {
     /// The integration (name or UUID), if this record names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
@@ -310,7 +310,7 @@ pub struct EventRecord {
 /// A `property` record.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PropertyRecord {
+pub(crate) struct PropertyRecord {
     /// The integration (name or UUID), if this record names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
@@ -326,7 +326,7 @@ pub struct PropertyRecord {
 /// A `monitor` record.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct MonitorRecord {
+pub(crate) struct MonitorRecord {
     /// The integration (name or UUID), if this record names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
@@ -337,13 +337,13 @@ pub struct MonitorRecord {
 
 /// The JSON Schema of YAML manifests, pretty-printed with a trailing newline.
 #[must_use]
-pub fn manifest_schema() -> String {
+pub(crate) fn manifest_schema() -> String {
     pretty(&schemars::schema_for!(ManifestDoc))
 }
 
 /// The JSON Schema of one JSONL record, pretty-printed with a trailing newline.
 #[must_use]
-pub fn jsonl_record_schema() -> String {
+pub(crate) fn jsonl_record_schema() -> String {
     pretty(&schemars::schema_for!(JsonlRecord))
 }
 

@@ -6,7 +6,7 @@
 //! defaults, name resolution, the diff and export all expand or walk the same rows; the table's
 //! own items are re-exported here so they are found where the model is.
 
-pub use crate::fields::{
+pub(crate) use crate::fields::{
     category, group, kinds, spec, FieldKind, FieldSpec, Group, NameKind, FIELDS,
 };
 pub(crate) use crate::fields::{category_filter, category_rows, field_rows};

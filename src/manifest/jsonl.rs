@@ -10,7 +10,7 @@ use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
 use crate::manifest::{IntegrationRef, Property};
 
 /// The record kinds.
-pub const KINDS: &[&str] = &["category", "event", "property", "monitor"];
+pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor"];
 
 /// Reads a JSONL manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {

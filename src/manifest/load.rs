@@ -1,5 +1,5 @@
 //! Loading a manifest set: files, directories and stdin, read by format, merged into one
-//! [`ManifestSet`] with defaults applied, and every problem collected as a [`Diagnostic`].
+//! [`ManifestSet`] with defaults applied, and every problem collected as a `Diagnostic`.
 
 use crate::manifest::csv::{self as csv_format, CsvMap, CsvOptions};
 use crate::manifest::diagnostics::{Code, Diagnostic, Severity, Sources};

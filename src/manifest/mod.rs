@@ -1,27 +1,31 @@
 //! The input side: manifest model, the YAML/CSV/JSONL readers, defaults and validation.
 
-pub mod csv;
-pub mod diagnostics;
-pub mod document;
-pub mod fields;
+pub(crate) mod csv;
+pub(crate) mod diagnostics;
+pub(crate) mod document;
+pub(crate) mod fields;
 mod fragment;
-pub mod generate;
-pub mod jsonl;
+pub(crate) mod generate;
+pub(crate) mod jsonl;
 pub mod load;
 mod merge;
-pub mod model;
+pub(crate) mod model;
 mod node;
-pub mod options;
-pub mod presets;
+pub(crate) mod options;
+pub(crate) mod presets;
 mod rule_config;
-pub mod rules;
-pub mod tracking_block;
-pub mod validate;
+pub(crate) mod rules;
+pub(crate) mod tracking_block;
+pub(crate) mod validate;
 mod walk;
 pub mod write;
 mod yaml;
 
-pub use diagnostics::{Code, Diagnostic, Location, Severity};
-pub use load::{load, load_rules, load_sources, Loaded, SourceFile};
+pub use diagnostics::Code;
+pub(crate) use diagnostics::{Diagnostic, Severity};
+pub use load::load;
+pub use load::load_sources;
+pub use load::SourceFile;
+pub(crate) use load::{load_rules, Loaded};
 pub use model::*;
 pub use options::{CsvEmpty, InputFormat, LoadOptions, Preset, PresetOptions, PropertyTypes};

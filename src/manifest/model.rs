@@ -3,13 +3,14 @@
 //! `None` on a field means *unmanaged*: the manifest does not mention it, so nothing downstream
 //! may diff or write it. `Some` (even `Some("")` or an empty set) means *managed*.
 
-pub use crate::manifest::fields::{CategoryFieldSet, FieldSet, TrackingFields};
+pub use crate::manifest::fields::TrackingFields;
+pub(crate) use crate::manifest::fields::{CategoryFieldSet, FieldSet};
 use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
 /// A set of names or ids as the user wrote them (order and duplicates do not matter).
-pub type NameSet = BTreeSet<String>;
+pub(crate) type NameSet = BTreeSet<String>;
 
 /// Where an item was declared: file (or `-` for stdin), 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -59,10 +60,10 @@ impl fmt::Display for IntegrationRef {
 }
 
 /// The fields events and properties share, with names as the user wrote them.
-pub type ResourceFields = FieldSet<NameSet>;
+pub(crate) type ResourceFields = FieldSet<NameSet>;
 
 /// The fields categories carry, with names as the user wrote them.
-pub type CategoryFields = CategoryFieldSet<NameSet>;
+pub(crate) type CategoryFields = CategoryFieldSet<NameSet>;
 
 /// An event category: key = title within the integration.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,7 +179,7 @@ impl Monitor {
 /// How every message, plan and table names a monitor: its name, else
 /// `<metric_type> on <target>` (the target's title where the caller knows it).
 #[must_use]
-pub fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>) -> String {
+pub(crate) fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>) -> String {
     if name.is_empty() {
         format!(
             "{} on {}",
@@ -192,7 +193,7 @@ pub fn monitor_label(name: &str, metric_type: Option<&str>, target: Option<&str>
 
 /// Canonical JSON of a metric config (keys sorted at every level): the third part of a monitor's natural key.
 #[must_use]
-pub fn canonical_json(config: &serde_json::Map<String, serde_json::Value>) -> String {
+pub(crate) fn canonical_json(config: &serde_json::Map<String, serde_json::Value>) -> String {
     use serde_json::Value;
     fn sorted(v: &Value) -> Value {
         match v {

@@ -14,14 +14,14 @@ use super::TrackingFields;
 /// The line that opens the block.
 pub const BEGIN: &str = "<!-- secoda-sync:tracking -->";
 /// The line that closes the block.
-pub const END: &str = "<!-- /secoda-sync:tracking -->";
+pub(crate) const END: &str = "<!-- /secoda-sync:tracking -->";
 
 const HEADER: &str = "| field | value |";
 const RULE: &str = "| --- | --- |";
 
 /// A definition taken apart: the text before the block, the block's fields, the text after.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Split<'a> {
+pub(crate) struct Split<'a> {
     /// Text before the block (all of it when there is none), trailing line breaks dropped.
     pub before: &'a str,
     /// The block's fields, when the text holds a block.
@@ -35,14 +35,14 @@ pub struct Split<'a> {
 impl Split<'_> {
     /// The text outside the block, as [`compose`] joins it.
     #[must_use]
-    pub fn outside(&self) -> String {
+    pub(crate) fn outside(&self) -> String {
         compose(self.before, None, self.after)
     }
 }
 
 /// The block for `t`; `None` when no field of it is managed.
 #[must_use]
-pub fn render(t: &TrackingFields) -> Option<String> {
+pub(crate) fn render(t: &TrackingFields) -> Option<String> {
     let mut rows = Vec::new();
     for spec in fields::group(Group::Tracking) {
         let cell = match t.get::<()>(spec.name) {
@@ -67,7 +67,7 @@ pub fn render(t: &TrackingFields) -> Option<String> {
 
 /// `before`, the block and `after`, each present one separated by a blank line.
 #[must_use]
-pub fn compose(before: &str, block: Option<&str>, after: &str) -> String {
+pub(crate) fn compose(before: &str, block: Option<&str>, after: &str) -> String {
     let before = before.trim_end_matches(['\n', '\r']);
     let after = after.trim_start_matches(['\n', '\r']);
     [before, block.unwrap_or_default(), after]
@@ -80,7 +80,7 @@ pub fn compose(before: &str, block: Option<&str>, after: &str) -> String {
 /// Finds the first block in `text` (an end marker closes the nearest opening marker before
 /// it) and parses its rows; a marker without its partner stays text and is a problem.
 #[must_use]
-pub fn split(text: &str) -> Split<'_> {
+pub(crate) fn split(text: &str) -> Split<'_> {
     let mut open: Option<(usize, usize)> = None;
     let mut found = None;
     let mut at = 0;

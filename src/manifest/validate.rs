@@ -8,18 +8,18 @@ use std::collections::HashMap;
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// Longest title Secoda accepts, in characters.
-pub const MAX_TITLE_CHARS: usize = 255;
+pub(crate) const MAX_TITLE_CHARS: usize = 255;
 
 /// The title of the tool's own category (it holds the apply lease): a manifest may not
 /// declare it, since the plan leaves that category alone.
-pub const RESERVED_CATEGORY: &str = "secoda-sync";
+pub(crate) const RESERVED_CATEGORY: &str = "secoda-sync";
 
 /// Monitor cadences Secoda knows (the sandbox accepts exactly these).
-pub const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
+pub(crate) const CADENCES: &[&str] = &["hourly", "daily", "weekly"];
 
 /// Metric types seen in Secoda's API (the sandbox accepts exactly these); a manifest's other
 /// types are sent as written, with a warning.
-pub const METRIC_TYPES: &[&str] = &[
+pub(crate) const METRIC_TYPES: &[&str] = &[
     "null_percentage",
     "unique_percentage",
     "row_count",
@@ -34,7 +34,7 @@ pub const METRIC_TYPES: &[&str] = &[
 ///
 /// # Errors
 /// A message when both modes are set, the sensitivity is outside 1..=10, or min > max.
-pub fn thresholds(
+pub(crate) fn thresholds(
     auto: Option<i64>,
     min: Option<f64>,
     max: Option<f64>,
@@ -59,7 +59,7 @@ pub fn thresholds(
 
 /// A warning when a metric type is not one Secoda is known to accept.
 #[must_use]
-pub fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
+pub(crate) fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
     if metric_type.is_empty() || METRIC_TYPES.contains(&metric_type) {
         return None;
     }
@@ -78,7 +78,7 @@ pub fn metric_type(metric_type: &str, at: Location) -> Option<Diagnostic> {
 
 /// Checks titles and descriptions across a merged set; returns the diagnostics found.
 #[must_use]
-pub fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
+pub(crate) fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let titles = set.categories.iter().map(|c| (c.title.as_str(), &c.origin));
     normalisation_twins(&mut out, "category", titles);

@@ -12,12 +12,12 @@ use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// The version of the document's shape; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `monitors status --format json`: every monitor of the workspace and how it is doing.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct StatusDocument {
+pub(crate) struct StatusDocument {
     /// Always 1 for this shape.
     pub format_version: u32,
     /// Counts over all monitors.
@@ -28,7 +28,7 @@ pub struct StatusDocument {
 
 /// Counts over all monitors.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct StatusSummary {
+pub(crate) struct StatusSummary {
     /// Monitors in the workspace.
     pub monitors: usize,
     /// Monitors that run (`is_enabled`).
@@ -41,7 +41,7 @@ pub struct StatusSummary {
 
 /// One monitor's state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct MonitorStatus {
+pub(crate) struct MonitorStatus {
     /// Monitor id.
     pub id: String,
     /// The monitor's name (empty when the workspace has none for it).
@@ -75,7 +75,7 @@ pub struct MonitorStatus {
 
 /// A monitor's target.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct TargetDoc {
+pub(crate) struct TargetDoc {
     /// Id of the table or column.
     pub id: Option<String>,
     /// Its title (`title_full` path such as `analytics.public.orders`), when it can be read.
@@ -85,7 +85,7 @@ pub struct TargetDoc {
 /// Where a last value was read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ValueSource {
+pub(crate) enum ValueSource {
     /// The monitor object's `last_measurement_value`.
     Monitor,
     /// The monitor's latest measurement.
@@ -94,7 +94,7 @@ pub enum ValueSource {
 
 /// An open incident.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct IncidentDoc {
+pub(crate) struct IncidentDoc {
     /// Incident id.
     pub id: String,
     /// Status as the API reports it (e.g. `open`).
@@ -136,7 +136,7 @@ fn is_open(i: &Incident) -> bool {
 impl StatusDocument {
     /// Shapes what was read into the document (pure: no I/O).
     #[must_use]
-    pub fn new(observed: Observed) -> Self {
+    pub(crate) fn new(observed: Observed) -> Self {
         let Observed {
             monitors,
             titles,
@@ -227,7 +227,7 @@ impl StatusDocument {
     ///
     /// # Errors
     /// When writing fails.
-    pub fn render_json(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn render_json(&self, w: &mut dyn Write) -> io::Result<()> {
         serde_json::to_writer_pretty(&mut *w, self)?;
         writeln!(w)
     }
@@ -236,7 +236,7 @@ impl StatusDocument {
     ///
     /// # Errors
     /// When writing fails.
-    pub fn render_text(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn render_text(&self, w: &mut dyn Write) -> io::Result<()> {
         if self.monitors.is_empty() {
             return writeln!(w, "No monitors in this workspace.");
         }
@@ -343,7 +343,7 @@ impl StatusDocument {
 
 /// The JSON Schema of [`StatusDocument`], as written to `schemas/monitors-status.schema.json`.
 #[must_use]
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     crate::output::schema::schema_json::<StatusDocument>()
 }
 

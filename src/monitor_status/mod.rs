@@ -1,8 +1,8 @@
 //! The read-only `monitors status` feature: what it reads from the workspace, and the document
 //! and table that is shaped into.
 
-pub mod document;
+pub(crate) mod document;
 mod read;
 
-pub use document::StatusDocument;
-pub use read::{read, Observed};
+pub(crate) use document::StatusDocument;
+pub(crate) use read::read;

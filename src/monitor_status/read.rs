@@ -9,7 +9,7 @@ use std::collections::{HashMap, HashSet};
 /// What the workspace was read as, before it is shaped into a
 /// [`StatusDocument`](super::StatusDocument).
 #[derive(Debug, Clone, Default)]
-pub struct Observed {
+pub(crate) struct Observed {
     /// Every monitor.
     pub monitors: Vec<Monitor>,
     /// Target id -> title, for targets the monitor objects carry no label for.
@@ -26,7 +26,7 @@ pub struct Observed {
 ///
 /// # Errors
 /// The first failed call.
-pub async fn read(
+pub(crate) async fn read(
     client: &Client,
     incidents: bool,
     concurrency: usize,

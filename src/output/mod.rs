@@ -5,11 +5,12 @@
 
 mod printer;
 mod progress;
-pub mod redact;
-pub mod schema;
-pub mod style;
+pub(crate) mod redact;
+pub(crate) mod schema;
+pub(crate) mod style;
 mod text;
 
-pub use printer::{ColorChoice, Printer, Verbosity};
-pub use redact::{redact, Redacting};
-pub use text::{count, printable, thousands};
+pub use printer::Printer;
+pub(crate) use printer::{ColorChoice, Verbosity};
+pub(crate) use redact::{redact, Redacting};
+pub(crate) use text::{count, printable, thousands};

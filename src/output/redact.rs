@@ -15,11 +15,11 @@ use std::ops::Range;
 use std::sync::RwLock;
 
 /// What a hidden value prints as.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// Values shorter than this are not hidden: no real token is that short, and hiding `abc`
 /// would mangle every word that contains it.
-pub const MIN_SECRET_LEN: usize = 8;
+pub(crate) const MIN_SECRET_LEN: usize = 8;
 
 /// One hidden value and the spellings it is searched for in.
 #[derive(Debug)]
@@ -195,7 +195,7 @@ fn base64_core(bytes: &[u8], offset: usize, alphabet: &[u8; 64]) -> String {
 static SECRETS: RwLock<Vec<Secret>> = RwLock::new(Vec::new());
 
 /// Hides `secret` from everything printed from now on (a no-op below [`MIN_SECRET_LEN`]).
-pub fn hide(secret: &str) {
+pub(crate) fn hide(secret: &str) {
     if secret.len() < MIN_SECRET_LEN {
         return;
     }
@@ -262,7 +262,7 @@ fn replaced(text: &str, found: &[Range<usize>]) -> String {
 /// `text` with every hidden value replaced by [`REDACTED`] (`Bearer <token>` included), in
 /// whichever spelling it appears.
 #[must_use]
-pub fn redact(text: &str) -> Cow<'_, str> {
+pub(crate) fn redact(text: &str) -> Cow<'_, str> {
     let (found, _) = scan(text.as_bytes());
     if found.is_empty() {
         Cow::Borrowed(text)

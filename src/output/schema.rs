@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 
 /// The pretty-printed JSON Schema of `T`, ending in a newline, as written to `schemas/`.
 #[must_use]
-pub fn schema_json<T: JsonSchema>() -> String {
+pub(crate) fn schema_json<T: JsonSchema>() -> String {
     let schema = schemars::schema_for!(T);
     let mut s = serde_json::to_string_pretty(&schema).unwrap_or_default();
     s.push('\n');

@@ -3,16 +3,16 @@
 use anstyle::{AnsiColor, Style};
 
 /// Errors.
-pub const ERROR: Style = AnsiColor::Red.on_default().bold();
+pub(crate) const ERROR: Style = AnsiColor::Red.on_default().bold();
 /// Warnings.
-pub const WARN: Style = AnsiColor::Yellow.on_default().bold();
+pub(crate) const WARN: Style = AnsiColor::Yellow.on_default().bold();
 /// Creates.
-pub const ADD: Style = AnsiColor::Green.on_default();
+pub(crate) const ADD: Style = AnsiColor::Green.on_default();
 /// Updates.
-pub const CHANGE: Style = AnsiColor::Yellow.on_default();
+pub(crate) const CHANGE: Style = AnsiColor::Yellow.on_default();
 /// Deletes.
-pub const REMOVE: Style = AnsiColor::Red.on_default();
+pub(crate) const REMOVE: Style = AnsiColor::Red.on_default();
 /// Secondary text.
-pub const DIM: Style = Style::new().dimmed();
+pub(crate) const DIM: Style = Style::new().dimmed();
 /// Headings.
-pub const BOLD: Style = Style::new().bold();
+pub(crate) const BOLD: Style = Style::new().bold();

@@ -2,13 +2,13 @@
 
 /// `n` followed by the noun, singular for exactly one (`1 category`, `2 categories`).
 #[must_use]
-pub fn count(n: usize, singular: &str, plural: &str) -> String {
+pub(crate) fn count(n: usize, singular: &str, plural: &str) -> String {
     format!("{n} {}", if n == 1 { singular } else { plural })
 }
 
 /// A number with thousands separators, as people read counts: `1,204`.
 #[must_use]
-pub fn thousands(n: u64) -> String {
+pub(crate) fn thousands(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, d) in digits.chars().enumerate() {
@@ -23,7 +23,7 @@ pub fn thousands(n: u64) -> String {
 /// Text from the workspace made safe for a terminal: control characters (an escape sequence
 /// in a title could move the cursor or rewrite earlier lines) are shown escaped, e.g. `\u{1b}`.
 #[must_use]
-pub fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     let unsafe_char = |c: char| c.is_control() && c != '\t';
     if !s.chars().any(unsafe_char) {
         return s.into();

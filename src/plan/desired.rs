@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashMap};
 pub type Names = HashMap<Id, String>;
 
 /// A set of ids; sorted, so plans list them in a stable order.
-pub type IdSet = BTreeSet<Id>;
+pub(crate) type IdSet = BTreeSet<Id>;
 
 /// Event and property fields with every name turned into an id; `None` = unmanaged.
 pub type Fields = FieldSet<IdSet>;

@@ -7,7 +7,7 @@ use crate::api::Integration;
 
 /// What kind of tool an integration is, by its `type`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ToolKind {
+pub(crate) enum ToolKind {
     /// Sends events: the home of a tracking plan.
     EventSource,
     /// Stores tables (and the monitors' targets).
@@ -21,7 +21,7 @@ pub enum ToolKind {
 impl ToolKind {
     /// The kind of an integration `type` (`segment`, `snowflake`, `looker`...), any case.
     #[must_use]
-    pub fn of(integration_type: &str) -> Self {
+    pub(crate) fn of(integration_type: &str) -> Self {
         let t = integration_type
             .trim()
             .to_lowercase()
@@ -46,7 +46,7 @@ impl ToolKind {
 /// A warning when `plan` puts categories or events under `integration` while its type is a
 /// warehouse or BI tool, naming the event-source integrations among `all`.
 #[must_use]
-pub fn wrong_home_warning(
+pub(crate) fn wrong_home_warning(
     plan: &Plan,
     integration: &Integration,
     all: &[Integration],

@@ -11,7 +11,7 @@ use crate::manifest::Origin;
 use unicode_normalization::UnicodeNormalization as _;
 
 /// The flag that lets such creates through.
-pub const ALLOW_FLAG: &str = "--allow-case-twins";
+pub(crate) const ALLOW_FLAG: &str = "--allow-case-twins";
 
 /// A planned create beside a live resource whose title folds to the same text.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -37,7 +37,7 @@ pub struct Lookalike {
 
 /// A title folded for comparison: Unicode compatibility form, lowercase, spaces collapsed.
 #[must_use]
-pub fn fold(title: &str) -> String {
+pub(crate) fn fold(title: &str) -> String {
     let lower: String = title.nfkc().flat_map(char::to_lowercase).collect();
     lower.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -45,7 +45,7 @@ pub fn fold(title: &str) -> String {
 /// Every create of a category or event in `plan` with a live twin that differs only by
 /// [`fold`] (an event under its live category).
 #[must_use]
-pub fn find_lookalikes(plan: &Plan, desired: &Resolved, live: &Live) -> Vec<Lookalike> {
+pub(crate) fn find_lookalikes(plan: &Plan, desired: &Resolved, live: &Live) -> Vec<Lookalike> {
     let categories: Vec<&Resource> = live
         .categories
         .iter()

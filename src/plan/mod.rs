@@ -1,32 +1,31 @@
 //! Planning: natural keys, the desired model, name resolution, the pure diff of desired against
 //! live state, the plan's renderings and the saved-plan format.
 
-pub mod desired;
+pub(crate) mod desired;
 pub mod diff;
-pub mod fidelity;
-pub mod integration_kind;
-pub mod key;
-pub mod lookalikes;
-pub mod model;
-pub mod naming;
+pub(crate) mod fidelity;
+pub(crate) mod integration_kind;
+pub(crate) mod key;
+pub(crate) mod lookalikes;
+pub(crate) mod model;
+pub(crate) mod naming;
 #[cfg(test)]
 pub(crate) mod naming_fixtures;
-pub mod offline;
-pub mod preflight;
-pub mod property_types;
-pub mod render;
-pub mod reserved;
-pub mod resolve;
-pub mod saved;
-pub mod scope_check;
-pub mod twins;
-pub mod verify;
+pub(crate) mod offline;
+pub(crate) mod preflight;
+pub(crate) mod property_types;
+pub(crate) mod render;
+pub(crate) mod reserved;
+pub(crate) mod resolve;
+pub(crate) mod saved;
+pub(crate) mod scope_check;
+pub(crate) mod twins;
+pub(crate) mod verify;
 
-pub use desired::Resolved;
 pub use diff::diff;
-pub use key::{Key, Kind};
+pub(crate) use key::{Key, Kind};
 pub use model::*;
-pub use resolve::{resolve, Lookups, ResolveError};
+pub(crate) use resolve::resolve;
 
 #[cfg(test)]
 mod proptests;

@@ -368,10 +368,10 @@ pub struct Live {
 }
 
 /// The default of `--max-deletes` (and `max_deletes` in the config file).
-pub const MAX_DELETES: usize = 25;
+pub(crate) const MAX_DELETES: usize = 25;
 
 /// The default of `--max-delete-percent` (and `max_delete_percent` in the config file).
-pub const MAX_DELETE_PERCENT: f64 = 10.0;
+pub(crate) const MAX_DELETE_PERCENT: f64 = 10.0;
 
 /// Knobs of the diff that come from the command line.
 #[derive(Debug, Clone, PartialEq)]

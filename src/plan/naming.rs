@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 /// Id -> the name a manifest may use for it, per field; ids without an entry stay ids.
 #[derive(Debug, Clone, Default)]
-pub struct Namer {
+pub(crate) struct Namer {
     users: HashMap<Id, String>,
     teams: HashMap<Id, String>,
     tags: HashMap<Id, String>,
@@ -26,7 +26,7 @@ impl Namer {
     /// Indexes every name in `lookups` that resolves back to its own id; with `list_safe`,
     /// names holding `,` or `;` are left out (CSV cannot carry them in a list cell).
     #[must_use]
-    pub fn new(lookups: &Lookups, list_safe: bool) -> Self {
+    pub(crate) fn new(lookups: &Lookups, list_safe: bool) -> Self {
         let usable = |field: &str, name: &str, id: &Id| {
             !name.is_empty()
                 && name.trim() == name
@@ -90,7 +90,7 @@ impl Namer {
 
     /// A monitor target as its catalog path when known, else its id.
     #[must_use]
-    pub fn target(&self, id: &Id) -> String {
+    pub(crate) fn target(&self, id: &Id) -> String {
         self.targets.get(id).unwrap_or(&id.0).clone()
     }
 
@@ -104,7 +104,7 @@ impl Namer {
 
     /// Event and property fields with ids turned into names; empty ones left out.
     #[must_use]
-    pub fn fields(&self, r: &Resource) -> ResourceFields {
+    pub(crate) fn fields(&self, r: &Resource) -> ResourceFields {
         let mut f = ResourceFields::default();
         for spec in fields::group(Group::Resource) {
             f.set(spec.name, self.value(spec, r));
@@ -150,7 +150,7 @@ impl Namer {
 
     /// A category without its events.
     #[must_use]
-    pub fn category(&self, r: &Resource, origin: &Origin) -> Category {
+    pub(crate) fn category(&self, r: &Resource, origin: &Origin) -> Category {
         Category {
             title: r.title.trim().to_owned(),
             fields: self.category_fields(r),
@@ -162,7 +162,7 @@ impl Namer {
 
     /// An event without its properties.
     #[must_use]
-    pub fn event(&self, r: &Resource, origin: &Origin) -> Event {
+    pub(crate) fn event(&self, r: &Resource, origin: &Origin) -> Event {
         Event {
             title: r.title.trim().to_owned(),
             fields: self.fields(r),
@@ -174,7 +174,7 @@ impl Namer {
 
     /// A property.
     #[must_use]
-    pub fn property(&self, r: &Resource, origin: &Origin) -> Property {
+    pub(crate) fn property(&self, r: &Resource, origin: &Origin) -> Property {
         Property {
             title: r.title.trim().to_owned(),
             fields: self.fields(r),
@@ -189,7 +189,7 @@ impl Namer {
     ///
     /// # Errors
     /// A monitor without a target or metric type (a manifest requires both).
-    pub fn monitor(
+    pub(crate) fn monitor(
         &self,
         m: &api::Monitor,
         origin: &Origin,
@@ -274,7 +274,7 @@ impl Namer {
 /// not a positive whole number of hours. The diff compares a schedule through the same hours,
 /// so the export plans to no changes.
 #[must_use]
-pub fn schedule_of_hours(hours: f64) -> Option<Schedule> {
+pub(crate) fn schedule_of_hours(hours: f64) -> Option<Schedule> {
     if !(hours.is_finite() && hours >= 1.0 && hours.fract() == 0.0 && hours <= f64::from(u32::MAX))
     {
         return None;
@@ -307,7 +307,7 @@ fn sensitivity(s: f64) -> Option<u8> {
 
 /// How the export names the integration: by name when that name leads back to exactly this
 /// integration (and does not read as a UUID), else by id.
-pub fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
+pub(crate) fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
     let named = IntegrationRef::Name(info.name.clone());
     let by_name = ManifestSet {
         integration: Some(named.clone()),

@@ -18,12 +18,12 @@ use crate::manifest::{
 use std::collections::{BTreeSet, HashSet};
 
 /// The note every removal carries, before what `--prune` would do with it.
-pub const NO_LONGER_MANAGED: &str = "no longer managed";
+pub(crate) const NO_LONGER_MANAGED: &str = "no longer managed";
 
 /// Look-ups that know every name the given sets use, each with the name as its id, so both
 /// sets resolve without a workspace and plans still show names.
 #[must_use]
-pub fn placeholder_lookups(sets: &[&ManifestSet]) -> Lookups {
+pub(crate) fn placeholder_lookups(sets: &[&ManifestSet]) -> Lookups {
     let mut names = Collected::default();
     for set in sets {
         names.set(set);
@@ -156,7 +156,7 @@ fn add(to: &mut BTreeSet<String>, names: Option<&NameSet>) {
 /// usage figure: there is no workspace to read one from. The delete caps are off: they weigh
 /// deletes against the live workspace, which an offline diff does not see.
 #[must_use]
-pub fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Plan {
+pub(crate) fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions) -> Plan {
     let prune = opts.prune;
     let mut live = live_of(base);
     if opts.property_types == PropertyTypes::Definition {
@@ -323,7 +323,7 @@ fn set_field(r: &mut api::Resource, spec: &FieldSpec, value: Option<FieldRef<'_,
 
 /// The live state a perfect apply of `d` leaves behind (unmanaged fields at their defaults).
 #[must_use]
-pub fn live_of(d: &Resolved) -> Live {
+pub(crate) fn live_of(d: &Resolved) -> Live {
     let mut ids = Counter(0);
     let mut live = Live {
         integration: api::Integration {

@@ -25,7 +25,7 @@ use std::fmt;
 
 /// The delete caps an apply enforces (`--max-deletes`, `--max-delete-percent`).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Caps {
+pub(crate) struct Caps {
     /// Most resources the deletes may remove (an event delete counts its properties).
     pub max_deletes: usize,
     /// Largest share (0 to 100) of the managed live resources the deletes may remove.
@@ -42,7 +42,7 @@ impl Default for Caps {
 impl Caps {
     /// The caps a plan is made under.
     #[must_use]
-    pub fn of(opts: &DiffOptions) -> Self {
+    pub(crate) fn of(opts: &DiffOptions) -> Self {
         Self {
             max_deletes: opts.max_deletes,
             max_delete_percent: opts.max_delete_percent,
@@ -52,7 +52,7 @@ impl Caps {
 
 /// One reason a saved plan is refused before any write.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The content no longer matches the fingerprint it was written with.
     Edited,
     /// The file has no fingerprint (written before plans carried one, or removed).
@@ -138,7 +138,7 @@ impl fmt::Display for Problem {
 
 /// A saved plan refused before any write; names every problem.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
-pub struct PreflightError(pub Vec<Problem>);
+pub(crate) struct PreflightError(pub Vec<Problem>);
 
 impl fmt::Display for PreflightError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -157,7 +157,7 @@ impl fmt::Display for PreflightError {
 
 /// Every event a delete of the plan removes: the ids whose live properties the caller counts.
 #[must_use]
-pub fn deleted_events(saved: &SavedPlan) -> Vec<Id> {
+pub(crate) fn deleted_events(saved: &SavedPlan) -> Vec<Id> {
     saved
         .plan
         .changes
@@ -172,7 +172,7 @@ pub fn deleted_events(saved: &SavedPlan) -> Vec<Id> {
 ///
 /// # Errors
 /// Every problem found; the plan must then be refused whole.
-pub fn check(
+pub(crate) fn check(
     saved: &SavedPlan,
     caps: Caps,
     children: &HashMap<Id, usize>,

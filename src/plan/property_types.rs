@@ -14,7 +14,7 @@ use crate::manifest::TrackingFields;
 /// block's fields overlaid with the manifest's (a field the manifest does not mention keeps its
 /// live row). `None` when neither the definition nor any tracking field is managed.
 #[must_use]
-pub fn definition_with_block(
+pub(crate) fn definition_with_block(
     manifest: Option<&str>,
     tracking: &TrackingFields,
     live: Option<&str>,
@@ -64,7 +64,7 @@ fn same_text(a: &str, b: &str) -> bool {
 
 /// The tracking fields a wire resource holds as fields.
 #[must_use]
-pub fn native_tracking(r: &api::Resource) -> TrackingFields {
+pub(crate) fn native_tracking(r: &api::Resource) -> TrackingFields {
     TrackingFields {
         property_type: r.property_type.clone(),
         is_required: r.is_required,
@@ -76,7 +76,7 @@ pub fn native_tracking(r: &api::Resource) -> TrackingFields {
 
 /// Moves each property's tracking fields into a block of its definition: what a perfect
 /// apply under `--property-types definition` leaves behind.
-pub fn into_definitions(properties: &mut [api::Resource]) {
+pub(crate) fn into_definitions(properties: &mut [api::Resource]) {
     for p in properties {
         let tracking = native_tracking(p);
         if let Some(d) = definition_with_block(Some(&p.definition), &tracking, None) {

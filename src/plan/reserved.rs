@@ -7,13 +7,13 @@ use crate::api::Resource;
 
 /// Title of the category that holds lease events (one per integration, made by the first
 /// apply that needs it; the API cannot delete categories, so it stays).
-pub const LEASE_HOME_TITLE: &str = crate::manifest::validate::RESERVED_CATEGORY;
+pub(crate) const LEASE_HOME_TITLE: &str = crate::manifest::validate::RESERVED_CATEGORY;
 
 /// Title of a lease event.
-pub const LEASE_TITLE: &str = "secoda-sync lease";
+pub(crate) const LEASE_TITLE: &str = "secoda-sync lease";
 
 /// Whether `category` is a lease home (the tool's own category).
 #[must_use]
-pub fn is_lease_home(category: &Resource) -> bool {
+pub(crate) fn is_lease_home(category: &Resource) -> bool {
     category.title == LEASE_HOME_TITLE
 }

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 /// `managed_live` and `fingerprint` came later without a new version (a reader that ignores
 /// them still reads the rest right); a file without a fingerprint is refused by `apply --plan`
 /// with a hint to plan again, since nothing says it was not edited.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// The diff options a plan was made with (apply re-checks them, users read them).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -64,7 +64,7 @@ pub struct Touched {
 /// A plan file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SavedPlan {
-    /// File format version ([`FORMAT_VERSION`]).
+    /// File format version (`FORMAT_VERSION`).
     pub format_version: u32,
     /// `secoda-sync <version>` that wrote it.
     pub created_by: String,
@@ -72,7 +72,7 @@ pub struct SavedPlan {
     pub base_url: String,
     /// Integration planned against.
     pub integration: IntegrationInfo,
-    /// [`manifests_fingerprint`] of the manifests the plan came from.
+    /// The loader's fingerprint of the manifests the plan came from (`manifest::Loaded`).
     pub manifests_fingerprint: String,
     /// Diff options used.
     pub options: SavedOptions,
@@ -234,25 +234,6 @@ impl fmt::Display for StaleError {
         }
         Ok(())
     }
-}
-
-/// A stable digest of manifest inputs: SHA-256 over each (name, content), in name order.
-#[must_use]
-pub fn manifests_fingerprint<N: AsRef<str>, B: AsRef<[u8]>>(files: &[(N, B)]) -> String {
-    let mut sorted: Vec<(&str, &[u8])> = files
-        .iter()
-        .map(|(n, b)| (n.as_ref(), b.as_ref()))
-        .collect();
-    sorted.sort_unstable();
-    let mut h = Sha256::new();
-    for (name, bytes) in sorted {
-        // Lengths first, so no two different inputs concatenate to the same stream.
-        h.update((name.len() as u64).to_le_bytes());
-        h.update(name.as_bytes());
-        h.update((bytes.len() as u64).to_le_bytes());
-        h.update(bytes);
-    }
-    format!("sha256:{:x}", h.finalize())
 }
 
 fn same_url(a: &str, b: &str) -> bool {
@@ -418,7 +399,7 @@ mod tests {
         SavedPlan::new(
             plan,
             "http://127.0.0.1:4010",
-            manifests_fingerprint(&[("a.yaml", "version: 1")]),
+            "sha256:manifests".to_owned(),
             &opts,
         )
     }
@@ -499,17 +480,5 @@ mod tests {
         edited.live[0].id = Id("other".into());
         assert!(!edited.is_intact());
         assert!(edited.sealed().is_intact());
-    }
-
-    #[test]
-    fn fingerprint_is_order_independent_and_content_sensitive() {
-        let a = manifests_fingerprint(&[("a", "1"), ("b", "2")]);
-        assert_eq!(a, manifests_fingerprint(&[("b", "2"), ("a", "1")]));
-        assert_ne!(a, manifests_fingerprint(&[("a", "1"), ("b", "3")]));
-        assert_ne!(
-            manifests_fingerprint(&[("ab", "")]),
-            manifests_fingerprint(&[("a", "b")])
-        );
-        assert!(a.starts_with("sha256:"));
     }
 }

@@ -40,7 +40,11 @@ fn hint(closest: &[String]) -> String {
 /// The `--target` and `--exclude` keys in `opts` that name no category, event or property of
 /// `desired` or `live`, each with the close keys it might have meant.
 #[must_use]
-pub fn unmatched_keys(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Vec<UnmatchedKey> {
+pub(crate) fn unmatched_keys(
+    desired: &Resolved,
+    live: &Live,
+    opts: &DiffOptions,
+) -> Vec<UnmatchedKey> {
     let known = known_keys(desired, live);
     let flags = opts
         .targets
@@ -81,7 +85,7 @@ fn known_keys(desired: &Resolved, live: &Live) -> BTreeSet<Key> {
 /// The live categories, events and properties by id, as natural keys (archived ones and the
 /// tool's own left out).
 #[must_use]
-pub fn live_keys(live: &Live) -> HashMap<&Id, Key> {
+pub(crate) fn live_keys(live: &Live) -> HashMap<&Id, Key> {
     let mut keys: HashMap<&Id, Key> = HashMap::new();
     for c in live
         .categories

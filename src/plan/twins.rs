@@ -35,7 +35,7 @@ impl std::fmt::Display for Twins {
 /// Every set of twins among the live categories, events and properties, the tool's own
 /// category and its events left out (each apply makes its own lease event; they are not twins).
 #[must_use]
-pub fn find_twins(live: &Live) -> Vec<Twins> {
+pub(crate) fn find_twins(live: &Live) -> Vec<Twins> {
     let mut out = Vec::new();
     let categories: Vec<&Resource> = live.categories.iter().filter(|r| !r.archived).collect();
     let mut cat_key: HashMap<&Id, Key> = HashMap::new();

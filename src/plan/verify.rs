@@ -14,7 +14,7 @@ use std::fmt;
 
 /// A resource as re-read by id right before a saved plan applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reread {
+pub(crate) struct Reread {
     /// The kind it was read as (the endpoint that answered).
     pub kind: Kind,
     /// Its id.
@@ -34,7 +34,7 @@ pub struct Reread {
 impl Reread {
     /// A category, event or property as the API answered it, read as `kind`.
     #[must_use]
-    pub fn resource(kind: Kind, r: &crate::api::Resource) -> Self {
+    pub(crate) fn resource(kind: Kind, r: &crate::api::Resource) -> Self {
         Self {
             kind,
             id: r.id.clone(),
@@ -48,7 +48,7 @@ impl Reread {
 
     /// A monitor as the API answered it.
     #[must_use]
-    pub fn monitor(m: &crate::api::Monitor) -> Self {
+    pub(crate) fn monitor(m: &crate::api::Monitor) -> Self {
         Self {
             kind: Kind::Monitor,
             id: m.id.clone(),
@@ -73,7 +73,7 @@ fn parent_kind(kind: Kind) -> Option<Kind> {
 /// Every id the plan writes through or under: each change's id and each create's parent id,
 /// with the kind it must be (deduplicated, in plan order).
 #[must_use]
-pub fn ids_to_read(saved: &SavedPlan) -> Vec<(Kind, Id)> {
+pub(crate) fn ids_to_read(saved: &SavedPlan) -> Vec<(Kind, Id)> {
     let mut seen = HashSet::new();
     let mut out = Vec::new();
     let mut push = |kind: Kind, id: &Id| {
@@ -98,7 +98,7 @@ pub fn ids_to_read(saved: &SavedPlan) -> Vec<(Kind, Id)> {
 /// The parents of re-read events and properties that were not read yet, so each one's full
 /// key (`Category/Event/property`) can be built.
 #[must_use]
-pub fn parents_to_read(reread: &[Reread]) -> Vec<(Kind, Id)> {
+pub(crate) fn parents_to_read(reread: &[Reread]) -> Vec<(Kind, Id)> {
     let have: HashSet<&Id> = reread.iter().map(|r| &r.id).collect();
     let mut out: Vec<(Kind, Id)> = Vec::new();
     for r in reread {
@@ -113,7 +113,7 @@ pub fn parents_to_read(reread: &[Reread]) -> Vec<(Kind, Id)> {
 
 /// One way a saved plan does not match what the workspace holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Mismatch {
+pub(crate) enum Mismatch {
     /// An update or delete with no id.
     NoId {
         /// The change's key.
@@ -173,7 +173,7 @@ impl fmt::Display for Mismatch {
 
 /// A saved plan whose ids do not name the resources its keys say; nothing was written.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub struct MismatchError(pub Vec<Mismatch>);
+pub(crate) struct MismatchError(pub Vec<Mismatch>);
 
 impl fmt::Display for MismatchError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -264,7 +264,7 @@ fn check_id(
 ///
 /// # Errors
 /// Every mismatch found; the plan must then be refused whole.
-pub fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), MismatchError> {
+pub(crate) fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), MismatchError> {
     let by_id: HashMap<&Id, &Reread> = reread.iter().map(|r| (&r.id, r)).collect();
     let integration = &saved.integration.id;
     let mut out = Vec::new();

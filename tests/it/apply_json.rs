@@ -4,8 +4,8 @@
 //! every key the schema requires, so an undocumented or missing key fails here.
 
 use crate::util::Sandbox;
-use secoda_sync::apply::ApplyDocument;
 use secoda_sync::sandbox::SandboxConfig;
+use secoda_sync::testing::apply::ApplyDocument;
 use serde_json::Value;
 use std::path::Path;
 

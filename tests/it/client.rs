@@ -2,7 +2,7 @@
 //! rate-limit answers, lost answers, redirects, foreign page links, timeouts, bad JSON.
 
 use futures::TryStreamExt;
-use secoda_sync::api::{
+use secoda_sync::testing::api::{
     ApiError, Client, ClientConfig, Id, ListFilter, LogLevel, LogSink, MonitorWrite, Resource,
     ResourceKind, ResourceWrite, RetryPolicy, Tag, Token,
 };

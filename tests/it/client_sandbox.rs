@@ -2,11 +2,11 @@
 //! rate limits, a wrong token, and creates whose answer is lost.
 
 use futures::{StreamExt, TryStreamExt};
-use secoda_sync::api::{
+use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
+use secoda_sync::testing::api::{
     Client, ClientConfig, Id, ListFilter, LogSink, MeasurementFilter, MonitorSchedule,
     MonitorWrite, Resource, ResourceKind, ResourceWrite, RetryPolicy, Token,
 };
-use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
 use serde_json::json;
 use std::collections::HashMap;
 use std::time::Duration;
@@ -478,7 +478,7 @@ async fn events_are_read_through_the_resource_list_and_the_sandbox_answers_it() 
     let sb = sandbox::spawn(SandboxConfig::default()).await.unwrap();
     let mut cfg = config_for(&sb, sb.token());
     let log = Captured::default();
-    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log = secoda_sync::testing::api::LogLevel::Calls;
     cfg.log_sink = LogSink::new(log.clone());
     let c = Client::new(cfg).unwrap();
     let amplitude = ListFilter {
@@ -514,7 +514,7 @@ async fn events_fall_back_to_the_deprecated_list_where_the_resource_list_does_no
     // The resource list is not mounted: it answers 404.
     let mut cfg = ClientConfig::new(Url::parse(&server.uri()).unwrap(), Token::new("t"));
     let log = Captured::default();
-    cfg.log = secoda_sync::api::LogLevel::Calls;
+    cfg.log = secoda_sync::testing::api::LogLevel::Calls;
     cfg.log_sink = LogSink::new(log.clone());
     let c = Client::new(cfg).unwrap();
     let seg = ListFilter {

@@ -322,8 +322,8 @@ fn plan_names_twins_with_their_ids() {
 
 #[test]
 fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
-    use secoda_sync::api::{Client, ClientConfig, Id, Token};
-    use secoda_sync::apply::{lease, Cancel, LeaseOptions, Stage};
+    use secoda_sync::testing::api::{Client, ClientConfig, Id, Token};
+    use secoda_sync::testing::apply::{lease, Cancel, LeaseOptions, Stage};
     let sb = Sandbox::new();
     let client = Client::new(ClientConfig::new(
         url::Url::parse(sb.sb().url()).unwrap(),
@@ -340,7 +340,7 @@ fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
             &client,
             &opts,
             &cancel,
-            &secoda_sync::output::Printer::plain(),
+            &secoda_sync::testing::output::Printer::plain(),
         ))
         .unwrap();
     let description = |sb: &Sandbox| {
@@ -358,7 +358,7 @@ fn the_holder_renews_its_lease_and_a_lease_removed_under_it_stops_the_run() {
     std::thread::sleep(Duration::from_millis(400));
     assert_eq!(
         held.lost(),
-        Some(secoda_sync::apply::Lost::Removed),
+        Some(secoda_sync::testing::apply::Lost::Removed),
         "the renewal saw the lease gone"
     );
     assert_eq!(

@@ -21,7 +21,7 @@
 use crate::recipes::commands;
 use crate::util::bin;
 use clap::{CommandFactory, Parser};
-use secoda_sync::cli::Cli;
+use secoda_sync::testing::cli::Cli;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -3,9 +3,9 @@
 //! slash form and whose deprecated events list is gone.
 
 use crate::util::{bin, Out, Sandbox};
-use secoda_sync::doctor::report::Answer;
-use secoda_sync::doctor::DoctorReport;
 use secoda_sync::sandbox::SandboxConfig;
+use secoda_sync::testing::doctor::report::Answer;
+use secoda_sync::testing::doctor::DoctorReport;
 use serde_json::json;
 
 /// Reads unpaced, so the ~40 calls take no time against a local server.

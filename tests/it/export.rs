@@ -5,12 +5,12 @@
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::util::{ex, Out, Sandbox};
-use secoda_sync::api::{Client, ClientConfig, LogSink, Token};
-use secoda_sync::export::{export, ExportOptions, Exported};
-use secoda_sync::manifest::{
+use secoda_sync::sandbox::seed;
+use secoda_sync::testing::api::{Client, ClientConfig, LogSink, Token};
+use secoda_sync::testing::export::{export, ExportOptions, Exported};
+use secoda_sync::testing::manifest::{
     load_sources, InputFormat, IntegrationRef, LoadOptions, ManifestSet, SourceFile,
 };
-use secoda_sync::sandbox::seed;
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -31,7 +31,7 @@ impl Sandbox {
             include_monitors,
             list_safe,
             concurrency: 4,
-            property_types: secoda_sync::manifest::PropertyTypes::Native,
+            property_types: secoda_sync::testing::manifest::PropertyTypes::Native,
         };
         self.rt.block_on(export(&client, &opts)).unwrap()
     }

@@ -265,7 +265,7 @@ fn pre_commit_hook_runs_validate() {
             .map(|a| a.as_str().unwrap().to_owned()),
     );
     use clap::Parser as _;
-    secoda_sync::cli::Cli::try_parse_from(argv).unwrap();
+    secoda_sync::testing::cli::Cli::try_parse_from(argv).unwrap();
 }
 
 #[test]

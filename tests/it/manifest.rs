@@ -2,7 +2,7 @@
 //! error kind), exit codes, JSON output, `schema`, and the examples.
 
 use crate::util::{bin, Out};
-use secoda_sync::manifest::{load, LoadOptions};
+use secoda_sync::testing::manifest::{load, LoadOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -519,7 +519,7 @@ fn csv_rules_bom_crlf_booleans_lists_and_defaults_file() {
     // --csv-empty clear manages empty cells as empty.
     let l = load(&LoadOptions {
         paths: vec![dir.path().to_path_buf()],
-        csv_empty: secoda_sync::manifest::CsvEmpty::Clear,
+        csv_empty: secoda_sync::testing::manifest::CsvEmpty::Clear,
         ..LoadOptions::default()
     });
     assert_eq!(
@@ -584,7 +584,7 @@ fn help_shows_an_example() {
 #[test]
 fn readme_lists_every_diagnostic_code() {
     let readme = std::fs::read_to_string(root().join("docs/src/reference/diagnostics.md")).unwrap();
-    for code in secoda_sync::manifest::Code::ALL {
+    for code in secoda_sync::testing::manifest::Code::ALL {
         let row = format!("| `{code}` | {} |", code.severity());
         assert!(
             readme.contains(&row),

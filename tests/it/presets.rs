@@ -4,7 +4,7 @@
 //! sandbox, exports, and plans to `No changes`, both from the export and from the vendor file.
 
 use crate::util::{bin, property, Out, Sandbox};
-use secoda_sync::manifest::{load, LoadOptions, ManifestSet, Preset, PresetOptions};
+use secoda_sync::testing::manifest::{load, LoadOptions, ManifestSet, Preset, PresetOptions};
 use std::path::{Path, PathBuf};
 
 fn fixture(name: &str) -> PathBuf {

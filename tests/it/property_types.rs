@@ -4,9 +4,9 @@
 //! the fields stops the property writes carrying them with the hint.
 
 use crate::util::{property, Out, Sandbox};
-use secoda_sync::manifest::tracking_block::BEGIN;
-use secoda_sync::manifest::{load, LoadOptions, ManifestSet};
 use secoda_sync::sandbox::SandboxConfig;
+use secoda_sync::testing::manifest::tracking_block::BEGIN;
+use secoda_sync::testing::manifest::{load, LoadOptions, ManifestSet};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 

@@ -8,7 +8,7 @@
 //! operators, so `> plan.md` or `|| code=$?` would end up as arguments.
 
 use clap::Parser;
-use secoda_sync::cli::Cli;
+use secoda_sync::testing::cli::Cli;
 use serde_yaml::Value;
 use std::collections::HashMap;
 use std::path::Path;

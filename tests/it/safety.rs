@@ -117,7 +117,7 @@ fn saved_delete(sb: &Sandbox, dir: &Path) -> (PathBuf, String, String) {
 /// fingerprint) is what must catch the edit.
 fn write_resealed(plan: &Path, doc: &serde_json::Value) {
     let bytes = serde_json::to_vec(doc).unwrap();
-    let saved = secoda_sync::plan::saved::SavedPlan::from_bytes(&bytes)
+    let saved = secoda_sync::testing::plan::saved::SavedPlan::from_bytes(&bytes)
         .unwrap()
         .sealed();
     std::fs::write(plan, saved.to_bytes().unwrap()).unwrap();

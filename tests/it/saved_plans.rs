@@ -4,7 +4,7 @@
 //! under test is the one that catches them; one is not, and the fingerprint catches it.
 
 use crate::util::{Out, Sandbox};
-use secoda_sync::plan::saved::SavedPlan;
+use secoda_sync::testing::plan::saved::SavedPlan;
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -248,10 +248,10 @@ fn a_sandbox_that_expected_no_calls_fails_the_test_when_called() {
 /// The property `event/title` of a loaded set; fails the test when there is none.
 #[track_caller]
 pub(crate) fn property<'s>(
-    set: &'s secoda_sync::manifest::ManifestSet,
+    set: &'s secoda_sync::testing::manifest::ManifestSet,
     event: &str,
     title: &str,
-) -> &'s secoda_sync::manifest::Property {
+) -> &'s secoda_sync::testing::manifest::Property {
     set.categories
         .iter()
         .flat_map(|c| &c.events)

@@ -11,8 +11,8 @@ mod segment;
 mod table;
 mod types;
 
-pub use notes::{Notes, Skip};
-pub use report::{Homeless, MigrationReport, Skipped, WRITES_PER_MINUTE};
+pub(crate) use notes::Notes;
+pub(crate) use report::MigrationReport;
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::Fragment;
@@ -67,7 +67,7 @@ impl Preset {
 
 /// The CSV preset whose required headers `header` holds (cells as written), if one does.
 #[must_use]
-pub fn detect_csv(header: &[&str]) -> Option<Preset> {
+pub(crate) fn detect_csv(header: &[&str]) -> Option<Preset> {
     let have: Vec<String> = header.iter().map(|h| table::normalize(h)).collect();
     Preset::ALL
         .iter()

@@ -7,11 +7,11 @@ use serde::Serialize;
 use std::io::{self, Write};
 
 /// Secoda's write allowance per minute (the client's default pace).
-pub const WRITES_PER_MINUTE: usize = 30;
+pub(crate) const WRITES_PER_MINUTE: usize = 30;
 
 /// Rows of one reason left out of one file.
 #[derive(Debug, Clone, Serialize)]
-pub struct Skipped {
+pub(crate) struct Skipped {
     /// The vendor file.
     pub file: String,
     /// Why (`user properties`, `non-track events`, ...).
@@ -24,7 +24,7 @@ pub struct Skipped {
 
 /// Values of one vendor field Secoda has no home for.
 #[derive(Debug, Clone, Serialize)]
-pub struct Homeless {
+pub(crate) struct Homeless {
     /// The vendor file.
     pub file: String,
     /// The vendor's field (`Sources`).
@@ -35,7 +35,7 @@ pub struct Homeless {
 
 /// What a migration carries, offline.
 #[derive(Debug, Clone, Serialize)]
-pub struct MigrationReport {
+pub(crate) struct MigrationReport {
     /// The files read.
     pub files: Vec<String>,
     /// Categories, events and properties the set declares.
@@ -62,7 +62,7 @@ pub struct MigrationReport {
 impl MigrationReport {
     /// The report of a loaded set, its tracking-plan fields going where `types` says.
     #[must_use]
-    pub fn new(loaded: &Loaded, types: PropertyTypes) -> Self {
+    pub(crate) fn new(loaded: &Loaded, types: PropertyTypes) -> Self {
         let counts = loaded.set.counts();
         let mut skipped = Vec::new();
         let mut no_home = Vec::new();
@@ -154,7 +154,7 @@ impl MigrationReport {
     ///
     /// # Errors
     /// When `w` cannot be written.
-    pub fn write_text(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn write_text(&self, w: &mut dyn Write) -> io::Result<()> {
         let c = &self.counts;
         writeln!(w, "Migration of {}", self.files.join(", "))?;
         writeln!(
@@ -198,7 +198,7 @@ impl MigrationReport {
     ///
     /// # Errors
     /// When `w` cannot be written.
-    pub fn write_markdown(&self, w: &mut dyn Write) -> io::Result<()> {
+    pub(crate) fn write_markdown(&self, w: &mut dyn Write) -> io::Result<()> {
         let c = &self.counts;
         writeln!(w, "### Migration report\n")?;
         writeln!(w, "| carried | count |\n|---|---|")?;

@@ -3,10 +3,10 @@
 
 mod case;
 mod completeness;
-pub mod doc;
+pub(crate) mod doc;
 mod words;
 
-pub use case::Style;
+pub(crate) use case::Style;
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
 use crate::manifest::{ManifestSet, Origin};

@@ -11,7 +11,7 @@ use crate::manifest::fields::{self, Group};
 /// reference does not show), `schedule` (folded into `frequency`, compared by the plan) and
 /// `notify_slack_channel` (no answer the reference shows carries it).
 #[must_use]
-pub fn monitor(sent: &MonitorWrite, back: &Monitor) -> Vec<&'static str> {
+pub(crate) fn monitor(sent: &MonitorWrite, back: &Monitor) -> Vec<&'static str> {
     let same_number = |a: Option<f64>, b: Option<f64>| match (a, b) {
         (Some(a), Some(b)) => (a - b).abs() < 1e-9,
         (a, b) => a.is_none() && b.is_none(),
@@ -61,7 +61,7 @@ pub fn monitor(sent: &MonitorWrite, back: &Monitor) -> Vec<&'static str> {
 /// The wire names of the fields `sent` sets that [`monitor`] compares: what an
 /// answer can prove kept.
 #[must_use]
-pub fn monitor_compared(sent: &MonitorWrite) -> Vec<&'static str> {
+pub(crate) fn monitor_compared(sent: &MonitorWrite) -> Vec<&'static str> {
     let mut out = Vec::new();
     for (name, set) in [
         ("name", sent.name.is_some()),
@@ -84,7 +84,7 @@ pub fn monitor_compared(sent: &MonitorWrite) -> Vec<&'static str> {
 
 /// The tracking fields a 400 answer's body names (Secoda's field errors: `{"type": [..]}`).
 #[must_use]
-pub fn refused(err: &ApiError) -> Vec<&'static str> {
+pub(crate) fn refused(err: &ApiError) -> Vec<&'static str> {
     let ApiError::Status {
         status: 400, body, ..
     } = err
@@ -99,7 +99,7 @@ pub fn refused(err: &ApiError) -> Vec<&'static str> {
 
 /// `name` when it is a tracking field, as the field table spells it.
 #[must_use]
-pub fn tracking(name: &str) -> Option<&'static str> {
+pub(crate) fn tracking(name: &str) -> Option<&'static str> {
     fields::group(Group::Tracking)
         .find(|s| s.name == name)
         .map(|s| s.name)

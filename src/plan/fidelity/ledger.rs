@@ -21,7 +21,7 @@ use serde::Serialize;
 use std::sync::{Mutex, PoisonError};
 
 /// The way out, in every message about a write held back.
-pub const HINT: &str = "use `--property-types definition` to keep them in the definition";
+pub(crate) const HINT: &str = "use `--property-types definition` to keep them in the definition";
 
 /// One field the answers did not keep, on how many resources of one kind.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -24,11 +24,12 @@
 //! Pure: no I/O. The diff takes the record as input (`Live::not_kept`); the apply fills a
 //! ledger and saves the record from it.
 
-pub mod dropped;
-pub mod ledger;
-pub mod record;
-pub mod uncompared;
+pub(crate) mod dropped;
+pub(crate) mod ledger;
+pub(crate) mod record;
+pub(crate) mod uncompared;
 
-pub use ledger::{Dropped, Ledger, Stop, Why};
-pub use record::{Record, RecordEvent, RecordedField, Saved, Unread, RECORD_TITLE};
-pub use uncompared::{NotKept, NotReadable};
+pub use ledger::Ledger;
+pub(crate) use ledger::Why;
+pub(crate) use record::{Record, RecordEvent, Saved, RECORD_TITLE};
+pub(crate) use uncompared::{NotKept, NotReadable};

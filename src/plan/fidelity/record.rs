@@ -21,7 +21,7 @@ use crate::plan::key::Kind;
 use crate::plan::reserved::is_lease_home;
 
 /// Title of the record event (in the lease's category, one per integration).
-pub const RECORD_TITLE: &str = "secoda-sync fields not kept";
+pub(crate) const RECORD_TITLE: &str = "secoda-sync fields not kept";
 
 /// The record's format version, bumped on an incompatible change (an unknown version reads as
 /// no record: the fields are compared again, and the next apply that finds one writes a
@@ -204,7 +204,7 @@ impl Record {
 
 /// The record event found in a workspace, and what it says.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RecordEvent {
+pub(crate) struct RecordEvent {
     /// The event's id (what a rewrite PATCHes).
     pub id: Id,
     /// Its record; empty when the description is not one this version reads (it is rewritten).
@@ -217,7 +217,7 @@ pub struct RecordEvent {
 /// The record among an integration's `categories` and `events` as listed: the oldest event
 /// titled [`RECORD_TITLE`] in a lease category (two racing first applies may each make one).
 #[must_use]
-pub fn find(categories: &[Resource], events: &[Resource]) -> Option<RecordEvent> {
+pub(crate) fn find(categories: &[Resource], events: &[Resource]) -> Option<RecordEvent> {
     let homes: Vec<&Id> = categories
         .iter()
         .filter(|c| !c.archived && is_lease_home(c))

@@ -9,12 +9,12 @@ use serde_json::{Map, Value};
 use std::io::{self, Write};
 
 /// The version of the document's shape; bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub(crate) const FORMAT_VERSION: u32 = 1;
 
 /// `plan --format json`: what would change, and how long applying it takes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-pub struct PlanDocument {
+pub(crate) struct PlanDocument {
     /// Always 1 for this shape.
     pub format_version: u32,
     /// The integration planned against.
@@ -35,7 +35,7 @@ pub struct PlanDocument {
 
 /// Changes to one field of one kind held back because the workspace does not keep it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct NotKeptDoc {
+pub(crate) struct NotKeptDoc {
     /// `category`, `event` or `property`.
     pub kind: Kind,
     /// Wire name, e.g. `type`.
@@ -48,7 +48,7 @@ pub struct NotKeptDoc {
 
 /// Managed fields the live objects of one kind do not carry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct NotReadableDoc {
+pub(crate) struct NotReadableDoc {
     /// `category`, `event`, `property` or `monitor`.
     pub kind: Kind,
     /// Wire names, e.g. `type`, `is_required`, `schedule.day`.
@@ -59,7 +59,7 @@ pub struct NotReadableDoc {
 
 /// The integration a plan is for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct IntegrationDoc {
+pub(crate) struct IntegrationDoc {
     /// Id.
     pub id: String,
     /// Display name.
@@ -68,7 +68,7 @@ pub struct IntegrationDoc {
 
 /// Counts per action, plus what an apply would cost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct SummaryDoc {
+pub(crate) struct SummaryDoc {
     /// Creates.
     pub create: usize,
     /// Updates (monitor disables included).
@@ -107,7 +107,7 @@ fn is_zero(n: &usize) -> bool {
 /// Where a created resource's parent comes from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
-pub enum ParentDoc {
+pub(crate) enum ParentDoc {
     /// The parent exists: its id.
     Id(String),
     /// The parent is created earlier in the same plan: its key.
@@ -116,7 +116,7 @@ pub enum ParentDoc {
 
 /// One change to one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-pub struct ChangeDoc {
+pub(crate) struct ChangeDoc {
     /// `create`, `update`, `delete` or `unsupported`.
     pub action: Action,
     /// `category`, `event`, `property` or `monitor`.
@@ -150,7 +150,7 @@ pub struct ChangeDoc {
 impl PlanDocument {
     /// Builds the document for `plan` at the context's write rate.
     #[must_use]
-    pub fn new(plan: &Plan, ctx: &RenderContext<'_>) -> Self {
+    pub(crate) fn new(plan: &Plan, ctx: &RenderContext<'_>) -> Self {
         let s = plan.summary();
         Self {
             format_version: FORMAT_VERSION,
@@ -232,14 +232,14 @@ impl PlanDocument {
 ///
 /// # Errors
 /// When writing to `w` fails.
-pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
     serde_json::to_writer_pretty(&mut *w, &PlanDocument::new(plan, ctx))?;
     writeln!(w)
 }
 
 /// The JSON Schema of [`PlanDocument`], as written to `schemas/plan.schema.json`.
 #[must_use]
-pub fn schema_json() -> String {
+pub(crate) fn schema_json() -> String {
     crate::output::schema::schema_json::<PlanDocument>()
 }
 

@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 /// Upper bound on the comment's length in bytes (bytes >= characters, so this is safe).
-pub const MAX_COMMENT: usize = 65_000;
+pub(crate) const MAX_COMMENT: usize = 65_000;
 
 /// Room kept for the truncation note.
 const NOTE_RESERVE: usize = 400;
@@ -22,13 +22,13 @@ const NOTE_RESERVE: usize = 400;
 ///
 /// # Errors
 /// When writing to `w` fails.
-pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
     w.write_all(to_string(plan, ctx).as_bytes())
 }
 
 /// The comment as a string (at most [`MAX_COMMENT`] bytes).
 #[must_use]
-pub fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
+pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     let plain = RenderContext {
         color: false,
         ..*ctx

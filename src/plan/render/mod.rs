@@ -1,9 +1,9 @@
 //! The plan's three renderings: text for terminals, JSON for machines, markdown for pull-request
 //! comments. Each writes to a caller-given writer, so rendering stays pure and testable.
 
-pub mod json;
-pub mod markdown;
-pub mod text;
+pub(crate) mod json;
+pub(crate) mod markdown;
+pub(crate) mod text;
 
 use super::desired::Names;
 use super::{Action, Plan};
@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// What a rendering needs besides the plan.
 #[derive(Debug, Clone, Copy)]
-pub struct RenderContext<'a> {
+pub(crate) struct RenderContext<'a> {
     /// The configured write rate, for the apply-time estimate.
     pub write_rate: Rate,
     /// Id -> display name, to show id lists as names.
@@ -37,7 +37,7 @@ pub enum Format {
 ///
 /// # Errors
 /// When writing to `w` fails.
-pub fn render(
+pub(crate) fn render(
     plan: &Plan,
     format: Format,
     ctx: &RenderContext<'_>,
@@ -51,11 +51,11 @@ pub fn render(
 }
 
 /// The line every rendering ends with when nothing would change.
-pub const NO_CHANGES: &str = "No changes. The workspace matches the manifests.";
+pub(crate) const NO_CHANGES: &str = "No changes. The workspace matches the manifests.";
 
 /// A duration as people read it: `45s`, `4m10s`, `1h02m` (rounded up to the second).
 #[must_use]
-pub fn format_duration(d: Duration) -> String {
+pub(crate) fn format_duration(d: Duration) -> String {
     let secs = whole_seconds(d);
     match secs {
         0..60 => format!("{secs}s"),
@@ -66,7 +66,7 @@ pub fn format_duration(d: Duration) -> String {
 
 /// Whole seconds an apply of `plan` takes at `rate`, rounded up.
 #[must_use]
-pub fn eta_seconds(plan: &Plan, rate: Rate) -> u64 {
+pub(crate) fn eta_seconds(plan: &Plan, rate: Rate) -> u64 {
     whole_seconds(plan.eta(rate))
 }
 
@@ -77,7 +77,7 @@ fn whole_seconds(d: Duration) -> u64 {
 
 /// `Plan: 3 to create, 1 to update, 0 to delete, 1 unsupported. 4 writes, about 8s at 30/min.`
 #[must_use]
-pub fn summary_line(plan: &Plan, rate: Rate) -> String {
+pub(crate) fn summary_line(plan: &Plan, rate: Rate) -> String {
     let s = plan.summary();
     let lease = if plan.lease_writes > 0 {
         format!(" ({} for the lease)", plan.lease_writes)
@@ -98,7 +98,7 @@ pub fn summary_line(plan: &Plan, rate: Rate) -> String {
 /// `7 deletes removing 47 resources.` when the deletes take more with them than themselves
 /// (an event delete removes its properties), or `None`.
 #[must_use]
-pub fn removes_line(plan: &Plan) -> Option<String> {
+pub(crate) fn removes_line(plan: &Plan) -> Option<String> {
     let s = plan.summary();
     (s.removes > s.delete).then(|| {
         format!(
@@ -114,7 +114,7 @@ pub fn removes_line(plan: &Plan) -> Option<String> {
 /// the fields some create or update of the plan sends are named: on a plan that does not
 /// write them the note says nothing a reviewer can act on (the JSON document lists them all).
 #[must_use]
-pub fn not_readable_line(plan: &Plan) -> Option<String> {
+pub(crate) fn not_readable_line(plan: &Plan) -> Option<String> {
     let sent = |kind: crate::plan::Kind, field: &str| {
         plan.changes.iter().any(|c| {
             c.kind == kind
@@ -156,7 +156,7 @@ pub fn not_readable_line(plan: &Plan) -> Option<String> {
 /// `Not kept by the workspace: type on 40 properties (seen on apply at T). ...`: the changes
 /// held back because an apply proved the workspace does not keep the field, or `None`.
 #[must_use]
-pub fn not_kept_line(plan: &Plan) -> Option<String> {
+pub(crate) fn not_kept_line(plan: &Plan) -> Option<String> {
     if plan.not_kept.is_empty() {
         return None;
     }
@@ -176,7 +176,7 @@ pub fn not_kept_line(plan: &Plan) -> Option<String> {
 
 /// `2 deletes remove resources Secoda reports usage for (1,210 uses in all).`, or `None`.
 #[must_use]
-pub fn used_line(plan: &Plan) -> Option<String> {
+pub(crate) fn used_line(plan: &Plan) -> Option<String> {
     let used: Vec<u64> = plan
         .changes
         .iter()
@@ -198,7 +198,7 @@ pub fn used_line(plan: &Plan) -> Option<String> {
 
 /// The warning shown when deletes are held back (a safety cap, `no-delete-used`), or `None`.
 #[must_use]
-pub fn blocked_line(plan: &Plan) -> Option<String> {
+pub(crate) fn blocked_line(plan: &Plan) -> Option<String> {
     let s = plan.summary();
     let are = |n: usize| if n == 1 { "delete is" } else { "deletes are" };
     let mut parts = Vec::new();

@@ -19,7 +19,7 @@ const LONG_TEXT: usize = 60;
 ///
 /// # Errors
 /// When writing to `w` fails.
-pub fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
+pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
     let paint = Paint(ctx.color);
     if plan.summary().is_empty() {
         writeln!(w, "{NO_CHANGES}")?;

@@ -16,14 +16,12 @@ mod targets;
 mod tests;
 
 pub(crate) use error::quoted;
-pub use error::{Problem, ResolveError};
-pub use lookups::Lookups;
-pub use targets::{target_ids, target_paths};
+pub(crate) use error::{Problem, ResolveError};
+pub(crate) use lookups::Lookups;
+pub(crate) use targets::{target_ids, target_paths};
 
 // The desired model moved to `plan::desired`; these keep its old paths working.
-pub use super::desired::{
-    DesiredCategory, DesiredEvent, DesiredMonitor, DesiredProperty, Fields, IdSet, Names, Resolved,
-};
+pub(crate) use super::desired::{Names, Resolved};
 
 use crate::manifest::ManifestSet;
 

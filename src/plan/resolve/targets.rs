@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 /// The catalog paths (non-UUID monitor targets) the caller must put into
 /// [`Lookups::targets`](super::Lookups::targets).
 #[must_use]
-pub fn target_paths(set: &ManifestSet) -> Vec<String> {
+pub(crate) fn target_paths(set: &ManifestSet) -> Vec<String> {
     let paths: BTreeSet<String> = set
         .monitors
         .iter()
@@ -27,7 +27,7 @@ pub fn target_paths(set: &ManifestSet) -> Vec<String> {
 /// [`Lookups::targets`](super::Lookups::targets) so plans can show the target's title instead
 /// of its id.
 #[must_use]
-pub fn target_ids(set: &ManifestSet) -> Vec<Id> {
+pub(crate) fn target_ids(set: &ManifestSet) -> Vec<Id> {
     let ids: BTreeSet<Id> = set
         .monitors
         .iter()
