@@ -7,7 +7,7 @@ use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
-use crate::plan::render::{self, Format, RenderContext};
+use crate::plan::render::{self, Baseline, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
@@ -339,6 +339,7 @@ pub(crate) fn print_plan(
         write_rate: client.write_rate().unwrap_or(Rate::SECODA_WRITES),
         names,
         color: printer.color(),
+        baseline: Baseline::Workspace,
     };
     // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
     let mut w = std::io::BufWriter::new(w);

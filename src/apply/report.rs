@@ -136,7 +136,7 @@ impl Report {
             match outcome {
                 Outcome::Done(_) => match change.action {
                     Action::Create => c.created += 1,
-                    Action::Update | Action::Unsupported => c.updated += 1,
+                    Action::Update | Action::Unsupported | Action::Unmanaged => c.updated += 1,
                     Action::Delete => c.deleted += 1,
                 },
                 Outcome::Adopted(_) => c.adopted += 1,
@@ -325,6 +325,7 @@ pub(crate) fn describe(ch: &Change) -> String {
         Action::Update => "update",
         Action::Delete => "delete",
         Action::Unsupported => "unsupported",
+        Action::Unmanaged => "leave",
     };
     match ch.kind {
         Kind::Monitor => format!("{verb} monitor `{}`", ch.label),

@@ -162,7 +162,7 @@ pub fn write_for(
             }
             Ok(WriteCall::Create(creatable, body))
         }
-        (_, Action::Unsupported) => Err(not_writable()),
+        (_, Action::Unsupported | Action::Unmanaged) => Err(not_writable()),
         (_, Action::Update) => {
             let editable = Editable::of(kind).ok_or_else(not_writable)?;
             Ok(WriteCall::Patch(

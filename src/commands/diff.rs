@@ -6,7 +6,7 @@ use crate::manifest::{LoadOptions, Loaded, ManifestSet};
 use crate::output::Printer;
 use crate::pipeline::load_manifests;
 use crate::plan::offline::{diff_manifests, live_of, placeholder_lookups};
-use crate::plan::render::{self, RenderContext};
+use crate::plan::render::{self, Baseline, RenderContext};
 use crate::plan::scope_check::unmatched_keys;
 use crate::plan::{resolve, DiffOptions};
 use std::io::Write as _;
@@ -81,6 +81,7 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         write_rate: crate::api::Rate::SECODA_WRITES,
         names: &new.names,
         color: printer.color(),
+        baseline: Baseline::ManifestSet,
     };
     let mut out = std::io::BufWriter::new(printer.stdout());
     render::render(&plan, args.format, &ctx, &mut out)

@@ -19,13 +19,16 @@ pub enum Action {
     Delete,
     /// A difference the API cannot fix (e.g. a category description: categories have no PATCH).
     Unsupported,
+    /// Declared by the base set of an offline diff and not by the new one, left alone as `apply`
+    /// leaves it without `--prune`: shown with what `--prune` would do, never written.
+    Unmanaged,
 }
 
 impl Action {
     /// Whether the change costs a write call when applied.
     #[must_use]
     pub fn is_write(self) -> bool {
-        !matches!(self, Self::Unsupported)
+        !matches!(self, Self::Unsupported | Self::Unmanaged)
     }
 }
 
@@ -240,6 +243,9 @@ pub struct Summary {
     pub delete: usize,
     /// Unsupported differences.
     pub unsupported: usize,
+    /// Resources no longer managed and left alone (offline diffs without `--prune`).
+    #[serde(default)]
+    pub unmanaged: usize,
     /// Deletes held back (by a safety cap or `no-delete-used`).
     pub blocked: usize,
     /// Of `blocked`, those `no-delete-used` holds back.
@@ -263,7 +269,7 @@ impl Summary {
     /// Whether the workspace already matches.
     #[must_use]
     pub fn is_empty(&self) -> bool {
-        self.create + self.update + self.delete + self.unsupported == 0
+        self.create + self.update + self.delete + self.unsupported + self.unmanaged == 0
     }
 }
 
@@ -320,6 +326,7 @@ impl Plan {
                 Action::Update => s.update += 1,
                 Action::Delete => s.delete += 1,
                 Action::Unsupported => s.unsupported += 1,
+                Action::Unmanaged => s.unmanaged += 1,
             }
             match c.blocked {
                 Some(Block::Cap) => s.blocked += 1,

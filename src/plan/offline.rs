@@ -188,7 +188,7 @@ pub(crate) fn diff_manifests(base: &Resolved, new: &Resolved, opts: &DiffOptions
             let what = if prune {
                 "deleted with --prune"
             } else {
-                c.action = Action::Unsupported;
+                c.action = Action::Unmanaged;
                 "--prune deletes it"
             };
             c.note = Some(join_note(what, c.note.take()));
@@ -229,7 +229,7 @@ fn mark_monitors(plan: &mut Plan, new: &Resolved, live: &Live, prune: bool) {
                 (false, false) => "--prune disables it",
             };
             if !prune {
-                c.action = Action::Unsupported;
+                c.action = Action::Unmanaged;
                 c.fields.clear();
             }
             c.note = Some(format!("{NO_LONGER_MANAGED}; {what}"));
@@ -259,7 +259,7 @@ fn removal(key: Key, why: &str) -> Change {
     let label = key.title().to_owned();
     Change {
         note: Some(format!("{NO_LONGER_MANAGED}; {why}")),
-        ..Change::new(Action::Unsupported, key, label)
+        ..Change::new(Action::Unmanaged, key, label)
     }
 }
 
@@ -473,7 +473,7 @@ mod tests {
             .find(|c| c.key == Key::Event("Checkout".into(), "Old".into()))
             .expect("the removed event");
         // Without --prune a removal is shown, never a write, and has no usage figure.
-        assert_eq!(old.action, Action::Unsupported);
+        assert_eq!(old.action, Action::Unmanaged);
         assert_eq!(old.usage, None);
         assert_eq!(
             old.note.as_deref(),
@@ -507,7 +507,7 @@ mod tests {
             .iter()
             .find(|c| c.key == Key::Category("Legacy".into()))
             .expect("the removed category");
-        assert_eq!(legacy.action, Action::Unsupported);
+        assert_eq!(legacy.action, Action::Unmanaged);
         assert!(legacy
             .note
             .as_deref()

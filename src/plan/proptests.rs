@@ -222,7 +222,7 @@ fn apply(plan: &[Change], live: &mut Live) {
     for (n, c) in plan.iter().enumerate() {
         let new_id = id(0xf000_0000 + n as u128);
         match (c.action, c.kind) {
-            (Action::Unsupported, _) => {}
+            (Action::Unsupported | Action::Unmanaged, _) => {}
             (Action::Delete, _) if c.is_blocked() => {}
             (Action::Create, Kind::Monitor) => {
                 let mut m = api::Monitor {

@@ -305,7 +305,7 @@ pub(crate) fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), Mismatc
                     }
                 }
             }
-            Action::Unsupported => {}
+            Action::Unsupported | Action::Unmanaged => {}
         }
     }
     if out.is_empty() {

@@ -77,7 +77,13 @@ fn diff_of_a_set_with_itself_is_no_changes_offline() {
             .unwrap(),
     )
     .code(0);
-    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+    // Offline, there is no workspace to match: the line names the two sets.
+    assert_eq!(
+        out.stdout.trim_end(),
+        "No changes. The two manifest sets agree.",
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -106,6 +112,10 @@ fn diff_shows_creates_changes_and_removals_marked_no_longer_managed() {
         "{text}"
     );
     assert!(text.contains("Page views fresh"), "{text}");
+    // Counted as what they are, not as changes the API cannot make.
+    let summary = text.lines().find(|l| l.starts_with("Plan: ")).unwrap();
+    assert!(summary.contains(" 0 unsupported, "), "{summary}");
+    assert!(summary.contains(", 2 no longer managed. "), "{summary}");
 
     let json = Out::of(
         bin()
@@ -128,6 +138,13 @@ fn diff_shows_creates_changes_and_removals_marked_no_longer_managed() {
             .starts_with("no longer managed"),
         "{monitor}"
     );
+    assert_eq!(monitor["action"], "unmanaged", "{monitor}");
+    assert_eq!(doc["summary"]["unsupported"], 0, "{doc}");
+    let unmanaged = changes
+        .iter()
+        .filter(|c| c["action"] == "unmanaged")
+        .count();
+    assert_eq!(doc["summary"]["unmanaged"], unmanaged, "{doc}");
     let md = Out::of(
         bin()
             .args(["diff", ex.to_str().unwrap(), new.to_str().unwrap()])
@@ -137,6 +154,21 @@ fn diff_shows_creates_changes_and_removals_marked_no_longer_managed() {
     )
     .code(0);
     assert!(md.stdout.contains("Checkout Abandoned"), "{}", md.stdout);
+    assert!(
+        md.stdout.contains("| ⚠️ Unsupported | 0 |"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        md.stdout.contains("| 💤 No longer managed |"),
+        "{}",
+        md.stdout
+    );
+    assert!(
+        !md.stdout.contains("cannot be made through Secoda's API"),
+        "{}",
+        md.stdout
+    );
 }
 
 #[test]

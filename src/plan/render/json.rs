@@ -77,6 +77,10 @@ pub(crate) struct SummaryDoc {
     pub delete: usize,
     /// Differences the API cannot fix.
     pub unsupported: usize,
+    /// Resources the base set of an offline diff declares and the new one does not, left alone
+    /// without `--prune` (absent when none).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub unmanaged: usize,
     /// Deletes held back (a safety cap or `no-delete-used`); apply refuses while any is
     /// blocked.
     pub blocked: usize,
@@ -117,7 +121,8 @@ pub(crate) enum ParentDoc {
 /// One change to one resource.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub(crate) struct ChangeDoc {
-    /// `create`, `update`, `delete` or `unsupported`.
+    /// `create`, `update`, `delete`, `unsupported` or `unmanaged` (an offline diff's removal
+    /// without `--prune`).
     pub action: Action,
     /// `category`, `event`, `property` or `monitor`.
     pub kind: Kind,
@@ -163,6 +168,7 @@ impl PlanDocument {
                 update: s.update,
                 delete: s.delete,
                 unsupported: s.unsupported,
+                unmanaged: s.unmanaged,
                 blocked: s.blocked,
                 blocked_used: s.blocked_used,
                 used_deletes: s.used_deletes,

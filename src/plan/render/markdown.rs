@@ -6,7 +6,7 @@
 use super::text::{per_change, ChangeLines, Group, Layout};
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
-    RenderContext, NO_CHANGES,
+    RenderContext,
 };
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
@@ -39,7 +39,7 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
     );
     let s = plan.summary();
     if s.is_empty() {
-        let _ = writeln!(out, "{NO_CHANGES}");
+        let _ = writeln!(out, "{}", ctx.baseline.no_changes());
         if let Some(line) = not_readable_line(plan) {
             let _ = writeln!(out, "\n_{line}_");
         }
@@ -56,6 +56,9 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         ("⚠️ Unsupported", s.unsupported),
     ] {
         let _ = writeln!(out, "| {label} | {n} |");
+    }
+    if s.unmanaged > 0 {
+        let _ = writeln!(out, "| 💤 No longer managed | {} |", s.unmanaged);
     }
     let _ = writeln!(out, "\n**{}**\n", summary_line(plan, ctx.write_rate));
     if let Some(line) = removes_line(plan) {
@@ -78,6 +81,13 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
             out,
             "> [!NOTE]\n> Unsupported changes cannot be made through Secoda's API (e.g. event \
              categories have no update call); they are shown, never applied.\n"
+        );
+    }
+    if s.unmanaged > 0 {
+        let _ = writeln!(
+            out,
+            "> [!NOTE]\n> No longer managed: the base declares them and the new set does not; \
+             `apply` leaves them in Secoda, and each says what `--prune` would do.\n"
         );
     }
 
@@ -149,6 +159,7 @@ fn counts(group: &[ChangeLines<'_>]) -> String {
         (n(Action::Update), "to update"),
         (n(Action::Delete), "to delete"),
         (n(Action::Unsupported), "unsupported"),
+        (n(Action::Unmanaged), "no longer managed"),
     ]
     .iter()
     .filter(|(k, _)| *k > 0)
@@ -193,6 +204,7 @@ mod tests {
     use crate::manifest::TrackingFields;
     use crate::plan::desired::{Fields, Names, Resolved};
     use crate::plan::fidelity::NotReadable;
+    use crate::plan::render::Baseline;
     use crate::plan::testutil::{category, event, property, resolved};
     use crate::plan::{diff, Change, DiffOptions, FieldChange, Key, Kind, Live};
 
@@ -204,6 +216,7 @@ mod tests {
             write_rate: Rate::SECODA_WRITES,
             names: &names,
             color: false,
+            baseline: Baseline::Workspace,
         };
         to_string(&plan, &ctx)
     }
@@ -258,6 +271,7 @@ mod tests {
             write_rate: Rate::SECODA_WRITES,
             names: &names,
             color: false,
+            baseline: Baseline::Workspace,
         };
         to_string(&plan, &ctx)
     }

@@ -20,6 +20,27 @@ pub(crate) struct RenderContext<'a> {
     pub names: &'a Names,
     /// Whether to emit ANSI styles (text only).
     pub color: bool,
+    /// What the manifests were compared with.
+    pub baseline: Baseline,
+}
+
+/// What a plan compares the manifests with: the line for "nothing would change" names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Baseline {
+    /// The live workspace (`plan`, `apply`).
+    Workspace,
+    /// Another manifest set (`diff`, offline).
+    ManifestSet,
+}
+
+impl Baseline {
+    /// The line every rendering ends with when nothing would change.
+    pub(crate) fn no_changes(self) -> &'static str {
+        match self {
+            Self::Workspace => "No changes. The workspace matches the manifests.",
+            Self::ManifestSet => "No changes. The two manifest sets agree.",
+        }
+    }
 }
 
 /// A rendering of a plan (also the `plan --format` values, so the docs are its help text).
@@ -49,9 +70,6 @@ pub(crate) fn render(
         Format::Markdown => markdown::render(plan, ctx, w),
     }
 }
-
-/// The line every rendering ends with when nothing would change.
-pub(crate) const NO_CHANGES: &str = "No changes. The workspace matches the manifests.";
 
 /// A duration as people read it: `45s`, `4m10s`, `1h02m` (rounded up to the second).
 #[must_use]
@@ -84,8 +102,14 @@ pub(crate) fn summary_line(plan: &Plan, rate: Rate) -> String {
     } else {
         String::new()
     };
+    // Shown only when an offline diff has some, so every other plan's line stays as it was.
+    let unmanaged = if s.unmanaged > 0 {
+        format!(", {} no longer managed", s.unmanaged)
+    } else {
+        String::new()
+    };
     format!(
-        "Plan: {} to create, {} to update, {} to delete, {} unsupported. {}{lease}, about {} at {rate}.",
+        "Plan: {} to create, {} to update, {} to delete, {} unsupported{unmanaged}. {}{lease}, about {} at {rate}.",
         s.create,
         s.update,
         s.delete,
@@ -249,6 +273,7 @@ mod snapshot_tests {
             write_rate: Rate::SECODA_WRITES,
             names: &names,
             color,
+            baseline: Baseline::Workspace,
         };
         let mut out = Vec::new();
         render(&plan, format, &ctx, &mut out).unwrap();
@@ -281,6 +306,7 @@ mod snapshot_tests {
             write_rate: Rate::SECODA_WRITES,
             names: &names,
             color: false,
+            baseline: Baseline::Workspace,
         };
         let mut out = Vec::new();
         render(&plan, Format::Text, &ctx, &mut out).unwrap();
@@ -297,14 +323,16 @@ mod snapshot_tests {
             write_rate: Rate::SECODA_WRITES,
             names: &names,
             color: true,
+            baseline: Baseline::Workspace,
         };
         let out = |format| {
             let mut out = Vec::new();
             render(&plan, format, &ctx, &mut out).unwrap();
             String::from_utf8(out).unwrap()
         };
-        assert_eq!(out(Format::Text), format!("{NO_CHANGES}\n"));
-        assert!(out(Format::Markdown).ends_with(&format!("\n\n{NO_CHANGES}\n")));
+        let no_changes = Baseline::Workspace.no_changes();
+        assert_eq!(out(Format::Text), format!("{no_changes}\n"));
+        assert!(out(Format::Markdown).ends_with(&format!("\n\n{no_changes}\n")));
         let doc: json::PlanDocument = serde_json::from_str(&out(Format::Json)).unwrap();
         assert_eq!((doc.summary.writes, doc.summary.eta_seconds), (0, 0));
         assert!(doc.changes.is_empty());

@@ -1,9 +1,9 @@
 //! The Terraform-like text rendering, grouped by category and event:
-//! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported.
+//! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported or no longer managed.
 
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
-    RenderContext, NO_CHANGES,
+    RenderContext,
 };
 use crate::api::Id;
 use crate::output::{printable, style};
@@ -22,7 +22,7 @@ const LONG_TEXT: usize = 60;
 pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -> io::Result<()> {
     let paint = Paint(ctx.color);
     if plan.summary().is_empty() {
-        writeln!(w, "{NO_CHANGES}")?;
+        writeln!(w, "{}", ctx.baseline.no_changes())?;
         if let Some(line) = not_readable_line(plan) {
             writeln!(w, "{}", paint.style(style::DIM, &line))?;
         }
@@ -182,7 +182,7 @@ fn symbol(a: Action) -> (&'static str, Style) {
         Action::Create => ("+", style::ADD),
         Action::Update => ("~", style::CHANGE),
         Action::Delete => ("-", style::REMOVE),
-        Action::Unsupported => ("!", style::WARN),
+        Action::Unsupported | Action::Unmanaged => ("!", style::WARN),
     }
 }
 
@@ -231,7 +231,7 @@ fn gutter(a: Action) -> char {
     match a {
         Action::Create => '+',
         Action::Delete => '-',
-        Action::Update | Action::Unsupported => ' ',
+        Action::Update | Action::Unsupported | Action::Unmanaged => ' ',
     }
 }
 
