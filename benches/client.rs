@@ -6,7 +6,9 @@
 
 use futures::StreamExt;
 use secoda_sync::sandbox::{self, seed, Fault, Faults, RunningSandbox, SandboxConfig};
-use secoda_sync::testing::api::{Client, ClientConfig, Id, LogSink, Rate, ResourceWrite, Token};
+use secoda_sync::testing::api::{
+    Client, ClientConfig, Id, LogSink, Rate, ReadPace, ResourceWrite, Token,
+};
 use std::io::Write;
 use std::time::{Duration, Instant};
 use url::Url;
@@ -34,7 +36,7 @@ async fn start(faults: Faults) -> RunningSandbox {
 fn client(sb: &RunningSandbox, write_rate: Option<Rate>, concurrency: usize) -> Client {
     let mut c = ClientConfig::new(Url::parse(sb.url()).expect("url"), Token::new(sb.token()));
     c.write_rate = write_rate;
-    c.read_rate = None;
+    c.read_pace = ReadPace::Unpaced;
     c.concurrency = concurrency;
     c.log_sink = LogSink::new(std::io::sink());
     Client::new(c).expect("client")

@@ -73,6 +73,12 @@ pub(crate) const SETTINGS: &[Setting] = &[
         ValueKind::Text,
     ),
     setting(
+        "read_rate_max",
+        Some("--read-rate-max"),
+        Some("SECODA_READ_RATE_MAX"),
+        ValueKind::Text,
+    ),
+    setting(
         "concurrency",
         Some("--concurrency"),
         Some("SECODA_CONCURRENCY"),

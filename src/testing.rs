@@ -6,8 +6,8 @@
 pub mod api {
     pub use crate::api::{
         ApiError, Client, ClientConfig, Id, ListFilter, LogLevel, LogSink, MeasurementFilter,
-        MonitorSchedule, MonitorWrite, Rate, Resource, ResourceKind, ResourceWrite, RetryPolicy,
-        Tag, Token,
+        MonitorSchedule, MonitorWrite, Rate, ReadPace, Resource, ResourceKind, ResourceWrite,
+        RetryPolicy, Tag, Token,
     };
 }
 

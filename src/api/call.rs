@@ -171,6 +171,11 @@ impl Client {
                 }
             };
             self.log_call(method, &url, Some(status), started, None);
+            if status == StatusCode::TOO_MANY_REQUESTS {
+                limiter.rate_limited();
+            } else {
+                limiter.answered(started.elapsed());
+            }
             if self.inner.log >= LogLevel::Bodies {
                 self.log_response(&headers, &bytes);
             }

@@ -6,9 +6,11 @@
 //! a call is made lives in `call`, `paging`, `retry`, `redirect` and `call_log`.
 
 use super::limit::Limiter;
+use super::paging::PageSizeSeen;
 use super::stats::Counters;
 use super::{
-    ApiError, ClientConfig, ClientStats, Endpoint, Health, LogLevel, LogSink, Rate, RetryPolicy,
+    ApiError, ClientConfig, ClientStats, Endpoint, Health, LogLevel, LogSink, Rate, ReadPace,
+    RetryPolicy,
 };
 use reqwest::header::{self, HeaderMap, HeaderValue};
 use std::net::IpAddr;
@@ -34,7 +36,7 @@ pub(super) struct Inner {
     pub(super) http: reqwest::Client,
     pub(super) base: Url,
     pub(super) write_rate: Option<Rate>,
-    pub(super) read_rate: Option<Rate>,
+    pub(super) read_pace: ReadPace,
     pub(super) writes: Limiter,
     pub(super) reads: Limiter,
     pub(super) slots: Semaphore,
@@ -46,6 +48,8 @@ pub(super) struct Inner {
     pub(super) log: LogLevel,
     pub(super) sink: LogSink,
     pub(super) counters: Counters,
+    /// What this run learnt about `page_size`.
+    pub(super) page_size: PageSizeSeen,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -145,9 +149,9 @@ impl Client {
                 http,
                 base,
                 write_rate: config.write_rate,
-                read_rate: config.read_rate,
+                read_pace: config.read_pace,
                 writes: Limiter::new(config.write_rate),
-                reads: Limiter::new(config.read_rate),
+                reads: Limiter::reads(config.read_pace),
                 slots: Semaphore::new(concurrency),
                 read_ahead: concurrency,
                 trailing_slash: config.trailing_slash,
@@ -156,6 +160,7 @@ impl Client {
                 log: config.log,
                 sink: config.log_sink,
                 counters: Counters::default(),
+                page_size: PageSizeSeen::default(),
             }),
         })
     }
@@ -172,10 +177,26 @@ impl Client {
         self.inner.write_rate
     }
 
-    /// The pace of reads (`None`: unpaced).
+    /// The pace of reads, as configured.
     #[must_use]
-    pub fn read_rate(&self) -> Option<Rate> {
-        self.inner.read_rate
+    pub fn read_pace(&self) -> ReadPace {
+        self.inner.read_pace
+    }
+
+    /// Reads a second an `auto` pace keeps now (`None` when the pace is fixed or none).
+    #[must_use]
+    pub fn settled_read_rate(&self) -> Option<f64> {
+        self.inner.reads.adaptive_rate()
+    }
+
+    /// Whether the server honours `page_size` (`None`: no list has told yet) and the most
+    /// items one page held, so far in this run.
+    #[must_use]
+    pub fn page_size_seen(&self) -> (Option<bool>, usize) {
+        (
+            self.inner.page_size.honoured(),
+            self.inner.page_size.largest(),
+        )
     }
 
     /// Counters so far.

@@ -1,7 +1,7 @@
 //! What a caller decides about a client: address, token, pacing, concurrency, timeouts,
 //! retries and logging, with the defaults every command starts from.
 
-use super::{LogLevel, LogSink, Rate, RetryPolicy, Token};
+use super::{LogLevel, LogSink, Rate, ReadPace, RetryPolicy, Token};
 use std::time::Duration;
 use url::Url;
 
@@ -14,8 +14,8 @@ pub struct ClientConfig {
     pub token: Token,
     /// Pace of POST/PUT/PATCH/DELETE calls; `None` = unpaced.
     pub write_rate: Option<Rate>,
-    /// Pace of GET calls; `None` = unpaced.
-    pub read_rate: Option<Rate>,
+    /// Pace of GET calls.
+    pub read_pace: ReadPace,
     /// Requests in flight at once (at least 1).
     pub concurrency: usize,
     /// Send `/path/` forms.
@@ -34,7 +34,8 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// Defaults for everything but the address and token: no write or read pacing (callers
-    /// talking to Secoda set `write_rate` to [`Rate::SECODA_WRITES`]), concurrency 8, timeouts
+    /// talking to Secoda set `write_rate` to [`Rate::SECODA_WRITES`] and `read_pace` to
+    /// [`ReadPace::AUTO`]), concurrency 8, timeouts
     /// 10 s / 60 s, the default retry policy, no logging.
     #[must_use]
     pub fn new(base_url: Url, token: Token) -> Self {
@@ -42,7 +43,7 @@ impl ClientConfig {
             base_url,
             token,
             write_rate: None,
-            read_rate: None,
+            read_pace: ReadPace::Unpaced,
             concurrency: 8,
             trailing_slash: false,
             connect_timeout: Duration::from_secs(10),

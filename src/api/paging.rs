@@ -2,11 +2,70 @@
 //! always fetched as `?page=N` on the configured base URL and the list's own path:
 //! `links.next` only tells whether (and which) page follows, because it may name another host,
 //! or another path, and the token must never go there.
+//!
+//! Lists are asked for large pages (`page_size`), which Secoda documents for one list only:
+//! the first list whose first page shows whether the server honours it settles it for the run
+//! (more items than a default page: honoured; a default page with more to come: ignored, and
+//! not asked again).
 
 use super::{ApiError, Client, Endpoint, Id, Page};
 use futures::stream::{self, Stream, TryStreamExt};
 use serde::de::DeserializeOwned;
 use std::collections::HashSet;
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
+
+/// The `page_size` asked for: the largest page the sandbox gives, after the reference.
+pub(crate) const ASKED_PAGE_SIZE: usize = 1000;
+
+/// Items in a page when the server does not honour `page_size` (the reference's examples).
+const DEFAULT_PAGE_SIZE: usize = 50;
+
+/// What a run has learnt about `page_size`, shared by every clone of a client.
+#[derive(Debug, Default)]
+pub(crate) struct PageSizeSeen {
+    /// 0 = not known yet, 1 = honoured, 2 = ignored.
+    verdict: AtomicU8,
+    /// The most items one page held.
+    largest: AtomicUsize,
+}
+
+impl PageSizeSeen {
+    const HONOURED: u8 = 1;
+    const IGNORED: u8 = 2;
+
+    /// The `page_size` to ask for: none once the server was seen to ignore it.
+    fn to_ask(&self) -> Option<usize> {
+        (self.verdict.load(Ordering::Relaxed) != Self::IGNORED).then_some(ASKED_PAGE_SIZE)
+    }
+
+    /// Learns from a list's first page, `len` items long, asked with `asked` or not, with
+    /// more pages to come (`more`) or not.
+    fn first_page(&self, asked: bool, len: usize, more: bool) {
+        self.largest.fetch_max(len, Ordering::Relaxed);
+        if !asked {
+            return;
+        }
+        if len > DEFAULT_PAGE_SIZE {
+            self.verdict.store(Self::HONOURED, Ordering::Relaxed);
+        } else if more {
+            self.verdict.store(Self::IGNORED, Ordering::Relaxed);
+        }
+    }
+
+    /// Whether the server honours `page_size` (`None`: no list told yet).
+    pub(crate) fn honoured(&self) -> Option<bool> {
+        match self.verdict.load(Ordering::Relaxed) {
+            Self::HONOURED => Some(true),
+            Self::IGNORED => Some(false),
+            _ => None,
+        }
+    }
+
+    /// The most items a page held.
+    pub(crate) fn largest(&self) -> usize {
+        self.largest.load(Ordering::Relaxed)
+    }
+}
 
 /// An item of a list, by its id: what tells a repeated page from a new one.
 pub(crate) trait Listed {
@@ -86,6 +145,8 @@ impl Client {
         T: DeserializeOwned + Listed + Send + 'static,
     {
         let client = self.clone();
+        // One size for every page of a list: pages of two sizes would skip or repeat items.
+        let asked = self.inner.page_size.to_ask();
         let start = Some((1u64, 1u64, Seen::default()));
         stream::try_unfold(start, move |state| {
             let client = client.clone();
@@ -98,6 +159,9 @@ impl Client {
                 let pages = futures::future::try_join_all((first..first + width).map(|n| {
                     let mut query = query.clone();
                     query.push(("page".to_owned(), n.to_string()));
+                    if let Some(size) = asked {
+                        query.push(("page_size".to_owned(), size.to_string()));
+                    }
                     let (client, endpoint) = (&client, &endpoint);
                     async move { client.get::<Page<T>>(endpoint, &query).await }
                 }))
@@ -110,6 +174,10 @@ impl Client {
                         why,
                     })?;
                     let next = next_page(n, &page);
+                    if n == 1 {
+                        let seen = &client.inner.page_size;
+                        seen.first_page(asked.is_some(), page.results.len(), next.is_some());
+                    }
                     let ahead = next.map(|next| read_ahead(next, &page, client.inner.read_ahead));
                     items.extend(page.results);
                     match (next, ahead) {

@@ -41,12 +41,6 @@ impl Rate {
         per: Per::Minute,
     };
 
-    /// The read pace against a real workspace when `--read-rate` does not say: 10 per second.
-    pub const DEFAULT_READS: Rate = Rate {
-        count: NonZeroU32::new(10).unwrap(),
-        per: Per::Second,
-    };
-
     /// Average time between two calls at this rate.
     #[must_use]
     pub fn interval(self) -> Duration {

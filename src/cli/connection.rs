@@ -1,6 +1,6 @@
 //! How to reach the API: host, token file, pacing, retries, or the in-process sandbox.
 
-use crate::api::Rate;
+use crate::api::{Rate, ReadRateChoice};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 
@@ -56,9 +56,15 @@ pub struct ConnectionArgs {
     /// --sandbox] [env: SECODA_WRITE_RATE].
     #[arg(long, value_name = "RATE")]
     pub write_rate: Option<Rate>,
-    /// Pace of GET calls [default: 10/s; none with --sandbox] [env: SECODA_READ_RATE].
+    /// Pace of GET calls: `auto` finds the server's pace (faster while answers come back fast,
+    /// slower on a 429 or climbing latency), or a fixed N/s [default: auto; none with
+    /// --sandbox] [env: SECODA_READ_RATE].
+    #[arg(long, value_name = "auto|RATE")]
+    pub read_rate: Option<ReadRateChoice>,
+    /// The most reads a second `--read-rate auto` goes to [default: 50/s] [env:
+    /// SECODA_READ_RATE_MAX].
     #[arg(long, value_name = "RATE")]
-    pub read_rate: Option<Rate>,
+    pub read_rate_max: Option<Rate>,
     /// Requests in flight at once, 1 to 256 [env: SECODA_CONCURRENCY].
     #[arg(long, value_name = "N", default_value_t = 8,
           value_parser = super::numbers::concurrency)]

@@ -41,6 +41,10 @@ pub struct ServeArgs {
     #[arg(long, value_name = "N", default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=1000))]
     pub page_size: u32,
+    /// Ignore a request's `page_size`: every list answers --page-size items a page, as a
+    /// server that does not know the parameter.
+    #[arg(long)]
+    pub ignore_page_size: bool,
     /// Delay added to every answer, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=600_000))]
@@ -122,6 +126,7 @@ impl ServeArgs {
         SandboxConfig {
             token: self.token.clone(),
             page_size: self.page_size as usize,
+            page_size_param: !self.ignore_page_size,
             faults: Faults {
                 latency: Duration::from_millis(self.latency_ms),
                 write_limit: if self.secoda_limits {

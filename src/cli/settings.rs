@@ -4,7 +4,7 @@
 
 use super::apply::SavedPlanSettings;
 use super::{numbers, Command, ConnectionArgs, LockArgs, PlanningArgs, PropertyTypes, Region};
-use crate::api::Rate;
+use crate::api::{Rate, ReadPace, ReadPaceError, ReadRateChoice};
 use crate::config_file::{self, Effective, ProjectConfig, Setting, SettingSource};
 use clap::{CommandFactory, ValueEnum};
 use std::path::PathBuf;
@@ -20,7 +20,9 @@ pub(crate) enum Value {
     /// `write_rate` / `--write-rate` / `SECODA_WRITE_RATE`.
     WriteRate(Rate),
     /// `read_rate` / `--read-rate` / `SECODA_READ_RATE`.
-    ReadRate(Rate),
+    ReadRate(ReadRateChoice),
+    /// `read_rate_max` / `--read-rate-max` / `SECODA_READ_RATE_MAX`.
+    ReadRateMax(Rate),
     /// `concurrency` / `--concurrency` / `SECODA_CONCURRENCY`.
     Concurrency(u16),
     /// `manifests` (the verb's paths).
@@ -58,7 +60,8 @@ impl Value {
             "api_url" => Self::ApiUrl(one.to_owned()),
             "region" => Self::Region(Region::from_str(one, true)?),
             "write_rate" => Self::WriteRate(rate(one)?),
-            "read_rate" => Self::ReadRate(rate(one)?),
+            "read_rate" => Self::ReadRate(one.parse().map_err(|e: ReadPaceError| e.to_string())?),
+            "read_rate_max" => Self::ReadRateMax(rate(one)?),
             "concurrency" => Self::Concurrency(numbers::concurrency(one)?),
             "manifests" => Self::Manifests(raw.iter().map(PathBuf::from).collect()),
             "prune" => Self::Prune(bool_of(one)?),
@@ -150,7 +153,7 @@ impl<'a> Verb<'a> {
     /// Whether this verb takes the setting `key`.
     pub(super) fn takes(&self, key: &str) -> bool {
         match key {
-            "api_url" | "region" | "write_rate" | "read_rate" | "concurrency" => {
+            "api_url" | "region" | "write_rate" | "read_rate" | "read_rate_max" | "concurrency" => {
                 self.connection.is_some()
             }
             "manifests" => self.paths.is_some(),
@@ -186,6 +189,7 @@ impl<'a> Verb<'a> {
             Value::Region(r) => self.connection(|c| c.region = Some(r)),
             Value::WriteRate(r) => self.connection(|c| c.write_rate = Some(r)),
             Value::ReadRate(r) => self.connection(|c| c.read_rate = Some(r)),
+            Value::ReadRateMax(r) => self.connection(|c| c.read_rate_max = Some(r)),
             Value::Concurrency(n) => self.connection(|c| c.concurrency = n),
             Value::Manifests(p) => {
                 if let Some(paths) = self.paths.as_deref_mut() {
@@ -240,7 +244,8 @@ pub(crate) fn default_of(setting: &Setting) -> String {
     clap_default.unwrap_or_else(|| match (setting.key, setting.kind) {
         ("api_url", _) => Region::Us.base_url().to_owned(),
         ("write_rate", _) => Rate::SECODA_WRITES.to_string(),
-        ("read_rate", _) => Rate::DEFAULT_READS.to_string(),
+        ("read_rate", _) => ReadRateChoice::Auto.to_string(),
+        ("read_rate_max", _) => ReadPace::DEFAULT_MAX.to_string(),
         // A switch's absence.
         (_, config_file::ValueKind::Bool) => "false".to_owned(),
         _ => "(none)".to_owned(),

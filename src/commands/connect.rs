@@ -1,7 +1,9 @@
 //! Turns the connection flags (`ConnectionArgs`) and the environment into a [`Client`]: base
 //! URL, token, pacing, retries and logging. Shared by every command that talks to the API.
 
-use crate::api::{Client, ClientConfig, LogLevel, LogSink, Rate, RetryPolicy, Token};
+use crate::api::{
+    Client, ClientConfig, LogLevel, LogSink, Rate, ReadPace, ReadRateChoice, RetryPolicy, Token,
+};
 use crate::cli::ConnectionArgs;
 use crate::error::{Error, Result};
 use crate::output::{Printer, Verbosity};
@@ -34,8 +36,18 @@ pub(crate) fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Resu
     let mut config = ClientConfig::new(base_url(args)?, token);
     tune(&mut config, args, verbosity)?;
     config.write_rate = Some(args.write_rate.unwrap_or(Rate::SECODA_WRITES));
-    config.read_rate = Some(args.read_rate.unwrap_or(Rate::DEFAULT_READS));
+    config.read_pace = read_pace(args, ReadRateChoice::Auto);
     Ok(config)
+}
+
+/// The read pace `args` ask for, `unset` when `--read-rate` is not given.
+fn read_pace(args: &ConnectionArgs, unset: ReadRateChoice) -> ReadPace {
+    match args.read_rate.unwrap_or(unset) {
+        ReadRateChoice::Auto => ReadPace::Auto {
+            max: args.read_rate_max.unwrap_or(ReadPace::DEFAULT_MAX),
+        },
+        ReadRateChoice::Fixed(r) => ReadPace::Fixed(r),
+    }
 }
 
 /// Applies the tuning flags (rates, concurrency, trailing slash, timeouts, retries, logging)
@@ -50,7 +62,10 @@ pub(crate) fn tune(
     verbosity: Verbosity,
 ) -> Result<()> {
     config.write_rate = args.write_rate;
-    config.read_rate = args.read_rate;
+    config.read_pace = match args.read_rate {
+        None => ReadPace::Unpaced,
+        Some(choice) => read_pace(args, choice),
+    };
     config.concurrency = usize::from(args.concurrency);
     config.trailing_slash = args.trailing_slash;
     config.connect_timeout = seconds("--connect-timeout", args.connect_timeout)?;
@@ -215,7 +230,7 @@ mod tests {
         let mut c = ClientConfig::new(Url::parse("http://127.0.0.1:1").unwrap(), Token::new("t"));
         tune(&mut c, &a, Verbosity::Verbose).unwrap();
         assert_eq!(c.write_rate, Some("20/s".parse().unwrap()));
-        assert_eq!(c.read_rate, Some("5/s".parse().unwrap()));
+        assert_eq!(c.read_pace, ReadPace::Fixed("5/s".parse().unwrap()));
         assert_eq!(c.concurrency, 16);
         assert!(c.trailing_slash);
         assert_eq!(c.connect_timeout, Duration::from_millis(2500));
@@ -224,5 +239,30 @@ mod tests {
         let mut zero = a.clone();
         zero.request_timeout = 0.0;
         assert!(tune(&mut c, &zero, Verbosity::Normal).is_err());
+    }
+
+    #[test]
+    fn reads_find_their_pace_against_a_server_and_go_unpaced_in_the_sandbox_unless_told() {
+        let server = |flags: &[&str]| {
+            let a = args(flags);
+            read_pace(&a, ReadRateChoice::Auto)
+        };
+        assert_eq!(server(&[]), ReadPace::AUTO);
+        let max = ["--read-rate-max", "120/s"];
+        assert_eq!(
+            server(&max),
+            ReadPace::Auto {
+                max: "120/s".parse().unwrap()
+            }
+        );
+        assert_eq!(
+            server(&["--read-rate", "3/s"]),
+            ReadPace::Fixed("3/s".parse().unwrap())
+        );
+        let mut c = ClientConfig::new(Url::parse("http://127.0.0.1:1").unwrap(), Token::new("t"));
+        tune(&mut c, &args(&[]), Verbosity::Normal).unwrap();
+        assert_eq!(c.read_pace, ReadPace::Unpaced);
+        tune(&mut c, &args(&["--read-rate", "auto"]), Verbosity::Normal).unwrap();
+        assert_eq!(c.read_pace, ReadPace::AUTO);
     }
 }

@@ -24,7 +24,7 @@ pub(crate) fn run(args: &DoctorArgs, printer: &Printer) -> Result<Exit> {
                 region_of(base).map(|r| format!("{r:?}").to_lowercase())
             },
             trailing_slash: conn.trailing_slash,
-            read_rate: session.client.read_rate(),
+            read_pace: session.client.read_pace(),
             concurrency: usize::from(conn.concurrency),
         };
         Ok(doctor::examine(&session.client, &opts).await?)

@@ -29,6 +29,9 @@ impl Session {
     pub(crate) async fn open(args: &ConnectionArgs, printer: &Printer) -> Result<Self> {
         if !args.sandbox {
             let client = connect::connect(args, printer)?;
+            if printer.verbosity() >= Verbosity::Verbose {
+                printer.status(pacing(&client));
+            }
             let origin = client.base_url().as_str().trim_end_matches('/').to_owned();
             return Ok(Self {
                 client,
@@ -64,11 +67,21 @@ impl Session {
         })
     }
 
-    /// Ends the run: stops the sandbox and saves its state (a no-op for a real workspace).
+    /// Ends the run: says (with `-v`) the read pace `auto` settled at, then stops the sandbox
+    /// and saves its state (a no-op for a real workspace).
     ///
     /// # Errors
     /// When the sandbox state cannot be saved.
-    pub(crate) async fn close(self) -> Result<()> {
+    pub(crate) async fn close(self, printer: &Printer) -> Result<()> {
+        if let Some(rate) = self.client.settled_read_rate() {
+            if printer.verbosity() >= Verbosity::Verbose {
+                printer.status(format!(
+                    "Reads settled at {rate:.1}/s ({}, {} rate-limited answers).",
+                    self.client.read_pace(),
+                    self.client.stats().rate_limited
+                ));
+            }
+        }
         if let Some(s) = self.sandbox {
             s.shutdown().await?;
         }
@@ -78,12 +91,12 @@ impl Session {
 
 /// The `-v` line naming the paces a client keeps, e.g. `Pacing: reads unpaced, writes 30/min`.
 fn pacing(client: &Client) -> String {
-    let pace =
-        |r: Option<crate::api::Rate>| r.map_or_else(|| "unpaced".to_owned(), |r| r.to_string());
     format!(
         "Pacing: reads {}, writes {}",
-        pace(client.read_rate()),
-        pace(client.write_rate())
+        client.read_pace(),
+        client
+            .write_rate()
+            .map_or_else(|| "unpaced".to_owned(), |r| r.to_string())
     )
 }
 
@@ -100,7 +113,7 @@ pub(crate) fn run_in_session<T>(
     runtime()?.block_on(async {
         let session = Session::open(args, printer).await?;
         let result = work(&session).await;
-        let closed = session.close().await;
+        let closed = session.close(printer).await;
         let out = result?;
         closed?;
         Ok(out)

@@ -7,7 +7,7 @@ use super::report::{
     Latency, MonitorsCheck, Pagination, PlanEstimate, TokenCheck,
 };
 use super::DoctorOptions;
-use crate::api::Integration;
+use crate::api::{Integration, ReadPace};
 use serde_json::Value;
 
 /// Page size assumed when no list showed one (the reference's examples imply 50).
@@ -409,7 +409,11 @@ pub(super) fn latency(
             let pages = fixed + pages(i.events, size) + pages(i.properties, size);
             #[allow(clippy::cast_precision_loss)]
             let n = pages as f64;
-            let paced = opts.read_rate.map_or(0.0, |r| n / r.per_second());
+            // `auto` at best reaches its ceiling: the estimate a fast server earns.
+            let paced = match opts.read_pace {
+                ReadPace::Unpaced => 0.0,
+                ReadPace::Fixed(r) | ReadPace::Auto { max: r } => n / r.per_second(),
+            };
             // Lists after their first page are read `concurrency` pages at a time.
             #[allow(clippy::cast_precision_loss)]
             let waited = n * p50 / 1000.0 / concurrency as f64;
@@ -430,7 +434,7 @@ pub(super) fn latency(
         calls: timings.len(),
         p50_ms: (p50 * 10.0).round() / 10.0,
         p95_ms: (p95 * 10.0).round() / 10.0,
-        read_rate: opts.read_rate.map(|r| r.to_string()),
+        read_rate: (opts.read_pace != ReadPace::Unpaced).then(|| opts.read_pace.to_string()),
         concurrency,
         plan_estimates,
     }

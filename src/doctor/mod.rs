@@ -11,7 +11,7 @@ pub(crate) mod report;
 pub(crate) use examine::examine;
 pub use report::DoctorReport;
 
-use crate::api::Rate;
+use crate::api::ReadPace;
 
 /// What the check needs to know about how the tool is configured.
 #[derive(Debug, Clone, Default)]
@@ -21,7 +21,7 @@ pub(crate) struct DoctorOptions {
     /// The tool sends `/path/` forms (`--trailing-slash`).
     pub trailing_slash: bool,
     /// The read pace (`--read-rate`), for the planning estimate.
-    pub read_rate: Option<Rate>,
+    pub read_pace: ReadPace,
     /// Requests in flight at once (`--concurrency`).
     pub concurrency: usize,
 }

@@ -225,7 +225,8 @@ pub struct Latency {
     pub p50_ms: f64,
     /// 95th percentile milliseconds.
     pub p95_ms: f64,
-    /// The configured read pace (`--read-rate`), e.g. `10/s`; `null` when unpaced.
+    /// The configured read pace (`--read-rate`), e.g. `10/s` or `auto (up to 50/s)`; `null`
+    /// when unpaced.
     pub read_rate: Option<String>,
     /// Requests in flight at once (`--concurrency`).
     pub concurrency: usize,

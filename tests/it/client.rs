@@ -3,8 +3,8 @@
 
 use futures::TryStreamExt;
 use secoda_sync::testing::api::{
-    ApiError, Client, ClientConfig, Id, ListFilter, LogLevel, LogSink, MonitorWrite, Resource,
-    ResourceKind, ResourceWrite, RetryPolicy, Tag, Token,
+    ApiError, Client, ClientConfig, Id, ListFilter, LogLevel, LogSink, MonitorWrite, ReadPace,
+    Resource, ResourceKind, ResourceWrite, RetryPolicy, Tag, Token,
 };
 use serde_json::json;
 use std::io::Write;
@@ -717,7 +717,7 @@ async fn a_429_pauses_every_worker_of_its_kind_not_just_the_one_that_saw_it() {
         .await;
     let mut cfg = config(&server.uri());
     // Slots 500 ms apart: the 429 is answered long before the second worker's slot.
-    cfg.read_rate = Some("2/s".parse().unwrap());
+    cfg.read_pace = ReadPace::Fixed("2/s".parse().unwrap());
     let c = Client::new(cfg).unwrap();
     let ids = [Id::from("a"), Id::from("b"), Id::from("d")];
     let (a, b, d) = tokio::join!(

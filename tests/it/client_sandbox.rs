@@ -268,6 +268,7 @@ async fn lookups_resolve_the_seeded_names() {
 async fn lists_are_read_across_pages_despite_none_strings() {
     let cfg = SandboxConfig {
         page_size: 2,
+        page_size_param: false,
         ..SandboxConfig::default()
     };
     let sb = sandbox::spawn(cfg).await.unwrap();
@@ -292,10 +293,22 @@ async fn lists_are_read_across_pages_despite_none_strings() {
         .filter(|e| e.path == "/api/v1/tag")
         .map(|e| e.query.unwrap_or_default())
         .collect();
-    // Pages after the first are read ahead concurrently, so they may land in any order.
-    assert_eq!(pages[0], "page=1");
+    // Pages after the first are read ahead concurrently, so they may land in any order. Every
+    // page of the list asks for the same (large) size: pages of two sizes would skip items.
+    assert_eq!(pages[0], "page=1&page_size=1000");
     pages.sort();
-    assert_eq!(pages, ["page=1", "page=2", "page=3", "page=4"]);
+    let asked = |n| format!("page={n}&page_size=1000");
+    assert_eq!(pages, [asked(1), asked(2), asked(3), asked(4)]);
+    // A server answering 2 with more to come does not honour it: the next list does not ask.
+    assert_eq!(c.page_size_seen(), (Some(false), 2));
+    sb.clear_log();
+    let _: Vec<_> = c.list_tags().try_collect().await.unwrap();
+    let again: Vec<_> = sb
+        .request_log()
+        .into_iter()
+        .filter_map(|e| e.query)
+        .collect();
+    assert_eq!(again[0], "page=1", "{again:?}");
 
     for i in 0..5 {
         category(&c, &format!("C{i}")).await;
@@ -310,6 +323,28 @@ async fn lists_are_read_across_pages_despite_none_strings() {
         5 + 1,
         "the five and Amplitude's seeded `Checkout`"
     );
+}
+
+#[tokio::test]
+async fn lists_ask_for_large_pages_and_read_a_list_in_one_page_where_honoured() {
+    let sb = sandbox::spawn(SandboxConfig::default()).await.unwrap();
+    let c = client(&sb);
+    let cat = category(&c, "Big").await;
+    let seen = create_many(&c, &cat.id, 120).await;
+    assert_eq!(seen.len(), 120);
+    let lists: Vec<_> = sb
+        .request_log()
+        .into_iter()
+        .filter(|e| e.method == "GET")
+        .filter_map(|e| e.query)
+        .collect();
+    // 120 events, more than two default pages, in one answer.
+    assert!(
+        lists.iter().all(|q| q.contains("page_size=1000")),
+        "{lists:?}"
+    );
+    assert!(!lists.iter().any(|q| q.contains("page=2")), "{lists:?}");
+    assert_eq!(c.page_size_seen(), (Some(true), 120));
 }
 
 #[tokio::test]

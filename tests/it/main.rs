@@ -22,6 +22,7 @@ mod not_kept;
 mod presets;
 mod property_types;
 mod readback;
+mod reads;
 mod recipes;
 mod recipes_run;
 mod rules;

@@ -48,8 +48,12 @@ use tokio::task::JoinHandle;
 pub struct SandboxConfig {
     /// The bearer token to accept; random when `None`.
     pub token: Option<String>,
-    /// Default list page size (a request's `page_size` overrides it, up to 1000).
+    /// Default list page size (a request's `page_size` overrides it, up to 1000, unless
+    /// `page_size_param` is off).
     pub page_size: usize,
+    /// Whether a request's `page_size` is honoured (off: every list answers `page_size` items
+    /// a page, as a server that does not know the parameter).
+    pub page_size_param: bool,
     /// Faults injected from the start (change them later with
     /// [`RunningSandbox::set_faults`]).
     pub faults: Faults,
@@ -85,6 +89,7 @@ impl Default for SandboxConfig {
         Self {
             token: None,
             page_size: 50,
+            page_size_param: true,
             faults: Faults::default(),
             seed: 0,
             state_file: None,
@@ -105,6 +110,7 @@ impl std::fmt::Debug for SandboxConfig {
         f.debug_struct("SandboxConfig")
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
             .field("page_size", &self.page_size)
+            .field("page_size_param", &self.page_size_param)
             .field("faults", &self.faults)
             .field("seed", &self.seed)
             .field("state_file", &self.state_file)
@@ -181,6 +187,7 @@ pub(crate) struct Shared {
     base_url: String,
     token: String,
     page_size: usize,
+    page_size_param: bool,
     monitor_patch: bool,
     monitor_delete: bool,
     /// Resource fields accepted but neither kept nor returned.
@@ -216,6 +223,12 @@ impl std::fmt::Debug for Shared {
 }
 
 impl Shared {
+    /// The page a list request asks for, at this sandbox's page size unless it honours the
+    /// request's `page_size`.
+    fn page_request(&self, params: &wire::Params) -> Result<wire::PageRequest, wire::ApiError> {
+        wire::PageRequest::from_params(params, self.page_size, self.page_size_param)
+    }
+
     /// The workspace (handlers hold it briefly and never across an await).
     fn store(&self) -> MutexGuard<'_, Store> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
@@ -400,6 +413,7 @@ pub async fn spawn_at(
         base_url: url.clone(),
         token: config.token.clone().unwrap_or_else(random_token),
         page_size: config.page_size,
+        page_size_param: config.page_size_param,
         monitor_patch: config.monitor_patch,
         monitor_delete: config.monitor_delete,
         drop_fields: config.drop_fields.clone(),

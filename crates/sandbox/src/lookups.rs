@@ -2,7 +2,7 @@
 //! catalog search and the health check.
 
 use super::filter::Filter;
-use super::wire::{envelope, ApiError, ListUrl, PageRequest, Params};
+use super::wire::{envelope, ApiError, ListUrl, Params};
 use super::Shared;
 use axum::extract::State;
 use axum::http::Uri;
@@ -19,7 +19,7 @@ pub(crate) fn paged<T: Serialize>(
     params: &Params,
     items: &[T],
 ) -> Result<Response, ApiError> {
-    let req = PageRequest::from_params(params, s.page_size)?;
+    let req = s.page_request(params)?;
     let results = req
         .slice(items)
         .iter()
@@ -95,7 +95,7 @@ pub(crate) async fn collections(
 /// The resource catalog, searched with `filter=<JSON>`.
 pub(crate) async fn catalog(State(s): State<Arc<Shared>>, uri: Uri) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
-    let req = PageRequest::from_params(&params, s.page_size)?;
+    let req = s.page_request(&params)?;
     let filter = match params.get("filter") {
         None => None,
         Some(raw) => {

@@ -3,7 +3,7 @@
 use super::model::{title_cased, Id, Resource, ResourceWrite};
 use super::seed;
 use super::store::{Kind, Selection, Store};
-use super::wire::{envelope, invalid_pk, ApiError, ListUrl, PageRequest, Params, REQUIRED};
+use super::wire::{envelope, invalid_pk, ApiError, ListUrl, Params, REQUIRED};
 use super::{now, Shared};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -83,7 +83,7 @@ pub(crate) async fn list(
     uri: Uri,
 ) -> Result<Response, ApiError> {
     let params = Params::parse(uri.query());
-    let req = PageRequest::from_params(&params, s.page_size)?;
+    let req = s.page_request(&params)?;
     let scoped = kind != Kind::Category;
     let sel = Selection {
         kind: Some(kind),

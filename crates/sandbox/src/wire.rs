@@ -110,7 +110,12 @@ pub(crate) struct PageRequest {
 
 impl PageRequest {
     /// Reads `page` and `page_size`; a page that is not a positive number is a 404, like DRF.
-    pub(crate) fn from_params(p: &Params, default_size: usize) -> Result<Self, ApiError> {
+    /// A `page_size` is ignored when `size_param` is off.
+    pub(crate) fn from_params(
+        p: &Params,
+        default_size: usize,
+        size_param: bool,
+    ) -> Result<Self, ApiError> {
         let page = match p.get("page") {
             None => 1,
             Some(s) => s
@@ -121,6 +126,7 @@ impl PageRequest {
         };
         let size = p
             .get("page_size")
+            .filter(|_| size_param)
             .and_then(|s| s.parse::<usize>().ok())
             .unwrap_or(default_size)
             .clamp(1, MAX_PAGE_SIZE);
@@ -193,13 +199,13 @@ mod tests {
     #[test]
     fn page_params_clamp_and_reject() {
         let p = Params::parse(Some("page=2&page_size=5000"));
-        let r = PageRequest::from_params(&p, 50).unwrap();
+        let r = PageRequest::from_params(&p, 50, true).unwrap();
         assert_eq!(
             (r.page, r.size, r.offset()),
             (2, MAX_PAGE_SIZE, MAX_PAGE_SIZE)
         );
         for bad in ["page=0", "page=x", "page=-1"] {
-            assert!(PageRequest::from_params(&Params::parse(Some(bad)), 50).is_err());
+            assert!(PageRequest::from_params(&Params::parse(Some(bad)), 50, true).is_err());
         }
     }
 

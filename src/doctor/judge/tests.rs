@@ -116,7 +116,7 @@ fn a_plan_estimate_is_paced_by_the_read_rate_or_the_latency() {
         properties: Some(4000),
     }];
     let opts = DoctorOptions {
-        read_rate: Some("10/s".parse().unwrap()),
+        read_pace: crate::api::ReadPace::Fixed("10/s".parse().unwrap()),
         concurrency: 8,
         ..DoctorOptions::default()
     };

@@ -1,0 +1,302 @@
+//! The pace of GET calls: fixed (`--read-rate 20/s`), none (the in-process sandbox), or found
+//! while reading (`auto`, the default against a real server).
+//!
+//! Secoda documents no read limit, so a fixed guess is either slow (a plan of a big workspace
+//! waiting on a pace the server never asked for) or rude. `auto` starts at a moderate pace and
+//! doubles about every eight answers while they come back fast and without 429 (slow start),
+//! up to `--read-rate-max`. A 429 halves the pace and lowers the ceiling to three quarters of
+//! the pace that met it, for the rest of the run, so a server that limits reads sees a handful
+//! of 429s, not one per page; past the first 429 the pace grows back additively. An answer much
+//! slower than the fastest seen (the server is queueing) cuts the pace by a fifth. Cuts are at
+//! most one a second: the concurrent calls of one burst count once.
+
+use super::Rate;
+use std::fmt;
+use std::num::NonZeroU32;
+use std::str::FromStr;
+use std::time::Duration;
+use tokio::time::Instant;
+
+/// How GET calls are paced.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ReadPace {
+    /// Not paced (the in-process sandbox answers as fast as it can).
+    #[default]
+    Unpaced,
+    /// Evenly at this rate (`--read-rate N/s`).
+    Fixed(Rate),
+    /// Found while reading, never above `max` (`--read-rate auto`, `--read-rate-max`).
+    Auto {
+        /// The ceiling.
+        max: Rate,
+    },
+}
+
+impl ReadPace {
+    /// `--read-rate-max` when not given: 50 reads a second. Five times the fixed pace this
+    /// tool used to keep: a workspace of 100,000 properties plans in about 3 seconds of reads
+    /// where the server honours `page_size`, and in under a minute where it does not (2,000+
+    /// pages), while no server sees more than 50 calls a second from one plan.
+    pub const DEFAULT_MAX: Rate = Rate {
+        count: NonZeroU32::new(50).unwrap(),
+        per: super::rate::Per::Second,
+    };
+
+    /// The default against a real server: `auto` up to [`Self::DEFAULT_MAX`].
+    pub const AUTO: ReadPace = ReadPace::Auto {
+        max: Self::DEFAULT_MAX,
+    };
+}
+
+impl fmt::Display for ReadPace {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Unpaced => f.write_str("unpaced"),
+            Self::Fixed(r) => write!(f, "{r}"),
+            Self::Auto { max } => write!(f, "auto (up to {max})"),
+        }
+    }
+}
+
+/// A `--read-rate` that is neither `auto` nor `N/s` / `N/min`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("invalid read rate `{0}`: write `auto`, or N/s or N/min with N >= 1, e.g. `20/s`")]
+pub struct ReadPaceError(pub String);
+
+/// What `--read-rate` says: `auto`, or a fixed rate (the ceiling of `auto` is another flag).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadRateChoice {
+    /// Find the pace while reading.
+    Auto,
+    /// This pace.
+    Fixed(Rate),
+}
+
+impl FromStr for ReadRateChoice {
+    type Err = ReadPaceError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.trim().eq_ignore_ascii_case("auto") {
+            return Ok(Self::Auto);
+        }
+        s.parse()
+            .map(Self::Fixed)
+            .map_err(|_| ReadPaceError(s.to_owned()))
+    }
+}
+
+impl fmt::Display for ReadRateChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Auto => f.write_str("auto"),
+            Self::Fixed(r) => write!(f, "{r}"),
+        }
+    }
+}
+
+/// Where `auto` starts, in reads a second (lower when the ceiling is lower).
+const START: f64 = 10.0;
+/// The slowest `auto` goes after cuts, in reads a second.
+const FLOOR: f64 = 0.5;
+/// Slow start: the pace grows by this factor per fast answer (doubling every ~8 answers).
+const SLOW_START_GROWTH: f64 = 1.09;
+/// Past the first 429: the pace grows by this many reads a second per fast answer.
+const ADDITIVE_GROWTH: f64 = 0.25;
+/// An answer slower than this many times the fastest seen, and by at least [`SLOW_BY`], means
+/// the server is queueing.
+const SLOW_FACTOR: u32 = 4;
+/// See [`SLOW_FACTOR`].
+const SLOW_BY: Duration = Duration::from_millis(250);
+/// Cuts closer together than this count once.
+const CUT_SPACING: Duration = Duration::from_secs(1);
+
+/// The state of an `auto` pace (pure: times come in as arguments).
+#[derive(Debug)]
+pub(crate) struct Adaptive {
+    /// Reads a second now.
+    rate: f64,
+    /// Never above: the configured maximum, lowered by 429s.
+    ceiling: f64,
+    /// Until the first 429 or slow answer, growth is multiplicative.
+    slow_start: bool,
+    /// When the next read may start.
+    next_slot: Option<Instant>,
+    /// The fastest answer seen.
+    fastest: Option<Duration>,
+    /// When the pace was last cut.
+    last_cut: Option<Instant>,
+}
+
+impl Adaptive {
+    /// A pace starting moderately, never above `max`.
+    pub(crate) fn new(max: Rate) -> Self {
+        let ceiling = max.per_second();
+        Self {
+            rate: START.min(ceiling),
+            ceiling,
+            slow_start: true,
+            next_slot: None,
+            fastest: None,
+            last_cut: None,
+        }
+    }
+
+    /// Reads a second now.
+    pub(crate) fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    /// The start of the next read at `now` or later, reserved for the caller (evenly spaced,
+    /// no burst).
+    pub(crate) fn reserve(&mut self, now: Instant) -> Instant {
+        let slot = self.next_slot.map_or(now, |s| s.max(now));
+        self.next_slot = Some(slot + Duration::from_secs_f64(1.0 / self.rate));
+        slot
+    }
+
+    /// An answer (not a 429) that took `latency`, seen at `now`.
+    pub(crate) fn answered(&mut self, latency: Duration, now: Instant) {
+        let fastest = *self.fastest.get_or_insert(latency);
+        self.fastest = Some(fastest.min(latency));
+        if latency > (fastest * SLOW_FACTOR).max(fastest + SLOW_BY) {
+            self.cut(0.8, now);
+            return;
+        }
+        self.rate = if self.slow_start {
+            self.rate * SLOW_START_GROWTH
+        } else {
+            self.rate + ADDITIVE_GROWTH
+        }
+        .min(self.ceiling);
+    }
+
+    /// A 429 seen at `now`: half the pace, and a ceiling below the pace that met it.
+    pub(crate) fn rate_limited(&mut self, now: Instant) {
+        let met = self.rate;
+        if self.cut(0.5, now) {
+            self.ceiling = (met * 0.75).max(FLOOR).min(self.ceiling);
+        }
+    }
+
+    /// Multiplies the pace by `factor` unless it was cut within [`CUT_SPACING`]; whether it
+    /// was cut.
+    fn cut(&mut self, factor: f64, now: Instant) -> bool {
+        if self
+            .last_cut
+            .is_some_and(|t| now.saturating_duration_since(t) < CUT_SPACING)
+        {
+            return false;
+        }
+        self.last_cut = Some(now);
+        self.slow_start = false;
+        self.rate = (self.rate * factor).max(FLOOR);
+        // Reads already reserved keep their slots; the next one waits for the new pace.
+        self.next_slot = Some(now + Duration::from_secs_f64(1.0 / self.rate));
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rate(s: &str) -> Rate {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn read_rate_takes_auto_or_a_rate_and_says_which() {
+        assert_eq!("auto".parse(), Ok(ReadRateChoice::Auto));
+        assert_eq!(" AUTO ".parse(), Ok(ReadRateChoice::Auto));
+        assert_eq!("20/s".parse(), Ok(ReadRateChoice::Fixed(rate("20/s"))));
+        let err = "fast".parse::<ReadRateChoice>().unwrap_err();
+        assert!(err.to_string().contains("write `auto`"), "{err}");
+        assert_eq!(ReadPace::AUTO.to_string(), "auto (up to 50/s)");
+        assert_eq!(ReadPace::Fixed(rate("5/s")).to_string(), "5/s");
+    }
+
+    #[test]
+    fn fast_answers_raise_the_pace_quickly_up_to_the_ceiling() {
+        let t0 = Instant::now();
+        let mut p = Adaptive::new(rate("50/s"));
+        assert!((p.rate() - START).abs() < f64::EPSILON);
+        for _ in 0..18 {
+            p.answered(Duration::from_millis(2), t0);
+        }
+        assert!(p.rate() > 45.0, "{}", p.rate());
+        for _ in 0..100 {
+            p.answered(Duration::from_millis(2), t0);
+        }
+        assert!((p.rate() - 50.0).abs() < f64::EPSILON, "{}", p.rate());
+        // A low ceiling starts below it.
+        assert!((Adaptive::new(rate("2/s")).rate() - 2.0).abs() < f64::EPSILON);
+    }
+
+    #[test]
+    fn slots_are_evenly_spaced_at_the_current_pace() {
+        let t0 = Instant::now();
+        let mut p = Adaptive::new(rate("10/s"));
+        assert_eq!(p.reserve(t0), t0);
+        assert_eq!(p.reserve(t0), t0 + Duration::from_millis(100));
+        let late = t0 + Duration::from_secs(5);
+        assert_eq!(
+            p.reserve(late),
+            late,
+            "an idle pace does not save up a burst"
+        );
+    }
+
+    #[test]
+    fn a_429_halves_the_pace_and_caps_it_below_where_it_was_met_for_the_run() {
+        let t0 = Instant::now();
+        let mut p = Adaptive::new(rate("50/s"));
+        for _ in 0..100 {
+            p.answered(Duration::from_millis(2), t0);
+        }
+        p.rate_limited(t0);
+        assert!((p.rate() - 25.0).abs() < 1e-9, "{}", p.rate());
+        // The other 429s of the same burst count once.
+        p.rate_limited(t0 + Duration::from_millis(300));
+        assert!((p.rate() - 25.0).abs() < 1e-9, "{}", p.rate());
+        for _ in 0..1000 {
+            p.answered(Duration::from_millis(2), t0);
+        }
+        assert!(
+            (p.rate() - 37.5).abs() < 1e-9,
+            "never back to 50: {}",
+            p.rate()
+        );
+    }
+
+    #[test]
+    fn a_server_limiting_reads_to_5_a_second_is_met_by_a_handful_of_429s() {
+        // A token bucket of 5 a second (burst 5), and the pace reading 2,000 pages.
+        let t0 = Instant::now();
+        let mut p = Adaptive::new(ReadPace::DEFAULT_MAX);
+        let (mut tokens, mut refilled, mut limited) = (5.0_f64, t0, 0);
+        for _ in 0..2000 {
+            let at = p.reserve(t0);
+            tokens = (tokens + (at - refilled).as_secs_f64() * 5.0).min(5.0);
+            refilled = at;
+            if tokens >= 1.0 {
+                tokens -= 1.0;
+                p.answered(Duration::from_millis(2), at);
+            } else {
+                limited += 1;
+                p.rate_limited(at);
+            }
+        }
+        assert!(limited <= 10, "{limited} 429s");
+        assert!(p.rate() > 2.5, "settled too low: {}", p.rate());
+    }
+
+    #[test]
+    fn answers_far_slower_than_the_fastest_cut_the_pace() {
+        let t0 = Instant::now();
+        let mut p = Adaptive::new(rate("50/s"));
+        p.answered(Duration::from_millis(10), t0);
+        let before = p.rate();
+        p.answered(Duration::from_millis(900), t0);
+        assert!(p.rate() < before * 0.85, "{} -> {}", before, p.rate());
+    }
+}
