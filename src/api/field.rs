@@ -272,11 +272,25 @@ mod tests {
             .map(String::as_str)
             .collect();
         let rows: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        for row in &rows {
+            assert!(
+                keys.contains(row),
+                "FIELDS row `{row}` is not a field of `Resource`: add it to `Resource` in \
+                 src/api/types.rs and to its `field`/`set_field` in src/api/field.rs"
+            );
+        }
+        for key in &keys {
+            assert!(
+                own.contains(key) || rows.contains(key),
+                "`Resource` in src/api/types.rs has `{key}`, which is no FIELDS row \
+                 (src/fields.rs) and not one of its own fields here"
+            );
+        }
         assert_eq!(
             keys,
             [&own[..], &rows].concat(),
-            "`Resource` in src/api/types.rs: its own fields, then one per FIELDS row (src/fields.rs) \
-             in table order, each with its arms in `field`/`set_field` (src/api/field.rs)"
+            "`Resource` in src/api/types.rs: its own fields, then one per FIELDS row in the \
+             order of src/fields.rs"
         );
     }
 

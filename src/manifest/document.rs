@@ -491,9 +491,7 @@ mod tests {
             cat.set(spec.name, Some(sample(spec)));
         }
         let edit = |what: &str| {
-            format!(
-                "(and the table order of src/fields.rs): edit {what} in src/manifest/document.rs"
-            )
+            format!("the rows of src/fields.rs, in order: edit {what} in src/manifest/document.rs")
         };
         assert_eq!(
             keys(&FieldsDoc::from(&fields), &[]),
