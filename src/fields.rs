@@ -1,123 +1,23 @@
 //! The managed-field table: every field a manifest sets, the API carries and the diff compares,
-//! written down once, in the ground layer so that both `manifest` and `api` expand it.
+//! written down once, in the ground layer so that both `manifest` and `api` read it.
 //!
-//! `field_rows!` holds the rows. `manifest::fields` expands them into the model structs, the
-//! documents (and so the JSON Schemas), the readers, the CSV columns and the writers; `api`
-//! expands them into the wire structs' managed fields (`Resource`, `ResourceWrite`), their
-//! access by wire name and the list of writable fields whose presence an answer records.
-//! `category_rows!` hands on only the rows categories carry (`category: true`), which
-//! `manifest` expands into the category's fields. Name resolution, the diff and export walk
-//! [`FIELDS`] (and [`category()`]). A row is
-//! `(ident, "name", FieldKind, "doc", category: bool, aliases: [..], stored: bool, returned: bool)`:
+//! [`FIELDS`] is plain data, one [`FieldSpec`] per field. Name resolution, the diff, export and
+//! the readers walk it (and [`category()`], the rows categories carry too). The structs that
+//! hold the fields are hand-written, each beside its own code, and each has a test that walks
+//! the table and names the row and the struct to edit when they disagree:
+//! `manifest::fields` ([`FieldSet`](crate::manifest::fields::FieldSet),
+//! [`TrackingFields`](crate::manifest::TrackingFields),
+//! [`CategoryFieldSet`](crate::manifest::fields::CategoryFieldSet)), `manifest::document` (the
+//! documents, and so the JSON Schemas), the name lists of `manifest::fragment` and
+//! `manifest::csv`, and `api` (the managed fields of [`Resource`](crate::api::Resource) and
+//! [`ResourceWrite`](crate::api::ResourceWrite)).
+//!
 //! `name` is the key in every manifest format, the CSV column and the API's wire name (they
 //! agree today); `category` says whether categories carry it too; `aliases` are extra CSV
 //! headers that mean this column; `stored` / `returned` say whether the sandbox keeps it and
 //! whether the server's answers hold it (a field not returned is write-only for the diff).
 //!
-//! Nothing here names a type of another module: the table is plain data and macros.
-
-/// Hands the rows to `$cb`: any tokens given after its name (e.g. a hand-written struct the
-/// callback completes), then `resource { rows }` (events and properties), then
-/// `tracking { rows }` (properties only).
-macro_rules! field_rows {
-    ($cb:ident $($extra:tt)*) => {
-        $cb! {
-            $($extra)*
-            resource {
-                (description, "description", Text, "Short description.",
-                    category: true, aliases: [], stored: true, returned: true)
-                (definition, "definition", Markdown, "Long markdown documentation.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (pii, "pii", Bool, "Holds personal data.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (verified, "verified", Bool, "Verified by an owner.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (published, "published", Bool, "Visible to workspace viewers.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (owners, "owners", Users, "Users by email, display name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (teams, "teams", Teams, "Teams by name or id.",
-                    category: true, aliases: [], stored: true, returned: true)
-                (tags, "tags", Tags, "Tags by name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (collections, "collections", Collections, "Collections by title or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (subscribers, "subscribers", Users, "Users by email, display name or id.",
-                    category: false, aliases: [], stored: true, returned: true)
-            }
-            tracking {
-                (property_type, "type", Text, "Data type (`string`, `number`, `boolean`, ...).",
-                    category: false, aliases: [], stored: true, returned: true)
-                (is_required, "is_required", Bool, "Must be sent with the event.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (is_array_type, "is_array_type", Bool, "Holds an array.",
-                    category: false, aliases: [], stored: true, returned: true)
-                (enum_values, "enum_values", Text,
-                    "Allowed values as one string (e.g. `\"card,paypal\"`).",
-                    category: false, aliases: [], stored: true, returned: true)
-                (regex, "regex", Text, "Pattern values must match.",
-                    category: false, aliases: [], stored: true, returned: true)
-            }
-        }
-    };
-}
-pub(crate) use field_rows;
-
-/// Hands the rows with `category: true` (categories carry them too) to `$cb`, in table order:
-/// any tokens given after its name, then `category { rows }`. The caller imports
-/// `category_filter` too (`macro_rules!` resolves it where `category_rows!` is written).
-macro_rules! category_rows {
-    ($cb:ident $($extra:tt)*) => {
-        field_rows! { category_filter $cb [$($extra)*] }
-    };
-}
-pub(crate) use category_rows;
-
-/// The filter behind [`category_rows!`]: walks every row, keeping the category ones.
-macro_rules! category_filter {
-    ($cb:ident [$($extra:tt)*] resource { $($r:tt)* } tracking { $($t:tt)* }) => {
-        category_filter! { @keep $cb [$($extra)*] [] $($r)* $($t)* }
-    };
-    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]
-        ($f:ident, $n:literal, $k:ident, $d:literal, category: true, $($rest:tt)*) $($more:tt)*) => {
-        category_filter! { @keep $cb [$($extra)*]
-            [$($kept)* ($f, $n, $k, $d, category: true, $($rest)*)] $($more)* }
-    };
-    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]
-        ($f:ident, $n:literal, $k:ident, $d:literal, category: false, $($rest:tt)*) $($more:tt)*) => {
-        category_filter! { @keep $cb [$($extra)*] [$($kept)*] $($more)* }
-    };
-    (@keep $cb:ident [$($extra:tt)*] [$($kept:tt)*]) => {
-        $cb! { $($extra)* category { $($kept)* } }
-    };
-}
-pub(crate) use category_filter;
-
-/// One marker type per kind, so other modules can map a row's kind to a type with a trait
-/// (`derive` cannot see through a type macro).
-pub(crate) mod kinds {
-    /// Plain text.
-    #[derive(Debug)]
-    pub struct Text;
-    /// Markdown.
-    #[derive(Debug)]
-    pub struct Markdown;
-    /// A boolean.
-    #[derive(Debug)]
-    pub struct Bool;
-    /// User names.
-    #[derive(Debug)]
-    pub struct Users;
-    /// Team names.
-    #[derive(Debug)]
-    pub struct Teams;
-    /// Tag names.
-    #[derive(Debug)]
-    pub struct Tags;
-    /// Collection titles.
-    #[derive(Debug)]
-    pub struct Collections;
-}
+//! It imports nothing: the table is plain data.
 
 /// What a list of names names, and so what it resolves against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,43 +71,164 @@ pub(crate) struct FieldSpec {
     pub stored: bool,
     /// The server's answers hold it; when not, the diff treats it as write-only.
     pub returned: bool,
+    /// What it holds, in a sentence: the doc comment of its field in every struct that holds
+    /// it (after a prefix on the wire structs), and so its `description` in the JSON Schemas.
+    pub doc: &'static str,
 }
 
-macro_rules! kind_of {
-    (Text) => {
-        FieldKind::Text
-    };
-    (Markdown) => {
-        FieldKind::Markdown
-    };
-    (Bool) => {
-        FieldKind::Bool
-    };
-    ($names:ident) => {
-        FieldKind::Names(NameKind::$names)
-    };
-}
-
-macro_rules! spec_table {
-    (
-        resource { $( ($r:ident, $rn:literal, $rk:ident, $rd:literal,
-            category: $rc:literal, aliases: [$($ra:literal),*], stored: $rs:literal,
-            returned: $rr:literal) )* }
-        tracking { $( ($t:ident, $tn:literal, $tk:ident, $td:literal,
-            category: $tc:literal, aliases: [$($ta:literal),*], stored: $ts:literal,
-            returned: $tr:literal) )* }
-    ) => {
-        /// The table: resource fields in order, then tracking fields.
-        pub(crate) const FIELDS: &[FieldSpec] = &[
-            $(FieldSpec { name: $rn, kind: kind_of!($rk), group: Group::Resource, category: $rc,
-                aliases: &[$($ra),*], stored: $rs, returned: $rr },)*
-            $(FieldSpec { name: $tn, kind: kind_of!($tk), group: Group::Tracking, category: $tc,
-                aliases: &[$($ta),*], stored: $ts, returned: $tr },)*
-        ];
-    };
-}
-
-field_rows!(spec_table);
+/// The table: resource fields in order, then tracking fields.
+pub(crate) const FIELDS: &[FieldSpec] = &[
+    FieldSpec {
+        name: "description",
+        kind: FieldKind::Text,
+        group: Group::Resource,
+        category: true,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Short description.",
+    },
+    FieldSpec {
+        name: "definition",
+        kind: FieldKind::Markdown,
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Long markdown documentation.",
+    },
+    FieldSpec {
+        name: "pii",
+        kind: FieldKind::Bool,
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Holds personal data.",
+    },
+    FieldSpec {
+        name: "verified",
+        kind: FieldKind::Bool,
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Verified by an owner.",
+    },
+    FieldSpec {
+        name: "published",
+        kind: FieldKind::Bool,
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Visible to workspace viewers.",
+    },
+    FieldSpec {
+        name: "owners",
+        kind: FieldKind::Names(NameKind::Users),
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Users by email, display name or id.",
+    },
+    FieldSpec {
+        name: "teams",
+        kind: FieldKind::Names(NameKind::Teams),
+        group: Group::Resource,
+        category: true,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Teams by name or id.",
+    },
+    FieldSpec {
+        name: "tags",
+        kind: FieldKind::Names(NameKind::Tags),
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Tags by name or id.",
+    },
+    FieldSpec {
+        name: "collections",
+        kind: FieldKind::Names(NameKind::Collections),
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Collections by title or id.",
+    },
+    FieldSpec {
+        name: "subscribers",
+        kind: FieldKind::Names(NameKind::Users),
+        group: Group::Resource,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Users by email, display name or id.",
+    },
+    FieldSpec {
+        name: "type",
+        kind: FieldKind::Text,
+        group: Group::Tracking,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Data type (`string`, `number`, `boolean`, ...).",
+    },
+    FieldSpec {
+        name: "is_required",
+        kind: FieldKind::Bool,
+        group: Group::Tracking,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Must be sent with the event.",
+    },
+    FieldSpec {
+        name: "is_array_type",
+        kind: FieldKind::Bool,
+        group: Group::Tracking,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Holds an array.",
+    },
+    FieldSpec {
+        name: "enum_values",
+        kind: FieldKind::Text,
+        group: Group::Tracking,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Allowed values as one string (e.g. `\"card,paypal\"`).",
+    },
+    FieldSpec {
+        name: "regex",
+        kind: FieldKind::Text,
+        group: Group::Tracking,
+        category: false,
+        aliases: &[],
+        stored: true,
+        returned: true,
+        doc: "Pattern values must match.",
+    },
+];
 
 /// The rows of one group, in order.
 pub(crate) fn group(g: Group) -> impl Iterator<Item = &'static FieldSpec> {

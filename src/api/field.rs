@@ -1,14 +1,16 @@
-//! The managed fields of the wire structs, from the field table ([`crate::fields`]): the
-//! callbacks that complete the hand-written [`super::Resource`] and [`super::ResourceWrite`] with one
-//! field per row, and their access by wire name, so the diff, export, the read-back check and
-//! tests walk the table over live resources without naming each field.
+//! The managed fields of the wire structs, one per row of the field table
+//! ([`crate::fields`]): their access by wire name ([`Resource::field`] / [`Resource::set_field`],
+//! [`ResourceWrite::field`]) and, over it, the read-back comparison
+//! ([`ResourceWrite::dropped_in`]), so the diff, export, the read-back check and tests walk the
+//! table over live resources without naming each field. The tests below tie both structs to
+//! the table.
 //!
 //! A resource-group row is a plain value on [`super::Resource`] whose `null` reads as the default
 //! (`null_default`); a tracking row is an `Option` whose `null` stays `None` (unknown, so not
 //! compared as a default). Every row is an `Option` on the write body, sent only when `Some`.
 
-use super::Id;
-use crate::fields::kinds;
+use super::{Id, Resource, ResourceWrite};
+use crate::fields::FIELDS;
 
 /// One field of a [`super::Resource`] by its wire name, borrowed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,36 +23,24 @@ pub enum WireRef<'a> {
     Ids(&'a [Id]),
 }
 
-/// The wire type of a field kind (a real type, as `derive` needs, not a macro).
-pub trait WireKind {
-    /// The value as the API carries it.
-    type T;
+impl WireRef<'_> {
+    /// Whether this value (an answer's) is `sent` (a write body's); id lists compare as sets.
+    fn holds(self, sent: WireRef<'_>) -> bool {
+        fn ids(v: &[Id]) -> Vec<&Id> {
+            let mut v: Vec<&Id> = v.iter().collect();
+            v.sort();
+            v.dedup();
+            v
+        }
+        match (self, sent) {
+            (Self::Ids(a), WireRef::Ids(b)) => ids(a) == ids(b),
+            (a, b) => a == b,
+        }
+    }
 }
 
-impl WireKind for kinds::Text {
-    type T = String;
-}
-impl WireKind for kinds::Markdown {
-    type T = String;
-}
-impl WireKind for kinds::Bool {
-    type T = bool;
-}
-impl WireKind for kinds::Users {
-    type T = Vec<Id>;
-}
-impl WireKind for kinds::Teams {
-    type T = Vec<Id>;
-}
-impl WireKind for kinds::Tags {
-    type T = Vec<Id>;
-}
-impl WireKind for kinds::Collections {
-    type T = Vec<Id>;
-}
-
-/// A wire value read and written through [`WireRef`], and compared with what was sent.
-pub(crate) trait WireValue {
+/// A wire value read and written through [`WireRef`].
+trait WireValue {
     /// The value as a [`WireRef`]; `None` for an optional field the server sent as `null`.
     fn wire(&self) -> Option<WireRef<'_>>;
     /// Sets it from `v`; `false` (and unchanged) when `v` is of another kind.
@@ -110,154 +100,111 @@ impl<T: WireValue + Default> WireValue for Option<T> {
     }
 }
 
-/// Whether an answer's value holds what a write body sent (`S`, the body's type).
-pub(crate) trait Keeps<S> {
-    /// `true` when this (the answer's value) is `sent`; id lists compare as sets.
-    fn keeps(&self, sent: &S) -> bool;
-}
+impl Resource {
+    /// The managed field named `name` (its wire name); `None` when the server sent
+    /// `null` for an optional field or `name` is not a managed field.
+    #[must_use]
+    pub fn field(&self, name: &str) -> Option<WireRef<'_>> {
+        match name {
+            "description" => self.description.wire(),
+            "definition" => self.definition.wire(),
+            "pii" => self.pii.wire(),
+            "verified" => self.verified.wire(),
+            "published" => self.published.wire(),
+            "owners" => self.owners.wire(),
+            "teams" => self.teams.wire(),
+            "tags" => self.tags.wire(),
+            "collections" => self.collections.wire(),
+            "subscribers" => self.subscribers.wire(),
+            "type" => self.property_type.wire(),
+            "is_required" => self.is_required.wire(),
+            "is_array_type" => self.is_array_type.wire(),
+            "enum_values" => self.enum_values.wire(),
+            "regex" => self.regex.wire(),
+            _ => None,
+        }
+    }
 
-impl Keeps<String> for String {
-    fn keeps(&self, sent: &String) -> bool {
-        self == sent
+    /// Sets the managed field named `name` (its wire name) to `v`; `false` when `name`
+    /// is not a managed field or `v` is of another kind.
+    pub fn set_field(&mut self, name: &str, v: WireRef<'_>) -> bool {
+        match name {
+            "description" => self.description.set_wire(v),
+            "definition" => self.definition.set_wire(v),
+            "pii" => self.pii.set_wire(v),
+            "verified" => self.verified.set_wire(v),
+            "published" => self.published.set_wire(v),
+            "owners" => self.owners.set_wire(v),
+            "teams" => self.teams.set_wire(v),
+            "tags" => self.tags.set_wire(v),
+            "collections" => self.collections.set_wire(v),
+            "subscribers" => self.subscribers.set_wire(v),
+            "type" => self.property_type.set_wire(v),
+            "is_required" => self.is_required.set_wire(v),
+            "is_array_type" => self.is_array_type.set_wire(v),
+            "enum_values" => self.enum_values.set_wire(v),
+            "regex" => self.regex.set_wire(v),
+            _ => false,
+        }
     }
 }
 
-impl Keeps<bool> for bool {
-    fn keeps(&self, sent: &bool) -> bool {
-        self == sent
+impl ResourceWrite {
+    /// The managed field named `name` (its wire name); `None` when this body does not send
+    /// it or `name` is not a managed field.
+    #[must_use]
+    pub fn field(&self, name: &str) -> Option<WireRef<'_>> {
+        match name {
+            "description" => self.description.wire(),
+            "definition" => self.definition.wire(),
+            "pii" => self.pii.wire(),
+            "verified" => self.verified.wire(),
+            "published" => self.published.wire(),
+            "owners" => self.owners.wire(),
+            "teams" => self.teams.wire(),
+            "tags" => self.tags.wire(),
+            "collections" => self.collections.wire(),
+            "subscribers" => self.subscribers.wire(),
+            "type" => self.property_type.wire(),
+            "is_required" => self.is_required.wire(),
+            "is_array_type" => self.is_array_type.wire(),
+            "enum_values" => self.enum_values.wire(),
+            "regex" => self.regex.wire(),
+            _ => None,
+        }
+    }
+
+    /// The fields this body sent that `back` (the server's answer to it) does not hold
+    /// as sent: what the server accepted but did not keep. Id lists compare as sets.
+    #[must_use]
+    pub fn dropped_in(&self, back: &Resource) -> Vec<&'static str> {
+        FIELDS
+            .iter()
+            .map(|f| f.name)
+            .filter(|name| {
+                self.field(name)
+                    .is_some_and(|sent| !back.field(name).is_some_and(|v| v.holds(sent)))
+            })
+            .collect()
+    }
+
+    /// The managed fields this body carries (wire names, in table order).
+    #[must_use]
+    pub fn sent(&self) -> Vec<&'static str> {
+        FIELDS
+            .iter()
+            .map(|f| f.name)
+            .filter(|name| self.field(name).is_some())
+            .collect()
     }
 }
-
-impl Keeps<Vec<Id>> for Vec<Id> {
-    fn keeps(&self, sent: &Vec<Id>) -> bool {
-        fn ids(v: &[Id]) -> Vec<&Id> {
-            let mut v: Vec<&Id> = v.iter().collect();
-            v.sort();
-            v.dedup();
-            v
-        }
-        ids(self) == ids(sent)
-    }
-}
-
-impl<S, T: Keeps<S>> Keeps<S> for Option<T> {
-    fn keeps(&self, sent: &S) -> bool {
-        self.as_ref().is_some_and(|v| v.keeps(sent))
-    }
-}
-
-/// `field_rows! { wire_resource <the hand-written struct> }`: the struct with one field per
-/// row appended (wire name via `rename`), plus `field` / `set_field` by wire name.
-macro_rules! wire_resource {
-    (
-        $(#[$meta:meta])* pub struct $name:ident { $($hand:tt)* }
-        resource { $(($r:ident, $rn:literal, $rk:ident, $rd:literal, $($ra:tt)*))* }
-        tracking { $(($t:ident, $tn:literal, $tk:ident, $td:literal, $($ta:tt)*))* }
-    ) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($hand)*
-            $(
-                #[doc = concat!("`", $rn, "` (managed; `null` reads as empty): ", $rd)]
-                #[serde(rename = $rn, deserialize_with = "null_default")]
-                pub $r: <$crate::fields::kinds::$rk as $crate::api::WireKind>::T,
-            )*
-            $(
-                #[doc = concat!("`", $tn, "` (managed, tracking plan; `null` stays unknown): ", $td)]
-                #[serde(rename = $tn)]
-                pub $t: Option<<$crate::fields::kinds::$tk as $crate::api::WireKind>::T>,
-            )*
-        }
-
-        impl $name {
-            /// The managed field named `name` (its wire name); `None` when the server sent
-            /// `null` for an optional field or `name` is not a managed field.
-            #[must_use]
-            pub fn field(&self, name: &str) -> Option<$crate::api::WireRef<'_>> {
-                use $crate::api::field::WireValue as _;
-                match name {
-                    $($rn => self.$r.wire(),)*
-                    $($tn => self.$t.wire(),)*
-                    _ => None,
-                }
-            }
-
-            /// Sets the managed field named `name` (its wire name) to `v`; `false` when `name`
-            /// is not a managed field or `v` is of another kind.
-            pub fn set_field(&mut self, name: &str, v: $crate::api::WireRef<'_>) -> bool {
-                use $crate::api::field::WireValue as _;
-                match name {
-                    $($rn => self.$r.set_wire(v),)*
-                    $($tn => self.$t.set_wire(v),)*
-                    _ => false,
-                }
-            }
-        }
-    };
-}
-pub(super) use wire_resource;
-
-/// `field_rows! { wire_write <the hand-written struct> }`: the write body with one optional
-/// field per row appended (sent only when `Some`), plus `dropped_in` against a [`super::Resource`].
-macro_rules! wire_write {
-    (
-        $(#[$meta:meta])* pub struct $name:ident { $($hand:tt)* }
-        resource { $(($r:ident, $rn:literal, $rk:ident, $rd:literal, $($ra:tt)*))* }
-        tracking { $(($t:ident, $tn:literal, $tk:ident, $td:literal, $($ta:tt)*))* }
-    ) => {
-        $(#[$meta])*
-        pub struct $name {
-            $($hand)*
-            $(
-                #[doc = concat!("`", $rn, "` (managed): ", $rd)]
-                #[serde(rename = $rn, skip_serializing_if = "Option::is_none")]
-                pub $r: Option<<$crate::fields::kinds::$rk as $crate::api::WireKind>::T>,
-            )*
-            $(
-                #[doc = concat!("`", $tn, "` (managed, tracking plan): ", $td)]
-                #[serde(rename = $tn, skip_serializing_if = "Option::is_none")]
-                pub $t: Option<<$crate::fields::kinds::$tk as $crate::api::WireKind>::T>,
-            )*
-        }
-
-        impl $name {
-            /// The fields this body sent that `back` (the server's answer to it) does not hold
-            /// as sent: what the server accepted but did not keep. Id lists compare as sets.
-            #[must_use]
-            pub fn dropped_in(&self, back: &$crate::api::Resource) -> Vec<&'static str> {
-                use $crate::api::field::Keeps as _;
-                let mut out = Vec::new();
-                $(if self.$r.as_ref().is_some_and(|v| !back.$r.keeps(v)) {
-                    out.push($rn);
-                })*
-                $(if self.$t.as_ref().is_some_and(|v| !back.$t.keeps(v)) {
-                    out.push($tn);
-                })*
-                out
-            }
-
-            /// The managed fields this body carries (wire names, in table order).
-            #[must_use]
-            pub fn sent(&self) -> Vec<&'static str> {
-                let mut out = Vec::new();
-                $(if self.$r.is_some() {
-                    out.push($rn);
-                })*
-                $(if self.$t.is_some() {
-                    out.push($tn);
-                })*
-                out
-            }
-        }
-    };
-}
-pub(super) use wire_write;
 
 #[cfg(test)]
 mod tests {
     use super::WireRef;
-    use crate::api::{Id, Resource};
-    use crate::fields::FIELDS;
+    use crate::api::{Id, Resource, ResourceWrite};
+    use crate::fields::{FieldKind, FieldSpec, FIELDS};
+    use serde_json::{json, Value};
 
     #[test]
     fn every_row_is_a_wire_field_that_reads_back_what_was_set() {
@@ -287,5 +234,119 @@ mod tests {
             assert_eq!(r.field(spec.name), Some(v), "`{}` unchanged", spec.name);
         }
         assert!(!Resource::default().set_field("title", WireRef::Text("t")));
+    }
+
+    /// A value of `spec`'s kind other than the default, as a [`WireRef`] and as JSON.
+    fn sample<'a>(spec: &FieldSpec, ids: &'a [Id]) -> (WireRef<'a>, Value) {
+        match spec.kind {
+            FieldKind::Text | FieldKind::Markdown => (WireRef::Text("x"), json!("x")),
+            FieldKind::Bool => (WireRef::Bool(true), json!(true)),
+            FieldKind::Names(_) => (WireRef::Ids(ids), json!(ids)),
+        }
+    }
+
+    #[test]
+    fn resource_holds_its_own_fields_then_every_row_in_table_order() {
+        let own = [
+            "id",
+            "created_at",
+            "updated_at",
+            "entity_type",
+            "native_type",
+            "title",
+            "title_full",
+            "owners_groups",
+            "parent",
+            "integration",
+            "archived",
+            "stale",
+            "total_usage",
+            "internal_usage",
+            "external_usage",
+        ];
+        let json = serde_json::to_value(Resource::default()).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let rows: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        for row in &rows {
+            assert!(
+                keys.contains(row),
+                "FIELDS row `{row}` is not a field of `Resource`: add it to `Resource` in \
+                 src/api/types.rs and to its `field`/`set_field` in src/api/field.rs"
+            );
+        }
+        for key in &keys {
+            assert!(
+                own.contains(key) || rows.contains(key),
+                "`Resource` in src/api/types.rs has `{key}`, which is no FIELDS row \
+                 (src/fields.rs) and not one of its own fields here"
+            );
+        }
+        assert_eq!(
+            keys,
+            [&own[..], &rows].concat(),
+            "`Resource` in src/api/types.rs: its own fields, then one per FIELDS row in the \
+             order of src/fields.rs"
+        );
+    }
+
+    #[test]
+    fn every_row_is_a_field_of_resource_write_and_every_field_a_row() {
+        let ids = [Id::from("a")];
+        let mut all = json!({"title": "t", "parent": "p", "integration": "i"});
+        for spec in FIELDS {
+            let (v, value) = sample(spec, &ids);
+            let place = "add it to `ResourceWrite` in src/api/types.rs and to its `field` in \
+                         src/api/field.rs";
+            let body: ResourceWrite = serde_json::from_value(json!({ spec.name: value })).unwrap();
+            assert_eq!(
+                body.field(spec.name),
+                Some(v),
+                "FIELDS row `{}` does not read back: {place}",
+                spec.name
+            );
+            assert_eq!(body.sent(), [spec.name], "`{}`: {place}", spec.name);
+            let back = serde_json::to_value(&body).unwrap();
+            assert_eq!(
+                back,
+                json!({ spec.name: value }),
+                "`{}` on the wire",
+                spec.name
+            );
+            let mut kept = Resource::default();
+            assert!(kept.set_field(spec.name, v), "`{}`", spec.name);
+            assert!(body.dropped_in(&kept).is_empty(), "`{}` kept", spec.name);
+            assert_eq!(
+                body.dropped_in(&Resource::default()),
+                [spec.name],
+                "`{}` dropped",
+                spec.name
+            );
+            all[spec.name] = value;
+        }
+        let all: ResourceWrite = serde_json::from_value(all).unwrap();
+        let debug = format!("{all:?}");
+        assert!(
+            !debug.contains("None"),
+            "`ResourceWrite` in src/api/types.rs has a field no FIELDS row (src/fields.rs) \
+             names: {debug}"
+        );
+        let json = serde_json::to_value(&all).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let rows: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
+        assert_eq!(
+            keys,
+            [&["title", "parent", "integration"][..], &rows].concat(),
+            "`ResourceWrite` in src/api/types.rs: its managed fields in table order"
+        );
     }
 }

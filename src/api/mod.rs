@@ -34,7 +34,7 @@ pub use client::Client;
 pub use client_config::ClientConfig;
 pub(crate) use endpoints::Endpoint;
 pub use error::ApiError;
-pub(crate) use field::{WireKind, WireRef};
+pub(crate) use field::WireRef;
 pub use filter::{ListFilter, MeasurementFilter};
 pub(crate) use gate::WriteGate;
 pub(crate) use presence::Absent;

@@ -5,22 +5,14 @@
 //! derived code (`remote = "Self"`) after its keys are looked at once.
 
 use super::Resource;
+use crate::fields::FIELDS;
 use serde::de::Error as _;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
-macro_rules! writable {
-    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
-     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
-        /// The wire names a [`super::ResourceWrite`] can carry besides `title`, `parent` and
-        /// `integration`: the managed fields (every row of the field table), whose presence
-        /// in an answer is recorded.
-        pub(crate) const WRITABLE: &[&str] = &[$($rn,)* $($tn,)*];
-    };
-}
-crate::fields::field_rows!(writable);
-
-/// The writable fields (wire names, from [`WRITABLE`]) a resource object did not carry.
+/// The writable fields a resource object did not carry: the managed fields (wire names, one
+/// per row of the field table, [`FIELDS`]), which are what a [`super::ResourceWrite`] carries
+/// besides `title`, `parent` and `integration`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Absent(Vec<&'static str>);
 
@@ -31,7 +23,7 @@ impl Absent {
         self.0.contains(&name)
     }
 
-    /// The missing wire names, in [`WRITABLE`] order.
+    /// The missing wire names, in table order.
     #[must_use]
     pub fn names(&self) -> &[&'static str] {
         &self.0
@@ -47,9 +39,9 @@ impl Absent {
 impl<'de> Deserialize<'de> for Resource {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let map = Map::<String, Value>::deserialize(d)?;
-        let absent = WRITABLE
+        let absent = FIELDS
             .iter()
-            .copied()
+            .map(|f| f.name)
             .filter(|k| !map.contains_key(*k))
             .collect();
         let mut r = Resource::deserialize(Value::Object(map)).map_err(D::Error::custom)?;

@@ -4,7 +4,6 @@
 //! `"None"` where a page number is expected; these types accept all of that so that the rest of
 //! the tool never sees it.
 
-use super::field::{wire_resource, wire_write};
 use super::presence::Absent;
 use serde::{Deserialize, Deserializer, Serialize};
 use std::fmt;
@@ -159,10 +158,10 @@ impl<'de, T: Deserialize<'de>> Deserialize<'de> for Page<T> {
     }
 }
 
-crate::fields::field_rows! { wire_resource
 /// A catalog resource: event category, event or event property (one shape for all).
 /// (Read through `presence`, which records the writable fields the answer lacks; the managed
-/// fields, one per row of the field table, are appended by `field_rows!`.)
+/// fields, one per row of the field table, come last, read and set by wire name in
+/// `api::field`.)
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, remote = "Self")]
 pub struct Resource {
@@ -211,13 +210,52 @@ pub struct Resource {
     /// Writable fields the answer did not carry at all: not readable, so never compared.
     #[serde(skip)]
     pub absent: Absent,
-}
+    /// `description` (managed; `null` reads as empty): Short description.
+    #[serde(deserialize_with = "null_default")]
+    pub description: String,
+    /// `definition` (managed; `null` reads as empty): Long markdown documentation.
+    #[serde(deserialize_with = "null_default")]
+    pub definition: String,
+    /// `pii` (managed; `null` reads as empty): Holds personal data.
+    #[serde(deserialize_with = "null_default")]
+    pub pii: bool,
+    /// `verified` (managed; `null` reads as empty): Verified by an owner.
+    #[serde(deserialize_with = "null_default")]
+    pub verified: bool,
+    /// `published` (managed; `null` reads as empty): Visible to workspace viewers.
+    #[serde(deserialize_with = "null_default")]
+    pub published: bool,
+    /// `owners` (managed; `null` reads as empty): Users by email, display name or id.
+    #[serde(deserialize_with = "null_default")]
+    pub owners: Vec<Id>,
+    /// `teams` (managed; `null` reads as empty): Teams by name or id.
+    #[serde(deserialize_with = "null_default")]
+    pub teams: Vec<Id>,
+    /// `tags` (managed; `null` reads as empty): Tags by name or id.
+    #[serde(deserialize_with = "null_default")]
+    pub tags: Vec<Id>,
+    /// `collections` (managed; `null` reads as empty): Collections by title or id.
+    #[serde(deserialize_with = "null_default")]
+    pub collections: Vec<Id>,
+    /// `subscribers` (managed; `null` reads as empty): Users by email, display name or id.
+    #[serde(deserialize_with = "null_default")]
+    pub subscribers: Vec<Id>,
+    /// `type` (managed, tracking plan; `null` stays unknown): Data type (`string`, `number`, `boolean`, ...).
+    #[serde(rename = "type")]
+    pub property_type: Option<String>,
+    /// `is_required` (managed, tracking plan; `null` stays unknown): Must be sent with the event.
+    pub is_required: Option<bool>,
+    /// `is_array_type` (managed, tracking plan; `null` stays unknown): Holds an array.
+    pub is_array_type: Option<bool>,
+    /// `enum_values` (managed, tracking plan; `null` stays unknown): Allowed values as one string (e.g. `"card,paypal"`).
+    pub enum_values: Option<String>,
+    /// `regex` (managed, tracking plan; `null` stays unknown): Pattern values must match.
+    pub regex: Option<String>,
 }
 
-crate::fields::field_rows! { wire_write
 /// Body of a create (POST) or update (PATCH) of a category, event or property: only the
 /// fields that are `Some` are sent, so an update carries exactly the changed managed fields
-/// (one per row of the field table, appended by `field_rows!`).
+/// (one per row of the field table, after `title`, `parent` and `integration`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ResourceWrite {
@@ -230,7 +268,51 @@ pub struct ResourceWrite {
     /// Integration id (creates).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<Id>,
-}
+    /// `description` (managed): Short description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// `definition` (managed): Long markdown documentation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// `pii` (managed): Holds personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<bool>,
+    /// `verified` (managed): Verified by an owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// `published` (managed): Visible to workspace viewers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+    /// `owners` (managed): Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<Id>>,
+    /// `teams` (managed): Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<Id>>,
+    /// `tags` (managed): Tags by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Id>>,
+    /// `collections` (managed): Collections by title or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collections: Option<Vec<Id>>,
+    /// `subscribers` (managed): Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscribers: Option<Vec<Id>>,
+    /// `type` (managed, tracking plan): Data type (`string`, `number`, `boolean`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub property_type: Option<String>,
+    /// `is_required` (managed, tracking plan): Must be sent with the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_required: Option<bool>,
+    /// `is_array_type` (managed, tracking plan): Holds an array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_array_type: Option<bool>,
+    /// `enum_values` (managed, tracking plan): Allowed values as one string (e.g. `"card,paypal"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<String>,
+    /// `regex` (managed, tracking plan): Pattern values must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
 }
 
 /// A monitor's schedule as the API carries it.

@@ -2,7 +2,7 @@
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::manifest::fields::{self, field_rows, FieldKind, FieldSpec, FieldValue, Group};
+use crate::manifest::fields::{self, FieldKind, FieldSpec, FieldValue, Group};
 use crate::manifest::fragment::{
     CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
 };
@@ -14,15 +14,30 @@ use crate::manifest::{
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
-macro_rules! columns {
-    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
-     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
-        /// Our columns, in the order the writer emits them.
-        pub(crate) const COLUMNS: &[&str] =
-            &["integration", "category", "event", "property", $($rn,)* $($tn,)* "protect"];
-    };
-}
-field_rows!(columns);
+/// Our columns, in the order the writer emits them: the keys, every row of the field table in
+/// order, then `protect`.
+pub(crate) const COLUMNS: &[&str] = &[
+    "integration",
+    "category",
+    "event",
+    "property",
+    "description",
+    "definition",
+    "pii",
+    "verified",
+    "published",
+    "owners",
+    "teams",
+    "tags",
+    "collections",
+    "subscribers",
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+    "protect",
+];
 
 /// Columns a category row (empty `event` and `property`) may fill.
 fn category_column(col: &str) -> bool {
@@ -609,10 +624,12 @@ mod tests {
 
     #[test]
     fn columns_are_the_fields_every_format_shares() {
-        use crate::manifest::fragment::RESOURCE_FIELDS;
         let keys = ["integration", "category", "event", "property"];
-        let expected: Vec<&str> =
-            [&keys[..], RESOURCE_FIELDS, TRACKING_FIELDS, &["protect"]].concat();
-        assert_eq!(COLUMNS, expected);
+        let rows: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
+        let expected: Vec<&str> = [&keys[..], &rows, &["protect"]].concat();
+        assert_eq!(
+            COLUMNS, expected,
+            "COLUMNS: edit it in src/manifest/csv.rs to follow FIELDS in src/fields.rs"
+        );
     }
 }

@@ -1,7 +1,10 @@
 //! Serde "document" types mirroring the file shapes: the writers serialise them and the JSON
 //! Schemas (`secoda-sync schema`) are generated from them. Reading uses the spanned readers.
+//!
+//! [`FieldsDoc`], [`TrackingDoc`], [`CategoryDoc`] and [`CategoryRecord`] hold one field per
+//! row of the field table ([`crate::fields::FIELDS`]), its doc comment the row's `doc`; the
+//! tests below tie them to the table.
 
-use crate::manifest::fields::{self, category_filter, field_rows};
 use crate::manifest::{CategoryFields, NameSet, ResourceFields, TrackingFields};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -31,60 +34,91 @@ pub struct ManifestDoc {
     pub rules: Option<crate::manifest::rules::doc::RulesDoc>,
 }
 
-/// The document types of the field table's kinds: `derive` needs real types, not macros.
-pub trait DocType {
-    /// The type a document holds.
-    type T;
+/// Fields events and properties share; an absent field is unmanaged.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FieldsDoc {
+    /// Short description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Long markdown documentation.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub definition: Option<String>,
+    /// Holds personal data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pii: Option<bool>,
+    /// Verified by an owner.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
+    /// Visible to workspace viewers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published: Option<bool>,
+    /// Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owners: Option<Vec<String>>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Tags by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    /// Collections by title or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub collections: Option<Vec<String>>,
+    /// Users by email, display name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub subscribers: Option<Vec<String>>,
 }
-macro_rules! doc_types {
-    ($($kind:ident => $t:ty),*) => {$(
-        impl DocType for fields::kinds::$kind {
-            type T = $t;
-        }
-    )*};
+
+/// Tracking-plan fields of a property.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackingDoc {
+    /// Data type (`string`, `number`, `boolean`, ...).
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub property_type: Option<String>,
+    /// Must be sent with the event.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_required: Option<bool>,
+    /// Holds an array.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub is_array_type: Option<bool>,
+    /// Allowed values as one string (e.g. `"card,paypal"`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub enum_values: Option<String>,
+    /// Pattern values must match.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub regex: Option<String>,
 }
-doc_types!(Text => String, Markdown => String, Bool => bool, Users => Vec<String>,
-    Teams => Vec<String>, Tags => Vec<String>, Collections => Vec<String>);
 
-macro_rules! docs {
-    (resource { $(($r:ident, $rn:literal, $rk:ident, $rd:literal, $($ra:tt)*))* }
-     tracking { $(($t:ident, $tn:literal, $tk:ident, $td:literal, $($ta:tt)*))* }) => {
-        /// Fields events and properties share; an absent field is unmanaged.
-        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct FieldsDoc {
-            $(
-                #[doc = $rd]
-                #[serde(rename = $rn, skip_serializing_if = "Option::is_none")]
-                pub $r: Option<<fields::kinds::$rk as DocType>::T>,
-            )*
+impl From<&ResourceFields> for FieldsDoc {
+    fn from(f: &ResourceFields) -> Self {
+        Self {
+            description: f.description.as_ref().map(ToDoc::to_doc),
+            definition: f.definition.as_ref().map(ToDoc::to_doc),
+            pii: f.pii.as_ref().map(ToDoc::to_doc),
+            verified: f.verified.as_ref().map(ToDoc::to_doc),
+            published: f.published.as_ref().map(ToDoc::to_doc),
+            owners: f.owners.as_ref().map(ToDoc::to_doc),
+            teams: f.teams.as_ref().map(ToDoc::to_doc),
+            tags: f.tags.as_ref().map(ToDoc::to_doc),
+            collections: f.collections.as_ref().map(ToDoc::to_doc),
+            subscribers: f.subscribers.as_ref().map(ToDoc::to_doc),
         }
-
-        /// Tracking-plan fields of a property.
-        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct TrackingDoc {
-            $(
-                #[doc = $td]
-                #[serde(rename = $tn, skip_serializing_if = "Option::is_none")]
-                pub $t: Option<<fields::kinds::$tk as DocType>::T>,
-            )*
-        }
-
-        impl From<&ResourceFields> for FieldsDoc {
-            fn from(f: &ResourceFields) -> Self {
-                Self { $($r: f.$r.as_ref().map(ToDoc::to_doc),)* }
-            }
-        }
-
-        impl From<&TrackingFields> for TrackingDoc {
-            fn from(t: &TrackingFields) -> Self {
-                Self { $($t: t.$t.as_ref().map(ToDoc::to_doc),)* }
-            }
-        }
-    };
+    }
 }
-fields::field_rows!(docs);
+
+impl From<&TrackingFields> for TrackingDoc {
+    fn from(t: &TrackingFields) -> Self {
+        Self {
+            property_type: t.property_type.as_ref().map(ToDoc::to_doc),
+            is_required: t.is_required.as_ref().map(ToDoc::to_doc),
+            is_array_type: t.is_array_type.as_ref().map(ToDoc::to_doc),
+            enum_values: t.enum_values.as_ref().map(ToDoc::to_doc),
+            regex: t.regex.as_ref().map(ToDoc::to_doc),
+        }
+    }
+}
 
 /// A model value as a document holds it.
 trait ToDoc {
@@ -110,65 +144,70 @@ impl ToDoc for NameSet {
     }
 }
 
-macro_rules! category_docs {
-    (category { $(($c:ident, $cn:literal, $ck:ident, $cd:literal, $($ca:tt)*))* }) => {
-        /// An event category; categories cannot be patched, so a field that drifts is
-        /// reported, not fixed.
-        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        pub struct CategoryDoc {
-            /// Title (the key within the integration).
-            pub title: String,
-            $(
-                #[doc = $cd]
-                #[serde(rename = $cn, skip_serializing_if = "Option::is_none")]
-                pub $c: Option<<fields::kinds::$ck as DocType>::T>,
-            )*
-            /// Never deleted by `--prune`.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub protect: Option<bool>,
-            /// Events in the category.
-            #[serde(default, skip_serializing_if = "Vec::is_empty")]
-            pub events: Vec<EventDoc>,
-        }
-
-        /// A `category` record.
-        #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
-        #[serde(deny_unknown_fields)]
-        pub(crate) struct CategoryRecord {
-            /// The integration (name or UUID), if this record names it.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub integration: Option<String>,
-            /// Title.
-            pub title: String,
-            $(
-                #[doc = $cd]
-                #[serde(rename = $cn, skip_serializing_if = "Option::is_none")]
-                pub $c: Option<<fields::kinds::$ck as DocType>::T>,
-            )*
-            /// Never deleted by `--prune`.
-            #[serde(skip_serializing_if = "Option::is_none")]
-            pub protect: Option<bool>,
-        }
-
-        impl CategoryDoc {
-            /// The same document holding the category fields of `f`.
-            #[must_use]
-            pub fn with_fields(self, f: &CategoryFields) -> Self {
-                Self { $($c: f.$c.as_ref().map(ToDoc::to_doc),)* ..self }
-            }
-        }
-
-        impl CategoryRecord {
-            /// The same record holding the category fields of `f`.
-            #[must_use]
-            pub(crate) fn with_fields(self, f: &CategoryFields) -> Self {
-                Self { $($c: f.$c.as_ref().map(ToDoc::to_doc),)* ..self }
-            }
-        }
-    };
+/// An event category; categories cannot be patched, so a field that drifts is
+/// reported, not fixed.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryDoc {
+    /// Title (the key within the integration).
+    pub title: String,
+    /// Short description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+    /// Events in the category.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<EventDoc>,
 }
-fields::category_rows!(category_docs);
+
+/// A `category` record.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CategoryRecord {
+    /// The integration (name or UUID), if this record names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub integration: Option<String>,
+    /// Title.
+    pub title: String,
+    /// Short description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Teams by name or id.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub teams: Option<Vec<String>>,
+    /// Never deleted by `--prune`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub protect: Option<bool>,
+}
+
+impl CategoryDoc {
+    /// The same document holding the category fields of `f`.
+    #[must_use]
+    pub fn with_fields(self, f: &CategoryFields) -> Self {
+        Self {
+            description: f.description.as_ref().map(ToDoc::to_doc),
+            teams: f.teams.as_ref().map(ToDoc::to_doc),
+            ..self
+        }
+    }
+}
+
+impl CategoryRecord {
+    /// The same record holding the category fields of `f`.
+    #[must_use]
+    pub(crate) fn with_fields(self, f: &CategoryFields) -> Self {
+        Self {
+            description: f.description.as_ref().map(ToDoc::to_doc),
+            teams: f.teams.as_ref().map(ToDoc::to_doc),
+            ..self
+        }
+    }
+}
 
 /// An event.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
@@ -351,4 +390,132 @@ fn pretty(schema: &schemars::schema::RootSchema) -> String {
     let mut s = serde_json::to_string_pretty(schema).unwrap_or_default();
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CategoryDoc, CategoryRecord, FieldsDoc, TrackingDoc};
+    use crate::manifest::fields::{category, group, FieldKind, FieldSpec, FieldValue, Group};
+    use crate::manifest::{CategoryFields, NameSet, ResourceFields, TrackingFields};
+    use schemars::JsonSchema;
+    use serde::Serialize;
+    use serde_json::Value;
+
+    /// The rows `doc` holds (in table order), and its hand-written fields besides.
+    fn check_schema<T: JsonSchema>(doc: &str, rows: &[&FieldSpec], extra: &[&str]) {
+        let schema = serde_json::to_value(schemars::schema_for!(T)).unwrap();
+        let props = schema["properties"].as_object().unwrap();
+        for spec in rows {
+            let place = format!("add it to `{doc}` in src/manifest/document.rs");
+            let Some(prop) = props.get(spec.name) else {
+                panic!(
+                    "FIELDS row `{}` is not a property of `{doc}`: {place}",
+                    spec.name
+                );
+            };
+            assert_eq!(
+                prop["description"], spec.doc,
+                "`{doc}`'s `{}` has another doc comment than its row's `doc` in src/fields.rs",
+                spec.name
+            );
+            let ty = match spec.kind {
+                FieldKind::Text | FieldKind::Markdown => "string",
+                FieldKind::Bool => "boolean",
+                FieldKind::Names(_) => "array",
+            };
+            assert_eq!(
+                prop["type"][0], ty,
+                "`{doc}`'s `{}` is not of its row's kind",
+                spec.name
+            );
+        }
+        for name in props.keys() {
+            assert!(
+                extra.contains(&name.as_str()) || rows.iter().any(|s| s.name == name),
+                "`{doc}` in src/manifest/document.rs has `{name}`, which is no FIELDS row of \
+                 its group (src/fields.rs) and not one of its own fields {extra:?}"
+            );
+        }
+    }
+
+    /// The keys `doc` serialises to, in order, less `extra`.
+    fn keys(doc: &impl Serialize, extra: &[&str]) -> Vec<String> {
+        let Value::Object(map) = serde_json::to_value(doc).unwrap() else {
+            panic!("not an object");
+        };
+        map.keys()
+            .filter(|k| !extra.contains(&k.as_str()))
+            .cloned()
+            .collect()
+    }
+
+    fn names<'a>(rows: impl IntoIterator<Item = &'a FieldSpec>) -> Vec<String> {
+        rows.into_iter().map(|s| s.name.to_owned()).collect()
+    }
+
+    fn sample(spec: &FieldSpec) -> FieldValue<NameSet> {
+        match spec.kind {
+            FieldKind::Text | FieldKind::Markdown => FieldValue::Text("x".into()),
+            FieldKind::Bool => FieldValue::Bool(false),
+            FieldKind::Names(_) => FieldValue::Names(NameSet::new()),
+        }
+    }
+
+    #[test]
+    fn every_row_is_a_property_of_its_documents_schema_and_nothing_else_is() {
+        let resource: Vec<_> = group(Group::Resource).collect();
+        let tracking: Vec<_> = group(Group::Tracking).collect();
+        let category: Vec<_> = category().collect();
+        check_schema::<FieldsDoc>("FieldsDoc", &resource, &[]);
+        check_schema::<TrackingDoc>("TrackingDoc", &tracking, &[]);
+        check_schema::<CategoryDoc>("CategoryDoc", &category, &["title", "protect", "events"]);
+        check_schema::<CategoryRecord>(
+            "CategoryRecord",
+            &category,
+            &["integration", "title", "protect"],
+        );
+    }
+
+    #[test]
+    fn every_row_reaches_its_document_in_table_order() {
+        let mut fields = ResourceFields::default();
+        let mut tracking = TrackingFields::default();
+        let mut cat = CategoryFields::default();
+        for spec in group(Group::Resource) {
+            fields.set(spec.name, Some(sample(spec)));
+        }
+        for spec in group(Group::Tracking) {
+            tracking.set(spec.name, Some(sample(spec)));
+        }
+        for spec in category() {
+            cat.set(spec.name, Some(sample(spec)));
+        }
+        let edit = |what: &str| {
+            format!("the rows of src/fields.rs, in order: edit {what} in src/manifest/document.rs")
+        };
+        assert_eq!(
+            keys(&FieldsDoc::from(&fields), &[]),
+            names(group(Group::Resource)),
+            "{}",
+            edit("`FieldsDoc` and `From<&ResourceFields>`")
+        );
+        assert_eq!(
+            keys(&TrackingDoc::from(&tracking), &[]),
+            names(group(Group::Tracking)),
+            "{}",
+            edit("`TrackingDoc` and `From<&TrackingFields>`")
+        );
+        assert_eq!(
+            keys(&CategoryDoc::default().with_fields(&cat), &["title"]),
+            names(category()),
+            "{}",
+            edit("`CategoryDoc` and its `with_fields`")
+        );
+        assert_eq!(
+            keys(&CategoryRecord::default().with_fields(&cat), &["title"]),
+            names(category()),
+            "{}",
+            edit("`CategoryRecord` and its `with_fields`")
+        );
+    }
 }

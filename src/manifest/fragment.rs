@@ -2,9 +2,7 @@
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
-use crate::manifest::fields::{
-    self, category_filter, category_rows, field_rows, FieldKind, FieldSpec, FieldValue, Group,
-};
+use crate::manifest::fields::{self, FieldKind, FieldSpec, FieldValue, Group};
 use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
@@ -13,25 +11,32 @@ use crate::manifest::{
     ResourceFields, Schedule, TrackingFields,
 };
 
-macro_rules! names {
-    (resource { $(($r:ident, $rn:literal, $($ra:tt)*))* }
-     tracking { $(($t:ident, $tn:literal, $($ta:tt)*))* }) => {
-        /// Fields of `ResourceFields`, as written in every format.
-        pub(crate) const RESOURCE_FIELDS: &[&str] = &[$($rn),*];
-        /// Fields of `TrackingFields`, as written in every format.
-        pub(crate) const TRACKING_FIELDS: &[&str] = &[$($tn),*];
-    };
-}
-field_rows!(names);
-
-macro_rules! category_names {
-    (category { $(($c:ident, $cn:literal, $($ca:tt)*))* }) => {
-        /// Fields of a category besides `title` and `events`: the table's category rows, then
-        /// `protect`.
-        pub(crate) const CATEGORY_FIELDS: &[&str] = &[$($cn,)* "protect"];
-    };
-}
-category_rows!(category_names);
+/// Fields of `ResourceFields`, as written in every format: the resource rows of the field
+/// table, in order.
+pub(crate) const RESOURCE_FIELDS: &[&str] = &[
+    "description",
+    "definition",
+    "pii",
+    "verified",
+    "published",
+    "owners",
+    "teams",
+    "tags",
+    "collections",
+    "subscribers",
+];
+/// Fields of `TrackingFields`, as written in every format: the tracking rows of the field
+/// table, in order.
+pub(crate) const TRACKING_FIELDS: &[&str] = &[
+    "type",
+    "is_required",
+    "is_array_type",
+    "enum_values",
+    "regex",
+];
+/// Fields of a category besides `title` and `events`: the table's category rows, then
+/// `protect`.
+pub(crate) const CATEGORY_FIELDS: &[&str] = &["description", "teams", "protect"];
 /// Fields of a monitor.
 pub(crate) const MONITOR_FIELDS: &[&str] = &[
     "name",
@@ -359,16 +364,29 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
 
 #[cfg(test)]
 mod tests {
-    use super::CATEGORY_FIELDS;
-    use crate::manifest::fields::FIELDS;
+    use super::{CATEGORY_FIELDS, RESOURCE_FIELDS, TRACKING_FIELDS};
+    use crate::manifest::fields::{category, group, Group};
 
     #[test]
-    fn category_fields_are_the_tables_category_rows() {
-        let rows: Vec<&str> = FIELDS
-            .iter()
-            .filter(|f| f.category)
-            .map(|f| f.name)
-            .collect();
-        assert_eq!(CATEGORY_FIELDS, [&rows[..], &["protect"]].concat());
+    fn the_name_lists_are_the_tables_rows_in_order() {
+        let names = |rows: &mut dyn Iterator<Item = &crate::manifest::fields::FieldSpec>| {
+            rows.map(|f| f.name).collect::<Vec<_>>()
+        };
+        let edit = "edit it in src/manifest/fragment.rs to follow FIELDS in src/fields.rs";
+        assert_eq!(
+            RESOURCE_FIELDS,
+            names(&mut group(Group::Resource)),
+            "RESOURCE_FIELDS: {edit}"
+        );
+        assert_eq!(
+            TRACKING_FIELDS,
+            names(&mut group(Group::Tracking)),
+            "TRACKING_FIELDS: {edit}"
+        );
+        assert_eq!(
+            CATEGORY_FIELDS,
+            [&names(&mut category())[..], &["protect"]].concat(),
+            "CATEGORY_FIELDS (the category rows, then `protect`): {edit}"
+        );
     }
 }

@@ -1,6 +1,6 @@
 //! What one answer dropped: the fields a create or PATCH answer did not hold as sent, and the
 //! tracking fields a 400 answer names. Resource bodies compare themselves
-//! (`ResourceWrite::dropped_in`, generated from the field table); monitor bodies are compared
+//! (`ResourceWrite::dropped_in`, over the field table); monitor bodies are compared
 //! here.
 
 use crate::api::{ApiError, Monitor, MonitorWrite};

@@ -6,7 +6,7 @@
 //! in four roles:
 //!
 //! - [`dropped`]: what one answer dropped. A create or PATCH answer compared with the body sent
-//!   (`ResourceWrite::dropped_in`, generated from the field table, and [`dropped::monitor`]), and
+//!   (`ResourceWrite::dropped_in`, over the field table, and [`dropped::monitor`]), and
 //!   the tracking fields a 400 answer names ([`dropped::refused`]). A key missing from an answer
 //!   altogether is the wire's business (`api::Absent`): such a field is not readable.
 //! - [`ledger`]: the run's ledger. One apply's findings, shared by its concurrent writes: the
