@@ -172,7 +172,7 @@ impl Client {
             };
             self.log_call(method, &url, Some(status), started, None);
             if status == StatusCode::TOO_MANY_REQUESTS {
-                limiter.rate_limited();
+                limiter.rate_limited(started);
             } else {
                 limiter.answered(started.elapsed());
             }

@@ -58,10 +58,11 @@ impl Limiter {
         }
     }
 
-    /// A 429: the caller pauses everyone ([`Self::pause`]); an adaptive pace also slows down.
-    pub(crate) fn rate_limited(&self) {
+    /// A 429 to a call sent at `sent`: the caller pauses everyone ([`Self::pause`]); an
+    /// adaptive pace also slows down.
+    pub(crate) fn rate_limited(&self, sent: std::time::Instant) {
         if let Pace::Adaptive(a) = &self.pace {
-            lock(a).rate_limited(Instant::now());
+            lock(a).rate_limited(Instant::from_std(sent), Instant::now());
         }
     }
 

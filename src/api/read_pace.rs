@@ -4,13 +4,15 @@
 //! Secoda documents no read limit, so a fixed guess is either slow (a plan of a big workspace
 //! waiting on a pace the server never asked for) or rude. `auto` starts at a moderate pace and
 //! doubles about every eight answers while they come back fast and without 429 (slow start),
-//! up to `--read-rate-max`. A 429 halves the pace and lowers the ceiling to three quarters of
-//! the pace that met it, for the rest of the run, so a server that limits reads sees a handful
-//! of 429s, not one per page; past the first 429 the pace grows back additively. An answer much
-//! slower than the fastest seen (the server is queueing) cuts the pace by a fifth. Cuts are at
-//! most one a second: the concurrent calls of one burst count once.
+//! up to `--read-rate-max`. A 429 means the server's limit is below the pace: the ceiling drops,
+//! for the rest of the run, to nine tenths of what the server really answered over the last two
+//! seconds (its limit, measured), and the pace halves, then grows back additively to that
+//! ceiling; a server that limits reads sees a handful of 429s, not one per page. The 429s of
+//! reads sent before a cut are the same news and count once. An answer much slower than the
+//! fastest seen (the server is queueing) cuts the pace by a fifth, at most once a second.
 
 use super::Rate;
+use std::collections::VecDeque;
 use std::fmt;
 use std::num::NonZeroU32;
 use std::str::FromStr;
@@ -107,8 +109,12 @@ const ADDITIVE_GROWTH: f64 = 0.25;
 const SLOW_FACTOR: u32 = 4;
 /// See [`SLOW_FACTOR`].
 const SLOW_BY: Duration = Duration::from_millis(250);
-/// Cuts closer together than this count once.
+/// Slow-answer cuts closer together than this count once.
 const CUT_SPACING: Duration = Duration::from_secs(1);
+/// The window over which the answers a server gives are counted when it answers 429.
+const WINDOW: Duration = Duration::from_secs(2);
+/// The ceiling after a 429, as a share of the answers the server gave over [`WINDOW`].
+const HEADROOM: f64 = 0.9;
 
 /// The state of an `auto` pace (pure: times come in as arguments).
 #[derive(Debug)]
@@ -125,6 +131,8 @@ pub(crate) struct Adaptive {
     fastest: Option<Duration>,
     /// When the pace was last cut.
     last_cut: Option<Instant>,
+    /// When the answers of the last [`WINDOW`] came.
+    answers: VecDeque<Instant>,
 }
 
 impl Adaptive {
@@ -138,6 +146,7 @@ impl Adaptive {
             next_slot: None,
             fastest: None,
             last_cut: None,
+            answers: VecDeque::new(),
         }
     }
 
@@ -156,10 +165,17 @@ impl Adaptive {
 
     /// An answer (not a 429) that took `latency`, seen at `now`.
     pub(crate) fn answered(&mut self, latency: Duration, now: Instant) {
+        self.answers.push_back(now);
+        self.forget_before(now);
         let fastest = *self.fastest.get_or_insert(latency);
         self.fastest = Some(fastest.min(latency));
         if latency > (fastest * SLOW_FACTOR).max(fastest + SLOW_BY) {
-            self.cut(0.8, now);
+            let spaced = self
+                .last_cut
+                .is_none_or(|t| now.saturating_duration_since(t) >= CUT_SPACING);
+            if spaced {
+                self.cut(0.8, now);
+            }
             return;
         }
         self.rate = if self.slow_start {
@@ -170,29 +186,48 @@ impl Adaptive {
         .min(self.ceiling);
     }
 
-    /// A 429 seen at `now`: half the pace, and a ceiling below the pace that met it.
-    pub(crate) fn rate_limited(&mut self, now: Instant) {
-        let met = self.rate;
-        if self.cut(0.5, now) {
-            self.ceiling = (met * 0.75).max(FLOOR).min(self.ceiling);
+    /// A 429, seen at `now`, to a read sent at `sent`: the ceiling drops below what the server
+    /// answered lately and the pace halves, unless the read went out before the last cut (the
+    /// same news again).
+    pub(crate) fn rate_limited(&mut self, sent: Instant, now: Instant) {
+        if self.last_cut.is_some_and(|t| sent <= t) {
+            return;
+        }
+        self.forget_before(now);
+        // The answers' own rate: n answers span n - 1 intervals.
+        let span = self
+            .answers
+            .front()
+            .map_or(Duration::ZERO, |t| now.saturating_duration_since(*t))
+            .max(Duration::from_millis(500));
+        let limit = match self.answers.len() {
+            0 | 1 => self.rate * 0.5,
+            #[allow(clippy::cast_precision_loss)]
+            n => (n - 1) as f64 / span.as_secs_f64() * HEADROOM,
+        };
+        self.ceiling = limit.max(FLOOR).min(self.ceiling);
+        self.cut(0.5, now);
+        self.rate = self.rate.min(self.ceiling);
+    }
+
+    /// Drops the answers older than [`WINDOW`] at `now`.
+    fn forget_before(&mut self, now: Instant) {
+        while self
+            .answers
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) > WINDOW)
+        {
+            self.answers.pop_front();
         }
     }
 
-    /// Multiplies the pace by `factor` unless it was cut within [`CUT_SPACING`]; whether it
-    /// was cut.
-    fn cut(&mut self, factor: f64, now: Instant) -> bool {
-        if self
-            .last_cut
-            .is_some_and(|t| now.saturating_duration_since(t) < CUT_SPACING)
-        {
-            return false;
-        }
+    /// Multiplies the pace by `factor`.
+    fn cut(&mut self, factor: f64, now: Instant) {
         self.last_cut = Some(now);
         self.slow_start = false;
         self.rate = (self.rate * factor).max(FLOOR);
         // Reads already reserved keep their slots; the next one waits for the new pace.
         self.next_slot = Some(now + Duration::from_secs_f64(1.0 / self.rate));
-        true
     }
 }
 
@@ -247,47 +282,59 @@ mod tests {
     }
 
     #[test]
-    fn a_429_halves_the_pace_and_caps_it_below_where_it_was_met_for_the_run() {
+    fn a_429_halves_the_pace_and_caps_it_below_what_the_server_gave_for_the_run() {
         let t0 = Instant::now();
         let mut p = Adaptive::new(rate("50/s"));
         for _ in 0..100 {
             p.answered(Duration::from_millis(2), t0);
         }
-        p.rate_limited(t0);
+        // 100 answers within half a second: the server gave 200/s, above the configured
+        // ceiling, which stays; the pace halves.
+        let now = t0 + Duration::from_millis(500);
+        p.rate_limited(now, now);
         assert!((p.rate() - 25.0).abs() < 1e-9, "{}", p.rate());
-        // The other 429s of the same burst count once.
-        p.rate_limited(t0 + Duration::from_millis(300));
+        // A 429 to a read sent before that cut is the same news.
+        p.rate_limited(now, now + Duration::from_millis(300));
         assert!((p.rate() - 25.0).abs() < 1e-9, "{}", p.rate());
-        for _ in 0..1000 {
-            p.answered(Duration::from_millis(2), t0);
+        // Two seconds of 8 answers a second, then a 429: the ceiling is 90% of 8/s for good.
+        let mut p = Adaptive::new(rate("50/s"));
+        let mut at = t0;
+        for _ in 0..16 {
+            at += Duration::from_millis(125);
+            p.answered(Duration::from_millis(2), at);
         }
-        assert!(
-            (p.rate() - 37.5).abs() < 1e-9,
-            "never back to 50: {}",
-            p.rate()
-        );
+        let sent = at + Duration::from_millis(1);
+        p.rate_limited(sent, sent);
+        for _ in 0..1000 {
+            p.answered(Duration::from_millis(2), sent);
+        }
+        assert!((p.rate() - 7.2).abs() < 0.2, "{}", p.rate());
     }
 
     #[test]
     fn a_server_limiting_reads_to_5_a_second_is_met_by_a_handful_of_429s() {
-        // A token bucket of 5 a second (burst 5), and the pace reading 2,000 pages.
+        // A token bucket of 5 a second (burst 5), answers after 30 ms, the pace reading 2,000
+        // pages one after another.
         let t0 = Instant::now();
+        let latency = Duration::from_millis(30);
         let mut p = Adaptive::new(ReadPace::DEFAULT_MAX);
         let (mut tokens, mut refilled, mut limited) = (5.0_f64, t0, 0);
+        let mut now = t0;
         for _ in 0..2000 {
-            let at = p.reserve(t0);
-            tokens = (tokens + (at - refilled).as_secs_f64() * 5.0).min(5.0);
-            refilled = at;
+            let sent = p.reserve(now);
+            tokens = (tokens + (sent - refilled).as_secs_f64() * 5.0).min(5.0);
+            refilled = sent;
+            now = sent + latency;
             if tokens >= 1.0 {
                 tokens -= 1.0;
-                p.answered(Duration::from_millis(2), at);
+                p.answered(latency, now);
             } else {
                 limited += 1;
-                p.rate_limited(at);
+                p.rate_limited(sent, now);
             }
         }
-        assert!(limited <= 10, "{limited} 429s");
-        assert!(p.rate() > 2.5, "settled too low: {}", p.rate());
+        assert!(limited <= 5, "{limited} 429s");
+        assert!(p.rate() > 4.0, "settled too low: {}", p.rate());
     }
 
     #[test]
