@@ -101,7 +101,7 @@ pub(crate) async fn write_under_lease(
             lease.abandon();
         } else if let Err(e) = lease.release().await {
             printer.warn(format!(
-                "could not give the lease back ({e}): it expires within 5 minutes, or \
+                "could not give the lease back ({e}): it expires within 15 minutes, or \
                  `secoda-sync unlock {run}` removes it now"
             ));
         }

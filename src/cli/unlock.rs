@@ -9,8 +9,8 @@ Examples:
 
 The run id is the one `apply` names in `another apply holds the lease: run <id>, ...` (for a
 lease whose description cannot be read, its event id). Only remove the lease of a run that is
-no longer going: a live apply renews it every 2 minutes, and a lease left unrenewed expires
-after 5. A lease renewed within the last 3 minutes is refused unless --force is given:
+no longer going: a live apply renews it every 7 minutes, and a lease left unrenewed expires
+after 15. A lease renewed within the last 10m30s is refused unless --force is given:
 removing a live apply's lease lets a second apply write beside it.
 
 Exit codes:

@@ -537,7 +537,7 @@ fn markdown_plan_of_the_example_through_the_binary() {
     assert!(
         // 185 changes, plus the lease's create, delete and three renewals.
         out.stdout
-            .contains("190 writes (5 for the lease), about 6m20s at 30/min"),
+            .contains("187 writes (2 for the lease), about 6m14s at 30/min"),
         "{}",
         out.stdout
     );
