@@ -18,11 +18,11 @@ use secoda_sync::sandbox::{self, SandboxConfig};
 use secoda_sync::testing::apply::Outcome;
 use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::testing::manifest::write;
-use std::io::{BufRead, BufReader};
+use std::ffi::OsString;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
-use support::{client, execute, plan_for, TOKEN};
+use support::{client, execute, plan_for, serve_sandbox_with, TOKEN};
 
 /// 100 categories x 10 events x 100 properties.
 const SHAPE: Shape = Shape {
@@ -67,34 +67,9 @@ fn serve(state: &Path, log: &Path, flags: &[&str]) -> (Child, String) {
     let copy = state.with_extension(format!("{}.json", std::process::id()));
     std::fs::copy(state, &copy).expect("state copy");
     let _ = std::fs::remove_file(log);
-    let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
-        .args([
-            "sandbox",
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--token",
-            TOKEN,
-        ])
-        .arg("--state")
-        .arg(&copy)
-        .arg("--log")
-        .arg(log)
-        .args(flags)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("sandbox serve");
-    let stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let url = stdout
-        .lines()
-        .map(|l| l.expect("line"))
-        .find_map(|l| {
-            l.strip_prefix("export SECODA_API_URL=")
-                .map(|u| u.trim().to_owned())
-        })
-        .expect("the sandbox announces its URL");
-    (child, url)
+    let mut all: Vec<OsString> = vec!["--state".into(), copy.into(), "--log".into(), log.into()];
+    all.extend(flags.iter().map(OsString::from));
+    serve_sandbox_with(&all)
 }
 
 /// What one plan cost.

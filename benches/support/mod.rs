@@ -22,6 +22,11 @@ pub(crate) const TOKEN: &str = "bench-token";
 /// `secoda-sync sandbox serve` on an ephemeral port, and the URL it announced. Kill the child
 /// when done.
 pub(crate) fn serve_sandbox() -> (Child, String) {
+    serve_sandbox_with::<&str>(&[])
+}
+
+/// [`serve_sandbox`] with more `sandbox serve` flags.
+pub(crate) fn serve_sandbox_with<S: AsRef<std::ffi::OsStr>>(flags: &[S]) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_secoda-sync"))
         .args([
             "sandbox",
@@ -31,6 +36,7 @@ pub(crate) fn serve_sandbox() -> (Child, String) {
             "--token",
             TOKEN,
         ])
+        .args(flags)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
