@@ -1,14 +1,20 @@
 //! Load + validate a generated 100,000-property tracking plan in each format, printing wall
 //! time and peak RSS. Each format runs in a fresh child process so peaks do not mix.
 //!
-//! Run: `cargo bench --bench load` (targets: < 2 s CSV/JSONL, < 4 s YAML, < 500 MB).
+//! Then, side by side in one run: `secoda-sync validate` of each file (the binary, as users run
+//! it; best of three, with its peak RSS) against Python merely `json.loads`-ing the JSONL's
+//! lines, printing the ratios (YAML and CSV are also compared with JSONL). Skipped with a note
+//! where `python3` is missing. `SECODA_LOAD_BENCH_BASELINE=/path/to/another/secoda-sync` times
+//! that binary too, in the same run (e.g. a build without a lever being measured).
+//!
+//! Run: `cargo bench --bench load`.
 #![allow(clippy::print_stdout)]
 
 use secoda_sync::testing::manifest::generate::{tracking_plan, Shape};
 use secoda_sync::testing::manifest::{load, write, LoadOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 const CHILD: &str = "SECODA_LOAD_BENCH_FILE";
 
@@ -67,4 +73,97 @@ fn main() {
             .expect("run child");
         assert!(status.success(), "{name} failed");
     }
+    against_python(dir.path());
+}
+
+/// The best of three runs of `cmd`, and the peak RSS (MB) `/usr/bin/time` saw, if any.
+fn best_of_three(mut cmd: impl FnMut() -> Command) -> (Duration, Option<f64>) {
+    let mut best = Duration::MAX;
+    let mut rss = None;
+    for _ in 0..3 {
+        let mut c = cmd();
+        let started = Instant::now();
+        let out = c.output().expect("run");
+        best = best.min(started.elapsed());
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        rss = String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .find_map(|l| l.strip_prefix("maxrss_kb="))
+            .and_then(|k| k.trim().parse::<f64>().ok())
+            .map(|kb| kb / 1024.0);
+    }
+    (best, rss)
+}
+
+/// `bin validate FILE`, under `/usr/bin/time` when there is one (for its peak RSS).
+fn validate(bin: &Path, file: &Path) -> Command {
+    if Path::new("/usr/bin/time").exists() {
+        let mut c = Command::new("/usr/bin/time");
+        c.args(["-f", "maxrss_kb=%M"])
+            .arg(bin)
+            .args(["validate", "-q"])
+            .arg(file);
+        c
+    } else {
+        let mut c = Command::new(bin);
+        c.args(["validate", "-q"]).arg(file);
+        c
+    }
+}
+
+fn against_python(dir: &Path) {
+    let jsonl = dir.join("plan.jsonl");
+    let python = Command::new("python3").arg("--version").output();
+    println!("\n== `secoda-sync validate` (binary, best of 3) side by side with Python");
+    let bin = Path::new(env!("CARGO_BIN_EXE_secoda-sync"));
+    let (ours, rss) = best_of_three(|| validate(bin, &jsonl));
+    let shown =
+        |rss: Option<f64>| rss.map_or_else(String::new, |r| format!("  peak RSS {r:.0} MB"));
+    println!("jsonl  {:>6.3} s{}", ours.as_secs_f64(), shown(rss));
+    for name in ["plan.yaml", "plan.csv"] {
+        let (t, rss) = best_of_three(|| validate(bin, &dir.join(name)));
+        println!(
+            "{:<6} {:>6.3} s{}  ratio to JSONL {:.2}",
+            name.trim_start_matches("plan."),
+            t.as_secs_f64(),
+            shown(rss),
+            t.as_secs_f64() / ours.as_secs_f64()
+        );
+    }
+    if let Some(base) = std::env::var_os("SECODA_LOAD_BENCH_BASELINE") {
+        let base = PathBuf::from(base);
+        for name in ["plan.jsonl", "plan.yaml", "plan.csv"] {
+            let (t, rss) = best_of_three(|| validate(&base, &dir.join(name)));
+            let (now, _) = best_of_three(|| validate(bin, &dir.join(name)));
+            println!(
+                "baseline {:<6} {:>6.3} s{}  this build / baseline {:.2}",
+                name.trim_start_matches("plan."),
+                t.as_secs_f64(),
+                shown(rss),
+                now.as_secs_f64() / t.as_secs_f64()
+            );
+        }
+    }
+    if python.is_err() {
+        println!("(python3 not found: the ratio to json.loads is not measured)");
+        return;
+    }
+    let (py, _) = best_of_three(|| {
+        let mut c = Command::new("python3");
+        c.args([
+            "-c",
+            "import json,sys\nfor line in open(sys.argv[1], encoding='utf-8'):\n    json.loads(line)",
+        ])
+        .arg(&jsonl);
+        c
+    });
+    println!(
+        "python json.loads of every JSONL line {:>6.3} s; validate / json.loads = {:.2}",
+        py.as_secs_f64(),
+        ours.as_secs_f64() / py.as_secs_f64()
+    );
 }
