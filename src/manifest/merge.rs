@@ -6,7 +6,8 @@ use crate::manifest::fields::{self, FieldRef, Group};
 use crate::manifest::fragment::{CategoryMention, EventMention, Fragment, PropertyMention};
 use crate::manifest::model::canonical_json;
 use crate::manifest::{IntegrationRef, ManifestSet, Monitor, Origin, ResourceFields};
-use std::collections::HashMap;
+use foldhash::HashMap;
+use foldhash::HashMapExt as _;
 
 /// Merges the files' declarations into one set, reporting duplicates and missing parents.
 ///
@@ -56,11 +57,13 @@ struct Merger<'d> {
     cats: HashMap<String, usize>,
     /// Per category index: where its fields were given, if anywhere yet.
     cat_described: Vec<Option<Origin>>,
-    /// (category, event) -> (category index, event index).
-    events: HashMap<(String, String), (usize, usize)>,
+    /// Per category index: event title -> index in its `events` (looked up by `&str`, so a
+    /// property's lookup copies no title).
+    events: Vec<HashMap<String, usize>>,
     /// Where an event was declared (rather than implied by a CSV property row).
     event_declared: HashMap<(usize, usize), Origin>,
-    props: HashMap<(String, String, String), Origin>,
+    /// Per (category index, event index): property title -> where it was declared.
+    props: HashMap<(usize, usize), HashMap<String, Origin>>,
     monitors: HashMap<String, Origin>,
     /// (target, metric type, canonical config) as written -> index in `set.monitors`.
     identities: HashMap<(String, Option<String>, String), usize>,
@@ -77,7 +80,7 @@ impl<'d> Merger<'d> {
             defaults: None,
             cats: HashMap::new(),
             cat_described: Vec::new(),
-            events: HashMap::new(),
+            events: Vec::new(),
             event_declared: HashMap::new(),
             props: HashMap::new(),
             monitors: HashMap::new(),
@@ -109,6 +112,7 @@ impl<'d> Merger<'d> {
         let Some(&i) = self.cats.get(&c.title) else {
             self.cats.insert(c.title.clone(), self.set.categories.len());
             self.cat_described.push(describes.then(|| c.origin.clone()));
+            self.events.push(HashMap::new());
             self.set.categories.push(c);
             return;
         };
@@ -161,14 +165,13 @@ impl<'d> Merger<'d> {
             );
             return;
         };
-        let key = (category, e.title.clone());
-        let Some(&(ci, ei)) = self.events.get(&key) else {
+        let Some(&ei) = self.events[ci].get(e.title.as_str()) else {
             let ei = self.set.categories[ci].events.len();
             if describes {
                 self.event_declared.insert((ci, ei), e.origin.clone());
             }
+            self.events[ci].insert(e.title.clone(), ei);
             self.set.categories[ci].events.push(e);
-            self.events.insert(key, (ci, ei));
             return;
         };
         if !describes {
@@ -179,7 +182,7 @@ impl<'d> Merger<'d> {
                 Diagnostic::at(
                     Code::DuplicateKey,
                     (&e.origin).into(),
-                    format!("event `{}/{}` is declared twice", key.0, key.1),
+                    format!("event `{category}/{}` is declared twice", e.title),
                 )
                 .related("first declared", first.into()),
             );
@@ -198,7 +201,11 @@ impl<'d> Merger<'d> {
             item: p,
             ..
         } = mention;
-        let Some(&(ci, ei)) = self.events.get(&(category.clone(), event.clone())) else {
+        let found = self
+            .cats
+            .get(category.as_str())
+            .and_then(|&ci| Some((ci, *self.events[ci].get(event.as_str())?)));
+        let Some((ci, ei)) = found else {
             self.diags.push(
                 Diagnostic::at(
                     Code::MissingParent,
@@ -212,21 +219,23 @@ impl<'d> Merger<'d> {
             );
             return;
         };
-        let key = (category, event, p.title.clone());
-        if let Some(first) = self.props.get(&key) {
+        let declared = self.props.entry((ci, ei)).or_default();
+        if let Some(first) = declared.get(p.title.as_str()) {
             self.diags.push(
                 Diagnostic::at(
                     Code::DuplicateKey,
                     (&p.origin).into(),
-                    format!("property `{}/{}/{}` is declared twice", key.0, key.1, key.2),
+                    format!(
+                        "property `{category}/{event}/{}` is declared twice",
+                        p.title
+                    ),
                 )
                 .related("first declared", first.into()),
             );
             return;
         }
-        let origin = p.origin.clone();
+        declared.insert(p.title.clone(), p.origin.clone());
         self.set.categories[ci].events[ei].properties.push(p);
-        self.props.insert(key, origin);
     }
 
     fn monitor(&mut self, m: Monitor) {
