@@ -171,9 +171,11 @@ impl Client {
                 }
             };
             self.log_call(method, &url, Some(status), started, None);
+            // Only a 429 slows an adaptive pace and only a success speeds it up: a 5xx says
+            // nothing good about the server's load.
             if status == StatusCode::TOO_MANY_REQUESTS {
                 limiter.rate_limited(started);
-            } else {
+            } else if status.is_success() {
                 limiter.answered(started.elapsed());
             }
             if self.inner.log >= LogLevel::Bodies {

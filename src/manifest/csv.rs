@@ -12,32 +12,17 @@ use crate::manifest::{
     yaml, CategoryFields, IntegrationRef, NameSet, Origin, Property, ResourceFields, TrackingFields,
 };
 use std::collections::{HashMap, HashSet};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 /// Our columns, in the order the writer emits them: the keys, every row of the field table in
 /// order, then `protect`.
-pub(crate) const COLUMNS: &[&str] = &[
-    "integration",
-    "category",
-    "event",
-    "property",
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-    "protect",
-];
+pub(crate) static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    ["integration", "category", "event", "property"]
+        .into_iter()
+        .chain(fields::FIELDS.iter().map(|s| s.name))
+        .chain(["protect"])
+        .collect()
+});
 
 /// Columns a category row (empty `event` and `property`) may fill.
 fn category_column(col: &str) -> bool {
@@ -74,7 +59,7 @@ pub(crate) fn read_map(ctx: &mut Ctx<'_>, text: &str) -> CsvMap {
     let Some(obj) = Obj::new(ctx, &root, "the CSV mapping", &known) else {
         return map;
     };
-    for col in COLUMNS {
+    for col in COLUMNS.iter() {
         if let Some(theirs) = obj.string(ctx, col) {
             map.theirs.insert(normalize(&theirs), col);
         }
@@ -347,7 +332,7 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
                 at,
                 format!("unknown column `{}`", raw.trim()),
             );
-            d = match suggest(&norm, COLUMNS) {
+            d = match suggest(&norm, &COLUMNS) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint("map it with --csv-map, or list it under `ignore:` in the mapping"),
             };
@@ -503,7 +488,7 @@ impl Row<'_> {
 
     /// Reports filled cells in columns that do not apply to this kind of row.
     fn not_allowed(&self, ctx: &mut Ctx<'_>, allowed: &dyn Fn(&str) -> bool, what: &str) {
-        for col in COLUMNS {
+        for col in COLUMNS.iter() {
             if allowed(col) || self.raw(col).is_none_or(|t| t.trim().is_empty()) {
                 continue;
             }
@@ -628,8 +613,8 @@ mod tests {
         let rows: Vec<&str> = fields::FIELDS.iter().map(|f| f.name).collect();
         let expected: Vec<&str> = [&keys[..], &rows, &["protect"]].concat();
         assert_eq!(
-            COLUMNS, expected,
-            "COLUMNS: edit it in src/manifest/csv.rs to follow FIELDS in src/fields.rs"
+            *COLUMNS, expected,
+            "the CSV header: the keys, every row of FIELDS in order, then protect"
         );
     }
 }

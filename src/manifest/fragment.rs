@@ -10,33 +10,24 @@ use crate::manifest::{
     Category, CategoryFields, Event, IntegrationRef, Monitor, NameSet, Origin, Property,
     ResourceFields, Schedule, TrackingFields,
 };
+use std::sync::LazyLock;
 
 /// Fields of `ResourceFields`, as written in every format: the resource rows of the field
 /// table, in order.
-pub(crate) const RESOURCE_FIELDS: &[&str] = &[
-    "description",
-    "definition",
-    "pii",
-    "verified",
-    "published",
-    "owners",
-    "teams",
-    "tags",
-    "collections",
-    "subscribers",
-];
+pub(crate) static RESOURCE_FIELDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| fields::group(Group::Resource).map(|s| s.name).collect());
 /// Fields of `TrackingFields`, as written in every format: the tracking rows of the field
 /// table, in order.
-pub(crate) const TRACKING_FIELDS: &[&str] = &[
-    "type",
-    "is_required",
-    "is_array_type",
-    "enum_values",
-    "regex",
-];
+pub(crate) static TRACKING_FIELDS: LazyLock<Vec<&'static str>> =
+    LazyLock::new(|| fields::group(Group::Tracking).map(|s| s.name).collect());
 /// Fields of a category besides `title` and `events`: the table's category rows, then
 /// `protect`.
-pub(crate) const CATEGORY_FIELDS: &[&str] = &["description", "teams", "protect"];
+pub(crate) static CATEGORY_FIELDS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    fields::category()
+        .map(|s| s.name)
+        .chain(["protect"])
+        .collect()
+});
 /// Fields of a monitor.
 pub(crate) const MONITOR_FIELDS: &[&str] = &[
     "name",
@@ -360,33 +351,4 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
         day,
         hour,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{CATEGORY_FIELDS, RESOURCE_FIELDS, TRACKING_FIELDS};
-    use crate::manifest::fields::{category, group, Group};
-
-    #[test]
-    fn the_name_lists_are_the_tables_rows_in_order() {
-        let names = |rows: &mut dyn Iterator<Item = &crate::manifest::fields::FieldSpec>| {
-            rows.map(|f| f.name).collect::<Vec<_>>()
-        };
-        let edit = "edit it in src/manifest/fragment.rs to follow FIELDS in src/fields.rs";
-        assert_eq!(
-            RESOURCE_FIELDS,
-            names(&mut group(Group::Resource)),
-            "RESOURCE_FIELDS: {edit}"
-        );
-        assert_eq!(
-            TRACKING_FIELDS,
-            names(&mut group(Group::Tracking)),
-            "TRACKING_FIELDS: {edit}"
-        );
-        assert_eq!(
-            CATEGORY_FIELDS,
-            [&names(&mut category())[..], &["protect"]].concat(),
-            "CATEGORY_FIELDS (the category rows, then `protect`): {edit}"
-        );
-    }
 }

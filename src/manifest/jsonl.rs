@@ -48,12 +48,12 @@ impl Known {
             base.iter().chain(extra).copied().collect()
         };
         Self {
-            category: cat(&[&["title"][..], CATEGORY_FIELDS].concat()),
-            event: cat(&[&["category", "title", "protect"][..], RESOURCE_FIELDS].concat()),
+            category: cat(&[&["title"][..], &CATEGORY_FIELDS].concat()),
+            event: cat(&[&["category", "title", "protect"][..], &RESOURCE_FIELDS].concat()),
             property: cat(&[
                 &["category", "event", "title", "protect"][..],
-                RESOURCE_FIELDS,
-                TRACKING_FIELDS,
+                &RESOURCE_FIELDS,
+                &TRACKING_FIELDS,
             ]
             .concat()),
             monitor: cat(MONITOR_FIELDS),

@@ -8,6 +8,7 @@ use crate::manifest::model::canonical_json;
 use crate::manifest::{IntegrationRef, ManifestSet, Monitor, Origin, ResourceFields};
 use foldhash::HashMap;
 use foldhash::HashMapExt as _;
+use std::collections::hash_map::Entry;
 
 /// Merges the files' declarations into one set, reporting duplicates and missing parents.
 ///
@@ -62,8 +63,8 @@ struct Merger<'d> {
     events: Vec<HashMap<String, usize>>,
     /// Where an event was declared (rather than implied by a CSV property row).
     event_declared: HashMap<(usize, usize), Origin>,
-    /// Per (category index, event index): property title -> where it was declared.
-    props: HashMap<(usize, usize), HashMap<String, Origin>>,
+    /// (category index, event index, property title) -> where it was declared.
+    props: HashMap<(usize, usize, String), Origin>,
     monitors: HashMap<String, Origin>,
     /// (target, metric type, canonical config) as written -> index in `set.monitors`.
     identities: HashMap<(String, Option<String>, String), usize>,
@@ -219,22 +220,25 @@ impl<'d> Merger<'d> {
             );
             return;
         };
-        let declared = self.props.entry((ci, ei)).or_default();
-        if let Some(first) = declared.get(p.title.as_str()) {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::DuplicateKey,
-                    (&p.origin).into(),
-                    format!(
-                        "property `{category}/{event}/{}` is declared twice",
-                        p.title
-                    ),
-                )
-                .related("first declared", first.into()),
-            );
-            return;
-        }
-        declared.insert(p.title.clone(), p.origin.clone());
+        let slot = match self.props.entry((ci, ei, p.title.clone())) {
+            Entry::Vacant(slot) => slot,
+            Entry::Occupied(first) => {
+                let first = first.get();
+                self.diags.push(
+                    Diagnostic::at(
+                        Code::DuplicateKey,
+                        (&p.origin).into(),
+                        format!(
+                            "property `{category}/{event}/{}` is declared twice",
+                            p.title
+                        ),
+                    )
+                    .related("first declared", first.into()),
+                );
+                return;
+            }
+        };
+        slot.insert(p.origin.clone());
         self.set.categories[ci].events[ei].properties.push(p);
     }
 

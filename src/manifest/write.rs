@@ -291,7 +291,8 @@ pub fn write_csv<W: Write + ?Sized>(
     out: &mut W,
 ) -> Result<(), ManifestWriteError> {
     let mut w = ::csv::Writer::from_writer(out);
-    w.write_record(COLUMNS).map_err(ManifestWriteError::Csv)?;
+    w.write_record(COLUMNS.iter())
+        .map_err(ManifestWriteError::Csv)?;
     let integration = set
         .integration
         .as_ref()

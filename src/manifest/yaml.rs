@@ -307,7 +307,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
         frag.add_integration(IntegrationRef::parse(&name), ctx.origin(node));
     }
     if let Some(node) = top.get("defaults") {
-        if let Some(obj) = Obj::new(ctx, node, "defaults", RESOURCE_FIELDS) {
+        if let Some(obj) = Obj::new(ctx, node, "defaults", &RESOURCE_FIELDS) {
             frag.defaults = Some((fragment::resource_fields(ctx, &obj), ctx.origin(node)));
         }
     }
@@ -346,7 +346,7 @@ pub(crate) fn read_rules_file(
 fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
     let known: Vec<&str> = ["title", "events"]
         .iter()
-        .chain(CATEGORY_FIELDS)
+        .chain(CATEGORY_FIELDS.iter())
         .copied()
         .collect();
     let Some(obj) = Obj::new(ctx, node, "category", &known) else {
@@ -359,13 +359,13 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
     frag.categories.push(mention);
     let event_known: Vec<&str> = ["title", "protect", "properties"]
         .iter()
-        .chain(RESOURCE_FIELDS)
+        .chain(RESOURCE_FIELDS.iter())
         .copied()
         .collect();
     let prop_known: Vec<&str> = ["title", "protect"]
         .iter()
-        .chain(RESOURCE_FIELDS)
-        .chain(TRACKING_FIELDS)
+        .chain(RESOURCE_FIELDS.iter())
+        .chain(TRACKING_FIELDS.iter())
         .copied()
         .collect();
     for en in obj.seq(ctx, "events").unwrap_or_default() {
