@@ -96,10 +96,14 @@ impl Limiter {
         match &self.pace {
             Pace::None => {}
             Pace::Fixed(pace) => pace.until_ready().await,
-            Pace::Adaptive(a) => {
-                let slot = lock(a).reserve(Instant::now());
-                tokio::time::sleep_until(slot).await;
-            }
+            Pace::Adaptive(a) => loop {
+                // Another read may take the slot first; then this one waits for the next.
+                let started = lock(a).start(Instant::now());
+                match started {
+                    Ok(()) => break,
+                    Err(due) => tokio::time::sleep_until(due).await,
+                }
+            },
         }
         // A 429 seen by another task while this one waited for its slot still applies.
         while let Some(until) = self.paused() {

@@ -6,7 +6,9 @@
 //! Lists are asked for large pages (`page_size`), which Secoda documents for one list only:
 //! the first list whose first page shows whether the server honours it settles it for the run
 //! (more items than a default page: honoured; a default page with more to come: ignored, and
-//! not asked again).
+//! not asked again). A server that refuses the parameter outright (400 on a first page asked
+//! with it) is treated as one that ignores it: that page is asked again without it, and no
+//! later list asks.
 
 use super::{ApiError, Client, Endpoint, Id, Page};
 use futures::stream::{self, Stream, TryStreamExt};
@@ -50,6 +52,11 @@ impl PageSizeSeen {
         } else if more {
             self.verdict.store(Self::IGNORED, Ordering::Relaxed);
         }
+    }
+
+    /// Records a server that answered 400 to a page asked with `page_size`: not asked again.
+    fn refused(&self) {
+        self.verdict.store(Self::IGNORED, Ordering::Relaxed);
     }
 
     /// Whether the server honours `page_size` (`None`: no list told yet).
@@ -146,26 +153,34 @@ impl Client {
     {
         let client = self.clone();
         // One size for every page of a list: pages of two sizes would skip or repeat items.
-        let asked = self.inner.page_size.to_ask();
-        let start = Some((1u64, 1u64, Seen::default()));
+        let start = Some((1u64, 1u64, Seen::default(), self.inner.page_size.to_ask()));
         stream::try_unfold(start, move |state| {
             let client = client.clone();
             let endpoint = endpoint.clone();
             let query = query.clone();
             async move {
-                let Some((first, width, mut seen)) = state else {
+                let Some((first, width, mut seen, mut asked)) = state else {
                     return Ok(None);
                 };
-                let pages = futures::future::try_join_all((first..first + width).map(|n| {
-                    let mut query = query.clone();
-                    query.push(("page".to_owned(), n.to_string()));
-                    if let Some(size) = asked {
-                        query.push(("page_size".to_owned(), size.to_string()));
+                let fetch = |asked: Option<usize>| {
+                    futures::future::try_join_all((first..first + width).map(|n| {
+                        let mut query = query.clone();
+                        query.push(("page".to_owned(), n.to_string()));
+                        if let Some(size) = asked {
+                            query.push(("page_size".to_owned(), size.to_string()));
+                        }
+                        let (client, endpoint) = (&client, &endpoint);
+                        async move { client.get::<Page<T>>(endpoint, &query).await }
+                    }))
+                };
+                let pages = match fetch(asked).await {
+                    Err(e) if first == 1 && asked.is_some() && e.status() == Some(400) => {
+                        client.inner.page_size.refused();
+                        asked = None;
+                        fetch(None).await?
                     }
-                    let (client, endpoint) = (&client, &endpoint);
-                    async move { client.get::<Page<T>>(endpoint, &query).await }
-                }))
-                .await?;
+                    answer => answer?,
+                };
                 let mut items = Vec::new();
                 let mut state = None;
                 for (n, page) in (first..).zip(pages) {
@@ -184,7 +199,7 @@ impl Client {
                         // The window read ahead to exactly this page: go on with it.
                         (Some(next), _) if next == n + 1 && next < first + width => {}
                         (Some(next), Some(ahead)) => {
-                            state = Some((next, ahead, std::mem::take(&mut seen)));
+                            state = Some((next, ahead, std::mem::take(&mut seen), asked));
                             break;
                         }
                         _ => break,

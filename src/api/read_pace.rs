@@ -2,8 +2,10 @@
 //! while reading (`auto`, the default against a real server).
 //!
 //! Secoda documents no read limit, so a fixed guess is either slow (a plan of a big workspace
-//! waiting on a pace the server never asked for) or rude. `auto` starts at a moderate pace and
-//! doubles about every eight answers while they come back fast and without 429 (slow start),
+//! waiting on a pace the server never asked for) or rude. `auto` sends its first few reads at
+//! once (as TCP's initial window does: a plan's first reads are a handful of independent
+//! lists, and spacing them at the starting pace would cost most of a small plan's time), then
+//! paces the rest, starting moderately; the pace about every eight answers while they come back fast and without 429 (slow start),
 //! up to `--read-rate-max`. A 429 means the server's limit is below the pace: the ceiling drops,
 //! for the rest of the run, to nine tenths of what the server really answered over the last two
 //! seconds (its limit, measured), and the pace halves, then grows back additively to that
@@ -100,6 +102,8 @@ impl fmt::Display for ReadRateChoice {
 const START: f64 = 10.0;
 /// The slowest `auto` goes after cuts, in reads a second.
 const FLOOR: f64 = 0.5;
+/// Reads a run sends before pacing starts (the initial window; see the module docs).
+const INITIAL_WINDOW: u32 = 8;
 /// Slow start: the pace grows by this factor per fast answer (doubling every ~8 answers).
 const SLOW_START_GROWTH: f64 = 1.09;
 /// Past the first 429: the pace grows by this many reads a second per fast answer.
@@ -125,8 +129,11 @@ pub(crate) struct Adaptive {
     ceiling: f64,
     /// Until the first 429 or slow answer, growth is multiplicative.
     slow_start: bool,
-    /// When the next read may start.
-    next_slot: Option<Instant>,
+    /// Reads still to send unspaced (the initial window; none after a cut).
+    unspaced: u32,
+    /// When the last read started (or the pace was cut): the next starts one interval of the
+    /// pace of that moment later.
+    last_start: Option<Instant>,
     /// The fastest answer seen.
     fastest: Option<Duration>,
     /// When the pace was last cut.
@@ -143,7 +150,8 @@ impl Adaptive {
             rate: START.min(ceiling),
             ceiling,
             slow_start: true,
-            next_slot: None,
+            unspaced: INITIAL_WINDOW,
+            last_start: None,
             fastest: None,
             last_cut: None,
             answers: VecDeque::new(),
@@ -155,12 +163,24 @@ impl Adaptive {
         self.rate
     }
 
-    /// The start of the next read at `now` or later, reserved for the caller (evenly spaced,
-    /// no burst).
-    pub(crate) fn reserve(&mut self, now: Instant) -> Instant {
-        let slot = self.next_slot.map_or(now, |s| s.max(now));
-        self.next_slot = Some(slot + Duration::from_secs_f64(1.0 / self.rate));
-        slot
+    /// Starts a read at `now` if the pace allows one (evenly spaced, no burst), else says when
+    /// to ask again. Nothing is reserved ahead: a read waiting while answers raise the pace
+    /// starts at the faster pace, so the reads a plan sends at once are not spaced out at the
+    /// starting pace.
+    pub(crate) fn start(&mut self, now: Instant) -> Result<(), Instant> {
+        if self.unspaced > 0 {
+            self.unspaced -= 1;
+            self.last_start = Some(now);
+            return Ok(());
+        }
+        let due = self
+            .last_start
+            .map_or(now, |t| t + Duration::from_secs_f64(1.0 / self.rate));
+        if due > now {
+            return Err(due);
+        }
+        self.last_start = Some(now);
+        Ok(())
     }
 
     /// An answer (not a 429) that took `latency`, seen at `now`.
@@ -225,9 +245,10 @@ impl Adaptive {
     fn cut(&mut self, factor: f64, now: Instant) {
         self.last_cut = Some(now);
         self.slow_start = false;
+        self.unspaced = 0;
         self.rate = (self.rate * factor).max(FLOOR);
-        // Reads already reserved keep their slots; the next one waits for the new pace.
-        self.next_slot = Some(now + Duration::from_secs_f64(1.0 / self.rate));
+        // Reads already started go on; the next one waits for the new pace.
+        self.last_start = Some(now);
     }
 }
 
@@ -267,18 +288,41 @@ mod tests {
         assert!((Adaptive::new(rate("2/s")).rate() - 2.0).abs() < f64::EPSILON);
     }
 
+    /// When a read asked for at `now` starts.
+    fn start_at(p: &mut Adaptive, now: Instant) -> Instant {
+        match p.start(now) {
+            Ok(()) => now,
+            Err(due) => {
+                assert!(due > now);
+                p.start(due).expect("a read starts when it is due");
+                due
+            }
+        }
+    }
+
     #[test]
-    fn slots_are_evenly_spaced_at_the_current_pace() {
+    fn reads_are_evenly_spaced_at_the_current_pace() {
         let t0 = Instant::now();
-        let mut p = Adaptive::new(rate("10/s"));
-        assert_eq!(p.reserve(t0), t0);
-        assert_eq!(p.reserve(t0), t0 + Duration::from_millis(100));
+        let mut p = Adaptive::new(rate("50/s"));
+        for _ in 0..INITIAL_WINDOW {
+            assert_eq!(start_at(&mut p, t0), t0, "the initial window goes at once");
+        }
+        assert_eq!(p.start(t0), Err(t0 + Duration::from_millis(100)));
+        // A waiting read starts at the pace of when it is asked again, not of when it first
+        // asked: answers in between raised it.
+        for _ in 0..8 {
+            p.answered(Duration::from_millis(2), t0);
+        }
+        let faster = Duration::from_secs_f64(1.0 / p.rate());
+        assert!(faster < Duration::from_millis(55), "{faster:?}");
+        assert_eq!(start_at(&mut p, t0), t0 + faster);
         let late = t0 + Duration::from_secs(5);
         assert_eq!(
-            p.reserve(late),
+            start_at(&mut p, late),
             late,
             "an idle pace does not save up a burst"
         );
+        assert!(p.start(late).is_err(), "no burst after idling");
     }
 
     #[test]
@@ -321,7 +365,7 @@ mod tests {
         let (mut tokens, mut refilled, mut limited) = (5.0_f64, t0, 0);
         let mut now = t0;
         for _ in 0..2000 {
-            let sent = p.reserve(now);
+            let sent = start_at(&mut p, now);
             tokens = (tokens + (sent - refilled).as_secs_f64() * 5.0).min(5.0);
             refilled = sent;
             now = sent + latency;

@@ -6,7 +6,7 @@ use futures::stream::{self, BoxStream, Stream, StreamExt, TryStreamExt};
 
 /// A tracking-plan resource kind: what the resource calls take (monitors have calls of their
 /// own).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ResourceKind {
     /// An event category.
     Category,

@@ -1,6 +1,8 @@
 //! The executor's second line of defence against twins and lost updates, for when another
 //! run (or a person) wrote since the plan was made: right before each create the resource is
-//! looked up by its natural key and adopted when it exists; right before each PATCH or DELETE
+//! looked up by its natural key and adopted when it exists (an event's or property's siblings
+//! are listed once for the creates under one parent checked within [`FRESH`] of that list's
+//! answer); right before each PATCH or DELETE
 //! its `updated_at` must still be the one the plan saw, else the change is a conflict and is
 //! not written. Under a lease, each write first checks the lease is still this run's and
 //! confirmed past now plus a safety margin ([`Watch::check`]); once it is not, the write is
@@ -19,7 +21,15 @@ use crate::plan::Plan;
 use futures::{TryFutureExt, TryStreamExt};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long one list of a parent's children answers the twin look-ups of the creates under
+/// it. A look-up has always left a window before its write (the write waits for its paced
+/// slot: up to concurrency / write rate, 0.64 s at 16 and 25/s); a list this young keeps the
+/// window of that order while a parent's properties, released together once it exists, cost
+/// one read instead of one each.
+pub(crate) const FRESH: Duration = Duration::from_secs(1);
 
 /// What the plan saw of each resource it touches, and what the checks found during the run.
 #[derive(Debug)]
@@ -29,6 +39,62 @@ pub(crate) struct PreWriteCheck {
     /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
     /// looked up first even under the lease: a lease can be lost while a call is in flight.
     lease: Option<Arc<Watch>>,
+    /// The children listed per parent for the creates' look-ups.
+    children: ChildLists,
+}
+
+/// One parent's children as one list answered them, and when.
+#[derive(Debug)]
+struct Listing {
+    answered: Instant,
+    children: Arc<Vec<Resource>>,
+}
+
+/// The latest list of each parent's children of a kind. Each parent has its own async lock,
+/// so the creates under it that need a fresh list wait for one read rather than each making
+/// its own.
+#[derive(Debug, Default)]
+struct ChildLists {
+    by_parent: Mutex<HashMap<(ResourceKind, Id), ListingSlot>>,
+}
+
+/// One parent's latest listing, behind the lock its look-ups wait on.
+type ListingSlot = Arc<tokio::sync::Mutex<Option<Listing>>>;
+
+impl ChildLists {
+    /// The live children of `parent` (of `kind`, in `integration`), listed at most [`FRESH`]
+    /// ago.
+    async fn of(
+        &self,
+        client: &Client,
+        kind: ResourceKind,
+        parent: &Id,
+        integration: Option<&Id>,
+    ) -> Result<Arc<Vec<Resource>>, ApiError> {
+        let slot = Arc::clone(
+            self.by_parent
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .entry((kind, parent.clone()))
+                .or_default(),
+        );
+        let mut listing = slot.lock().await;
+        if let Some(l) = listing.as_ref().filter(|l| l.answered.elapsed() < FRESH) {
+            return Ok(Arc::clone(&l.children));
+        }
+        let filter = ListFilter {
+            integration_id: integration.cloned(),
+            parent_id: Some(parent.clone()),
+            title: None,
+        };
+        let children: Vec<Resource> = client.list_resources(kind, &filter).try_collect().await?;
+        let children = Arc::new(children);
+        *listing = Some(Listing {
+            answered: Instant::now(),
+            children: Arc::clone(&children),
+        });
+        Ok(children)
+    }
 }
 
 impl PreWriteCheck {
@@ -41,7 +107,11 @@ impl PreWriteCheck {
             .iter()
             .filter_map(|c| Some((c.id.clone()?, c.live_updated_at.clone()?)))
             .collect();
-        Self { seen, lease }
+        Self {
+            seen,
+            lease,
+            children: ChildLists::default(),
+        }
     }
 
     /// Checks `write` against the workspace, then sends it ([`send`]) (or adopts what
@@ -57,7 +127,7 @@ impl PreWriteCheck {
         ledger: &Ledger,
     ) -> Result<Made, NotMade> {
         let found = match &write {
-            WriteCall::Create(kind, body) => existing_resource(client, *kind, body).await,
+            WriteCall::Create(kind, body) => self.existing_resource(client, *kind, body).await,
             WriteCall::CreateMonitor(body) => existing_monitor(client, body).await,
             WriteCall::Patch(kind, id, _) | WriteCall::Delete(kind, id) => {
                 let now = client.get_resource((*kind).into(), id);
@@ -91,6 +161,37 @@ impl PreWriteCheck {
         }
     }
 
+    /// The live resource a create of `body` would duplicate, looked up with the filters the
+    /// reference documents (categories: `title`; events and properties: the parent's children,
+    /// by `integration_id` and `parent_id`, shared through [`ChildLists`]) and checked
+    /// client-side, since a server may ignore a filter.
+    async fn existing_resource(
+        &self,
+        client: &Client,
+        kind: ResourceKind,
+        body: &ResourceWrite,
+    ) -> Result<Option<Id>, ApiError> {
+        let twin = |r: &Resource| is_twin(r, body);
+        match (&body.parent, kind) {
+            (Some(parent), ResourceKind::Event | ResourceKind::Property) => {
+                let children = self
+                    .children
+                    .of(client, kind, parent, body.integration.as_ref())
+                    .await?;
+                Ok(children.iter().find(|r| twin(r)).map(|r| r.id.clone()))
+            }
+            _ => {
+                let filter = ListFilter {
+                    title: body.title.clone(),
+                    ..ListFilter::default()
+                };
+                let found: Vec<Resource> =
+                    client.list_resources(kind, &filter).try_collect().await?;
+                Ok(found.into_iter().find(twin).map(|r| r.id))
+            }
+        }
+    }
+
     /// Fails with a conflict unless resource `id` is still at the `updated_at` the plan saw;
     /// `now` reads its `updated_at`, and is only awaited when the plan saw the resource.
     async fn unchanged(
@@ -117,26 +218,6 @@ impl PreWriteCheck {
         };
         Err(Failure::Conflict(why))
     }
-}
-
-/// The live resource a create of `body` would duplicate, looked up with the filters the
-/// reference documents (categories: `title`; events and properties: `integration_id`,
-/// `parent_id`, `title`) and checked client-side, since a server may ignore a filter.
-async fn existing_resource(
-    client: &Client,
-    kind: ResourceKind,
-    body: &ResourceWrite,
-) -> Result<Option<Id>, ApiError> {
-    let mut filter = ListFilter {
-        title: body.title.clone(),
-        ..ListFilter::default()
-    };
-    if kind != ResourceKind::Category {
-        filter.integration_id.clone_from(&body.integration);
-        filter.parent_id.clone_from(&body.parent);
-    }
-    let found: Vec<Resource> = client.list_resources(kind, &filter).try_collect().await?;
-    Ok(found.into_iter().find(|r| is_twin(r, body)).map(|r| r.id))
 }
 
 /// Whether `r` is what a create of `body` would make (title, parent and integration).

@@ -1,7 +1,7 @@
 //! `secoda-sync sandbox` subcommands and arguments, and the sandbox config they describe.
 
 use crate::sandbox::Limit;
-use crate::sandbox::{Adversity, Faults, SandboxConfig};
+use crate::sandbox::{Adversity, Faults, PageSizeParam, SandboxConfig};
 use clap::{Args, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -43,8 +43,12 @@ pub struct ServeArgs {
     pub page_size: u32,
     /// Ignore a request's `page_size`: every list answers --page-size items a page, as a
     /// server that does not know the parameter.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "refuse_page_size")]
     pub ignore_page_size: bool,
+    /// Answer 400 to a list asked with `page_size`, as a server that rejects parameters it
+    /// does not know.
+    #[arg(long)]
+    pub refuse_page_size: bool,
     /// Delay added to every answer, in milliseconds.
     #[arg(long, value_name = "MS", default_value_t = 0,
           value_parser = clap::value_parser!(u64).range(0..=600_000))]
@@ -126,7 +130,13 @@ impl ServeArgs {
         SandboxConfig {
             token: self.token.clone(),
             page_size: self.page_size as usize,
-            page_size_param: !self.ignore_page_size,
+            page_size_param: if self.refuse_page_size {
+                PageSizeParam::Refused
+            } else if self.ignore_page_size {
+                PageSizeParam::Ignored
+            } else {
+                PageSizeParam::Honoured
+            },
             faults: Faults {
                 latency: Duration::from_millis(self.latency_ms),
                 write_limit: if self.secoda_limits {

@@ -268,7 +268,7 @@ async fn lookups_resolve_the_seeded_names() {
 async fn lists_are_read_across_pages_despite_none_strings() {
     let cfg = SandboxConfig {
         page_size: 2,
-        page_size_param: false,
+        page_size_param: sandbox::PageSizeParam::Ignored,
         ..SandboxConfig::default()
     };
     let sb = sandbox::spawn(cfg).await.unwrap();

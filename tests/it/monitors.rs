@@ -502,7 +502,7 @@ fn monitors_status_lists_every_monitor_with_its_last_value_and_open_incidents() 
 fn monitors_status_reads_every_page() {
     let sb = Sandbox::start(SandboxConfig {
         page_size: 2,
-        page_size_param: false,
+        page_size_param: sandbox::PageSizeParam::Ignored,
         ..SandboxConfig::default()
     });
     let dir = tempfile::tempdir().unwrap();

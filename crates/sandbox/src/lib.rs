@@ -42,18 +42,30 @@ use store::Store;
 use tokio::sync::{oneshot, Notify};
 use tokio::task::JoinHandle;
 
+/// What a list request's `page_size` parameter does: Secoda documents it for one list only,
+/// so a server may honour it, ignore it or refuse it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSizeParam {
+    /// Pages hold the items asked for, up to 1000.
+    Honoured,
+    /// Pages hold the sandbox's page size whatever was asked, as a server that does not know
+    /// the parameter.
+    Ignored,
+    /// A list asked with it answers 400, as a server that rejects unknown parameters.
+    Refused,
+}
+
 /// How a sandbox runs. `Default` = no faults, page size 50, a random token, no state file,
 /// monitor PATCH and DELETE served. `Debug` output leaves the token out.
 #[derive(Clone)]
 pub struct SandboxConfig {
     /// The bearer token to accept; random when `None`.
     pub token: Option<String>,
-    /// Default list page size (a request's `page_size` overrides it, up to 1000, unless
-    /// `page_size_param` is off).
+    /// Default list page size (a request's `page_size` overrides it, up to 1000, when
+    /// `page_size_param` honours it).
     pub page_size: usize,
-    /// Whether a request's `page_size` is honoured (off: every list answers `page_size` items
-    /// a page, as a server that does not know the parameter).
-    pub page_size_param: bool,
+    /// What a request's `page_size` does.
+    pub page_size_param: PageSizeParam,
     /// Faults injected from the start (change them later with
     /// [`RunningSandbox::set_faults`]).
     pub faults: Faults,
@@ -89,7 +101,7 @@ impl Default for SandboxConfig {
         Self {
             token: None,
             page_size: 50,
-            page_size_param: true,
+            page_size_param: PageSizeParam::Honoured,
             faults: Faults::default(),
             seed: 0,
             state_file: None,
@@ -187,7 +199,7 @@ pub(crate) struct Shared {
     base_url: String,
     token: String,
     page_size: usize,
-    page_size_param: bool,
+    page_size_param: PageSizeParam,
     monitor_patch: bool,
     monitor_delete: bool,
     /// Resource fields accepted but neither kept nor returned.

@@ -114,8 +114,11 @@ impl PageRequest {
     pub(crate) fn from_params(
         p: &Params,
         default_size: usize,
-        size_param: bool,
+        size_param: crate::PageSizeParam,
     ) -> Result<Self, ApiError> {
+        if size_param == crate::PageSizeParam::Refused && p.get("page_size").is_some() {
+            return Err(ApiError::field("page_size", "Unknown query parameter."));
+        }
         let page = match p.get("page") {
             None => 1,
             Some(s) => s
@@ -126,7 +129,7 @@ impl PageRequest {
         };
         let size = p
             .get("page_size")
-            .filter(|_| size_param)
+            .filter(|_| size_param == crate::PageSizeParam::Honoured)
             .and_then(|s| s.parse::<usize>().ok())
             .unwrap_or(default_size)
             .clamp(1, MAX_PAGE_SIZE);
@@ -199,13 +202,18 @@ mod tests {
     #[test]
     fn page_params_clamp_and_reject() {
         let p = Params::parse(Some("page=2&page_size=5000"));
-        let r = PageRequest::from_params(&p, 50, true).unwrap();
+        let r = PageRequest::from_params(&p, 50, crate::PageSizeParam::Honoured).unwrap();
         assert_eq!(
             (r.page, r.size, r.offset()),
             (2, MAX_PAGE_SIZE, MAX_PAGE_SIZE)
         );
         for bad in ["page=0", "page=x", "page=-1"] {
-            assert!(PageRequest::from_params(&Params::parse(Some(bad)), 50, true).is_err());
+            assert!(PageRequest::from_params(
+                &Params::parse(Some(bad)),
+                50,
+                crate::PageSizeParam::Honoured
+            )
+            .is_err());
         }
     }
 
