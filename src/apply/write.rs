@@ -232,11 +232,7 @@ fn monitor_body(change: &Change) -> Result<MonitorWrite, WriteError> {
 
 /// Sets `field` of `body` to `value`; `false` (and unchanged) when `value` is of another
 /// kind. A threshold's `null` is sent (it selects the other mode).
-pub(crate) fn set_monitor_field(
-    body: &mut MonitorWrite,
-    field: MonitorField,
-    value: &PlanValue,
-) -> bool {
+fn set_monitor_field(body: &mut MonitorWrite, field: MonitorField, value: &PlanValue) -> bool {
     let threshold = match value {
         PlanValue::Null => Some(None),
         PlanValue::Number(n) => Some(Some(*n)),
