@@ -191,43 +191,41 @@ fn resource_body(change: &Change) -> Result<ResourceWrite, WriteError> {
     let mut body = ResourceWrite::default();
     for f in &change.fields {
         let FieldName::Row(spec) = &f.name else {
-            return Err(bad_field(
-                change,
-                f,
-                "not a field of the API's write body".into(),
-            ));
+            return Err(bad_field(change, f, NOT_IN_BODY.into()));
         };
         let value = match &f.after {
-            PlanValue::Text(s) => WireRef::Text(s),
-            PlanValue::Bool(b) => WireRef::Bool(*b),
-            PlanValue::Ids(ids) => WireRef::Ids(ids),
-            // A resource field is never written empty-handed: nothing to send.
+            // A body cannot send a field's `null` (preflight refuses one in a saved plan).
             PlanValue::Null => continue,
-            other => return Err(bad_field(change, f, format!("{other} is not its kind"))),
+            PlanValue::Text(s) => Some(WireRef::Text(s)),
+            PlanValue::Bool(b) => Some(WireRef::Bool(*b)),
+            PlanValue::Ids(ids) => Some(WireRef::Ids(ids)),
+            _ => None,
         };
-        if !body.set_field(spec.name, value) {
-            return Err(bad_field(change, f, format!("{} is not its kind", f.after)));
+        if !value.is_some_and(|v| body.set_field(spec.name, v)) {
+            return Err(bad_field(change, f, of_another_kind(f)));
         }
     }
     Ok(body)
 }
 
-/// The body of a monitor write: each field set by hand.
+/// The body of a monitor write: each field set by [`set_monitor_field`].
 fn monitor_body(change: &Change) -> Result<MonitorWrite, WriteError> {
     let mut body = MonitorWrite::default();
     for f in &change.fields {
         let FieldName::Monitor(field) = f.name else {
-            return Err(bad_field(
-                change,
-                f,
-                "not a field of the API's write body".into(),
-            ));
+            return Err(bad_field(change, f, NOT_IN_BODY.into()));
         };
         if !set_monitor_field(&mut body, field, &f.after) {
-            return Err(bad_field(change, f, format!("{} is not its kind", f.after)));
+            return Err(bad_field(change, f, of_another_kind(f)));
         }
     }
     Ok(body)
+}
+
+const NOT_IN_BODY: &str = "not a field of the API's write body";
+
+fn of_another_kind(f: &FieldChange) -> String {
+    format!("{} is not a value of its kind", f.after)
 }
 
 /// Sets `field` of `body` to `value`; `false` (and unchanged) when `value` is of another
@@ -413,6 +411,37 @@ mod tests {
                 matches!(&err, WriteError::BadField { field: f, .. } if f == field),
                 "{err}"
             );
+        }
+    }
+
+    #[test]
+    fn the_monitor_setter_takes_exactly_the_values_each_field_takes() {
+        let values = [
+            PlanValue::Null,
+            PlanValue::Bool(true),
+            PlanValue::number(5.0),
+            PlanValue::Text("x".into()),
+            PlanValue::Ids(vec![Id::from("a")]),
+            PlanValue::Schedule(crate::api::MonitorSchedule::default()),
+            PlanValue::EveryHours(crate::plan::EveryHours {
+                frequency_hours: 24.0,
+            }),
+            PlanValue::Config(serde_json::Map::new()),
+        ];
+        for field in MonitorField::ALL {
+            let mut taken = 0;
+            for v in &values {
+                let mut body = MonitorWrite::default();
+                let set = set_monitor_field(&mut body, field, v);
+                assert_eq!(set, field.takes(v), "{field:?} = {v:?}");
+                assert_eq!(
+                    set,
+                    body != MonitorWrite::default(),
+                    "{field:?} = {v:?} sets it"
+                );
+                taken += usize::from(set);
+            }
+            assert!(taken > 0, "{field:?} takes nothing");
         }
     }
 }

@@ -66,6 +66,36 @@ impl MonitorField {
             Self::Schedule => "schedule",
         }
     }
+
+    /// Whether `value` is of this field's kind (a threshold's `null` selects the other mode).
+    #[must_use]
+    pub fn takes(self, value: &PlanValue) -> bool {
+        match self {
+            Self::Target | Self::MetricType | Self::Name => matches!(value, PlanValue::Text(_)),
+            Self::IsEnabled => matches!(value, PlanValue::Bool(_)),
+            Self::ConditionAutoSensitivity
+            | Self::ConditionManualMin
+            | Self::ConditionManualMax => {
+                matches!(value, PlanValue::Number(_) | PlanValue::Null)
+            }
+            Self::MetricConfig => matches!(value, PlanValue::Config(_)),
+            Self::Schedule => matches!(value, PlanValue::Schedule(_)),
+        }
+    }
+
+    /// What [`MonitorField::takes`], for messages.
+    #[must_use]
+    pub fn expects(self) -> &'static str {
+        match self {
+            Self::Target | Self::MetricType | Self::Name => "a string",
+            Self::IsEnabled => "true or false",
+            Self::ConditionAutoSensitivity
+            | Self::ConditionManualMin
+            | Self::ConditionManualMax => "a number or null",
+            Self::MetricConfig => "an object",
+            Self::Schedule => "a schedule",
+        }
+    }
 }
 
 /// The field a change sets, by its wire name.

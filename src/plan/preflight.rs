@@ -16,7 +16,7 @@
 //! `cascade` could have been lowered) and hands them in.
 
 use super::saved::SavedPlan;
-use super::{Action, Change, DiffOptions, FieldName, Kind, MonitorField, ParentRef, PlanValue};
+use super::{Action, Change, DiffOptions, FieldName, Kind, ParentRef, PlanValue};
 use crate::api::Id;
 use crate::fields::{self, Group};
 use std::collections::{HashMap, HashSet};
@@ -268,7 +268,7 @@ fn field_problem(c: &Change, field: &str, reason: &str) -> Problem {
 /// Why a change of `kind` may not carry `name` = `value`; `None` when it may.
 fn field_refusal(kind: Kind, name: &FieldName, value: &PlanValue) -> Option<String> {
     let (fits, expected) = match (kind, name) {
-        (Kind::Monitor, FieldName::Monitor(m)) => monitor_value_fits(*m, value),
+        (Kind::Monitor, FieldName::Monitor(m)) => (m.takes(value), m.expects()),
         (Kind::Monitor, FieldName::Row(_)) => return Some("not a field of monitors".to_owned()),
         (_, FieldName::Row(spec)) => {
             let carried = match kind {
@@ -299,24 +299,6 @@ fn field_refusal(kind: Kind, name: &FieldName, value: &PlanValue) -> Option<Stri
         }
     };
     (!fits).then(|| format!("{value} is not {expected}"))
-}
-
-/// Whether a monitor's `field` may be set to `value`, and what it takes.
-fn monitor_value_fits(field: MonitorField, value: &PlanValue) -> (bool, &'static str) {
-    match field {
-        MonitorField::Target | MonitorField::MetricType | MonitorField::Name => {
-            (matches!(value, PlanValue::Text(_)), "a string")
-        }
-        MonitorField::IsEnabled => (matches!(value, PlanValue::Bool(_)), "true or false"),
-        MonitorField::ConditionAutoSensitivity
-        | MonitorField::ConditionManualMin
-        | MonitorField::ConditionManualMax => (
-            matches!(value, PlanValue::Number(_) | PlanValue::Null),
-            "a number or null",
-        ),
-        MonitorField::MetricConfig => (matches!(value, PlanValue::Config(_)), "an object"),
-        MonitorField::Schedule => (matches!(value, PlanValue::Schedule(_)), "a schedule"),
-    }
 }
 
 /// Why the plan's deletes are over a cap; `None` when within both.
