@@ -34,7 +34,7 @@ pub enum NameKind {
 
 /// The kind of value a field holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FieldKind {
+pub enum FieldKind {
     /// Plain text, compared exactly.
     Text,
     /// Markdown, compared by `plan::diff::definition_matches`.
@@ -47,7 +47,7 @@ pub(crate) enum FieldKind {
 
 /// Which struct a field lives in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Group {
+pub enum Group {
     /// Events and properties (`manifest::FieldSet`, the wire structs' plain fields).
     Resource,
     /// Properties only (`manifest::TrackingFields`, the wire structs' optional fields).
@@ -56,7 +56,7 @@ pub(crate) enum Group {
 
 /// One row of the field table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct FieldSpec {
+pub struct FieldSpec {
     /// The key in manifests, the CSV column and the wire name.
     pub name: &'static str,
     /// The kind of value.

@@ -1,6 +1,6 @@
 //! The managed fields of the wire structs, one per row of the field table
 //! ([`crate::fields`]): their access by wire name ([`Resource::field`] / [`Resource::set_field`],
-//! [`ResourceWrite::field`]) and, over it, the read-back comparison
+//! [`ResourceWrite::field`] / [`ResourceWrite::set_field`]) and, over it, the read-back comparison
 //! ([`ResourceWrite::dropped_in`]), so the diff, export, the read-back check and tests walk the
 //! table over live resources without naming each field. The tests below tie both structs to
 //! the table.
@@ -174,6 +174,29 @@ impl ResourceWrite {
         }
     }
 
+    /// Sets the managed field named `name` (its wire name) to `v`, so this body sends it;
+    /// `false` (and unchanged) when `name` is not a managed field or `v` is of another kind.
+    pub fn set_field(&mut self, name: &str, v: WireRef<'_>) -> bool {
+        match name {
+            "description" => self.description.set_wire(v),
+            "definition" => self.definition.set_wire(v),
+            "pii" => self.pii.set_wire(v),
+            "verified" => self.verified.set_wire(v),
+            "published" => self.published.set_wire(v),
+            "owners" => self.owners.set_wire(v),
+            "teams" => self.teams.set_wire(v),
+            "tags" => self.tags.set_wire(v),
+            "collections" => self.collections.set_wire(v),
+            "subscribers" => self.subscribers.set_wire(v),
+            "type" => self.property_type.set_wire(v),
+            "is_required" => self.is_required.set_wire(v),
+            "is_array_type" => self.is_array_type.set_wire(v),
+            "enum_values" => self.enum_values.set_wire(v),
+            "regex" => self.regex.set_wire(v),
+            _ => false,
+        }
+    }
+
     /// The fields this body sent that `back` (the server's answer to it) does not hold
     /// as sent: what the server accepted but did not keep. Id lists compare as sets.
     #[must_use]
@@ -234,6 +257,7 @@ mod tests {
             assert_eq!(r.field(spec.name), Some(v), "`{}` unchanged", spec.name);
         }
         assert!(!Resource::default().set_field("title", WireRef::Text("t")));
+        assert!(!ResourceWrite::default().set_field("title", WireRef::Text("t")));
     }
 
     /// A value of `spec`'s kind other than the default, as a [`WireRef`] and as JSON.
@@ -309,6 +333,24 @@ mod tests {
                 "FIELDS row `{}` does not read back: {place}",
                 spec.name
             );
+            let mut set = ResourceWrite::default();
+            assert!(
+                set.set_field(spec.name, v),
+                "FIELDS row `{}` cannot be set: add it to `ResourceWrite::set_field` in \
+                 src/api/field.rs",
+                spec.name
+            );
+            assert_eq!(set, body, "`{}` set is the body read", spec.name);
+            let other = match v {
+                WireRef::Text(_) => WireRef::Bool(false),
+                _ => WireRef::Text("y"),
+            };
+            assert!(
+                !set.set_field(spec.name, other),
+                "`{}` takes its kind only",
+                spec.name
+            );
+            assert_eq!(set, body, "`{}` unchanged", spec.name);
             assert_eq!(body.sent(), [spec.name], "`{}`: {place}", spec.name);
             let back = serde_json::to_value(&body).unwrap();
             assert_eq!(

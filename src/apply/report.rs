@@ -3,7 +3,7 @@
 //! [`super::document`]).
 
 use crate::api::Id;
-use crate::plan::{Action, Change, Key, Kind};
+use crate::plan::{Action, Change, FieldName, Key, Kind, MonitorField, PlanValue};
 use std::io::{self, Write};
 
 /// What happened to one change.
@@ -312,9 +312,9 @@ impl Outcome {
 
 /// Whether the change leaves its monitor disabled (a prune's disable, or `is_enabled: false`).
 fn disables(ch: &Change) -> bool {
-    ch.fields
-        .iter()
-        .any(|f| f.name == "is_enabled" && f.after == serde_json::Value::Bool(false))
+    ch.fields.iter().any(|f| {
+        f.name == FieldName::Monitor(MonitorField::IsEnabled) && f.after == PlanValue::Bool(false)
+    })
 }
 
 /// `create event Checkout/Order Completed`, or the monitor's name for monitors.
@@ -337,16 +337,17 @@ pub(crate) fn describe(ch: &Change) -> String {
 mod tests {
     use super::*;
     use crate::plan::FieldChange;
-    use serde_json::json;
 
     fn monitor(action: Action, metric: &str, enabled: Option<bool>) -> Change {
         let key = Key::Monitor("t".into(), metric.into(), "{}".into());
         Change {
             fields: enabled
-                .map(|e| FieldChange {
-                    name: "is_enabled".into(),
-                    before: json!(!e),
-                    after: json!(e),
+                .map(|e| {
+                    FieldChange::new(
+                        MonitorField::IsEnabled,
+                        PlanValue::Bool(!e),
+                        PlanValue::Bool(e),
+                    )
                 })
                 .into_iter()
                 .collect(),

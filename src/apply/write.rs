@@ -1,15 +1,13 @@
 //! Turning one planned change into exactly one API write.
 //!
-//! The plan carries field changes as wire names and JSON values; this module folds them into
-//! the typed write bodies so that a create is one POST with every managed field and an update
-//! one PATCH with every changed field, and refuses (as a bug) a field the body cannot carry
-//! rather than dropping it silently.
+//! The plan carries typed field changes; this module sets them on the typed write bodies (a
+//! resource's through [`ResourceWrite::set_field`], a monitor's through [`set_monitor_field`])
+//! so that a create is one POST with every managed field and an update one PATCH with every
+//! changed field, and refuses (as a bug) a field the body cannot carry rather than dropping
+//! it silently.
 
-use crate::api::{Id, MonitorWrite, ResourceKind, ResourceWrite};
-use crate::plan::{Action, Change, Key, Kind};
-use serde::de::DeserializeOwned;
-use serde::Serialize;
-use serde_json::{Map, Value};
+use crate::api::{Id, MonitorWrite, ResourceKind, ResourceWrite, WireRef};
+use crate::plan::{Action, Change, FieldChange, FieldName, Key, Kind, MonitorField, PlanValue};
 
 /// A tracking-plan kind the API also patches and deletes: categories it cannot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,7 +131,7 @@ pub fn write_for(
     };
     match (kind, change.action) {
         (Kind::Monitor, Action::Create) => {
-            let mut body: MonitorWrite = body_from(change)?;
+            let mut body = monitor_body(change)?;
             if let Key::Monitor(target, metric, _) = &change.key {
                 body.target.get_or_insert_with(|| Id(target.clone()));
                 body.metric_type.get_or_insert_with(|| metric.clone());
@@ -143,7 +141,7 @@ pub fn write_for(
         (Kind::Monitor, Action::Update) => Ok(WriteCall::PatchMonitor(
             need_id("update")?,
             change.label.clone(),
-            body_from(change)?,
+            monitor_body(change)?,
         )),
         (Kind::Monitor, Action::Delete) => Ok(WriteCall::DeleteMonitor(
             need_id("delete")?,
@@ -151,7 +149,7 @@ pub fn write_for(
         )),
         (_, Action::Create) => {
             let creatable = kind.resource().ok_or_else(not_writable)?;
-            let mut body: ResourceWrite = body_from(change)?;
+            let mut body = resource_body(change)?;
             body.title = Some(change.key.title().to_owned());
             body.integration = Some(integration.clone());
             if creatable != ResourceKind::Category {
@@ -168,7 +166,7 @@ pub fn write_for(
             Ok(WriteCall::Patch(
                 editable,
                 need_id("update")?,
-                body_from(change)?,
+                resource_body(change)?,
             ))
         }
         (_, Action::Delete) => {
@@ -178,35 +176,92 @@ pub fn write_for(
     }
 }
 
-/// Folds the change's fields into a typed body and checks that every field made it in.
-fn body_from<T: DeserializeOwned + Serialize>(change: &Change) -> Result<T, WriteError> {
-    let bad = |field: &str, reason: String| WriteError::BadField {
+/// Why `f` of `change` cannot be written.
+fn bad_field(change: &Change, f: &FieldChange, reason: String) -> WriteError {
+    WriteError::BadField {
         kind: change.kind,
         key: change.key.to_string(),
-        field: field.to_owned(),
+        field: f.name.to_string(),
         reason,
-    };
-    let map: Map<String, Value> = change
-        .fields
-        .iter()
-        .map(|f| (f.name.clone(), f.after.clone()))
-        .collect();
-    let body: T =
-        serde_json::from_value(Value::Object(map)).map_err(|e| bad("?", e.to_string()))?;
-    let back = serde_json::to_value(&body).map_err(|e| bad("?", e.to_string()))?;
+    }
+}
+
+/// The body of a category, event or property write: each field set by its row.
+fn resource_body(change: &Change) -> Result<ResourceWrite, WriteError> {
+    let mut body = ResourceWrite::default();
     for f in &change.fields {
-        if !f.after.is_null() && back.get(&f.name).is_none() {
-            return Err(bad(&f.name, "not a field of the API's write body".into()));
+        let FieldName::Row(spec) = &f.name else {
+            return Err(bad_field(change, f, NOT_IN_BODY.into()));
+        };
+        let value = match &f.after {
+            // A body cannot send a field's `null` (preflight refuses one in a saved plan).
+            PlanValue::Null => continue,
+            PlanValue::Text(s) => Some(WireRef::Text(s)),
+            PlanValue::Bool(b) => Some(WireRef::Bool(*b)),
+            PlanValue::Ids(ids) => Some(WireRef::Ids(ids)),
+            _ => None,
+        };
+        if !value.is_some_and(|v| body.set_field(spec.name, v)) {
+            return Err(bad_field(change, f, of_another_kind(f)));
         }
     }
     Ok(body)
 }
 
+/// The body of a monitor write: each field set by [`set_monitor_field`].
+fn monitor_body(change: &Change) -> Result<MonitorWrite, WriteError> {
+    let mut body = MonitorWrite::default();
+    for f in &change.fields {
+        let FieldName::Monitor(field) = f.name else {
+            return Err(bad_field(change, f, NOT_IN_BODY.into()));
+        };
+        if !set_monitor_field(&mut body, field, &f.after) {
+            return Err(bad_field(change, f, of_another_kind(f)));
+        }
+    }
+    Ok(body)
+}
+
+const NOT_IN_BODY: &str = "not a field of the API's write body";
+
+fn of_another_kind(f: &FieldChange) -> String {
+    format!("{} is not a value of its kind", f.after)
+}
+
+/// Sets `field` of `body` to `value`; `false` (and unchanged) when `value` is of another
+/// kind. A threshold's `null` is sent (it selects the other mode).
+fn set_monitor_field(body: &mut MonitorWrite, field: MonitorField, value: &PlanValue) -> bool {
+    let threshold = match value {
+        PlanValue::Null => Some(None),
+        PlanValue::Number(n) => Some(Some(*n)),
+        _ => None,
+    };
+    match (field, value) {
+        (MonitorField::Target, PlanValue::Text(s)) => body.target = Some(Id(s.clone())),
+        (MonitorField::MetricType, PlanValue::Text(s)) => body.metric_type = Some(s.clone()),
+        (MonitorField::MetricConfig, PlanValue::Config(c)) => body.metric_config = Some(c.clone()),
+        (MonitorField::Name, PlanValue::Text(s)) => body.name = Some(s.clone()),
+        (MonitorField::IsEnabled, PlanValue::Bool(b)) => body.is_enabled = Some(*b),
+        (MonitorField::Schedule, PlanValue::Schedule(s)) => body.schedule = Some(s.clone()),
+        (MonitorField::ConditionAutoSensitivity, _) if threshold.is_some() => {
+            body.condition_auto_sensitivity = threshold;
+        }
+        (MonitorField::ConditionManualMin, _) if threshold.is_some() => {
+            body.condition_manual_min = threshold;
+        }
+        (MonitorField::ConditionManualMax, _) if threshold.is_some() => {
+            body.condition_manual_max = threshold;
+        }
+        _ => return false,
+    }
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{FieldChange, ParentRef};
-    use serde_json::json;
+    use crate::plan::ParentRef;
+    use serde_json::{json, Value};
 
     fn change(action: Action, key: Key, fields: &[(&str, Value)]) -> Change {
         let label = key.title().to_owned();
@@ -215,11 +270,7 @@ mod tests {
             parent: Some(ParentRef::Pending("C".into())),
             fields: fields
                 .iter()
-                .map(|(n, v)| FieldChange {
-                    name: (*n).to_owned(),
-                    before: Value::Null,
-                    after: v.clone(),
-                })
+                .map(|(n, v)| FieldChange::from_json(n, Value::Null, v.clone()).unwrap())
                 .collect(),
             ..Change::new(action, key, label)
         }
@@ -308,5 +359,89 @@ mod tests {
             serde_json::to_value(&body).unwrap(),
             json!({"is_enabled": false, "condition_manual_min": null})
         );
+    }
+
+    #[test]
+    fn monitor_create_sets_every_field_typed_with_a_whole_sensitivity_sent_as_an_integer() {
+        let c = change(
+            Action::Create,
+            Key::Monitor("tbl".into(), "custom_sql".into(), "{}".into()),
+            &[
+                ("target", json!("tbl")),
+                ("metric_type", json!("custom_sql")),
+                ("metric_config", json!({"query_select": "select 1"})),
+                ("name", json!("m")),
+                ("is_enabled", json!(true)),
+                ("condition_auto_sensitivity", json!(5.0)),
+                ("schedule", json!({"cadence": "daily", "hour": 6})),
+            ],
+        );
+        let WriteCall::CreateMonitor(body) = write_for(&c, &Id::from("i"), None).unwrap() else {
+            panic!()
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"name":"m","target":"tbl","metric_type":"custom_sql","metric_config":{"query_select":"select 1"},"is_enabled":true,"condition_auto_sensitivity":5,"schedule":{"cadence":"daily","hour":6}}"#
+        );
+    }
+
+    #[test]
+    fn a_value_of_another_kind_is_a_bug_not_a_silent_drop() {
+        for (key, field, value) in [
+            (Key::Event("C".into(), "E".into()), "pii", json!("yes")),
+            (
+                Key::Event("C".into(), "E".into()),
+                "is_enabled",
+                json!(true),
+            ),
+            (
+                Key::Monitor("t".into(), "row_count".into(), "{}".into()),
+                "is_enabled",
+                json!(5),
+            ),
+            (
+                Key::Monitor("t".into(), "row_count".into(), "{}".into()),
+                "pii",
+                json!(true),
+            ),
+        ] {
+            let c = change(Action::Update, key, &[(field, value)]);
+            let err = write_for(&c, &Id::from("i"), None).unwrap_err();
+            assert!(
+                matches!(&err, WriteError::BadField { field: f, .. } if f == field),
+                "{err}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_monitor_setter_takes_exactly_the_values_each_field_takes() {
+        let values = [
+            PlanValue::Null,
+            PlanValue::Bool(true),
+            PlanValue::number(5.0),
+            PlanValue::Text("x".into()),
+            PlanValue::Ids(vec![Id::from("a")]),
+            PlanValue::Schedule(crate::api::MonitorSchedule::default()),
+            PlanValue::EveryHours(crate::plan::EveryHours {
+                frequency_hours: 24.0,
+            }),
+            PlanValue::Config(serde_json::Map::new()),
+        ];
+        for field in MonitorField::ALL {
+            let mut taken = 0;
+            for v in &values {
+                let mut body = MonitorWrite::default();
+                let set = set_monitor_field(&mut body, field, v);
+                assert_eq!(set, field.takes(v), "{field:?} = {v:?}");
+                assert_eq!(
+                    set,
+                    body != MonitorWrite::default(),
+                    "{field:?} = {v:?} sets it"
+                );
+                taken += usize::from(set);
+            }
+            assert!(taken > 0, "{field:?} takes nothing");
+        }
     }
 }

@@ -1,9 +1,13 @@
 //! Serde "document" types mirroring the file shapes: the writers serialise them and the JSON
 //! Schemas (`secoda-sync schema`) are generated from them. Reading uses the spanned readers.
 //!
-//! [`FieldsDoc`], [`TrackingDoc`], [`CategoryDoc`] and [`CategoryRecord`] hold one field per
-//! row of the field table ([`crate::fields::FIELDS`]), its doc comment the row's `doc`; the
-//! tests below tie them to the table.
+//! [`FieldsDoc`], [`TrackingDoc`] and [`CategoryHead`] hold one field per row of the field
+//! table ([`crate::fields::FIELDS`]), its doc comment the row's `doc`; the tests below tie
+//! them to the table.
+//!
+//! A YAML document and a JSONL record of the same resource share one shape: the record
+//! flattens the resource's head ([`CategoryHead`], [`EventHead`], [`PropertyDoc`]) and adds
+//! its integration and parents' titles, the document adds its children.
 
 use crate::manifest::{CategoryFields, NameSet, ResourceFields, TrackingFields};
 use schemars::JsonSchema;
@@ -149,17 +153,9 @@ impl ToDoc for NameSet {
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CategoryDoc {
-    /// Title (the key within the integration).
-    pub title: String,
-    /// Short description.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-    /// Teams by name or id.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub teams: Option<Vec<String>>,
-    /// Never deleted by `--prune`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protect: Option<bool>,
+    /// The category itself.
+    #[serde(flatten)]
+    pub head: CategoryHead,
     /// Events in the category.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<EventDoc>,
@@ -172,7 +168,17 @@ pub(crate) struct CategoryRecord {
     /// The integration (name or UUID), if this record names it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub integration: Option<String>,
-    /// Title.
+    /// The category, as a YAML manifest writes it.
+    #[serde(flatten)]
+    pub head: CategoryHead,
+}
+
+/// What a category's YAML document and its JSONL record both hold: the category itself,
+/// without its events or the integration.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CategoryHead {
+    /// Title (the key within the integration).
     pub title: String,
     /// Short description.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -185,22 +191,10 @@ pub(crate) struct CategoryRecord {
     pub protect: Option<bool>,
 }
 
-impl CategoryDoc {
-    /// The same document holding the category fields of `f`.
+impl CategoryHead {
+    /// The same head holding the category fields of `f`.
     #[must_use]
     pub fn with_fields(self, f: &CategoryFields) -> Self {
-        Self {
-            description: f.description.as_ref().map(ToDoc::to_doc),
-            teams: f.teams.as_ref().map(ToDoc::to_doc),
-            ..self
-        }
-    }
-}
-
-impl CategoryRecord {
-    /// The same record holding the category fields of `f`.
-    #[must_use]
-    pub(crate) fn with_fields(self, f: &CategoryFields) -> Self {
         Self {
             description: f.description.as_ref().map(ToDoc::to_doc),
             teams: f.teams.as_ref().map(ToDoc::to_doc),
@@ -213,6 +207,19 @@ impl CategoryRecord {
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EventDoc {
+    /// The event itself.
+    #[serde(flatten)]
+    pub head: EventHead,
+    /// The event's properties.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub properties: Vec<PropertyDoc>,
+}
+
+/// What an event's YAML document and its JSONL record both hold: the event itself, without
+/// its properties or its category.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EventHead {
     /// Title (the key within the category).
     pub title: String,
     /// Managed fields.
@@ -221,9 +228,6 @@ pub struct EventDoc {
     /// Never deleted by `--prune`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protect: Option<bool>,
-    /// The event's properties.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub properties: Vec<PropertyDoc>,
 }
 
 /// An event property.
@@ -336,14 +340,9 @@ pub(crate) struct EventRecord {
     pub integration: Option<String>,
     /// Category title.
     pub category: String,
-    /// Title.
-    pub title: String,
-    /// Managed fields.
+    /// The event, as a YAML manifest writes it.
     #[serde(flatten)]
-    pub fields: FieldsDoc,
-    /// Never deleted by `--prune`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub protect: Option<bool>,
+    pub event: EventHead,
 }
 
 /// A `property` record.
@@ -394,7 +393,9 @@ fn pretty(schema: &schemars::schema::RootSchema) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{CategoryDoc, CategoryRecord, FieldsDoc, TrackingDoc};
+    use super::{
+        CategoryDoc, CategoryHead, CategoryRecord, EventDoc, EventRecord, FieldsDoc, TrackingDoc,
+    };
     use crate::manifest::fields::{category, group, FieldKind, FieldSpec, FieldValue, Group};
     use crate::manifest::{CategoryFields, NameSet, ResourceFields, TrackingFields};
     use schemars::JsonSchema;
@@ -468,11 +469,18 @@ mod tests {
         let category: Vec<_> = category().collect();
         check_schema::<FieldsDoc>("FieldsDoc", &resource, &[]);
         check_schema::<TrackingDoc>("TrackingDoc", &tracking, &[]);
+        check_schema::<CategoryHead>("CategoryHead", &category, &["title", "protect"]);
         check_schema::<CategoryDoc>("CategoryDoc", &category, &["title", "protect", "events"]);
         check_schema::<CategoryRecord>(
             "CategoryRecord",
             &category,
             &["integration", "title", "protect"],
+        );
+        check_schema::<EventDoc>("EventDoc", &resource, &["title", "protect", "properties"]);
+        check_schema::<EventRecord>(
+            "EventRecord",
+            &resource,
+            &["integration", "category", "title", "protect"],
         );
     }
 
@@ -506,16 +514,10 @@ mod tests {
             edit("`TrackingDoc` and `From<&TrackingFields>`")
         );
         assert_eq!(
-            keys(&CategoryDoc::default().with_fields(&cat), &["title"]),
+            keys(&CategoryHead::default().with_fields(&cat), &["title"]),
             names(category()),
             "{}",
-            edit("`CategoryDoc` and its `with_fields`")
-        );
-        assert_eq!(
-            keys(&CategoryRecord::default().with_fields(&cat), &["title"]),
-            names(category()),
-            "{}",
-            edit("`CategoryRecord` and its `with_fields`")
+            edit("`CategoryHead` and its `with_fields`")
         );
     }
 }

@@ -3,8 +3,9 @@
 
 use crate::manifest::csv::COLUMNS;
 use crate::manifest::document::{
-    Cadence, CategoryDoc, CategoryRecord, EventDoc, EventRecord, FieldsDoc, JsonlRecord,
-    ManifestDoc, MonitorDoc, MonitorRecord, PropertyDoc, PropertyRecord, ScheduleDoc, TrackingDoc,
+    Cadence, CategoryDoc, CategoryHead, CategoryRecord, EventDoc, EventHead, EventRecord,
+    FieldsDoc, JsonlRecord, ManifestDoc, MonitorDoc, MonitorRecord, PropertyDoc, PropertyRecord,
+    ScheduleDoc, TrackingDoc,
 };
 use crate::manifest::fields::{self, FieldRef, Group, FIELDS};
 use crate::manifest::{
@@ -137,22 +138,36 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
     }
 }
 
-fn category_doc(c: &Category) -> CategoryDoc {
-    CategoryDoc {
+/// The category itself, as its YAML document and its JSONL record both hold it.
+fn category_head(c: &Category) -> CategoryHead {
+    CategoryHead {
         title: c.title.clone(),
         protect: c.protect.then_some(true),
+        ..CategoryHead::default()
+    }
+    .with_fields(&c.fields)
+}
+
+/// The event itself, as its YAML document and its JSONL record both hold it.
+fn event_head(e: &Event) -> EventHead {
+    EventHead {
+        title: e.title.clone(),
+        fields: fields_doc(&e.fields),
+        protect: e.protect.then_some(true),
+    }
+}
+
+fn category_doc(c: &Category) -> CategoryDoc {
+    CategoryDoc {
+        head: category_head(c),
         events: sorted_events(c)
             .into_iter()
             .map(|e| EventDoc {
-                title: e.title.clone(),
-                fields: fields_doc(&e.fields),
-                protect: e.protect.then_some(true),
+                head: event_head(e),
                 properties: sorted_properties(e).into_iter().map(property_doc).collect(),
             })
             .collect(),
-        ..CategoryDoc::default()
     }
-    .with_fields(&c.fields)
 }
 
 /// The set as YAML text (`version: 1`), preceded by a schema comment when `schema` is given.
@@ -235,22 +250,15 @@ pub fn write_jsonl<W: Write + ?Sized>(
         Ok(())
     };
     for c in sorted_categories(set) {
-        push(&JsonlRecord::Category(
-            CategoryRecord {
-                integration: integration.take(),
-                title: c.title.clone(),
-                protect: c.protect.then_some(true),
-                ..CategoryRecord::default()
-            }
-            .with_fields(&c.fields),
-        ))?;
+        push(&JsonlRecord::Category(CategoryRecord {
+            integration: integration.take(),
+            head: category_head(c),
+        }))?;
         for e in sorted_events(c) {
             push(&JsonlRecord::Event(EventRecord {
                 integration: None,
                 category: c.title.clone(),
-                title: e.title.clone(),
-                fields: fields_doc(&e.fields),
-                protect: e.protect.then_some(true),
+                event: event_head(e),
             }))?;
             for p in sorted_properties(e) {
                 push(&JsonlRecord::Property(PropertyRecord {

@@ -4,6 +4,7 @@
 pub(crate) mod desired;
 pub mod diff;
 pub(crate) mod fidelity;
+pub(crate) mod field_change;
 pub(crate) mod integration_kind;
 pub(crate) mod key;
 pub(crate) mod lookalikes;
@@ -23,6 +24,7 @@ pub(crate) mod twins;
 pub(crate) mod verify;
 
 pub use diff::diff;
+pub(crate) use field_change::{EveryHours, FieldChange, FieldName, MonitorField, PlanValue};
 pub(crate) use key::{Key, Kind};
 pub use model::*;
 pub(crate) use resolve::resolve;

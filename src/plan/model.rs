@@ -1,10 +1,10 @@
 //! What a plan is: the changes that would make the live workspace match the manifests.
 
 use super::key::{Key, Kind};
+use super::FieldChange;
 use crate::api::{self, Id, Rate};
 use crate::manifest::PropertyTypes;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// What a change does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
@@ -30,17 +30,6 @@ impl Action {
     pub fn is_write(self) -> bool {
         !matches!(self, Self::Unsupported | Self::Unmanaged)
     }
-}
-
-/// One field's old and new value (JSON: strings, bools, numbers, id arrays sorted).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct FieldChange {
-    /// The field's wire name (`description`, `tags`, `type`, `condition_manual_min`, ...).
-    pub name: String,
-    /// Live value (`null` for a create).
-    pub before: Value,
-    /// Desired value.
-    pub after: Value,
 }
 
 /// Where a created resource's parent comes from.

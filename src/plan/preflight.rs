@@ -4,9 +4,9 @@
 //! - its `fingerprint` still matches its content (an edit or a bad merge is caught);
 //! - no delete in a plan made without `--prune` (no monitor delete without
 //!   `--monitors-delete`), and no update or delete of a category (the API has no such call);
-//! - each change carries only the fields the field table ([`crate::fields`]) gives its kind,
-//!   each with a value of the field's type (never `title`, `parent` or `integration`, which
-//!   come from the key);
+//! - each change carries only the fields the field table ([`crate::fields`]) gives its kind
+//!   (a monitor, only the monitor fields), each with a value of the field's type (never
+//!   `title`, `parent` or `integration`, which come from the key);
 //! - each create of an event or property has its parent: an id, or the create of its parent
 //!   earlier in the plan;
 //! - the deletes, with what they remove (an event's properties), are within the caps the apply
@@ -16,10 +16,9 @@
 //! `cascade` could have been lowered) and hands them in.
 
 use super::saved::SavedPlan;
-use super::{Action, Change, DiffOptions, Kind, ParentRef};
+use super::{Action, Change, DiffOptions, FieldName, Kind, ParentRef, PlanValue};
 use crate::api::Id;
 use crate::fields::{self, Group};
-use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 
@@ -227,15 +226,17 @@ fn check_change(saved: &SavedPlan, c: &Change, created: &HashSet<String>, out: &
     }
     if c.action == Action::Delete {
         for f in &c.fields {
-            out.push(field_problem(c, &f.name, "a delete carries no fields"));
+            out.push(field_problem(
+                c,
+                f.name.as_str(),
+                "a delete carries no fields",
+            ));
         }
         return;
     }
-    if c.kind != Kind::Monitor {
-        for f in &c.fields {
-            if let Some(reason) = field_refusal(c.kind, &f.name, &f.after) {
-                out.push(field_problem(c, &f.name, &reason));
-            }
+    for f in &c.fields {
+        if let Some(reason) = field_refusal(c.kind, &f.name, &f.after) {
+            out.push(field_problem(c, f.name.as_str(), &reason));
         }
     }
     if c.action == Action::Create && matches!(c.kind, Kind::Event | Kind::Property) {
@@ -264,34 +265,38 @@ fn field_problem(c: &Change, field: &str, reason: &str) -> Problem {
     }
 }
 
-/// Why a category, event or property may not carry `name` = `value`; `None` when it may.
-fn field_refusal(kind: Kind, name: &str, value: &Value) -> Option<String> {
-    let Some(spec) = fields::spec(name) else {
-        return Some("not a managed field".to_owned());
-    };
-    let carried = match kind {
-        Kind::Category => spec.category,
-        Kind::Event => spec.group == Group::Resource,
-        Kind::Property | Kind::Monitor => true,
-    };
-    if !carried {
-        let kinds = match kind {
-            Kind::Category => "categories",
-            Kind::Event => "events",
-            Kind::Property => "properties",
-            Kind::Monitor => "monitors",
-        };
-        return Some(format!("not a field of {kinds}"));
-    }
-    let (fits, expected) = match spec.kind {
-        fields::FieldKind::Text | fields::FieldKind::Markdown => (value.is_string(), "a string"),
-        fields::FieldKind::Bool => (value.is_boolean(), "true or false"),
-        fields::FieldKind::Names(_) => (
-            value
-                .as_array()
-                .is_some_and(|a| a.iter().all(Value::is_string)),
-            "a list of ids",
-        ),
+/// Why a change of `kind` may not carry `name` = `value`; `None` when it may.
+fn field_refusal(kind: Kind, name: &FieldName, value: &PlanValue) -> Option<String> {
+    let (fits, expected) = match (kind, name) {
+        (Kind::Monitor, FieldName::Monitor(m)) => (m.takes(value), m.expects()),
+        (Kind::Monitor, FieldName::Row(_)) => return Some("not a field of monitors".to_owned()),
+        (_, FieldName::Row(spec)) => {
+            let carried = match kind {
+                Kind::Category => spec.category,
+                Kind::Event => spec.group == Group::Resource,
+                Kind::Property | Kind::Monitor => true,
+            };
+            if !carried {
+                let kinds = match kind {
+                    Kind::Category => "categories",
+                    Kind::Event => "events",
+                    Kind::Property | Kind::Monitor => "properties",
+                };
+                return Some(format!("not a field of {kinds}"));
+            }
+            match spec.kind {
+                fields::FieldKind::Text | fields::FieldKind::Markdown => {
+                    (matches!(value, PlanValue::Text(_)), "a string")
+                }
+                fields::FieldKind::Bool => (matches!(value, PlanValue::Bool(_)), "true or false"),
+                fields::FieldKind::Names(_) => {
+                    (matches!(value, PlanValue::Ids(_)), "a list of ids")
+                }
+            }
+        }
+        (_, FieldName::Monitor(_) | FieldName::Unknown(_)) => {
+            return Some("not a managed field".to_owned())
+        }
     };
     (!fits).then(|| format!("{value} is not {expected}"))
 }
@@ -351,7 +356,7 @@ mod tests {
     use crate::plan::desired::Fields;
     use crate::plan::testutil::{category, event, live_of, property, resolved};
     use crate::plan::{diff, FieldChange};
-    use serde_json::json;
+    use serde_json::{json, Value};
 
     /// A plan (made with `--prune`) updating `C/E`, creating `C/E/n` and deleting event `C/F`
     /// with its two properties, over 5 managed resources.
@@ -450,11 +455,9 @@ mod tests {
             ]
         );
         let mut s = fixture();
-        s.plan.changes[0].fields.push(FieldChange {
-            name: "regex".into(),
-            before: Value::Null,
-            after: json!(true),
-        });
+        s.plan.changes[0]
+            .fields
+            .push(FieldChange::from_json("regex", Value::Null, json!(true)).unwrap());
         s.plan.changes[1].parent = None;
         let s = s.sealed();
         assert_eq!(
@@ -469,7 +472,12 @@ mod tests {
 
     #[test]
     fn field_values_must_have_the_fields_type() {
-        let refusal = |name: &str, v: Value| field_refusal(Kind::Property, name, &v);
+        let read = |name: &str, v: Value| FieldChange::from_json(name, Value::Null, v).unwrap();
+        let refusal_on = |kind: Kind, name: &str, v: Value| {
+            let f = read(name, v);
+            field_refusal(kind, &f.name, &f.after)
+        };
+        let refusal = |name: &str, v: Value| refusal_on(Kind::Property, name, v);
         assert_eq!(refusal("description", json!("x")), None);
         assert_eq!(refusal("pii", json!(false)), None);
         assert_eq!(refusal("tags", json!(["t1"])), None);
@@ -478,12 +486,36 @@ mod tests {
             Some("\"yes\" is not true or false")
         );
         assert_eq!(
-            refusal("tags", json!([1])).as_deref(),
-            Some("[1] is not a list of ids")
+            refusal("tags", json!(5)).as_deref(),
+            Some("5 is not a list of ids")
         );
         assert_eq!(
-            field_refusal(Kind::Category, "tags", &json!([])).as_deref(),
+            refusal_on(Kind::Category, "tags", json!([])).as_deref(),
             Some("not a field of categories")
+        );
+        assert_eq!(
+            refusal("is_enabled", json!(true)).as_deref(),
+            Some("not a managed field")
+        );
+        let monitor = |name: &str, v: Value| refusal_on(Kind::Monitor, name, v);
+        assert_eq!(monitor("is_enabled", json!(false)), None);
+        assert_eq!(monitor("condition_manual_min", json!(null)), None);
+        assert_eq!(monitor("condition_auto_sensitivity", json!(5)), None);
+        assert_eq!(
+            monitor("is_enabled", json!("no")).as_deref(),
+            Some("\"no\" is not true or false")
+        );
+        assert_eq!(
+            monitor("condition_manual_max", json!("10")).as_deref(),
+            Some("\"10\" is not a number or null")
+        );
+        assert_eq!(
+            monitor("pii", json!(true)).as_deref(),
+            Some("not a field of monitors")
+        );
+        assert_eq!(
+            monitor("colour", json!("red")).as_deref(),
+            Some("not a managed field")
         );
     }
 }

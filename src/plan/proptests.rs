@@ -230,7 +230,7 @@ fn apply(plan: &[Change], live: &mut Live) {
                     ..api::Monitor::default()
                 };
                 for f in &c.fields {
-                    set_field(&mut m, &f.name, &f.after);
+                    set_field(&mut m, f.name.as_str(), &f.after.to_json());
                 }
                 live.monitors.push(m);
             }
@@ -247,7 +247,7 @@ fn apply(plan: &[Change], live: &mut Live) {
                     ..api::Resource::default()
                 };
                 for f in &c.fields {
-                    set_field(&mut r, &f.name, &f.after);
+                    set_field(&mut r, f.name.as_str(), &f.after.to_json());
                 }
                 created.insert(c.key.to_string(), new_id);
                 match kind {
@@ -263,7 +263,7 @@ fn apply(plan: &[Change], live: &mut Live) {
                     .find(|m| Some(&m.id) == c.id.as_ref())
                     .unwrap();
                 for f in &c.fields {
-                    set_field(m, &f.name, &f.after);
+                    set_field(m, f.name.as_str(), &f.after.to_json());
                 }
             }
             (Action::Update, _) => {
@@ -274,7 +274,7 @@ fn apply(plan: &[Change], live: &mut Live) {
                     .find(|r| Some(&r.id) == c.id.as_ref())
                     .unwrap();
                 for f in &c.fields {
-                    set_field(r, &f.name, &f.after);
+                    set_field(r, f.name.as_str(), &f.after.to_json());
                 }
             }
             (Action::Delete, Kind::Monitor) => {

@@ -481,4 +481,39 @@ mod tests {
         assert!(!edited.is_intact());
         assert!(edited.sealed().is_intact());
     }
+
+    #[test]
+    fn a_value_no_field_holds_fails_the_read_naming_the_field_and_a_reread_plan_writes_the_same_bytes(
+    ) {
+        let bytes = saved().to_bytes().unwrap();
+        let again = SavedPlan::from_bytes(&bytes).unwrap().to_bytes().unwrap();
+        assert_eq!(
+            String::from_utf8(again).unwrap(),
+            String::from_utf8(bytes.clone()).unwrap()
+        );
+        let mut doc: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let field = doc["plan"]["changes"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find_map(|c| c["fields"].as_array_mut().filter(|f| !f.is_empty()))
+            .map(|f| &mut f[0])
+            .unwrap();
+        let name = field["name"].as_str().unwrap().to_owned();
+        field["after"] = serde_json::json!([1]);
+        let err = SavedPlan::from_bytes(&serde_json::to_vec(&doc).unwrap())
+            .unwrap_err()
+            .in_file(Path::new("plan.json"));
+        assert_eq!(
+            err.to_string(),
+            "`plan.json` is not a secoda-sync plan file"
+        );
+        let cause = std::error::Error::source(&err).unwrap().to_string();
+        assert!(
+            cause.starts_with(&format!(
+                "field `{name}`: [1] is not a value any field of that name holds"
+            )),
+            "{cause}"
+        );
+    }
 }

@@ -310,6 +310,22 @@ fn a_bad_value_unknown_field_category_delete_or_missing_parent_fails_before_any_
 }
 
 #[test]
+fn a_value_no_field_holds_fails_the_read_of_the_saved_plan_naming_the_field() {
+    let f = Fixture::new(2, 0, 1, &[]);
+    let mut doc = f.doc();
+    let field = &mut doc["plan"]["changes"][0]["fields"][0];
+    assert_eq!(field["name"], "description", "{field}");
+    field["after"] = json!([1]);
+    f.write(&doc, false);
+    let err = f.refused(&[]);
+    assert!(
+        err.contains("is not a secoda-sync plan file")
+            && err.contains("field `description`: [1] is not a value any field of that name holds"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_saved_plan_holding_deletes_back_says_to_plan_again_not_to_raise_a_flag_of_the_apply() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();

@@ -15,8 +15,7 @@ use crate::manifest::fields::{self, FieldKind, FieldRef, FieldSpec, Group};
 use crate::manifest::TrackingFields;
 use crate::plan::desired::{CategoryIdFields, Fields, IdSet};
 use crate::plan::fidelity::Record;
-use crate::plan::{FieldChange, Kind};
-use serde_json::{json, Value};
+use crate::plan::{FieldChange, FieldName, Kind, PlanValue};
 
 /// Whether `markdown` as written in a manifest matches the live text (see the module docs).
 #[must_use]
@@ -74,71 +73,89 @@ impl FieldDiff {
         self
     }
 
-    pub(super) fn push(&mut self, name: &str, before: Value, after: Value, equal: bool) {
-        if !self.create && self.absent.contains(name) {
-            self.unreadable.push(name.to_owned());
+    pub(super) fn push(
+        &mut self,
+        name: impl Into<FieldName>,
+        before: PlanValue,
+        after: PlanValue,
+        equal: bool,
+    ) {
+        let name = name.into();
+        if !self.create && self.absent.contains(name.as_str()) {
+            self.unreadable.push(name.to_string());
             return;
         }
-        if !self.create && self.not_kept.iter().any(|n| n == name) {
+        if !self.create && self.not_kept.iter().any(|n| n == name.as_str()) {
             if !equal {
-                self.held.push(name.to_owned());
+                self.held.push(name.to_string());
             }
             return;
         }
         if self.create {
-            self.out.push(FieldChange {
-                name: name.to_owned(),
-                before: Value::Null,
-                after,
-            });
+            self.out
+                .push(FieldChange::new(name, PlanValue::Null, after));
         } else if !equal {
-            self.out.push(FieldChange {
-                name: name.to_owned(),
-                before,
-                after,
-            });
+            self.out.push(FieldChange::new(name, before, after));
         }
     }
 
-    pub(super) fn string(&mut self, name: &str, desired: Option<&String>, live: Option<&str>) {
-        self.text(name, desired, live, |d, l| d == l);
+    pub(super) fn string(
+        &mut self,
+        name: impl Into<FieldName>,
+        desired: Option<&String>,
+        live: Option<&str>,
+    ) {
+        self.text(name.into(), desired, live, |d, l| d == l);
     }
 
     /// Markdown compares by [`definition_matches`].
-    fn markdown(&mut self, name: &str, desired: Option<&String>, live: Option<&str>) {
+    fn markdown(&mut self, name: FieldName, desired: Option<&String>, live: Option<&str>) {
         self.text(name, desired, live, definition_matches);
     }
 
     fn text(
         &mut self,
-        name: &str,
+        name: FieldName,
         desired: Option<&String>,
         live: Option<&str>,
         same: fn(&str, &str) -> bool,
     ) {
         if let Some(d) = desired {
             let l = live.unwrap_or_default();
-            self.push(name, json!(l), json!(d), same(d, l));
+            let equal = same(d, l);
+            self.push(
+                name,
+                PlanValue::Text(l.to_owned()),
+                PlanValue::Text(d.clone()),
+                equal,
+            );
         }
     }
 
-    pub(super) fn bool(&mut self, name: &str, desired: Option<bool>, live: Option<bool>) {
+    pub(super) fn bool(
+        &mut self,
+        name: impl Into<FieldName>,
+        desired: Option<bool>,
+        live: Option<bool>,
+    ) {
         if let Some(d) = desired {
             let l = live.unwrap_or_default();
-            self.push(name, json!(l), json!(d), d == l);
+            self.push(name, PlanValue::Bool(l), PlanValue::Bool(d), d == l);
         }
     }
 
-    pub(super) fn ids(&mut self, name: &str, desired: Option<&IdSet>, live: Option<&[Id]>) {
+    fn ids(&mut self, name: FieldName, desired: Option<&IdSet>, live: Option<&[Id]>) {
         if let Some(d) = desired {
             let l: IdSet = live.unwrap_or_default().iter().cloned().collect();
-            self.push(name, ids_json(&l), ids_json(d), *d == l);
+            let equal = *d == l;
+            self.push(name, ids_value(&l), ids_value(d), equal);
         }
     }
 }
 
-fn ids_json(ids: &IdSet) -> Value {
-    Value::Array(ids.iter().map(|i| Value::String(i.0.clone())).collect())
+/// An id set as the plan carries it: a sorted list.
+fn ids_value(ids: &IdSet) -> PlanValue {
+    PlanValue::Ids(ids.iter().cloned().collect())
 }
 
 impl Differ<'_> {
@@ -188,7 +205,7 @@ impl FieldDiff {
     /// a field the server does not return is only written, by creates.
     fn field(
         &mut self,
-        spec: &FieldSpec,
+        spec: &'static FieldSpec,
         desired: Option<FieldRef<'_, IdSet>>,
         live: Option<&api::Resource>,
     ) {
@@ -204,21 +221,21 @@ impl FieldDiff {
                     _ => "",
                 });
                 if spec.kind == FieldKind::Markdown {
-                    self.markdown(spec.name, Some(d), l);
+                    self.markdown(spec.into(), Some(d), l);
                 } else {
-                    self.string(spec.name, Some(d), l);
+                    self.string(spec, Some(d), l);
                 }
             }
             Some(FieldRef::Bool(d)) => {
                 let l = value.map(|v| matches!(v, Some(WireRef::Bool(true))));
-                self.bool(spec.name, Some(d), l);
+                self.bool(spec, Some(d), l);
             }
             Some(FieldRef::Names(d)) => {
                 let l = value.map(|v| match v {
                     Some(WireRef::Ids(ids)) => ids,
                     _ => &[],
                 });
-                self.ids(spec.name, Some(d), l);
+                self.ids(spec.into(), Some(d), l);
             }
         }
     }

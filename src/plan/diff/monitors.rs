@@ -7,8 +7,7 @@ use crate::api::{self, Id};
 use crate::manifest::model::{canonical_json, monitor_label};
 use crate::manifest::{Schedule, Thresholds};
 use crate::plan::desired::DesiredMonitor;
-use crate::plan::{Action, Change, Key, Kind};
-use serde_json::{json, Value};
+use crate::plan::{Action, Change, EveryHours, Key, Kind, MonitorField, PlanValue};
 use std::collections::{HashMap, HashSet};
 
 /// The natural key of a live monitor.
@@ -51,21 +50,39 @@ impl Differ<'_> {
             let l = by_key.get(&key).copied();
             let mut fields = FieldDiff::new(l.is_none()).recorded(self.not_kept, Kind::Monitor);
             if l.is_none() {
-                fields.push("target", Value::Null, json!(m.target.0), false);
-                fields.push("metric_type", Value::Null, json!(m.metric_type), false);
+                fields.push(
+                    MonitorField::Target,
+                    PlanValue::Null,
+                    PlanValue::Text(m.target.0.clone()),
+                    false,
+                );
+                fields.push(
+                    MonitorField::MetricType,
+                    PlanValue::Null,
+                    PlanValue::Text(m.metric_type.clone()),
+                    false,
+                );
                 if let Some(c) = &m.metric_config {
                     fields.push(
-                        "metric_config",
-                        Value::Null,
-                        Value::Object(c.clone()),
+                        MonitorField::MetricConfig,
+                        PlanValue::Null,
+                        PlanValue::Config(c.clone()),
                         false,
                     );
                 }
             }
             if !m.name.is_empty() {
-                fields.string("name", Some(&m.name), l.map(|l| l.name.as_str()));
+                fields.string(
+                    MonitorField::Name,
+                    Some(&m.name),
+                    l.map(|l| l.name.as_str()),
+                );
             }
-            fields.bool("is_enabled", Some(m.is_enabled), l.map(|l| l.is_enabled));
+            fields.bool(
+                MonitorField::IsEnabled,
+                Some(m.is_enabled),
+                l.map(|l| l.is_enabled),
+            );
             thresholds(m.thresholds.as_ref(), l, &mut fields);
             if let Some(s) = &m.schedule {
                 schedule(s, l, &mut fields);
@@ -100,10 +117,6 @@ pub(super) fn monitor_change(action: Action, key: Key, label: String, l: &api::M
     }
 }
 
-fn opt_num(v: Option<f64>) -> Value {
-    v.map_or(Value::Null, |n| json!(n))
-}
-
 /// Thresholds write all three condition fields so the mode switches cleanly; a create sends
 /// only what is set, plus the explicit `null` sensitivity that selects manual mode.
 fn thresholds(t: Option<&Thresholds>, l: Option<&api::Monitor>, out: &mut FieldDiff) {
@@ -122,25 +135,29 @@ fn thresholds(t: Option<&Thresholds>, l: Option<&api::Monitor>, out: &mut FieldD
         )
     });
     let create = l.is_none();
-    let mut field = |name: &str, d: Option<f64>, lv: Option<f64>, always: bool| {
+    let mut field = |name: MonitorField, d: Option<f64>, lv: Option<f64>, always: bool| {
         if !create || d.is_some() || always {
-            out.push(name, opt_num(lv), opt_num(d), d == lv);
+            out.push(
+                name,
+                PlanValue::opt_number(lv),
+                PlanValue::opt_number(d),
+                d == lv,
+            );
         }
     };
     let manual = sens.is_none();
-    field("condition_auto_sensitivity", sens, live.0, manual);
-    field("condition_manual_min", min, live.1, false);
-    field("condition_manual_max", max, live.2, false);
+    field(MonitorField::ConditionAutoSensitivity, sens, live.0, manual);
+    field(MonitorField::ConditionManualMin, min, live.1, false);
+    field(MonitorField::ConditionManualMax, max, live.2, false);
 }
 
-fn schedule_json(s: &Schedule) -> Value {
-    serde_json::to_value(api::MonitorSchedule {
+fn schedule_value(s: &Schedule) -> PlanValue {
+    PlanValue::Schedule(api::MonitorSchedule {
         cadence: s.cadence.clone(),
         frequency: s.frequency,
         day: s.day,
         hour: s.hour,
     })
-    .unwrap_or(Value::Null)
 }
 
 /// A schedule's run interval in hours (`daily` x 2 -> 48), as Secoda reports it in
@@ -170,10 +187,10 @@ fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
         }
         if let Some(want) = schedule_hours(s) {
             let equal = l.frequency.is_some_and(|h| (h - want).abs() < 1e-9);
-            let before = l
-                .frequency
-                .map_or(Value::Null, |h| json!({ "frequency_hours": h }));
-            out.push("schedule", before, schedule_json(s), equal);
+            let before = l.frequency.map_or(PlanValue::Null, |h| {
+                PlanValue::EveryHours(EveryHours { frequency_hours: h })
+            });
+            out.push(MonitorField::Schedule, before, schedule_value(s), equal);
         }
         return;
     }
@@ -184,8 +201,6 @@ fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
             && (s.day.is_none() || s.day == ls.day)
             && (s.hour.is_none() || s.hour == ls.hour)
     });
-    let before = live.map_or(Value::Null, |ls| {
-        serde_json::to_value(ls).unwrap_or(Value::Null)
-    });
-    out.push("schedule", before, schedule_json(s), equal);
+    let before = live.map_or(PlanValue::Null, |ls| PlanValue::Schedule(ls.clone()));
+    out.push(MonitorField::Schedule, before, schedule_value(s), equal);
 }

@@ -6,8 +6,9 @@ use super::monitors::monitor_change;
 use super::{live_change, monitor_key, Differ};
 use crate::api::{self, Id};
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredMonitor, IdSet};
-use crate::plan::{Action, Block, Change, DiffOptions, FieldChange, Key, Usage};
-use serde_json::json;
+use crate::plan::{
+    Action, Block, Change, DiffOptions, FieldChange, Key, MonitorField, PlanValue, Usage,
+};
 use std::collections::{BTreeSet, HashSet};
 
 /// Adds the owner tag to a managed (or, for a create, unmanaged) tag set.
@@ -143,11 +144,11 @@ impl Differ<'_> {
                 ));
             } else if l.is_enabled {
                 let mut ch = monitor_change(Action::Update, monitor_key(l), label, l);
-                ch.fields.push(FieldChange {
-                    name: "is_enabled".to_owned(),
-                    before: json!(true),
-                    after: json!(false),
-                });
+                ch.fields.push(FieldChange::new(
+                    MonitorField::IsEnabled,
+                    PlanValue::Bool(true),
+                    PlanValue::Bool(false),
+                ));
                 ch.note = Some("disable".to_owned());
                 self.buckets.monitors.push(ch);
             }

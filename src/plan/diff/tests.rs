@@ -73,12 +73,12 @@ fn new_tree_is_created_parent_first_with_pending_parents() {
         .map(|f| f.name.as_str())
         .collect();
     assert_eq!(names, ["description"]);
-    assert_eq!(plan.changes[1].fields[0].before, Value::Null);
+    assert_eq!(plan.changes[1].fields[0].before.to_json(), Value::Null);
     assert_eq!(
         plan.changes[2].parent,
         Some(ParentRef::Pending("Checkout/Order Completed".into()))
     );
-    assert_eq!(plan.changes[2].fields[0].name, "type");
+    assert_eq!(plan.changes[2].fields[0].name.as_str(), "type");
 }
 
 #[test]
@@ -96,18 +96,18 @@ fn update_carries_only_changed_fields_and_lists_compare_as_sets() {
     let c = &plan.changes[0];
     assert_eq!(c.id, Some(live.events[0].id.clone()));
     assert_eq!(c.fields.len(), 1);
-    assert_eq!(c.fields[0].name, "pii");
+    assert_eq!(c.fields[0].name.as_str(), "pii");
     assert_eq!(
-        (&c.fields[0].before, &c.fields[0].after),
+        (&c.fields[0].before.to_json(), &c.fields[0].after.to_json()),
         (&json!(false), &json!(true))
     );
 
     live.events[0].tags = vec![id(21), id(22)];
     let plan = diff(&d, &live, &DiffOptions::default());
     let tags = &plan.changes[0].fields[1];
-    assert_eq!(tags.name, "tags");
-    assert_eq!(tags.before, json!([id(21).0, id(22).0]));
-    assert_eq!(tags.after, json!([id(20).0, id(21).0]));
+    assert_eq!(tags.name.as_str(), "tags");
+    assert_eq!(tags.before.to_json(), json!([id(21).0, id(22).0]));
+    assert_eq!(tags.after.to_json(), json!([id(20).0, id(21).0]));
 }
 
 #[test]
@@ -127,7 +127,10 @@ fn definition_trailing_newline_counts_only_when_the_manifest_has_one() {
     let mut live = live_of(&d, None);
     live.events[0].definition = "# Title".into();
     let plan = diff(&d, &live, &DiffOptions::default());
-    assert_eq!(plan.changes[0].fields[0].after, json!("# Title\n"));
+    assert_eq!(
+        plan.changes[0].fields[0].after.to_json(),
+        json!("# Title\n")
+    );
 }
 
 #[test]
@@ -293,8 +296,8 @@ fn owner_tag_limits_prune_and_tags_creates() {
         .iter()
         .find(|c| c.action == Action::Create)
         .unwrap();
-    assert_eq!(create.fields[0].name, "tags");
-    assert_eq!(create.fields[0].after, json!([id(77).0]));
+    assert_eq!(create.fields[0].name.as_str(), "tags");
+    assert_eq!(create.fields[0].after.to_json(), json!([id(77).0]));
 }
 
 #[test]
@@ -435,10 +438,10 @@ fn monitors_match_on_target_metric_and_config_and_diff_managed_fields() {
             r#"{"a":{"x":1,"y":2},"b":1}"#.into()
         )
     );
-    let fields: Vec<(&str, &Value)> = c
+    let fields: Vec<(&str, Value)> = c
         .fields
         .iter()
-        .map(|f| (f.name.as_str(), &f.after))
+        .map(|f| (f.name.as_str(), f.after.to_json()))
         .collect();
     assert_eq!(
         fields[3..].iter().map(|f| f.0).collect::<Vec<_>>(),
@@ -450,8 +453,8 @@ fn monitors_match_on_target_metric_and_config_and_diff_managed_fields() {
             "schedule"
         ]
     );
-    assert_eq!(fields[5].1, &Value::Null);
-    assert_eq!(fields[7].1, &json!({"cadence": "daily", "hour": 3}));
+    assert_eq!(fields[5].1, Value::Null);
+    assert_eq!(fields[7].1, json!({"cadence": "daily", "hour": 3}));
 
     let mut live = live_of(&d, None);
     assert!(diff(&d, &live, &DiffOptions::default()).changes.is_empty());
@@ -460,8 +463,11 @@ fn monitors_match_on_target_metric_and_config_and_diff_managed_fields() {
     let plan = diff(&d, &live, &DiffOptions::default());
     assert_eq!(plan.changes[0].action, Action::Update);
     assert_eq!(plan.changes[0].fields.len(), 1);
-    assert_eq!(plan.changes[0].fields[0].name, "condition_auto_sensitivity");
-    assert_eq!(plan.changes[0].fields[0].after, Value::Null);
+    assert_eq!(
+        plan.changes[0].fields[0].name.as_str(),
+        "condition_auto_sensitivity"
+    );
+    assert_eq!(plan.changes[0].fields[0].after.to_json(), Value::Null);
 }
 
 #[test]
@@ -488,7 +494,7 @@ fn pruned_monitors_are_disabled_unless_monitors_delete() {
         (Action::Update, Some("disable"))
     );
     assert_eq!(c.label, "freshness on analytics.public.orders");
-    assert_eq!(c.fields[0].after, json!(false));
+    assert_eq!(c.fields[0].after.to_json(), json!(false));
 
     let opts = DiffOptions {
         monitors_delete: true,

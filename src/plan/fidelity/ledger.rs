@@ -187,7 +187,7 @@ impl Ledger {
         let stops = lock(&self.stops);
         let hit: Vec<&Stop> = stops
             .iter()
-            .filter(|s| change.fields.iter().any(|f| f.name == s.field))
+            .filter(|s| change.fields.iter().any(|f| f.name.as_str() == s.field))
             .collect();
         let first = hit.first()?;
         let names: Vec<String> = hit.iter().map(|s| format!("`{}`", s.field)).collect();
@@ -279,11 +279,7 @@ mod tests {
             kind,
             fields: fields
                 .iter()
-                .map(|f| FieldChange {
-                    name: (*f).to_owned(),
-                    before: json!(null),
-                    after: json!("x"),
-                })
+                .map(|f| FieldChange::from_json(f, json!(null), json!("x")).unwrap())
                 .collect(),
             ..Change::new(Action::Create, Key::Category("C".into()), "p".into())
         }

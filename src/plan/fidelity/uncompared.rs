@@ -202,7 +202,10 @@ mod tests {
         // A create still sends it.
         live.properties.clear();
         let plan = diff(&d, &live, &DiffOptions::default());
-        assert!(plan.changes[0].fields.iter().any(|f| f.name == "type"));
+        assert!(plan.changes[0]
+            .fields
+            .iter()
+            .any(|f| f.name.as_str() == "type"));
     }
 
     #[test]

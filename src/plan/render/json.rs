@@ -196,15 +196,15 @@ impl PlanDocument {
                     } else {
                         c.fields
                             .iter()
-                            .map(|f| (f.name.clone(), f.before.clone()))
+                            .map(|f| (f.name.to_string(), f.before.to_json()))
                             .collect()
                     },
                     after: c
                         .fields
                         .iter()
-                        .map(|f| (f.name.clone(), f.after.clone()))
+                        .map(|f| (f.name.to_string(), f.after.to_json()))
                         .collect(),
-                    fields: c.fields.iter().map(|f| f.name.clone()).collect(),
+                    fields: c.fields.iter().map(|f| f.name.to_string()).collect(),
                     note: c.note.clone(),
                     blocked: c.is_blocked(),
                     blocked_by: c.blocked,

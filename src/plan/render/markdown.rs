@@ -253,11 +253,7 @@ mod tests {
 
     /// A field change.
     fn field(name: &str, before: serde_json::Value, after: serde_json::Value) -> FieldChange {
-        FieldChange {
-            name: name.into(),
-            before,
-            after,
-        }
+        FieldChange::from_json(name, before, after).unwrap()
     }
 
     /// The comment for `changes`, with `not_readable` notices.

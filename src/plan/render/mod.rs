@@ -144,7 +144,7 @@ pub(crate) fn not_readable_line(plan: &Plan) -> Option<String> {
             c.kind == kind
                 && matches!(c.action, Action::Create | Action::Update)
                 && c.fields.iter().any(|f| {
-                    field == f.name
+                    field == f.name.as_str()
                         || field
                             .strip_prefix(f.name.as_str())
                             .is_some_and(|rest| rest.starts_with('.'))

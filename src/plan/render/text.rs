@@ -7,9 +7,8 @@ use super::{
 };
 use crate::api::Id;
 use crate::output::{printable, style};
-use crate::plan::{Action, Change, FieldChange, Key, Plan};
+use crate::plan::{Action, Change, FieldChange, FieldName, Key, MonitorField, Plan, PlanValue};
 use anstyle::Style;
-use serde_json::Value;
 use std::io::{self, Write};
 
 /// Strings longer than this (or spanning lines) show as a unified diff in updates.
@@ -220,7 +219,12 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, layout: Layout, out: &mut V
         .iter()
         .filter(|f| c.action != Action::Create || !f.after.is_null())
         .collect();
-    let width = shown.iter().map(|f| f.name.len()).max().unwrap_or(0) + 1;
+    let width = shown
+        .iter()
+        .map(|f| f.name.as_str().len())
+        .max()
+        .unwrap_or(0)
+        + 1;
     for f in shown {
         field_lines(f, c.action, width, &inner, (ctx, layout), out);
     }
@@ -235,7 +239,7 @@ fn gutter(a: Action) -> char {
     }
 }
 
-fn is_long(v: &Value) -> bool {
+fn is_long(v: &PlanValue) -> bool {
     v.as_str()
         .is_some_and(|s| s.contains('\n') || s.chars().count() > LONG_TEXT)
 }
@@ -251,6 +255,7 @@ fn field_lines(
 ) {
     let paint = Paint(ctx.color);
     let label = format!("{}:", f.name);
+    let name = &f.name;
     if action == Action::Create {
         match f.after.as_str() {
             Some(s) if s.contains('\n') => {
@@ -260,7 +265,7 @@ fn field_lines(
                 }
             }
             _ => {
-                let v = value(&f.name, &f.after, ctx);
+                let v = value(name, &f.after, ctx);
                 out.push(('+', format!("{inner}{label:width$} {v}")));
             }
         }
@@ -290,8 +295,8 @@ fn field_lines(
         }
         return;
     }
-    let before = value(&f.name, &f.before, ctx);
-    let after = value(&f.name, &f.after, ctx);
+    let before = value(name, &f.before, ctx);
+    let after = value(name, &f.after, ctx);
     // An unsupported difference is never applied: it stays one uncoloured line.
     if layout == Layout::Review && action == Action::Update {
         out.push(('-', format!("{inner}{label:width$} {before}")));
@@ -301,29 +306,20 @@ fn field_lines(
     }
 }
 
-/// A value for display: ids as names, strings quoted, everything else as compact JSON.
-pub(crate) fn value(field: &str, v: &Value, ctx: &RenderContext<'_>) -> String {
+/// A value for display: ids as names, strings quoted, everything else as compact JSON (a whole
+/// number without its `.0`).
+pub(crate) fn value(field: &FieldName, v: &PlanValue, ctx: &RenderContext<'_>) -> String {
     let name_of = |id: &str| {
         ctx.names
             .get(&Id(id.to_owned()))
             .map_or_else(|| id.to_owned(), Clone::clone)
     };
     match v {
-        Value::Array(items) => {
-            let shown: Vec<String> = items
-                .iter()
-                .map(|i| i.as_str().map_or_else(|| i.to_string(), name_of))
-                .collect();
+        PlanValue::Ids(items) => {
+            let shown: Vec<String> = items.iter().map(|i| name_of(&i.0)).collect();
             format!("[{}]", shown.join(", "))
         }
-        Value::String(s) if field == "target" => name_of(s),
-        // Thresholds travel as floats; `5` reads better than `5.0`.
-        Value::Number(n)
-            if n.as_f64()
-                .is_some_and(|f| f.fract() == 0.0 && f.abs() < 1e15) =>
-        {
-            format!("{}", n.as_f64().unwrap_or_default())
-        }
+        PlanValue::Text(s) if *field == FieldName::Monitor(MonitorField::Target) => name_of(s),
         other => other.to_string(),
     }
 }
