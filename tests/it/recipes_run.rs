@@ -318,7 +318,7 @@ fn the_github_actions_recipe_runs_against_sandbox_serve() {
     play(
         "github-actions.yml",
         ["plan", "apply", "drift"],
-        &[("BASE_REF", "main")],
+        &[("github.base_ref", "main")],
         &book_config(&[]),
     );
 }
