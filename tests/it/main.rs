@@ -10,6 +10,7 @@ mod config;
 mod convergence;
 mod docs;
 mod doctor;
+mod environments;
 mod export;
 mod gitops;
 mod impact;
