@@ -38,7 +38,7 @@ pub(crate) fn run(
     .map_err(w)?;
     match &choice {
         Some(c) => writeln!(out, "environment: {} (from {})", c.name, c.chosen_by),
-        None => writeln!(out, "environment: (none: the file's top level)"),
+        None => writeln!(out, "environment: (none)"),
     }
     .map_err(w)?;
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
