@@ -12,6 +12,8 @@
 #                            writes the release's own version as the default below
 #   SECODA_SYNC_INSTALL_DIR  where the binary goes (default: $HOME/.local/bin)
 #   SECODA_SYNC_REPOSITORY   owner/name of the repository whose releases to read
+#   SECODA_SYNC_DOWNLOAD_URL where the release's files are instead (a mirror: https:// or
+#                            file://); the version then only names what is installed
 #
 # Linux builds are static (musl), so one archive serves every distribution.
 set -eu
@@ -42,7 +44,8 @@ case "$(uname -s)" in
 esac
 
 archive="secoda-sync-$target$suffix"
-case "$version" in
+case "${SECODA_SYNC_DOWNLOAD_URL:+mirror}$version" in
+    mirror*) base=$SECODA_SYNC_DOWNLOAD_URL ;;
     latest) base="https://github.com/$repository/releases/latest/download" ;;
     v*) base="https://github.com/$repository/releases/download/$version" ;;
     *) base="https://github.com/$repository/releases/download/v$version" ;;
@@ -50,7 +53,7 @@ esac
 
 download() { # URL FILE
     if command -v curl >/dev/null 2>&1; then
-        curl --proto '=https' --tlsv1.2 --fail --silent --show-error --location --retry 3 \
+        curl --proto '=https,file' --tlsv1.2 --fail --silent --show-error --location --retry 3 \
             --output "$2" "$1"
     elif command -v wget >/dev/null 2>&1; then
         wget --quiet --output-document "$2" "$1"
@@ -72,7 +75,7 @@ sha256_of() { # FILE
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-echo "Downloading $archive ($version) from $repository" >&2
+echo "Downloading $archive ($version) from $base" >&2
 download "$base/$archive" "$work/$archive" || fail "could not download $base/$archive"
 download "$base/$archive.sha256" "$work/$archive.sha256" ||
     fail "could not download the checksum $base/$archive.sha256"

@@ -15,6 +15,7 @@ mod export;
 mod gitops;
 mod impact;
 mod input_safety;
+mod install_script;
 mod lease;
 mod loading;
 mod manifest;
