@@ -2,6 +2,11 @@
 //! manifest paths, prune scope and caps, owner tag, where property types go, lock timeout), read once and checked, so a
 //! misspelt key is an error with a suggestion rather than a setting silently ignored.
 //!
+//! `[env.NAME]` tables hold any of the top-level keys for one environment (a staging and a
+//! production workspace, two integrations): `--env NAME` or `SECODA_SYNC_ENV` picks one, whose
+//! values stand over the top level's. The token never goes in the file (it is committed to
+//! git): `token_env` names the variable holding it, `token_file` the file.
+//!
 //! Precedence is flags, then environment, then this file, then the built-in defaults; the
 //! settings resolution (`cli::layered`) applies it to the typed arguments of the verb being
 //! run, and [`effective`] reports it. The defaults are the flags' own (`cli::settings`), so
@@ -15,6 +20,21 @@ pub(crate) const FILE_NAME: &str = "secoda-sync.toml";
 
 /// The environment variable naming a config file.
 pub(crate) const ENV_VAR: &str = "SECODA_SYNC_CONFIG";
+
+/// The environment variable naming the file's environment to use (`--env`).
+pub(crate) const ENV_NAME_VAR: &str = "SECODA_SYNC_ENV";
+
+/// The key of the environments' tables (`[env.staging]`).
+const ENVIRONMENTS_KEY: &str = "env";
+
+/// Keys a token would be written under: refused, so a secret never reaches git.
+const SECRET_KEYS: &[&str] = &[
+    "token",
+    "api_token",
+    "secoda_api_token",
+    "api_key",
+    "secret",
+];
 
 /// What a setting's value must be in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,6 +137,8 @@ pub(crate) const SETTINGS: &[Setting] = &[
         None,
         ValueKind::Text,
     ),
+    setting("token_file", Some("--token-file"), None, ValueKind::Paths),
+    setting("token_env", None, None, ValueKind::Text),
 ];
 
 #[rustfmt::skip]
@@ -165,11 +187,75 @@ pub(crate) enum ConfigError {
         expected: &'static str,
     },
     /// Settings that exclude each other.
-    #[error("config file `{}`: set `api_url` or `region`, not both", path.display())]
+    #[error("config file `{}`: set `api_url` or `region`, not both{}", path.display(), in_env(env.as_deref()))]
     Conflict {
         /// The file.
         path: PathBuf,
+        /// The environment whose values conflict, if one is chosen.
+        env: Option<String>,
     },
+    /// A token written in the file.
+    #[error("config file `{}`: `{key}` {why}: the file is committed to git and a token must not be; name the variable that holds it (`token_env = \"SECODA_PROD_TOKEN\"`) or a file outside the repository (`token_file = \"...\"`)", path.display())]
+    Secret {
+        /// The file.
+        path: PathBuf,
+        /// The key.
+        key: String,
+        /// Why the value reads as a token.
+        why: &'static str,
+    },
+    /// An environment no `[env.NAME]` table defines.
+    #[error("config file `{}` defines no environment `{name}` (from {chosen_by}); defined: {}", path.display(), list_or_none(defined))]
+    UnknownEnv {
+        /// The file.
+        path: PathBuf,
+        /// The name asked for.
+        name: String,
+        /// `--env` or `SECODA_SYNC_ENV`.
+        chosen_by: &'static str,
+        /// The names the file defines.
+        defined: Vec<String>,
+    },
+}
+
+fn in_env(env: Option<&str>) -> String {
+    env.map(|e| format!(" (with [env.{e}])"))
+        .unwrap_or_default()
+}
+
+fn list_or_none(names: &[String]) -> String {
+    if names.is_empty() {
+        "none (add an [env.NAME] table)".to_owned()
+    } else {
+        names.join(", ")
+    }
+}
+
+/// The environment of the file to use, and what chose it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct EnvChoice {
+    /// Its name (`staging`).
+    pub name: String,
+    /// `--env` or `SECODA_SYNC_ENV`, for messages.
+    pub chosen_by: &'static str,
+}
+
+impl EnvChoice {
+    /// `--env NAME` if given, else a non-empty `SECODA_SYNC_ENV`.
+    #[must_use]
+    pub(crate) fn of(flag: Option<&str>, env: Option<&str>) -> Option<Self> {
+        match (flag, env.filter(|e| !e.is_empty())) {
+            (Some(name), _) => Some(Self {
+                name: name.to_owned(),
+                chosen_by: "--env",
+            }),
+            (None, Some(name)) => Some(Self {
+                name: name.to_owned(),
+                chosen_by: ENV_NAME_VAR,
+            }),
+            (None, None) => None,
+        }
+    }
 }
 
 /// A loaded config file: each setting it holds, as the command-line value(s) it stands for.
@@ -177,84 +263,206 @@ pub(crate) enum ConfigError {
 pub(crate) struct ProjectConfig {
     /// Where it was read from.
     pub path: PathBuf,
-    /// Key -> values (one, except `manifests`; a bool is `true` or `false`).
+    /// Key -> values (one, except `manifests`; a bool is `true` or `false`): the chosen
+    /// environment's over the top level's.
     pub values: BTreeMap<&'static str, Vec<String>>,
+    /// The chosen environment, if any.
+    pub env: Option<String>,
+    /// The keys whose value is the chosen environment's.
+    pub from_env: std::collections::BTreeSet<&'static str>,
 }
 
 impl ProjectConfig {
-    /// Parses `text` read from `path`; relative manifest paths are taken from the file's
+    /// Parses `text` read from `path`, with the values of the environment `env` (an
+    /// `[env.NAME]` table) over the top level's; relative paths are taken from the file's
     /// directory, so the file works from any directory of the repository.
     ///
     /// # Errors
-    /// Invalid TOML, an unknown key (with the closest known one), a value of the wrong type.
-    pub(crate) fn parse(path: &Path, text: &str) -> Result<Self, ConfigError> {
-        let table: toml::Table =
+    /// Invalid TOML, an unknown key (with the closest known one), a value of the wrong type, a
+    /// token written in the file, an environment the file does not define.
+    pub(crate) fn parse(
+        path: &Path,
+        text: &str,
+        env: Option<&EnvChoice>,
+    ) -> Result<Self, ConfigError> {
+        let mut table: toml::Table =
             text.parse()
                 .map_err(|e: toml::de::Error| ConfigError::Syntax {
                     path: path.to_path_buf(),
                     message: e.message().to_owned(),
                 })?;
-        let base = path.parent().unwrap_or(Path::new(""));
-        let mut values = BTreeMap::new();
-        for (key, value) in &table {
-            let Some(s) = SETTINGS.iter().find(|s| s.key == key) else {
-                return Err(ConfigError::UnknownKey {
+        let environments = match table.remove(ENVIRONMENTS_KEY) {
+            None => toml::Table::new(),
+            Some(toml::Value::Table(t)) => t,
+            Some(_) => {
+                return Err(ConfigError::Type {
                     path: path.to_path_buf(),
-                    key: key.clone(),
-                    hint: did_you_mean(key),
+                    key: ENVIRONMENTS_KEY.to_owned(),
+                    expected: "tables of settings ([env.NAME])",
+                })
+            }
+        };
+        let mut values = typed_values(path, &table, "")?;
+        let mut own = BTreeMap::new();
+        for (name, settings) in &environments {
+            let prefix = format!("env.{name}.");
+            let toml::Value::Table(settings) = settings else {
+                return Err(ConfigError::Type {
+                    path: path.to_path_buf(),
+                    key: format!("{ENVIRONMENTS_KEY}.{name}"),
+                    expected: "a table of settings",
                 });
             };
-            let wrong = |expected| ConfigError::Type {
-                path: path.to_path_buf(),
-                key: key.clone(),
-                expected,
-            };
-            let v = match (s.kind, value) {
-                (ValueKind::Text, toml::Value::String(t)) => vec![t.clone()],
-                (ValueKind::Text, _) => return Err(wrong("a string")),
-                (ValueKind::Integer, toml::Value::Integer(i)) if *i >= 0 => vec![i.to_string()],
-                (ValueKind::Integer, _) => return Err(wrong("a non-negative integer")),
-                (ValueKind::Number, toml::Value::Integer(i)) => vec![i.to_string()],
-                (ValueKind::Number, toml::Value::Float(f)) => vec![f.to_string()],
-                (ValueKind::Number, _) => return Err(wrong("a number")),
-                (ValueKind::Bool, toml::Value::Boolean(b)) => vec![b.to_string()],
-                (ValueKind::Bool, _) => return Err(wrong("true or false")),
-                (ValueKind::Paths, toml::Value::Array(items)) => items
-                    .iter()
-                    .map(|i| match i {
-                        toml::Value::String(p) => Ok(from_here(&base.join(p))),
-                        _ => Err(wrong("a list of paths")),
-                    })
-                    .collect::<Result<_, _>>()?,
-                (ValueKind::Paths, toml::Value::String(p)) => {
-                    vec![from_here(&base.join(p))]
-                }
-                (ValueKind::Paths, _) => return Err(wrong("a list of paths")),
-            };
-            values.insert(s.key, v);
+            // Every environment is checked, not only the chosen one: a typo in production's
+            // table fails the staging job too, before it reaches production.
+            let parsed = typed_values(path, settings, &prefix)?;
+            if env.is_some_and(|e| &e.name == name) {
+                own = parsed;
+            }
         }
+        if let Some(choice) = env {
+            if !environments.contains_key(&choice.name) {
+                return Err(ConfigError::UnknownEnv {
+                    path: path.to_path_buf(),
+                    name: choice.name.clone(),
+                    chosen_by: choice.chosen_by,
+                    defined: environments.keys().cloned().collect(),
+                });
+            }
+        }
+        // An environment's host replaces the top level's, whichever way each names it.
+        if own.contains_key("api_url") || own.contains_key("region") {
+            values.remove("api_url");
+            values.remove("region");
+        }
+        let from_env = own.keys().copied().collect();
+        values.extend(own);
         if values.contains_key("api_url") && values.contains_key("region") {
             return Err(ConfigError::Conflict {
                 path: path.to_path_buf(),
+                env: env.map(|e| e.name.clone()),
             });
         }
         Ok(Self {
             path: path.to_path_buf(),
             values,
+            env: env.map(|e| e.name.clone()),
+            from_env,
         })
+    }
+
+    /// Where the file's value of `key` comes from: its top level or the chosen environment.
+    #[must_use]
+    pub(crate) fn source_of(&self, key: &str) -> SettingSource {
+        SettingSource::File {
+            path: self.path.clone(),
+            env: self
+                .from_env
+                .contains(key)
+                .then(|| self.env.clone())
+                .flatten(),
+        }
     }
 
     /// Reads and parses the file at `path`.
     ///
     /// # Errors
     /// As [`ProjectConfig::parse`], or when the file cannot be read.
-    pub(crate) fn read(path: &Path) -> Result<Self, ConfigError> {
+    pub(crate) fn read(path: &Path, env: Option<&EnvChoice>) -> Result<Self, ConfigError> {
         let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
             path: path.to_path_buf(),
             source,
         })?;
-        Self::parse(path, &text)
+        Self::parse(path, &text, env)
     }
+}
+
+/// The settings of one table (the top level or an environment's, whose keys `prefix`
+/// names in messages), typed.
+fn typed_values(
+    path: &Path,
+    table: &toml::Table,
+    prefix: &str,
+) -> Result<BTreeMap<&'static str, Vec<String>>, ConfigError> {
+    let base = path.parent().unwrap_or(Path::new(""));
+    let mut values = BTreeMap::new();
+    for (key, value) in table {
+        let shown_key = format!("{prefix}{key}");
+        if SECRET_KEYS.contains(&key.as_str()) {
+            return Err(ConfigError::Secret {
+                path: path.to_path_buf(),
+                key: shown_key,
+                why: "would hold a token",
+            });
+        }
+        let Some(s) = SETTINGS.iter().find(|s| s.key == key) else {
+            return Err(ConfigError::UnknownKey {
+                path: path.to_path_buf(),
+                key: shown_key,
+                hint: did_you_mean(key),
+            });
+        };
+        let wrong = |expected| ConfigError::Type {
+            path: path.to_path_buf(),
+            key: shown_key.clone(),
+            expected,
+        };
+        let v = match (s.kind, value) {
+            (ValueKind::Text, toml::Value::String(t)) => vec![t.clone()],
+            (ValueKind::Text, _) => return Err(wrong("a string")),
+            (ValueKind::Integer, toml::Value::Integer(i)) if *i >= 0 => vec![i.to_string()],
+            (ValueKind::Integer, _) => return Err(wrong("a non-negative integer")),
+            (ValueKind::Number, toml::Value::Integer(i)) => vec![i.to_string()],
+            (ValueKind::Number, toml::Value::Float(f)) => vec![f.to_string()],
+            (ValueKind::Number, _) => return Err(wrong("a number")),
+            (ValueKind::Bool, toml::Value::Boolean(b)) => vec![b.to_string()],
+            (ValueKind::Bool, _) => return Err(wrong("true or false")),
+            (ValueKind::Paths, toml::Value::Array(items)) if s.key != "token_file" => items
+                .iter()
+                .map(|i| match i {
+                    toml::Value::String(p) => Ok(from_here(&base.join(p))),
+                    _ => Err(wrong("a list of paths")),
+                })
+                .collect::<Result<_, _>>()?,
+            (ValueKind::Paths, toml::Value::String(p)) => {
+                vec![from_here(&base.join(p))]
+            }
+            (ValueKind::Paths, _) if s.key == "token_file" => return Err(wrong("a path")),
+            (ValueKind::Paths, _) => return Err(wrong("a list of paths")),
+        };
+        if s.key == "token_env" {
+            if let Some(why) = not_a_variable_name(&v[0]) {
+                return Err(ConfigError::Secret {
+                    path: path.to_path_buf(),
+                    key: shown_key,
+                    why,
+                });
+            }
+        }
+        values.insert(s.key, v);
+    }
+    Ok(values)
+}
+
+/// Why `name`, given as `token_env`, is not the name of an environment variable (and so may
+/// be the token itself), or `None` when it is one.
+fn not_a_variable_name(name: &str) -> Option<&'static str> {
+    let is_name = name
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !is_name {
+        return Some("must name an environment variable (letters, digits, `_`) and this value reads as a token");
+    }
+    // Long, in lower case and dense with digits: a key (`sk_live_9f8e...`), not a name
+    // (`SECODA_PROD_TOKEN`, `secoda_token_2`).
+    let lower = name.chars().filter(char::is_ascii_lowercase).count();
+    let digits = name.chars().filter(char::is_ascii_digit).count();
+    if name.len() >= 20 && lower > 0 && digits >= 4 {
+        return Some("reads as a token, not the name of the variable that holds one");
+    }
+    None
 }
 
 fn did_you_mean(key: &str) -> String {
@@ -333,8 +541,13 @@ pub(crate) fn locate(flag: Option<&Path>, env: Option<&str>, cwd: &Path) -> Opti
 pub(crate) enum SettingSource {
     /// An environment variable.
     Env(&'static str),
-    /// The config file.
-    File(PathBuf),
+    /// The config file: its top level, or the chosen environment's table.
+    File {
+        /// The file.
+        path: PathBuf,
+        /// The environment whose table set it.
+        env: Option<String>,
+    },
     /// The built-in default.
     Default,
 }
@@ -343,7 +556,8 @@ impl std::fmt::Display for SettingSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Self::Env(v) => write!(f, "env {v}"),
-            Self::File(p) => write!(f, "file {}", p.display()),
+            Self::File { path, env: None } => write!(f, "file {}", path.display()),
+            Self::File { path, env: Some(e) } => write!(f, "file {} [env.{e}]", path.display()),
             Self::Default => f.write_str("default"),
         }
     }
@@ -413,7 +627,7 @@ pub(crate) fn effective(
                 return Effective {
                     key: s.key,
                     value: v.join(" "),
-                    source: SettingSource::File(f.path.clone()),
+                    source: f.source_of(s.key),
                 };
             }
             Effective {
@@ -431,7 +645,7 @@ mod tests {
 
     #[test]
     fn a_misspelt_key_is_an_error_with_a_suggestion() {
-        let e = ProjectConfig::parse(Path::new("s.toml"), "max_delete = 3\n").unwrap_err();
+        let e = ProjectConfig::parse(Path::new("s.toml"), "max_delete = 3\n", None).unwrap_err();
         assert_eq!(
             e.to_string(),
             "config file `s.toml`: unknown key `max_delete` (did you mean `max_deletes`?)"
@@ -443,13 +657,95 @@ mod tests {
         let c = ProjectConfig::parse(
             Path::new("repo/secoda-sync.toml"),
             "concurrency = 4\nprune = true\nmanifests = [\"m\"]\nmax_delete_percent = 2.5\n",
+            None,
         )
         .unwrap();
         assert_eq!(c.values["concurrency"], ["4"]);
         assert_eq!(c.values["manifests"], ["repo/m"]);
         assert_eq!(c.values["max_delete_percent"], ["2.5"]);
-        let e = ProjectConfig::parse(Path::new("s.toml"), "prune = \"yes\"\n").unwrap_err();
+        let e = ProjectConfig::parse(Path::new("s.toml"), "prune = \"yes\"\n", None).unwrap_err();
         assert!(e.to_string().contains("true or false"), "{e}");
+    }
+
+    const ENVIRONMENTS: &str = "concurrency = 4\nregion = \"eu\"\ntoken_env = \"SECODA_STAGING_TOKEN\"\n\
+        [env.staging]\nmax_deletes = 50\n\
+        [env.production]\napi_url = \"https://secoda.example\"\ntoken_env = \"SECODA_PROD_TOKEN\"\n";
+
+    fn choice(name: &str) -> EnvChoice {
+        EnvChoice {
+            name: name.to_owned(),
+            chosen_by: "--env",
+        }
+    }
+
+    #[test]
+    fn the_chosen_environments_values_stand_over_the_top_levels() {
+        let parse = |env: Option<&str>| {
+            ProjectConfig::parse(Path::new("s.toml"), ENVIRONMENTS, env.map(choice).as_ref())
+                .unwrap()
+        };
+        let top = parse(None);
+        assert_eq!(top.values["region"], ["eu"]);
+        assert!(!top.values.contains_key("max_deletes"));
+        let staging = parse(Some("staging"));
+        assert_eq!(staging.values["max_deletes"], ["50"]);
+        assert_eq!(staging.values["concurrency"], ["4"]);
+        assert_eq!(staging.values["token_env"], ["SECODA_STAGING_TOKEN"]);
+        assert_eq!(
+            staging.source_of("max_deletes").to_string(),
+            "file s.toml [env.staging]"
+        );
+        assert_eq!(staging.source_of("concurrency").to_string(), "file s.toml");
+        // Production's URL replaces the top level's region rather than conflicting with it.
+        let production = parse(Some("production"));
+        assert_eq!(production.values["api_url"], ["https://secoda.example"]);
+        assert!(!production.values.contains_key("region"));
+        assert_eq!(production.values["token_env"], ["SECODA_PROD_TOKEN"]);
+    }
+
+    #[test]
+    fn an_unknown_environment_lists_the_defined_ones() {
+        let e = ProjectConfig::parse(Path::new("s.toml"), ENVIRONMENTS, Some(&choice("prod")))
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config file `s.toml` defines no environment `prod` (from --env); defined: production, staging"
+        );
+        let e = ProjectConfig::parse(Path::new("s.toml"), "[env.staging]\nconcurrenc = 2\n", None)
+            .unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("unknown key `env.staging.concurrenc`"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_token_written_in_the_file_is_refused_with_the_reason() {
+        for text in [
+            "token = \"abc\"\n",
+            "[env.prod]\napi_token = \"abc\"\n",
+            "token_env = \"sk-live 1234\"\n",
+            "token_env = \"a1B2c3D4e5F6g7H8i9J0k1L2m3N4\"\n",
+        ] {
+            let e = ProjectConfig::parse(Path::new("s.toml"), text, None).unwrap_err();
+            let message = e.to_string();
+            assert!(matches!(e, ConfigError::Secret { .. }), "{text}: {message}");
+            assert!(message.contains("committed to git"), "{message}");
+            assert!(
+                !message.contains("1234") && !message.contains("a1B2"),
+                "{message}"
+            );
+        }
+        for name in [
+            "SECODA_PROD_TOKEN_2",
+            "secoda_token_2",
+            "SECODA_TOKEN_2025_Q1",
+        ] {
+            let text = format!("token_env = \"{name}\"\n");
+            let ok = ProjectConfig::parse(Path::new("s.toml"), &text, None);
+            assert!(ok.is_ok(), "{name}: {ok:?}");
+        }
     }
 
     #[test]
@@ -481,6 +777,7 @@ mod tests {
         let c = ProjectConfig::parse(
             Path::new("s.toml"),
             "write_rate = \"10/min\"\nread_rate = \"5/s\"\n",
+            None,
         )
         .unwrap();
         let env = |v: &str| (v == "SECODA_READ_RATE").then(|| "2/s".to_owned());

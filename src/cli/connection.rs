@@ -52,6 +52,10 @@ pub struct ConnectionArgs {
     /// Read the API token from this file (otherwise from SECODA_API_TOKEN).
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
+    /// The variable holding the token, when the config file's `token_env` names one other
+    /// than SECODA_API_TOKEN (one per environment); never a flag.
+    #[arg(skip)]
+    pub token_env: Option<String>,
     /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with
     /// --sandbox] [env: SECODA_WRITE_RATE].
     #[arg(long, value_name = "RATE")]

@@ -27,6 +27,10 @@ pub struct GlobalArgs {
     /// repository root; SECODA_SYNC_CONFIG].
     #[arg(long, value_name = "FILE", global = true)]
     pub config: Option<PathBuf>,
+    /// The config file's environment to use: its `[env.NAME]` table's values stand over the
+    /// top level's (a staging and a production workspace) [env: SECODA_SYNC_ENV].
+    #[arg(long, value_name = "NAME", global = true)]
+    pub env: Option<String>,
 }
 
 impl GlobalArgs {

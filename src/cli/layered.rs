@@ -12,7 +12,7 @@
 
 use super::settings::{invalid, Value, Verb};
 use super::{Cli, Command};
-use crate::config_file::{self, ProjectConfig, SettingSource};
+use crate::config_file::{self, EnvChoice, ProjectConfig, SettingSource};
 use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches};
 use std::ffi::OsString;
@@ -39,11 +39,29 @@ pub(crate) fn parse() -> Cli {
     let args: Vec<OsString> = std::env::args_os().collect();
     let env = std::env::var(config_file::ENV_VAR).ok();
     let cwd = std::env::current_dir().unwrap_or_default();
-    let path = config_file::locate(flag_value(&args).as_deref(), env.as_deref(), &cwd);
-    let file = match path.map(|p| ProjectConfig::read(&p)).transpose() {
+    let path = config_file::locate(
+        flag_value(&args, "--config").map(PathBuf::from).as_deref(),
+        env.as_deref(),
+        &cwd,
+    );
+    let env_name = std::env::var(config_file::ENV_NAME_VAR).ok();
+    let choice = EnvChoice::of(flag_value(&args, "--env").as_deref(), env_name.as_deref());
+    let invalid = |e: String| exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e));
+    let file = match path
+        .map(|p| ProjectConfig::read(&p, choice.as_ref()))
+        .transpose()
+    {
         Ok(f) => f,
-        Err(e) => exit(&Cli::command().error(clap::error::ErrorKind::InvalidValue, e)),
+        Err(e) => invalid(e.to_string()),
     };
+    if let (Some(choice), None) = (&choice, &file) {
+        invalid(format!(
+            "environment `{}` (from {}) is an [env.{0}] table of {}, and none was found",
+            choice.name,
+            choice.chosen_by,
+            config_file::FILE_NAME
+        ));
+    }
     match parse_from(&args, file.as_ref(), |v| std::env::var(v).ok()) {
         Ok(cli) => cli,
         Err(e) => exit(&e),
@@ -193,12 +211,20 @@ fn resolve(
         if is_host && (host_typed || host_from_env) {
             continue;
         }
+        // The sandbox needs no token; a typed token file decides where the token is.
+        let is_token = matches!(s.key, "token_file" | "token_env");
+        if is_token && (typed(m, "sandbox") || typed(m, "token_file")) {
+            continue;
+        }
         let from_env = s
             .env
             .and_then(|var| env(var).filter(|v| !v.is_empty()).map(|v| (var, v)));
         let (source, raw) = match (from_env, file.and_then(|f| f.values.get(s.key))) {
             (Some((var, v)), _) => (SettingSource::Env(var), vec![v]),
-            (None, Some(values)) => (SettingSource::File(file_path(file)), values.clone()),
+            (None, Some(values)) => (
+                file.map_or(SettingSource::Default, |f| f.source_of(s.key)),
+                values.clone(),
+            ),
             (None, None) => continue,
         };
         host_from_env |= is_host && matches!(source, SettingSource::Env(_));
@@ -208,23 +234,20 @@ fn resolve(
     Ok(())
 }
 
-fn file_path(file: Option<&ProjectConfig>) -> PathBuf {
-    file.map(|f| f.path.clone()).unwrap_or_default()
-}
-
-/// `--config FILE` or `--config=FILE`, looked for before parsing (it decides what to parse).
-fn flag_value(args: &[OsString]) -> Option<PathBuf> {
+/// `FLAG VALUE` or `FLAG=VALUE` (`--config`, `--env`), looked for before parsing: they decide
+/// which settings the parse resolves with.
+fn flag_value(args: &[OsString], flag: &str) -> Option<String> {
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let a = a.to_string_lossy();
         if a == "--" {
             break;
         }
-        if a == "--config" {
-            return it.next().map(PathBuf::from);
+        if a == flag {
+            return it.next().map(|v| v.to_string_lossy().into_owned());
         }
-        if let Some(v) = a.strip_prefix("--config=") {
-            return Some(PathBuf::from(v));
+        if let Some(v) = a.strip_prefix(flag).and_then(|v| v.strip_prefix('=')) {
+            return Some(v.to_owned());
         }
     }
     None
@@ -237,7 +260,7 @@ mod tests {
     use std::time::Duration;
 
     fn cli(args: &str, toml: &str, env: &[(&str, &str)]) -> Result<Cli, clap::Error> {
-        let file = ProjectConfig::parse(Path::new("r/secoda-sync.toml"), toml).unwrap();
+        let file = ProjectConfig::parse(Path::new("r/secoda-sync.toml"), toml, None).unwrap();
         let args: Vec<OsString> = std::iter::once("secoda-sync")
             .chain(args.split_whitespace())
             .map(OsString::from)

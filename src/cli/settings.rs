@@ -41,6 +41,10 @@ pub(crate) enum Value {
     PropertyTypes(PropertyTypes),
     /// `lock_timeout` / `--lock-timeout`.
     LockTimeout(Duration),
+    /// `token_file` / `--token-file`.
+    TokenFile(PathBuf),
+    /// `token_env`: the variable holding the token (instead of `SECODA_API_TOKEN`).
+    TokenEnv(String),
 }
 
 impl Value {
@@ -71,6 +75,8 @@ impl Value {
             "owner_tag" => Self::OwnerTag(one.to_owned()),
             "property_types" => Self::PropertyTypes(PropertyTypes::from_str(one, true)?),
             "lock_timeout" => Self::LockTimeout(numbers::lock_timeout(one)?),
+            "token_file" => Self::TokenFile(PathBuf::from(one)),
+            "token_env" => Self::TokenEnv(one.to_owned()),
             _ => return Err(format!("`{key}` is not a setting (a bug in secoda-sync)")),
         })
     }
@@ -153,9 +159,8 @@ impl<'a> Verb<'a> {
     /// Whether this verb takes the setting `key`.
     pub(super) fn takes(&self, key: &str) -> bool {
         match key {
-            "api_url" | "region" | "write_rate" | "read_rate" | "read_rate_max" | "concurrency" => {
-                self.connection.is_some()
-            }
+            "api_url" | "region" | "write_rate" | "read_rate" | "read_rate_max" | "concurrency"
+            | "token_file" | "token_env" => self.connection.is_some(),
             "manifests" => self.paths.is_some(),
             "prune" | "owner_tag" | "monitors_delete" => {
                 self.planning.is_some() || self.saved.is_some()
@@ -211,6 +216,8 @@ impl<'a> Verb<'a> {
                     lock.lock_timeout = d;
                 }
             }
+            Value::TokenFile(p) => self.connection(|c| c.token_file = Some(p)),
+            Value::TokenEnv(v) => self.connection(|c| c.token_env = Some(v)),
         }
     }
 
@@ -268,7 +275,9 @@ pub(crate) fn effective(
             continue;
         }
         let raw = match (&s.source, file) {
-            (SettingSource::File(_), Some(f)) => f.values.get(s.key).cloned().unwrap_or_default(),
+            (SettingSource::File { .. }, Some(f)) => {
+                f.values.get(s.key).cloned().unwrap_or_default()
+            }
             _ => vec![s.value.clone()],
         };
         Value::parse(s.key, &raw).map_err(|e| invalid(&s.source, s.key, &raw, &e))?;
@@ -281,9 +290,12 @@ pub(super) fn invalid(source: &SettingSource, key: &str, raw: &[String], why: &s
     let shown = raw.join(" ");
     match source {
         SettingSource::Env(var) => format!("invalid {var}=`{shown}`: {why}"),
-        SettingSource::File(path) => format!(
-            "config file `{}`: invalid `{key}` = `{shown}`: {why}",
-            path.display()
+        SettingSource::File { path, env } => format!(
+            "config file `{}`: invalid `{}{key}` = `{shown}`: {why}",
+            path.display(),
+            env.as_ref()
+                .map(|e| format!("env.{e}."))
+                .unwrap_or_default()
         ),
         SettingSource::Default => format!("invalid `{key}` `{shown}`: {why}"),
     }

@@ -2,7 +2,7 @@
 
 use crate::cli::config::ConfigArgs;
 use crate::cli::settings::effective;
-use crate::config_file::{locate, ProjectConfig, ENV_VAR};
+use crate::config_file::{locate, EnvChoice, ProjectConfig, ENV_NAME_VAR, ENV_VAR};
 use crate::error::{Error, Exit, Result};
 use crate::output::Printer;
 use std::io::Write as _;
@@ -13,11 +13,21 @@ use std::path::Path;
 /// # Errors
 /// A config file that cannot be read or parsed, a value in it or in the environment that its
 /// flag would refuse, or stdout that cannot be written.
-pub(crate) fn run(_args: &ConfigArgs, flag: Option<&Path>, printer: &Printer) -> Result<Exit> {
+pub(crate) fn run(
+    _args: &ConfigArgs,
+    flag: Option<&Path>,
+    env_flag: Option<&str>,
+    printer: &Printer,
+) -> Result<Exit> {
     let env_file = std::env::var(ENV_VAR).ok();
     let cwd = std::env::current_dir().unwrap_or_default();
     let path = locate(flag, env_file.as_deref(), &cwd);
-    let file = path.as_deref().map(ProjectConfig::read).transpose()?;
+    let env_name = std::env::var(ENV_NAME_VAR).ok();
+    let choice = EnvChoice::of(env_flag, env_name.as_deref());
+    let file = path
+        .as_deref()
+        .map(|p| ProjectConfig::read(p, choice.as_ref()))
+        .transpose()?;
     let settings = effective(file.as_ref(), |v| std::env::var(v).ok()).map_err(Error::Usage)?;
     let mut out = printer.stdout();
     let w = Error::writing("stdout");
@@ -26,15 +36,31 @@ pub(crate) fn run(_args: &ConfigArgs, flag: Option<&Path>, printer: &Printer) ->
         None => writeln!(out, "config file: (none)"),
     }
     .map_err(w)?;
+    match &choice {
+        Some(c) => writeln!(out, "environment: {} (from {})", c.name, c.chosen_by),
+        None => writeln!(out, "environment: (none)"),
+    }
+    .map_err(w)?;
     let width = settings.iter().map(|s| s.key.len()).max().unwrap_or(0);
     for s in &settings {
         let value = s.shown();
         writeln!(out, "{:width$}  {value}  ({})", s.key, s.source).map_err(w)?;
     }
-    let token = if std::env::var_os("SECODA_API_TOKEN").is_some_and(|t| !t.is_empty()) {
-        "set (env SECODA_API_TOKEN)"
+    // Where the token comes from, never the token.
+    let setting = |key: &str| {
+        settings
+            .iter()
+            .find(|s| s.key == key && s.source != crate::config_file::SettingSource::Default)
+    };
+    let token = if let Some(f) = setting("token_file") {
+        format!("from the file {} ({})", f.value, f.source)
     } else {
-        "not set (SECODA_API_TOKEN or --token-file)"
+        let variable = setting("token_env").map_or("SECODA_API_TOKEN", |s| s.value.as_str());
+        if std::env::var_os(variable).is_some_and(|t| !t.is_empty()) {
+            format!("set (env {variable})")
+        } else {
+            format!("not set ({variable} or --token-file)")
+        }
     };
     writeln!(out, "{:width$}  {token}", "token").map_err(w)?;
     Ok(Exit::Success)

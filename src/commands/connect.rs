@@ -32,7 +32,15 @@ pub(crate) fn connect(args: &ConnectionArgs, printer: &Printer) -> Result<Client
 /// # Errors
 /// As [`connect`].
 pub(crate) fn client_config(args: &ConnectionArgs, verbosity: Verbosity) -> Result<ClientConfig> {
-    let token = read_token(args.token_file.as_deref(), std::env::var_os(TOKEN_ENV))?;
+    let variable = args.token_env.as_deref().unwrap_or(TOKEN_ENV);
+    let token = read_token(args.token_file.as_deref(), std::env::var_os(variable))
+        .map_err(|e| match e {
+            // The message names SECODA_API_TOKEN; the config file named another variable.
+            Error::Api(crate::api::ApiError::MissingToken) if variable != TOKEN_ENV => Error::Usage(format!(
+                "no Secoda API token: the config file's `token_env` names `{variable}`, which is not set"
+            )),
+            other => other,
+        })?;
     let mut config = ClientConfig::new(base_url(args)?, token);
     tune(&mut config, args, verbosity)?;
     config.write_rate = Some(args.write_rate.unwrap_or(Rate::SECODA_WRITES));

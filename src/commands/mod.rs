@@ -44,7 +44,12 @@ pub(crate) fn run(cli: Cli, printer: &Printer) -> Result<Exit> {
         Command::Diff(args) => diff::run(&args, printer),
         Command::Completions(args) => completions::completions(&args, printer),
         Command::Man => completions::man(printer),
-        Command::Config(args) => config::run(&args, cli.global.config.as_deref(), printer),
+        Command::Config(args) => config::run(
+            &args,
+            cli.global.config.as_deref(),
+            cli.global.env.as_deref(),
+            printer,
+        ),
         Command::MigrateReport(args) => migrate_report::run(&args, printer),
         Command::Audit(args) => audit::run(&args, printer),
     }

@@ -2,6 +2,9 @@
 //! their `run:` / `script:` entries is accepted by the CLI parser, so the recipes cannot drift
 //! from the flags.
 //!
+//! A step that uses this repository's Action (`action.yml`) counts as the command line the
+//! Action runs: `secoda-sync COMMAND ARGS` and the flags it adds itself.
+//!
 //! Command lines are cut out of the shell scripts with a small splitter written for this test
 //! (quotes, `\` continuations, comments, `$VARS`, `${{ }}` expressions, `;` `&&` `||` `|`
 //! and redirections). `shlex` would not do: it splits words but knows nothing of shell
@@ -18,6 +21,62 @@ const SCRIPT_KEYS: &[&str] = &["run", "script", "before_script", "after_script"]
 
 /// Keys whose mappings define variables the scripts use.
 const VARIABLE_KEYS: &[&str] = &["env", "variables"];
+
+/// How a GitHub recipe names this repository's Action (`action.yml`).
+const ACTION: &str = "secoda-sync/secoda-sync@";
+
+/// The flags `action.yml` adds after the arguments of a command it runs: it owns the format
+/// and, for `plan`, the saved plan it uploads (its `plan-file` input, `plan.json` by default).
+fn action_flags(command: &str, plan_file: &str) -> Vec<String> {
+    let flags: &[&str] = match command {
+        "plan" => &[
+            "--format",
+            "markdown",
+            "--detailed-exitcode",
+            "--out",
+            plan_file,
+        ],
+        "diff" => &["--format", "markdown", "--detailed-exitcode"],
+        _ => &[],
+    };
+    flags.iter().map(|f| (*f).to_owned()).collect()
+}
+
+/// The command line a step using the Action runs, as a script of single-quoted words: the
+/// Action splits `args` on whitespace, with no quoting or expansion of its own.
+fn action_script(step: &serde_yaml::Mapping) -> Option<String> {
+    let uses = step.get("uses")?.as_str()?;
+    if !uses.starts_with(ACTION) {
+        return None;
+    }
+    let with = step.get("with")?;
+    let command = with.get("command")?.as_str().filter(|c| !c.is_empty())?;
+    let args = with.get("args").and_then(Value::as_str).unwrap_or_default();
+    let plan_file = with
+        .get("plan-file")
+        .and_then(Value::as_str)
+        .unwrap_or("plan.json");
+    // GitHub substitutes `${{ ... }}` before the Action splits: keep each one a single word
+    // (the splitter substitutes it later).
+    let mut args = args.to_owned();
+    let mut from = 0;
+    while let Some(start) = args[from..].find("${{").map(|s| s + from) {
+        let Some(end) = args[start..].find("}}").map(|e| e + start + 2) else {
+            break;
+        };
+        let expression: String = args[start..end].split_whitespace().collect();
+        from = start + expression.len();
+        args.replace_range(start..end, &expression);
+    }
+    let words = args
+        .split_whitespace()
+        .map(str::to_owned)
+        .chain(action_flags(command, plan_file));
+    let quoted: Vec<String> = words
+        .map(|w| format!("'{}'", w.replace('\'', "'\\''")))
+        .collect();
+    Some(format!("secoda-sync {command} {}", quoted.join(" ")))
+}
 
 /// Words that may precede a command in a shell line.
 const PREFIXES: &[&str] = &["if", "then", "else", "elif", "do", "!", "time", "exec"];
@@ -38,7 +97,7 @@ enum Tok {
 /// Splits a shell script into tokens. `vars` expands `$NAME` and `${NAME}`; unknown variables
 /// stay as written (they stand in for paths and names, which the parser accepts as they are).
 fn split(script: &str, vars: &HashMap<String, String>) -> Vec<Tok> {
-    let script = github_expressions_replaced(script);
+    let script = github_expressions_replaced(script, vars);
     let mut out = Vec::new();
     let mut word = String::new();
     let mut in_word = false;
@@ -147,21 +206,25 @@ fn variable(
         chars.next_if_eq(&'}');
     }
     match vars.get(&name) {
-        Some(v) => v.clone(),
+        // A variable set from an expression (`ENVIRONMENT: ${{ matrix.environment }}`).
+        Some(v) => github_expressions_replaced(v, vars),
         None if braced => format!("${{{name}}}"),
         None => format!("${name}"),
     }
 }
 
-/// GitHub Actions substitutes `${{ ... }}` before the shell runs; each becomes one word.
-fn github_expressions_replaced(script: &str) -> String {
+/// GitHub Actions substitutes `${{ ... }}` before the shell runs: `env.NAME` and the
+/// expressions `vars` names (`github.base_ref`) become their values, any other one word.
+fn github_expressions_replaced(script: &str, vars: &HashMap<String, String>) -> String {
     let mut out = String::new();
     let mut rest = script;
     while let Some(start) = rest.find("${{") {
         out.push_str(&rest[..start]);
         match rest[start..].find("}}") {
             Some(end) => {
-                out.push_str("GITHUB_EXPRESSION");
+                let expression = rest[start + 3..start + end].trim();
+                let name = expression.strip_prefix("env.").unwrap_or(expression);
+                out.push_str(vars.get(name).map_or("GITHUB_EXPRESSION", String::as_str));
                 rest = &rest[start + end + 2..];
             }
             None => {
@@ -213,6 +276,7 @@ pub(crate) fn scripts(doc: &Value) -> (Vec<String>, HashMap<String, String>) {
     fn walk(v: &Value, scripts: &mut Vec<String>, vars: &mut HashMap<String, String>) {
         match v {
             Value::Mapping(m) => {
+                scripts.extend(action_script(m));
                 for (k, v) in m {
                     let key = k.as_str().unwrap_or_default();
                     if SCRIPT_KEYS.contains(&key) {
@@ -281,10 +345,9 @@ fn assert_plan_and_apply_lines(file: &str) {
         Some("doctor"),
         "{file}: the first secoda-sync step is not `doctor` in {found:?}"
     );
-    assert_eq!(
-        found.iter().filter(|a| a[1] == "doctor").count(),
-        2,
-        "{file}: expected a `doctor` step in each of the two jobs, in {found:?}"
+    assert!(
+        found.iter().filter(|a| a[1] == "doctor").count() >= 2,
+        "{file}: expected a `doctor` step in the plan and the apply jobs, in {found:?}"
     );
     assert!(
         found
@@ -304,12 +367,91 @@ fn assert_plan_and_apply_lines(file: &str) {
 #[test]
 fn github_actions_recipe_lines_are_accepted_by_the_cli() {
     assert_plan_and_apply_lines("github-actions.yml");
-    assert_fork_and_drift_lines("github-actions.yml");
+    assert_fork_and_drift_lines(
+        "github-actions.yml",
+        "github.event.pull_request.head.repo.full_name == github.repository",
+    );
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/ci/github-actions.yml"),
+    )
+    .unwrap();
+    assert!(
+        !text.contains("cargo install"),
+        "the GitHub recipe installs through the Action, not by compiling"
+    );
+    // Both environments planned on a pull request; staging applied on the merge, production
+    // after an approval.
+    assert!(text.contains("environment: [staging, production]"));
+    assert!(text.contains("environment: production"));
+    let found = checked_commands("github-actions.yml");
+    for env in ["staging", "production"] {
+        assert!(
+            found
+                .iter()
+                .any(|a| a[1] == "apply" && has(a, &["--env", env, "--plan"])),
+            "no `apply --env {env} --plan` line in {found:?}"
+        );
+    }
 }
 
-/// The lines for pull requests without the secret and for the scheduled drift report.
+#[test]
+fn the_action_runs_the_command_lines_the_recipe_tests_read_from_its_steps() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("action.yml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let action: Value = serde_yaml::from_str(&text).unwrap();
+    for input in ["version", "command", "args", "working-directory", "token"] {
+        assert!(
+            action["inputs"].get(input).is_some(),
+            "action.yml has no input `{input}`"
+        );
+    }
+    assert_eq!(
+        action["inputs"]["plan-file"]["default"].as_str(),
+        Some("plan.json")
+    );
+    for command in ["plan", "diff"] {
+        let flags = action_flags(command, "\"$PLAN_FILE\"").join(" ");
+        let line = format!("secoda-sync {command} \"${{args[@]}}\" {flags}");
+        assert!(
+            text.contains(&line),
+            "action.yml no longer runs `{line}`: update `action_flags`"
+        );
+    }
+}
+
+#[test]
+fn an_action_step_reads_as_its_command_line() {
+    let step: serde_yaml::Mapping = serde_yaml::from_str(
+        "uses: secoda-sync/secoda-sync@v1.2.3\n\
+         with: {command: plan, args: \"${{ env.DIR }}  --max-deletes 3\"}",
+    )
+    .unwrap();
+    let vars = HashMap::from([("DIR".to_owned(), "manifests/".to_owned())]);
+    let script = action_script(&step).unwrap();
+    assert_eq!(
+        commands(&script, &vars),
+        [[
+            "secoda-sync",
+            "plan",
+            "manifests/",
+            "--max-deletes",
+            "3",
+            "--format",
+            "markdown",
+            "--detailed-exitcode",
+            "--out",
+            "plan.json"
+        ]]
+    );
+    let install_only: serde_yaml::Mapping =
+        serde_yaml::from_str("uses: secoda-sync/secoda-sync@v1.2.3").unwrap();
+    assert_eq!(action_script(&install_only), None);
+}
+
+/// The lines for pull requests without the secret and for the scheduled drift report;
+/// `fork_check` is how the recipe tells a fork's pull request (no secrets) apart.
 #[track_caller]
-fn assert_fork_and_drift_lines(file: &str) {
+fn assert_fork_and_drift_lines(file: &str, fork_check: &str) {
     let found = checked_commands(file);
     assert!(
         found.iter().any(|a| a[1] == "diff"
@@ -331,18 +473,14 @@ fn assert_fork_and_drift_lines(file: &str) {
             .join(file),
     )
     .unwrap();
-    for needle in [
-        "schedule",
-        "Secoda differs from the manifests",
-        "SECODA_API_TOKEN\" ]",
-    ] {
+    for needle in ["schedule", "Secoda differs from the manifests", fork_check] {
         assert!(text.contains(needle), "{file}: no `{needle}`");
     }
 }
 
 #[test]
 fn gitlab_ci_recipe_lines_are_accepted_by_the_cli() {
-    assert_fork_and_drift_lines("gitlab-ci.yml");
+    assert_fork_and_drift_lines("gitlab-ci.yml", "SECODA_API_TOKEN\" ]");
     assert_plan_and_apply_lines("gitlab-ci.yml");
 }
 

@@ -117,19 +117,24 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The `secoda-sync.toml` the book shows (`docs/src/reference/config.md`), less its `region`
-/// line: the runner's `SECODA_API_URL` names the host, as the recipes set it.
+/// The `secoda-sync.toml` with environments the book shows (`docs/src/reference/config.md`,
+/// `staging` and `production`), less its hosts and token variables: the runner's
+/// `SECODA_API_URL` and `SECODA_API_TOKEN` stand for both workspaces.
 fn book_config(drop: &[&str]) -> String {
     let page = std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/src/reference/config.md"),
     )
     .unwrap();
-    let start = page.find("```toml\n").expect("a toml block in config.md") + 8;
+    let start = page
+        .match_indices("```toml\n")
+        .map(|(at, _)| at + 8)
+        .find(|&at| page[at..].split("```").next().unwrap().contains("[env."))
+        .expect("a toml block with environments in config.md");
     let end = start + page[start..].find("```").unwrap();
     page[start..end]
         .lines()
         .filter(|l| {
-            !["region", "api_url"]
+            !["region", "api_url", "token_env"]
                 .iter()
                 .chain(drop)
                 .any(|k| l.starts_with(k))
@@ -318,7 +323,10 @@ fn the_github_actions_recipe_runs_against_sandbox_serve() {
     play(
         "github-actions.yml",
         ["plan", "apply", "drift"],
-        &[("BASE_REF", "main")],
+        &[
+            ("github.base_ref", "main"),
+            ("matrix.environment", "staging"),
+        ],
         &book_config(&[]),
     );
 }
