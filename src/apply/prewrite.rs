@@ -43,10 +43,10 @@ pub(crate) struct PreWriteCheck {
     children: ChildLists,
 }
 
-/// One parent's children as one list answered them, and when.
+/// One parent's children as one list answered them, and when it was asked.
 #[derive(Debug)]
 struct Listing {
-    answered: Instant,
+    asked: Instant,
     children: Arc<Vec<Resource>>,
 }
 
@@ -79,7 +79,7 @@ impl ChildLists {
                 .or_default(),
         );
         let mut listing = slot.lock().await;
-        if let Some(l) = listing.as_ref().filter(|l| l.answered.elapsed() < FRESH) {
+        if let Some(l) = listing.as_ref().filter(|l| l.asked.elapsed() < FRESH) {
             return Ok(Arc::clone(&l.children));
         }
         let filter = ListFilter {
@@ -87,10 +87,13 @@ impl ChildLists {
             parent_id: Some(parent.clone()),
             title: None,
         };
+        // The list shows the workspace as of when it was asked (a long one takes several
+        // pages): its freshness counts from then.
+        let asked = Instant::now();
         let children: Vec<Resource> = client.list_resources(kind, &filter).try_collect().await?;
         let children = Arc::new(children);
         *listing = Some(Listing {
-            answered: Instant::now(),
+            asked,
             children: Arc::clone(&children),
         });
         Ok(children)
