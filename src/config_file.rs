@@ -105,6 +105,7 @@ pub(crate) const SETTINGS: &[Setting] = &[
         ValueKind::Integer,
     ),
     setting("manifests", None, None, ValueKind::Paths),
+    setting("integration", Some("--integration"), None, ValueKind::Text),
     setting("prune", Some("--prune"), None, ValueKind::Bool),
     setting(
         "max_deletes",

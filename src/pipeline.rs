@@ -2,17 +2,17 @@
 //! client in, a plan out; and for a saved plan, the check that it still applies.
 
 use crate::api::{ApiError, Client, Id, Rate};
-use crate::manifest::{self, LoadOptions, Loaded, ManifestSet, Severity};
+use crate::manifest::{self, IntegrationRef, LoadOptions, Loaded, ManifestSet, Severity};
 use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
 use crate::plan::render::{self, Baseline, Format, RenderContext};
 use crate::plan::resolve::{resolve, Names, ResolveError};
-use crate::plan::saved::{SavedPlan, StaleError};
+use crate::plan::saved::{SavedPlan, StaleError, Target};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
 use crate::plan::verify;
-use crate::plan::{diff, DiffOptions, Key, Plan, UsedDeletes};
+use crate::plan::{diff, DiffOptions, IntegrationInfo, Key, Plan, UsedDeletes};
 use crate::workspace::{catalog_by_ids, count_properties, fetch_lookups, read_live, read_touched};
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -381,18 +381,30 @@ pub(crate) fn monitor_targets(saved: &SavedPlan) -> Vec<Id> {
     targets.into_iter().collect()
 }
 
+/// Where `apply --plan` runs, as its settings say.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SavedPlanTarget<'a> {
+    /// The API base URL connected to.
+    pub origin: &'a str,
+    /// The config file's environment, when one was chosen.
+    pub environment: Option<&'a str>,
+    /// The integration the settings name (the config file's `integration`), if any.
+    pub integration: Option<&'a str>,
+}
+
 /// Checks a saved plan whole before any write: its own content (see [`preflight`], with the
 /// deletes counted against `caps` with the properties they really remove, and each monitor
-/// change folded into its write), then that it is still fresh: made against `origin`, its
-/// integration still in the workspace, and every resource it touches unchanged since. Returns
-/// the plan with its names.
+/// change folded into its write), then that it is still fresh: made against the host and
+/// environment of `target`, for its integration (the plan's own when the settings name none)
+/// and that still in the workspace, and every resource it touches unchanged since. Returns the
+/// plan with its names.
 ///
 /// # Errors
 /// A failed read, or every reason the plan is refused.
 pub(crate) async fn check_saved(
     saved: SavedPlan,
     client: &Client,
-    origin: &str,
+    target: &SavedPlanTarget<'_>,
     caps: Caps,
     concurrency: usize,
 ) -> Result<(Plan, Names), SavedCheckError> {
@@ -413,15 +425,36 @@ pub(crate) async fn check_saved(
     }
     lookups.add_catalog(catalog);
     // An integration missing from the workspace reads as a different one.
+    let wanted = target.integration.map_or_else(
+        || IntegrationRef::Id(saved.integration.id.0.clone()),
+        IntegrationRef::parse,
+    );
     let integration = lookups
         .integrations
         .iter()
-        .find(|i| i.id == saved.integration.id)
-        .map_or_else(|| Id::from("(not in this workspace)"), |i| i.id.clone());
+        .find(|i| match &wanted {
+            IntegrationRef::Id(id) => i.id.0.eq_ignore_ascii_case(id),
+            IntegrationRef::Name(name) => i.name.eq_ignore_ascii_case(name),
+        })
+        .map_or_else(
+            || IntegrationInfo {
+                id: Id::from("not in this workspace"),
+                name: wanted.to_string(),
+            },
+            |i| IntegrationInfo {
+                id: i.id.clone(),
+                name: i.name.clone(),
+            },
+        );
     // Every id must still name the resource its key says, before any write.
     verify::verify(&saved, &current)?;
     let current: Vec<(Id, String)> = current.into_iter().map(|r| (r.id, r.updated_at)).collect();
-    saved.check_fresh(origin, &integration, &current)?;
+    let target = Target {
+        base_url: target.origin,
+        integration,
+        environment: target.environment,
+    };
+    saved.check_fresh(&target, &current)?;
     Ok((saved.plan, lookups.names()))
 }
 

@@ -87,6 +87,9 @@ pub struct SavedPlanSettings {
     pub monitors_delete: Option<bool>,
     /// `property_types`, as the file sets it.
     pub property_types: Option<super::PropertyTypes>,
+    /// `integration`, as the file sets it: unlike the others, a plan made for another
+    /// integration is refused (it is another environment's plan), not applied.
+    pub integration: Option<String>,
 }
 
 impl SavedPlanSettings {
@@ -191,6 +194,7 @@ mod tests {
             owner_tag: Some("secoda-sync".into()),
             monitors_delete: Some(false),
             property_types: Some(super::super::PropertyTypes::Native),
+            integration: None,
         };
         assert!(agree.differences(&options, &names).is_empty());
         let by_id = SavedPlanSettings {
@@ -203,6 +207,7 @@ mod tests {
             owner_tag: Some("other".into()),
             monitors_delete: None,
             property_types: Some(super::super::PropertyTypes::Definition),
+            integration: Some("Amplitude".into()),
         };
         assert_eq!(
             differ.differences(&options, &names),

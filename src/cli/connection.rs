@@ -56,6 +56,10 @@ pub struct ConnectionArgs {
     /// than SECODA_API_TOKEN (one per environment); never a flag.
     #[arg(skip)]
     pub token_env: Option<String>,
+    /// The config file's environment chosen (`--env`, `SECODA_SYNC_ENV`), which a saved
+    /// plan records; set by the settings resolution, never a flag of its own here.
+    #[arg(skip)]
+    pub environment: Option<String>,
     /// Pace of POST/PATCH/DELETE calls (Secoda allows 30/min) [default: 30/min; none with
     /// --sandbox] [env: SECODA_WRITE_RATE].
     #[arg(long, value_name = "RATE")]

@@ -27,9 +27,10 @@ warning. With --property-types off, those fields are left out.";
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct ExportArgs {
-    /// The integration to export (name or UUID).
+    /// The integration to export (name or UUID); required here or as the config file's
+    /// `integration`.
     #[arg(long, value_name = "NAME|UUID")]
-    pub integration: String,
+    pub integration: Option<String>,
     /// Manifest format to write.
     #[arg(long, value_enum, default_value_t = InputFormat::Yaml, help_heading = "Output")]
     pub format: InputFormat,

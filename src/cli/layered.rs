@@ -231,6 +231,9 @@ fn resolve(
         let value = Value::parse(s.key, &raw).map_err(|e| invalid(&source, s.key, &raw, &e))?;
         verb.set(value);
     }
+    if let Some(name) = file.and_then(|f| f.env.clone()) {
+        verb.set_environment(name);
+    }
     Ok(())
 }
 

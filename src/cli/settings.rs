@@ -27,6 +27,8 @@ pub(crate) enum Value {
     Concurrency(u16),
     /// `manifests` (the verb's paths).
     Manifests(Vec<PathBuf>),
+    /// `integration` / `--integration` (name or UUID).
+    Integration(String),
     /// `prune` / `--prune`.
     Prune(bool),
     /// `max_deletes` / `--max-deletes`.
@@ -68,6 +70,7 @@ impl Value {
             "read_rate_max" => Self::ReadRateMax(rate(one)?),
             "concurrency" => Self::Concurrency(numbers::concurrency(one)?),
             "manifests" => Self::Manifests(raw.iter().map(PathBuf::from).collect()),
+            "integration" => Self::Integration(one.to_owned()),
             "prune" => Self::Prune(bool_of(one)?),
             "max_deletes" => Self::MaxDeletes(numbers::count(one)?),
             "max_delete_percent" => Self::MaxDeletePercent(numbers::percent(one)?),
@@ -91,6 +94,8 @@ pub(super) struct Verb<'a> {
     pub(super) lock: Option<&'a mut LockArgs>,
     /// The manifest paths, for the verbs the file's `manifests` may supply them to.
     pub(super) paths: Option<&'a mut Vec<PathBuf>>,
+    /// `--integration`, for the verbs that read manifests or export one.
+    pub(super) integration: Option<&'a mut Option<String>>,
     /// `apply --plan`: where the values the saved plan decides are set aside.
     pub(super) saved: Option<&'a mut SavedPlanSettings>,
 }
@@ -102,6 +107,7 @@ impl<'a> Verb<'a> {
             Command::Validate(a) => Self {
                 types: Some(&mut a.manifests.input.types.property_types),
                 paths: Some(&mut a.manifests.paths),
+                integration: Some(&mut a.manifests.input.integration),
                 ..Self::default()
             },
             Command::Plan(a) => Self {
@@ -109,6 +115,7 @@ impl<'a> Verb<'a> {
                 planning: Some(&mut a.planning),
                 types: Some(&mut a.manifests.input.types.property_types),
                 paths: Some(&mut a.manifests.paths),
+                integration: Some(&mut a.manifests.input.integration),
                 ..Self::default()
             },
             Command::Apply(a) => {
@@ -119,20 +126,24 @@ impl<'a> Verb<'a> {
                     types: Some(&mut a.manifests.input.types.property_types),
                     lock: Some(&mut a.lock),
                     paths: (!saved).then_some(&mut a.manifests.paths),
+                    integration: (!saved).then_some(&mut a.manifests.input.integration),
                     saved: saved.then_some(&mut a.saved),
                 }
             }
             Command::Export(a) => Self {
                 connection: Some(&mut a.connection),
                 types: Some(&mut a.types.property_types),
+                integration: Some(&mut a.integration),
                 ..Self::default()
             },
             Command::Diff(a) => Self {
                 types: Some(&mut a.input.types.property_types),
+                integration: Some(&mut a.input.integration),
                 ..Self::default()
             },
             Command::MigrateReport(a) => Self {
                 types: Some(&mut a.manifests.input.types.property_types),
+                integration: Some(&mut a.manifests.input.integration),
                 ..Self::default()
             },
             Command::Unlock(a) => Self::connected(&mut a.connection),
@@ -162,6 +173,7 @@ impl<'a> Verb<'a> {
             "api_url" | "region" | "write_rate" | "read_rate" | "read_rate_max" | "concurrency"
             | "token_file" | "token_env" => self.connection.is_some(),
             "manifests" => self.paths.is_some(),
+            "integration" => self.integration.is_some() || self.saved.is_some(),
             "prune" | "owner_tag" | "monitors_delete" => {
                 self.planning.is_some() || self.saved.is_some()
             }
@@ -181,6 +193,7 @@ impl<'a> Verb<'a> {
                 Value::OwnerTag(t) => saved.owner_tag = Some(t),
                 Value::MonitorsDelete(b) => saved.monitors_delete = Some(b),
                 Value::PropertyTypes(p) => saved.property_types = Some(p),
+                Value::Integration(i) => saved.integration = Some(i),
                 other => self.set_own(other),
             }
         } else {
@@ -201,6 +214,11 @@ impl<'a> Verb<'a> {
                     *paths = p;
                 }
             }
+            Value::Integration(i) => {
+                if let Some(integration) = self.integration.as_deref_mut() {
+                    *integration = Some(i);
+                }
+            }
             Value::Prune(b) => self.planning(|p| p.prune = b),
             Value::MaxDeletes(n) => self.planning(|p| p.max_deletes = n),
             Value::MaxDeletePercent(n) => self.planning(|p| p.max_delete_percent = n),
@@ -219,6 +237,11 @@ impl<'a> Verb<'a> {
             Value::TokenFile(p) => self.connection(|c| c.token_file = Some(p)),
             Value::TokenEnv(v) => self.connection(|c| c.token_env = Some(v)),
         }
+    }
+
+    /// Records the config file's environment chosen, for the verbs that connect.
+    pub(super) fn set_environment(&mut self, name: String) {
+        self.connection(|c| c.environment = Some(name));
     }
 
     fn connection(&mut self, f: impl FnOnce(&mut ConnectionArgs)) {

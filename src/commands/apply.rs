@@ -11,7 +11,9 @@ use crate::cli::{ApplyArgs, LockArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::Printer;
-use crate::pipeline::{self, load_manifests, make_plan, print_plan, SavedCheckError};
+use crate::pipeline::{
+    self, load_manifests, make_plan, print_plan, SavedCheckError, SavedPlanTarget,
+};
 use crate::plan::preflight::Caps;
 use crate::plan::render::Format;
 use crate::plan::resolve::Names;
@@ -60,7 +62,13 @@ async fn apply_in(
                 max_deletes: args.planning.max_deletes,
                 max_delete_percent: args.planning.max_delete_percent,
             };
-            let (plan, names, options) = load_saved(path, session, caps, concurrency).await?;
+            let target = SavedPlanTarget {
+                origin: &session.origin,
+                environment: args.connection.environment.as_deref(),
+                integration: args.saved.integration.as_deref(),
+            };
+            let (plan, names, options) =
+                load_saved(path, session, &target, caps, concurrency).await?;
             let differ = args.saved.differences(&options, &names);
             if !differ.is_empty() {
                 printer.warn(format!(
@@ -205,13 +213,14 @@ fn finish(args: &ApplyArgs, printer: &Printer, outcome: &ApplyOutcome) -> Result
 async fn load_saved(
     path: &Path,
     session: &Session,
+    target: &SavedPlanTarget<'_>,
     caps: Caps,
     concurrency: usize,
 ) -> Result<(Plan, Names, SavedOptions)> {
     let bytes = std::fs::read(path).map_err(|e| SavedPlanError::io("read", path, e))?;
     let saved = SavedPlan::from_bytes(&bytes).map_err(|e| e.in_file(path))?;
     let options = saved.options.clone();
-    pipeline::check_saved(saved, &session.client, &session.origin, caps, concurrency)
+    pipeline::check_saved(saved, &session.client, target, caps, concurrency)
         .await
         .map(|(plan, names)| (plan, names, options))
         .map_err(|e| match e {

@@ -23,8 +23,15 @@ pub(crate) fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
                 .to_owned(),
         ));
     }
+    let Some(integration) = args.integration.as_deref() else {
+        return Err(Error::Usage(
+            "export needs the integration to write: `--integration NAME|UUID`, or \
+             `integration` in secoda-sync.toml"
+                .to_owned(),
+        ));
+    };
     let opts = ExportOptions {
-        integration: IntegrationRef::parse(&args.integration),
+        integration: IntegrationRef::parse(integration),
         categories: args.category.clone(),
         include_monitors: args.include_monitors,
         list_safe: args.format == InputFormat::Csv,
@@ -46,9 +53,8 @@ pub(crate) fn run(args: &ExportArgs, printer: &Printer) -> Result<Exit> {
     let c = set.counts();
     if c.categories == 0 && c.monitors == 0 {
         printer.warn(format!(
-            "`{}` holds no event categories: the export is empty, and `plan` refuses an empty \
-             manifest set",
-            args.integration
+            "`{integration}` holds no event categories: the export is empty, and `plan` refuses \
+             an empty manifest set"
         ));
     }
     let mut what = vec![

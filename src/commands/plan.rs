@@ -68,7 +68,8 @@ async fn plan_in(
             &session.origin,
             planned.fingerprint,
             &planned.options,
-        );
+        )
+        .in_environment(args.connection.environment.clone());
         let bytes = saved
             .to_bytes()
             .map_err(|e| SavedPlanError::io("write", path, e.into()))?;

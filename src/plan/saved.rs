@@ -70,6 +70,9 @@ pub struct SavedPlan {
     pub created_by: String,
     /// API base URL planned against.
     pub base_url: String,
+    /// The config file's environment chosen when planning (`--env`), if one was.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub environment: Option<String>,
     /// Integration planned against.
     pub integration: IntegrationInfo,
     /// The loader's fingerprint of the manifests the plan came from (`manifest::Loaded`).
@@ -173,12 +176,19 @@ pub enum Staleness {
         /// Now.
         current: String,
     },
+    /// Planned for another environment of the config file.
+    Environment {
+        /// In the plan.
+        planned: String,
+        /// Now.
+        current: String,
+    },
     /// Planned against another integration.
     Integration {
         /// In the plan.
-        planned: Id,
+        planned: IntegrationInfo,
         /// Now.
-        current: Id,
+        current: IntegrationInfo,
     },
     /// A touched resource changed since.
     Moved {
@@ -197,9 +207,14 @@ impl fmt::Display for Staleness {
             Self::BaseUrl { planned, current } => {
                 write!(f, "planned against `{planned}`, now talking to `{current}`")
             }
-            Self::Integration { planned, current } => {
-                write!(f, "planned for integration {planned}, now {current}")
+            Self::Environment { planned, current } => {
+                write!(f, "planned for environment `{planned}`, now `{current}`")
             }
+            Self::Integration { planned, current } => write!(
+                f,
+                "planned for integration `{}` ({}), now `{}` ({})",
+                planned.name, planned.id, current.name, current.id
+            ),
             Self::Moved {
                 touched: t,
                 current,
@@ -236,6 +251,18 @@ impl fmt::Display for StaleError {
     }
 }
 
+/// Where `apply --plan` is about to write.
+#[derive(Debug, Clone)]
+pub struct Target<'a> {
+    /// The API base URL.
+    pub base_url: &'a str,
+    /// The integration: the one the settings name, else the plan's own as the workspace has
+    /// it (an id the workspace lacks reads as another integration).
+    pub integration: IntegrationInfo,
+    /// The config file's environment chosen now, if one was.
+    pub environment: Option<&'a str>,
+}
+
 fn same_url(a: &str, b: &str) -> bool {
     a.trim_end_matches('/')
         .eq_ignore_ascii_case(b.trim_end_matches('/'))
@@ -266,6 +293,7 @@ impl SavedPlan {
             format_version: FORMAT_VERSION,
             created_by: concat!("secoda-sync ", env!("CARGO_PKG_VERSION")).to_owned(),
             base_url: base_url.to_owned(),
+            environment: None,
             integration: plan.integration.clone(),
             manifests_fingerprint,
             options: options.into(),
@@ -275,6 +303,13 @@ impl SavedPlan {
             fingerprint: String::new(),
         }
         .sealed()
+    }
+
+    /// The same plan, recording the config file's environment it was made in.
+    #[must_use]
+    pub fn in_environment(mut self, environment: Option<String>) -> Self {
+        self.environment = environment;
+        self.sealed()
     }
 
     /// The digest of everything in the file but the `fingerprint` itself: SHA-256 over its
@@ -310,28 +345,36 @@ impl SavedPlan {
         self.live.iter().map(|t| (t.kind, &t.id))
     }
 
-    /// Checks that the plan still applies: same API, same integration, and every touched
-    /// resource still there with the same `updated_at` (`current` = id and `updated_at` now).
+    /// Checks that the plan still applies: same API, same integration, the same environment
+    /// when both the plan and `target` name one, and every touched resource still there with
+    /// the same `updated_at` (`current` = id and `updated_at` now).
     ///
     /// # Errors
     /// Every reason the plan is stale.
     pub fn check_fresh(
         &self,
-        base_url: &str,
-        integration_id: &Id,
+        target: &Target<'_>,
         current: &[(Id, String)],
     ) -> Result<(), StaleError> {
         let mut problems = Vec::new();
-        if !same_url(&self.base_url, base_url) {
+        if let (Some(planned), Some(now)) = (&self.environment, target.environment) {
+            if planned != now {
+                problems.push(Staleness::Environment {
+                    planned: planned.clone(),
+                    current: now.to_owned(),
+                });
+            }
+        }
+        if !same_url(&self.base_url, target.base_url) {
             problems.push(Staleness::BaseUrl {
                 planned: self.base_url.clone(),
-                current: base_url.to_owned(),
+                current: target.base_url.to_owned(),
             });
         }
-        if &self.integration.id != integration_id {
+        if self.integration.id != target.integration.id {
             problems.push(Staleness::Integration {
-                planned: self.integration.id.clone(),
-                current: integration_id.clone(),
+                planned: self.integration.clone(),
+                current: target.integration.clone(),
             });
         }
         let now: std::collections::HashMap<&Id, &str> =
@@ -445,23 +488,35 @@ mod tests {
     fn fresh_plan_passes_and_stale_plan_names_everything_that_moved() {
         let s = saved();
         let mut now = current(&s);
-        let integration = s.integration.id.clone();
-        assert_eq!(
-            s.check_fresh("http://127.0.0.1:4010/", &integration, &now),
-            Ok(())
-        );
+        let same = Target {
+            base_url: "http://127.0.0.1:4010/",
+            integration: s.integration.clone(),
+            environment: Some("staging"),
+        };
+        assert_eq!(s.check_fresh(&same, &now), Ok(()));
+        let s = s.in_environment(Some("staging".to_owned()));
+        assert!(s.is_intact());
+        assert_eq!(s.check_fresh(&same, &now), Ok(()));
 
         now[0].1 = "2026-02-02T00:00:00Z".into();
         let gone = now.pop().unwrap();
-        let err = s
-            .check_fresh("https://api.secoda.co", &Id("other".into()), &now)
-            .unwrap_err();
-        assert_eq!(err.0.len(), 4);
+        let other = Target {
+            base_url: "https://api.secoda.co",
+            integration: IntegrationInfo {
+                id: Id("other".into()),
+                name: "Mobile".into(),
+            },
+            environment: Some("production"),
+        };
+        let err = s.check_fresh(&other, &now).unwrap_err();
+        assert_eq!(err.0.len(), 5);
         let msg = err.to_string();
         assert!(
-            msg.starts_with("the saved plan is stale (4 reasons)"),
+            msg.starts_with("the saved plan is stale (5 reasons)"),
             "{msg}"
         );
+        assert!(msg.contains("planned for environment `staging`, now `production`"));
+        assert!(msg.contains("now `Mobile` (other)"), "{msg}");
         assert!(msg.contains("planned against `http://127.0.0.1:4010`"));
         assert!(msg.contains("changed since the plan was made"));
         assert!(msg.contains(&format!("({}) no longer exists", gone.0)));

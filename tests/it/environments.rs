@@ -175,6 +175,12 @@ fn a_plan_saved_for_one_environment_is_refused_by_another() {
             out.stderr
         );
     }
+    assert!(
+        out.stderr
+            .contains("planned for environment `staging`, now `production`"),
+        "{}",
+        out.stderr
+    );
     assert!(production.writes().is_empty(), "{:?}", production.writes());
     // Against its own environment, the plan applies.
     let out = run(
@@ -241,4 +247,89 @@ fn config_names_the_environment_and_where_each_value_comes_from() {
         line("token ")
     );
     assert!(!out.stdout.contains("staging-secret-value"));
+}
+
+/// Two environments sharing one workspace, kept apart by the config file's `integration`.
+fn integrations_repository(sandbox: &Sandbox) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let toml = format!(
+        "manifests = [\"m\"]\napi_url = \"{}\"\nwrite_rate = \"1000/s\"\n\n\
+         [env.web]\nintegration = \"Segment\"\n\n\
+         [env.mobile]\nintegration = \"Amplitude\"\n",
+        sandbox.sb().url()
+    );
+    std::fs::write(dir.path().join("secoda-sync.toml"), toml).unwrap();
+    let m = dir.path().join("m");
+    std::fs::create_dir(&m).unwrap();
+    for f in std::fs::read_dir(examples()).unwrap() {
+        let f = f.unwrap();
+        std::fs::copy(f.path(), m.join(f.file_name())).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn the_config_files_integration_picks_the_integration_and_a_plan_for_another_is_refused() {
+    let sandbox = Sandbox::new();
+    let dir = integrations_repository(&sandbox);
+    let token = sandbox.token();
+    let with_token = |args: &[&str]| {
+        let mut c = bin();
+        c.current_dir(dir.path())
+            .env("SECODA_API_TOKEN", &token)
+            .args(args);
+        Out::of(c.output().unwrap())
+    };
+    // The manifests say Segment; the environment's `integration` stands over them.
+    let out = with_token(&["plan", "--env", "mobile", "--format", "json"]).ok();
+    assert!(out.stdout.contains("\"Amplitude\""), "{}", out.stdout);
+    with_token(&["plan", "--env", "web", "--out", "web.json"]).ok();
+    let saved = std::fs::read_to_string(dir.path().join("web.json")).unwrap();
+    assert!(saved.contains("\"environment\": \"web\""), "{saved}");
+
+    let out = with_token(&[
+        "apply",
+        "--plan",
+        "web.json",
+        "--env",
+        "mobile",
+        "--auto-approve",
+    ])
+    .code(1);
+    for needle in [
+        "planned for environment `web`, now `mobile`",
+        "planned for integration `Segment`",
+        "now `Amplitude`",
+    ] {
+        assert!(
+            out.stderr.contains(needle),
+            "{needle} not in:\n{}",
+            out.stderr
+        );
+    }
+    assert!(sandbox.writes().is_empty(), "{:?}", sandbox.writes());
+
+    // In its own environment the plan applies, and export needs no --integration there.
+    with_token(&[
+        "apply",
+        "--plan",
+        "web.json",
+        "--env",
+        "web",
+        "--auto-approve",
+    ])
+    .ok();
+    let out = with_token(&["export", "--env", "web"]).ok();
+    assert!(
+        out.stdout.contains("integration: Segment"),
+        "{}",
+        out.stdout
+    );
+    let out = with_token(&["export"]).code(1);
+    assert!(
+        out.stderr.contains("`integration` in secoda-sync.toml"),
+        "{}",
+        out.stderr
+    );
 }

@@ -480,7 +480,10 @@ fn assert_fork_and_drift_lines(file: &str, fork_check: &str) {
 
 #[test]
 fn gitlab_ci_recipe_lines_are_accepted_by_the_cli() {
-    assert_fork_and_drift_lines("gitlab-ci.yml", "SECODA_API_TOKEN\" ]");
+    assert_fork_and_drift_lines(
+        "gitlab-ci.yml",
+        "\"$CI_MERGE_REQUEST_SOURCE_PROJECT_ID\" = \"$CI_PROJECT_ID\"",
+    );
     assert_plan_and_apply_lines("gitlab-ci.yml");
 }
 
