@@ -80,6 +80,7 @@ fn desired() -> Resolved {
         })
         .collect();
     Resolved {
+        left_out_owners: Vec::new(),
         integration: IntegrationInfo {
             id: id(0xfeed),
             name: "Segment".into(),

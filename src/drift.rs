@@ -43,6 +43,7 @@ pub(crate) fn manifest_changes(
     let paths: Vec<_> = snap.paths.iter().filter(|p| p.exists()).cloned().collect();
     let base = if paths.is_empty() {
         ManifestSet {
+            vendor_files: Vec::new(),
             integration: now.integration.clone(),
             ..ManifestSet::default()
         }

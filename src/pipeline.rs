@@ -8,7 +8,7 @@ use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
 use crate::plan::render::{self, Baseline, Format, RenderContext};
-use crate::plan::resolve::{resolve, Names, ResolveError};
+use crate::plan::resolve::{resolve, LeftOutOwner, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError, Target};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
 use crate::plan::verify;
@@ -116,6 +116,43 @@ pub enum Refusal {
     Lookalike(#[from] Lookalike),
 }
 
+/// The one warning for the vendor exports' owners that named neither a user nor a team: how
+/// many, and the first few with their places (`migrate-report` lists them all).
+fn left_out_owners_warning(left_out: &[LeftOutOwner]) -> Option<String> {
+    const SHOWN: usize = 5;
+    if left_out.is_empty() {
+        return None;
+    }
+    let mut names: Vec<&str> = left_out.iter().map(|o| o.name.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let shown: Vec<String> = left_out
+        .iter()
+        .take(SHOWN)
+        .map(|o| format!("`{}` ({}, {})", o.name, o.item, o.origin))
+        .collect();
+    let more = left_out.len().saturating_sub(SHOWN);
+    Some(format!(
+        "{} in the vendor exports ({}) named neither a user nor a team of the workspace and \
+         {} left out of {}: {}{}; add the users or teams in Secoda, or edit the export, to \
+         keep them",
+        count(left_out.len(), "owner", "owners"),
+        count(names.len(), "distinct name", "distinct names"),
+        if left_out.len() == 1 { "is" } else { "are" },
+        if left_out.len() == 1 {
+            "its resource"
+        } else {
+            "their resources"
+        },
+        shown.join(", "),
+        if more > 0 {
+            format!(" and {more} more")
+        } else {
+            String::new()
+        },
+    ))
+}
+
 /// The whole read side of a run: fetches the lookups, resolves the manifests' names (and
 /// `owner_tag`, which fills `opts.owner_tag`), reads the integration's live state and diffs;
 /// refuses a `--target`/`--exclude` naming nothing and, unless `checks` allows them, creates
@@ -148,6 +185,9 @@ pub async fn plan(
             return Ok(Planning::Unresolved(e));
         }
     };
+    if let Some(warning) = left_out_owners_warning(&resolved.left_out_owners) {
+        printer.warn(warning);
+    }
     // The one spinner of a plan: it counts the resources read when the printer is interactive.
     let spinner = printer.spinner("{spinner} reading the workspace: {pos} resources ({elapsed})");
     let tick = || {

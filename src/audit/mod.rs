@@ -92,6 +92,7 @@ pub(crate) struct Audit {
 pub(crate) async fn audit(client: &Client, opts: &AuditOptions) -> Result<Audit, AuditError> {
     let lookups = fetch_lookups(client, &ManifestSet::default(), opts.concurrency).await?;
     let wanted = ManifestSet {
+        vendor_files: Vec::new(),
         integration: Some(opts.integration.clone()),
         ..ManifestSet::default()
     };

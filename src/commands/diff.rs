@@ -39,6 +39,7 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
     };
     let base = if base_paths.is_empty() {
         ManifestSet {
+            vendor_files: Vec::new(),
             integration: new.set.integration.clone(),
             ..ManifestSet::default()
         }

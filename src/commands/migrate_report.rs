@@ -1,5 +1,6 @@
 //! `secoda-sync migrate-report`: load vendor exports and print what the migration carries.
 
+use crate::api::Rate;
 use crate::cli::{MigrateFormat, MigrateReportArgs};
 use crate::error::{Error, Exit, Result};
 use crate::manifest::presets::MigrationReport;
@@ -14,6 +15,9 @@ use std::io::Write;
 pub(crate) fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
     let loaded = manifest::load(&LoadOptions::from(&args.manifests));
     let report = MigrationReport::new(&loaded, args.manifests.input.types.into());
+    // As `plan` counts them: the apply's lease writes too, at Secoda's pace.
+    let lease = crate::apply::lease::planned_writes(report.writes, Rate::SECODA_WRITES);
+    let report = report.with_lease_writes(lease);
     let stdout_err = |source| Error::Io {
         action: "write",
         path: "stdout".into(),

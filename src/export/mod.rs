@@ -96,6 +96,7 @@ fn known_list(known: &[String]) -> String {
 pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, ExportError> {
     let mut lookups = fetch_lookups(client, &ManifestSet::default(), opts.concurrency).await?;
     let wanted = ManifestSet {
+        vendor_files: Vec::new(),
         integration: Some(opts.integration.clone()),
         ..ManifestSet::default()
     };
@@ -176,6 +177,7 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
     let monitors = unique_names(exported, &mut warnings);
     Ok(Exported {
         set: ManifestSet {
+            vendor_files: Vec::new(),
             integration: Some(integration_ref(&info, &lookups)),
             categories,
             monitors,

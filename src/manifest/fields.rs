@@ -378,6 +378,7 @@ mod tests {
             assert!(category.fields.get(spec.name).is_some(), "{}", spec.name);
         }
         ManifestSet {
+            vendor_files: Vec::new(),
             integration: Some(IntegrationRef::Name("Segment".into())),
             categories: vec![category],
             monitors: Vec::new(),

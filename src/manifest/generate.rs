@@ -111,6 +111,7 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
         })
         .collect();
     ManifestSet {
+        vendor_files: Vec::new(),
         integration: Some(IntegrationRef::Name("Segment".into())),
         categories,
         monitors: Vec::new(),

@@ -462,7 +462,11 @@ fn load_sources_with_map(
         .then(|| fragments.iter().flat_map(|f| &f.integrations).next())
         .flatten()
         .map(|(_, origin)| origin.clone());
-    let set = merge(fragments, opts.integration.as_deref(), &mut diags);
+    let mut set = merge(fragments, opts.integration.as_deref(), &mut diags);
+    set.vendor_files = notes
+        .iter()
+        .map(|(file, _)| Arc::from(file.as_str()))
+        .collect();
     diags.extend(validate::check_set(&set));
     diags.extend(rules::check(&set, &rules).into_iter().map(|f| f.diagnostic));
     sort_by_place(&mut diags, &files);

@@ -74,6 +74,7 @@ impl<'d> Merger<'d> {
     fn new(integration: Option<IntegrationRef>, diags: &'d mut Vec<Diagnostic>) -> Self {
         Self {
             set: ManifestSet {
+                vendor_files: Vec::new(),
                 integration,
                 ..ManifestSet::default()
             },

@@ -222,6 +222,10 @@ pub struct ManifestSet {
     pub categories: Vec<Category>,
     /// Monitors in the order declared.
     pub monitors: Vec<Monitor>,
+    /// The files read through a vendor preset (`--from`): an owner there that names no user
+    /// may name a team, and one naming neither is left out rather than stopping the run (a
+    /// migration loads as it is; native manifests stay strict).
+    pub vendor_files: Vec<Arc<str>>,
 }
 
 /// How many of each kind a manifest set holds.
@@ -268,6 +272,7 @@ impl ManifestSet {
             column: 0,
         };
         let mut set = self.clone();
+        set.vendor_files.clear();
         set.categories.sort_by(|a, b| a.title.cmp(&b.title));
         for c in &mut set.categories {
             c.origin = blank.clone();

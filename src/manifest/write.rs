@@ -475,6 +475,7 @@ mod tests {
         let whole = yaml::to_string(&to_document(&set)).unwrap();
         assert_eq!(to_yaml(&set, None).unwrap(), whole);
         let empty = ManifestSet {
+            vendor_files: Vec::new(),
             integration: set.integration.clone(),
             ..ManifestSet::default()
         };

@@ -100,4 +100,19 @@ pub struct Resolved {
     pub monitors: Vec<DesiredMonitor>,
     /// Id -> display name for rendering (everything the lookups know).
     pub names: Names,
+    /// Owners in vendor exports that name neither a user nor a team, left out of their
+    /// resources.
+    pub left_out_owners: Vec<LeftOutOwner>,
+}
+
+/// An owner of a vendor export's resource that names neither a user nor a team of the
+/// workspace: the resource is synced without it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOutOwner {
+    /// The resource, e.g. `event Checkout/Order Completed`.
+    pub item: String,
+    /// The owner as written.
+    pub name: String,
+    /// Where the resource is declared.
+    pub origin: Origin,
 }

@@ -310,6 +310,7 @@ fn sensitivity(s: f64) -> Option<u8> {
 pub(crate) fn integration_ref(info: &IntegrationInfo, lookups: &Lookups) -> IntegrationRef {
     let named = IntegrationRef::Name(info.name.clone());
     let by_name = ManifestSet {
+        vendor_files: Vec::new(),
         integration: Some(named.clone()),
         ..ManifestSet::default()
     };

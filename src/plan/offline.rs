@@ -428,6 +428,7 @@ mod tests {
 
     fn set(categories: Vec<(&str, Vec<Event>)>) -> ManifestSet {
         ManifestSet {
+            vendor_files: Vec::new(),
             integration: Some(IntegrationRef::Name("Segment".to_owned())),
             categories: categories
                 .into_iter()

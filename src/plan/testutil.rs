@@ -106,6 +106,7 @@ pub(crate) fn resolved(
     monitors: Vec<DesiredMonitor>,
 ) -> Resolved {
     Resolved {
+        left_out_owners: Vec::new(),
         integration: integration(),
         categories,
         monitors,
@@ -358,6 +359,7 @@ pub(crate) fn sample_plan() -> (super::Plan, Names) {
         hour: Some(3),
     });
     let desired = Resolved {
+        left_out_owners: Vec::new(),
         names: names.clone(),
         ..resolved(vec![checkout, onboarding], vec![rows])
     };

@@ -367,6 +367,7 @@ fn export_adopts_a_workspace_filled_outside_the_tool() {
     }
     let text = export_and_replan(&sb, dir.path(), "csv", &[]);
     let csv_live = ManifestSet {
+        vendor_files: Vec::new(),
         monitors: Vec::new(),
         ..live.clone()
     };

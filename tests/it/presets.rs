@@ -318,7 +318,7 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
         "avo.csv: lines 18, 28)",
         "no home: `Sources` (22 values",
         "warning: 8 events without a description",
-        "writes: 94 (about 4 min at 30/min)",
+        "writes: 96 (2 for the lease; about 4 min at 30/min)",
     ] {
         assert!(out.stdout.contains(line), "`{line}` in:\n{}", out.stdout);
     }
@@ -330,8 +330,34 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
     )
     .ok();
     let v = out.json();
-    assert_eq!(v["writes"], 94);
-    assert_eq!(v["seconds"], 188);
+    assert_eq!(v["writes"], 96);
+    assert_eq!(v["lease_writes"], 2);
+    assert_eq!(v["seconds"], 192);
+    // The count and the duration are the plan's against an empty workspace.
+    let sb = Sandbox::new();
+    let plan = sb
+        .run(&[
+            "plan",
+            &file,
+            "--integration",
+            "Segment",
+            "--format",
+            "json",
+            "--write-rate",
+            "30/min",
+        ])
+        .ok()
+        .json();
+    assert_eq!(
+        plan["summary"]["writes"], v["writes"],
+        "{}",
+        plan["summary"]
+    );
+    assert_eq!(
+        plan["summary"]["eta_seconds"], v["seconds"],
+        "{}",
+        plan["summary"]
+    );
     assert_eq!(v["skipped"][0]["lines"], serde_json::json!([18, 28]));
     let out = Out::of(
         bin()
@@ -477,4 +503,76 @@ fn a_byte_order_mark_inside_a_vendor_file_is_no_part_of_a_title() {
     .ok();
     assert!(out.stdout.contains("+ event \"B\""), "{}", out.stdout);
     assert!(!out.stdout.contains('\u{feff}'), "{}", out.stdout);
+}
+
+/// An Avo export whose owners are a user, a team, and a name the workspace has neither of.
+const AVO_OWNERS: &str = "Event Name,Event Description,event category,Sources,Property Name,\
+Property Description,Property Value Type,Is Property Required?,Is Property Array?,\
+Property Enumeration Options,Event Tags,Owner,Property Type,Stakeholders,Avo Id
+Signed Up,,Onboarding,Web,plan,Plan tier,string,FALSE,FALSE,,core,Product,Event,,avo-1
+Logged In,,Onboarding,Web,method,How,string,FALSE,FALSE,,core,ghost@acme.test;bob@acme.test,Event,,avo-2
+Logged Out,,Onboarding,Web,reason,Why,string,FALSE,FALSE,,core,ghost@acme.test,Event,,avo-3
+";
+
+#[test]
+fn a_vendor_owner_naming_a_team_becomes_the_team_and_one_naming_nothing_is_left_out() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("avo.csv");
+    std::fs::write(&file, AVO_OWNERS).unwrap();
+    let file = file.display().to_string();
+    let args = ["--integration", "Segment"];
+    let out = sb
+        .run(&[&["apply", &file, "--auto-approve"][..], &args].concat())
+        .ok();
+    assert!(
+        out.stderr.contains(
+            "2 owners in the vendor exports (1 distinct name) named neither a user nor a team"
+        ) && out
+            .stderr
+            .contains("`ghost@acme.test` (event `Onboarding/Logged In`"),
+        "{}",
+        out.stderr
+    );
+    let events = sb.list("/api/v1/event/events");
+    let event = |title: &str| {
+        events
+            .iter()
+            .find(|e| e["title"] == title)
+            .unwrap_or_else(|| panic!("no event {title} in {events:?}"))
+            .clone()
+    };
+    let team = |name: &str| {
+        sb.list("/api/v1/auth/teams/")
+            .into_iter()
+            .find(|t| t["name"] == name)
+            .unwrap()["id"]
+            .clone()
+    };
+    let user = sb
+        .list("/api/v1/user/")
+        .into_iter()
+        .find(|u| u["email"] == "bob@acme.test")
+        .unwrap()["id"]
+        .clone();
+    assert_eq!(
+        event("Signed Up")["teams"],
+        serde_json::json!([team("Product")])
+    );
+    assert_eq!(event("Logged In")["owners"], serde_json::json!([user]));
+    // Every owner left out: the field is left alone, not cleared.
+    assert_eq!(event("Logged Out")["owners"], serde_json::json!([]));
+    let out = sb.run(&[&["plan", &file][..], &args].concat()).ok();
+    assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+
+    // A native manifest stays strict: a team's name in `owners` is an unknown user.
+    let yaml = dir.path().join("native.yaml");
+    std::fs::write(
+        &yaml,
+        "version: 1\nintegration: Segment\ncategories:\n  - title: Onboarding\n    events:\n      \
+         - title: Signed Up\n        owners: [Product]\n",
+    )
+    .unwrap();
+    let out = sb.run(&["plan", &yaml.display().to_string()]).code(1);
+    assert!(out.stderr.contains("`Product`"), "{}", out.stderr);
 }

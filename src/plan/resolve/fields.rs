@@ -8,7 +8,7 @@ use super::Resolver;
 use crate::api::Id;
 use crate::manifest::{Category, Event, NameSet, Origin, Property, ResourceFields};
 use crate::plan::desired::{
-    CategoryIdFields, DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet,
+    CategoryIdFields, DesiredCategory, DesiredEvent, DesiredProperty, Fields, IdSet, LeftOutOwner,
 };
 use std::convert::Infallible;
 
@@ -58,12 +58,55 @@ impl Resolver<'_> {
     }
 
     fn fields(&mut self, f: &ResourceFields, item: &str, origin: &Origin) -> Fields {
+        let from_vendor = f.owners.is_some() && self.vendor_files.contains(&origin.file);
+        let vendor_fields;
+        let f = if from_vendor {
+            vendor_fields = self.vendor_owners(f, item, origin);
+            &vendor_fields
+        } else {
+            f
+        };
         let resolved: Result<Fields, Infallible> =
             f.map_sets(|field, _, names| Ok(self.set(Some(names), field, item, origin)));
         match resolved {
             Ok(fields) => fields,
             Err(never) => match never {},
         }
+    }
+
+    /// A vendor export's owners as a migration reads them: one that names no user but a team
+    /// moves to `teams` (Avo's `Owner` is often a team), one that names neither is left out
+    /// and recorded. An ambiguous user stays, to fail as anywhere else: picking one would be a
+    /// guess. When every owner is left out, `owners` stays unmanaged rather than cleared.
+    fn vendor_owners(&mut self, f: &ResourceFields, item: &str, origin: &Origin) -> ResourceFields {
+        let mut out = f.clone();
+        let Some(owners) = out.owners.take() else {
+            return out;
+        };
+        let mut kept = NameSet::new();
+        let mut left_out = 0;
+        for name in owners {
+            let trimmed = name.trim();
+            let user = if as_uuid(trimmed).is_some() {
+                Ok(Id::from(trimmed))
+            } else {
+                resolve_user(trimmed, &self.lookups.users)
+            };
+            if matches!(user, Ok(_) | Err(Problem::Ambiguous(_))) {
+                kept.insert(name);
+            } else if self.one("teams", trimmed).is_ok() {
+                out.teams.get_or_insert_with(NameSet::new).insert(name);
+            } else {
+                left_out += 1;
+                self.left_out_owners.push(LeftOutOwner {
+                    item: item.to_owned(),
+                    name: trimmed.to_owned(),
+                    origin: origin.clone(),
+                });
+            }
+        }
+        out.owners = (!kept.is_empty() || left_out == 0).then_some(kept);
+        out
     }
 
     fn set(

@@ -76,6 +76,8 @@ impl Lookups {
         let r = Resolver {
             lookups: self,
             errors: Vec::new(),
+            vendor_files: &[],
+            left_out_owners: Vec::new(),
         };
         if field == "target" {
             r.target(name)

@@ -21,7 +21,7 @@ pub(crate) use lookups::Lookups;
 pub(crate) use targets::{target_ids, target_paths};
 
 // The desired model moved to `plan::desired`; these keep its old paths working.
-pub(crate) use super::desired::{Names, Resolved};
+pub(crate) use super::desired::{LeftOutOwner, Names, Resolved};
 
 use crate::manifest::ManifestSet;
 
@@ -34,6 +34,8 @@ pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<Res
     let mut r = Resolver {
         lookups,
         errors: Vec::new(),
+        vendor_files: &set.vendor_files,
+        left_out_owners: Vec::new(),
     };
     let integration = r.integration(set);
     let categories = set.categories.iter().map(|c| r.category(c)).collect();
@@ -44,6 +46,7 @@ pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<Res
             categories,
             monitors,
             names: lookups.names(),
+            left_out_owners: r.left_out_owners,
         }),
         _ => Err(r.errors),
     }
@@ -54,4 +57,8 @@ pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<Res
 struct Resolver<'a> {
     lookups: &'a Lookups,
     errors: Vec<ResolveError>,
+    /// The files read through a vendor preset (see [`ManifestSet::vendor_files`]).
+    vendor_files: &'a [std::sync::Arc<str>],
+    /// The owners of vendor exports left out so far.
+    left_out_owners: Vec<super::desired::LeftOutOwner>,
 }

@@ -77,6 +77,7 @@ fn names(v: &[&str]) -> Option<NameSet> {
 
 fn set_with(fields: ResourceFields, monitors: Vec<Monitor>) -> ManifestSet {
     ManifestSet {
+        vendor_files: Vec::new(),
         integration: Some(IntegrationRef::parse("Segment")),
         categories: vec![Category {
             title: "Checkout".into(),
