@@ -4,7 +4,7 @@
 use super::levels::{Given, Level, LevelColumn, Levels};
 use super::{category_column, Header, ALL_COLUMNS};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
-use crate::manifest::fields::{self, FieldKind, FieldValue, Group};
+use crate::manifest::fields::{self, FieldKind, FieldRef, FieldValue, Group};
 use crate::manifest::fragment::{
     CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
 };
@@ -285,7 +285,7 @@ impl Row<'_> {
             let fields = self.category_fields(ctx);
             let own = |f: &str| match f {
                 "protect" => protect.map(FieldValue::Bool),
-                f => fields.get(f).map(|v| v.to_owned_value()),
+                f => fields.get(f).map(FieldRef::to_owned_value),
             };
             let at = (Level::Category, category.as_str(), "");
             self.give_own(ctx, levels, at, frag.categories.len(), &own);
@@ -311,7 +311,7 @@ impl Row<'_> {
             let fields = self.fields(ctx);
             let own = |f: &str| match f {
                 "protect" => protect_cell.map(FieldValue::Bool),
-                f => fields.get(f).map(|v| v.to_owned_value()),
+                f => fields.get(f).map(FieldRef::to_owned_value),
             };
             let at = (Level::Event, category.as_str(), event.as_str());
             self.give_own(ctx, levels, at, frag.events.len(), &own);
