@@ -3,7 +3,9 @@
 //! and a mapped header the sheet lacks; and `examples/spreadsheet-mapped/` end to end.
 
 use crate::util::{bin, Out, Sandbox};
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::process::Stdio;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -206,6 +208,27 @@ Checkout;Order Completed;order_id;Id of the order, as shown;yes
     );
     let r = plan(dir.path(), &["plan.csv"]).ok();
     assert_has(&r.stdout, "description: \"Id of the order, as shown\"");
+}
+
+#[test]
+fn a_semicolon_separated_file_on_stdin_is_told_from_yaml_and_read() {
+    let mut child = bin()
+        .args(["validate", "--integration", "Segment", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let sheet = "category;event;property\nCheckout;Order Completed;order_id\n";
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(sheet.as_bytes())
+        .unwrap();
+    let r = Out::of(child.wait_with_output().unwrap());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "ok: 1 category, 1 event, 1 property, 0 monitors\n");
 }
 
 #[test]
