@@ -228,7 +228,10 @@ fn a_semicolon_separated_file_on_stdin_is_told_from_yaml_and_read() {
         .unwrap();
     let r = Out::of(child.wait_with_output().unwrap());
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(r.stdout, "ok: 1 category, 1 event, 1 property, 0 monitors\n");
+    assert_eq!(
+        r.stdout,
+        "ok: 1 category, 1 event, 1 property, 0 monitors\n"
+    );
 }
 
 #[test]

@@ -478,3 +478,28 @@ fn a_byte_order_mark_inside_a_vendor_file_is_no_part_of_a_title() {
     assert!(out.stdout.contains("+ event \"B\""), "{}", out.stdout);
     assert!(!out.stdout.contains('\u{feff}'), "{}", out.stdout);
 }
+
+#[test]
+fn a_semicolon_separated_vendor_export_is_told_and_read_like_the_comma_one() {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(fixture("avo.csv"))
+        .unwrap();
+    let mut writer = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_writer(Vec::new());
+    for rec in reader.records() {
+        writer.write_record(&rec.unwrap()).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    assert!(text.lines().next().unwrap().contains(";Event Description;"));
+    let out = validate_text("avo.csv", &text, &[]);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0, "{all}");
+    assert!(
+        all.contains("4 categories, 22 events, 68 properties"),
+        "{all}"
+    );
+}
