@@ -339,3 +339,21 @@ fn the_mapped_spreadsheet_example_validates_applies_and_replans_clean() {
         .expect("Product Saved was created");
     assert_eq!(saved["description"], "A product was added to the wishlist");
 }
+
+#[test]
+fn an_event_the_level_columns_describe_is_declared_by_the_sheet() {
+    let yaml = "version: 1\nintegration: Segment\ncategories:\n  - title: Checkout\n    events:\n      - title: Order Completed\n        description: From YAML\n";
+    let dir = files(&[("plan.csv", LEVELS), ("a.yaml", yaml)]);
+    let r = validate(dir.path(), &["plan.csv", "a.yaml"]);
+    assert_diag(&r, "a.yaml:6:9", "duplicate-key");
+    assert_has(
+        &r.stderr,
+        "event `Checkout/Order Completed` is declared twice",
+    );
+    assert_has(&r.stderr, "first declared at plan.csv:2:1");
+    // Without the level columns, the sheet only names the event: no conflict.
+    let plain = "category,event,property\nCheckout,Order Completed,order_id\n";
+    let dir = files(&[("plan.csv", plain), ("a.yaml", yaml)]);
+    let r = validate(dir.path(), &["plan.csv", "a.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -172,6 +172,9 @@ impl Row<'_> {
     /// Gives the category- and event-level columns' values to `levels` (event ones only on
     /// event and property rows).
     fn give_levels(&self, ctx: &mut Ctx<'_>, levels: &mut Levels, category: &str, event: &str) {
+        if self.header.levels.is_empty() {
+            return;
+        }
         let origin = self.origin(ctx);
         for col in self.header.levels.iter().copied() {
             if col.level == Level::Event && event.is_empty() {
