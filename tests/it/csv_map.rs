@@ -357,3 +357,38 @@ fn an_event_the_level_columns_describe_is_declared_by_the_sheet() {
     let r = validate(dir.path(), &["plan.csv", "a.yaml"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn an_event_row_and_the_event_columns_of_its_property_rows_describe_one_event() {
+    let sheet = "\
+category,event,property,description,event_description,event_tags
+Checkout,Order Completed,,An order was paid,,
+Checkout,Order Completed,order_id,Id of the order,An order was paid,core
+";
+    let dir = files(&[("plan.csv", sheet)]);
+    let r = plan(dir.path(), &["plan.csv"]).ok();
+    assert_has(
+        &r.stdout,
+        "+ event \"Order Completed\"\n        description: \"An order was paid\"\n",
+    );
+    assert_has(&r.stdout, "tags:        [core]");
+
+    let other = sheet.replace(
+        "Id of the order,An order was paid",
+        "Id of the order,An order was placed",
+    );
+    let dir = files(&[("plan.csv", &other)]);
+    let r = validate(dir.path(), &["plan.csv"]);
+    assert_diag(&r, "plan.csv:3:5", "duplicate-key");
+    assert_has(&r.stderr, "first given at plan.csv:2:4");
+}
+
+#[test]
+fn a_blank_event_column_says_nothing_even_when_empty_cells_clear() {
+    let dir = files(&[("plan.csv", LEVELS)]);
+    let r = plan(dir.path(), &["plan.csv", "--csv-empty", "clear"]).ok();
+    assert_has(
+        &r.stdout,
+        "+ event \"Order Completed\"\n        description: \"An order was paid\"\n",
+    );
+}
