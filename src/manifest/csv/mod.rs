@@ -90,12 +90,12 @@ impl Header<'_> {
 /// Reads a CSV manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>) -> Fragment {
     let mut frag = Fragment::default();
-    // The csv crate ends a quoted cell left open at the end of the file quietly, as one cell
-    // holding every row after the quote: with --prune those rows would be deleted.
     let delimiter = opts
         .map
         .and_then(|m| m.delimiter)
         .unwrap_or_else(|| Delimiter::sniff(text));
+    // The csv crate ends a quoted cell left open at the end of the file quietly, as one cell
+    // holding every row after the quote: with --prune those rows would be deleted.
     let unclosed = unclosed_quote(text, delimiter);
     if let Some((line, column)) = unclosed {
         ctx.push(
