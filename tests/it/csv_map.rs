@@ -392,3 +392,13 @@ fn a_blank_event_column_says_nothing_even_when_empty_cells_clear() {
         "+ event \"Order Completed\"\n        description: \"An order was paid\"\n",
     );
 }
+
+/// The guide shows the example's mapping as it is (its comments aside), so the two cannot drift.
+#[test]
+fn the_guide_quotes_the_example_mapping_as_it_is() {
+    let mapping = std::fs::read_to_string(root().join(EXAMPLE_MAP)).unwrap();
+    let keys: Vec<&str> = mapping.lines().filter(|l| !l.starts_with('#')).collect();
+    let quoted = format!("```yaml\n{}\n```", keys.join("\n"));
+    let guide = std::fs::read_to_string(root().join("docs/src/guides/spreadsheet.md")).unwrap();
+    assert_has(&guide, &quoted);
+}
