@@ -48,7 +48,8 @@ pub struct InputArgs {
     /// The integration (UUID or name), overriding or supplying the manifests' `integration`.
     #[arg(long, value_name = "NAME|UUID")]
     pub integration: Option<String>,
-    /// Column mapping for CSV with foreign headers (YAML: our column -> their header).
+    /// Column mapping for CSV with foreign headers (YAML: our column -> their header, plus
+    /// `ignore`, `values` and `delimiter`).
     #[arg(long, value_name = "FILE")]
     pub csv_map: Option<PathBuf>,
     /// What an empty CSV cell means.

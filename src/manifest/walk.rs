@@ -59,8 +59,11 @@ fn holds(dir: &Path, depth: u32) -> bool {
     })
 }
 
+/// What separates the cells of a CSV line (the reader tells which from the header).
+const CELL_SEPARATORS: [char; 3] = [',', ';', '\t'];
+
 /// The format stdin's content has: JSON lines (every line an object), a JSON document, a CSV
-/// header (cells with commas, no `key:`), else YAML. `None` when there is nothing to read.
+/// header (cells split by `,`, `;` or a tab, no `key:`), else YAML. `None` when there is nothing to read.
 #[must_use]
 pub(crate) fn sniff(bytes: &[u8]) -> Option<InputFormat> {
     let text = String::from_utf8_lossy(bytes);
@@ -86,11 +89,11 @@ pub(crate) fn sniff(bytes: &[u8]) -> Option<InputFormat> {
     let first = lines
         .find(|l| !l.starts_with('#') && *l != "---")
         .unwrap_or(first);
-    let yaml_key = first
-        .split_once(':')
-        .is_some_and(|(k, rest)| !k.contains(',') && (rest.is_empty() || rest.starts_with(' ')));
+    let yaml_key = first.split_once(':').is_some_and(|(k, rest)| {
+        !k.contains(CELL_SEPARATORS) && (rest.is_empty() || rest.starts_with(' '))
+    });
     let yaml = yaml_key || first.starts_with("- ") || first.starts_with('#') || first == "---";
-    Some(if !yaml && first.contains(',') {
+    Some(if !yaml && first.contains(CELL_SEPARATORS) {
         InputFormat::Csv
     } else {
         InputFormat::Yaml
@@ -103,7 +106,7 @@ mod tests {
 
     #[test]
     fn stdin_formats_are_told_by_their_content() {
-        let cases: [(&str, Option<InputFormat>); 8] = [
+        let cases: [(&str, Option<InputFormat>); 10] = [
             ("", None),
             (
                 "# plans\nversion: 1\ncategories: []\n",
@@ -124,6 +127,8 @@ mod tests {
             ),
             ("{\n  \"rules\": []\n}\n", Some(InputFormat::Json)),
             ("title: a, b\n", Some(InputFormat::Yaml)),
+            ("category;event\nA;B\n", Some(InputFormat::Csv)),
+            ("Category\tEvent: name\nA\tB\n", Some(InputFormat::Csv)),
         ];
         for (text, want) in cases {
             assert_eq!(sniff(text.as_bytes()), want, "{text:?}");

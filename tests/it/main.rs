@@ -8,6 +8,7 @@ mod client_sandbox;
 mod concurrency;
 mod config;
 mod convergence;
+mod csv_map;
 mod docs;
 mod doctor;
 mod environments;

@@ -576,3 +576,28 @@ fn a_vendor_owner_naming_a_team_becomes_the_team_and_one_naming_nothing_is_left_
     let out = sb.run(&["plan", &yaml.display().to_string()]).code(1);
     assert!(out.stderr.contains("`Product`"), "{}", out.stderr);
 }
+
+#[test]
+fn a_semicolon_separated_vendor_export_is_told_and_read_like_the_comma_one() {
+    let mut reader = ::csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_path(fixture("avo.csv"))
+        .unwrap();
+    let mut writer = ::csv::WriterBuilder::new()
+        .delimiter(b';')
+        .flexible(true)
+        .from_writer(Vec::new());
+    for rec in reader.records() {
+        writer.write_record(&rec.unwrap()).unwrap();
+    }
+    let text = String::from_utf8(writer.into_inner().unwrap()).unwrap();
+    assert!(text.lines().next().unwrap().contains(";Event Description;"));
+    let out = validate_text("avo.csv", &text, &[]);
+    let all = format!("{}{}", out.stdout, out.stderr);
+    assert_eq!(out.code, 0, "{all}");
+    assert!(
+        all.contains("4 categories, 22 events, 68 properties"),
+        "{all}"
+    );
+}

@@ -14,6 +14,7 @@ mod types;
 pub(crate) use notes::Notes;
 pub(crate) use report::MigrationReport;
 
+use crate::manifest::csv::Delimiter;
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::Fragment;
 use crate::manifest::node::{Ctx, Value};
@@ -101,6 +102,7 @@ fn header_cells(text: &str) -> Vec<String> {
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(Delimiter::sniff(text).byte())
         .from_reader(text.as_bytes());
     reader
         .records()

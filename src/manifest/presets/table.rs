@@ -1,7 +1,7 @@
 //! A vendor CSV as a table: headers matched case- and whitespace-insensitively, rows with the
 //! line they start on, cells with the location a diagnostic points at.
 
-use crate::manifest::csv::LineCounter;
+use crate::manifest::csv::{Delimiter, LineCounter};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::node::Ctx;
 use crate::manifest::options::Preset;
@@ -39,6 +39,7 @@ impl Table {
         let mut reader = ::csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
+            .delimiter(Delimiter::sniff(text).byte())
             .from_reader(text.as_bytes());
         let mut records = reader.records();
         let header = match records.next()? {

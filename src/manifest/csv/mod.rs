@@ -1,18 +1,24 @@
 //! Long-format CSV manifests, one row per property (the migration path from spreadsheets), and
 //! the `--csv-map` column-mapping file for spreadsheets with foreign headers.
 
-use crate::manifest::diagnostics::{Code, Diagnostic, Location, Severity};
-use crate::manifest::fields::{self, FieldKind, FieldSpec, FieldValue, Group};
-use crate::manifest::fragment::{
-    CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
-};
-use crate::manifest::node::{suggest, Ctx, Obj};
+mod delimiter;
+mod levels;
+mod map;
+mod row;
+
+pub(crate) use delimiter::Delimiter;
+pub(crate) use map::{read_map, CsvMap};
+
+use crate::manifest::diagnostics::{Code, Diagnostic, Severity};
+use crate::manifest::fields;
+use crate::manifest::fragment::Fragment;
+use crate::manifest::node::{suggest, Ctx};
 use crate::manifest::options::CsvEmpty;
-use crate::manifest::{
-    yaml, CategoryFields, IntegrationRef, NameSet, Origin, Property, ResourceFields, TrackingFields,
-};
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, LazyLock};
+use levels::{level_column, Level, Levels, LEVEL_COLUMNS};
+use map::ValueMap;
+use row::Row;
+use std::collections::HashMap;
+use std::sync::LazyLock;
 
 /// Our columns, in the order the writer emits them: the keys, every row of the field table in
 /// order, then `protect`.
@@ -24,10 +30,21 @@ pub(crate) static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Every column the reader knows: [`COLUMNS`], then the event- and category-level columns
+/// (`event_description`, `category_teams`, ...), which the writer never emits.
+pub(crate) static ALL_COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
+    COLUMNS
+        .iter()
+        .copied()
+        .chain(LEVEL_COLUMNS.iter().map(|c| c.name.as_str()))
+        .collect()
+});
+
 /// Columns a category row (empty `event` and `property`) may fill.
 fn category_column(col: &str) -> bool {
     matches!(col, "integration" | "category" | "protect")
         || fields::spec(col).is_some_and(|f| f.category)
+        || level_column(col).is_some_and(|c| c.level == Level::Category)
 }
 
 /// Header matching ignores case and treats `_`, space and `-` alike.
@@ -42,34 +59,6 @@ fn normalize(header: &str) -> String {
         .collect()
 }
 
-/// A column mapping: their header -> our column, plus headers to skip.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct CsvMap {
-    theirs: HashMap<String, &'static str>,
-    ignore: HashSet<String>,
-}
-
-/// Reads a mapping file (YAML: `our_column: Their Header`, optional `ignore: [Header, ...]`).
-pub(crate) fn read_map(ctx: &mut Ctx<'_>, text: &str) -> CsvMap {
-    let mut map = CsvMap::default();
-    let Some(root) = yaml::parse(ctx, text) else {
-        return map;
-    };
-    let known: Vec<&str> = COLUMNS.iter().copied().chain(["ignore"]).collect();
-    let Some(obj) = Obj::new(ctx, &root, "the CSV mapping", &known) else {
-        return map;
-    };
-    for col in COLUMNS.iter() {
-        if let Some(theirs) = obj.string(ctx, col) {
-            map.theirs.insert(normalize(&theirs), col);
-        }
-    }
-    if let Some(items) = obj.names(ctx, "ignore") {
-        map.ignore.extend(items.iter().map(|h| normalize(h)));
-    }
-    map
-}
-
 /// Options the CSV reader needs besides the text.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct CsvOptions<'a> {
@@ -78,19 +67,36 @@ pub(crate) struct CsvOptions<'a> {
 }
 
 /// A resolved header: for each of our columns, its index and the header as written.
-struct Header {
+struct Header<'m> {
     cols: HashMap<&'static str, (usize, String)>,
     /// Every header cell as written (trimmed), ours or not, to name a short row's missing cells.
     names: Vec<String>,
     width: usize,
+    /// The mapping's value maps, by our column.
+    values: HashMap<&'static str, &'m ValueMap>,
+    /// The level columns the header has, in [`LEVEL_COLUMNS`] order.
+    levels: Vec<&'static levels::LevelColumn>,
+    delimiter: Delimiter,
+}
+
+impl Header<'_> {
+    /// Whether some column carries fields of `level`: only then are the category's or event's
+    /// own rows checked against them.
+    fn has_level(&self, level: Level) -> bool {
+        self.levels.iter().any(|c| c.level == level)
+    }
 }
 
 /// Reads a CSV manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>) -> Fragment {
     let mut frag = Fragment::default();
+    let delimiter = opts
+        .map
+        .and_then(|m| m.delimiter)
+        .unwrap_or_else(|| Delimiter::sniff(text));
     // The csv crate ends a quoted cell left open at the end of the file quietly, as one cell
     // holding every row after the quote: with --prune those rows would be deleted.
-    let unclosed = unclosed_quote(text);
+    let unclosed = unclosed_quote(text, delimiter);
     if let Some((line, column)) = unclosed {
         ctx.push(
             Diagnostic::at(
@@ -104,6 +110,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
     let mut reader = ::csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
+        .delimiter(delimiter.byte())
         .from_reader(text.as_bytes());
     let mut records = reader.records().peekable();
     let header = match records.next() {
@@ -113,13 +120,14 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
             syntax(ctx, &e);
             return frag;
         }
-        Some(Ok(rec)) => match header(ctx, &rec, opts.map) {
+        Some(Ok(rec)) => match header(ctx, &rec, opts.map, delimiter) {
             Some(h) => h,
             None => return frag,
         },
     };
     let width = header.width;
     let mut last_implied: Option<(String, String)> = None;
+    let mut levels = Levels::default();
     let mut lines = LineCounter::default();
     while let Some(rec) = records.next() {
         let rec = match rec {
@@ -159,15 +167,16 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str, opts: CsvOptions<'_>)
             line,
             empty: opts.empty,
         };
-        row.read(ctx, &mut frag, &mut last_implied);
+        row.read(ctx, &mut frag, &mut last_implied, &mut levels);
     }
+    levels.finish(&mut frag);
     frag
 }
 
 /// Where (1-based line and character column) a quoted cell opens that is still open at the end
 /// of `text`, by the csv crate's rules: a quote opens a cell only as its first character, and a
 /// doubled quote inside is a literal one.
-fn unclosed_quote(text: &str) -> Option<(u32, u32)> {
+fn unclosed_quote(text: &str, delimiter: Delimiter) -> Option<(u32, u32)> {
     #[derive(Clone, Copy, PartialEq)]
     enum At {
         CellStart,
@@ -180,7 +189,7 @@ fn unclosed_quote(text: &str) -> Option<(u32, u32)> {
     let mut opened = (0, 0);
     for ch in text.chars() {
         column = column.saturating_add(1);
-        let ends_cell = matches!(ch, ',' | '\n' | '\r');
+        let ends_cell = ch == delimiter.char() || matches!(ch, '\n' | '\r');
         at = match at {
             At::CellStart if ch == '"' => {
                 opened = (line, column);
@@ -233,9 +242,9 @@ fn short_row(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header, line
     );
 }
 
-/// Warns when a multi-line cell holds lines that look like rows of this file (as many commas
-/// as the header, the same first cell as its own row): a stray quote that a later one closed
-/// has swallowed them.
+/// Warns when a multi-line cell holds lines that look like rows of this file (as many
+/// separators as the header, the same first cell as its own row): a stray quote that a later
+/// one closed has swallowed them.
 fn swallowed_rows(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header, line: u32) {
     let first = rec.get(0).unwrap_or("");
     let mut newlines_before = 0u32;
@@ -245,7 +254,8 @@ fn swallowed_rows(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, header: &Header,
         }
         let hit = cell.split('\n').enumerate().skip(1).find(|(_, l)| {
             let l = l.strip_suffix('\r').unwrap_or(l);
-            l.matches(',').count() + 1 == header.width && l.split(',').next() == Some(first)
+            let sep = header.delimiter.char();
+            l.matches(sep).count() + 1 == header.width && l.split(sep).next() == Some(first)
         });
         if let Some((n, _)) = hit {
             let n = u32::try_from(n).unwrap_or(u32::MAX);
@@ -307,8 +317,16 @@ fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
     ));
 }
 
-fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) -> Option<Header> {
+fn header<'m>(
+    ctx: &mut Ctx<'_>,
+    rec: &::csv::StringRecord,
+    map: Option<&'m CsvMap>,
+    delimiter: Delimiter,
+) -> Option<Header<'m>> {
     let mut cols: HashMap<&'static str, (usize, String)> = HashMap::new();
+    // Held back until the mapping's missing headers are known: a header the mapping misspells
+    // is reported there, once, not also as an unknown column.
+    let mut unknown: Vec<(usize, Diagnostic)> = Vec::new();
     for (i, raw) in rec.iter().enumerate() {
         let at = ctx
             .loc(1, u32::try_from(i + 1).unwrap_or(u32::MAX))
@@ -319,7 +337,7 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         }
         let ours = map
             .and_then(|m| m.theirs.get(&norm).copied())
-            .or_else(|| COLUMNS.iter().find(|c| **c == norm).copied())
+            .or_else(|| ALL_COLUMNS.iter().find(|c| **c == norm).copied())
             .or_else(|| {
                 fields::FIELDS
                     .iter()
@@ -332,11 +350,11 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
                 at,
                 format!("unknown column `{}`", raw.trim()),
             );
-            d = match suggest(&norm, &COLUMNS) {
+            d = match suggest(&norm, &ALL_COLUMNS) {
                 Some(s) => d.hint(format!("did you mean `{s}`?")),
                 None => d.hint("map it with --csv-map, or list it under `ignore:` in the mapping"),
             };
-            ctx.push(d);
+            unknown.push((i, d));
             continue;
         };
         if let Some((first, name)) = cols.get(ours) {
@@ -355,6 +373,12 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         }
         cols.insert(ours, (i, raw.trim().to_owned()));
     }
+    if let Some(m) = map {
+        missing_mapped(ctx, rec, m, &mut unknown);
+    }
+    for (_, d) in unknown {
+        ctx.push(d);
+    }
     if !cols.contains_key("category") {
         ctx.push(
             Diagnostic::at(
@@ -366,223 +390,70 @@ fn header(ctx: &mut Ctx<'_>, rec: &::csv::StringRecord, map: Option<&CsvMap>) ->
         );
         return None;
     }
+    let levels = LEVEL_COLUMNS
+        .iter()
+        .filter(|c| cols.contains_key(c.name.as_str()))
+        .collect();
     Some(Header {
         cols,
         names: rec.iter().map(|n| n.trim().to_owned()).collect(),
         width: rec.len(),
+        values: map
+            .map(|m| m.values.iter().map(|(col, v)| (*col, v)).collect())
+            .unwrap_or_default(),
+        levels,
+        delimiter,
     })
 }
 
-struct Row<'r> {
-    rec: &'r ::csv::StringRecord,
-    header: &'r Header,
-    line: u32,
-    empty: CsvEmpty,
-}
-
-impl Row<'_> {
-    /// The untrimmed cell of one of our columns; `None` when the column is absent.
-    fn raw(&self, col: &str) -> Option<&str> {
-        let (i, _) = self.header.cols.get(col)?;
-        Some(self.rec.get(*i).unwrap_or(""))
-    }
-
-    /// The trimmed cell of one of our columns, with its location; `None` when the column is absent.
-    /// Only for cells a diagnostic may point at: the location costs allocations.
-    fn cell(&self, ctx: &Ctx<'_>, col: &str) -> Option<(&str, Location)> {
-        let (i, name) = self.header.cols.get(col)?;
-        let text = self.rec.get(*i).unwrap_or("").trim();
-        let at = ctx
-            .loc(self.line, u32::try_from(i + 1).unwrap_or(u32::MAX))
-            .with_field(name.clone());
-        Some((text, at))
-    }
-
-    /// A text cell, untrimmed (markdown may end in a newline); blank counts as empty.
-    fn text(&self, col: &str) -> Option<String> {
-        let t = self.raw(col)?;
-        if !t.trim().is_empty() {
-            return Some(t.to_owned());
+/// Reports each header the mapping names that the file lacks, at the mapping's line, with the
+/// file's closest header as "did you mean" (whose own unknown-column error it then replaces).
+fn missing_mapped(
+    ctx: &mut Ctx<'_>,
+    rec: &::csv::StringRecord,
+    map: &CsvMap,
+    unknown: &mut Vec<(usize, Diagnostic)>,
+) {
+    let names: Vec<String> = rec.iter().map(normalize).collect();
+    let present: Vec<&str> = names
+        .iter()
+        .map(String::as_str)
+        .filter(|n| !n.is_empty())
+        .collect();
+    for entry in &map.entries {
+        let norm = normalize(&entry.theirs);
+        if names.contains(&norm) || map.ignore.contains(&norm) {
+            continue;
         }
-        (self.empty == CsvEmpty::Clear).then(String::new)
-    }
-
-    /// A key or name cell, trimmed.
-    fn key(&self, col: &str) -> Option<String> {
-        let t = self.raw(col)?.trim();
-        (!t.is_empty()).then(|| t.to_owned())
-    }
-
-    fn names(&self, col: &str) -> Option<NameSet> {
-        let t = self.raw(col)?.trim();
-        if t.is_empty() && self.empty == CsvEmpty::Ignore {
-            return None;
-        }
-        Some(
-            t.split([';', ','])
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_owned)
-                .collect(),
+        let mut d = Diagnostic::at(
+            Code::MissingField,
+            entry.at.clone(),
+            format!(
+                "mapped header `{}` (for `{}`) is not in `{}`",
+                entry.theirs, entry.ours, ctx.file
+            ),
         )
-    }
-
-    fn boolean(&self, ctx: &mut Ctx<'_>, col: &str) -> Option<bool> {
-        let t = self.raw(col)?.trim();
-        match t.to_ascii_lowercase().as_str() {
-            "" => None,
-            "true" | "yes" | "y" | "1" => Some(true),
-            "false" | "no" | "n" | "0" => Some(false),
-            _ => {
-                let (_, at) = self.cell(ctx, col)?;
-                ctx.push(Diagnostic::at(
-                    Code::WrongType,
-                    at,
-                    format!("`{col}`: expected a boolean (true/false/yes/no/1/0/y/n), found `{t}`"),
-                ));
-                None
+        .related("the file's header", ctx.loc(1, 1));
+        let close = suggest(&norm, &present).and_then(|s| names.iter().position(|n| n == s));
+        d = match close {
+            Some(i) => {
+                unknown.retain(|(j, _)| *j != i);
+                d.hint(format!(
+                    "did you mean `{}`?",
+                    rec.get(i).unwrap_or("").trim()
+                ))
             }
-        }
-    }
-
-    fn origin(&self, ctx: &Ctx<'_>) -> Origin {
-        Origin {
-            file: Arc::clone(&ctx.file),
-            line: self.line,
-            column: 1,
-        }
-    }
-
-    fn fields(&self, ctx: &mut Ctx<'_>) -> ResourceFields {
-        let mut f = ResourceFields::default();
-        for spec in fields::group(Group::Resource) {
-            f.set(spec.name, self.value(ctx, spec));
-        }
-        f
-    }
-
-    fn category_fields(&self, ctx: &mut Ctx<'_>) -> CategoryFields {
-        let mut c = CategoryFields::default();
-        for spec in fields::category() {
-            c.set(spec.name, self.value(ctx, spec));
-        }
-        c
-    }
-
-    fn tracking(&self, ctx: &mut Ctx<'_>) -> TrackingFields {
-        let mut t = TrackingFields::default();
-        for spec in fields::group(Group::Tracking) {
-            t.set(spec.name, self.value(ctx, spec));
-        }
-        t
-    }
-
-    /// One cell of the field table, read the way its kind is written.
-    fn value(&self, ctx: &mut Ctx<'_>, spec: &FieldSpec) -> Option<FieldValue<NameSet>> {
-        match spec.kind {
-            FieldKind::Text | FieldKind::Markdown => self.text(spec.name).map(FieldValue::Text),
-            FieldKind::Bool => self.boolean(ctx, spec.name).map(FieldValue::Bool),
-            FieldKind::Names(_) => self.names(spec.name).map(FieldValue::Names),
-        }
-    }
-
-    /// Reports filled cells in columns that do not apply to this kind of row.
-    fn not_allowed(&self, ctx: &mut Ctx<'_>, allowed: &dyn Fn(&str) -> bool, what: &str) {
-        for col in COLUMNS.iter() {
-            if allowed(col) || self.raw(col).is_none_or(|t| t.trim().is_empty()) {
-                continue;
+            None => {
+                let all: Vec<String> = rec
+                    .iter()
+                    .map(str::trim)
+                    .filter(|h| !h.is_empty())
+                    .map(|h| format!("`{h}`"))
+                    .collect();
+                d.hint(format!("the file's headers: {}", all.join(", ")))
             }
-            if let Some((_, at)) = self.cell(ctx, col) {
-                ctx.push(
-                    Diagnostic::at(
-                        Code::FieldNotAllowed,
-                        at,
-                        format!("`{col}` does not apply to {what} row"),
-                    )
-                    .hint("fill `event` (and `property`) to describe an event or property"),
-                );
-            }
-        }
-    }
-
-    fn read(&self, ctx: &mut Ctx<'_>, frag: &mut Fragment, last: &mut Option<(String, String)>) {
-        if let Some(name) = self.key("integration") {
-            let origin = self.origin(ctx);
-            frag.add_integration(IntegrationRef::parse(&name), origin);
-        }
-        let category = self.cell(ctx, "category").map(|(t, at)| (t.to_owned(), at));
-        let event = self.key("event").unwrap_or_default();
-        let property = self.key("property").unwrap_or_default();
-        let Some((category, at)) = category else {
-            return;
         };
-        if category.is_empty() {
-            ctx.push(Diagnostic::at(
-                Code::MissingField,
-                at,
-                "row has no category",
-            ));
-            return;
-        }
-        let origin = self.origin(ctx);
-        if event.is_empty() && !property.is_empty() {
-            let at = self.cell(ctx, "event").map_or(at, |(_, a)| a);
-            ctx.push(
-                Diagnostic::at(
-                    Code::MissingParent,
-                    at,
-                    format!("property `{property}` has no event"),
-                )
-                .hint("fill the `event` column of this row"),
-            );
-            return;
-        }
-        if event.is_empty() {
-            self.not_allowed(ctx, &category_column, "a category");
-            let protect = self.boolean(ctx, "protect");
-            let fields = self.category_fields(ctx);
-            frag.categories
-                .push(CategoryMention::category(category, fields, protect, origin));
-            return;
-        }
-        let implied = (category.clone(), event.clone());
-        if last.as_ref() != Some(&implied) {
-            frag.categories.push(CategoryMention::category(
-                category.clone(),
-                CategoryFields::default(),
-                None,
-                origin.clone(),
-            ));
-        }
-        let protect = self.boolean(ctx, "protect").unwrap_or(false);
-        if property.is_empty() {
-            self.not_allowed(ctx, &|c| !TRACKING_FIELDS.contains(&c), "an event");
-            let fields = self.fields(ctx);
-            frag.events.push(EventMention::event(
-                category, event, fields, protect, origin, true,
-            ));
-        } else {
-            if last.as_ref() != Some(&implied) {
-                frag.events.push(EventMention::event(
-                    category.clone(),
-                    event.clone(),
-                    ResourceFields::default(),
-                    false,
-                    origin.clone(),
-                    false,
-                ));
-            }
-            let property = Property {
-                title: property,
-                fields: self.fields(ctx),
-                tracking: self.tracking(ctx),
-                protect,
-                origin,
-            };
-            frag.properties
-                .push(PropertyMention::property((category, event), property));
-        }
-        *last = Some(implied);
+        ctx.push(d);
     }
 }
 
@@ -590,15 +461,17 @@ impl Row<'_> {
 mod tests {
     use super::*;
 
+    const D: Delimiter = Delimiter::Comma;
+
     #[test]
     fn an_open_quote_is_found_by_the_readers_rules() {
-        assert_eq!(unclosed_quote("a,\"b\nc,d\n"), Some((1, 3)));
-        assert_eq!(unclosed_quote("a,b\r\nc,\"\"\"d\r\n"), Some((2, 3)));
+        assert_eq!(unclosed_quote("a,\"b\nc,d\n", D), Some((1, 3)));
+        assert_eq!(unclosed_quote("a,b\r\nc,\"\"\"d\r\n", D), Some((2, 3)));
         // Closed, doubled, or mid-cell (a literal quote there): nothing open.
-        assert_eq!(unclosed_quote("a,\"b\nc\",d\n"), None);
-        assert_eq!(unclosed_quote("a,\"b \"\"x\"\" c\"\n"), None);
-        assert_eq!(unclosed_quote("a,b\"c\nd,e\n"), None);
-        assert_eq!(unclosed_quote("a,\"b\"c\"\n"), None);
+        assert_eq!(unclosed_quote("a,\"b\nc\",d\n", D), None);
+        assert_eq!(unclosed_quote("a,\"b \"\"x\"\" c\"\n", D), None);
+        assert_eq!(unclosed_quote("a,b\"c\nd,e\n", D), None);
+        assert_eq!(unclosed_quote("a,\"b\"c\"\n", D), None);
     }
 
     #[test]
