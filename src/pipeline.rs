@@ -7,7 +7,7 @@ use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
-use crate::plan::render::{self, Baseline, Format, RenderContext};
+use crate::plan::render::{self, Baseline, RenderContext, View};
 use crate::plan::resolve::{resolve, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
@@ -325,7 +325,7 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) {
 /// When `w` cannot be written.
 pub(crate) fn print_plan(
     plan: &Plan,
-    format: Format,
+    view: View<'_>,
     names: &Names,
     client: &Client,
     printer: &Printer,
@@ -340,10 +340,12 @@ pub(crate) fn print_plan(
         names,
         color: printer.color(),
         baseline: Baseline::Workspace,
+        locations: view.locations,
+        fail_on: view.fail_on,
     };
     // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
     let mut w = std::io::BufWriter::new(w);
-    render::render(plan, format, &ctx, &mut w).and_then(|()| w.flush())
+    render::render(plan, view.format, &ctx, &mut w).and_then(|()| w.flush())
 }
 
 /// Why a saved plan cannot be applied.

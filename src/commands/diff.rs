@@ -6,6 +6,7 @@ use crate::manifest::{LoadOptions, Loaded, ManifestSet};
 use crate::output::Printer;
 use crate::pipeline::load_manifests;
 use crate::plan::offline::{diff_manifests, live_of, placeholder_lookups};
+use crate::plan::render::github::Locations;
 use crate::plan::render::{self, Baseline, RenderContext};
 use crate::plan::scope_check::unmatched_keys;
 use crate::plan::{resolve, DiffOptions};
@@ -50,6 +51,7 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         set
     };
     drop(snapshot);
+    let locations = Locations::of(&new.set);
     let lookups = placeholder_lookups(&[&base, &new.set]);
     let resolved = resolve(&base, &lookups).and_then(|b| Ok((b, resolve(&new.set, &lookups)?)));
     let (base, new) = match resolved {
@@ -82,16 +84,19 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         names: &new.names,
         color: printer.color(),
         baseline: Baseline::ManifestSet,
+        locations: Some(&locations),
+        fail_on: args.fail_on,
     };
     let mut out = std::io::BufWriter::new(printer.stdout());
     render::render(&plan, args.format, &ctx, &mut out)
         .and_then(|()| out.flush())
         .map_err(Error::writing("the diff"))?;
-    Ok(if args.detailed_exitcode && !plan.summary().is_empty() {
-        Exit::ChangesPending
-    } else {
-        Exit::Success
-    })
+    Ok(Exit::of_plan(
+        &plan,
+        args.fail_on,
+        args.detailed_exitcode,
+        printer,
+    ))
 }
 
 fn load_options(args: &DiffArgs, paths: Vec<PathBuf>) -> LoadOptions {

@@ -6,6 +6,8 @@ use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::Printer;
 use crate::pipeline::{load_manifests, make_plan, print_plan};
+use crate::plan::render::github::Locations;
+use crate::plan::render::View;
 use crate::plan::saved::{SavedPlan, SavedPlanError};
 
 /// Runs `plan`.
@@ -51,16 +53,21 @@ async fn plan_in(
             crate::output::count(n, "change is drift", "changes are drift")
         ));
     }
+    let locations = Locations::of(&loaded.set);
     print_plan(
         &planned.plan,
-        args.format,
+        View {
+            format: args.format,
+            locations: Some(&locations),
+            fail_on: args.fail_on,
+        },
         &planned.names,
         &session.client,
         printer,
         &mut printer.stdout(),
     )
     .map_err(Error::writing("the plan"))?;
-    let pending = !planned.plan.summary().is_empty();
+    let exit = Exit::of_plan(&planned.plan, args.fail_on, args.detailed_exitcode, printer);
     if let Some(path) = &args.out {
         // The plan moves into the file's document: a 100,000-change plan is not copied.
         let saved = SavedPlan::new(
@@ -80,9 +87,5 @@ async fn plan_in(
             path.display()
         ));
     }
-    Ok(if args.detailed_exitcode && pending {
-        Exit::ChangesPending
-    } else {
-        Exit::Success
-    })
+    Ok(exit)
 }

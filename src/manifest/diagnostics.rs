@@ -271,6 +271,36 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The diagnostic as a GitHub Actions workflow command (`--format github`), so a pull
+    /// request shows it on the line it is about: its code is the title, its hint and related
+    /// places follow the message on lines of their own.
+    #[must_use]
+    pub fn github(&self) -> String {
+        use crate::output::github::{Annotation, Level, Place};
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str(&format!("\nhint: {hint}"));
+        }
+        for r in &self.related {
+            message.push_str(&format!("\nnote: {} at {}", r.message, r.location));
+        }
+        Annotation {
+            level: match self.severity {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+            },
+            place: self.location.as_ref().map(|l| Place {
+                file: &l.file,
+                line: Some(l.line),
+                // A CSV location's column counts cells, not the characters GitHub counts.
+                col: l.field.is_none().then_some(l.column),
+            }),
+            title: self.code.as_str(),
+            message: &message,
+        }
+        .to_string()
+    }
+
     /// Writes the diagnostic. With `sources` (file -> text), adds a rustc-like snippet with a caret.
     ///
     /// # Errors
