@@ -21,8 +21,38 @@ use std::io::Write as _;
 /// may be called then).
 #[must_use]
 pub(crate) fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
+    load_manifests_to(opts, printer, DiagnosticsTo::Stderr)
+}
+
+/// Where a load's diagnostics go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DiagnosticsTo {
+    /// Rendered for a reader, on stderr.
+    Stderr,
+    /// As GitHub Actions workflow commands on stdout (`--format github`), every one of them:
+    /// the runner reads them from there and shows each on its line.
+    Github,
+}
+
+/// [`load_manifests`], its diagnostics printed `to`.
+#[must_use]
+pub(crate) fn load_manifests_to(
+    opts: &LoadOptions,
+    printer: &Printer,
+    to: DiagnosticsTo,
+) -> Option<Loaded> {
     let loaded = manifest::load(opts);
-    print_diagnostics(&loaded, printer);
+    match to {
+        DiagnosticsTo::Stderr => print_diagnostics(&loaded, printer),
+        DiagnosticsTo::Github => {
+            let mut out = std::io::BufWriter::new(printer.stdout());
+            // A closed stdout must not hide the verdict, which the exit code still carries.
+            for d in &loaded.diagnostics {
+                let _ = writeln!(out, "{}", d.github());
+            }
+            let _ = out.flush();
+        }
+    }
     if loaded.has_errors() {
         let n = loaded.count(Severity::Error);
         printer.status(format!(

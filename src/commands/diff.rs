@@ -4,7 +4,7 @@ use crate::cli::diff::DiffArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded, ManifestSet};
 use crate::output::Printer;
-use crate::pipeline::load_manifests;
+use crate::pipeline::{load_manifests, load_manifests_to, DiagnosticsTo};
 use crate::plan::offline::{diff_manifests, live_of, placeholder_lookups};
 use crate::plan::render::github::Locations;
 use crate::plan::render::{self, Baseline, RenderContext};
@@ -35,7 +35,14 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
             }
         },
     };
-    let Some(new) = load_manifests(&load_options(args, new_paths), printer) else {
+    // The new set's files are the pull request's: annotations on them land on its lines (the
+    // base set's are a snapshot's, so they stay on stderr).
+    let to = if args.format == render::Format::Github {
+        DiagnosticsTo::Github
+    } else {
+        DiagnosticsTo::Stderr
+    };
+    let Some(new) = load_manifests_to(&load_options(args, new_paths), printer, to) else {
         return Ok(Exit::Failure);
     };
     let base = if base_paths.is_empty() {

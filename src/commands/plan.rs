@@ -5,9 +5,9 @@ use crate::cli::PlanArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::Printer;
-use crate::pipeline::{load_manifests, make_plan, print_plan};
+use crate::pipeline::{load_manifests_to, make_plan, print_plan, DiagnosticsTo};
 use crate::plan::render::github::Locations;
-use crate::plan::render::View;
+use crate::plan::render::{Format, View};
 use crate::plan::saved::{SavedPlan, SavedPlanError};
 
 /// Runs `plan`.
@@ -16,7 +16,12 @@ use crate::plan::saved::{SavedPlan, SavedPlanError};
 /// A connection or API failure, or a plan that cannot be written.
 pub(crate) fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
-    let Some(loaded) = load_manifests(&LoadOptions::from(&args.manifests), printer) else {
+    let to = if args.format == Format::Github {
+        DiagnosticsTo::Github
+    } else {
+        DiagnosticsTo::Stderr
+    };
+    let Some(loaded) = load_manifests_to(&LoadOptions::from(&args.manifests), printer, to) else {
         return Ok(Exit::Failure);
     };
     run_in_session(&args.connection, printer, async |session| {

@@ -475,6 +475,38 @@ mod tests {
     }
 
     #[test]
+    fn github_annotation_carries_place_code_and_hint_on_an_escaped_line() {
+        let d = Diagnostic::at(
+            Code::UnknownField,
+            Location::new(&Arc::from("plans/a:b,c.yaml"), 3, 5),
+            "unknown field `titel` (100%)",
+        )
+        .hint("did you mean `title`?");
+        assert_eq!(
+            d.github(),
+            "::error file=plans/a%3Ab%2Cc.yaml,line=3,col=5,title=unknown-field::unknown field \
+             `titel` (100%25)%0Ahint: did you mean `title`?"
+        );
+        let set_wide = Diagnostic::new(Code::EmptyManifestSet, "nothing declared", None);
+        assert_eq!(
+            set_wide.github(),
+            "::error title=empty-manifest-set::nothing declared"
+        );
+        let mut csv = Location::new(&file(), 4, 2);
+        csv.field = Some("type".to_owned());
+        let cell = Diagnostic::at(Code::WrongType, csv, "not a type");
+        // A CSV column counts cells, not characters: GitHub gets no column.
+        assert_eq!(
+            cell.github(),
+            "::error file=a.yaml,line=4,title=wrong-type::not a type"
+        );
+        let w = Diagnostic::at(Code::EmptyCategory, Location::new(&file(), 1, 1), "empty");
+        assert!(w
+            .github()
+            .starts_with("::warning file=a.yaml,line=1,col=1,"));
+    }
+
+    #[test]
     fn a_snippet_is_one_line_at_most_and_a_window_of_a_long_one() {
         assert_eq!(snippet("A=1\0SECRET=2", 1), ("A=1".to_owned(), 1));
         assert_eq!(snippet("a: 1\rb: 2", 2), ("a: 1".to_owned(), 2));

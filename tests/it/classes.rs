@@ -534,7 +534,7 @@ fn diff_format_github_annotates_breaking_changes_at_their_manifest_lines() {
     assert_eq!(errors.len(), 3, "{}", out.stdout);
     assert!(errors
         .iter()
-        .any(|l| l.contains("title=revision change::event \"Checkout/Order Completed\"")));
+        .any(|l| l.contains("title=revision::event \"Checkout/Order Completed\"")));
 }
 
 #[test]
@@ -637,4 +637,34 @@ fn validate_format_github_prints_one_annotation_per_diagnostic() {
         "no text diagnostics: {}",
         out.stderr
     );
+}
+
+#[test]
+fn diff_format_github_annotates_the_new_sets_diagnostics_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, new) = sets(
+        dir.path(),
+        &[("is_array_type: false", "is_array_type: maybe")],
+    );
+    let file = new.join("plan.yaml");
+    let out = diff(
+        &base,
+        &new,
+        &["--format", "github", "--fail-on", "breaking"],
+    )
+    .code(1);
+    let line = line_of(&file, "is_array_type: maybe");
+    let f = file
+        .display()
+        .to_string()
+        .replace(':', "%3A")
+        .replace(',', "%2C");
+    let first = out.stdout.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with(&format!("::error file={f},line={line},col=")),
+        "{}",
+        out.stdout
+    );
+    assert!(first.contains(",title=wrong-type::"), "{first}");
+    assert!(!out.stderr.contains("error[wrong-type]"), "{}", out.stderr);
 }

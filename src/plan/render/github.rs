@@ -66,7 +66,11 @@ pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -
             Level::Warning
         };
         let origin = ctx.locations.and_then(|l| l.nearest(&c.key));
-        let title = format!("{class} change");
+        let title = match class {
+            Class::Breaking => "breaking change",
+            Class::Addition => "addition",
+            Class::Revision => "revision",
+        };
         let message = format!("{} \"{}\": {why}", c.kind, c.key);
         let a = Annotation {
             level,
@@ -75,7 +79,7 @@ pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -
                 line: Some(o.line),
                 col: Some(o.column),
             }),
-            title: &title,
+            title,
             message: &message,
         };
         writeln!(w, "{a}")?;
@@ -184,7 +188,7 @@ mod tests {
         );
         assert_eq!(
             lines[1],
-            "::error title=addition change::event \"Onboarding/Signed Up\": new event"
+            "::error title=addition::event \"Onboarding/Signed Up\": new event"
         );
     }
 }

@@ -58,8 +58,9 @@ pub enum Format {
     Json,
     /// A pull-request comment.
     Markdown,
-    /// GitHub Actions annotations: one per breaking change (and per change `--fail-on` fails
-    /// on) at the manifest line that makes it, then a notice with the summary.
+    /// GitHub Actions annotations: the manifests' diagnostics, one per breaking change (and
+    /// per change `--fail-on` fails on) at the manifest line that makes it, then a notice with
+    /// the summary.
     Github,
 }
 
