@@ -54,6 +54,27 @@ pub enum Group {
     Tracking,
 }
 
+/// What a change of a field does to the tracking plan's contract with the code that sends and
+/// reads events (`plan::class` turns it into a change's class).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Contract {
+    /// Documentation: what it means, nothing a sender or a reader relies on.
+    Documentation,
+    /// Who answers for it.
+    Ownership,
+    /// The data type: any change breaks a sender or a reader.
+    Type,
+    /// Whether senders must send it: made required breaks senders, made optional does not.
+    Required,
+    /// Whether it holds an array: any change breaks.
+    Array,
+    /// The allowed values: one removed (or a list set where there was none) breaks, values
+    /// added (or the list cleared) do not.
+    EnumValues,
+    /// The pattern values must match: added or changed breaks, removed does not.
+    Regex,
+}
+
 /// One row of the field table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FieldSpec {
@@ -71,6 +92,8 @@ pub struct FieldSpec {
     pub stored: bool,
     /// The server's answers hold it; when not, the diff treats it as write-only.
     pub returned: bool,
+    /// What a change of it does to the contract (its class in a plan).
+    pub contract: Contract,
     /// What it holds, in a sentence: the doc comment of its field in every struct that holds
     /// it (after a prefix on the wire structs), and so its `description` in the JSON Schemas.
     pub doc: &'static str,
@@ -86,6 +109,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Short description.",
     },
     FieldSpec {
@@ -96,6 +120,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Long markdown documentation.",
     },
     FieldSpec {
@@ -106,6 +131,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Holds personal data.",
     },
     FieldSpec {
@@ -116,6 +142,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Verified by an owner.",
     },
     FieldSpec {
@@ -126,6 +153,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Visible to workspace viewers.",
     },
     FieldSpec {
@@ -136,6 +164,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Ownership,
         doc: "Users by email, display name or id.",
     },
     FieldSpec {
@@ -146,6 +175,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Ownership,
         doc: "Teams by name or id.",
     },
     FieldSpec {
@@ -156,6 +186,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Tags by name or id.",
     },
     FieldSpec {
@@ -166,6 +197,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Documentation,
         doc: "Collections by title or id.",
     },
     FieldSpec {
@@ -176,6 +208,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Ownership,
         doc: "Users by email, display name or id.",
     },
     FieldSpec {
@@ -186,6 +219,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Type,
         doc: "Data type (`string`, `number`, `boolean`, ...).",
     },
     FieldSpec {
@@ -196,6 +230,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Required,
         doc: "Must be sent with the event.",
     },
     FieldSpec {
@@ -206,6 +241,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Array,
         doc: "Holds an array.",
     },
     FieldSpec {
@@ -216,6 +252,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::EnumValues,
         doc: "Allowed values as one string (e.g. `\"card,paypal\"`).",
     },
     FieldSpec {
@@ -226,6 +263,7 @@ pub(crate) const FIELDS: &[FieldSpec] = &[
         aliases: &[],
         stored: true,
         returned: true,
+        contract: Contract::Regex,
         doc: "Pattern values must match.",
     },
 ];

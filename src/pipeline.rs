@@ -7,7 +7,7 @@ use crate::output::{count, thousands, Printer, Verbosity};
 use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
-use crate::plan::render::{self, Baseline, Format, RenderContext};
+use crate::plan::render::{self, Baseline, RenderContext, View};
 use crate::plan::resolve::{resolve, LeftOutOwner, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError, Target};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
@@ -21,8 +21,38 @@ use std::io::Write as _;
 /// may be called then).
 #[must_use]
 pub(crate) fn load_manifests(opts: &LoadOptions, printer: &Printer) -> Option<Loaded> {
+    load_manifests_to(opts, printer, DiagnosticsTo::Stderr)
+}
+
+/// Where a load's diagnostics go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DiagnosticsTo {
+    /// Rendered for a reader, on stderr.
+    Stderr,
+    /// As GitHub Actions workflow commands on stdout (`--format github`), every one of them:
+    /// the runner reads them from there and shows each on its line.
+    Github,
+}
+
+/// [`load_manifests`], its diagnostics printed `to`.
+#[must_use]
+pub(crate) fn load_manifests_to(
+    opts: &LoadOptions,
+    printer: &Printer,
+    to: DiagnosticsTo,
+) -> Option<Loaded> {
     let loaded = manifest::load(opts);
-    print_diagnostics(&loaded, printer);
+    match to {
+        DiagnosticsTo::Stderr => print_diagnostics(&loaded, printer),
+        DiagnosticsTo::Github => {
+            let mut out = std::io::BufWriter::new(printer.stdout());
+            // A closed stdout must not hide the verdict, which the exit code still carries.
+            for d in &loaded.diagnostics {
+                let _ = writeln!(out, "{}", d.github());
+            }
+            let _ = out.flush();
+        }
+    }
     if loaded.has_errors() {
         let n = loaded.count(Severity::Error);
         printer.status(format!(
@@ -365,7 +395,7 @@ fn report_unresolved(errors: &[ResolveError], printer: &Printer) {
 /// When `w` cannot be written.
 pub(crate) fn print_plan(
     plan: &Plan,
-    format: Format,
+    view: View<'_>,
     names: &Names,
     client: &Client,
     printer: &Printer,
@@ -380,10 +410,12 @@ pub(crate) fn print_plan(
         names,
         color: printer.color(),
         baseline: Baseline::Workspace,
+        locations: view.locations,
+        fail_on: view.fail_on,
     };
     // Buffered: stdout flushes at every newline, a syscall per line of a large plan.
     let mut w = std::io::BufWriter::new(w);
-    render::render(plan, format, &ctx, &mut w).and_then(|()| w.flush())
+    render::render(plan, view.format, &ctx, &mut w).and_then(|()| w.flush())
 }
 
 /// Why a saved plan cannot be applied.

@@ -1,6 +1,7 @@
 //! `secoda-sync diff` arguments.
 
 use super::InputArgs;
+use crate::plan::class::Class;
 use crate::plan::render::Format;
 use crate::plan::Key;
 use clap::Args;
@@ -16,10 +17,12 @@ Examples:
   secoda-sync diff old/ manifests/
   secoda-sync diff --base-ref origin/main manifests/ --format markdown > diff.md
   secoda-sync diff --base-ref HEAD~1 examples/ecommerce/ --format json
+  secoda-sync diff --base-ref origin/main manifests/ --format github --fail-on breaking
 
 Exit codes:
   0    compared (with --detailed-exitcode: no changes)
-  1    invalid manifests in either set, or a base ref that cannot be read
+  1    invalid manifests in either set, a base ref that cannot be read, or (--fail-on)
+       changes of the class named or a more severe one
   2    changes (--detailed-exitcode only)";
 
 /// Compare two manifest sets offline and show what the newer one changes.
@@ -49,6 +52,11 @@ pub struct DiffArgs {
     /// How to print the comparison on stdout.
     #[arg(long, value_enum, default_value_t = Format::Text, help_heading = "Output")]
     pub format: Format,
+    /// Exit 1 when a change of this class or a more severe one is present, naming them on
+    /// stderr (breaking > addition > revision): the gate of a pull-request check. Wins over
+    /// --detailed-exitcode.
+    #[arg(long, value_enum, value_name = "CLASS", help_heading = "Output")]
+    pub fail_on: Option<Class>,
     /// Exit 0 when the sets plan to no changes, 2 when they differ, 1 on error.
     #[arg(long, help_heading = "Output")]
     pub detailed_exitcode: bool,

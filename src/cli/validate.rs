@@ -13,6 +13,7 @@ Examples:
   secoda-sync validate plan.csv --integration Segment --csv-map map.yaml
   cat plan.jsonl | secoda-sync validate - --stdin-format jsonl
   secoda-sync validate --format json manifests/ > diagnostics.json
+  secoda-sync validate --format github manifests/
 
 Exit codes:
   0    valid (warnings allowed unless --strict)
@@ -24,7 +25,8 @@ Exit codes:
 pub struct ValidateArgs {
     #[command(flatten)]
     pub manifests: ManifestArgs,
-    /// How to report: text diagnostics on stderr, or one JSON document on stdout.
+    /// How to report: text diagnostics on stderr, one JSON document on stdout, or GitHub
+    /// Actions annotations on stdout.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text, help_heading = "Output")]
     pub format: ReportFormat,
     /// Fail on warnings too.
@@ -39,4 +41,8 @@ pub enum ReportFormat {
     Text,
     /// `{"ok", "errors", "warnings", "counts", "diagnostics": [...]}` on stdout.
     Json,
+    /// One GitHub Actions workflow command per diagnostic on stdout (`::error
+    /// file=F,line=L,col=C,title=CODE::message`), then the summary line: a pull request shows
+    /// each on its line.
+    Github,
 }

@@ -15,7 +15,7 @@ use crate::pipeline::{
     self, load_manifests, make_plan, print_plan, SavedCheckError, SavedPlanTarget,
 };
 use crate::plan::preflight::Caps;
-use crate::plan::render::Format;
+use crate::plan::render::View;
 use crate::plan::resolve::Names;
 use crate::plan::saved::{SavedOptions, SavedPlan, SavedPlanError};
 use crate::plan::Plan;
@@ -114,7 +114,7 @@ async fn apply_in(
     };
     print_plan(
         &plan,
-        Format::Text,
+        View::text(),
         &names,
         &session.client,
         printer,

@@ -4,8 +4,9 @@ use crate::cli::diff::DiffArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded, ManifestSet};
 use crate::output::Printer;
-use crate::pipeline::load_manifests;
+use crate::pipeline::{load_manifests, load_manifests_to, DiagnosticsTo};
 use crate::plan::offline::{diff_manifests, live_of, placeholder_lookups};
+use crate::plan::render::github::Locations;
 use crate::plan::render::{self, Baseline, RenderContext};
 use crate::plan::scope_check::unmatched_keys;
 use crate::plan::{resolve, DiffOptions};
@@ -34,7 +35,14 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
             }
         },
     };
-    let Some(new) = load_manifests(&load_options(args, new_paths), printer) else {
+    // The new set's files are the pull request's: annotations on them land on its lines (the
+    // base set's are a snapshot's, so they stay on stderr).
+    let to = if args.format == render::Format::Github {
+        DiagnosticsTo::Github
+    } else {
+        DiagnosticsTo::Stderr
+    };
+    let Some(new) = load_manifests_to(&load_options(args, new_paths), printer, to) else {
         return Ok(Exit::Failure);
     };
     let base = if base_paths.is_empty() {
@@ -51,6 +59,7 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         set
     };
     drop(snapshot);
+    let locations = Locations::of(&new.set);
     let lookups = placeholder_lookups(&[&base, &new.set]);
     let resolved = resolve(&base, &lookups).and_then(|b| Ok((b, resolve(&new.set, &lookups)?)));
     let (base, new) = match resolved {
@@ -83,16 +92,19 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         names: &new.names,
         color: printer.color(),
         baseline: Baseline::ManifestSet,
+        locations: Some(&locations),
+        fail_on: args.fail_on,
     };
     let mut out = std::io::BufWriter::new(printer.stdout());
     render::render(&plan, args.format, &ctx, &mut out)
         .and_then(|()| out.flush())
         .map_err(Error::writing("the diff"))?;
-    Ok(if args.detailed_exitcode && !plan.summary().is_empty() {
-        Exit::ChangesPending
-    } else {
-        Exit::Success
-    })
+    Ok(Exit::of_plan(
+        &plan,
+        args.fail_on,
+        args.detailed_exitcode,
+        printer,
+    ))
 }
 
 fn load_options(args: &DiffArgs, paths: Vec<PathBuf>) -> LoadOptions {

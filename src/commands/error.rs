@@ -12,6 +12,9 @@ pub enum Exit {
     Failure,
     /// 2: changes pending (`plan --detailed-exitcode`).
     ChangesPending,
+    /// 1: `plan` or `diff` found changes of a class `--fail-on` fails on (named on stderr):
+    /// the same code as an error, as a failed check is one, and never 2 (changes pending).
+    FailOn,
     /// 130: interrupted by Ctrl-C.
     Interrupted,
     /// 143: stopped by SIGTERM (128 + 15), after reporting and saving as for Ctrl-C.
@@ -22,11 +25,32 @@ impl From<Exit> for ExitCode {
     fn from(e: Exit) -> Self {
         ExitCode::from(match e {
             Exit::Success => 0,
-            Exit::Failure => 1,
+            Exit::Failure | Exit::FailOn => 1,
             Exit::ChangesPending => 2,
             Exit::Interrupted => 130,
             Exit::Terminated => 143,
         })
+    }
+}
+
+impl Exit {
+    /// How `plan` and `diff` end once the plan is shown: `--fail-on`'s gate first (the
+    /// changes it fails on named on stderr), then `--detailed-exitcode`.
+    pub(crate) fn of_plan(
+        plan: &crate::plan::Plan,
+        fail_on: Option<crate::plan::class::Class>,
+        detailed_exitcode: bool,
+        printer: &crate::output::Printer,
+    ) -> Self {
+        if let Some(gate) = fail_on.and_then(|level| crate::plan::class::Gate::judge(plan, level)) {
+            printer.error(&gate);
+            return Self::FailOn;
+        }
+        if detailed_exitcode && !plan.summary().is_empty() {
+            Self::ChangesPending
+        } else {
+            Self::Success
+        }
     }
 }
 

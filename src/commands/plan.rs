@@ -5,7 +5,9 @@ use crate::cli::PlanArgs;
 use crate::error::{Error, Exit, Result};
 use crate::manifest::{LoadOptions, Loaded};
 use crate::output::Printer;
-use crate::pipeline::{load_manifests, make_plan, print_plan};
+use crate::pipeline::{load_manifests_to, make_plan, print_plan, DiagnosticsTo};
+use crate::plan::render::github::Locations;
+use crate::plan::render::{Format, View};
 use crate::plan::saved::{SavedPlan, SavedPlanError};
 
 /// Runs `plan`.
@@ -14,7 +16,12 @@ use crate::plan::saved::{SavedPlan, SavedPlanError};
 /// A connection or API failure, or a plan that cannot be written.
 pub(crate) fn run(args: &PlanArgs, printer: &Printer) -> Result<Exit> {
     // Manifests are checked before anything connects: a bad manifest makes no call at all.
-    let Some(loaded) = load_manifests(&LoadOptions::from(&args.manifests), printer) else {
+    let to = if args.format == Format::Github {
+        DiagnosticsTo::Github
+    } else {
+        DiagnosticsTo::Stderr
+    };
+    let Some(loaded) = load_manifests_to(&LoadOptions::from(&args.manifests), printer, to) else {
         return Ok(Exit::Failure);
     };
     run_in_session(&args.connection, printer, async |session| {
@@ -51,16 +58,21 @@ async fn plan_in(
             crate::output::count(n, "change is drift", "changes are drift")
         ));
     }
+    let locations = Locations::of(&loaded.set);
     print_plan(
         &planned.plan,
-        args.format,
+        View {
+            format: args.format,
+            locations: Some(&locations),
+            fail_on: args.fail_on,
+        },
         &planned.names,
         &session.client,
         printer,
         &mut printer.stdout(),
     )
     .map_err(Error::writing("the plan"))?;
-    let pending = !planned.plan.summary().is_empty();
+    let exit = Exit::of_plan(&planned.plan, args.fail_on, args.detailed_exitcode, printer);
     if let Some(path) = &args.out {
         // The plan moves into the file's document: a 100,000-change plan is not copied.
         let saved = SavedPlan::new(
@@ -81,9 +93,5 @@ async fn plan_in(
             path.display()
         ));
     }
-    Ok(if args.detailed_exitcode && pending {
-        Exit::ChangesPending
-    } else {
-        Exit::Success
-    })
+    Ok(exit)
 }

@@ -36,8 +36,16 @@ pub(crate) fn run(args: &ValidateArgs, printer: &Printer) -> Result<Exit> {
             serde_json::to_writer_pretty(&mut out, &report).map_err(|e| stdout_err(e.into()))?;
             writeln!(out).map_err(stdout_err)?;
         }
-        ReportFormat::Text => {
-            print_diagnostics(&loaded, printer);
+        ReportFormat::Text | ReportFormat::Github => {
+            if args.format == ReportFormat::Github {
+                let mut out = std::io::BufWriter::new(printer.stdout());
+                for d in &loaded.diagnostics {
+                    writeln!(out, "{}", d.github()).map_err(stdout_err)?;
+                }
+                out.flush().map_err(stdout_err)?;
+            } else {
+                print_diagnostics(&loaded, printer);
+            }
             let summary = [
                 count(counts.categories, "category", "categories"),
                 count(counts.events, "event", "events"),

@@ -271,6 +271,36 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
+    /// The diagnostic as a GitHub Actions workflow command (`--format github`), so a pull
+    /// request shows it on the line it is about: its code is the title, its hint and related
+    /// places follow the message on lines of their own.
+    #[must_use]
+    pub fn github(&self) -> String {
+        use crate::output::github::{Annotation, Level, Place};
+        let mut message = self.message.clone();
+        if let Some(hint) = &self.hint {
+            message.push_str(&format!("\nhint: {hint}"));
+        }
+        for r in &self.related {
+            message.push_str(&format!("\nnote: {} at {}", r.message, r.location));
+        }
+        Annotation {
+            level: match self.severity {
+                Severity::Error => Level::Error,
+                Severity::Warning => Level::Warning,
+            },
+            place: self.location.as_ref().map(|l| Place {
+                file: &l.file,
+                line: Some(l.line),
+                // A CSV location's column counts cells, not the characters GitHub counts.
+                col: l.field.is_none().then_some(l.column),
+            }),
+            title: self.code.as_str(),
+            message: &message,
+        }
+        .to_string()
+    }
+
     /// Writes the diagnostic. With `sources` (file -> text), adds a rustc-like snippet with a caret.
     ///
     /// # Errors
@@ -442,6 +472,38 @@ mod tests {
             String::from_utf8(out).unwrap(),
             "a.yaml:3:5: error[unknown-field]: unknown field `titel`\n  = hint: did you mean `title`?\n"
         );
+    }
+
+    #[test]
+    fn github_annotation_carries_place_code_and_hint_on_an_escaped_line() {
+        let d = Diagnostic::at(
+            Code::UnknownField,
+            Location::new(&Arc::from("plans/a:b,c.yaml"), 3, 5),
+            "unknown field `titel` (100%)",
+        )
+        .hint("did you mean `title`?");
+        assert_eq!(
+            d.github(),
+            "::error file=plans/a%3Ab%2Cc.yaml,line=3,col=5,title=unknown-field::unknown field \
+             `titel` (100%25)%0Ahint: did you mean `title`?"
+        );
+        let set_wide = Diagnostic::new(Code::EmptyManifestSet, "nothing declared", None);
+        assert_eq!(
+            set_wide.github(),
+            "::error title=empty-manifest-set::nothing declared"
+        );
+        let mut csv = Location::new(&file(), 4, 2);
+        csv.field = Some("type".to_owned());
+        let cell = Diagnostic::at(Code::WrongType, csv, "not a type");
+        // A CSV column counts cells, not characters: GitHub gets no column.
+        assert_eq!(
+            cell.github(),
+            "::error file=a.yaml,line=4,title=wrong-type::not a type"
+        );
+        let w = Diagnostic::at(Code::EmptyCategory, Location::new(&file(), 1, 1), "empty");
+        assert!(w
+            .github()
+            .starts_with("::warning file=a.yaml,line=1,col=1,"));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! the command line beyond [`ColorChoice`] serving as `--color`'s values; `cli` turns `-q`/`-v`
 //! into [`Verbosity`].
 
+pub(crate) mod github;
 mod printer;
 mod progress;
 pub(crate) mod redact;

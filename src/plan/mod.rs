@@ -1,6 +1,7 @@
 //! Planning: natural keys, the desired model, name resolution, the pure diff of desired against
 //! live state, the plan's renderings and the saved-plan format.
 
+pub(crate) mod class;
 pub(crate) mod desired;
 pub mod diff;
 pub(crate) mod fidelity;

@@ -3,6 +3,7 @@
 mod apply;
 mod apply_json;
 mod breaks;
+mod classes;
 mod client;
 mod client_sandbox;
 mod concurrency;

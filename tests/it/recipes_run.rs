@@ -340,3 +340,56 @@ fn the_gitlab_ci_recipe_runs_against_sandbox_serve() {
         &book_config(&[]),
     );
 }
+
+#[test]
+fn the_github_actions_contract_job_annotates_and_fails_on_breaking_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = repository(dir.path(), &book_config(&[]));
+    let jobs = job_lines("github-actions.yml", &[("github.base_ref", "main")]);
+    let lines = jobs.get("contract").expect("a `contract` job");
+    let validate = find(lines, "validate", &["--format", "github"]);
+    let diff = find(lines, "diff", &["--format", "github", "--fail-on"]);
+    let offline = |argv: &[String]| {
+        Out::of(
+            bin()
+                .current_dir(&repo)
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .args(&argv[1..])
+                .output()
+                .unwrap(),
+        )
+    };
+    // The pull request changes a description: a revision passes the check.
+    offline(validate).ok();
+    let out = offline(diff).ok();
+    assert!(
+        out.stdout
+            .starts_with("::notice title=secoda-sync::Plan: 0 to create, 1 to update"),
+        "{}",
+        out.stdout
+    );
+    // A property removed on top of it fails the check, annotated on its event's line.
+    let account = repo.join("examples/ecommerce/account.yaml");
+    let text = std::fs::read_to_string(&account).unwrap();
+    let removed = "          - title: referrer\n            description: Referring code or URL\n            type: string\n            is_required: false\n";
+    assert!(
+        text.contains(removed),
+        "account.yaml no longer holds `referrer`"
+    );
+    std::fs::write(&account, text.replacen(removed, "", 1)).unwrap();
+    git(&repo, &["commit", "-q", "-am", "remove referrer"]);
+    let out = offline(diff).code(1);
+    assert!(
+        out.stdout.starts_with(
+            "::error file=examples/ecommerce/account.yaml,line=9,col=9,title=breaking change::\
+             property \"Account/Signed Up/referrer\": property removed from the manifests\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stderr.contains("--fail-on breaking: 1 breaking change"),
+        "{}",
+        out.stderr
+    );
+}

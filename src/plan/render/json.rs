@@ -2,6 +2,7 @@
 //! dedicated output structs, so internal refactors cannot change it by accident.
 
 use super::{eta_seconds, RenderContext};
+use crate::plan::class::{classify, Class, ClassCounts};
 use crate::plan::{Action, Block, Kind, ParentRef, Plan, Usage};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -101,6 +102,30 @@ pub(crate) struct SummaryDoc {
     pub eta_seconds: u64,
     /// The write rate the estimate assumes, e.g. `30/min`.
     pub write_rate: String,
+    /// Changes per class (`breaking`, `addition`, `revision`): what `--fail-on` weighs.
+    pub classes: ClassesDoc,
+}
+
+/// Changes per class.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClassesDoc {
+    /// Changes that can break a sender or a reader of the tracking plan.
+    pub breaking: usize,
+    /// New resources, optional properties and loosened rules.
+    pub addition: usize,
+    /// Documentation, ownership and monitor changes.
+    pub revision: usize,
+}
+
+impl From<ClassCounts> for ClassesDoc {
+    fn from(n: ClassCounts) -> Self {
+        Self {
+            breaking: n.breaking,
+            addition: n.addition,
+            revision: n.revision,
+        }
+    }
 }
 
 #[allow(clippy::trivially_copy_pass_by_ref)] // serde's skip_serializing_if passes a reference
@@ -130,6 +155,12 @@ pub(crate) struct ChangeDoc {
     pub key: String,
     /// Human label: the title, or the monitor's name.
     pub label: String,
+    /// `breaking`, `addition` or `revision`: what the change does to the tracking plan's
+    /// contract (the most severe of its fields').
+    pub class: Class,
+    /// Why it has that class, e.g. `enum values removed: paypal` (one reason per field of
+    /// that class, joined by `; `).
+    pub class_reason: String,
     /// Live id (null for creates).
     pub id: Option<String>,
     /// Parent of a created event or property.
@@ -177,15 +208,19 @@ impl PlanDocument {
                 lease_writes: plan.lease_writes,
                 eta_seconds: eta_seconds(plan, ctx.write_rate),
                 write_rate: ctx.write_rate.to_string(),
+                classes: ClassCounts::of(plan).into(),
             },
             changes: plan
                 .changes
                 .iter()
-                .map(|c| ChangeDoc {
+                .map(|c| (c, classify(c)))
+                .map(|(c, k)| ChangeDoc {
                     action: c.action,
                     kind: c.kind,
                     key: c.key.to_string(),
                     label: c.label.clone(),
+                    class: k.class,
+                    class_reason: k.why(),
                     id: c.id.as_ref().map(|i| i.0.clone()),
                     parent: c.parent.as_ref().map(|p| match p {
                         ParentRef::Id(id) => ParentDoc::Id(id.0.clone()),

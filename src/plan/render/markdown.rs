@@ -3,11 +3,12 @@
 //! The whole comment stays under GitHub's 65,536-character limit: changes that do not fit are
 //! left out and counted in a closing note.
 
-use super::text::{per_change, ChangeLines, Group, Layout};
+use super::text::{by_class, per_change, ChangeLines, Group, Layout};
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
     RenderContext,
 };
+use crate::plan::class::ClassCounts;
 use crate::plan::{Action, Plan};
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -61,6 +62,7 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         let _ = writeln!(out, "| 💤 No longer managed | {} |", s.unmanaged);
     }
     let _ = writeln!(out, "\n**{}**\n", summary_line(plan, ctx.write_rate));
+    let _ = writeln!(out, "Classes: {}.\n", ClassCounts::of(plan).line());
     if let Some(line) = removes_line(plan) {
         let _ = writeln!(out, "> [!CAUTION]\n> {line}\n");
     }
@@ -91,20 +93,43 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         );
     }
 
-    let all = per_change(plan, &plain, Layout::Review);
-    let total = all.len();
+    let (breaking, others) = by_class(plan);
+    let total = plan.changes.len();
     let mut shown = 0;
-    for group in split_groups(&all) {
+    let breaking = per_change(breaking, &plain, Layout::Review);
+    let mut groups = Vec::new();
+    if !breaking.is_empty() {
+        // Open, not collapsed, and before everything else: what a reviewer must weigh.
+        groups.push((Section::Breaking, &breaking[..]));
+    }
+    let others = per_change(others, &plain, Layout::Review);
+    groups.extend(
+        split_groups(&others)
+            .into_iter()
+            .map(|g| (Section::Group, g)),
+    );
+    for (section, group) in groups {
         let fence = fence_for(group);
-        let open = format!(
-            "<details><summary><strong>{}</strong> ({})</summary>\n\n{fence}diff\n",
-            match &group[0].group {
-                Group::Category(t) => escape(t),
-                Group::Monitors => "Monitors".to_owned(),
-            },
-            counts(group)
-        );
-        let close = format!("{fence}\n\n</details>\n\n");
+        let (open, close) = match section {
+            Section::Breaking => (
+                format!(
+                    "#### ⚠️ Breaking changes ({})\n\n{fence}diff\n",
+                    group.len()
+                ),
+                format!("{fence}\n\n"),
+            ),
+            Section::Group => (
+                format!(
+                    "<details><summary><strong>{}</strong> ({})</summary>\n\n{fence}diff\n",
+                    match &group[0].group {
+                        Group::Category(t) => escape(t),
+                        Group::Monitors => "Monitors".to_owned(),
+                    },
+                    counts(group)
+                ),
+                format!("{fence}\n\n</details>\n\n"),
+            ),
+        };
         let mut body = String::new();
         let mut fitted = 0;
         for b in group {
@@ -136,6 +161,14 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
         );
     }
     out
+}
+
+/// Where a run of changes is shown: the breaking changes' own section, or a category's (or
+/// the monitors') collapsible block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    Breaking,
+    Group,
 }
 
 /// Consecutive changes of the same group (they come in tree order, so each group once).
@@ -217,6 +250,8 @@ mod tests {
             names: &names,
             color: false,
             baseline: Baseline::Workspace,
+            locations: None,
+            fail_on: None,
         };
         to_string(&plan, &ctx)
     }
@@ -268,6 +303,8 @@ mod tests {
             names: &names,
             color: false,
             baseline: Baseline::Workspace,
+            locations: None,
+            fail_on: None,
         };
         to_string(&plan, &ctx)
     }

@@ -1,10 +1,12 @@
 //! The plan's three renderings: text for terminals, JSON for machines, markdown for pull-request
 //! comments. Each writes to a caller-given writer, so rendering stays pure and testable.
 
+pub(crate) mod github;
 pub(crate) mod json;
 pub(crate) mod markdown;
 pub(crate) mod text;
 
+use super::class::Class;
 use super::desired::Names;
 use super::{Action, Plan};
 use crate::api::Rate;
@@ -22,6 +24,10 @@ pub(crate) struct RenderContext<'a> {
     pub color: bool,
     /// What the manifests were compared with.
     pub baseline: Baseline,
+    /// Where the manifests declare each resource (`github` annotates there; `None`: nowhere).
+    pub locations: Option<&'a github::Locations>,
+    /// `--fail-on`: the changes it fails on are `github`'s errors (`None`: no gate).
+    pub fail_on: Option<Class>,
 }
 
 /// What a plan compares the manifests with: the line for "nothing would change" names it.
@@ -52,6 +58,34 @@ pub enum Format {
     Json,
     /// A pull-request comment.
     Markdown,
+    /// GitHub Actions annotations: the manifests' diagnostics, one per breaking change (and
+    /// per change `--fail-on` fails on) at the manifest line that makes it, then a notice with
+    /// the summary.
+    Github,
+}
+
+/// How a command shows a plan: the format, and what the renderings need from the command
+/// line besides.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct View<'a> {
+    /// `--format`.
+    pub format: Format,
+    /// Where the manifests declare each resource (for `github`).
+    pub locations: Option<&'a github::Locations>,
+    /// `--fail-on`.
+    pub fail_on: Option<Class>,
+}
+
+impl View<'_> {
+    /// Plain text, no gate: what `apply` shows before it writes.
+    #[must_use]
+    pub(crate) fn text() -> Self {
+        Self {
+            format: Format::Text,
+            locations: None,
+            fail_on: None,
+        }
+    }
 }
 
 /// Renders `plan` in `format` to `w`.
@@ -68,6 +102,7 @@ pub(crate) fn render(
         Format::Text => text::render(plan, ctx, w),
         Format::Json => json::render(plan, ctx, w),
         Format::Markdown => markdown::render(plan, ctx, w),
+        Format::Github => github::render(plan, ctx, w),
     }
 }
 
@@ -274,6 +309,8 @@ mod snapshot_tests {
             names: &names,
             color,
             baseline: Baseline::Workspace,
+            locations: None,
+            fail_on: None,
         };
         let mut out = Vec::new();
         render(&plan, format, &ctx, &mut out).unwrap();
@@ -307,6 +344,8 @@ mod snapshot_tests {
             names: &names,
             color: false,
             baseline: Baseline::Workspace,
+            locations: None,
+            fail_on: None,
         };
         let mut out = Vec::new();
         render(&plan, Format::Text, &ctx, &mut out).unwrap();
@@ -324,6 +363,8 @@ mod snapshot_tests {
             names: &names,
             color: true,
             baseline: Baseline::Workspace,
+            locations: None,
+            fail_on: None,
         };
         let out = |format| {
             let mut out = Vec::new();

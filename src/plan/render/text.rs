@@ -1,5 +1,6 @@
 //! The Terraform-like text rendering, grouped by category and event:
 //! `+` create, `~` update (`field: old -> new`), `-` delete, `!` unsupported or no longer managed.
+//! Breaking changes (`plan::class`) come first under their own heading, each saying why.
 
 use super::{
     blocked_line, not_kept_line, not_readable_line, removes_line, summary_line, used_line,
@@ -7,6 +8,7 @@ use super::{
 };
 use crate::api::Id;
 use crate::output::{printable, style};
+use crate::plan::class::{classify, Class};
 use crate::plan::{Action, Change, FieldChange, FieldName, Key, MonitorField, Plan, PlanValue};
 use anstyle::Style;
 use std::io::{self, Write};
@@ -42,14 +44,30 @@ pub(crate) fn render(plan: &Plan, ctx: &RenderContext<'_>, w: &mut impl Write) -
             )
         )
     )?;
-    let mut group = None;
-    for b in per_change(plan, ctx, Layout::Text) {
-        if group.as_ref() != Some(&b.group) {
-            writeln!(w)?;
-            group = Some(b.group.clone());
+    let (breaking, others) = by_class(plan);
+    // Headings only when there is something to set apart: a plan without breaking changes
+    // reads as one listing.
+    let headed = !breaking.is_empty();
+    for (heading, changes) in [
+        (format!("Breaking changes ({}):", breaking.len()), breaking),
+        ("Other changes:".to_owned(), others),
+    ] {
+        if changes.is_empty() {
+            continue;
         }
-        for (_, line) in &b.lines {
-            writeln!(w, "{line}")?;
+        if headed {
+            writeln!(w)?;
+            writeln!(w, "{}", paint.style(style::WARN, &heading))?;
+        }
+        let mut group = None;
+        for b in per_change(changes, ctx, Layout::Text) {
+            if group.as_ref() != Some(&b.group) {
+                writeln!(w)?;
+                group = Some(b.group.clone());
+            }
+            for (_, line) in &b.lines {
+                writeln!(w, "{line}")?;
+            }
         }
     }
     writeln!(w)?;
@@ -110,14 +128,21 @@ pub(crate) enum Layout {
     Review,
 }
 
-/// The plan's changes in tree order, each rendered as its lines.
+/// The plan's breaking changes, and the others, each in plan order.
+pub(crate) fn by_class(plan: &Plan) -> (Vec<&Change>, Vec<&Change>) {
+    plan.changes
+        .iter()
+        .partition(|c| classify(c).class == Class::Breaking)
+}
+
+/// Changes in tree order, each rendered as its lines.
 pub(crate) fn per_change<'a>(
-    plan: &'a Plan,
+    changes: Vec<&'a Change>,
     ctx: &RenderContext<'_>,
     layout: Layout,
 ) -> Vec<ChangeLines<'a>> {
     let paint = Paint(ctx.color);
-    let mut sorted: Vec<&Change> = plan.changes.iter().collect();
+    let mut sorted = changes;
     sorted.sort_by(|a, b| a.key.cmp(&b.key));
     let mut shown: Option<Key> = None;
     let mut out = Vec::with_capacity(sorted.len());
@@ -212,6 +237,16 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, layout: Layout, out: &mut V
         };
         let note = paint.style(st, &format!("# {note}"));
         out.push((mark, format!("{inner}{note}")));
+    }
+    // After the note (why it is unsupported, blocked, no longer managed), which says what
+    // happens to it: this says what it does to the contract.
+    let class = classify(c);
+    if class.class == Class::Breaking {
+        let why = paint.style(
+            style::WARN,
+            &format!("# breaking: {}", printable(&class.why())),
+        );
+        out.push((mark, format!("{inner}{why}")));
     }
     // A create lists what it sends; a field whose value is null sends nothing worth showing.
     let shown: Vec<&FieldChange> = c
