@@ -1,19 +1,25 @@
 //! `secoda-sync migrate-report` arguments.
 
-use super::ManifestArgs;
+use super::{ConnectionArgs, ManifestArgs};
 use clap::{Args, ValueEnum};
 
 const AFTER_HELP: &str = "\
 Loads vendor exports as `plan` would, touches no network, and prints what the migration will
 carry: counts of categories, events and properties; rows skipped and why (user properties,
 non-track events, removed rows) with the vendor file's lines; fields Secoda has no home for;
-warnings; and the number of writes with their duration at 30 writes per minute.
+warnings; and the number of writes (the apply's lease included, as `plan` counts them) with
+their duration at 30 writes per minute.
+
+With --workspace it also reads the workspace's users and teams (the token, or --sandbox) and
+lists the owners that name neither: the migration leaves them out of their resources (an
+owner naming a team is carried as the resource's team).
 
 Examples:
   secoda-sync migrate-report avo-export.csv --from avo
-  secoda-sync migrate-report plan.csv --from segment --default-category Web --format markdown > report.md";
+  secoda-sync migrate-report plan.csv --from segment --default-category Web --format markdown > report.md
+  secoda-sync migrate-report avo-export.csv --from avo --workspace";
 
-/// Report what migrating vendor exports will carry, offline.
+/// Report what migrating vendor exports will carry (offline unless --workspace).
 #[derive(Debug, Args)]
 #[command(after_help = AFTER_HELP)]
 pub struct MigrateReportArgs {
@@ -22,6 +28,11 @@ pub struct MigrateReportArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
     pub format: MigrateFormat,
+    /// Also read the workspace's users and teams, to list the owners that name neither.
+    #[arg(long)]
+    pub workspace: bool,
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// `migrate-report --format` values.

@@ -142,6 +142,7 @@ impl<'a> Verb<'a> {
                 ..Self::default()
             },
             Command::MigrateReport(a) => Self {
+                connection: Some(&mut a.connection),
                 types: Some(&mut a.manifests.input.types.property_types),
                 integration: Some(&mut a.manifests.input.integration),
                 ..Self::default()

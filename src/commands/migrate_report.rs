@@ -1,11 +1,14 @@
 //! `secoda-sync migrate-report`: load vendor exports and print what the migration carries.
 
+use super::session::run_in_session;
 use crate::api::Rate;
 use crate::cli::{MigrateFormat, MigrateReportArgs};
 use crate::error::{Error, Exit, Result};
-use crate::manifest::presets::MigrationReport;
+use crate::manifest::presets::{LeftOutOwner as ReportedOwner, MigrationReport};
 use crate::manifest::{self, LoadOptions};
 use crate::output::Printer;
+use crate::plan::resolve::left_out_owners;
+use crate::workspace::fetch_lookups;
 use std::io::Write;
 
 /// Runs `migrate-report`.
@@ -17,7 +20,24 @@ pub(crate) fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
     let report = MigrationReport::new(&loaded, args.manifests.input.types.into());
     // As `plan` counts them: the apply's lease writes too, at Secoda's pace.
     let lease = crate::apply::lease::planned_writes(report.writes, Rate::SECODA_WRITES);
-    let report = report.with_lease_writes(lease);
+    let mut report = report.with_lease_writes(lease);
+    if args.workspace {
+        let concurrency = usize::from(args.connection.concurrency);
+        let left_out = run_in_session(&args.connection, printer, async |session| {
+            let lookups = fetch_lookups(&session.client, &loaded.set, concurrency).await?;
+            Ok(left_out_owners(&loaded.set, &lookups))
+        })?;
+        report.left_out_owners = Some(
+            left_out
+                .into_iter()
+                .map(|o| ReportedOwner {
+                    name: o.name,
+                    resource: o.item,
+                    at: o.origin.to_string(),
+                })
+                .collect(),
+        );
+    }
     let stdout_err = |source| Error::Io {
         action: "write",
         path: "stdout".into(),

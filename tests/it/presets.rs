@@ -564,6 +564,24 @@ fn a_vendor_owner_naming_a_team_becomes_the_team_and_one_naming_nothing_is_left_
     assert_eq!(event("Logged Out")["owners"], serde_json::json!([]));
     let out = sb.run(&[&["plan", &file][..], &args].concat()).ok();
     assert!(out.stdout.contains("No changes"), "{}", out.stdout);
+    // migrate-report lists them when it may read the workspace, and offline says nothing.
+    let out = sb.run(&["migrate-report", &file, "--workspace"]).ok();
+    assert_eq!(
+        out.stdout
+            .matches("owner left out: `ghost@acme.test`")
+            .count(),
+        2,
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("(no such user or team; event `Onboarding/Logged Out`"),
+        "{}",
+        out.stdout
+    );
+    let offline = Out::of(bin().args(["migrate-report", &file]).output().unwrap()).ok();
+    assert!(!offline.stdout.contains("owner"), "{}", offline.stdout);
 
     // A native manifest stays strict: a team's name in `owners` is an unknown user.
     let yaml = dir.path().join("native.yaml");

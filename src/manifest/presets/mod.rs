@@ -12,7 +12,7 @@ mod table;
 mod types;
 
 pub(crate) use notes::Notes;
-pub(crate) use report::MigrationReport;
+pub(crate) use report::{LeftOutOwner, MigrationReport};
 
 use crate::manifest::csv::Delimiter;
 use crate::manifest::diagnostics::{Code, Diagnostic};

@@ -33,6 +33,18 @@ pub(crate) struct Homeless {
     pub values: usize,
 }
 
+/// An owner of a vendor export that the workspace has neither as a user nor as a team: the
+/// migration leaves it out of its resource.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct LeftOutOwner {
+    /// The owner as written.
+    pub name: String,
+    /// The resource (`event Checkout/Order Completed`).
+    pub resource: String,
+    /// Where the resource is declared (`avo.csv:3:1`).
+    pub at: String,
+}
+
 /// What a migration carries, offline.
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct MigrationReport {
@@ -60,6 +72,10 @@ pub(crate) struct MigrationReport {
     pub property_types: &'static str,
     /// Properties with a tracking-plan field, which `--property-types off` does not carry.
     pub typed: usize,
+    /// With `--workspace`: the owners the workspace has neither as a user nor as a team, left
+    /// out of their resources (absent offline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub left_out_owners: Option<Vec<LeftOutOwner>>,
 }
 
 impl MigrationReport {
@@ -120,6 +136,7 @@ impl MigrationReport {
                 .filter(|d| d.is_error() && d.code != Code::MissingIntegration)
                 .count(),
             writes,
+            left_out_owners: None,
             lease_writes: 0,
             seconds: writes * 60 / WRITES_PER_MINUTE,
             property_types: match types {
@@ -208,6 +225,16 @@ impl MigrationReport {
         if self.errors > 0 {
             writeln!(w, "  errors: {} (run `validate` to see them)", self.errors)?;
         }
+        if self.left_out_owners.as_ref().is_some_and(Vec::is_empty) {
+            writeln!(w, "  owners: every one a user or a team of the workspace")?;
+        }
+        for o in self.left_out_owners.iter().flatten() {
+            writeln!(
+                w,
+                "  owner left out: `{}` (no such user or team; {}, {})",
+                o.name, o.resource, o.at
+            )?;
+        }
         writeln!(
             w,
             "  writes: {} ({}about {} at {WRITES_PER_MINUTE}/min)",
@@ -249,6 +276,15 @@ impl MigrationReport {
             }
             if self.errors > 0 {
                 writeln!(w, "- {} errors: run `secoda-sync validate`", self.errors)?;
+            }
+        }
+        if let Some(owners) = self.left_out_owners.as_ref().filter(|o| !o.is_empty()) {
+            writeln!(
+                w,
+                "\n| owner left out (no such user or team) | resource | where |\n|---|---|---|"
+            )?;
+            for o in owners {
+                writeln!(w, "| `{}` | {} | `{}` |", o.name, o.resource, o.at)?;
             }
         }
         writeln!(

@@ -52,6 +52,22 @@ pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<Res
     }
 }
 
+/// The owners of `set`'s vendor exports that name neither a user nor a team of the workspace
+/// (what [`resolve`] leaves out with a warning), whether or not the rest resolves.
+#[must_use]
+pub(crate) fn left_out_owners(set: &ManifestSet, lookups: &Lookups) -> Vec<LeftOutOwner> {
+    let mut r = Resolver {
+        lookups,
+        errors: Vec::new(),
+        vendor_files: &set.vendor_files,
+        left_out_owners: Vec::new(),
+    };
+    for c in &set.categories {
+        r.category(c);
+    }
+    r.left_out_owners
+}
+
 /// One resolve pass: the look-ups it reads and every error found so far (all are reported,
 /// not just the first).
 struct Resolver<'a> {
