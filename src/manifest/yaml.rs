@@ -22,7 +22,27 @@ const MAX_DEPTH: usize = 255;
 /// Parses YAML text into a spanned tree; `None` (with a `syntax` diagnostic) when malformed.
 /// An empty document is an empty mapping.
 pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
-    let mut builder = Builder::default();
+    parse_with(ctx, text, None)
+}
+
+/// What [`parse_with`] hands over as soon as it is complete.
+type CategorySink<'s> = &'s mut dyn FnMut(&mut Ctx<'_>, &Node);
+
+/// [`parse`], handing each item of the root mapping's `categories` list to `on_category` as
+/// soon as it is complete instead of keeping it in the tree (where that list stays empty): a
+/// manifest of 100,000 properties is read holding one category's tree at a time, not the
+/// whole file's. On a syntax error anywhere, the diagnostics the sink pushed are taken back,
+/// so a malformed file reports its syntax error alone (the caller drops what the sink built).
+fn parse_with(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    mut on_category: Option<CategorySink<'_>>,
+) -> Option<Node> {
+    let before = ctx.diags.len();
+    let mut builder = Builder {
+        stream_categories: on_category.is_some(),
+        ..Builder::default()
+    };
     let mut parser = Parser::new_from_str(text);
     // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
     // the events one by one keeps the nesting on the builder's stack, where it is capped.
@@ -31,12 +51,16 @@ pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
             Ok((ev, mark)) => {
                 let end = ev == Event::StreamEnd;
                 builder.on_event(ev, mark);
+                if let (Some(node), Some(sink)) = (builder.category.take(), &mut on_category) {
+                    sink(ctx, &node);
+                }
                 if end || builder.error.is_some() {
                     break;
                 }
             }
             Err(e) => {
                 let m = e.marker();
+                ctx.diags.truncate(before);
                 ctx.push(Diagnostic::at(
                     Code::Syntax,
                     ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
@@ -47,6 +71,7 @@ pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
         }
     }
     if let Some(err) = builder.error {
+        ctx.diags.truncate(before);
         ctx.push(err.into_diag(ctx));
         return None;
     }
@@ -85,6 +110,10 @@ struct Builder {
     anchors: HashMap<usize, (Node, usize)>,
     aliased: usize,
     error: Option<BuildError>,
+    /// Whether the items of the root mapping's `categories` list go to `category`.
+    stream_categories: bool,
+    /// A complete item of that list, for the caller to take.
+    category: Option<Node>,
 }
 
 impl Builder {
@@ -98,9 +127,21 @@ impl Builder {
         }
     }
 
+    /// Whether a node finished now is an item of the root mapping's `categories` list.
+    fn in_categories(&self) -> bool {
+        matches!(
+            self.stack.as_slice(),
+            [Frame::Map(_, _, Some(key)), Frame::Seq(..)] if key.name == "categories"
+        )
+    }
+
     fn finish(&mut self, node: Node, anchor: usize, mark: Marker) {
         if anchor > 0 {
             self.anchors.insert(anchor, (node.clone(), weight(&node)));
+        }
+        if self.stream_categories && self.in_categories() {
+            self.category = Some(node);
+            return;
         }
         match self.stack.last_mut() {
             None if self.root.is_some() => {
@@ -281,8 +322,9 @@ const TOP_FIELDS: &[&str] = &[
 /// Reads a YAML manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
     let mut frag = Fragment::default();
-    let Some(root) = parse(ctx, text) else {
-        return frag;
+    let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
+    let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
+        return Fragment::default();
     };
     let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
         return frag;
@@ -314,6 +356,7 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
     if let Some(node) = top.get("rules") {
         frag.rules = Some((rule_config::read(ctx, node), ctx.origin(node)));
     }
+    // The list's items were read as they were parsed; this checks that it is a list.
     for node in top.seq(ctx, "categories").unwrap_or_default() {
         category(ctx, node, &mut frag);
     }
@@ -425,6 +468,45 @@ mod tests {
         };
         let n = parse(&mut ctx, text);
         (n, diags)
+    }
+
+    fn read(text: &str) -> (Fragment, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        let frag = read_manifest(&mut ctx, text);
+        (frag, diags)
+    }
+
+    #[test]
+    fn categories_read_while_parsing_give_what_the_whole_tree_gave() {
+        let text =
+            "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      \
+                    - title: E\n        properties:\n          - title: p\n  - title: B\n";
+        let (frag, diags) = read(text);
+        assert!(diags.is_empty(), "{diags:?}");
+        let titles: Vec<&str> = frag
+            .categories
+            .iter()
+            .map(|c| c.item.title.as_str())
+            .collect();
+        assert_eq!(titles, ["A", "B"]);
+        assert_eq!((frag.events.len(), frag.properties.len()), (1, 1));
+        // The list is still checked for being one.
+        let (frag, diags) = read("version: 1\ncategories: 5\n");
+        assert!(frag.categories.is_empty());
+        assert_eq!(diags.len(), 1, "{diags:?}");
+    }
+
+    #[test]
+    fn a_syntax_error_after_categories_already_read_is_reported_alone() {
+        let text = "version: 1\ncategories:\n  - title: A\n    colour: red\n  - title: [B\n";
+        let (frag, diags) = read(text);
+        assert!(frag.categories.is_empty(), "{:?}", frag.categories);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::Syntax, "{diags:?}");
     }
 
     #[test]
