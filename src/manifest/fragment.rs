@@ -132,8 +132,56 @@ pub(crate) struct Fragment {
     pub(crate) rules: Option<(crate::manifest::rules::Rules, Origin)>,
     pub(crate) categories: Vec<CategoryMention>,
     pub(crate) events: Vec<EventMention>,
-    pub(crate) properties: Vec<PropertyMention>,
+    pub(crate) properties: Chunked<PropertyMention>,
     pub(crate) monitors: Vec<Monitor>,
+}
+
+/// A list built by pushing and consumed once, held in chunks of at most [`Chunked::CHUNK`]
+/// items: consuming it frees each chunk as soon as its items have moved on, so merging a file
+/// of 100,000 properties does not hold them twice (a `Vec` keeps its whole buffer until the
+/// last item has moved out, and has doubled its capacity on the way).
+#[derive(Debug, Clone)]
+pub(crate) struct Chunked<T> {
+    chunks: Vec<Vec<T>>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Self { chunks: Vec::new() }
+    }
+}
+
+impl<T> Chunked<T> {
+    /// Items per chunk: big enough that the chunk list stays short, small enough that a
+    /// chunk is a sliver of a large file.
+    const CHUNK: usize = 4096;
+
+    /// Appends `item`; a small list stays one `Vec` growing as usual.
+    pub(crate) fn push(&mut self, item: T) {
+        match self.chunks.last_mut() {
+            Some(chunk) if chunk.len() < Self::CHUNK => chunk.push(item),
+            _ => {
+                let mut chunk = Vec::with_capacity(if self.chunks.is_empty() {
+                    0
+                } else {
+                    Self::CHUNK
+                });
+                chunk.push(item);
+                self.chunks.push(chunk);
+            }
+        }
+    }
+
+    /// How many items it holds.
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+
+    /// The items in order, each chunk freed once its items are taken.
+    pub(crate) fn into_items(self) -> impl Iterator<Item = T> {
+        self.chunks.into_iter().flatten()
+    }
 }
 
 impl Fragment {
@@ -351,4 +399,31 @@ fn schedule(ctx: &mut Ctx<'_>, node: &Node, monitor: &str) -> Option<Schedule> {
         day,
         hour,
     })
+}
+
+#[cfg(test)]
+mod chunked_tests {
+    use super::Chunked;
+
+    #[test]
+    fn items_come_back_in_order_from_chunks_of_bounded_size() {
+        let mut list = Chunked::default();
+        let n = Chunked::<usize>::CHUNK * 2 + 5;
+        for i in 0..n {
+            list.push(i);
+        }
+        assert_eq!(list.len(), n);
+        assert_eq!(list.chunks.len(), 3);
+        assert!(list
+            .chunks
+            .iter()
+            .all(|c| c.capacity() <= Chunked::<usize>::CHUNK));
+        assert!(list.into_items().eq(0..n));
+        let mut small = Chunked::default();
+        small.push("one");
+        assert!(
+            small.chunks[0].capacity() < 16,
+            "a small file's list is small"
+        );
+    }
 }

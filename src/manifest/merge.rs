@@ -39,7 +39,7 @@ pub(crate) fn merge(
         }
     }
     for f in &mut fragments {
-        for p in std::mem::take(&mut f.properties) {
+        for p in std::mem::take(&mut f.properties).into_items() {
             m.property(p);
         }
         for mon in std::mem::take(&mut f.monitors) {
