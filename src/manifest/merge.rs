@@ -45,6 +45,9 @@ pub(crate) fn merge(
         for mon in std::mem::take(&mut f.monitors) {
             m.monitor(mon);
         }
+        for t in std::mem::take(&mut f.tags) {
+            m.tag(t);
+        }
     }
     m.finish()
 }
@@ -66,6 +69,8 @@ struct Merger<'d> {
     /// (category index, event index, property title) -> where it was declared.
     props: HashMap<(usize, usize, String), Origin>,
     monitors: HashMap<String, Origin>,
+    /// Tag name -> where it was declared.
+    tags: HashMap<String, Origin>,
     /// (target, metric type, canonical config) as written -> index in `set.monitors`.
     identities: HashMap<(String, Option<String>, String), usize>,
 }
@@ -86,6 +91,7 @@ impl<'d> Merger<'d> {
             event_declared: HashMap::new(),
             props: HashMap::new(),
             monitors: HashMap::new(),
+            tags: HashMap::new(),
             identities: HashMap::new(),
         }
     }
@@ -290,6 +296,25 @@ impl<'d> Merger<'d> {
         self.set.monitors.push(m);
     }
 
+    /// A tag is declared once in the whole set.
+    fn tag(&mut self, t: crate::manifest::Tag) {
+        match self.tags.entry(t.name.clone()) {
+            Entry::Occupied(first) => self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&t.origin).into(),
+                    format!("tag `{}` is declared twice", t.name),
+                )
+                .related("first declared", first.get().into())
+                .hint("declare each tag once in the manifest set"),
+            ),
+            Entry::Vacant(slot) => {
+                slot.insert(t.origin.clone());
+                self.set.tags.push(t);
+            }
+        }
+    }
+
     /// Fills in `defaults` and reports a set with nothing in it or no integration.
     fn finish(self) -> ManifestSet {
         let Self {
@@ -302,7 +327,7 @@ impl<'d> Merger<'d> {
             apply_defaults(&mut set, d);
         }
         let counts = set.counts();
-        let empty = counts.categories + counts.monitors == 0;
+        let empty = counts.categories + counts.monitors == 0 && set.tags.is_empty();
         if empty && !diags.iter().any(Diagnostic::is_error) {
             diags.push(
                 Diagnostic::new(

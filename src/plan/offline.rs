@@ -53,6 +53,7 @@ pub(crate) fn placeholder_lookups(sets: &[&ManifestSet]) -> Lookups {
             .map(|n| api::Tag {
                 id: id(n),
                 name: n.clone(),
+                ..api::Tag::default()
             })
             .collect(),
         collections: names
