@@ -137,6 +137,10 @@ pub(crate) struct Fragment {
     pub(crate) properties: Vec<PropertyMention>,
     pub(crate) monitors: Vec<Monitor>,
     pub(crate) tags: Vec<Tag>,
+    /// Tags a vendor export's resources use, declared by the preset so a migration creates
+    /// what it needs: several files may use one, so these never clash with each other or with
+    /// a tag declared outright.
+    pub(crate) implied_tags: Vec<Tag>,
 }
 
 impl Fragment {

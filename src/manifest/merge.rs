@@ -49,6 +49,11 @@ pub(crate) fn merge(
             m.tag(t);
         }
     }
+    for f in &mut fragments {
+        for t in std::mem::take(&mut f.implied_tags) {
+            m.implied_tag(t);
+        }
+    }
     m.finish()
 }
 
@@ -312,6 +317,14 @@ impl<'d> Merger<'d> {
                 slot.insert(t.origin.clone());
                 self.set.tags.push(t);
             }
+        }
+    }
+
+    /// A tag a vendor export uses: declared unless something declared it already.
+    fn implied_tag(&mut self, t: crate::manifest::Tag) {
+        if let Entry::Vacant(slot) = self.tags.entry(t.name.clone()) {
+            slot.insert(t.origin.clone());
+            self.set.tags.push(t);
         }
     }
 

@@ -41,6 +41,7 @@ fn lookups() -> Lookups {
         tags: vec![api::Tag {
             id: id(20),
             name: "revenue".into(),
+            ..api::Tag::default()
         }],
         users: vec![
             api::User {
@@ -78,6 +79,7 @@ fn names(v: &[&str]) -> Option<NameSet> {
 fn set_with(fields: ResourceFields, monitors: Vec<Monitor>) -> ManifestSet {
     ManifestSet {
         vendor_files: Vec::new(),
+        tags: Vec::new(),
         integration: Some(IntegrationRef::parse("Segment")),
         categories: vec![Category {
             title: "Checkout".into(),
