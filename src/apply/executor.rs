@@ -423,6 +423,7 @@ mod tests {
                 }
                 Ok(match w {
                     WriteCall::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
+                    WriteCall::CreateTag(t) => Some(Id(format!("new-tag-{}", t.name.unwrap()))),
                     _ => None,
                 })
             }
@@ -446,6 +447,48 @@ mod tests {
         assert_eq!(
             parents,
             vec![None, Some(Id::from("new-C")), Some(Id::from("new-E"))]
+        );
+    }
+
+    /// An event create carrying the tag `v2` the plan creates, listed before that create.
+    fn tagged_event_then_tag() -> Vec<Change> {
+        let mut ev = change(
+            Action::Create,
+            ev("C", "E"),
+            Some(ParentRef::Id(Id::from("cat"))),
+        );
+        ev.fields = vec![crate::plan::FieldChange::new(
+            crate::plan::FieldName::parse("tags"),
+            PlanValue::Null,
+            PlanValue::Ids(vec![Id::from("t-core"), Id::pending_tag("v2")]),
+        )];
+        vec![ev, change(Action::Create, Key::Tag("v2".into()), None)]
+    }
+
+    #[tokio::test]
+    async fn a_tag_create_runs_first_and_fills_the_placeholder_of_its_users() {
+        let p = plan_of(tagged_event_then_tag());
+        let (report, calls) = run(p, &Cancel::new(), "").await;
+        assert!(report.is_complete());
+        assert!(matches!(calls[0], WriteCall::CreateTag(_)), "{calls:?}");
+        let WriteCall::Create(_, body) = &calls[1] else {
+            panic!("{calls:?}")
+        };
+        assert_eq!(
+            body.tags,
+            Some(vec![Id::from("t-core"), Id::from("new-tag-v2")])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_placeholder_of_a_tag_no_change_creates_fails_its_user_before_any_call() {
+        let mut changes = tagged_event_then_tag();
+        changes.pop();
+        let (report, calls) = run(plan_of(changes), &Cancel::new(), "").await;
+        assert!(calls.is_empty(), "{calls:?}");
+        assert_eq!(
+            report.entries[0].1,
+            Outcome::Failed(Failure::NoTag("v2".into()))
         );
     }
 

@@ -66,8 +66,11 @@ pub(crate) enum Problem {
         /// The flag the plan was made without.
         flag: &'static str,
     },
-    /// An update or delete the API has no call for (categories).
+    /// An update or delete the API has no call for (categories), or a tag delete (which a
+    /// plan never makes).
     NotWritable {
+        /// The change's kind.
+        kind: Kind,
         /// Its key.
         key: String,
         /// The change's action.
@@ -119,9 +122,9 @@ impl fmt::Display for Problem {
                 f,
                 "{kind} `{key}` is a delete, but the plan was made without {flag}"
             ),
-            Self::NotWritable { key, action } => write!(
+            Self::NotWritable { kind, key, action } => write!(
                 f,
-                "category `{key}` is to be {}, which the API cannot do",
+                "{kind} `{key}` is to be {}, which the API cannot do",
                 if *action == Action::Delete {
                     "deleted"
                 } else {
@@ -226,8 +229,9 @@ fn check_change(saved: &SavedPlan, c: &Change, created: &HashSet<String>, out: &
     let key = || c.key.to_string();
     match (c.kind, c.action) {
         (_, Action::Unsupported) => return,
-        (Kind::Category, Action::Update | Action::Delete) => {
+        (Kind::Category, Action::Update | Action::Delete) | (Kind::Tag, Action::Delete) => {
             out.push(Problem::NotWritable {
+                kind: c.kind,
                 key: key(),
                 action: c.action,
             });

@@ -224,7 +224,7 @@ fn a_saved_plan_naming_a_tag_no_create_makes_is_refused_whole() {
     let saved = dir.path().join("plan.json");
     let saved = saved.to_str().unwrap();
     sb.run(&["plan", m.to_str().unwrap(), "--out", saved]).ok();
-    // Drop the tag's create, keep the event naming it, and reseal the file as `plan` would.
+    // Drop the tag's create and keep the event naming it: every problem is named, this one too.
     let mut v: Value = serde_json::from_str(&std::fs::read_to_string(saved).unwrap()).unwrap();
     let changes = v["plan"]["changes"].as_array_mut().unwrap();
     changes.retain(|c| c["kind"] != "tag");
