@@ -437,6 +437,41 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_declared_twice_is_a_duplicate_and_an_implied_one_is_not() {
+        let text = "version: 1\nintegration: Segment\ntags:\n  - name: v2\n    color: red\n  - {name: v2}\n  - {name: ' v3 '}\n";
+        let loaded = load_yaml(text);
+        let dups: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::DuplicateKey)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(dups, ["tag `v2` is declared twice"]);
+        let names: Vec<_> = loaded.set.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["v2", "v3"],
+            "the first declaration stands, names trimmed"
+        );
+        assert_eq!(loaded.set.tags[0].color.as_deref(), Some("red"));
+
+        let mut diags = Vec::new();
+        let mut m = super::Merger::new(None, &mut diags);
+        let tag = |name: &str| crate::manifest::Tag {
+            name: name.into(),
+            color: None,
+            description: None,
+            origin: loaded.set.tags[0].origin.clone(),
+        };
+        m.tag(tag("v2"));
+        m.implied_tag(tag("v2"));
+        m.implied_tag(tag("v4"));
+        m.implied_tag(tag("v4"));
+        assert!(m.diags.is_empty(), "{:?}", m.diags);
+        assert_eq!(m.set.tags.len(), 2);
+    }
+
+    #[test]
     fn a_monitor_twin_needs_the_same_target_metric_and_config() {
         let m = |name: &str, target: &str, metric: &str, config: &str| {
             format!("  - {{name: {name}, target: {target}, metric_type: {metric}{config}}}\n")
