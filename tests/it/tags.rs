@@ -264,3 +264,44 @@ fn export_writes_the_tags_its_resources_use_and_round_trips_clean() {
     let again = sb.run(&["plan", out_dir.to_str().unwrap()]).ok();
     assert!(again.stdout.contains("No changes."), "{}", again.stdout);
 }
+
+#[test]
+fn a_saved_plan_patching_a_tag_colour_applies_and_refuses_once_stale() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(dir.path(), "checkout.yaml", YAML);
+    let m = m.to_str().unwrap();
+    sb.run(&["apply", m, "--auto-approve"]).ok();
+    write(
+        dir.path(),
+        "checkout.yaml",
+        &YAML.replace("#2f80ed", "#eb5757"),
+    );
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    sb.run(&["plan", m, "--out", saved]).ok();
+    sb.clear_log();
+    sb.run(&["apply", "--plan", saved, "--auto-approve"]).ok();
+    assert_eq!(tag(&sb, "v2")["color"], "#eb5757");
+    let tag_writes = sb
+        .writes()
+        .into_iter()
+        .filter(|w| w.path.contains("/tag"))
+        .count();
+    assert_eq!(tag_writes, 1);
+    // The tag gone since the plan was made: refused whole, nothing written.
+    let id = tag(&sb, "v2")["id"].as_str().unwrap().to_owned();
+    write(
+        dir.path(),
+        "checkout.yaml",
+        &YAML.replace("#2f80ed", "#219653"),
+    );
+    sb.run(&["plan", m, "--out", saved]).ok();
+    sb.http("DELETE", &format!("/api/v1/tag/{id}"), None);
+    sb.clear_log();
+    let out = sb
+        .run(&["apply", "--plan", saved, "--auto-approve"])
+        .code(1);
+    assert!(out.stderr.contains("tag:v2"), "{}", out.stderr);
+    assert!(sb.writes().is_empty(), "{:?}\n{}", sb.writes(), out.stderr);
+}
