@@ -87,6 +87,7 @@ fn desired() -> Resolved {
         },
         categories,
         monitors: Vec::new(),
+        tags: Vec::new(),
         names: Names::new(),
     }
 }

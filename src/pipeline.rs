@@ -12,7 +12,7 @@ use crate::plan::resolve::{resolve, LeftOutOwner, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError, Target};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
 use crate::plan::verify;
-use crate::plan::{diff, DiffOptions, IntegrationInfo, Key, Plan, UsedDeletes};
+use crate::plan::{diff, Action, DiffOptions, IntegrationInfo, Key, Plan, UsedDeletes};
 use crate::workspace::{catalog_by_ids, count_properties, fetch_lookups, read_live, read_touched};
 use std::collections::BTreeSet;
 use std::io::Write as _;
@@ -229,7 +229,8 @@ pub async fn plan(
     if let Some(s) = spinner {
         s.finish_and_clear();
     }
-    let live = live?;
+    let mut live = live?;
+    live.tags.clone_from(&lookups.tags);
     let unmatched = unmatched_keys(&resolved, &live, &opts);
     if !unmatched.is_empty() {
         return Ok(Planning::Refused(
@@ -527,7 +528,14 @@ pub(crate) async fn check_saved(
         environment: target.environment,
     };
     saved.check_fresh(&target, &current)?;
-    Ok((saved.plan, lookups.names()))
+    let mut names = lookups.names();
+    // A tag the plan creates is shown by name, as `plan` showed it.
+    for c in &saved.plan.changes {
+        if let (Action::Create, Key::Tag(name)) = (c.action, &c.key) {
+            names.insert(Id::pending_tag(name), name.clone());
+        }
+    }
+    Ok((saved.plan, names))
 }
 
 /// Each monitor change that cannot be folded into its write (a field the monitor body does

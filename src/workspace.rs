@@ -138,6 +138,8 @@ pub async fn read_live(
         events,
         properties,
         monitors,
+        // The caller fills them in from the lookups it has read already.
+        tags: Vec::new(),
         not_kept,
     })
 }
@@ -191,7 +193,18 @@ pub(crate) async fn read_touched(
     concurrency: usize,
 ) -> Result<Vec<Reread>, ApiError> {
     let mut out: Vec<Reread> = Vec::new();
-    let mut next = touched;
+    // Tags have no documented read by id: the list answers for all of them at once.
+    let (tags, mut next): (Vec<_>, Vec<_>) =
+        touched.into_iter().partition(|(k, _)| *k == Kind::Tag);
+    if !tags.is_empty() {
+        let listed: Vec<crate::api::Tag> = client.list_tags().try_collect().await?;
+        out.extend(
+            listed
+                .iter()
+                .filter(|t| tags.iter().any(|(_, id)| *id == t.id))
+                .map(Reread::tag),
+        );
+    }
     // At most three rounds: the ids, their events, their categories.
     while !next.is_empty() {
         let reads = futures::stream::iter(next)

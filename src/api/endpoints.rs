@@ -35,8 +35,10 @@ pub(crate) enum Endpoint {
     Integrations,
     /// Teams list.
     Teams,
-    /// Tags list.
+    /// Tags: list, create (creating one is assumed, as for other resources).
     Tags,
+    /// One tag (PATCH, DELETE assumed as for other resources).
+    Tag(Id),
     /// Users list.
     Users,
     /// Collections list.
@@ -101,6 +103,7 @@ impl Endpoint {
             Self::Integrations => INTEGRATIONS.to_owned(),
             Self::Teams => TEAMS.to_owned(),
             Self::Tags => TAGS.to_owned(),
+            Self::Tag(id) => format!("{TAGS}/{id}"),
             Self::Users => USERS.to_owned(),
             Self::Collections => COLLECTIONS.to_owned(),
             Self::Catalog => CATALOG.to_owned(),

@@ -1,7 +1,9 @@
 //! The lists that names in a manifest resolve against: integrations, teams, tags, users,
 //! collections, and catalog resources (monitor targets).
 
-use super::{ApiError, Client, Collection, Endpoint, Integration, Resource, Tag, Team, User};
+use super::{
+    ApiError, Client, Collection, Endpoint, Id, Integration, Resource, Tag, TagWrite, Team, User,
+};
 use futures::stream::Stream;
 
 impl Client {
@@ -20,6 +22,22 @@ impl Client {
     /// Tags, streamed page by page.
     pub fn list_tags(&self) -> impl Stream<Item = Result<Tag, ApiError>> + Send + 'static {
         self.list(Endpoint::Tags, Vec::new())
+    }
+
+    /// Creates a tag (one POST; assumed to answer like the other resources' creates).
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn create_tag(&self, body: &TagWrite) -> Result<Tag, ApiError> {
+        self.post(&Endpoint::Tags, body).await
+    }
+
+    /// Updates a tag with exactly the fields set in `body`.
+    ///
+    /// # Errors
+    /// Any [`ApiError`].
+    pub async fn patch_tag(&self, id: &Id, body: &TagWrite) -> Result<Tag, ApiError> {
+        self.patch(&Endpoint::Tag(id.clone()), body).await
     }
 
     /// Users, streamed page by page.

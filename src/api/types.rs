@@ -19,7 +19,24 @@ impl Id {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The placeholder for the tag named `name` that the same plan creates: a resource using
+    /// it is planned before the tag has an id, and the apply puts the created tag's id in its
+    /// place. No Secoda id takes this form (they are UUIDs), so it cannot meet a real one.
+    #[must_use]
+    pub fn pending_tag(name: &str) -> Self {
+        Self(format!("{PENDING_TAG}{name}"))
+    }
+
+    /// The tag name this placeholder stands for, if it is one.
+    #[must_use]
+    pub fn pending_tag_name(&self) -> Option<&str> {
+        self.0.strip_prefix(PENDING_TAG)
+    }
 }
+
+/// The prefix of a placeholder id (see [`Id::pending_tag`]).
+const PENDING_TAG: &str = "pending-tag:";
 
 impl fmt::Display for Id {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -617,6 +634,26 @@ pub struct Tag {
     /// Name; what manifests match on.
     #[serde(deserialize_with = "null_default")]
     pub name: String,
+    /// Colour (e.g. `#2f80ed`); empty when the workspace has none.
+    #[serde(default, deserialize_with = "null_default")]
+    pub color: String,
+    /// Description; empty when the workspace has none.
+    #[serde(default, deserialize_with = "null_default")]
+    pub description: String,
+}
+
+/// The body of a tag create or update: only the fields set are sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TagWrite {
+    /// Name (creates).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Colour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Description.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
 }
 
 /// A workspace user.

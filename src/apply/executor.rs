@@ -13,7 +13,7 @@ use super::write::{write_for, WriteCall};
 use crate::api::Id;
 use crate::output::count;
 use crate::plan::fidelity::Ledger;
-use crate::plan::{Action, Change, ParentRef, Plan};
+use crate::plan::{Action, Change, Kind, ParentRef, Plan, PlanValue};
 use futures::stream::{FuturesUnordered, StreamExt};
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::future::Future;
@@ -109,7 +109,14 @@ where
                 (Some(ParentRef::Id(id)), None) => Some(id.clone()),
                 _ => None,
             };
-            match write_for(changes[i], opts.integration, parent) {
+            let filled;
+            let change = if graph.tags[i].is_empty() {
+                changes[i]
+            } else {
+                filled = with_created_tags(changes[i], &graph.tags[i], &changes, &outcomes);
+                &filled
+            };
+            match write_for(change, opts.integration, parent) {
                 Ok(w) => {
                     flying.insert(i);
                     in_flight.push(start(i, w));
@@ -222,6 +229,44 @@ fn settle(
     }
 }
 
+/// `change` with each placeholder of a tag created in this run (`tags`: those creates, all
+/// done) replaced by the created tag's id.
+fn with_created_tags(
+    change: &Change,
+    tags: &[usize],
+    changes: &[&Change],
+    outcomes: &[Option<Outcome>],
+) -> Change {
+    let ids: HashMap<Id, Id> = tags
+        .iter()
+        .filter_map(|&t| match &outcomes[t] {
+            Some(Outcome::Done(id) | Outcome::Adopted(id)) => {
+                Some((Id::pending_tag(changes[t].key.title()), id.clone()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut filled = change.clone();
+    for f in &mut filled.fields {
+        if let PlanValue::Ids(list) = &mut f.after {
+            for id in list.iter_mut() {
+                if let Some(real) = ids.get(id) {
+                    *id = real.clone();
+                }
+            }
+        }
+    }
+    filled
+}
+
+/// The names of the tags `c` carries that are to be created in this run.
+fn pending_tags(c: &Change) -> impl Iterator<Item = &str> {
+    c.fields.iter().flat_map(|f| match &f.after {
+        PlanValue::Ids(ids) => ids.iter().filter_map(Id::pending_tag_name).collect(),
+        _ => Vec::new(),
+    })
+}
+
 /// Dependencies between the executable changes of a plan.
 struct Graph {
     /// Unfinished dependencies per change.
@@ -230,6 +275,8 @@ struct Graph {
     dependants: Vec<Vec<usize>>,
     /// The change creating each create's parent, when it is created in this run.
     parent: Vec<Option<usize>>,
+    /// The tag creates of this run each change carries the tag of.
+    tags: Vec<Vec<usize>>,
     /// Changes that cannot run at all, with why.
     broken: Vec<(usize, Failure)>,
 }
@@ -241,14 +288,40 @@ impl Graph {
             waits: vec![0; n],
             dependants: vec![Vec::new(); n],
             parent: vec![None; n],
+            tags: vec![Vec::new(); n],
             broken: Vec::new(),
         };
         let creates: HashMap<String, usize> = changes
             .iter()
             .enumerate()
-            .filter(|(_, c)| c.action == Action::Create)
+            .filter(|(_, c)| c.action == Action::Create && c.kind != Kind::Tag)
             .map(|(i, c)| (c.key.to_string(), i))
             .collect();
+        let tag_creates: HashMap<&str, usize> = changes
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.action == Action::Create && c.kind == Kind::Tag)
+            .map(|(i, c)| (c.key.title(), i))
+            .collect();
+        // A change carrying a tag created in this run waits for that create.
+        for (j, c) in changes.iter().enumerate() {
+            for name in pending_tags(c) {
+                match tag_creates.get(name) {
+                    Some(&i) if i != j => {
+                        if !g.tags[j].contains(&i) {
+                            g.tags[j].push(i);
+                            g.dependants[i].push(j);
+                            g.waits[j] += 1;
+                        }
+                    }
+                    _ => {
+                        if !g.broken.iter().any(|(b, _)| *b == j) {
+                            g.broken.push((j, Failure::NoTag(name.to_owned())));
+                        }
+                    }
+                }
+            }
+        }
         let deletes: HashMap<&crate::plan::Key, usize> = changes
             .iter()
             .enumerate()
@@ -263,6 +336,7 @@ impl Graph {
                         g.dependants[i].push(j);
                         g.waits[j] += 1;
                     }
+                    _ if g.broken.iter().any(|(b, _)| *b == j) => {}
                     _ => g.broken.push((j, Failure::NoParent(k.clone()))),
                 },
                 (Action::Delete, _) => {
@@ -349,6 +423,7 @@ mod tests {
                 }
                 Ok(match w {
                     WriteCall::Create(_, b) => Some(Id(format!("new-{}", b.title.unwrap()))),
+                    WriteCall::CreateTag(t) => Some(Id(format!("new-tag-{}", t.name.unwrap()))),
                     _ => None,
                 })
             }
@@ -372,6 +447,48 @@ mod tests {
         assert_eq!(
             parents,
             vec![None, Some(Id::from("new-C")), Some(Id::from("new-E"))]
+        );
+    }
+
+    /// An event create carrying the tag `v2` the plan creates, listed before that create.
+    fn tagged_event_then_tag() -> Vec<Change> {
+        let mut ev = change(
+            Action::Create,
+            ev("C", "E"),
+            Some(ParentRef::Id(Id::from("cat"))),
+        );
+        ev.fields = vec![crate::plan::FieldChange::new(
+            crate::plan::FieldName::parse("tags"),
+            PlanValue::Null,
+            PlanValue::Ids(vec![Id::from("t-core"), Id::pending_tag("v2")]),
+        )];
+        vec![ev, change(Action::Create, Key::Tag("v2".into()), None)]
+    }
+
+    #[tokio::test]
+    async fn a_tag_create_runs_first_and_fills_the_placeholder_of_its_users() {
+        let p = plan_of(tagged_event_then_tag());
+        let (report, calls) = run(p, &Cancel::new(), "").await;
+        assert!(report.is_complete());
+        assert!(matches!(calls[0], WriteCall::CreateTag(_)), "{calls:?}");
+        let WriteCall::Create(_, body) = &calls[1] else {
+            panic!("{calls:?}")
+        };
+        assert_eq!(
+            body.tags,
+            Some(vec![Id::from("t-core"), Id::from("new-tag-v2")])
+        );
+    }
+
+    #[tokio::test]
+    async fn a_placeholder_of_a_tag_no_change_creates_fails_its_user_before_any_call() {
+        let mut changes = tagged_event_then_tag();
+        changes.pop();
+        let (report, calls) = run(plan_of(changes), &Cancel::new(), "").await;
+        assert!(calls.is_empty(), "{calls:?}");
+        assert_eq!(
+            report.entries[0].1,
+            Outcome::Failed(Failure::NoTag("v2".into()))
         );
     }
 

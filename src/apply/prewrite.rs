@@ -137,6 +137,17 @@ impl PreWriteCheck {
                 self.unchanged(id, now.map_ok(|r| r.updated_at)).await?;
                 Ok(None)
             }
+            // A tag of that name made since the plan (a run that lost its answer) is adopted.
+            WriteCall::CreateTag(body) => {
+                let tags: Result<Vec<crate::api::Tag>, _> = client.list_tags().try_collect().await;
+                tags.map(|ts| {
+                    ts.into_iter()
+                        .find(|t| Some(&t.name) == body.name.as_ref())
+                        .map(|t| t.id)
+                })
+            }
+            // Tags carry no `updated_at` to compare.
+            WriteCall::PatchTag(..) => Ok(None),
             WriteCall::PatchMonitor(id, ..) | WriteCall::DeleteMonitor(id, _) => {
                 let now = client.get_monitor(id);
                 self.unchanged(id, now.map_ok(|m| m.updated_at)).await?;

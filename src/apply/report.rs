@@ -100,6 +100,9 @@ pub enum Failure {
     /// Its parent is neither live nor created by this plan.
     #[error("its parent `{0}` is neither live nor created by this plan")]
     NoParent(String),
+    /// It carries a tag to be created that this plan does not create.
+    #[error("its tag `{0}` is neither live nor created by this plan")]
+    NoTag(String),
     /// The answer carried no id.
     #[error("the API answered without an id")]
     NoId,

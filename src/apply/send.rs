@@ -70,6 +70,20 @@ pub async fn send(
                 .map(|m| Some(m.id))
                 .map_err(|e| monitor_error(&e, "updating", &name));
         }
+        WriteCall::CreateTag(body) => {
+            return client
+                .create_tag(&body)
+                .await
+                .map(|t| Some(t.id))
+                .map_err(|e| Failure::Api(e.to_string()));
+        }
+        WriteCall::PatchTag(id, body) => {
+            return client
+                .patch_tag(&id, &body)
+                .await
+                .map(|t| Some(t.id))
+                .map_err(|e| Failure::Api(e.to_string()));
+        }
         WriteCall::DeleteMonitor(id, name) => {
             return client
                 .delete_monitor(&id)

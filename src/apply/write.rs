@@ -6,8 +6,10 @@
 //! changed field, and refuses (as a bug) a field the body cannot carry rather than dropping
 //! it silently.
 
-use crate::api::{Id, MonitorWrite, ResourceKind, ResourceWrite, WireRef};
-use crate::plan::{Action, Change, FieldChange, FieldName, Key, Kind, MonitorField, PlanValue};
+use crate::api::{Id, MonitorWrite, ResourceKind, ResourceWrite, TagWrite, WireRef};
+use crate::plan::{
+    Action, Change, FieldChange, FieldName, Key, Kind, MonitorField, PlanValue, TagField,
+};
 
 /// A tracking-plan kind the API also patches and deletes: categories it cannot.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,7 +27,7 @@ impl Editable {
         match kind {
             Kind::Event => Some(Self::Event),
             Kind::Property => Some(Self::Property),
-            Kind::Category | Kind::Monitor => None,
+            Kind::Category | Kind::Monitor | Kind::Tag => None,
         }
     }
 }
@@ -54,6 +56,10 @@ pub enum WriteCall {
     PatchMonitor(Id, String, MonitorWrite),
     /// DELETE a monitor (`--monitors-delete`); the name is for messages.
     DeleteMonitor(Id, String),
+    /// POST a tag.
+    CreateTag(TagWrite),
+    /// PATCH a tag.
+    PatchTag(Id, TagWrite),
 }
 
 /// Why a change could not be turned into a write (each one is a bug in the plan or a
@@ -130,6 +136,15 @@ pub fn write_for(
         },
     };
     match (kind, change.action) {
+        (Kind::Tag, Action::Create) => {
+            let mut body = tag_body(change)?;
+            body.name = Some(change.key.title().to_owned());
+            Ok(WriteCall::CreateTag(body))
+        }
+        (Kind::Tag, Action::Update) => {
+            Ok(WriteCall::PatchTag(need_id("update")?, tag_body(change)?))
+        }
+        (Kind::Tag, _) => Err(not_writable()),
         (Kind::Monitor, Action::Create) => {
             let mut body = monitor_body(change)?;
             if let Key::Monitor(target, metric, _) = &change.key {
@@ -184,6 +199,24 @@ fn bad_field(change: &Change, f: &FieldChange, reason: String) -> WriteError {
         field: f.name.to_string(),
         reason,
     }
+}
+
+/// The body of a tag write: its colour and description.
+fn tag_body(change: &Change) -> Result<TagWrite, WriteError> {
+    let mut body = TagWrite::default();
+    for f in &change.fields {
+        let Some(text) = f.after.as_str() else {
+            return Err(bad_field(change, f, format!("{} is not a string", f.after)));
+        };
+        match &f.name {
+            FieldName::Tag(TagField::Color) => body.color = Some(text.to_owned()),
+            FieldName::Row(spec) if spec.name == "description" => {
+                body.description = Some(text.to_owned());
+            }
+            _ => return Err(bad_field(change, f, NOT_IN_BODY.into())),
+        }
+    }
+    Ok(body)
 }
 
 /// The body of a category, event or property write: each field set by its row.

@@ -21,7 +21,7 @@ mod read;
 mod tree;
 
 use crate::api::{self, ApiError, Client, Id, ListFilter, Resource};
-use crate::manifest::{IntegrationRef, ManifestSet, Origin, PropertyTypes};
+use crate::manifest::{Category, IntegrationRef, ManifestSet, Origin, PropertyTypes, Tag};
 use crate::plan::naming::{integration_ref, Namer};
 use crate::plan::resolve::{quoted, resolve, ResolveError};
 use crate::workspace::fetch_lookups;
@@ -86,6 +86,31 @@ fn known_list(known: &[String]) -> String {
     } else {
         quoted(known)
     }
+}
+
+/// The workspace's tags the exported resources name, as the workspace has them (an empty
+/// colour or description is left unmanaged), so the export declares what it uses.
+fn used_tags(categories: &[Category], live: &[api::Tag], origin: &Origin) -> Vec<Tag> {
+    let used: BTreeSet<&str> = categories
+        .iter()
+        .flat_map(|c| &c.events)
+        .flat_map(|e| std::iter::once(&e.fields).chain(e.properties.iter().map(|p| &p.fields)))
+        .filter_map(|f| f.tags.as_ref())
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    let text = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+    let mut seen = BTreeSet::new();
+    // Two live tags of one name are named by id, never declared twice.
+    live.iter()
+        .filter(|t| used.contains(t.name.as_str()) && seen.insert(t.name.as_str()))
+        .map(|t| Tag {
+            name: t.name.clone(),
+            color: text(&t.color),
+            description: text(&t.description),
+            origin: origin.clone(),
+        })
+        .collect()
 }
 
 /// Reads the integration's tracking plan (and, with `include_monitors`, every monitor of the
@@ -175,12 +200,14 @@ pub async fn export(client: &Client, opts: &ExportOptions) -> Result<Exported, E
         }
     }
     let monitors = unique_names(exported, &mut warnings);
+    let tags = used_tags(&categories, &lookups.tags, &origin);
     Ok(Exported {
         set: ManifestSet {
             vendor_files: Vec::new(),
             integration: Some(integration_ref(&info, &lookups)),
             categories,
             monitors,
+            tags,
         },
         warnings,
     })

@@ -33,6 +33,10 @@ pub struct ManifestDoc {
     /// Data-quality monitors.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub monitors: Vec<MonitorDoc>,
+    /// Tags the manifests own: each one the workspace lacks is created before the resources
+    /// that carry it (only a declared tag is ever created; tags are never deleted).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<TagDoc>,
     /// Tracking-plan rules (once per manifest set).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<crate::manifest::rules::doc::RulesDoc>,
@@ -247,6 +251,20 @@ pub struct PropertyDoc {
     pub protect: Option<bool>,
 }
 
+/// A tag (workspace-wide); declared once in the manifest set.
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TagDoc {
+    /// The tag's name: what `tags` lists of events, properties and categories name.
+    pub name: String,
+    /// Colour, e.g. `#2f80ed`; absent = unmanaged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub color: Option<String>,
+    /// Description; absent = unmanaged.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
 /// A data-quality monitor.
 #[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -329,6 +347,8 @@ pub(crate) enum JsonlRecord {
     Property(PropertyRecord),
     /// A monitor.
     Monitor(MonitorRecord),
+    /// A tag the manifests own (no integration: tags belong to the workspace).
+    Tag(TagDoc),
 }
 
 /// An `event` record.

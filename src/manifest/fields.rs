@@ -382,6 +382,7 @@ mod tests {
             integration: Some(IntegrationRef::Name("Segment".into())),
             categories: vec![category],
             monitors: Vec::new(),
+            tags: Vec::new(),
         }
     }
 

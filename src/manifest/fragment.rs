@@ -8,7 +8,7 @@ use crate::manifest::node::{Ctx, Node, Obj};
 use crate::manifest::validate;
 use crate::manifest::{
     Category, CategoryFields, Event, IntegrationRef, Monitor, NameSet, Origin, Property,
-    ResourceFields, Schedule, TrackingFields,
+    ResourceFields, Schedule, Tag, TrackingFields,
 };
 use std::sync::LazyLock;
 
@@ -41,6 +41,8 @@ pub(crate) const MONITOR_FIELDS: &[&str] = &[
     "schedule",
     "protect",
 ];
+/// Fields of a tag.
+pub(crate) const TAG_FIELDS: &[&str] = &["name", "color", "description"];
 /// Fields of a monitor schedule.
 pub(crate) const SCHEDULE_FIELDS: &[&str] = &["cadence", "frequency", "day", "hour"];
 
@@ -134,6 +136,11 @@ pub(crate) struct Fragment {
     pub(crate) events: Vec<EventMention>,
     pub(crate) properties: Chunked<PropertyMention>,
     pub(crate) monitors: Vec<Monitor>,
+    pub(crate) tags: Vec<Tag>,
+    /// Tags a vendor export's resources use, declared by the preset so a migration creates
+    /// what it needs: several files may use one, so these never clash with each other or with
+    /// a tag declared outright.
+    pub(crate) implied_tags: Vec<Tag>,
 }
 
 /// A list built by pushing and consumed once, held in chunks of at most [`Chunked::CHUNK`]
@@ -191,6 +198,24 @@ impl Fragment {
             self.integrations.push((r, origin));
         }
     }
+}
+
+/// Reads a tag object (`name`, optional `color` and `description`).
+pub(crate) fn tag(ctx: &mut Ctx<'_>, obj: &Obj<'_>) -> Option<Tag> {
+    let name = obj.title(ctx, "name", "tag")?;
+    if name.is_empty() {
+        let at = obj
+            .get("name")
+            .map_or_else(|| ctx.node_loc(obj.node()), |n| ctx.node_loc(n));
+        ctx.push(Diagnostic::at(Code::EmptyTitle, at, "tag `name` is empty"));
+        return None;
+    }
+    Some(Tag {
+        name,
+        color: obj.string(ctx, "color").map(|c| c.trim().to_owned()),
+        description: obj.string(ctx, "description"),
+        origin: ctx.origin(obj.node()),
+    })
 }
 
 /// Reads the shared event/property fields of an object.

@@ -115,6 +115,7 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
         integration: Some(IntegrationRef::Name("Segment".into())),
         categories,
         monitors: Vec::new(),
+        tags: Vec::new(),
     }
 }
 

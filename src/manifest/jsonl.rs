@@ -4,13 +4,13 @@
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
     self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
-    RESOURCE_FIELDS, TRACKING_FIELDS,
+    RESOURCE_FIELDS, TAG_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
 use crate::manifest::{IntegrationRef, Property};
 
 /// The record kinds.
-pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor"];
+pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor", "tag"];
 
 /// Reads a JSONL manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
@@ -39,6 +39,7 @@ struct Known {
     event: Vec<&'static str>,
     property: Vec<&'static str>,
     monitor: Vec<&'static str>,
+    tag: Vec<&'static str>,
 }
 
 impl Known {
@@ -57,6 +58,8 @@ impl Known {
             ]
             .concat()),
             monitor: cat(MONITOR_FIELDS),
+            // A tag belongs to the workspace, not to an integration.
+            tag: ["kind"].iter().chain(TAG_FIELDS).copied().collect(),
         }
     }
 }
@@ -69,6 +72,7 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
         "category" => &known.category,
         "event" => &known.event,
         "property" => &known.property,
+        "tag" => &known.tag,
         _ => &known.monitor,
     };
     let Some(obj) = Obj::new(ctx, node, kind, fields) else {
@@ -114,6 +118,11 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
                     .push(PropertyMention::property((category, event), property));
             }
         }
+        "tag" => {
+            if let Some(t) = fragment::tag(ctx, &obj) {
+                frag.tags.push(t);
+            }
+        }
         _ => {
             if let Some(m) = fragment::monitor(ctx, &obj) {
                 frag.monitors.push(m);
@@ -142,7 +151,7 @@ fn kind_of(ctx: &mut Ctx<'_>, node: &Node) -> Option<&'static str> {
                 ctx.node_loc(node),
                 "record has no `kind`",
             )
-            .hint("add \"kind\": \"category\" | \"event\" | \"property\" | \"monitor\""),
+            .hint("add \"kind\": \"category\" | \"event\" | \"property\" | \"monitor\" | \"tag\""),
         );
         return None;
     };
@@ -157,7 +166,7 @@ fn kind_of(ctx: &mut Ctx<'_>, node: &Node) -> Option<&'static str> {
         Code::WrongType,
         ctx.node_loc(v),
         format!(
-            "`kind`: expected one of category, event, property, monitor, found {}",
+            "`kind`: expected one of category, event, property, monitor, tag, found {}",
             v.describe()
         ),
     );

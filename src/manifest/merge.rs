@@ -45,6 +45,14 @@ pub(crate) fn merge(
         for mon in std::mem::take(&mut f.monitors) {
             m.monitor(mon);
         }
+        for t in std::mem::take(&mut f.tags) {
+            m.tag(t);
+        }
+    }
+    for f in &mut fragments {
+        for t in std::mem::take(&mut f.implied_tags) {
+            m.implied_tag(t);
+        }
     }
     m.finish()
 }
@@ -66,6 +74,8 @@ struct Merger<'d> {
     /// (category index, event index, property title) -> where it was declared.
     props: HashMap<(usize, usize, String), Origin>,
     monitors: HashMap<String, Origin>,
+    /// Tag name -> where it was declared.
+    tags: HashMap<String, Origin>,
     /// (target, metric type, canonical config) as written -> index in `set.monitors`.
     identities: HashMap<(String, Option<String>, String), usize>,
 }
@@ -86,6 +96,7 @@ impl<'d> Merger<'d> {
             event_declared: HashMap::new(),
             props: HashMap::new(),
             monitors: HashMap::new(),
+            tags: HashMap::new(),
             identities: HashMap::new(),
         }
     }
@@ -290,6 +301,33 @@ impl<'d> Merger<'d> {
         self.set.monitors.push(m);
     }
 
+    /// A tag is declared once in the whole set.
+    fn tag(&mut self, t: crate::manifest::Tag) {
+        match self.tags.entry(t.name.clone()) {
+            Entry::Occupied(first) => self.diags.push(
+                Diagnostic::at(
+                    Code::DuplicateKey,
+                    (&t.origin).into(),
+                    format!("tag `{}` is declared twice", t.name),
+                )
+                .related("first declared", first.get().into())
+                .hint("declare each tag once in the manifest set"),
+            ),
+            Entry::Vacant(slot) => {
+                slot.insert(t.origin.clone());
+                self.set.tags.push(t);
+            }
+        }
+    }
+
+    /// A tag a vendor export uses: declared unless something declared it already.
+    fn implied_tag(&mut self, t: crate::manifest::Tag) {
+        if let Entry::Vacant(slot) = self.tags.entry(t.name.clone()) {
+            slot.insert(t.origin.clone());
+            self.set.tags.push(t);
+        }
+    }
+
     /// Fills in `defaults` and reports a set with nothing in it or no integration.
     fn finish(self) -> ManifestSet {
         let Self {
@@ -302,7 +340,7 @@ impl<'d> Merger<'d> {
             apply_defaults(&mut set, d);
         }
         let counts = set.counts();
-        let empty = counts.categories + counts.monitors == 0;
+        let empty = counts.categories + counts.monitors == 0 && set.tags.is_empty();
         if empty && !diags.iter().any(Diagnostic::is_error) {
             diags.push(
                 Diagnostic::new(
@@ -396,6 +434,41 @@ mod tests {
         assert_eq!(e.fields.published, Some(true));
         assert_eq!(e.properties[0].fields.pii, Some(false));
         assert_eq!(e.fields.owners, None);
+    }
+
+    #[test]
+    fn a_tag_declared_twice_is_a_duplicate_and_an_implied_one_is_not() {
+        let text = "version: 1\nintegration: Segment\ntags:\n  - name: v2\n    color: red\n  - {name: v2}\n  - {name: ' v3 '}\n";
+        let loaded = load_yaml(text);
+        let dups: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::DuplicateKey)
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(dups, ["tag `v2` is declared twice"]);
+        let names: Vec<_> = loaded.set.tags.iter().map(|t| t.name.as_str()).collect();
+        assert_eq!(
+            names,
+            ["v2", "v3"],
+            "the first declaration stands, names trimmed"
+        );
+        assert_eq!(loaded.set.tags[0].color.as_deref(), Some("red"));
+
+        let mut diags = Vec::new();
+        let mut m = super::Merger::new(None, &mut diags);
+        let tag = |name: &str| crate::manifest::Tag {
+            name: name.into(),
+            color: None,
+            description: None,
+            origin: loaded.set.tags[0].origin.clone(),
+        };
+        m.tag(tag("v2"));
+        m.implied_tag(tag("v2"));
+        m.implied_tag(tag("v4"));
+        m.implied_tag(tag("v4"));
+        assert!(m.diags.is_empty(), "{:?}", m.diags);
+        assert_eq!(m.set.tags.len(), 2);
     }
 
     #[test]

@@ -213,6 +213,19 @@ pub(crate) fn canonical_json(config: &serde_json::Map<String, serde_json::Value>
     sorted(&Value::Object(config.clone())).to_string()
 }
 
+/// A tag the manifests declare: created where the workspace lacks one of that name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// Trimmed name; the natural key.
+    pub name: String,
+    /// Colour as written (e.g. `#2f80ed`); `None` = unmanaged.
+    pub color: Option<String>,
+    /// Description; `None` = unmanaged.
+    pub description: Option<String>,
+    /// Where it was declared.
+    pub origin: Origin,
+}
+
 /// Everything a set of manifest files declares, merged and with defaults applied.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ManifestSet {
@@ -222,6 +235,8 @@ pub struct ManifestSet {
     pub categories: Vec<Category>,
     /// Monitors in the order declared.
     pub monitors: Vec<Monitor>,
+    /// Tags in the order declared.
+    pub tags: Vec<Tag>,
     /// The files read through a vendor preset (`--from`): an owner there that names no user
     /// may name a team, and one naming neither is left out rather than stopping the run (a
     /// migration loads as it is; native manifests stay strict).
@@ -288,6 +303,10 @@ impl ManifestSet {
         set.monitors.sort_by(|a, b| a.name.cmp(&b.name));
         for m in &mut set.monitors {
             m.origin = blank.clone();
+        }
+        set.tags.sort_by(|a, b| a.name.cmp(&b.name));
+        for t in &mut set.tags {
+            t.origin = blank.clone();
         }
         set
     }

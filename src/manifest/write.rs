@@ -5,12 +5,12 @@ use crate::manifest::csv::COLUMNS;
 use crate::manifest::document::{
     Cadence, CategoryDoc, CategoryHead, CategoryRecord, EventDoc, EventHead, EventRecord,
     FieldsDoc, JsonlRecord, ManifestDoc, MonitorDoc, MonitorRecord, PropertyDoc, PropertyRecord,
-    ScheduleDoc, TrackingDoc,
+    ScheduleDoc, TagDoc, TrackingDoc,
 };
 use crate::manifest::fields::{self, FieldRef, Group, FIELDS};
 use crate::manifest::{
-    yaml, Category, Event, ManifestSet, Monitor, NameSet, Property, ResourceFields, Thresholds,
-    TrackingFields,
+    yaml, Category, Event, ManifestSet, Monitor, NameSet, Property, ResourceFields, Tag,
+    Thresholds, TrackingFields,
 };
 use std::io::Write;
 
@@ -47,6 +47,20 @@ fn sorted_properties(e: &Event) -> Vec<&Property> {
     let mut v: Vec<_> = e.properties.iter().collect();
     v.sort_by(|a, b| a.title.cmp(&b.title));
     v
+}
+
+fn sorted_tags(set: &ManifestSet) -> Vec<&Tag> {
+    let mut v: Vec<_> = set.tags.iter().collect();
+    v.sort_by(|a, b| a.name.cmp(&b.name));
+    v
+}
+
+fn tag_doc(t: &Tag) -> TagDoc {
+    TagDoc {
+        name: t.name.clone(),
+        color: t.color.clone(),
+        description: t.description.clone(),
+    }
 }
 
 fn sorted_monitors(set: &ManifestSet) -> Vec<&Monitor> {
@@ -134,6 +148,7 @@ pub fn to_document(set: &ManifestSet) -> ManifestDoc {
             .map(category_doc)
             .collect(),
         monitors: sorted_monitors(set).into_iter().map(monitor_doc).collect(),
+        tags: sorted_tags(set).into_iter().map(tag_doc).collect(),
         rules: None,
     }
 }
@@ -217,6 +232,13 @@ pub fn write_yaml<W: Write + ?Sized>(
             w.write_all(yaml_item(&monitor_doc(m))?.as_bytes())?;
         }
     }
+    let tags = sorted_tags(set);
+    if !tags.is_empty() {
+        w.write_all(b"tags:\n")?;
+        for t in tags {
+            w.write_all(yaml_item(&tag_doc(t))?.as_bytes())?;
+        }
+    }
     Ok(())
 }
 
@@ -275,6 +297,9 @@ pub fn write_jsonl<W: Write + ?Sized>(
             integration: integration.take(),
             monitor: monitor_doc(m),
         }))?;
+    }
+    for t in sorted_tags(set) {
+        push(&JsonlRecord::Tag(tag_doc(t)))?;
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
     self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
-    RESOURCE_FIELDS, TRACKING_FIELDS,
+    RESOURCE_FIELDS, TAG_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::{rule_config, IntegrationRef, Property};
@@ -317,6 +317,7 @@ const TOP_FIELDS: &[&str] = &[
     "categories",
     "monitors",
     "rules",
+    "tags",
 ];
 
 /// Reads a YAML manifest file into what it declares.
@@ -364,6 +365,12 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
         let obj = Obj::new(ctx, node, "monitor", MONITOR_FIELDS);
         if let Some(m) = obj.and_then(|obj| fragment::monitor(ctx, &obj)) {
             frag.monitors.push(m);
+        }
+    }
+    for node in top.seq(ctx, "tags").unwrap_or_default() {
+        let obj = Obj::new(ctx, node, "tag", TAG_FIELDS);
+        if let Some(t) = obj.and_then(|obj| fragment::tag(ctx, &obj)) {
+            frag.tags.push(t);
         }
     }
     frag

@@ -232,7 +232,7 @@ fn created(c: &Change) -> Reason {
 fn contract(name: &FieldName) -> Option<Contract> {
     match name {
         FieldName::Row(spec) => Some(spec.contract),
-        FieldName::Monitor(_) | FieldName::Unknown(_) => None,
+        FieldName::Monitor(_) | FieldName::Tag(_) | FieldName::Unknown(_) => None,
     }
 }
 

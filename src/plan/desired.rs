@@ -98,6 +98,8 @@ pub struct Resolved {
     pub categories: Vec<DesiredCategory>,
     /// Monitors as declared.
     pub monitors: Vec<DesiredMonitor>,
+    /// Tags as declared (no names in them, so as written).
+    pub tags: Vec<crate::manifest::Tag>,
     /// Id -> display name for rendering (everything the lookups know).
     pub names: Names,
     /// Owners in vendor exports that name neither a user nor a team, left out of their

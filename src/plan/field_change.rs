@@ -98,6 +98,23 @@ impl MonitorField {
     }
 }
 
+/// A tag field a plan writes besides `description` (which is the field table's row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TagField {
+    /// The tag's colour.
+    Color,
+}
+
+impl TagField {
+    /// The wire name.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Color => "color",
+        }
+    }
+}
+
 /// The field a change sets, by its wire name.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum FieldName {
@@ -105,6 +122,8 @@ pub enum FieldName {
     Row(&'static FieldSpec),
     /// A monitor field.
     Monitor(MonitorField),
+    /// A tag field.
+    Tag(TagField),
     /// A name neither knows: only a hand-edited saved plan holds one, and preflight refuses it.
     Unknown(String),
 }
@@ -115,6 +134,9 @@ impl FieldName {
     pub fn parse(name: &str) -> Self {
         if let Some(spec) = fields::spec(name) {
             return Self::Row(spec);
+        }
+        if name == TagField::Color.as_str() {
+            return Self::Tag(TagField::Color);
         }
         MonitorField::ALL
             .into_iter()
@@ -128,8 +150,15 @@ impl FieldName {
         match self {
             Self::Row(spec) => spec.name,
             Self::Monitor(m) => m.as_str(),
+            Self::Tag(t) => t.as_str(),
             Self::Unknown(name) => name,
         }
+    }
+}
+
+impl From<TagField> for FieldName {
+    fn from(t: TagField) -> Self {
+        Self::Tag(t)
     }
 }
 

@@ -18,6 +18,8 @@ use std::fmt;
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    /// Tag (workspace-wide; created before the resources that carry it).
+    Tag,
     /// Event category.
     Category,
     /// Event.
@@ -36,7 +38,7 @@ impl Kind {
             Self::Category => Some(crate::api::ResourceKind::Category),
             Self::Event => Some(crate::api::ResourceKind::Event),
             Self::Property => Some(crate::api::ResourceKind::Property),
-            Self::Monitor => None,
+            Self::Monitor | Self::Tag => None,
         }
     }
 
@@ -48,6 +50,7 @@ impl Kind {
             Self::Event => "event",
             Self::Property => "property",
             Self::Monitor => "monitor",
+            Self::Tag => "tag",
         }
     }
 }
@@ -61,6 +64,7 @@ impl Kind {
             Self::Event => "events",
             Self::Property => "properties",
             Self::Monitor => "monitors",
+            Self::Tag => "tags",
         }
     }
 }
@@ -85,6 +89,8 @@ pub enum Key {
     Property(String, String, String),
     /// (target id, metric type, canonical JSON of the metric config).
     Monitor(String, String, String),
+    /// Tag name.
+    Tag(String),
 }
 
 impl Key {
@@ -96,6 +102,7 @@ impl Key {
             Self::Event(..) => Kind::Event,
             Self::Property(..) => Kind::Property,
             Self::Monitor(..) => Kind::Monitor,
+            Self::Tag(..) => Kind::Tag,
         }
     }
 
@@ -105,7 +112,7 @@ impl Key {
         match self {
             Self::Event(c, _) => Some(Self::Category(c.clone())),
             Self::Property(c, e, _) => Some(Self::Event(c.clone(), e.clone())),
-            Self::Category(_) | Self::Monitor(..) => None,
+            Self::Category(_) | Self::Monitor(..) | Self::Tag(_) => None,
         }
     }
 
@@ -113,7 +120,7 @@ impl Key {
     #[must_use]
     pub fn title(&self) -> &str {
         match self {
-            Self::Category(t) | Self::Event(_, t) | Self::Property(_, _, t) => t,
+            Self::Category(t) | Self::Event(_, t) | Self::Property(_, _, t) | Self::Tag(t) => t,
             Self::Monitor(_, m, _) => m,
         }
     }
@@ -161,13 +168,15 @@ impl Key {
 }
 
 impl Key {
-    /// The parts in tree order: a shorter path (the parent) sorts before its extensions.
-    fn sort_parts(&self) -> (bool, &str, Option<&str>, Option<&str>) {
+    /// The parts in tree order: a shorter path (the parent) sorts before its extensions; tags
+    /// first (the resources after them may carry them), monitors last.
+    fn sort_parts(&self) -> (u8, &str, Option<&str>, Option<&str>) {
         match self {
-            Self::Category(c) => (false, c, None, None),
-            Self::Event(c, e) => (false, c, Some(e), None),
-            Self::Property(c, e, p) => (false, c, Some(e), Some(p)),
-            Self::Monitor(t, m, c) => (true, t, Some(m), Some(c)),
+            Self::Tag(t) => (0, t, None, None),
+            Self::Category(c) => (1, c, None, None),
+            Self::Event(c, e) => (1, c, Some(e), None),
+            Self::Property(c, e, p) => (1, c, Some(e), Some(p)),
+            Self::Monitor(t, m, c) => (2, t, Some(m), Some(c)),
         }
     }
 }
@@ -191,6 +200,7 @@ impl fmt::Display for Key {
             Self::Event(c, e) => write!(f, "{c}/{e}"),
             Self::Property(c, e, p) => write!(f, "{c}/{e}/{p}"),
             Self::Monitor(t, m, _) => write!(f, "monitor:{m}@{t}"),
+            Self::Tag(t) => write!(f, "tag:{t}"),
         }
     }
 }
@@ -213,17 +223,21 @@ mod tests {
     }
 
     #[test]
-    fn sorting_groups_a_tree_parent_first_and_monitors_last() {
+    fn sorting_puts_tags_first_groups_a_tree_parent_first_and_monitors_last() {
         let mut keys = [
             Key::Monitor("t".into(), "row_count".into(), "{}".into()),
             Key::Property("A".into(), "E".into(), "p".into()),
             Key::Category("B".into()),
             Key::Event("A".into(), "E".into()),
             Key::Category("A".into()),
+            Key::Tag("z".into()),
         ];
         keys.sort();
         let shown: Vec<String> = keys.iter().map(ToString::to_string).collect();
-        assert_eq!(shown, ["A", "A/E", "A/E/p", "B", "monitor:row_count@t"]);
+        assert_eq!(
+            shown,
+            ["tag:z", "A", "A/E", "A/E/p", "B", "monitor:row_count@t"]
+        );
     }
 
     #[test]

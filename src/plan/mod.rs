@@ -25,7 +25,9 @@ pub(crate) mod twins;
 pub(crate) mod verify;
 
 pub use diff::diff;
-pub(crate) use field_change::{EveryHours, FieldChange, FieldName, MonitorField, PlanValue};
+pub(crate) use field_change::{
+    EveryHours, FieldChange, FieldName, MonitorField, PlanValue, TagField,
+};
 pub(crate) use key::{Key, Kind};
 pub use model::*;
 pub(crate) use resolve::resolve;

@@ -195,6 +195,9 @@ mod key_as_string {
             metric_type: String,
             metric_config: String,
         },
+        Tag {
+            tag: String,
+        },
     }
 
     pub(super) fn serialize<S: Serializer>(k: &Key, s: S) -> Result<S::Ok, S::Error> {
@@ -205,6 +208,7 @@ mod key_as_string {
                 metric_config: c.clone(),
             }
             .serialize(s),
+            Key::Tag(t) => Wire::Tag { tag: t.clone() }.serialize(s),
             other => other.to_string().serialize(s),
         }
     }
@@ -217,6 +221,7 @@ mod key_as_string {
                 metric_type,
                 metric_config,
             } => Ok(Key::Monitor(target, metric_type, metric_config)),
+            Wire::Tag { tag } => Ok(Key::Tag(tag)),
         }
     }
 }
@@ -359,6 +364,8 @@ pub struct Live {
     pub properties: Vec<api::Resource>,
     /// The workspace's monitors.
     pub monitors: Vec<api::Monitor>,
+    /// The workspace's tags.
+    pub tags: Vec<api::Tag>,
     /// Fields applies proved the workspace does not keep (its record event, `fidelity::record`).
     pub not_kept: super::fidelity::Record,
 }

@@ -38,6 +38,7 @@ pub(crate) fn lookups() -> Lookups {
         tags: vec![Tag {
             id: id(10),
             name: "a;b".to_owned(),
+            ..Tag::default()
         }],
         users: vec![
             user(20, "alice@acme.test", "Alice"),

@@ -53,6 +53,7 @@ pub(crate) fn placeholder_lookups(sets: &[&ManifestSet]) -> Lookups {
             .map(|n| api::Tag {
                 id: id(n),
                 name: n.clone(),
+                ..api::Tag::default()
             })
             .collect(),
         collections: names
@@ -331,6 +332,18 @@ pub(crate) fn live_of(d: &Resolved) -> Live {
             name: d.integration.name.clone(),
             integration_type: String::new(),
         },
+        // The tags the set declares, as its apply leaves them (ids are names, as in the
+        // placeholder look-ups).
+        tags: d
+            .tags
+            .iter()
+            .map(|t| api::Tag {
+                id: Id(t.name.clone()),
+                name: t.name.clone(),
+                color: t.color.clone().unwrap_or_default(),
+                description: t.description.clone().unwrap_or_default(),
+            })
+            .collect(),
         ..Live::default()
     };
     for c in &d.categories {
@@ -429,6 +442,7 @@ mod tests {
     fn set(categories: Vec<(&str, Vec<Event>)>) -> ManifestSet {
         ManifestSet {
             vendor_files: Vec::new(),
+            tags: Vec::new(),
             integration: Some(IntegrationRef::Name("Segment".to_owned())),
             categories: categories
                 .into_iter()

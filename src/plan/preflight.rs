@@ -16,7 +16,7 @@
 //! `cascade` could have been lowered) and hands them in.
 
 use super::saved::SavedPlan;
-use super::{Action, Change, DiffOptions, FieldName, Kind, ParentRef, PlanValue};
+use super::{Action, Change, DiffOptions, FieldName, Key, Kind, ParentRef, PlanValue, TagField};
 use crate::api::Id;
 use crate::fields::{self, Group};
 use std::collections::{HashMap, HashSet};
@@ -66,8 +66,11 @@ pub(crate) enum Problem {
         /// The flag the plan was made without.
         flag: &'static str,
     },
-    /// An update or delete the API has no call for (categories).
+    /// An update or delete the API has no call for (categories), or a tag delete (which a
+    /// plan never makes).
     NotWritable {
+        /// The change's kind.
+        kind: Kind,
         /// Its key.
         key: String,
         /// The change's action.
@@ -91,6 +94,15 @@ pub(crate) enum Problem {
         /// Its key.
         key: String,
     },
+    /// A change naming a tag to be created that no create earlier in the plan makes.
+    MissingTag {
+        /// The change's kind.
+        kind: Kind,
+        /// Its key.
+        key: String,
+        /// The tag's name.
+        tag: String,
+    },
     /// The deletes remove more than a cap allows.
     OverCap(String),
 }
@@ -110,9 +122,9 @@ impl fmt::Display for Problem {
                 f,
                 "{kind} `{key}` is a delete, but the plan was made without {flag}"
             ),
-            Self::NotWritable { key, action } => write!(
+            Self::NotWritable { kind, key, action } => write!(
                 f,
-                "category `{key}` is to be {}, which the API cannot do",
+                "{kind} `{key}` is to be {}, which the API cannot do",
                 if *action == Action::Delete {
                     "deleted"
                 } else {
@@ -129,6 +141,11 @@ impl fmt::Display for Problem {
                 f,
                 "{kind} `{key}` is created without its parent (no id, and no create of it earlier \
                  in the plan)"
+            ),
+            Self::MissingTag { kind, key, tag } => write!(
+                f,
+                "{kind} `{key}` carries tag `{tag}` to be created, but no create of it comes \
+                 earlier in the plan"
             ),
             Self::OverCap(why) => f.write_str(why),
         }
@@ -183,10 +200,19 @@ pub(crate) fn check(
         out.push(Problem::Edited);
     }
     let mut created: HashSet<String> = HashSet::new();
+    let mut created_tags: HashSet<&str> = HashSet::new();
     for c in &saved.plan.changes {
         check_change(saved, c, &created, &mut out);
+        check_pending_tags(c, &created_tags, &mut out);
         if c.action == Action::Create {
-            created.insert(c.key.to_string());
+            match &c.key {
+                Key::Tag(name) => {
+                    created_tags.insert(name);
+                }
+                other => {
+                    created.insert(other.to_string());
+                }
+            }
         }
     }
     if let Some(why) = over_cap(saved, caps, children) {
@@ -203,8 +229,9 @@ fn check_change(saved: &SavedPlan, c: &Change, created: &HashSet<String>, out: &
     let key = || c.key.to_string();
     match (c.kind, c.action) {
         (_, Action::Unsupported) => return,
-        (Kind::Category, Action::Update | Action::Delete) => {
+        (Kind::Category, Action::Update | Action::Delete) | (Kind::Tag, Action::Delete) => {
             out.push(Problem::NotWritable {
+                kind: c.kind,
                 key: key(),
                 action: c.action,
             });
@@ -256,6 +283,26 @@ fn check_change(saved: &SavedPlan, c: &Change, created: &HashSet<String>, out: &
     }
 }
 
+/// A placeholder for a tag is valid only where a create of that tag comes earlier: the apply
+/// fills it in from that create's answer, and nothing else could.
+fn check_pending_tags(c: &Change, created_tags: &HashSet<&str>, out: &mut Vec<Problem>) {
+    for f in &c.fields {
+        let PlanValue::Ids(ids) = &f.after else {
+            continue;
+        };
+        for tag in ids.iter().filter_map(Id::pending_tag_name) {
+            let named_here = f.name.as_str() == "tags" && c.kind != Kind::Tag;
+            if !named_here || !created_tags.contains(tag) {
+                out.push(Problem::MissingTag {
+                    kind: c.kind,
+                    key: c.key.to_string(),
+                    tag: tag.to_owned(),
+                });
+            }
+        }
+    }
+}
+
 fn field_problem(c: &Change, field: &str, reason: &str) -> Problem {
     Problem::Field {
         kind: c.kind,
@@ -270,17 +317,24 @@ fn field_refusal(kind: Kind, name: &FieldName, value: &PlanValue) -> Option<Stri
     let (fits, expected) = match (kind, name) {
         (Kind::Monitor, FieldName::Monitor(m)) => (m.takes(value), m.expects()),
         (Kind::Monitor, FieldName::Row(_)) => return Some("not a field of monitors".to_owned()),
+        (Kind::Tag, FieldName::Tag(TagField::Color)) => {
+            (matches!(value, PlanValue::Text(_)), "a string")
+        }
+        (Kind::Tag, FieldName::Row(spec)) if spec.name == "description" => {
+            (matches!(value, PlanValue::Text(_)), "a string")
+        }
+        (Kind::Tag, _) => return Some("not a field of tags".to_owned()),
         (_, FieldName::Row(spec)) => {
             let carried = match kind {
                 Kind::Category => spec.category,
                 Kind::Event => spec.group == Group::Resource,
-                Kind::Property | Kind::Monitor => true,
+                Kind::Property | Kind::Monitor | Kind::Tag => true,
             };
             if !carried {
                 let kinds = match kind {
                     Kind::Category => "categories",
                     Kind::Event => "events",
-                    Kind::Property | Kind::Monitor => "properties",
+                    Kind::Property | Kind::Monitor | Kind::Tag => "properties",
                 };
                 return Some(format!("not a field of {kinds}"));
             }
@@ -294,7 +348,7 @@ fn field_refusal(kind: Kind, name: &FieldName, value: &PlanValue) -> Option<Stri
                 }
             }
         }
-        (_, FieldName::Monitor(_) | FieldName::Unknown(_)) => {
+        (_, FieldName::Monitor(_) | FieldName::Tag(_) | FieldName::Unknown(_)) => {
             return Some("not a managed field".to_owned())
         }
     };

@@ -110,6 +110,7 @@ pub(crate) fn resolved(
         integration: integration(),
         categories,
         monitors,
+        tags: Vec::new(),
         names: Names::new(),
     }
 }

@@ -46,6 +46,20 @@ impl Reread {
         }
     }
 
+    /// A tag as the workspace lists it (tags carry no `updated_at`: empty).
+    #[must_use]
+    pub(crate) fn tag(t: &crate::api::Tag) -> Self {
+        Self {
+            kind: Kind::Tag,
+            id: t.id.clone(),
+            title: t.name.clone(),
+            parent: None,
+            integration: None,
+            updated_at: String::new(),
+            monitor_key: None,
+        }
+    }
+
     /// A monitor as the API answered it.
     #[must_use]
     pub(crate) fn monitor(m: &crate::api::Monitor) -> Self {
@@ -66,7 +80,7 @@ fn parent_kind(kind: Kind) -> Option<Kind> {
     match kind {
         Kind::Event => Some(Kind::Category),
         Kind::Property => Some(Kind::Event),
-        Kind::Category | Kind::Monitor => None,
+        Kind::Category | Kind::Monitor | Kind::Tag => None,
     }
 }
 
@@ -214,6 +228,7 @@ fn key_of(r: &Reread, by_id: &HashMap<&Id, &Reread>, integration: &Id) -> Result
     };
     match r.kind {
         Kind::Monitor => r.monitor_key.clone().ok_or_else(|| "a monitor".to_owned()),
+        Kind::Tag => Ok(Key::Tag(r.title.clone())),
         Kind::Category => category(r).map(Key::Category),
         Kind::Event => Ok(Key::Event(category(parent(r)?)?, r.title.clone())),
         Kind::Property => {

@@ -112,8 +112,17 @@ fn export_of_the_example_round_trips_in_every_format() {
     for (ext, format) in FORMATS {
         let text = export_and_replan(&sb, dir.path(), ext, &[]);
         let loaded = load(ext, format, &text).canonical();
+        // CSV has no form for a tag declaration: the tags stay in the workspace, undeclared.
+        let expected = if ext == "csv" {
+            ManifestSet {
+                tags: Vec::new(),
+                ..live.clone()
+            }
+        } else {
+            live.clone()
+        };
         assert_eq!(
-            loaded, live,
+            loaded, expected,
             "load(export --format {ext}) == the live model"
         );
     }
@@ -369,6 +378,7 @@ fn export_adopts_a_workspace_filled_outside_the_tool() {
     let csv_live = ManifestSet {
         vendor_files: Vec::new(),
         monitors: Vec::new(),
+        tags: Vec::new(),
         ..live.clone()
     };
     assert_eq!(load("csv", InputFormat::Csv, &text).canonical(), csv_live);

@@ -37,4 +37,5 @@ mod saved_plans;
 mod secrets;
 mod settings;
 mod summary;
+mod tags;
 mod util;

@@ -119,7 +119,7 @@ fn avo_carries_tags_owners_and_the_first_category() {
             .and_then(|c| c.events.iter().find(|e| e.title == "Signup Started"))
             .unwrap_or_else(|| panic!("{name}: Signup Started under Onboarding"));
         let tags: Vec<_> = e.fields.tags.iter().flatten().cloned().collect();
-        assert_eq!(tags, ["core", "revenue"], "{name}");
+        assert_eq!(tags, ["core", "revenue", "v2"], "{name}");
         let owners: Vec<_> = e.fields.owners.iter().flatten().cloned().collect();
         assert_eq!(owners, ["bob@acme.test"], "{name}");
     }
@@ -318,7 +318,8 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
         "avo.csv: lines 18, 28)",
         "no home: `Sources` (22 values",
         "warning: 8 events without a description",
-        "writes: 96 (2 for the lease; about 4 min at 30/min)",
+        "writes: 100 (2 for the lease; up to 4 for tags; about 4 min at 30/min)",
+        "tags used: core, marketing, revenue, v2, created where the workspace lacks them",
     ] {
         assert!(out.stdout.contains(line), "`{line}` in:\n{}", out.stdout);
     }
@@ -330,10 +331,11 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
     )
     .ok();
     let v = out.json();
-    assert_eq!(v["writes"], 96);
+    assert_eq!(v["writes"], 100);
     assert_eq!(v["lease_writes"], 2);
-    assert_eq!(v["seconds"], 192);
-    // The count and the duration are the plan's against an empty workspace.
+    assert_eq!(v["seconds"], 200);
+    // The count and the duration are the plan's against an empty workspace: the sandbox has
+    // three of the four tags (`core`, `marketing`, `revenue`), each a write fewer.
     let sb = Sandbox::new();
     let plan = sb
         .run(&[
@@ -348,13 +350,16 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
         ])
         .ok()
         .json();
+    let existing_tags = 3;
     assert_eq!(
-        plan["summary"]["writes"], v["writes"],
+        plan["summary"]["writes"].as_u64().unwrap() + existing_tags,
+        v["writes"].as_u64().unwrap(),
         "{}",
         plan["summary"]
     );
     assert_eq!(
-        plan["summary"]["eta_seconds"], v["seconds"],
+        plan["summary"]["eta_seconds"].as_u64().unwrap() + existing_tags * 2,
+        v["seconds"].as_u64().unwrap(),
         "{}",
         plan["summary"]
     );

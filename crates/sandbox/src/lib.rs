@@ -23,6 +23,7 @@ mod resources;
 mod routes;
 pub mod seed;
 mod store;
+mod tags;
 mod wire;
 
 pub use adversity::Adversity;

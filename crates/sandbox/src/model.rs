@@ -305,10 +305,14 @@ pub(crate) struct Team {
 }
 
 /// A tag.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Tag {
     pub(crate) id: Id,
     pub(crate) name: String,
+    #[serde(default)]
+    pub(crate) color: String,
+    #[serde(default)]
+    pub(crate) description: String,
 }
 
 /// A workspace member.

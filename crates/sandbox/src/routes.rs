@@ -4,7 +4,7 @@
 use super::gate::gate;
 use super::store::Kind;
 use super::wire::ApiError;
-use super::{lookups, monitors, resources, Shared};
+use super::{lookups, monitors, resources, tags, Shared};
 use crate::paths;
 use axum::extract::{Path, State};
 use axum::http::{Method, Uri};
@@ -71,7 +71,12 @@ pub(crate) fn router(shared: S) -> Router {
     r = at(r, paths::MEASUREMENTS, &get(monitors::measurements));
     r = at(r, paths::INTEGRATIONS, &get(lookups::integrations));
     r = at(r, paths::TEAMS, &get(lookups::teams));
-    r = at(r, paths::TAGS, &get(lookups::tags));
+    r = at(r, paths::TAGS, &get(lookups::tags).post(tags::create));
+    r = at(
+        r,
+        &format!("{}/{{id}}", paths::TAGS),
+        &axum::routing::patch(tags::patch).delete(tags::delete),
+    );
     r = at(r, paths::USERS, &get(lookups::users));
     r = at(r, paths::COLLECTIONS, &get(lookups::collections));
     r = at(r, paths::CATALOG, &get(lookups::catalog));

@@ -81,7 +81,11 @@ pub(crate) fn lookups() -> Lookups {
             ],
         )
         .into_iter()
-        .map(|(id, name)| Tag { id, name })
+        .map(|(id, name)| Tag {
+            id,
+            name,
+            ..Tag::default()
+        })
         .collect(),
         users: numbered(
             0x31,

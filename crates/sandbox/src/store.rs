@@ -147,6 +147,9 @@ pub(crate) struct Snapshot {
     pub(crate) measurements: Vec<Measurement>,
     #[serde(default)]
     pub(crate) pending_runs: Vec<(Id, Vec<Id>)>,
+    /// The workspace's tags, which writes may change (the seeded ones when absent).
+    #[serde(default)]
+    pub(crate) tags: Option<Vec<super::model::Tag>>,
 }
 
 /// [`Snapshot`] borrowed from a live store, so saving does not copy the workspace.
@@ -159,6 +162,7 @@ struct SnapshotRef<'a> {
     incidents: &'a [Incident],
     measurements: &'a [Measurement],
     pending_runs: &'a [(Id, Vec<Id>)],
+    tags: &'a [super::model::Tag],
 }
 
 /// The snapshot format this build writes and reads.
@@ -194,6 +198,9 @@ impl Store {
             pending_runs: snap.pending_runs,
             ..Store::default()
         };
+        if let Some(tags) = snap.tags {
+            store.lookups.tags = tags;
+        }
         for res in snap.resources {
             let kind = Kind::from_entity_type(&res.entity_type).ok_or_else(|| {
                 format!(
@@ -223,6 +230,7 @@ impl Store {
             incidents: &self.incidents,
             measurements: &self.measurements,
             pending_runs: &self.pending_runs,
+            tags: &self.lookups.tags,
         })
     }
 

@@ -203,7 +203,34 @@ pub(crate) fn read(
             }
         }
     }
-    b.finish(ctx)
+    let (mut frag, notes) = b.finish(ctx);
+    frag.implied_tags = used_tags(&frag);
+    (frag, notes)
+}
+
+/// Every tag the export's events and properties name, once, where first used: the preset
+/// declares them, so a tag the workspace lacks is created rather than refused.
+fn used_tags(frag: &Fragment) -> Vec<crate::manifest::Tag> {
+    let mut seen = std::collections::HashSet::new();
+    let events = frag.events.iter().map(|e| (&e.item.fields, &e.item.origin));
+    let properties = frag
+        .properties
+        .iter()
+        .map(|p| (&p.item.fields, &p.item.origin));
+    events
+        .chain(properties)
+        .flat_map(|(f, origin)| f.tags.iter().flatten().map(move |n| (n, origin)))
+        .map(|(n, origin)| (n.trim(), origin))
+        // An id names a tag that exists (or fails to resolve): nothing to create.
+        .filter(|(n, _)| !n.is_empty() && uuid::Uuid::parse_str(n).is_err())
+        .filter(|(n, _)| seen.insert(n.to_owned()))
+        .map(|(n, origin)| crate::manifest::Tag {
+            name: n.to_owned(),
+            color: None,
+            description: None,
+            origin: origin.clone(),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -52,6 +52,9 @@ pub(crate) struct MigrationReport {
     pub files: Vec<String>,
     /// Categories, events and properties the set declares.
     pub counts: ManifestCounts,
+    /// The tags the set's resources use, sorted: a migration creates those the workspace
+    /// lacks (offline, which ones is not known).
+    pub tags: Vec<String>,
     /// Rows left out, by file and reason.
     pub skipped: Vec<Skipped>,
     /// Vendor fields without a Secoda home.
@@ -61,8 +64,9 @@ pub(crate) struct MigrationReport {
     /// Errors in the exports, a missing integration aside (the migration cannot run until
     /// they are fixed).
     pub errors: usize,
-    /// Writes a first apply sends: one create per category, event and property, and the
-    /// lease's (as `plan` counts them).
+    /// Writes a first apply sends into an empty workspace: one create per category, event,
+    /// property and tag used, and the lease's (as `plan` counts them; a tag the workspace has
+    /// already is a write fewer).
     pub writes: usize,
     /// Of `writes`, the lease's ([`MigrationReport::with_lease_writes`]).
     pub lease_writes: usize,
@@ -122,10 +126,13 @@ impl MigrationReport {
         if untyped > 0 && types != PropertyTypes::Off {
             warnings.push(format!("{untyped} properties without a type"));
         }
-        let writes = counts.categories + counts.events + counts.properties;
+        let writes = counts.categories + counts.events + counts.properties + loaded.set.tags.len();
+        let mut tags: Vec<String> = loaded.set.tags.iter().map(|t| t.name.clone()).collect();
+        tags.sort();
         Self {
             files: loaded.files.clone(),
             counts,
+            tags,
             skipped,
             no_home,
             warnings,
@@ -174,11 +181,14 @@ impl MigrationReport {
     }
 
     fn lease_note(&self) -> String {
-        if self.lease_writes == 0 {
-            String::new()
-        } else {
-            format!("{} for the lease; ", self.lease_writes)
+        let mut note = String::new();
+        if self.lease_writes > 0 {
+            note = format!("{} for the lease; ", self.lease_writes);
         }
+        if !self.tags.is_empty() {
+            note = format!("{note}up to {} for tags; ", self.tags.len());
+        }
+        note
     }
 
     fn duration(&self) -> String {
@@ -201,6 +211,13 @@ impl MigrationReport {
             "  carries: {} categories, {} events, {} properties",
             c.categories, c.events, c.properties
         )?;
+        if !self.tags.is_empty() {
+            writeln!(
+                w,
+                "  tags used: {}, created where the workspace lacks them",
+                self.tags.join(", ")
+            )?;
+        }
         for s in &self.skipped {
             writeln!(
                 w,
@@ -255,6 +272,14 @@ impl MigrationReport {
         writeln!(w, "| categories | {} |", c.categories)?;
         writeln!(w, "| events | {} |", c.events)?;
         writeln!(w, "| properties | {} |", c.properties)?;
+        if !self.tags.is_empty() {
+            let tags: Vec<String> = self.tags.iter().map(|t| format!("`{t}`")).collect();
+            writeln!(
+                w,
+                "\nTags used: {}, created where the workspace lacks them.",
+                tags.join(", ")
+            )?;
+        }
         if !self.skipped.is_empty() {
             writeln!(w, "\n| skipped | rows | where |\n|---|---|---|")?;
             for s in &self.skipped {

@@ -13,6 +13,7 @@ mod empty;
 mod fields;
 mod monitors;
 mod scope;
+mod tags;
 #[cfg(test)]
 mod tests;
 mod tree;
@@ -46,6 +47,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         },
         held: Tally::default(),
     };
+    d.tags(&desired.tags, &live.tags);
     for c in &desired.categories {
         d.category(c);
     }
@@ -86,6 +88,7 @@ static NO_RECORD: Record = Record { fields: Vec::new() };
 /// Changes per dependency level; each level is sorted by key when concatenated.
 #[derive(Default)]
 struct Buckets {
+    tags: Vec<Change>,
     categories: Vec<Change>,
     events: Vec<Change>,
     properties: Vec<Change>,
@@ -95,10 +98,12 @@ struct Buckets {
 }
 
 impl Buckets {
-    /// Parents before children; property deletes before event deletes; monitors last.
+    /// Tags first (what follows may carry them); parents before children; property deletes
+    /// before event deletes; monitors last.
     fn into_ordered(self) -> Vec<Change> {
         let mut out = Vec::new();
         for mut level in [
+            self.tags,
             self.categories,
             self.events,
             self.properties,
@@ -153,6 +158,15 @@ fn live_change(action: Action, key: Key, live: &api::Resource) -> Change {
         id: Some(live.id.clone()),
         live_updated_at: Some(live.updated_at.clone()),
         ..change(action, key, label)
+    }
+}
+
+/// A change to an existing tag: carries its id (tags have no `updated_at` to compare).
+fn live_tag_change(key: Key, live: &api::Tag) -> Change {
+    let label = key.title().to_owned();
+    Change {
+        id: Some(live.id.clone()),
+        ..change(Action::Update, key, label)
     }
 }
 

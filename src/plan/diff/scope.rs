@@ -172,7 +172,12 @@ pub(super) fn limit_to_targets(changes: Vec<Change>, targets: &[Key]) -> Vec<Cha
     }
     changes
         .into_iter()
-        .filter(|c| within(&c.key) || (c.action == Action::Create && needed.contains(&c.key)))
+        // Tags lie under no target, and a resource kept may carry one created here.
+        .filter(|c| {
+            within(&c.key)
+                || matches!(c.key, Key::Tag(_))
+                || (c.action == Action::Create && needed.contains(&c.key))
+        })
         .collect()
 }
 

@@ -149,9 +149,11 @@ pub(crate) struct ChangeDoc {
     /// `create`, `update`, `delete`, `unsupported` or `unmanaged` (an offline diff's removal
     /// without `--prune`).
     pub action: Action,
-    /// `category`, `event`, `property` or `monitor`.
+    /// `tag`, `category`, `event`, `property` or `monitor`.
     pub kind: Kind,
-    /// Natural key: `Category/Event/property`, or `monitor:<metric>@<target id>`.
+    /// Natural key: `Category/Event/property`, `monitor:<metric>@<target id>` or
+    /// `tag:<name>`. A tag created by the plan appears in `tags` lists as
+    /// `pending-tag:<name>` until the apply knows its id.
     pub key: String,
     /// Human label: the title, or the monitor's name.
     pub label: String,

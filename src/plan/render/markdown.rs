@@ -124,6 +124,7 @@ pub(crate) fn to_string(plan: &Plan, ctx: &RenderContext<'_>) -> String {
                     match &group[0].group {
                         Group::Category(t) => escape(t),
                         Group::Monitors => "Monitors".to_owned(),
+                        Group::Tags => "Tags".to_owned(),
                     },
                     counts(group)
                 ),

@@ -101,6 +101,8 @@ pub(crate) enum Group {
     Category(String),
     /// All monitors.
     Monitors,
+    /// All tags.
+    Tags,
 }
 
 /// A rendered line and its diff-gutter mark (`+`, `-` or space) for markdown `diff` blocks.
@@ -169,6 +171,7 @@ pub(crate) fn per_change<'a>(
                 Group::Category(t.clone())
             }
             Key::Monitor(..) => Group::Monitors,
+            Key::Tag(_) => Group::Tags,
         };
         out.push(ChangeLines {
             group,
@@ -183,7 +186,7 @@ fn indent(k: &Key) -> &'static str {
     match k {
         Key::Event(..) => "    ",
         Key::Property(..) => "        ",
-        Key::Category(_) | Key::Monitor(..) => "",
+        Key::Category(_) | Key::Monitor(..) | Key::Tag(_) => "",
     }
 }
 

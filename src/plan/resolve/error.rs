@@ -61,19 +61,24 @@ impl fmt::Display for ResolveError {
                     write!(f, " in `{field}`")?;
                 }
                 if !closest.is_empty() {
-                    write!(f, "; did you mean {}?", quoted(closest))
+                    write!(f, "; did you mean {}?", quoted(closest))?;
                 } else if known.is_empty() {
-                    write!(f, "; the workspace has none")
+                    write!(f, "; the workspace has none")?;
                 } else if *total > known.len() {
                     write!(
                         f,
                         "; known names: {} (and {} more)",
                         quoted(known),
                         total - known.len()
-                    )
+                    )?;
                 } else {
-                    write!(f, "; known names: {}", quoted(known))
+                    write!(f, "; known names: {}", quoted(known))?;
                 }
+                // A typo must not create a tag: only a declared one is created.
+                if noun(field) == "tag" && self.origin.is_some() {
+                    write!(f, "; declare it under `tags:` to create it")?;
+                }
+                Ok(())
             }
         }
     }

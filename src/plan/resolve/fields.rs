@@ -143,7 +143,18 @@ impl Resolver<'_> {
         let l = self.lookups;
         match field {
             "teams" => resolve_named(name, l.teams.iter().map(|t| (t.name.as_str(), &t.id)), true),
-            "tags" => resolve_named(name, l.tags.iter().map(|t| (t.name.as_str(), &t.id)), true),
+            "tags" => {
+                let found =
+                    resolve_named(name, l.tags.iter().map(|t| (t.name.as_str(), &t.id)), true);
+                match found {
+                    Err(Problem::Unknown { .. })
+                        if self.declared_tags.iter().any(|t| t.name == name) =>
+                    {
+                        Ok(Id::pending_tag(name))
+                    }
+                    other => other,
+                }
+            }
             "collections" => resolve_named(
                 name,
                 l.collections.iter().map(|c| (c.title.as_str(), &c.id)),

@@ -77,6 +77,7 @@ impl Lookups {
             lookups: self,
             errors: Vec::new(),
             vendor_files: &[],
+            declared_tags: &[],
             left_out_owners: Vec::new(),
         };
         if field == "target" {

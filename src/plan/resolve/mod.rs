@@ -23,6 +23,7 @@ pub(crate) use targets::{target_ids, target_paths};
 // The desired model moved to `plan::desired`; these keep its old paths working.
 pub(crate) use super::desired::{LeftOutOwner, Names, Resolved};
 
+use crate::api::Id;
 use crate::manifest::ManifestSet;
 
 /// Resolves every name in `set` against `lookups`.
@@ -35,19 +36,27 @@ pub fn resolve(set: &ManifestSet, lookups: &Lookups) -> Result<Resolved, Vec<Res
         lookups,
         errors: Vec::new(),
         vendor_files: &set.vendor_files,
+        declared_tags: &set.tags,
         left_out_owners: Vec::new(),
     };
     let integration = r.integration(set);
     let categories = set.categories.iter().map(|c| r.category(c)).collect();
     let monitors: Vec<_> = set.monitors.iter().filter_map(|m| r.monitor(m)).collect();
     match integration {
-        Some(integration) if r.errors.is_empty() => Ok(Resolved {
-            integration,
-            categories,
-            monitors,
-            names: lookups.names(),
-            left_out_owners: r.left_out_owners,
-        }),
+        Some(integration) if r.errors.is_empty() => {
+            let mut names = lookups.names();
+            for t in &set.tags {
+                names.insert(Id::pending_tag(&t.name), t.name.clone());
+            }
+            Ok(Resolved {
+                integration,
+                categories,
+                monitors,
+                tags: set.tags.clone(),
+                names,
+                left_out_owners: r.left_out_owners,
+            })
+        }
         _ => Err(r.errors),
     }
 }
@@ -75,6 +84,9 @@ struct Resolver<'a> {
     errors: Vec<ResolveError>,
     /// The files read through a vendor preset (see [`ManifestSet::vendor_files`]).
     vendor_files: &'a [std::sync::Arc<str>],
+    /// The tags the manifests declare: one the workspace lacks resolves to a placeholder
+    /// the apply fills in from its create.
+    declared_tags: &'a [crate::manifest::Tag],
     /// The owners of vendor exports left out so far.
     left_out_owners: Vec<super::desired::LeftOutOwner>,
 }

@@ -41,6 +41,7 @@ fn lookups() -> Lookups {
         tags: vec![api::Tag {
             id: id(20),
             name: "revenue".into(),
+            ..api::Tag::default()
         }],
         users: vec![
             api::User {
@@ -78,6 +79,7 @@ fn names(v: &[&str]) -> Option<NameSet> {
 fn set_with(fields: ResourceFields, monitors: Vec<Monitor>) -> ManifestSet {
     ManifestSet {
         vendor_files: Vec::new(),
+        tags: Vec::new(),
         integration: Some(IntegrationRef::parse("Segment")),
         categories: vec![Category {
             title: "Checkout".into(),
@@ -269,4 +271,42 @@ fn owner_tag_resolves_by_name_and_lists_paths_to_fetch() {
         ],
     );
     assert_eq!(target_paths(&set), vec!["analytics.public.orders"]);
+}
+
+#[test]
+fn a_declared_tag_the_workspace_lacks_resolves_to_its_placeholder_and_a_typo_fails() {
+    let fields = ResourceFields {
+        tags: names(&["revenue", "v2", "v3"]),
+        ..ResourceFields::default()
+    };
+    let mut set = set_with(fields, Vec::new());
+    set.tags = ["v2", "revenue"]
+        .into_iter()
+        .map(|n| crate::manifest::Tag {
+            name: n.into(),
+            color: None,
+            description: None,
+            origin: origin(2),
+        })
+        .collect();
+    let errors = resolve(&set, &lookups()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    let shown = errors[0].to_string();
+    assert!(
+        shown.contains("unknown tag `v3` in `tags`")
+            && shown.ends_with("; declare it under `tags:` to create it"),
+        "{shown}"
+    );
+    set.tags.pop();
+    if let Some(t) = set.categories[0].events[0].fields.tags.as_mut() {
+        t.remove("v3");
+    }
+    let r = resolve(&set, &lookups()).unwrap();
+    let f = &r.categories[0].events[0].fields;
+    assert_eq!(
+        f.tags,
+        Some([id(20), Id::pending_tag("v2")].into()),
+        "an existing tag keeps its id"
+    );
+    assert_eq!(r.names[&Id::pending_tag("v2")], "v2");
 }
