@@ -421,6 +421,7 @@ mod tests {
                 ..ResourceFields::default()
             },
             protect: false,
+            renamed_from: Vec::new(),
             properties: Vec::new(),
             origin: origin(),
         }
