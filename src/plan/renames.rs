@@ -28,8 +28,9 @@ impl fmt::Display for RenameConflict {
             .collect();
         write!(
             f,
-            "{kind} `{key}` ({origin}) is renamed from a title that is live, but so are others: \
-             {found}; keep one: delete the others in Secoda, or change `renamed_from`",
+            "cannot rename {kind} `{key}` ({origin}): its title and `renamed_from` name more \
+             than one live {kind}: {found}; keep one: delete the other in Secoda, or remove \
+             `renamed_from` to keep both",
             kind = self.key.kind(),
             key = self.key,
             origin = self.origin,

@@ -260,7 +260,12 @@ fn a_rename_whose_old_and_new_titles_both_exist_is_refused_naming_both_ids() {
     }
     assert!(out.stderr.contains("plan.yaml:"), "{}", out.stderr);
     let plan = sb.run(&["plan", &m]).code(1);
-    assert!(plan.stderr.contains("renamed from"), "{}", plan.stderr);
+    assert!(
+        plan.stderr
+            .contains("cannot rename event `Checkout/Order Placed`"),
+        "{}",
+        plan.stderr
+    );
 }
 
 #[test]
@@ -389,4 +394,69 @@ fn a_saved_plan_with_a_rename_applies_its_properties_under_the_new_title() {
     assert_eq!(id_of(&sb, EVENTS, "Order Placed"), event);
     assert_eq!(id_of(&sb, PROPERTIES, "order_id"), order_id);
     clean(&sb, &m);
+}
+
+#[test]
+fn diff_shows_a_rename_from_the_base_and_hints_at_an_unmarked_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (base, new) = (dir.path().join("base"), dir.path().join("new"));
+    std::fs::create_dir_all(&base).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    write(&base, "plan.yaml", &yaml("Checkout Completed", ""));
+    write(
+        &new,
+        "plan.yaml",
+        &yaml("Order Placed", "        renamed_from: Checkout Completed\n"),
+    );
+    let run = |a: &Path, b: &Path| {
+        Out::of(
+            crate::util::bin()
+                .args(["diff", a.to_str().unwrap(), b.to_str().unwrap()])
+                .output()
+                .unwrap(),
+        )
+    };
+    let out = run(&base, &new).ok();
+    assert!(
+        out.stdout
+            .contains("~ event \"Order Placed\" (renamed from \"Checkout Completed\")"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("+ event"), "{}", out.stdout);
+
+    write(&new, "plan.yaml", &yaml("Checkout_Completed", ""));
+    let out = run(&base, &new).ok();
+    assert!(
+        out.stderr.contains(
+            "did you mean a rename? add `renamed_from: Checkout Completed` to Checkout_Completed"
+        ),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_csv_category_row_with_renamed_from_is_a_validation_error_at_its_cell() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = write(
+        dir.path(),
+        "plan.csv",
+        "integration,category,event,property,description,renamed_from
+Segment,Purchase,,,Buying things,Checkout
+Segment,Purchase,Order Placed,,Sent when an order is placed.,
+",
+    );
+    let out = Out::of(crate::util::bin().args(["validate", &m]).output().unwrap()).code(1);
+    assert!(out.stderr.contains("plan.csv:2:6"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot rename a category"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("does not apply to"),
+        "one error: {}",
+        out.stderr
+    );
 }
