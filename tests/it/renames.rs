@@ -229,7 +229,12 @@ fn a_jsonl_property_rename_is_one_patch_of_its_id() {
         plan.stdout
     );
     sb.clear_log();
-    apply(&sb, &m).ok();
+    let doc = sb
+        .run(&["apply", &m, "--auto-approve", "--no-lock", "--json"])
+        .ok()
+        .json();
+    assert_eq!(doc["changes"][0]["renamed_from"], "total", "{doc}");
+    assert_eq!(doc["changes"][0]["id"], total.as_str(), "{doc}");
     one_patch(&sb, PROPERTIES, &total, "order_total");
     assert_eq!(id_of(&sb, PROPERTIES, "order_total"), total);
     assert_eq!(id_of(&sb, PROPERTIES, "order_id"), order_id);
