@@ -57,6 +57,7 @@ fn desired() -> Resolved {
                         title: format!("Event {c:03}.{e:03}"),
                         fields: fields(n),
                         protect: false,
+                        renamed_from: Vec::new(),
                         origin: origin.clone(),
                         properties: (0..PROPERTIES_PER_EVENT)
                             .map(|p| {
@@ -70,6 +71,7 @@ fn desired() -> Resolved {
                                         ..TrackingFields::default()
                                     },
                                     protect: false,
+                                    renamed_from: Vec::new(),
                                     origin: origin.clone(),
                                 }
                             })

@@ -144,6 +144,9 @@ pub enum Refusal {
     /// A create beside a live twin that differs only in case or Unicode form.
     #[error(transparent)]
     Lookalike(#[from] Lookalike),
+    /// A rename whose old and new titles (or several old ones) are all live.
+    #[error(transparent)]
+    Rename(#[from] crate::plan::renames::RenameConflict),
 }
 
 /// The one warning for the vendor exports' owners that named neither a user nor a team: how
@@ -252,7 +255,13 @@ pub async fn plan(
     for warning in crate::plan::diff::empty_categories(&resolved, &live, &opts) {
         printer.warn(warning);
     }
-    let plan = diff(&resolved, &live, &opts);
+    let mut plan = diff(&resolved, &live, &opts);
+    if !plan.rename_conflicts.is_empty() {
+        let conflicts = std::mem::take(&mut plan.rename_conflicts);
+        return Ok(Planning::Refused(
+            conflicts.into_iter().map(Refusal::from).collect(),
+        ));
+    }
     if !checks.allow_case_twins {
         let lookalikes = find_lookalikes(&plan, &resolved, &live);
         if !lookalikes.is_empty() {
@@ -405,6 +414,9 @@ pub(crate) fn print_plan(
     // Twins are named on every plan shown, never hidden.
     for twins in &plan.twins {
         printer.warn(twins);
+    }
+    for hint in crate::plan::renames::hints(plan) {
+        printer.warn(hint);
     }
     let ctx = RenderContext {
         write_rate: client.write_rate().unwrap_or(Rate::SECODA_WRITES),

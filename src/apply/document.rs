@@ -101,6 +101,9 @@ pub struct ChangeDoc {
     /// The resource's id: the new id of a done create, else the live id (null for a create
     /// not done).
     pub id: Option<String>,
+    /// The old title of a rename (`renamed_from` in the manifests; absent when not a rename).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// Why the write failed or was held back (null otherwise).
     pub error: Option<String>,
     /// The key of the change it needed that was not made (null unless skipped).
@@ -239,6 +242,7 @@ impl From<&ApplyOutcome> for ApplyDocument {
                         _ => ch.id.as_ref(),
                     }
                     .map(ToString::to_string),
+                    renamed_from: ch.renamed_from.clone(),
                     error: match o {
                         Outcome::Failed(e) => Some(e.to_string()),
                         Outcome::Held(why) => Some(why.clone()),

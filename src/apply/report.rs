@@ -106,6 +106,19 @@ pub enum Failure {
     /// The answer carried no id.
     #[error("the API answered without an id")]
     NoId,
+    /// A rename's PATCH answered success with the old title: the workspace does not rename
+    /// through the API (the PATCH's other fields were sent with it).
+    #[error(
+        "the rename to `{title}` was not kept: Secoda answered the PATCH with the title `{kept}`; \
+         the resource keeps its id and old title, and the next plan shows the rename again \
+         (rename it in Secoda, or remove `renamed_from` and keep the old title)"
+    )]
+    RenameNotKept {
+        /// The title sent.
+        title: String,
+        /// The title the answer carries.
+        kept: String,
+    },
 }
 
 /// Counts per result.
@@ -325,6 +338,7 @@ fn disables(ch: &Change) -> bool {
 pub(crate) fn describe(ch: &Change) -> String {
     let verb = match ch.action {
         Action::Create => "create",
+        Action::Update if ch.renamed_from.is_some() => "rename",
         Action::Update => "update",
         Action::Delete => "delete",
         Action::Unsupported => "unsupported",

@@ -23,6 +23,12 @@ pub async fn send(
         write,
         WriteCall::Create(ResourceKind::Property, _) | WriteCall::Patch(Editable::Property, ..)
     );
+    // Secoda does not document `title` among PATCH's fields: only the answer tells whether a
+    // rename was made.
+    let rename = match &write {
+        WriteCall::Patch(_, _, body) => body.title.clone(),
+        _ => None,
+    };
     let checked = |kind: Kind, body: &ResourceWrite, r: Result<Resource, ApiError>| {
         r.inspect(|back| ledger.check(kind, body, back))
     };
@@ -92,14 +98,21 @@ pub async fn send(
                 .map_err(|e| monitor_error(&e, "deleting", &name));
         }
     };
-    result.map(|r| Some(r.id)).map_err(|e| {
+    let back = result.map_err(|e| {
         // A 400 naming a tracking field stops the property writes carrying it.
         if property && !ledger.refused(&e).is_empty() {
             Failure::Refused(e.to_string())
         } else {
             Failure::Api(e.to_string())
         }
-    })
+    })?;
+    match rename {
+        Some(title) if title != back.title => Err(Failure::RenameNotKept {
+            title,
+            kept: back.title,
+        }),
+        _ => Ok(Some(back.id)),
+    }
 }
 
 fn done(result: Result<(), ApiError>) -> Result<Option<Id>, Failure> {

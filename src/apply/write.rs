@@ -178,11 +178,12 @@ pub fn write_for(
         (_, Action::Unsupported | Action::Unmanaged) => Err(not_writable()),
         (_, Action::Update) => {
             let editable = Editable::of(kind).ok_or_else(not_writable)?;
-            Ok(WriteCall::Patch(
-                editable,
-                need_id("update")?,
-                resource_body(change)?,
-            ))
+            let mut body = resource_body(change)?;
+            // A rename is the same PATCH, carrying the new title beside the changed fields.
+            if change.renamed_from.is_some() {
+                body.title = Some(change.key.title().to_owned());
+            }
+            Ok(WriteCall::Patch(editable, need_id("update")?, body))
         }
         (_, Action::Delete) => {
             let editable = Editable::of(kind).ok_or_else(not_writable)?;
@@ -345,6 +346,26 @@ mod tests {
         };
         assert_eq!(id, Id::from("live-id"));
         assert_eq!(serde_json::to_value(&body).unwrap(), json!({"pii": true}));
+    }
+
+    #[test]
+    fn a_rename_is_one_patch_of_the_old_id_carrying_the_new_title_and_the_changes() {
+        let mut c = change(
+            Action::Update,
+            Key::Property("C".into(), "E".into(), "order_total".into()),
+            &[("pii", json!(true))],
+        );
+        c.renamed_from = Some("total".into());
+        let WriteCall::Patch(Editable::Property, id, body) =
+            write_for(&c, &Id::from("int"), None).unwrap()
+        else {
+            panic!()
+        };
+        assert_eq!(id, Id::from("live-id"));
+        assert_eq!(
+            serde_json::to_value(&body).unwrap(),
+            json!({"title": "order_total", "pii": true})
+        );
     }
 
     #[test]

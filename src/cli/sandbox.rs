@@ -99,6 +99,10 @@ pub struct ServeArgs {
     /// these fields, e.g. `type,is_required` (a workspace that refuses them).
     #[arg(long, value_name = "FIELDS", value_delimiter = ',')]
     pub reject_fields: Vec<String>,
+    /// Answer a PATCH of an event's or property's `title` as done, and keep the old title
+    /// (a workspace that does not rename through the API).
+    #[arg(long)]
+    pub drop_title_patch: bool,
     /// Fail the first N calls of one HTTP method, without doing them: `PATCH:500:3` answers
     /// the first three PATCHes 500, `DELETE:reset:1` cuts the first DELETE's connection
     /// unanswered (a lost answer). Repeatable; the faults of one method apply in order.
@@ -157,6 +161,7 @@ impl ServeArgs {
             drop_fields: self.drop_fields.clone(),
             ignore_fields: self.ignore_fields.clone(),
             reject_fields: self.reject_fields.clone(),
+            drop_title_patch: self.drop_title_patch,
             method_faults: self.fail_method.clone(),
             adversity: Adversity {
                 failing_renewals: self.fail_lease_renewals,

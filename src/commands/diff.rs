@@ -87,6 +87,15 @@ pub(crate) fn run(args: &DiffArgs, printer: &Printer) -> Result<Exit> {
         return Ok(Exit::Failure);
     }
     let plan = diff_manifests(&base, &new, &opts);
+    if !plan.rename_conflicts.is_empty() {
+        for e in &plan.rename_conflicts {
+            printer.error(e);
+        }
+        return Ok(Exit::Failure);
+    }
+    for hint in crate::plan::renames::hints(&plan) {
+        printer.warn(hint);
+    }
     let ctx = RenderContext {
         write_rate: crate::api::Rate::SECODA_WRITES,
         names: &new.names,

@@ -232,6 +232,20 @@ pub struct EventHead {
     /// Never deleted by `--prune`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protect: Option<bool>,
+    /// Former titles: a live event under one of them (and none under `title`) is renamed in
+    /// place, keeping its id and properties. `export` never writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<RenamedFrom>,
+}
+
+/// Former titles of an event or property: one, or several.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RenamedFrom {
+    /// One former title.
+    One(String),
+    /// Several former titles (at most one may be live).
+    Many(Vec<String>),
 }
 
 /// An event property.
@@ -249,6 +263,10 @@ pub struct PropertyDoc {
     /// Never deleted by `--prune`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub protect: Option<bool>,
+    /// Former titles: a live property under one of them (and none under `title`) is renamed
+    /// in place, keeping its id. `export` never writes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<RenamedFrom>,
 }
 
 /// A tag (workspace-wide); declared once in the manifest set.
@@ -496,11 +514,21 @@ mod tests {
             &category,
             &["integration", "title", "protect"],
         );
-        check_schema::<EventDoc>("EventDoc", &resource, &["title", "protect", "properties"]);
+        check_schema::<EventDoc>(
+            "EventDoc",
+            &resource,
+            &["title", "protect", "renamed_from", "properties"],
+        );
         check_schema::<EventRecord>(
             "EventRecord",
             &resource,
-            &["integration", "category", "title", "protect"],
+            &[
+                "integration",
+                "category",
+                "title",
+                "protect",
+                "renamed_from",
+            ],
         );
     }
 

@@ -362,11 +362,13 @@ mod tests {
                 title: "E".into(),
                 fields: fields.clone(),
                 protect: false,
+                renamed_from: Vec::new(),
                 properties: vec![Property {
                     title: "p".into(),
                     fields,
                     tracking,
                     protect: false,
+                    renamed_from: Vec::new(),
                     origin: origin.clone(),
                 }],
                 origin: origin.clone(),

@@ -1,7 +1,7 @@
 //! What one manifest file declares, flat and with origins, before the set is merged; and the
 //! readers of category / event / property / monitor objects that YAML and JSONL share.
 
-use crate::manifest::diagnostics::{Code, Diagnostic};
+use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fields::{self, FieldKind, FieldSpec, FieldValue, Group};
 use crate::manifest::model::monitor_label;
 use crate::manifest::node::{Ctx, Node, Obj};
@@ -106,6 +106,7 @@ impl EventMention {
                 title,
                 fields,
                 protect,
+                renamed_from: Vec::new(),
                 properties: Vec::new(),
                 origin,
             },
@@ -185,6 +186,11 @@ impl<T> Chunked<T> {
         self.chunks.iter().map(Vec::len).sum()
     }
 
+    /// The items in order.
+    pub(crate) fn iter(&self) -> impl Iterator<Item = &T> {
+        self.chunks.iter().flatten()
+    }
+
     /// The items in order, each chunk freed once its items are taken.
     pub(crate) fn into_items(self) -> impl Iterator<Item = T> {
         self.chunks.into_iter().flatten()
@@ -245,6 +251,53 @@ fn read(ctx: &mut Ctx<'_>, obj: &Obj<'_>, spec: &FieldSpec) -> Option<FieldValue
     }
 }
 
+/// The key naming a resource's former titles.
+pub(crate) const RENAMED_FROM: &str = "renamed_from";
+
+/// Reads `renamed_from`: one former title, or a list of them (trimmed, empty ones and repeats
+/// left out, the resource's own title too: a rename to itself is no rename).
+pub(crate) fn renamed_from(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: &str) -> Vec<String> {
+    let Some(node) = obj.get(RENAMED_FROM) else {
+        return Vec::new();
+    };
+    let names: Vec<String> = if let crate::manifest::node::Value::Seq(_) = node.value {
+        obj.names(ctx, RENAMED_FROM)
+            .unwrap_or_default()
+            .into_iter()
+            .collect()
+    } else {
+        obj.string(ctx, RENAMED_FROM).into_iter().collect()
+    };
+    former_titles(names, title)
+}
+
+/// Former titles as written: trimmed, without empties, repeats or `title` itself.
+pub(crate) fn former_titles(names: impl IntoIterator<Item = String>, title: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for n in names {
+        let n = n.trim();
+        if !n.is_empty() && n != title && !out.iter().any(|o| o == n) {
+            out.push(n.to_owned());
+        }
+    }
+    out
+}
+
+/// A category's `renamed_from`, reported where it is written: the API cannot rename a category.
+pub(crate) fn category_rename(ctx: &mut Ctx<'_>, at: Location, title: &str) {
+    ctx.push(
+        Diagnostic::at(
+            Code::FieldNotAllowed,
+            at,
+            format!(
+                "category `{title}`: `renamed_from` is not supported on categories: Secoda's API \
+                 cannot rename a category"
+            ),
+        )
+        .hint("rename the category in Secoda, then change its title in the manifest"),
+    );
+}
+
 /// Reads a category's own fields.
 pub(crate) fn category_mention(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) -> CategoryMention {
     let mut fields = CategoryFields::default();
@@ -252,6 +305,9 @@ pub(crate) fn category_mention(ctx: &mut Ctx<'_>, obj: &Obj<'_>, title: String) 
         fields.set(spec.name, read(ctx, obj, spec));
     }
     let protect = obj.boolean(ctx, "protect");
+    if let Some(n) = obj.get(RENAMED_FROM) {
+        category_rename(ctx, ctx.node_loc(n), &title);
+    }
     CategoryMention::category(title, fields, protect, ctx.origin(obj.node()))
 }
 

@@ -84,6 +84,7 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
                         ..ResourceFields::default()
                     },
                     protect: false,
+                    renamed_from: Vec::new(),
                     properties: (0..shape.properties)
                         .map(|p| Property {
                             title: format!("prop_{p:02}"),
@@ -101,6 +102,7 @@ pub fn tracking_plan(shape: Shape) -> ManifestSet {
                                 regex: None,
                             },
                             protect: false,
+                            renamed_from: Vec::new(),
                             origin: origin.clone(),
                         })
                         .collect(),

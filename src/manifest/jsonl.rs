@@ -3,7 +3,7 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
-    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
+    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS, RENAMED_FROM,
     RESOURCE_FIELDS, TAG_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
@@ -49,10 +49,14 @@ impl Known {
             base.iter().chain(extra).copied().collect()
         };
         Self {
-            category: cat(&[&["title"][..], &CATEGORY_FIELDS].concat()),
-            event: cat(&[&["category", "title", "protect"][..], &RESOURCE_FIELDS].concat()),
+            category: cat(&[&["title", RENAMED_FROM][..], &CATEGORY_FIELDS].concat()),
+            event: cat(&[
+                &["category", "title", "protect", RENAMED_FROM][..],
+                &RESOURCE_FIELDS,
+            ]
+            .concat()),
             property: cat(&[
-                &["category", "event", "title", "protect"][..],
+                &["category", "event", "title", "protect", RENAMED_FROM][..],
                 &RESOURCE_FIELDS,
                 &TRACKING_FIELDS,
             ]
@@ -92,14 +96,17 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
             let category = obj.title(ctx, "category", "event record");
             let title = obj.title(ctx, "title", "event");
             if let (Some(category), Some(title)) = (category, title) {
-                frag.events.push(EventMention::event(
+                let renamed_from = fragment::renamed_from(ctx, &obj, &title);
+                let mut mention = EventMention::event(
                     category,
                     title,
                     fragment::resource_fields(ctx, &obj),
                     obj.boolean(ctx, "protect").unwrap_or(false),
                     ctx.origin(node),
                     true,
-                ));
+                );
+                mention.item.renamed_from = renamed_from;
+                frag.events.push(mention);
             }
         }
         "property" => {
@@ -108,6 +115,7 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
             let title = obj.title(ctx, "title", "property");
             if let (Some(category), Some(event), Some(title)) = (category, event, title) {
                 let property = Property {
+                    renamed_from: fragment::renamed_from(ctx, &obj, &title),
                     title,
                     fields: fragment::resource_fields(ctx, &obj),
                     tracking: fragment::tracking_fields(ctx, &obj),

@@ -204,6 +204,7 @@ impl<'d> Merger<'d> {
         let ev = &mut self.set.categories[ci].events[ei];
         ev.fields = e.fields;
         ev.protect = e.protect;
+        ev.renamed_from = e.renamed_from;
         ev.origin = e.origin.clone();
         self.event_declared.insert((ci, ei), e.origin);
     }

@@ -89,6 +89,9 @@ pub struct Event {
     pub fields: ResourceFields,
     /// Never delete, even with `--prune`.
     pub protect: bool,
+    /// Titles it had before (`renamed_from`): a live event under one of them is renamed, keeping
+    /// its id and properties, rather than deleted and created again.
+    pub renamed_from: Vec<String>,
     /// Its properties.
     pub properties: Vec<Property>,
     /// Where it was declared.
@@ -106,6 +109,8 @@ pub struct Property {
     pub tracking: TrackingFields,
     /// Never delete, even with `--prune`.
     pub protect: bool,
+    /// Titles it had before (`renamed_from`): a live property under one of them is renamed.
+    pub renamed_from: Vec<String>,
     /// Where it was declared.
     pub origin: Origin,
 }

@@ -101,11 +101,23 @@ pub(crate) fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
         let titles = c.events.iter().map(|e| (e.title.as_str(), &e.origin));
         normalisation_twins(&mut out, "event", titles);
         empty_category(&mut out, c);
+        let renames: Vec<_> = c
+            .events
+            .iter()
+            .map(|e| (e.title.as_str(), &e.renamed_from[..], &e.origin))
+            .collect();
+        former_titles(&mut out, "event", &renames);
         for e in &c.events {
             title(&mut out, "event title", &e.title, &e.origin);
             description(&mut out, "event", &e.title, &e.fields, &e.origin);
             let titles = e.properties.iter().map(|p| (p.title.as_str(), &p.origin));
             normalisation_twins(&mut out, "property", titles);
+            let renames: Vec<_> = e
+                .properties
+                .iter()
+                .map(|p| (p.title.as_str(), &p.renamed_from[..], &p.origin))
+                .collect();
+            former_titles(&mut out, "property", &renames);
             for p in &e.properties {
                 title(&mut out, "property title", &p.title, &p.origin);
                 description(&mut out, "property", &p.title, &p.fields, &p.origin);
@@ -123,6 +135,46 @@ pub(crate) fn check_set(set: &ManifestSet) -> Vec<Diagnostic> {
         title(&mut out, "monitor name", &m.name, &m.origin);
     }
     out
+}
+
+/// Siblings' `renamed_from`: an old title must name neither a declared sibling (both would
+/// write the one live resource) nor the old title of another sibling (two renames of one id).
+fn former_titles(out: &mut Vec<Diagnostic>, kind: &str, siblings: &[(&str, &[String], &Origin)]) {
+    let mut claimed: Vec<(&str, &str, &Origin)> = Vec::new();
+    for &(title, former, origin) in siblings {
+        for old in former {
+            if let Some((_, _, declared)) = siblings.iter().find(|(t, _, _)| t == old) {
+                out.push(
+                    Diagnostic::at(
+                        Code::DuplicateKey,
+                        origin.into(),
+                        format!(
+                            "{kind} `{title}` is renamed from `{old}`, which the manifests still \
+                             declare"
+                        ),
+                    )
+                    .related("declared", (*declared).into())
+                    .hint(format!(
+                        "remove `{old}` (the rename replaces it), or the `renamed_from`"
+                    )),
+                );
+            } else if let Some((first, _, at)) = claimed.iter().find(|(_, o, _)| o == old) {
+                out.push(
+                    Diagnostic::at(
+                        Code::DuplicateKey,
+                        origin.into(),
+                        format!(
+                            "{kind} `{title}` and `{first}` are both renamed from `{old}`: one \
+                             live {kind} cannot become both"
+                        ),
+                    )
+                    .related("also renamed from it", (*at).into()),
+                );
+            } else {
+                claimed.push((title, old, origin));
+            }
+        }
+    }
 }
 
 /// `what` names the field: `event title`, `monitor name`.
@@ -293,5 +345,37 @@ mod tests {
         let d = metric_type("row_cont", at).unwrap();
         assert_eq!(d.code, Code::UnknownMetricType);
         assert_eq!(d.hint.as_deref(), Some("did you mean `row_count`?"));
+    }
+
+    #[test]
+    fn a_former_title_still_declared_or_claimed_twice_is_a_duplicate() {
+        let o = |line| Origin {
+            file: std::sync::Arc::from("m.yaml"),
+            line,
+            column: 1,
+        };
+        let (o1, o2, o3) = (o(1), o(2), o(3));
+        let a = ["A".to_owned()];
+        let mut out = Vec::new();
+        let siblings = [("A", &[][..], &o1), ("B", &a[..], &o2), ("C", &a[..], &o3)];
+        former_titles(&mut out, "event", &siblings);
+        let messages: Vec<&str> = out.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "event `B` is renamed from `A`, which the manifests still declare",
+                "event `C` is renamed from `A`, which the manifests still declare",
+            ]
+        );
+        let mut out = Vec::new();
+        let siblings = [("B", &a[..], &o2), ("C", &a[..], &o3)];
+        former_titles(&mut out, "event", &siblings);
+        assert_eq!(out.len(), 1, "{out:?}");
+        assert!(
+            out[0].message.contains("are both renamed from `A`"),
+            "{}",
+            out[0].message
+        );
+        assert!(out.iter().all(|d| d.code == Code::DuplicateKey));
     }
 }

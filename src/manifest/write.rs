@@ -133,6 +133,9 @@ fn property_doc(p: &Property) -> PropertyDoc {
         fields: fields_doc(&p.fields),
         tracking: tracking_doc(&p.tracking),
         protect: p.protect.then_some(true),
+        // A rename is said once, by hand, and done by the next apply: a written manifest
+        // holds titles as they are.
+        renamed_from: None,
     }
 }
 
@@ -169,6 +172,8 @@ fn event_head(e: &Event) -> EventHead {
         title: e.title.clone(),
         fields: fields_doc(&e.fields),
         protect: e.protect.then_some(true),
+        // As for properties: never written.
+        renamed_from: None,
     }
 }
 

@@ -394,7 +394,7 @@ pub(crate) fn read_rules_file(
 }
 
 fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
-    let known: Vec<&str> = ["title", "events"]
+    let known: Vec<&str> = ["title", "events", fragment::RENAMED_FROM]
         .iter()
         .chain(CATEGORY_FIELDS.iter())
         .copied()
@@ -407,12 +407,12 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
     };
     let mention = fragment::category_mention(ctx, &obj, title.clone());
     frag.categories.push(mention);
-    let event_known: Vec<&str> = ["title", "protect", "properties"]
+    let event_known: Vec<&str> = ["title", "protect", fragment::RENAMED_FROM, "properties"]
         .iter()
         .chain(RESOURCE_FIELDS.iter())
         .copied()
         .collect();
-    let prop_known: Vec<&str> = ["title", "protect"]
+    let prop_known: Vec<&str> = ["title", "protect", fragment::RENAMED_FROM]
         .iter()
         .chain(RESOURCE_FIELDS.iter())
         .chain(TRACKING_FIELDS.iter())
@@ -425,14 +425,16 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
         let Some(etitle) = eo.title(ctx, "title", "event") else {
             continue;
         };
-        frag.events.push(EventMention::event(
+        let mut mention = EventMention::event(
             title.clone(),
             etitle.clone(),
             fragment::resource_fields(ctx, &eo),
             eo.boolean(ctx, "protect").unwrap_or(false),
             ctx.origin(en),
             true,
-        ));
+        );
+        mention.item.renamed_from = fragment::renamed_from(ctx, &eo, &etitle);
+        frag.events.push(mention);
         for pn in eo.seq(ctx, "properties").unwrap_or_default() {
             let Some(po) = Obj::new(ctx, pn, "property", &prop_known) else {
                 continue;
@@ -441,6 +443,7 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
                 continue;
             };
             let property = Property {
+                renamed_from: fragment::renamed_from(ctx, &po, &ptitle),
                 title: ptitle,
                 fields: fragment::resource_fields(ctx, &po),
                 tracking: fragment::tracking_fields(ctx, &po),
@@ -592,5 +595,44 @@ mod tests {
         let (n, d) = parse_ok(&bomb);
         assert!(n.is_none());
         assert_eq!(d[0].code, Code::Syntax);
+    }
+
+    #[test]
+    fn renamed_from_reads_one_title_or_a_list_and_is_refused_on_a_category() {
+        let text = "version: 1
+integration: Segment
+categories:
+  - title: Checkout
+    renamed_from: Purchase
+    events:
+      - title: Order Placed
+        renamed_from: [Checkout Completed, \" Order Done \", Order Placed, Order Done]
+        properties:
+          - title: total
+            renamed_from: amount
+";
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        let frag = read_manifest(&mut ctx, text);
+        assert_eq!(
+            frag.events[0].item.renamed_from,
+            ["Checkout Completed", "Order Done"],
+            "trimmed, without repeats or the title itself"
+        );
+        assert_eq!(
+            frag.properties.iter().next().unwrap().item.renamed_from,
+            ["amount"]
+        );
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0].code, Code::FieldNotAllowed);
+        assert!(
+            diags[0].message.contains("cannot rename a category"),
+            "{}",
+            diags[0].message
+        );
+        assert_eq!(diags[0].location.as_ref().map(|l| l.line), Some(5));
     }
 }

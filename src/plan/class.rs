@@ -76,6 +76,8 @@ pub(crate) enum Reason {
     /// The manifests no longer declare it (deleted with `--prune`, left alone without): a
     /// rename or a move to another parent shows as this removal beside a create.
     Removed(Kind),
+    /// Renamed in place (`renamed_from`): same id, new title.
+    Renamed(Kind),
     /// Declared and not in the baseline.
     New(Kind),
     /// A new property senders must send, on an event that already exists.
@@ -116,6 +118,7 @@ impl Reason {
     pub(crate) fn class(&self) -> Class {
         match self {
             Self::Removed(_)
+            | Self::Renamed(_)
             | Self::NewRequired
             | Self::TypeChanged
             | Self::MadeRequired
@@ -139,6 +142,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Removed(kind) => write!(f, "{kind} removed from the manifests"),
+            Self::Renamed(kind) => write!(f, "{kind} renamed"),
             Self::New(kind) => write!(f, "new {kind}"),
             Self::NewRequired => f.write_str("new required property on an existing event"),
             Self::NewOptional => f.write_str("new optional property"),
@@ -202,9 +206,14 @@ pub(crate) fn classify(c: &Change) -> Classified {
     let reasons = match c.action {
         Action::Create => vec![created(c)],
         // A resource the manifests no longer declare, deleted or left alone: a reader of it
-        // breaks either way. A rename (or a move to another parent) is this removal plus a
-        // create until the plan has a change of its own for it: its arm goes here, breaking.
+        // breaks either way. A move to another parent is this removal plus a create.
         Action::Delete | Action::Unmanaged => vec![Reason::Removed(c.kind)],
+        // A rename keeps the id, but every sender and query naming the old title breaks.
+        Action::Update if c.renamed_from.is_some() => {
+            let mut reasons = vec![Reason::Renamed(c.kind)];
+            reasons.extend(c.fields.iter().filter_map(field));
+            reasons
+        }
         // A declared category the API cannot create (a reserved title) is still new.
         Action::Unsupported if c.id.is_none() => vec![Reason::New(c.kind)],
         Action::Update | Action::Unsupported => c.fields.iter().filter_map(field).collect(),

@@ -45,6 +45,8 @@ pub struct DesiredEvent {
     pub fields: Fields,
     /// Keep `--prune` away from its properties.
     pub protect: bool,
+    /// Titles it had before: a live event under one of them (and none under `title`) is renamed.
+    pub renamed_from: Vec<String>,
     /// Its properties.
     pub properties: Vec<DesiredProperty>,
     /// Where it was declared.
@@ -62,6 +64,9 @@ pub struct DesiredProperty {
     pub tracking: TrackingFields,
     /// Declared protected (a declared property is never pruned anyway).
     pub protect: bool,
+    /// Titles it had before: a live property under one of them (and none under `title`) is
+    /// renamed.
+    pub renamed_from: Vec<String>,
     /// Where it was declared.
     pub origin: Origin,
 }

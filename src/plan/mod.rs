@@ -16,6 +16,7 @@ pub(crate) mod naming_fixtures;
 pub(crate) mod offline;
 pub(crate) mod preflight;
 pub(crate) mod property_types;
+pub(crate) mod renames;
 pub(crate) mod render;
 pub(crate) mod reserved;
 pub(crate) mod resolve;

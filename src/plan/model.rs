@@ -56,6 +56,10 @@ pub struct Change {
     pub label: String,
     /// Live id (updates, deletes, unsupported).
     pub id: Option<Id>,
+    /// The live title an update renames (`renamed_from` in the manifests): the PATCH sends the
+    /// key's title along with the changed fields, and the id keeps the old title until then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// Parent of a create (events and properties).
     pub parent: Option<ParentRef>,
     /// For a create: every managed field; for an update: the changed ones; for a delete: none.
@@ -143,6 +147,7 @@ impl Change {
             key,
             label,
             id: None,
+            renamed_from: None,
             parent: None,
             fields: Vec::new(),
             live_updated_at: None,
@@ -290,6 +295,10 @@ pub struct Plan {
     /// Live resources sharing a key, for the warnings `plan` and `apply` print.
     #[serde(skip)]
     pub twins: Vec<super::twins::Twins>,
+    /// Renames the workspace makes ambiguous (the new title and an old one both live, or two
+    /// old ones): the plan is refused before any write until the user picks one.
+    #[serde(skip)]
+    pub rename_conflicts: Vec<super::renames::RenameConflict>,
     /// Managed fields the workspace does not return, so never compared (see
     /// `fidelity::uncompared`); shown once, never written to existing resources.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

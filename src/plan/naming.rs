@@ -167,6 +167,7 @@ impl Namer {
             title: r.title.trim().to_owned(),
             fields: self.fields(r),
             protect: false,
+            renamed_from: Vec::new(),
             properties: Vec::new(),
             origin: origin.clone(),
         }
@@ -180,6 +181,7 @@ impl Namer {
             fields: self.fields(r),
             tracking: self.tracking(r),
             protect: false,
+            renamed_from: Vec::new(),
             origin: origin.clone(),
         }
     }

@@ -434,6 +434,7 @@ mod tests {
                 ..ResourceFields::default()
             },
             protect: false,
+            renamed_from: Vec::new(),
             properties: Vec::new(),
             origin: origin(),
         }

@@ -251,6 +251,16 @@ fn check_change(saved: &SavedPlan, c: &Change, created: &HashSet<String>, out: &
         }),
         _ => {}
     }
+    // Only an event's or property's update renames: a create has no old title to keep the id
+    // of, and the API cannot rename a category.
+    let renames = c.action == Action::Update && matches!(c.kind, Kind::Event | Kind::Property);
+    if c.renamed_from.is_some() && !renames {
+        out.push(field_problem(
+            c,
+            "renamed_from",
+            "only an update of an event or property renames",
+        ));
+    }
     if c.action == Action::Delete {
         for f in &c.fields {
             out.push(field_problem(

@@ -26,6 +26,7 @@ pub(crate) fn plan_of(changes: Vec<super::Change>) -> super::Plan {
         changes,
         lease_writes: 0,
         twins: Vec::new(),
+        rename_conflicts: Vec::new(),
         not_readable: Vec::new(),
         not_kept: Vec::new(),
         recorded: Vec::new(),
@@ -72,6 +73,7 @@ pub(crate) fn event(title: &str, fields: Fields, properties: Vec<DesiredProperty
         title: title.to_owned(),
         fields,
         protect: false,
+        renamed_from: Vec::new(),
         properties,
         origin: origin(2),
     }
@@ -83,6 +85,7 @@ pub(crate) fn property(title: &str, fields: Fields, tracking: TrackingFields) ->
         fields,
         tracking,
         protect: false,
+        renamed_from: Vec::new(),
         origin: origin(3),
     }
 }

@@ -245,6 +245,54 @@ fn key_of(r: &Reread, by_id: &HashMap<&Id, &Reread>, integration: &Id) -> Result
     }
 }
 
+/// The plan's event renames: until the apply makes them, the workspace knows a renamed event,
+/// and every property under it, by the old title.
+struct Renamed(HashMap<Key, String>);
+
+impl Renamed {
+    fn of(saved: &SavedPlan) -> Self {
+        Self(
+            saved
+                .plan
+                .changes
+                .iter()
+                .filter(|c| c.kind == Kind::Event && c.action == Action::Update)
+                .filter_map(|c| Some((c.key.clone(), c.renamed_from.clone()?)))
+                .collect(),
+        )
+    }
+
+    /// The key the workspace knows the resource under `key` by before the apply: its own old
+    /// title (`renamed_from`) and its event's.
+    fn live_key(&self, key: &Key, renamed_from: Option<&str>) -> Key {
+        let key = match (key, renamed_from) {
+            (Key::Event(c, _), Some(old)) => Key::Event(c.clone(), old.to_owned()),
+            (Key::Property(c, e, _), Some(old)) => {
+                Key::Property(c.clone(), e.clone(), old.to_owned())
+            }
+            _ => key.clone(),
+        };
+        match &key {
+            Key::Property(c, e, p) => match self.0.get(&Key::Event(c.clone(), e.clone())) {
+                Some(old) => Key::Property(c.clone(), old.clone(), p.clone()),
+                None => key,
+            },
+            Key::Event(..) if renamed_from.is_none() => match self.0.get(&key) {
+                Some(old) => Key::Event(key_category(&key), old.clone()),
+                None => key,
+            },
+            _ => key,
+        }
+    }
+}
+
+fn key_category(key: &Key) -> String {
+    match key {
+        Key::Category(c) | Key::Event(c, _) | Key::Property(c, _, _) => c.clone(),
+        Key::Monitor(..) | Key::Tag(_) => String::new(),
+    }
+}
+
 /// Checks that `id` is a `kind` whose key is `key`; pushes a [`Mismatch`] otherwise. An id
 /// the re-read did not find is left to the freshness check (`no longer exists`).
 fn check_id(
@@ -282,6 +330,7 @@ fn check_id(
 pub(crate) fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), MismatchError> {
     let by_id: HashMap<&Id, &Reread> = reread.iter().map(|r| (&r.id, r)).collect();
     let integration = &saved.integration.id;
+    let renamed = Renamed::of(saved);
     let mut out = Vec::new();
     for c in &saved.plan.changes {
         match c.action {
@@ -303,13 +352,15 @@ pub(crate) fn verify(saved: &SavedPlan, reread: &[Reread]) -> Result<(), Mismatc
                         id: id.clone(),
                     });
                 }
-                check_id(&mut out, &by_id, integration, (c.kind, &c.key, id));
+                let live_key = renamed.live_key(&c.key, c.renamed_from.as_deref());
+                check_id(&mut out, &by_id, integration, (c.kind, &live_key, id));
             }
             Action::Create => {
                 if let (Some(ParentRef::Id(p)), Some(kind), Some(parent)) =
                     (&c.parent, parent_kind(c.kind), c.key.parent())
                 {
                     if by_id.contains_key(p) {
+                        let parent = renamed.live_key(&parent, None);
                         check_id(&mut out, &by_id, integration, (kind, &parent, p));
                     } else {
                         out.push(Mismatch::ParentGone {
@@ -452,6 +503,36 @@ mod tests {
         let msg = verify(&s, &now).unwrap_err().to_string();
         assert!(
             msg.contains("property `C/E/n` is created under gone, which does not exist"),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn a_rename_is_verified_against_the_old_title_and_its_properties_under_it() {
+        let (mut s, now) = fixture();
+        // `C/E` renamed `C/G`: the update, the create under it and the delete below it all
+        // name the new title, while the workspace knows the event as `C/E` until the apply.
+        for c in &mut s.plan.changes {
+            c.key = match &c.key {
+                Key::Event(cat, _) => Key::Event(cat.clone(), "G".into()),
+                Key::Property(cat, _, p) => Key::Property(cat.clone(), "G".into(), p.clone()),
+                k => k.clone(),
+            };
+            if let Some(ParentRef::Pending(_)) = &c.parent {
+                unreachable!("the fixture's event exists");
+            }
+        }
+        s.plan.changes[0].renamed_from = Some("E".into());
+        for t in &mut s.live {
+            t.key = t.key.replacen("C/E", "C/G", 1);
+        }
+        assert_eq!(verify(&s, &now), Ok(()));
+
+        // Without `renamed_from`, the same ids are refused: they name `C/E`.
+        s.plan.changes[0].renamed_from = None;
+        let msg = verify(&s, &now).unwrap_err().to_string();
+        assert!(
+            msg.contains("event `C/G` has id") && msg.contains("which is event `C/E`"),
             "{msg}"
         );
     }

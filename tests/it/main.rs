@@ -29,6 +29,7 @@ mod readback;
 mod reads;
 mod recipes;
 mod recipes_run;
+mod renames;
 mod rules;
 mod safety;
 mod sandbox;

@@ -91,6 +91,9 @@ pub struct SandboxConfig {
     /// Fields of categories, events and properties (wire names) that make a write carrying
     /// them answer 400 with a field error: a workspace that refuses them.
     pub reject_fields: Vec<String>,
+    /// Answer a `PATCH` of an event's or property's `title` with success and keep the old
+    /// title: a workspace that does not rename through the API.
+    pub drop_title_patch: bool,
     /// Calls failed by method, the first N of each (`--fail-method PATCH:500:3`).
     pub method_faults: Vec<MethodFault>,
     /// Lease renewals that fail and a UI delete mid-run (none by default).
@@ -112,6 +115,7 @@ impl Default for SandboxConfig {
             drop_fields: Vec::new(),
             ignore_fields: Vec::new(),
             reject_fields: Vec::new(),
+            drop_title_patch: false,
             method_faults: Vec::new(),
             adversity: Adversity::default(),
         }
@@ -133,6 +137,7 @@ impl std::fmt::Debug for SandboxConfig {
             .field("drop_fields", &self.drop_fields)
             .field("ignore_fields", &self.ignore_fields)
             .field("reject_fields", &self.reject_fields)
+            .field("drop_title_patch", &self.drop_title_patch)
             .field("method_faults", &self.method_faults)
             .field("adversity", &self.adversity)
             .finish()
@@ -210,6 +215,8 @@ pub(crate) struct Shared {
     ignore_fields: Vec<String>,
     /// Resource fields a write may not carry (400).
     reject_fields: Vec<String>,
+    /// A PATCH's `title` is answered as kept, and is not.
+    drop_title_patch: bool,
     faults: RwLock<FaultState>,
     /// Calls failed by method, with the calls each has left.
     method_faults: method_faults::MethodFaults,
@@ -432,6 +439,7 @@ pub async fn spawn_at(
         drop_fields: config.drop_fields.clone(),
         ignore_fields: config.ignore_fields.clone(),
         reject_fields: config.reject_fields.clone(),
+        drop_title_patch: config.drop_title_patch,
         faults: RwLock::new(FaultState::new(faults)),
         method_faults: method_faults::MethodFaults::new(&config.method_faults),
         rng: Mutex::new(StdRng::seed_from_u64(config.seed)),

@@ -297,7 +297,9 @@ pub(crate) async fn create(
     Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// `PATCH`: changes the fields sent (title, parent and integration are fixed at creation).
+/// `PATCH`: changes the fields sent, the title among them (parent and integration are fixed
+/// at creation); a sandbox started with `drop_title_patch` answers success and keeps the old
+/// title, as a server that does not rename through the API.
 pub(crate) async fn patch(
     kind: Kind,
     State(s): State<Arc<Shared>>,
@@ -310,10 +312,17 @@ pub(crate) async fn patch(
     }
     let w: ResourceWrite = parse_body(&body)?;
     let mut errors = FieldErrors::new();
+    if w.title.as_deref().is_some_and(|t| t.trim().is_empty()) {
+        errors.push(("title".into(), "This field may not be blank.".into()));
+    }
     check_refs(&store, &w, &mut errors);
     check_refused(&w, &s.reject_fields, &mut errors);
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
+    }
+    let title = w.title.clone().filter(|_| !s.drop_title_patch);
+    if let Some(t) = &title {
+        store.retitle(&Id(id.clone()), t);
     }
     let r = store.get_mut(kind, &id).ok_or(ApiError::NotFound)?;
     apply(kind, s.unkept(w), r);

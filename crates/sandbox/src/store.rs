@@ -309,6 +309,27 @@ impl Store {
             .map(|e| &mut e.res)
     }
 
+    /// Gives a resource a new title (a PATCH of `title`), keeping the title index and its own
+    /// `title_cased` and `title_full` in step.
+    pub(crate) fn retitle(&mut self, id: &Id, title: &str) {
+        let Some(e) = self.entries.get_mut(id) else {
+            return;
+        };
+        let (kind, seq) = (e.kind, e.seq);
+        let old = std::mem::replace(&mut e.res.title, title.to_owned());
+        e.res.title_cased = super::model::title_cased(title);
+        e.res.title_full = match e.res.title_full.strip_suffix(old.as_str()) {
+            Some(prefix) => format!("{prefix}{title}"),
+            None => title.to_owned(),
+        };
+        if let Some(l) = self.by_title.get_mut(&(kind, old)) {
+            unslot(l, seq);
+        }
+        let l = self.by_title.entry((kind, title.to_owned())).or_default();
+        let at = l.partition_point(|s| s.0 < seq);
+        l.insert(at, (seq, id.clone()));
+    }
+
     /// The ids of every resource of `kind` titled `title`.
     pub(crate) fn titled(&self, kind: Kind, title: &str) -> Vec<Id> {
         self.by_title

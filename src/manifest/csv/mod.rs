@@ -30,12 +30,14 @@ pub(crate) static COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// Every column the reader knows: [`COLUMNS`], then the event- and category-level columns
-/// (`event_description`, `category_teams`, ...), which the writer never emits.
+/// Every column the reader knows: [`COLUMNS`], `renamed_from`, then the event- and
+/// category-level columns (`event_description`, `category_teams`, ...); the writer emits
+/// none of these last (a rename is said once, by hand).
 pub(crate) static ALL_COLUMNS: LazyLock<Vec<&'static str>> = LazyLock::new(|| {
     COLUMNS
         .iter()
         .copied()
+        .chain([crate::manifest::fragment::RENAMED_FROM])
         .chain(LEVEL_COLUMNS.iter().map(|c| c.name.as_str()))
         .collect()
 });

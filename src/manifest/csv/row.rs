@@ -6,7 +6,7 @@ use super::{category_column, Header, ALL_COLUMNS};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fields::{self, FieldKind, FieldRef, FieldValue, Group};
 use crate::manifest::fragment::{
-    CategoryMention, EventMention, Fragment, PropertyMention, TRACKING_FIELDS,
+    self, CategoryMention, EventMention, Fragment, PropertyMention, RENAMED_FROM, TRACKING_FIELDS,
 };
 use crate::manifest::node::Ctx;
 use crate::manifest::options::CsvEmpty;
@@ -104,6 +104,14 @@ impl Row<'_> {
                 None
             }
         }
+    }
+
+    /// The row's former titles: `renamed_from`, several separated by `;`.
+    fn renamed_from(&self, title: &str) -> Vec<String> {
+        let Some(cell) = self.raw(RENAMED_FROM) else {
+            return Vec::new();
+        };
+        fragment::former_titles(cell.split(';').map(str::to_owned), title)
     }
 
     fn origin(&self, ctx: &Ctx<'_>) -> Origin {
@@ -283,7 +291,16 @@ impl Row<'_> {
             return;
         }
         if event.is_empty() {
-            self.not_allowed(ctx, &category_column, "a category");
+            self.not_allowed(
+                ctx,
+                &|c| c == RENAMED_FROM || category_column(c),
+                "a category",
+            );
+            if !self.written(RENAMED_FROM).is_empty() {
+                if let Some((_, at)) = self.cell(ctx, RENAMED_FROM) {
+                    fragment::category_rename(ctx, at, &category);
+                }
+            }
             let protect = self.boolean(ctx, "protect");
             let fields = self.category_fields(ctx);
             let own = |f: &str| match f {
@@ -318,9 +335,10 @@ impl Row<'_> {
             };
             let at = (Level::Event, category.as_str(), event.as_str());
             self.give_own(ctx, levels, at, frag.events.len(), &own);
-            frag.events.push(EventMention::event(
-                category, event, fields, protect, origin, true,
-            ));
+            let renamed_from = self.renamed_from(&event);
+            let mut mention = EventMention::event(category, event, fields, protect, origin, true);
+            mention.item.renamed_from = renamed_from;
+            frag.events.push(mention);
         } else {
             if last.as_ref() != Some(&implied) {
                 frag.events.push(EventMention::event(
@@ -333,6 +351,7 @@ impl Row<'_> {
                 ));
             }
             let property = Property {
+                renamed_from: self.renamed_from(&property),
                 title: property,
                 fields: self.fields(ctx),
                 tracking: self.tracking(ctx),

@@ -117,6 +117,7 @@ impl<'o> Builder<'o> {
             fields,
             tracking,
             protect: false,
+            renamed_from: Vec::new(),
             origin,
         };
         self.frag

@@ -27,6 +27,7 @@ use super::fidelity::uncompared::Tally;
 use super::fidelity::Record;
 use super::{Action, Change, DiffOptions, Key, Live, ParentRef, Plan};
 use crate::api::{self, Id};
+use std::collections::HashSet;
 use tree::LiveIndex;
 
 /// Plans the changes that make `live` match `desired` under `opts`.
@@ -46,6 +47,8 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
             &live.not_kept
         },
         held: Tally::default(),
+        renamed: HashSet::new(),
+        rename_conflicts: Vec::new(),
     };
     d.tags(&desired.tags, &live.tags);
     for c in &desired.categories {
@@ -75,6 +78,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         changes,
         lease_writes: 0,
         twins: super::twins::find_twins(live),
+        rename_conflicts: d.rename_conflicts,
         not_readable,
         not_kept,
         recorded,
@@ -132,6 +136,10 @@ struct Differ<'a> {
     not_kept: &'a Record,
     /// Changes held back because of that record.
     held: Tally,
+    /// Live ids a declared resource renames: declared under their new title, never pruned.
+    renamed: HashSet<Id>,
+    /// Renames the workspace makes ambiguous.
+    rename_conflicts: Vec<super::renames::RenameConflict>,
 }
 
 impl Differ<'_> {

@@ -56,7 +56,7 @@ impl Differ<'_> {
                 continue;
             }
             self.managed_live += 1;
-            if declared.contains(ev.title.as_str()) {
+            if declared.contains(ev.title.as_str()) || self.renamed.contains(&ev.id) {
                 continue;
             }
             // A declared event's properties are counted by `prune_properties`; an undeclared
@@ -102,7 +102,11 @@ impl Differ<'_> {
                 continue;
             }
             self.managed_live += 1;
-            if !self.opts.prune || protect || declared.contains(p.title.as_str()) {
+            if !self.opts.prune
+                || protect
+                || declared.contains(p.title.as_str())
+                || self.renamed.contains(&p.id)
+            {
                 continue;
             }
             let mut ch = live_change(Action::Delete, key, p);

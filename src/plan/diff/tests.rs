@@ -601,3 +601,68 @@ fn excludes_leave_a_subtree_out_whole() {
     let keys: Vec<String> = plan.changes.iter().map(|c| c.key.to_string()).collect();
     assert_eq!(keys, ["B", "B/F"]);
 }
+
+/// The tree `Checkout/<event>/{order_id}` declared, renamed from `from`.
+fn renamed(event_title: &str, from: &[&str]) -> Resolved {
+    let mut e = event(
+        event_title,
+        described("Fired once"),
+        vec![property(
+            "order_id",
+            described("Id"),
+            TrackingFields::default(),
+        )],
+    );
+    e.renamed_from = from.iter().map(|s| (*s).to_owned()).collect();
+    resolved(vec![category("Checkout", vec![e])], vec![])
+}
+
+#[test]
+fn a_rename_updates_the_old_id_and_matches_its_properties_even_when_pruning() {
+    let live = live_of(&renamed("Order Completed", &[]), None);
+    let old = live.events[0].id.clone();
+    let plan = diff(
+        &renamed("Order Placed", &["Gone", "Order Completed"]),
+        &live,
+        &prune(),
+    );
+    assert_eq!(summary(&plan), ["Update Checkout/Order Placed"]);
+    let c = &plan.changes[0];
+    assert_eq!(c.id.as_ref(), Some(&old));
+    assert_eq!(c.renamed_from.as_deref(), Some("Order Completed"));
+    assert!(c.fields.is_empty(), "nothing else changed: {:?}", c.fields);
+    assert!(plan.rename_conflicts.is_empty());
+    assert_eq!(plan.summary().writes(), 1);
+}
+
+#[test]
+fn a_rename_done_is_no_change_and_one_whose_titles_both_live_is_a_conflict() {
+    let live = live_of(&renamed("Order Placed", &[]), None);
+    let plan = diff(
+        &renamed("Order Placed", &["Order Completed"]),
+        &live,
+        &prune(),
+    );
+    assert!(plan.changes.is_empty(), "{:?}", summary(&plan));
+
+    let mut both = renamed("Order Placed", &[]);
+    let mut twin = both.categories[0].events[0].clone();
+    twin.title = "Order Completed".into();
+    both.categories[0].events.push(twin);
+    let live = live_of(&both, None);
+    let plan = diff(
+        &renamed("Order Placed", &["Order Completed"]),
+        &live,
+        &prune(),
+    );
+    assert_eq!(plan.rename_conflicts.len(), 1);
+    let conflict = plan.rename_conflicts[0].to_string();
+    for e in &live.events {
+        assert!(conflict.contains(&e.id.to_string()), "{conflict}");
+    }
+    assert!(
+        plan.changes.iter().all(|c| c.action != Action::Delete),
+        "neither is pruned while the user decides: {:?}",
+        summary(&plan)
+    );
+}

@@ -7,6 +7,7 @@ use crate::api::{self, Id};
 use crate::manifest::PropertyTypes;
 use crate::plan::desired::{DesiredCategory, DesiredEvent, DesiredProperty};
 use crate::plan::property_types::definition_with_block;
+use crate::plan::renames::{self, Match};
 use crate::plan::{Action, Key, Kind, Live};
 use std::collections::HashMap;
 
@@ -55,7 +56,41 @@ fn by_parent(items: &[api::Resource]) -> (ByKey<'_>, ByParent<'_>) {
     (by_key, of)
 }
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
+    /// The live resource `key` (with its `former` titles) matches through `find`, and the old
+    /// title when it is a rename; an ambiguous rename is recorded as a conflict and matches
+    /// the live resource under the new title, if any, so the rest of the plan still reads.
+    fn matched(
+        &mut self,
+        key: &Key,
+        former: &[String],
+        origin: &crate::manifest::Origin,
+        find: impl Fn(&str) -> Option<&'a api::Resource>,
+    ) -> (Option<&'a api::Resource>, Option<String>) {
+        let (m, all) = renames::find(key.title(), former, &find);
+        match m {
+            Match::None => (None, None),
+            Match::Same(l) => (Some(l), None),
+            Match::Renamed(l) => {
+                self.renamed.insert(l.id.clone());
+                (Some(l), Some(l.title.clone()))
+            }
+            Match::Ambiguous => {
+                // Neither is pruned while the user decides.
+                self.renamed.extend(all.iter().map(|r| r.id.clone()));
+                self.rename_conflicts.push(renames::RenameConflict {
+                    key: key.clone(),
+                    origin: origin.clone(),
+                    live: all
+                        .iter()
+                        .map(|r| (r.title.clone(), r.id.clone()))
+                        .collect(),
+                });
+                (find(key.title()), None)
+            }
+        }
+    }
+
     pub(super) fn category(&mut self, c: &DesiredCategory) {
         let key = Key::Category(c.title.clone());
         if c.title == crate::plan::reserved::LEASE_HOME_TITLE {
@@ -104,7 +139,10 @@ impl Differ<'_> {
     /// `protect` = the category is protected (prune stays out of the whole subtree).
     fn event(&mut self, category: &str, e: &DesiredEvent, category_id: Option<&Id>, protect: bool) {
         let key = Key::Event(category.to_owned(), e.title.clone());
-        let live = category_id.and_then(|p| self.index.events.get(&(p, e.title.as_str())).copied());
+        let index = self.index;
+        let (live, renamed_from) = self.matched(&key, &e.renamed_from, &e.origin, |t| {
+            category_id.and_then(|p| index.events.get(&(p, t)).copied())
+        });
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
             .recorded(self.not_kept, Kind::Event);
@@ -117,9 +155,10 @@ impl Differ<'_> {
                 ch.fields = fields.out;
                 self.buckets.events.push(ch);
             }
-            Some(l) if !fields.out.is_empty() => {
+            Some(l) if !fields.out.is_empty() || renamed_from.is_some() => {
                 let mut ch = live_change(Action::Update, key.clone(), l);
                 ch.fields = fields.out;
+                ch.renamed_from = renamed_from;
                 self.buckets.events.push(ch);
             }
             Some(_) => {}
@@ -138,8 +177,10 @@ impl Differ<'_> {
             return;
         };
         let key = Key::Property(c.clone(), e.clone(), p.title.clone());
-        let live =
-            event_id.and_then(|id| self.index.properties.get(&(id, p.title.as_str())).copied());
+        let index = self.index;
+        let (live, renamed_from) = self.matched(&key, &p.renamed_from, &p.origin, |t| {
+            event_id.and_then(|id| index.properties.get(&(id, t)).copied())
+        });
         let mut fields = FieldDiff::new(live.is_none())
             .reading(live)
             .recorded(self.not_kept, Kind::Property);
@@ -168,9 +209,10 @@ impl Differ<'_> {
                 ch.fields = fields.out;
                 self.buckets.properties.push(ch);
             }
-            Some(l) if !fields.out.is_empty() => {
+            Some(l) if !fields.out.is_empty() || renamed_from.is_some() => {
                 let mut ch = live_change(Action::Update, key, l);
                 ch.fields = fields.out;
+                ch.renamed_from = renamed_from;
                 self.buckets.properties.push(ch);
             }
             Some(_) => {}

@@ -165,6 +165,10 @@ pub(crate) struct ChangeDoc {
     pub class_reason: String,
     /// Live id (null for creates).
     pub id: Option<String>,
+    /// The live title an update renames (`renamed_from` in the manifests): the PATCH sends
+    /// the key's title with the changed fields, keeping the id (absent when not a rename).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
     /// Parent of a created event or property.
     pub parent: Option<ParentDoc>,
     /// Live values of the changed fields (empty for creates and deletes).
@@ -224,6 +228,7 @@ impl PlanDocument {
                     class: k.class,
                     class_reason: k.why(),
                     id: c.id.as_ref().map(|i| i.0.clone()),
+                    renamed_from: c.renamed_from.clone(),
                     parent: c.parent.as_ref().map(|p| match p {
                         ParentRef::Id(id) => ParentDoc::Id(id.0.clone()),
                         ParentRef::Pending(k) => ParentDoc::Pending(k.clone()),

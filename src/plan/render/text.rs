@@ -224,8 +224,13 @@ fn change_lines(c: &Change, ctx: &RenderContext<'_>, layout: Layout, out: &mut V
         }
         _ => String::new(),
     };
+    let renamed = c
+        .renamed_from
+        .as_ref()
+        .map(|old| format!(" (renamed from \"{}\")", printable(old)))
+        .unwrap_or_default();
     let head = format!(
-        "{ind}{} {} \"{}\"{usage}",
+        "{ind}{} {} \"{}\"{renamed}{usage}",
         paint.style(st, sym),
         c.kind,
         printable(&c.label)

@@ -37,6 +37,7 @@ impl Resolver<'_> {
             title: e.title.clone(),
             fields: self.fields(&e.fields, &item, &e.origin),
             protect: e.protect,
+            renamed_from: e.renamed_from.clone(),
             properties: e
                 .properties
                 .iter()
@@ -53,6 +54,7 @@ impl Resolver<'_> {
             fields: self.fields(&p.fields, &item, &p.origin),
             tracking: p.tracking.clone(),
             protect: p.protect,
+            renamed_from: p.renamed_from.clone(),
             origin: p.origin.clone(),
         }
     }

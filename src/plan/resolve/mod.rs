@@ -70,6 +70,7 @@ pub(crate) fn left_out_owners(set: &ManifestSet, lookups: &Lookups) -> Vec<LeftO
         errors: Vec::new(),
         vendor_files: &set.vendor_files,
         left_out_owners: Vec::new(),
+        declared_tags: &set.tags,
     };
     for c in &set.categories {
         r.category(c);

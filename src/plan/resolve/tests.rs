@@ -92,6 +92,7 @@ fn set_with(fields: ResourceFields, monitors: Vec<Monitor>) -> ManifestSet {
                 title: "Order Completed".into(),
                 fields,
                 protect: false,
+                renamed_from: Vec::new(),
                 properties: vec![],
                 origin: origin(5),
             }],
