@@ -263,6 +263,16 @@ fn every_fixture_applies_exports_and_plans_to_no_changes_in_both_property_type_m
             apply.extend(base);
             apply.extend(flags);
             sb.run(&apply).ok();
+            if name.starts_with("avo") {
+                // Avo's `Owner` of Cart Completed is the team Product, carried as its team.
+                let events = sb.list("/api/v1/event/events");
+                let cart = events
+                    .iter()
+                    .find(|e| e["title"] == "Cart Completed")
+                    .unwrap();
+                assert_eq!(cart["teams"].as_array().map(Vec::len), Some(1), "{cart}");
+                assert_eq!(cart["owners"], serde_json::json!([]), "{cart}");
+            }
             let mut plan = vec!["plan", &file];
             plan.extend(base);
             plan.extend(flags);
