@@ -9,8 +9,6 @@ use std::path::Path;
 /// A repository whose `secoda-sync.toml` has a `staging` and a `production` environment, each
 /// with its own host and token variable, and the example manifests under `m/`.
 fn repository(staging: &Sandbox, production: &Sandbox) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
     let toml = format!(
         "manifests = [\"m\"]\n\
          # The sandbox needs no pacing.\n\
@@ -24,6 +22,14 @@ fn repository(staging: &Sandbox, production: &Sandbox) -> tempfile::TempDir {
         staging.sb().url(),
         production.sb().url()
     );
+    repository_with(&toml)
+}
+
+/// A repository (a `.git` directory) holding `toml` as its `secoda-sync.toml` and the example
+/// manifests under `m/`.
+fn repository_with(toml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
     std::fs::write(dir.path().join("secoda-sync.toml"), toml).unwrap();
     let m = dir.path().join("m");
     std::fs::create_dir(&m).unwrap();
@@ -251,22 +257,13 @@ fn config_names_the_environment_and_where_each_value_comes_from() {
 
 /// Two environments sharing one workspace, kept apart by the config file's `integration`.
 fn integrations_repository(sandbox: &Sandbox) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
     let toml = format!(
         "manifests = [\"m\"]\napi_url = \"{}\"\nwrite_rate = \"1000/s\"\n\n\
          [env.web]\nintegration = \"Segment\"\n\n\
          [env.mobile]\nintegration = \"Amplitude\"\n",
         sandbox.sb().url()
     );
-    std::fs::write(dir.path().join("secoda-sync.toml"), toml).unwrap();
-    let m = dir.path().join("m");
-    std::fs::create_dir(&m).unwrap();
-    for f in std::fs::read_dir(examples()).unwrap() {
-        let f = f.unwrap();
-        std::fs::copy(f.path(), m.join(f.file_name())).unwrap();
-    }
-    dir
+    repository_with(&toml)
 }
 
 #[test]
