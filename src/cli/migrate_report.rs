@@ -10,9 +10,11 @@ non-track events, removed rows) with the vendor file's lines; fields Secoda has 
 warnings; and the number of writes (the apply's lease included, as `plan` counts them) with
 their duration at 30 writes per minute.
 
-With --workspace it also reads the workspace's users and teams (the token, or --sandbox) and
-lists the owners that name neither: the migration leaves them out of their resources (an
-owner naming a team is carried as the resource's team).
+With --workspace it also reads the workspace's users, teams and tags (the token, or
+--sandbox): it lists the owners that name neither a user nor a team (the migration leaves them
+out of their resources; an owner naming a team is carried as the resource's team), tells the
+tags to create from those already present, and counts the writes as `plan` would against an
+empty integration.
 
 Examples:
   secoda-sync migrate-report avo-export.csv --from avo
@@ -28,7 +30,8 @@ pub struct MigrateReportArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = MigrateFormat::Text)]
     pub format: MigrateFormat,
-    /// Also read the workspace's users and teams, to list the owners that name neither.
+    /// Also read the workspace's users, teams and tags: list the owners that name neither a
+    /// user nor a team, and the tags already present (no write).
     #[arg(long)]
     pub workspace: bool,
     #[command(flatten)]

@@ -17,15 +17,18 @@ use std::io::Write;
 /// When stdout cannot be written.
 pub(crate) fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
     let loaded = manifest::load(&LoadOptions::from(&args.manifests));
-    let report = MigrationReport::new(&loaded, args.manifests.input.types.into());
-    // As `plan` counts them: the apply's lease writes too, at Secoda's pace.
-    let lease = crate::apply::lease::planned_writes(report.writes, Rate::SECODA_WRITES);
-    let mut report = report.with_lease_writes(lease);
+    let mut report = MigrationReport::new(&loaded, args.manifests.input.types.into());
     if args.workspace {
         let concurrency = usize::from(args.connection.concurrency);
-        let left_out = run_in_session(&args.connection, printer, async |session| {
+        let (left_out, present) = run_in_session(&args.connection, printer, async |session| {
             let lookups = fetch_lookups(&session.client, &loaded.set, concurrency).await?;
-            Ok(left_out_owners(&loaded.set, &lookups))
+            let present: Vec<String> = report
+                .tags
+                .iter()
+                .filter(|t| lookups.tags.iter().any(|l| l.name.eq_ignore_ascii_case(t)))
+                .cloned()
+                .collect();
+            Ok((left_out_owners(&loaded.set, &lookups), present))
         })?;
         report.left_out_owners = Some(
             left_out
@@ -37,7 +40,11 @@ pub(crate) fn run(args: &MigrateReportArgs, printer: &Printer) -> Result<Exit> {
                 })
                 .collect(),
         );
+        report = report.with_tags_present(present);
     }
+    // As `plan` counts them: the apply's lease writes too, at Secoda's pace.
+    let lease = crate::apply::lease::planned_writes(report.writes, Rate::SECODA_WRITES);
+    let report = report.with_lease_writes(lease);
     let stdout_err = |source| Error::Io {
         action: "write",
         path: "stdout".into(),

@@ -373,6 +373,24 @@ fn migrate_report_counts_skips_homeless_fields_and_writes_offline() {
         "{}",
         plan["summary"]
     );
+    // Reading the workspace, the report knows which tags exist: its count is the plan's.
+    let online = sb
+        .run(&["migrate-report", &file, "--workspace", "--format", "json"])
+        .ok()
+        .json();
+    assert_eq!(online["writes"], plan["summary"]["writes"], "{online}");
+    assert_eq!(
+        online["seconds"], plan["summary"]["eta_seconds"],
+        "{online}"
+    );
+    let text = sb.run(&["migrate-report", &file, "--workspace"]).ok();
+    assert!(
+        text.stdout
+            .contains("tags used: created: v2; already present: core, marketing, revenue")
+            && text.stdout.contains("2 for the lease; 1 for tags;"),
+        "{}",
+        text.stdout
+    );
     assert_eq!(v["skipped"][0]["lines"], serde_json::json!([18, 28]));
     let out = Out::of(
         bin()

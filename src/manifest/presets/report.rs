@@ -55,6 +55,9 @@ pub(crate) struct MigrationReport {
     /// The tags the set's resources use, sorted: a migration creates those the workspace
     /// lacks (offline, which ones is not known).
     pub tags: Vec<String>,
+    /// With `--workspace`: those of `tags` the workspace has already (no write).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags_present: Option<Vec<String>>,
     /// Rows left out, by file and reason.
     pub skipped: Vec<Skipped>,
     /// Vendor fields without a Secoda home.
@@ -133,6 +136,7 @@ impl MigrationReport {
             files: loaded.files.clone(),
             counts,
             tags,
+            tags_present: None,
             skipped,
             no_home,
             warnings,
@@ -170,6 +174,47 @@ impl MigrationReport {
         }
     }
 
+    /// The same report knowing which of its tags the workspace has already: they cost no
+    /// write. Call before [`MigrationReport::with_lease_writes`], which counts on the rest.
+    #[must_use]
+    pub(crate) fn with_tags_present(mut self, present: Vec<String>) -> Self {
+        self.writes -= present.len().min(self.writes);
+        self.seconds = self.writes * 60 / WRITES_PER_MINUTE;
+        self.tags_present = Some(present);
+        self
+    }
+
+    /// The tags to create and those present, in words (`v2; already present: core`).
+    fn tags_line(&self) -> String {
+        match &self.tags_present {
+            None => format!(
+                "{}, created where the workspace lacks them",
+                self.tags.join(", ")
+            ),
+            Some(present) => {
+                let created: Vec<&str> = self
+                    .tags
+                    .iter()
+                    .filter(|t| !present.contains(t))
+                    .map(String::as_str)
+                    .collect();
+                let list = |l: &[&str]| {
+                    if l.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        l.join(", ")
+                    }
+                };
+                let present: Vec<&str> = present.iter().map(String::as_str).collect();
+                format!(
+                    "created: {}; already present: {}",
+                    list(&created),
+                    list(&present)
+                )
+            }
+        }
+    }
+
     /// The same report counting the writes of the apply's lease too, which the apply layer
     /// works out (the manifests know nothing of leases).
     #[must_use]
@@ -185,8 +230,14 @@ impl MigrationReport {
         if self.lease_writes > 0 {
             note = format!("{} for the lease; ", self.lease_writes);
         }
-        if !self.tags.is_empty() {
-            note = format!("{note}up to {} for tags; ", self.tags.len());
+        match &self.tags_present {
+            None if !self.tags.is_empty() => {
+                note = format!("{note}up to {} for tags; ", self.tags.len());
+            }
+            Some(present) if self.tags.len() > present.len() => {
+                note = format!("{note}{} for tags; ", self.tags.len() - present.len());
+            }
+            _ => {}
         }
         note
     }
@@ -212,11 +263,7 @@ impl MigrationReport {
             c.categories, c.events, c.properties
         )?;
         if !self.tags.is_empty() {
-            writeln!(
-                w,
-                "  tags used: {}, created where the workspace lacks them",
-                self.tags.join(", ")
-            )?;
+            writeln!(w, "  tags used: {}", self.tags_line())?;
         }
         for s in &self.skipped {
             writeln!(
@@ -273,12 +320,7 @@ impl MigrationReport {
         writeln!(w, "| events | {} |", c.events)?;
         writeln!(w, "| properties | {} |", c.properties)?;
         if !self.tags.is_empty() {
-            let tags: Vec<String> = self.tags.iter().map(|t| format!("`{t}`")).collect();
-            writeln!(
-                w,
-                "\nTags used: {}, created where the workspace lacks them.",
-                tags.join(", ")
-            )?;
+            writeln!(w, "\nTags used: {}.", self.tags_line())?;
         }
         if !self.skipped.is_empty() {
             writeln!(w, "\n| skipped | rows | where |\n|---|---|---|")?;
