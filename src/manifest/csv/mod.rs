@@ -308,7 +308,8 @@ impl LineCounter {
     }
 }
 
-fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
+/// Reports a CSV reader's error as a `syntax` diagnostic at its line.
+pub(crate) fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
     let line = e
         .position()
         .map_or(1, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));

@@ -1,7 +1,7 @@
 //! A vendor CSV as a table: headers matched case- and whitespace-insensitively, rows with the
 //! line they start on, cells with the location a diagnostic points at.
 
-use crate::manifest::csv::{Delimiter, LineCounter};
+use crate::manifest::csv::{syntax, Delimiter, LineCounter};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::node::Ctx;
 use crate::manifest::options::Preset;
@@ -218,17 +218,6 @@ fn fits(
         return false;
     }
     true
-}
-
-fn syntax(ctx: &mut Ctx<'_>, e: &::csv::Error) {
-    let line = e
-        .position()
-        .map_or(1, |p| u32::try_from(p.line()).unwrap_or(u32::MAX));
-    ctx.push(Diagnostic::at(
-        Code::Syntax,
-        ctx.loc(line, 1),
-        format!("invalid CSV: {e}"),
-    ));
 }
 
 #[cfg(test)]
