@@ -126,6 +126,7 @@ pub(crate) const SETTINGS: &[Setting] = &[
         ValueKind::Bool,
     ),
     setting("owner_tag", Some("--owner-tag"), None, ValueKind::Text),
+    setting("fail_on", Some("--fail-on"), None, ValueKind::Text),
     setting(
         "property_types",
         Some("--property-types"),

@@ -323,6 +323,25 @@ mod tests {
     }
 
     #[test]
+    fn the_files_fail_on_gates_plan_and_diff_unless_typed() {
+        use crate::plan::class::Class;
+        let toml = "fail_on = \"breaking\"\n";
+        let Command::Plan(p) = cli("plan m", toml, &[]).unwrap().command else {
+            panic!("plan")
+        };
+        assert_eq!(p.fail_on, Some(Class::Breaking));
+        let Command::Diff(d) = cli("diff a b --fail-on revision", toml, &[])
+            .unwrap()
+            .command
+        else {
+            panic!("diff")
+        };
+        assert_eq!(d.fail_on, Some(Class::Revision));
+        let e = cli("plan m", "fail_on = \"sometimes\"\n", &[]).unwrap_err();
+        assert!(e.to_string().contains("`fail_on` = `sometimes`"), "{e}");
+    }
+
+    #[test]
     fn a_typed_switch_never_conflicts_with_a_file_value() {
         let a = apply(cli("apply m --no-lock", "lock_timeout = \"5m\"\n", &[]).unwrap());
         assert!(a.lock.no_lock);

@@ -6,6 +6,7 @@ use super::apply::SavedPlanSettings;
 use super::{numbers, Command, ConnectionArgs, LockArgs, PlanningArgs, PropertyTypes, Region};
 use crate::api::{Rate, ReadPace, ReadPaceError, ReadRateChoice};
 use crate::config_file::{self, Effective, ProjectConfig, Setting, SettingSource};
+use crate::plan::class::Class;
 use clap::{CommandFactory, ValueEnum};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -39,6 +40,8 @@ pub(crate) enum Value {
     MonitorsDelete(bool),
     /// `owner_tag` / `--owner-tag`.
     OwnerTag(String),
+    /// `fail_on` / `--fail-on` (`plan` and `diff`).
+    FailOn(Class),
     /// `property_types` / `--property-types`.
     PropertyTypes(PropertyTypes),
     /// `lock_timeout` / `--lock-timeout`.
@@ -76,6 +79,7 @@ impl Value {
             "max_delete_percent" => Self::MaxDeletePercent(numbers::percent(one)?),
             "monitors_delete" => Self::MonitorsDelete(bool_of(one)?),
             "owner_tag" => Self::OwnerTag(one.to_owned()),
+            "fail_on" => Self::FailOn(Class::from_str(one, true)?),
             "property_types" => Self::PropertyTypes(PropertyTypes::from_str(one, true)?),
             "lock_timeout" => Self::LockTimeout(numbers::lock_timeout(one)?),
             "token_file" => Self::TokenFile(PathBuf::from(one)),
@@ -96,6 +100,8 @@ pub(super) struct Verb<'a> {
     pub(super) paths: Option<&'a mut Vec<PathBuf>>,
     /// `--integration`, for the verbs that read manifests or export one.
     pub(super) integration: Option<&'a mut Option<String>>,
+    /// `--fail-on`, for the verbs that gate on change classes.
+    pub(super) fail_on: Option<&'a mut Option<Class>>,
     /// `apply --plan`: where the values the saved plan decides are set aside.
     pub(super) saved: Option<&'a mut SavedPlanSettings>,
 }
@@ -116,6 +122,7 @@ impl<'a> Verb<'a> {
                 types: Some(&mut a.manifests.input.types.property_types),
                 paths: Some(&mut a.manifests.paths),
                 integration: Some(&mut a.manifests.input.integration),
+                fail_on: Some(&mut a.fail_on),
                 ..Self::default()
             },
             Command::Apply(a) => {
@@ -128,6 +135,7 @@ impl<'a> Verb<'a> {
                     paths: (!saved).then_some(&mut a.manifests.paths),
                     integration: (!saved).then_some(&mut a.manifests.input.integration),
                     saved: saved.then_some(&mut a.saved),
+                    fail_on: None,
                 }
             }
             Command::Export(a) => Self {
@@ -139,6 +147,7 @@ impl<'a> Verb<'a> {
             Command::Diff(a) => Self {
                 types: Some(&mut a.input.types.property_types),
                 integration: Some(&mut a.input.integration),
+                fail_on: Some(&mut a.fail_on),
                 ..Self::default()
             },
             Command::MigrateReport(a) => Self {
@@ -175,6 +184,7 @@ impl<'a> Verb<'a> {
             | "token_file" | "token_env" => self.connection.is_some(),
             "manifests" => self.paths.is_some(),
             "integration" => self.integration.is_some() || self.saved.is_some(),
+            "fail_on" => self.fail_on.is_some(),
             "prune" | "owner_tag" | "monitors_delete" => {
                 self.planning.is_some() || self.saved.is_some()
             }
@@ -218,6 +228,11 @@ impl<'a> Verb<'a> {
             Value::Integration(i) => {
                 if let Some(integration) = self.integration.as_deref_mut() {
                     *integration = Some(i);
+                }
+            }
+            Value::FailOn(c) => {
+                if let Some(fail_on) = self.fail_on.as_deref_mut() {
+                    *fail_on = Some(c);
                 }
             }
             Value::Prune(b) => self.planning(|p| p.prune = b),
