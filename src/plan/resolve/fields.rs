@@ -89,11 +89,8 @@ impl Resolver<'_> {
         let mut left_out = 0;
         for name in owners {
             let trimmed = name.trim();
-            let user = if as_uuid(trimmed).is_some() {
-                Ok(Id::from(trimmed))
-            } else {
-                resolve_user(trimmed, &self.lookups.users)
-            };
+            let user =
+                as_uuid(trimmed).map_or_else(|| resolve_user(trimmed, &self.lookups.users), Ok);
             if matches!(user, Ok(_) | Err(Problem::Ambiguous(_))) {
                 kept.insert(name);
             } else if self.one("teams", trimmed).is_ok() {
