@@ -7,6 +7,9 @@
 //! where `python3` is missing. `SECODA_LOAD_BENCH_BASELINE=/path/to/another/secoda-sync` times
 //! that binary too, in the same run (e.g. a build without a lever being measured).
 //!
+//! `SECODA_LOAD_BENCH_DIR=DIR` writes the generated files there and keeps them (for a
+//! profiler); otherwise they go to a temporary directory.
+//!
 //! Run: `cargo bench --bench load`.
 #![allow(clippy::print_stdout)]
 
@@ -56,6 +59,10 @@ fn main() {
         return;
     }
     let dir = tempfile::tempdir().expect("temp dir");
+    // `SECODA_LOAD_BENCH_DIR` keeps the generated files there, for a profiler to read.
+    let kept = std::env::var_os("SECODA_LOAD_BENCH_DIR").map(PathBuf::from);
+    let dir_path = kept.as_deref().unwrap_or(dir.path());
+    std::fs::create_dir_all(dir_path).expect("bench dir");
     let set = tracking_plan(Shape::LARGE);
     let files = [
         ("plan.csv", write::to_csv(&set).expect("csv")),
@@ -65,7 +72,7 @@ fn main() {
     drop(set);
     let exe = std::env::current_exe().expect("bench executable");
     for (name, text) in files {
-        let path = dir.path().join(name);
+        let path = dir_path.join(name);
         std::fs::write(&path, text).expect("write plan");
         let status = Command::new(&exe)
             .env(CHILD, &path)
@@ -73,7 +80,7 @@ fn main() {
             .expect("run child");
         assert!(status.success(), "{name} failed");
     }
-    against_python(dir.path());
+    against_python(dir_path);
 }
 
 /// The best of three runs of `cmd`, and the peak RSS (MB) `/usr/bin/time` saw, if any.
