@@ -7,7 +7,8 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
 use std::io::{self, Write};
-use std::sync::Arc;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
 /// How bad a diagnostic is: errors fail `validate`, warnings only with `--strict`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -399,28 +400,39 @@ pub struct Sources {
     texts: HashMap<Arc<str>, Text>,
 }
 
-/// A file's text and where each line starts, so quoting a line does not rescan the file
-/// (a diagnostic per line of a large file would otherwise take quadratic time).
+/// A file's text, held or left on disk.
 #[derive(Debug, Clone)]
-struct Text {
+enum Text {
+    Held(Lines),
+    /// A large file, read again when a line of it is first quoted: a run seldom quotes one,
+    /// and holding a 100,000-property file for the whole run would double a load's peak.
+    /// Quoted only while its bytes are still those loaded.
+    OnDisk {
+        path: PathBuf,
+        len: usize,
+        digest: u64,
+        lines: OnceLock<Option<Lines>>,
+    },
+}
+
+/// A text and where each line starts, so quoting a line does not rescan the file (a
+/// diagnostic per line of a large file would otherwise take quadratic time).
+#[derive(Debug, Clone)]
+struct Lines {
     text: String,
     line_starts: Vec<usize>,
 }
 
-impl Sources {
-    /// Remembers a file's text.
-    pub fn insert(&mut self, file: &Arc<str>, text: String) {
+impl Lines {
+    fn new(text: String) -> Self {
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        self.texts
-            .insert(Arc::clone(file), Text { text, line_starts });
+        Self { text, line_starts }
     }
 
-    /// One 1-based line of a file, without its line ending.
-    #[must_use]
-    pub fn line(&self, file: &str, line: u32) -> Option<&str> {
-        let Text { text, line_starts } = self.texts.get(file)?;
+    fn line(&self, line: u32) -> Option<&str> {
+        let Self { text, line_starts } = self;
         let idx = usize::try_from(line).ok()?.checked_sub(1)?;
         let start = *line_starts.get(idx)?;
         if start >= text.len() {
@@ -432,6 +444,85 @@ impl Sources {
                 .trim_end_matches('\r')
                 .trim_start_matches('\u{feff}'),
         )
+    }
+}
+
+/// Files at least this large are left on disk once parsed (see [`Text::OnDisk`]).
+const HELD_BYTES_MAX: usize = 1 << 20;
+
+/// A large file's place on disk and what its bytes were, so that it can be left there once
+/// parsed.
+#[derive(Debug)]
+pub struct DiskCopy {
+    path: PathBuf,
+    len: usize,
+    digest: u64,
+}
+
+impl DiskCopy {
+    /// `None` for a file small enough to hold (or none read from disk).
+    #[must_use]
+    pub fn of(path: Option<&Path>, bytes: &[u8]) -> Option<Self> {
+        (bytes.len() >= HELD_BYTES_MAX).then_some(())?;
+        Some(Self {
+            path: path?.to_path_buf(),
+            len: bytes.len(),
+            digest: digest(bytes),
+        })
+    }
+}
+
+/// Tells whether bytes read again are those loaded: a check against an edit made meanwhile,
+/// not against an adversary (who could edit the quoted line as easily).
+fn digest(bytes: &[u8]) -> u64 {
+    use std::hash::BuildHasher as _;
+    foldhash::quality::FixedState::with_seed(0).hash_one(bytes)
+}
+
+impl Sources {
+    /// Remembers a file's text.
+    pub fn insert(&mut self, file: &Arc<str>, text: String) {
+        self.texts
+            .insert(Arc::clone(file), Text::Held(Lines::new(text)));
+    }
+
+    /// Remembers a file's text, or only where it lies on disk when `disk` says so.
+    pub fn keep(&mut self, file: &Arc<str>, text: String, disk: Option<DiskCopy>) {
+        let Some(DiskCopy { path, len, digest }) = disk else {
+            return self.insert(file, text);
+        };
+        drop(text);
+        let on_disk = Text::OnDisk {
+            path,
+            len,
+            digest,
+            lines: OnceLock::new(),
+        };
+        self.texts.insert(Arc::clone(file), on_disk);
+    }
+
+    /// One 1-based line of a file, without its line ending.
+    #[must_use]
+    pub fn line(&self, file: &str, line: u32) -> Option<&str> {
+        match self.texts.get(file)? {
+            Text::Held(lines) => lines.line(line),
+            Text::OnDisk {
+                path,
+                len,
+                digest: loaded,
+                lines,
+            } => lines
+                .get_or_init(|| {
+                    let bytes = std::fs::read(path).ok()?;
+                    if bytes.len() != *len || digest(&bytes) != *loaded {
+                        return None;
+                    }
+                    let text = String::from_utf8(bytes).ok()?;
+                    Some(Lines::new(text))
+                })
+                .as_ref()?
+                .line(line),
+        }
     }
 }
 
@@ -533,6 +624,48 @@ mod tests {
         d.render(&mut out, false, Some(&sources)).unwrap();
         let text = String::from_utf8(out).unwrap();
         assert!(text.contains("2 |   titel: x\n  |   ^\n"), "{text}");
+    }
+
+    #[test]
+    fn a_large_file_is_read_again_to_quote_a_line_unless_it_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("big.jsonl");
+        let mut text = "x".repeat(HELD_BYTES_MAX);
+        text.push_str("\nthe second line\n");
+        std::fs::write(&path, &text).unwrap();
+        let disk = DiskCopy::of(Some(&path), text.as_bytes());
+        assert!(disk.is_some(), "large enough to leave on disk");
+        assert!(DiskCopy::of(Some(&path), b"small").is_none());
+        assert!(
+            DiskCopy::of(None, text.as_bytes()).is_none(),
+            "stdin is held"
+        );
+        let mut sources = Sources::default();
+        sources.keep(&file(), text.clone(), disk);
+        assert!(matches!(
+            sources.texts.get("a.yaml"),
+            Some(Text::OnDisk { .. })
+        ));
+        assert_eq!(sources.line("a.yaml", 2), Some("the second line"));
+
+        let edited = Sources {
+            texts: [(
+                file(),
+                Text::OnDisk {
+                    path: path.clone(),
+                    len: text.len(),
+                    digest: digest(text.as_bytes()),
+                    lines: OnceLock::new(),
+                },
+            )]
+            .into(),
+        };
+        std::fs::write(&path, text.replace("second", "edited")).unwrap();
+        assert_eq!(
+            edited.line("a.yaml", 2),
+            None,
+            "an edited file is not quoted"
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@
 pub(crate) use crate::fields::{
     category, group, spec, FieldKind, FieldSpec, Group, NameKind, FIELDS,
 };
+use crate::manifest::NameSet;
 use std::collections::BTreeSet;
 
 /// A field's value, borrowed; `S` is the set type (names in the manifest, ids once resolved).
@@ -81,6 +82,18 @@ impl<S> Value<S> for bool {
     fn from_value(v: FieldValue<S>) -> Option<Self> {
         match v {
             FieldValue::Bool(b) => Some(b),
+            _ => None,
+        }
+    }
+}
+
+impl Value<NameSet> for NameSet {
+    fn as_ref(&self) -> FieldRef<'_, Self> {
+        FieldRef::Names(self)
+    }
+    fn from_value(v: FieldValue<Self>) -> Option<Self> {
+        match v {
+            FieldValue::Names(s) => Some(s),
             _ => None,
         }
     }
@@ -394,6 +407,7 @@ mod tests {
                 name: "x".into(),
                 format,
                 bytes: text.as_bytes().to_vec(),
+                path: None,
             }],
             &LoadOptions::default(),
         );

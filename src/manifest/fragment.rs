@@ -142,6 +142,11 @@ pub(crate) struct Fragment {
     /// what it needs: several files may use one, so these never clash with each other or with
     /// a tag declared outright.
     pub(crate) implied_tags: Vec<Tag>,
+    /// Properties following an event mention and under it (`run_event`, its index in
+    /// `events`): they join that event's `properties` when the run ends
+    /// ([`Fragment::close_run`]).
+    run: Vec<Property>,
+    run_event: usize,
 }
 
 /// A list built by pushing and consumed once, held in chunks of at most [`Chunked::CHUNK`]
@@ -198,6 +203,44 @@ impl<T> Chunked<T> {
 }
 
 impl Fragment {
+    /// Adds a property declared under `(category, event)`. One that follows its event's
+    /// mention (the usual layout of every format) goes with the event, in a vector of exactly
+    /// its run's length, so that the merge moves the event whole; any other waits in
+    /// `properties` for the merge to find its event.
+    pub(crate) fn push_property(&mut self, category: &str, event: &str, property: Property) {
+        let last = self.events.len().wrapping_sub(1);
+        let follows_its_event = self
+            .events
+            .last()
+            .is_some_and(|e| e.item.title == event && e.parent == category);
+        if follows_its_event {
+            if self.run_event != last {
+                self.close_run();
+                self.run_event = last;
+            }
+            self.run.push(property);
+        } else {
+            self.close_run();
+            self.properties.push(PropertyMention::property(
+                (category.to_owned(), event.to_owned()),
+                property,
+            ));
+        }
+    }
+
+    /// Hands the properties gathered under an event mention to it: called before the
+    /// fragment's events are merged, and when a property of another event comes.
+    pub(crate) fn close_run(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let properties = &mut self.events[self.run_event].item.properties;
+        // Exactly the run's length: a `Vec` grown by doubling holds up to twice its
+        // properties, and 100,000 of them make that the largest part of a load.
+        properties.reserve_exact(self.run.len());
+        properties.append(&mut self.run);
+    }
+
     /// Records an integration unless this file already named the same one.
     pub(crate) fn add_integration(&mut self, r: IntegrationRef, origin: Origin) {
         if !self.integrations.iter().any(|(i, _)| *i == r) {

@@ -3,8 +3,8 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
-    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS, RENAMED_FROM,
-    RESOURCE_FIELDS, TAG_FIELDS, TRACKING_FIELDS,
+    self, EventMention, Fragment, CATEGORY_FIELDS, MONITOR_FIELDS, RENAMED_FROM, RESOURCE_FIELDS,
+    TAG_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
 use crate::manifest::{IntegrationRef, Property};
@@ -122,8 +122,7 @@ fn record(ctx: &mut Ctx<'_>, node: &Node, known: &Known, frag: &mut Fragment) {
                     protect: obj.boolean(ctx, "protect").unwrap_or(false),
                     origin: ctx.origin(node),
                 };
-                frag.properties
-                    .push(PropertyMention::property((category, event), property));
+                frag.push_property(&category, &event, property);
             }
         }
         "tag" => {

@@ -2,7 +2,7 @@
 //! [`ManifestSet`] with defaults applied, and every problem collected as a `Diagnostic`.
 
 use crate::manifest::csv::{self as csv_format, CsvMap, CsvOptions};
-use crate::manifest::diagnostics::{Code, Diagnostic, Severity, Sources};
+use crate::manifest::diagnostics::{Code, Diagnostic, DiskCopy, Severity, Sources};
 use crate::manifest::fragment::Fragment;
 use crate::manifest::merge::merge;
 use crate::manifest::node::Ctx;
@@ -25,6 +25,9 @@ pub struct SourceFile {
     pub format: InputFormat,
     /// Raw content.
     pub bytes: Vec<u8>,
+    /// The file it was read from, when it can be read again: a large one is, to quote a line,
+    /// rather than held in memory for the whole run.
+    pub path: Option<PathBuf>,
 }
 
 /// The result of loading: the merged set, every diagnostic, and a fingerprint of the inputs.
@@ -196,6 +199,7 @@ impl Collector<'_> {
             name: "-".into(),
             format,
             bytes,
+            path: None,
         });
     }
 
@@ -368,6 +372,7 @@ impl Collector<'_> {
                 name: path.display().to_string(),
                 format,
                 bytes,
+                path: Some(path.to_path_buf()),
             }),
             Err(e) => self.diags.push(io_error(path, &e)),
         }
@@ -388,7 +393,7 @@ pub fn load_rules(path: &Path) -> (Rules, Vec<Diagnostic>) {
         hasher: Sha256::new(),
         notes: Vec::new(),
     };
-    let rules = r.rules_file(&path.display().to_string(), &bytes);
+    let rules = r.rules_file(&path.display().to_string(), bytes);
     (rules.map(|(r, _)| r).unwrap_or_default(), r.diags)
 }
 
@@ -399,11 +404,17 @@ pub fn load_sources(sources: Vec<SourceFile>, opts: &LoadOptions) -> Loaded {
 }
 
 /// Decodes bytes as UTF-8 (BOM stripped), or reports where the first invalid byte is.
-fn decode(ctx: &mut Ctx<'_>, bytes: &[u8]) -> Option<String> {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => Some(s.strip_prefix('\u{feff}').unwrap_or(s).to_owned()),
-        Err(e) => {
-            let valid = &bytes[..e.valid_up_to()];
+fn decode(ctx: &mut Ctx<'_>, bytes: Vec<u8>) -> Option<String> {
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.drain(..'\u{feff}'.len_utf8());
+            }
+            Some(s)
+        }
+        Err(not_utf8) => {
+            let e = not_utf8.utf8_error();
+            let valid = &not_utf8.as_bytes()[..e.valid_up_to()];
             let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
             let col = valid.iter().rev().take_while(|b| **b != b'\n').count() + 1;
             let d = Diagnostic::at(
@@ -436,7 +447,7 @@ fn load_sources_with_map(
         hasher: Sha256::new(),
         notes: Vec::new(),
     };
-    let csv_map = map_source.and_then(|(name, bytes)| r.csv_map(&name, &bytes));
+    let csv_map = map_source.and_then(|(name, bytes)| r.csv_map(&name, bytes));
     let mut fragments = Vec::with_capacity(sources.len());
     let mut files = Vec::with_capacity(sources.len());
     for src in sources {
@@ -447,7 +458,7 @@ fn load_sources_with_map(
         };
         fragments.extend(r.fragment(src, csv, &opts.preset));
     }
-    let from_file = rules_source.and_then(|(name, bytes)| r.rules_file(&name, &bytes));
+    let from_file = rules_source.and_then(|(name, bytes)| r.rules_file(&name, bytes));
     let Reader {
         mut diags,
         texts,
@@ -526,8 +537,8 @@ impl Reader {
     }
 
     /// The `--csv-map` file (hashed too: it changes what the CSV files mean).
-    fn csv_map(&mut self, name: &str, bytes: &[u8]) -> Option<CsvMap> {
-        self.hash(bytes);
+    fn csv_map(&mut self, name: &str, bytes: Vec<u8>) -> Option<CsvMap> {
+        self.hash(&bytes);
         let file: Arc<str> = Arc::from(name);
         let mut ctx = Ctx {
             file: Arc::clone(&file),
@@ -540,7 +551,7 @@ impl Reader {
     }
 
     /// The `--rules` file (not hashed: rules change what is reported, never what is planned).
-    fn rules_file(&mut self, name: &str, bytes: &[u8]) -> Option<(Rules, Origin)> {
+    fn rules_file(&mut self, name: &str, bytes: Vec<u8>) -> Option<(Rules, Origin)> {
         let file: Arc<str> = Arc::from(name);
         let mut ctx = Ctx {
             file: Arc::clone(&file),
@@ -565,9 +576,8 @@ impl Reader {
             file: Arc::clone(&file),
             diags: &mut self.diags,
         };
-        let text = decode(&mut ctx, &src.bytes)?;
-        // The text is a copy: free the bytes before parsing (100,000-property files).
-        drop(src.bytes);
+        let disk = DiskCopy::of(src.path.as_deref(), &src.bytes);
+        let text = decode(&mut ctx, src.bytes)?;
         let vendor = match (src.format, preset.from) {
             (InputFormat::Json, Some(p)) if p.is_json() => Some(p),
             (InputFormat::Json, _) => presets::detect_json(&mut ctx, &text),
@@ -577,7 +587,7 @@ impl Reader {
                     Some(CsvKind::Preset(p)) => Some(p),
                     Some(CsvKind::Native) => None,
                     None => {
-                        self.texts.insert(&file, text);
+                        self.texts.keep(&file, text, disk);
                         return Some(Fragment::default());
                     }
                 }
@@ -595,7 +605,7 @@ impl Reader {
             (None, InputFormat::Csv) => csv_format::read_manifest(&mut ctx, &text, csv),
             (None, InputFormat::Json) => Fragment::default(),
         };
-        self.texts.insert(&file, text);
+        self.texts.keep(&file, text, disk);
         Some(frag)
     }
 }
@@ -613,6 +623,7 @@ mod tests {
                 name: "in".into(),
                 format,
                 bytes,
+                path: None,
             }],
             &LoadOptions::default(),
         )

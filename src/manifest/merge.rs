@@ -3,9 +3,9 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fields::{self, FieldRef, Group};
-use crate::manifest::fragment::{CategoryMention, EventMention, Fragment, PropertyMention};
+use crate::manifest::fragment::{CategoryMention, EventMention, Fragment};
 use crate::manifest::model::canonical_json;
-use crate::manifest::{IntegrationRef, ManifestSet, Monitor, Origin, ResourceFields};
+use crate::manifest::{IntegrationRef, ManifestSet, Monitor, Origin, Property, ResourceFields};
 use foldhash::HashMap;
 use foldhash::HashMapExt as _;
 use std::collections::hash_map::Entry;
@@ -34,13 +34,25 @@ pub(crate) fn merge(
         }
     }
     for f in &mut fragments {
+        f.close_run();
         for e in std::mem::take(&mut f.events) {
             m.event(e);
         }
     }
     for f in &mut fragments {
+        // A file lists an event's properties together, as a rule: each run of properties under
+        // one parent is placed with one look-up and one exact allocation.
+        let mut run: Vec<Property> = Vec::new();
+        let mut run_parent = (String::new(), String::new());
         for p in std::mem::take(&mut f.properties).into_items() {
-            m.property(p);
+            if p.parent != run_parent && !run.is_empty() {
+                m.properties(&run_parent, &mut run);
+            }
+            run_parent = p.parent;
+            run.push(p.item);
+        }
+        if !run.is_empty() {
+            m.properties(&run_parent, &mut run);
         }
         for mon in std::mem::take(&mut f.monitors) {
             m.monitor(mon);
@@ -71,8 +83,6 @@ struct Merger<'d> {
     events: Vec<HashMap<String, usize>>,
     /// Where an event was declared (rather than implied by a CSV property row).
     event_declared: HashMap<(usize, usize), Origin>,
-    /// (category index, event index, property title) -> where it was declared.
-    props: HashMap<(usize, usize, String), Origin>,
     monitors: HashMap<String, Origin>,
     /// Tag name -> where it was declared.
     tags: HashMap<String, Origin>,
@@ -94,7 +104,6 @@ impl<'d> Merger<'d> {
             cat_described: Vec::new(),
             events: Vec::new(),
             event_declared: HashMap::new(),
-            props: HashMap::new(),
             monitors: HashMap::new(),
             tags: HashMap::new(),
             identities: HashMap::new(),
@@ -161,9 +170,12 @@ impl<'d> Merger<'d> {
     fn event(&mut self, mention: EventMention) {
         let EventMention {
             parent: category,
-            item: e,
+            item: mut e,
             describes,
         } = mention;
+        // The properties the file gave right after this mention (the mention's own, when the
+        // event is new: it moves whole).
+        let mut run = std::mem::take(&mut e.properties);
         let Some(&ci) = self.cats.get(&category) else {
             self.diags.push(
                 Diagnostic::at(
@@ -176,6 +188,7 @@ impl<'d> Merger<'d> {
                 )
                 .hint("add the category (a `category` record, a YAML category, or a CSV row)"),
             );
+            self.properties(&(category, e.title), &mut run);
             return;
         };
         let Some(&ei) = self.events[ci].get(e.title.as_str()) else {
@@ -184,9 +197,11 @@ impl<'d> Merger<'d> {
                 self.event_declared.insert((ci, ei), e.origin.clone());
             }
             self.events[ci].insert(e.title.clone(), ei);
+            e.properties = run;
             self.set.categories[ci].events.push(e);
             return;
         };
+        self.attach(ci, ei, &mut run);
         if !describes {
             return;
         }
@@ -209,50 +224,42 @@ impl<'d> Merger<'d> {
         self.event_declared.insert((ci, ei), e.origin);
     }
 
-    fn property(&mut self, mention: PropertyMention) {
-        let PropertyMention {
-            parent: (category, event),
-            item: p,
-            ..
-        } = mention;
+    /// Places a run of properties declared under one `(category, event)`, emptying `run`;
+    /// duplicates are found once every property is in place ([`drop_twin_properties`]).
+    fn properties(&mut self, (category, event): &(String, String), run: &mut Vec<Property>) {
         let found = self
             .cats
             .get(category.as_str())
             .and_then(|&ci| Some((ci, *self.events[ci].get(event.as_str())?)));
         let Some((ci, ei)) = found else {
-            self.diags.push(
-                Diagnostic::at(
-                    Code::MissingParent,
-                    (&p.origin).into(),
-                    format!(
-                        "property `{}` is in event `{}/{}`, which is declared nowhere",
-                        p.title, category, event
-                    ),
-                )
-                .hint("declare the event (an `event` record, a YAML event, or a CSV row)"),
-            );
-            return;
-        };
-        let slot = match self.props.entry((ci, ei, p.title.clone())) {
-            Entry::Vacant(slot) => slot,
-            Entry::Occupied(first) => {
-                let first = first.get();
+            for p in run.drain(..) {
                 self.diags.push(
                     Diagnostic::at(
-                        Code::DuplicateKey,
+                        Code::MissingParent,
                         (&p.origin).into(),
                         format!(
-                            "property `{category}/{event}/{}` is declared twice",
+                            "property `{}` is in event `{category}/{event}`, which is declared nowhere",
                             p.title
                         ),
                     )
-                    .related("first declared", first.into()),
+                    .hint("declare the event (an `event` record, a YAML event, or a CSV row)"),
                 );
-                return;
             }
+            return;
         };
-        slot.insert(p.origin.clone());
-        self.set.categories[ci].events[ei].properties.push(p);
+        self.attach(ci, ei, run);
+    }
+
+    /// Adds `run` to the properties of event `ei` of category `ci`, emptying it.
+    fn attach(&mut self, ci: usize, ei: usize, run: &mut Vec<Property>) {
+        if run.is_empty() {
+            return;
+        }
+        let properties = &mut self.set.categories[ci].events[ei].properties;
+        // Exactly what the run needs: a `Vec` grown by doubling holds up to twice its
+        // properties, and 100,000 of them make that the largest part of a load.
+        properties.reserve_exact(run.len());
+        properties.append(run);
     }
 
     fn monitor(&mut self, m: Monitor) {
@@ -337,6 +344,7 @@ impl<'d> Merger<'d> {
             defaults,
             ..
         } = self;
+        drop_twin_properties(&mut set, diags);
         if let Some((d, _)) = &defaults {
             apply_defaults(&mut set, d);
         }
@@ -360,6 +368,58 @@ impl<'d> Merger<'d> {
             );
         }
         set
+    }
+}
+
+/// Reports each property declared twice under one event (the later declaration, pointing at
+/// the first) and keeps the first. Sorting each event's titles finds them without a set-wide
+/// map of every property's key.
+fn drop_twin_properties(set: &mut ManifestSet, diags: &mut Vec<Diagnostic>) {
+    for category in &mut set.categories {
+        for event in &mut category.events {
+            let properties = &event.properties;
+            if properties.len() < 2 {
+                continue;
+            }
+            let mut order: Vec<usize> = (0..properties.len()).collect();
+            // Stable: among equal titles, the first declared comes first.
+            order.sort_by(|&a, &b| properties[a].title.cmp(&properties[b].title));
+            let mut twins = Vec::new();
+            for pair in order.windows(2) {
+                let (first, later) = (&properties[pair[0]], &properties[pair[1]]);
+                if first.title == later.title {
+                    twins.push(pair[1]);
+                }
+            }
+            if twins.is_empty() {
+                continue;
+            }
+            twins.sort_unstable();
+            for &later in &twins {
+                let p = &properties[later];
+                let first = properties
+                    .iter()
+                    .find(|q| q.title == p.title)
+                    .map(|q| &q.origin)
+                    .unwrap_or(&p.origin);
+                diags.push(
+                    Diagnostic::at(
+                        Code::DuplicateKey,
+                        (&p.origin).into(),
+                        format!(
+                            "property `{}/{}/{}` is declared twice",
+                            category.title, event.title, p.title
+                        ),
+                    )
+                    .related("first declared", first.into()),
+                );
+            }
+            let mut index = 0;
+            event.properties.retain(|_| {
+                index += 1;
+                twins.binary_search(&(index - 1)).is_err()
+            });
+        }
     }
 }
 
@@ -421,6 +481,7 @@ mod tests {
                 name: "in".into(),
                 format: InputFormat::Yaml,
                 bytes: text.as_bytes().to_vec(),
+                path: None,
             }],
             &LoadOptions::default(),
         )
@@ -435,6 +496,37 @@ mod tests {
         assert_eq!(e.fields.published, Some(true));
         assert_eq!(e.properties[0].fields.pii, Some(false));
         assert_eq!(e.fields.owners, None);
+    }
+
+    #[test]
+    fn a_property_declared_twice_keeps_the_first_and_points_at_it() {
+        let text = "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      - title: E\n        properties:\n          - {title: b, description: first b}\n          - {title: a}\n          - {title: b, description: second b}\n          - {title: c}\n          - {title: a}\n          - {title: b}\n";
+        let loaded = load_yaml(text);
+        let dups: Vec<_> = loaded
+            .diagnostics
+            .iter()
+            .filter(|d| d.code == Code::DuplicateKey)
+            .map(|d| {
+                let at = d.location.as_ref().unwrap().line;
+                let first = d.related[0].location.line;
+                (d.message.as_str(), at, first)
+            })
+            .collect();
+        assert_eq!(
+            dups,
+            [
+                ("property `A/E/b` is declared twice", 10, 8),
+                ("property `A/E/a` is declared twice", 12, 9),
+                ("property `A/E/b` is declared twice", 13, 8),
+            ]
+        );
+        let e = &loaded.set.categories[0].events[0];
+        let kept: Vec<_> = e.properties.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(kept, ["b", "a", "c"], "declaration order, first of each");
+        assert_eq!(
+            e.properties[0].fields.description.as_deref(),
+            Some("first b")
+        );
     }
 
     #[test]

@@ -5,12 +5,77 @@
 
 pub use crate::manifest::fields::TrackingFields;
 pub(crate) use crate::manifest::fields::{CategoryFieldSet, FieldSet};
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-/// A set of names or ids as the user wrote them (order and duplicates do not matter).
-pub(crate) type NameSet = BTreeSet<String>;
+/// A set of names or ids as the user wrote them (order and duplicates do not matter), kept
+/// sorted and without duplicates in one boxed slice: every event and property of a large plan
+/// carries a few, and a `BTreeSet` of one name is a 24-byte handle and a 280-byte node.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NameSet(Box<[String]>);
+
+impl NameSet {
+    /// The empty set.
+    #[must_use]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `name`; `false` when it was already there.
+    pub fn insert(&mut self, name: String) -> bool {
+        match self.0.binary_search(&name) {
+            Ok(_) => false,
+            Err(at) => {
+                let mut names = std::mem::take(&mut self.0).into_vec();
+                names.insert(at, name);
+                self.0 = names.into_boxed_slice();
+                true
+            }
+        }
+    }
+
+    /// The names in order.
+    pub fn iter(&self) -> std::slice::Iter<'_, String> {
+        self.0.iter()
+    }
+
+    /// Whether it holds none.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl FromIterator<String> for NameSet {
+    fn from_iter<I: IntoIterator<Item = String>>(names: I) -> Self {
+        let mut names: Vec<String> = names.into_iter().collect();
+        names.sort_unstable();
+        names.dedup();
+        Self(names.into_boxed_slice())
+    }
+}
+
+impl<const N: usize> From<[String; N]> for NameSet {
+    fn from(names: [String; N]) -> Self {
+        names.into_iter().collect()
+    }
+}
+
+impl<'a> IntoIterator for &'a NameSet {
+    type Item = &'a String;
+    type IntoIter = std::slice::Iter<'a, String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl IntoIterator for NameSet {
+    type Item = String;
+    type IntoIter = std::vec::IntoIter<String>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_vec().into_iter()
+    }
+}
 
 /// Where an item was declared: file (or `-` for stdin), 1-based line and column.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -465,6 +465,7 @@ mod tests {
                 name: name.into(),
                 format,
                 bytes: text.into_bytes(),
+                path: None,
             }],
             &LoadOptions::default(),
         );

@@ -3,8 +3,8 @@
 
 use crate::manifest::diagnostics::{Code, Diagnostic};
 use crate::manifest::fragment::{
-    self, EventMention, Fragment, PropertyMention, CATEGORY_FIELDS, MONITOR_FIELDS,
-    RESOURCE_FIELDS, TAG_FIELDS, TRACKING_FIELDS,
+    self, EventMention, Fragment, CATEGORY_FIELDS, MONITOR_FIELDS, RESOURCE_FIELDS, TAG_FIELDS,
+    TRACKING_FIELDS,
 };
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::{rule_config, IntegrationRef, Property};
@@ -450,9 +450,7 @@ fn category(ctx: &mut Ctx<'_>, node: &Node, frag: &mut Fragment) {
                 protect: po.boolean(ctx, "protect").unwrap_or(false),
                 origin: ctx.origin(pn),
             };
-            let parent = (title.clone(), etitle.clone());
-            frag.properties
-                .push(PropertyMention::property(parent, property));
+            frag.push_property(&title, &etitle, property);
         }
     }
 }
@@ -495,15 +493,17 @@ mod tests {
         let text =
             "version: 1\nintegration: Segment\ncategories:\n  - title: A\n    events:\n      \
                     - title: E\n        properties:\n          - title: p\n  - title: B\n";
-        let (frag, diags) = read(text);
+        let (mut frag, diags) = read(text);
         assert!(diags.is_empty(), "{diags:?}");
+        frag.close_run();
         let titles: Vec<&str> = frag
             .categories
             .iter()
             .map(|c| c.item.title.as_str())
             .collect();
         assert_eq!(titles, ["A", "B"]);
-        assert_eq!((frag.events.len(), frag.properties.len()), (1, 1));
+        assert_eq!(frag.events.len(), 1);
+        assert_eq!(frag.events[0].item.properties.len(), 1, "under its event");
         // The list is still checked for being one.
         let (frag, diags) = read("version: 1\ncategories: 5\n");
         assert!(frag.categories.is_empty());
@@ -616,16 +616,14 @@ categories:
             file: Arc::from("t.yaml"),
             diags: &mut diags,
         };
-        let frag = read_manifest(&mut ctx, text);
+        let mut frag = read_manifest(&mut ctx, text);
+        frag.close_run();
         assert_eq!(
             frag.events[0].item.renamed_from,
             ["Checkout Completed", "Order Done"],
             "trimmed, without repeats or the title itself"
         );
-        assert_eq!(
-            frag.properties.iter().next().unwrap().item.renamed_from,
-            ["amount"]
-        );
+        assert_eq!(frag.events[0].item.properties[0].renamed_from, ["amount"]);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::FieldNotAllowed);
         assert!(

@@ -57,6 +57,7 @@ fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
             name: name.into(),
             format,
             bytes: text.as_bytes().to_vec(),
+            path: None,
         }],
         &LoadOptions {
             paths: Vec::new(),

@@ -6,7 +6,7 @@ use super::{category_column, Header, ALL_COLUMNS};
 use crate::manifest::diagnostics::{Code, Diagnostic, Location};
 use crate::manifest::fields::{self, FieldKind, FieldRef, FieldValue, Group};
 use crate::manifest::fragment::{
-    self, CategoryMention, EventMention, Fragment, PropertyMention, RENAMED_FROM, TRACKING_FIELDS,
+    self, CategoryMention, EventMention, Fragment, RENAMED_FROM, TRACKING_FIELDS,
 };
 use crate::manifest::node::Ctx;
 use crate::manifest::options::CsvEmpty;
@@ -358,8 +358,7 @@ impl Row<'_> {
                 protect,
                 origin,
             };
-            frag.properties
-                .push(PropertyMention::property((category, event), property));
+            frag.push_property(&category, &event, property);
         }
         *last = Some(implied);
     }
