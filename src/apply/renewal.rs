@@ -76,7 +76,15 @@ pub struct Watch {
     failures: Mutex<(usize, String)>,
     /// Requested (to `Stopping`) when the lease is lost.
     stop: Cancel,
+    /// When the look that proved the lease answered (see [`PROOF_COVERS`]).
+    proved: Option<Instant>,
 }
+
+/// How long after the look that proved the lease (the winner's look after the settle) the
+/// writes that start rely on it instead of making their own look: a look of theirs would
+/// repeat it, and the first write waited for it already. Short, so that a lease removed
+/// right after it is still found before any later write.
+const PROOF_COVERS: Duration = Duration::from_millis(100);
 
 /// The part of the lease's timings a safety margin takes: writes stop a fifth of the time to
 /// live before the expiry, so a contender whose clock runs ahead still sees it live.
@@ -102,7 +110,14 @@ impl Watch {
             lost: Mutex::new(None),
             failures: Mutex::new((0, String::new())),
             stop: Cancel::new(),
+            proved: None,
         }
+    }
+
+    /// The same watch, its lease proven by a look that answered at `at`.
+    pub(super) fn proved_at(mut self, at: Instant) -> Self {
+        self.proved = Some(at);
+        self
     }
 
     /// The token the run stops on when the lease is lost.
@@ -184,6 +199,9 @@ impl Watch {
     /// Why the lease is lost (the run is then stopping).
     pub async fn check(&self, client: &Client) -> Result<(), Lost> {
         self.in_time()?;
+        if self.proved.is_some_and(|t| t.elapsed() < PROOF_COVERS) {
+            return Ok(());
+        }
         match live_leases(client, &self.integration, &self.home, self.ttl).await {
             Ok(live) => match self.judge(&live) {
                 Some(why) => Err(self.lose(why)),
@@ -212,6 +230,45 @@ impl Watch {
                     .as_ref()
                     .map_or_else(|| format!("(event {})", first.id), |h| h.run.clone()),
             })
+    }
+}
+
+/// The run's lease while it is taken alongside the executor's first reads: each write waits
+/// until it is held, and none leaves the client before (its gate refuses them). Holds the
+/// lease's watch once taken; the sender dropped without one means it was not taken (the run
+/// then writes nothing).
+#[derive(Debug, Clone)]
+pub(crate) struct Proving(tokio::sync::watch::Receiver<Option<Arc<Watch>>>);
+
+impl Proving {
+    /// A lease being taken, and where its watch is sent once it is held.
+    pub(crate) fn new() -> (tokio::sync::watch::Sender<Option<Arc<Watch>>>, Self) {
+        let (tx, rx) = tokio::sync::watch::channel(None);
+        (tx, Self(rx))
+    }
+
+    /// The lease's watch once it is held; `None` when it was not taken.
+    pub(crate) async fn held(&self) -> Option<Arc<Watch>> {
+        let mut rx = self.0.clone();
+        let seen = rx.wait_for(Option::is_some).await.ok()?;
+        seen.clone()
+    }
+
+    /// The lease's watch, if it is held yet.
+    pub(crate) fn now(&self) -> Option<Arc<Watch>> {
+        self.0.borrow().clone()
+    }
+
+    /// The time-only check before each write leaves the client ([`Watch::gate`]), refusing
+    /// every write while the lease is not yet held.
+    pub(crate) fn gate(&self) -> WriteGate {
+        let proving = self.clone();
+        WriteGate::new(move || match proving.now() {
+            Some(w) => w
+                .in_time()
+                .map_err(|lost| format!("the lease was lost: {lost}")),
+            None => Err("the lease is not held yet".to_owned()),
+        })
     }
 }
 
