@@ -439,11 +439,10 @@ pub async fn acquire(
             Err(e) => return Err(e.into()),
         };
         let winner = winner(client, (integration, &home), &mine, opts).await;
-        let looked = Instant::now();
         match winner {
             Ok(None) => {
                 let ids = (mine.clone(), home.clone(), integration.clone());
-                let watch = Watch::new(ids, me.run.clone(), opts.ttl, written).proved_at(looked);
+                let watch = Watch::new(ids, me.run.clone(), opts.ttl, written);
                 let watch = Arc::new(watch);
                 let renewal = Renewal {
                     client: client.single_try(),

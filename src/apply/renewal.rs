@@ -76,15 +76,7 @@ pub struct Watch {
     failures: Mutex<(usize, String)>,
     /// Requested (to `Stopping`) when the lease is lost.
     stop: Cancel,
-    /// When the look that proved the lease answered (see [`PROOF_COVERS`]).
-    proved: Option<Instant>,
 }
-
-/// How long after the look that proved the lease (the winner's look after the settle) the
-/// writes that start rely on it instead of making their own look: a look of theirs would
-/// repeat it, and the first write waited for it already. Short, so that a lease removed
-/// right after it is still found before any later write.
-const PROOF_COVERS: Duration = Duration::from_millis(100);
 
 /// The part of the lease's timings a safety margin takes: writes stop a fifth of the time to
 /// live before the expiry, so a contender whose clock runs ahead still sees it live.
@@ -110,14 +102,7 @@ impl Watch {
             lost: Mutex::new(None),
             failures: Mutex::new((0, String::new())),
             stop: Cancel::new(),
-            proved: None,
         }
-    }
-
-    /// The same watch, its lease proven by a look that answered at `at`.
-    pub(super) fn proved_at(mut self, at: Instant) -> Self {
-        self.proved = Some(at);
-        self
     }
 
     /// The token the run stops on when the lease is lost.
@@ -199,9 +184,6 @@ impl Watch {
     /// Why the lease is lost (the run is then stopping).
     pub async fn check(&self, client: &Client) -> Result<(), Lost> {
         self.in_time()?;
-        if self.proved.is_some_and(|t| t.elapsed() < PROOF_COVERS) {
-            return Ok(());
-        }
         match live_leases(client, &self.integration, &self.home, self.ttl).await {
             Ok(live) => match self.judge(&live) {
                 Some(why) => Err(self.lose(why)),

@@ -258,3 +258,25 @@ impl FieldDiff {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_compare_as_sets_in_any_order_with_repeats() {
+        let set = |ids: &[&str]| ids.iter().map(|i| Id::from(*i)).collect::<IdSet>();
+        let list = |ids: &[&str]| ids.iter().map(|i| Id::from(*i)).collect::<Vec<_>>();
+        let d = set(&["a", "b"]);
+        assert!(same_set(&d, &list(&["b", "a"])));
+        assert!(same_set(&d, &list(&["a", "b", "a"])));
+        assert!(!same_set(&d, &list(&["a"])));
+        assert!(!same_set(&d, &list(&["a", "b", "c"])));
+        assert!(!same_set(&d, &list(&["a", "a"])));
+        assert!(same_set(&set(&[]), &[]));
+        let many: Vec<String> = (0..40).map(|n| format!("id{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(same_set(&set(&many), &list(&many)));
+        assert!(!same_set(&set(&many[1..]), &list(&many)));
+    }
+}
