@@ -17,6 +17,8 @@ const CATEGORIES: usize = 100;
 const EVENTS_PER_CATEGORY: usize = 100;
 const PROPERTIES_PER_EVENT: usize = 10;
 const RUNS: usize = 7;
+/// The time a diff of 100,000 properties should stay under.
+const TARGET: Duration = Duration::from_millis(300);
 
 fn id(n: usize) -> Id {
     Id(uuid::Uuid::from_u128(n as u128).hyphenated().to_string())
@@ -157,9 +159,12 @@ fn time(label: &str, d: &Resolved, live: &Live, expect_changes: usize) {
         .collect();
     runs.sort();
     println!(
-        "{label:<42} best {:>8.1} ms   median {:>8.1} ms   ({expect_changes} changes)",
+        "{label:<42} best {:>8.1} ms   median {:>8.1} ms   ({expect_changes} changes)   \
+         target {:.0} ms: median {:.2}x",
         runs[0].as_secs_f64() * 1e3,
         runs[RUNS / 2].as_secs_f64() * 1e3,
+        TARGET.as_secs_f64() * 1e3,
+        runs[RUNS / 2].as_secs_f64() / TARGET.as_secs_f64(),
     );
 }
 

@@ -5,8 +5,8 @@
 //! whose description holds the run id, host, start and expiry. Each contender creates its own
 //! lease event, then lists them: the oldest live one by `created_at` (ties by id) wins, and
 //! the losers delete theirs. Any list made after a create sees every older create, so every
-//! contender agrees on the winner; the winner lists once more after a short settle, in case a
-//! slower create started before its own. The holder renews the expiry while it runs; a lease
+//! contender agrees on the winner; each lists after a short settle, in case a slower create
+//! started before its own. The holder renews the expiry while it runs; a lease
 //! not renewed for [`TTL`] is dead and ignored (and removed by the next contender). Only
 //! events inside the tool's own category are leases: a user's event of that title elsewhere
 //! is the user's. Keeping the lease while the apply runs is [`super::renewal`].
@@ -42,7 +42,7 @@ pub struct LeaseOptions {
     pub timeout: Duration,
     /// How often to look again while waiting.
     pub poll: Duration,
-    /// Pause before the winner's second look.
+    /// Pause between a contender's create and its look for the winner.
     pub settle: Duration,
     /// How often the holder renews (`RENEW_EVERY`).
     pub renew_every: Duration,
@@ -442,7 +442,8 @@ pub async fn acquire(
         match winner {
             Ok(None) => {
                 let ids = (mine.clone(), home.clone(), integration.clone());
-                let watch = Arc::new(Watch::new(ids, me.run.clone(), opts.ttl, written));
+                let watch = Watch::new(ids, me.run.clone(), opts.ttl, written);
+                let watch = Arc::new(watch);
                 let renewal = Renewal {
                     client: client.single_try(),
                     watch: watch.clone(),
@@ -470,25 +471,22 @@ pub async fn acquire(
     }
 }
 
-/// `None` when `mine` is the oldest live lease (on two looks, `settle` apart), else the
+/// `None` when `mine` is the oldest live lease on a look `settle` after its create, else the
 /// lease that goes first.
+///
+/// One look, after the settle, decides: it sees every lease an earlier look would have seen
+/// (a lease it no longer shows was given back or died), plus a slower create that started
+/// before ours. A look right after the create would only tell a loser sooner, and it cost
+/// every winner one read before its first write.
 async fn winner(
     client: &Client,
     (integration, home): (&Id, &Id),
     mine: &Id,
     opts: &LeaseOptions,
 ) -> Result<Option<Seen>, ApiError> {
-    for look in 0..2 {
-        if look == 1 {
-            tokio::time::sleep(opts.settle).await;
-        }
-        let live = live_leases(client, integration, home, opts.ttl).await?;
-        match live.into_iter().next() {
-            Some(first) if &first.id != mine => return Ok(Some(first)),
-            _ => {}
-        }
-    }
-    Ok(None)
+    tokio::time::sleep(opts.settle).await;
+    let live = live_leases(client, integration, home, opts.ttl).await?;
+    Ok(live.into_iter().next().filter(|first| &first.id != mine))
 }
 
 /// Sleeps one poll before looking again, or gives up (timeout passed, or Ctrl-C).

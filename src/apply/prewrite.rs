@@ -6,10 +6,11 @@
 //! its `updated_at` must still be the one the plan saw, else the change is a conflict and is
 //! not written. Under a lease, each write first checks the lease is still this run's and
 //! confirmed past now plus a safety margin ([`Watch::check`]); once it is not, the write is
-//! not started and the run stops. Reads are cheap next to a paced write slot, so this costs
+//! not started and the run stops; while the lease is still being taken, the look-ups go ahead
+//! and the writes wait for it. Reads are cheap next to a paced write slot, so this costs
 //! no wall time.
 
-use super::renewal::Watch;
+use super::renewal::{Proving, Watch};
 use super::report::{Failure, Made, NotMade};
 use super::send::send;
 use super::write::WriteCall;
@@ -38,7 +39,8 @@ pub(crate) struct PreWriteCheck {
     seen: HashMap<Id, String>,
     /// The run's lease, checked before each write (`None` = `--no-lock`). Every create is
     /// looked up first even under the lease: a lease can be lost while a call is in flight.
-    lease: Option<Arc<Watch>>,
+    /// It may still be being taken when the first look-ups start: their writes wait for it.
+    lease: Option<Proving>,
     /// The children listed per parent for the creates' look-ups.
     children: ChildLists,
 }
@@ -104,7 +106,7 @@ impl PreWriteCheck {
     /// Records the `updated_at` of every live resource `plan` changes; `lease` = this run's
     /// lease on the integration.
     #[must_use]
-    pub(crate) fn new(plan: &Plan, lease: Option<Arc<Watch>>) -> Self {
+    pub(crate) fn new(plan: &Plan, lease: Option<Proving>) -> Self {
         let seen = plan
             .changes
             .iter()
@@ -129,7 +131,45 @@ impl PreWriteCheck {
         write: WriteCall,
         ledger: &Ledger,
     ) -> Result<Made, NotMade> {
-        let found = match &write {
+        let Some(proving) = &self.lease else {
+            return match self.look(client, &write).await? {
+                Some(id) => Ok(Made::Adopted(id)),
+                None => self.send_checked(client, write, ledger, None).await,
+            };
+        };
+        if let Some(watch) = proving.now() {
+            // Both reads come before the write and neither needs the other's answer: made
+            // together, a write waits for one answer instead of two in a row.
+            let (found, lease) = tokio::join!(self.look(client, &write), watch.check(client));
+            if let Some(id) = found? {
+                return Ok(Made::Adopted(id));
+            }
+            lease.map_err(|_| NotMade::Stopped)?;
+            return self.send_checked(client, write, ledger, Some(&watch)).await;
+        }
+        // The lease is still being taken: the look-up goes ahead of it, the write waits.
+        let asked = Instant::now();
+        if let Some(id) = self.look(client, &write).await? {
+            return Ok(Made::Adopted(id));
+        }
+        let Some(watch) = proving.held().await else {
+            return Err(NotMade::Stopped);
+        };
+        // A look-up older than a list may be reused is made again: the lease may have been
+        // waited for (`--lock-timeout`), and the workspace may have changed since.
+        if asked.elapsed() >= FRESH {
+            if let Some(id) = self.look(client, &write).await? {
+                return Ok(Made::Adopted(id));
+            }
+        }
+        watch.check(client).await.map_err(|_| NotMade::Stopped)?;
+        self.send_checked(client, write, ledger, Some(&watch)).await
+    }
+
+    /// What is in the way of `write`: the live twin a create would duplicate (adopted
+    /// instead), or a conflict of an update or delete.
+    async fn look(&self, client: &Client, write: &WriteCall) -> Result<Option<Id>, NotMade> {
+        let found = match write {
             WriteCall::Create(kind, body) => self.existing_resource(client, *kind, body).await,
             WriteCall::CreateMonitor(body) => existing_monitor(client, body).await,
             WriteCall::Patch(kind, id, _) | WriteCall::Delete(kind, id) => {
@@ -154,24 +194,26 @@ impl PreWriteCheck {
                 Ok(None)
             }
         };
-        match found {
-            Ok(Some(id)) => Ok(Made::Adopted(id)),
-            Ok(None) => {
-                if let Some(lease) = &self.lease {
-                    lease.check(client).await.map_err(|_| NotMade::Stopped)?;
-                }
-                match send(client, write, ledger).await {
-                    Ok(id) => Ok(Made::Written(id)),
-                    // The client's gate refused it, or the lease went while it failed.
-                    Err(_) if self.lease.as_ref().is_some_and(|l| l.lost().is_some()) => {
-                        Err(NotMade::Stopped)
-                    }
-                    Err(e) => Err(NotMade::Failed(e)),
-                }
-            }
-            Err(e) => Err(NotMade::Failed(Failure::NotChecked(format!(
+        found.map_err(|e| {
+            NotMade::Failed(Failure::NotChecked(format!(
                 "look for an existing twin first: {e}"
-            )))),
+            )))
+        })
+    }
+
+    /// Sends `write`, its lease (`None` = `--no-lock`) checked already.
+    async fn send_checked(
+        &self,
+        client: &Client,
+        write: WriteCall,
+        ledger: &Ledger,
+        lease: Option<&Arc<Watch>>,
+    ) -> Result<Made, NotMade> {
+        match send(client, write, ledger).await {
+            Ok(id) => Ok(Made::Written(id)),
+            // The client's gate refused it, or the lease went while it failed.
+            Err(_) if lease.is_some_and(|l| l.lost().is_some()) => Err(NotMade::Stopped),
+            Err(e) => Err(NotMade::Failed(e)),
         }
     }
 

@@ -215,6 +215,45 @@ impl Watch {
     }
 }
 
+/// The run's lease while it is taken alongside the executor's first reads: each write waits
+/// until it is held, and none leaves the client before (its gate refuses them). Holds the
+/// lease's watch once taken; the sender dropped without one means it was not taken (the run
+/// then writes nothing).
+#[derive(Debug, Clone)]
+pub(crate) struct Proving(tokio::sync::watch::Receiver<Option<Arc<Watch>>>);
+
+impl Proving {
+    /// A lease being taken, and where its watch is sent once it is held.
+    pub(crate) fn new() -> (tokio::sync::watch::Sender<Option<Arc<Watch>>>, Self) {
+        let (tx, rx) = tokio::sync::watch::channel(None);
+        (tx, Self(rx))
+    }
+
+    /// The lease's watch once it is held; `None` when it was not taken.
+    pub(crate) async fn held(&self) -> Option<Arc<Watch>> {
+        let mut rx = self.0.clone();
+        let seen = rx.wait_for(Option::is_some).await.ok()?;
+        seen.clone()
+    }
+
+    /// The lease's watch, if it is held yet.
+    pub(crate) fn now(&self) -> Option<Arc<Watch>> {
+        self.0.borrow().clone()
+    }
+
+    /// The time-only check before each write leaves the client ([`Watch::gate`]), refusing
+    /// every write while the lease is not yet held.
+    pub(crate) fn gate(&self) -> WriteGate {
+        let proving = self.clone();
+        WriteGate::new(move || match proving.now() {
+            Some(w) => w
+                .in_time()
+                .map_err(|lost| format!("the lease was lost: {lost}")),
+            None => Err("the lease is not held yet".to_owned()),
+        })
+    }
+}
+
 /// The renewal task.
 pub(super) struct Renewal {
     /// Makes each call once: the renewal retries on its own schedule, within the expiry.

@@ -10,6 +10,7 @@ use super::lease::{acquire, LeaseError, LeaseOptions};
 use super::prewrite::PreWriteCheck;
 use super::progress::Progress;
 use super::renewal::Lost;
+use super::renewal::Proving;
 use super::report::Report;
 use super::save_record::save_record;
 use crate::api::Client;
@@ -32,33 +33,36 @@ pub(crate) async fn write_under_lease(
     ledger: &Ledger,
     printer: &Printer,
 ) -> Result<(Report, Saved), LeaseError> {
-    let held = match lease {
-        None => None,
-        Some(opts) => match acquire(client, opts, cancel, printer).await {
-            Ok(lease) => {
-                let name = &plan.integration.name;
-                printer.status(format!("Took the lease on {name} (run {})", lease.run));
-                Some(lease)
-            }
-            Err(LeaseError::Interrupted) => {
-                printer.status(LeaseError::Interrupted);
-                let report = Report {
-                    interrupted: true,
-                    ..Report::default()
-                };
-                return Ok((report, Saved::Unchanged));
-            }
-            Err(e) => return Err(e),
-        },
+    // The lease is taken alongside the executor's first reads (its look-ups for twins and
+    // conflicts), which are all the work before the first write: only the writes wait for
+    // it, and the client's gate lets none out before it is held. The plan is known to need
+    // writes by now, so taking the lease here keeps a no-op apply free of writes.
+    let (taking, proving) = match lease {
+        None => (None, None),
+        Some(opts) => {
+            let (tx, proving) = Proving::new();
+            let (client, opts, cancel) = (client.clone(), opts.clone(), cancel.clone());
+            let printer = printer.clone();
+            let taking = tokio::spawn(async move {
+                let taken = acquire(&client, &opts, &cancel, &printer).await;
+                if let Ok(lease) = &taken {
+                    let _ = tx.send(Some(lease.watch()));
+                }
+                taken
+            });
+            (Some(taking), Some(proving))
+        }
     };
-    let watch = held.as_ref().map(super::Lease::watch);
-    let prewrite = PreWriteCheck::new(&plan, watch.clone());
+    let prewrite = PreWriteCheck::new(&plan, proving.clone());
     let progress = Progress::new(printer, plan.summary().writes());
     let integration = plan.integration.id.clone();
-    // Under a lease the run stops on its lease's token, which follows Ctrl-C and SIGTERM.
-    let run_cancel = watch
-        .as_ref()
-        .map_or_else(|| cancel.clone(), |w| w.stop_token().clone());
+    let name = plan.integration.name.clone();
+    // Under a lease the run also stops when the lease is lost (once it is held).
+    let run_cancel = if proving.is_some() {
+        Cancel::new()
+    } else {
+        cancel.clone()
+    };
     let follow = cancel.forward_to(&run_cancel);
     let opts = ExecOptions {
         integration: &integration,
@@ -67,12 +71,65 @@ pub(crate) async fn write_under_lease(
         progress: &progress,
         ledger,
     };
-    // Under a lease, no write leaves the client once the lease can no longer be trusted.
-    let writer = watch
+    // Under a lease, no write leaves the client before it is held, nor once it can no longer
+    // be trusted.
+    let writer = proving
         .as_ref()
-        .map_or_else(|| client.clone(), |w| client.with_write_gate(w.gate()));
-    let mut report = execute(plan, &opts, |w| prewrite.check_and_send(&writer, w, ledger)).await;
+        .map_or_else(|| client.clone(), |p| client.with_write_gate(p.gate()));
+    let mut run = Box::pin(execute(plan, &opts, |w| {
+        prewrite.check_and_send(&writer, w, ledger)
+    }));
+    let mut done = None;
+    let mut lost_follow = None;
+    let held = match taking {
+        None => None,
+        Some(mut taking) => {
+            let taken = tokio::select! {
+                taken = &mut taking => taken,
+                report = &mut run => {
+                    // Nothing it did needed a write (every change adopted, held or failed
+                    // on its look-up); the lease is still given back below.
+                    done = Some(report);
+                    taking.await
+                }
+            };
+            let taken = taken.unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            match taken {
+                Ok(lease) => {
+                    printer.status(format!("Took the lease on {name} (run {})", lease.run));
+                    lost_follow = Some(lease.watch().stop_token().forward_to(&run_cancel));
+                    Some(lease)
+                }
+                // The run is dropped with its reads: no write was let out.
+                Err(LeaseError::Interrupted) => {
+                    drop(run);
+                    progress.finish();
+                    follow.abort();
+                    printer.status(LeaseError::Interrupted);
+                    let report = Report {
+                        interrupted: true,
+                        ..Report::default()
+                    };
+                    return Ok((report, Saved::Unchanged));
+                }
+                Err(e) => {
+                    drop(run);
+                    progress.finish();
+                    follow.abort();
+                    return Err(e);
+                }
+            }
+        }
+    };
+    let mut report = match done {
+        Some(report) => report,
+        None => run.await,
+    };
     follow.abort();
+    if let Some(f) = lost_follow {
+        f.abort();
+    }
+    let watch = held.as_ref().map(super::Lease::watch);
     report.interrupted = cancel.stage() > Stage::Running;
     // Under the lease still, so that two applies do not overwrite each other's findings; a
     // lost lease writes nothing more.

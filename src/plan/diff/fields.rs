@@ -73,11 +73,14 @@ impl FieldDiff {
         self
     }
 
+    /// Records field `name` as the diff needs it; `before` and `after` are only built for
+    /// a field that goes into the plan (most compared fields are equal, and building their
+    /// values would copy every live text and id list for nothing).
     pub(super) fn push(
         &mut self,
         name: impl Into<FieldName>,
-        before: PlanValue,
-        after: PlanValue,
+        before: impl FnOnce() -> PlanValue,
+        after: impl FnOnce() -> PlanValue,
         equal: bool,
     ) {
         let name = name.into();
@@ -93,9 +96,9 @@ impl FieldDiff {
         }
         if self.create {
             self.out
-                .push(FieldChange::new(name, PlanValue::Null, after));
+                .push(FieldChange::new(name, PlanValue::Null, after()));
         } else if !equal {
-            self.out.push(FieldChange::new(name, before, after));
+            self.out.push(FieldChange::new(name, before(), after()));
         }
     }
 
@@ -125,8 +128,8 @@ impl FieldDiff {
             let equal = same(d, l);
             self.push(
                 name,
-                PlanValue::Text(l.to_owned()),
-                PlanValue::Text(d.clone()),
+                || PlanValue::Text(l.to_owned()),
+                || PlanValue::Text(d.clone()),
                 equal,
             );
         }
@@ -140,15 +143,18 @@ impl FieldDiff {
     ) {
         if let Some(d) = desired {
             let l = live.unwrap_or_default();
-            self.push(name, PlanValue::Bool(l), PlanValue::Bool(d), d == l);
+            self.push(name, || PlanValue::Bool(l), || PlanValue::Bool(d), d == l);
         }
     }
 
     fn ids(&mut self, name: FieldName, desired: Option<&IdSet>, live: Option<&[Id]>) {
         if let Some(d) = desired {
-            let l: IdSet = live.unwrap_or_default().iter().cloned().collect();
-            let equal = *d == l;
-            self.push(name, ids_value(&l), ids_value(d), equal);
+            let l = live.unwrap_or_default();
+            let before = || {
+                let l: IdSet = l.iter().cloned().collect();
+                ids_value(&l)
+            };
+            self.push(name, before, || ids_value(d), same_set(d, l));
         }
     }
 }
@@ -156,6 +162,18 @@ impl FieldDiff {
 /// An id set as the plan carries it: a sorted list.
 fn ids_value(ids: &IdSet) -> PlanValue {
     PlanValue::Ids(ids.iter().cloned().collect())
+}
+
+/// Whether the live list `live` holds the same ids as `desired`, in any order and with any
+/// repeats, without copying it into a set: both inclusions are checked, the second by a scan
+/// of `live` for each desired id, which is cheapest for the short lists owners and tags are.
+fn same_set(desired: &IdSet, live: &[Id]) -> bool {
+    // Past a few dozen ids a scan per desired id costs more than a set.
+    const SCAN: usize = 32;
+    if live.len() > SCAN {
+        return live.iter().cloned().collect::<IdSet>() == *desired;
+    }
+    live.iter().all(|id| desired.contains(id)) && desired.iter().all(|id| live.contains(id))
 }
 
 impl Differ<'_> {
@@ -238,5 +256,27 @@ impl FieldDiff {
                 self.ids(spec.into(), Some(d), l);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_lists_compare_as_sets_in_any_order_with_repeats() {
+        let set = |ids: &[&str]| ids.iter().map(|i| Id::from(*i)).collect::<IdSet>();
+        let list = |ids: &[&str]| ids.iter().map(|i| Id::from(*i)).collect::<Vec<_>>();
+        let d = set(&["a", "b"]);
+        assert!(same_set(&d, &list(&["b", "a"])));
+        assert!(same_set(&d, &list(&["a", "b", "a"])));
+        assert!(!same_set(&d, &list(&["a"])));
+        assert!(!same_set(&d, &list(&["a", "b", "c"])));
+        assert!(!same_set(&d, &list(&["a", "a"])));
+        assert!(same_set(&set(&[]), &[]));
+        let many: Vec<String> = (0..40).map(|n| format!("id{n}")).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        assert!(same_set(&set(&many), &list(&many)));
+        assert!(!same_set(&set(&many[1..]), &list(&many)));
     }
 }

@@ -52,21 +52,21 @@ impl Differ<'_> {
             if l.is_none() {
                 fields.push(
                     MonitorField::Target,
-                    PlanValue::Null,
-                    PlanValue::Text(m.target.0.clone()),
+                    || PlanValue::Null,
+                    || PlanValue::Text(m.target.0.clone()),
                     false,
                 );
                 fields.push(
                     MonitorField::MetricType,
-                    PlanValue::Null,
-                    PlanValue::Text(m.metric_type.clone()),
+                    || PlanValue::Null,
+                    || PlanValue::Text(m.metric_type.clone()),
                     false,
                 );
                 if let Some(c) = &m.metric_config {
                     fields.push(
                         MonitorField::MetricConfig,
-                        PlanValue::Null,
-                        PlanValue::Config(c.clone()),
+                        || PlanValue::Null,
+                        || PlanValue::Config(c.clone()),
                         false,
                     );
                 }
@@ -139,8 +139,8 @@ fn thresholds(t: Option<&Thresholds>, l: Option<&api::Monitor>, out: &mut FieldD
         if !create || d.is_some() || always {
             out.push(
                 name,
-                PlanValue::opt_number(lv),
-                PlanValue::opt_number(d),
+                || PlanValue::opt_number(lv),
+                || PlanValue::opt_number(d),
                 d == lv,
             );
         }
@@ -187,10 +187,12 @@ fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
         }
         if let Some(want) = schedule_hours(s) {
             let equal = l.frequency.is_some_and(|h| (h - want).abs() < 1e-9);
-            let before = l.frequency.map_or(PlanValue::Null, |h| {
-                PlanValue::EveryHours(EveryHours { frequency_hours: h })
-            });
-            out.push(MonitorField::Schedule, before, schedule_value(s), equal);
+            let before = || {
+                l.frequency.map_or(PlanValue::Null, |h| {
+                    PlanValue::EveryHours(EveryHours { frequency_hours: h })
+                })
+            };
+            out.push(MonitorField::Schedule, before, || schedule_value(s), equal);
         }
         return;
     }
@@ -201,6 +203,6 @@ fn schedule(s: &Schedule, l: Option<&api::Monitor>, out: &mut FieldDiff) {
             && (s.day.is_none() || s.day == ls.day)
             && (s.hour.is_none() || s.hour == ls.hour)
     });
-    let before = live.map_or(PlanValue::Null, |ls| PlanValue::Schedule(ls.clone()));
-    out.push(MonitorField::Schedule, before, schedule_value(s), equal);
+    let before = || live.map_or(PlanValue::Null, |ls| PlanValue::Schedule(ls.clone()));
+    out.push(MonitorField::Schedule, before, || schedule_value(s), equal);
 }
