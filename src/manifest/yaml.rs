@@ -9,6 +9,7 @@ use crate::manifest::fragment::{
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::{rule_config, IntegrationRef, Property};
 use std::collections::HashMap;
+use std::ops::Range;
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
@@ -43,34 +44,12 @@ fn parse_with(
         stream_categories: on_category.is_some(),
         ..Builder::default()
     };
-    let mut parser = Parser::new_from_str(text);
-    // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
-    // the events one by one keeps the nesting on the builder's stack, where it is capped.
-    loop {
-        match parser.next_token() {
-            Ok((ev, mark)) => {
-                let end = ev == Event::StreamEnd;
-                builder.on_event(ev, mark);
-                if let (Some(node), Some(sink)) = (builder.category.take(), &mut on_category) {
-                    sink(ctx, &node);
-                }
-                if end || builder.error.is_some() {
-                    break;
-                }
-            }
-            Err(e) => {
-                let m = e.marker();
-                ctx.diags.truncate(before);
-                ctx.push(Diagnostic::at(
-                    Code::Syntax,
-                    ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
-                    format!("invalid YAML: {}", e.info()),
-                ));
-                return None;
-            }
+    let result = drive(text, &mut builder, |node| {
+        if let Some(sink) = &mut on_category {
+            sink(ctx, &node);
         }
-    }
-    if let Some(err) = builder.error {
+    });
+    if let Err(err) = result {
         ctx.diags.truncate(before);
         ctx.push(err.into_diag(ctx));
         return None;
@@ -80,6 +59,323 @@ fn parse_with(
             .root
             .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), 1, 1)),
     )
+}
+
+/// Feeds `builder` every event of `text`, handing `on_category` each streamed category as it
+/// completes; the first scan or build error ends the parse.
+fn drive(
+    text: &str,
+    builder: &mut Builder,
+    mut on_category: impl FnMut(Node),
+) -> Result<(), BuildError> {
+    let mut parser = Parser::new_from_str(text);
+    // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
+    // the events one by one keeps the nesting on the builder's stack, where it is capped.
+    loop {
+        match parser.next_token() {
+            Ok((ev, mark)) => {
+                let end = ev == Event::StreamEnd;
+                builder.on_event(ev, mark);
+                if let Some(node) = builder.category.take() {
+                    on_category(node);
+                }
+                if let Some(err) = builder.error.take() {
+                    return Err(err);
+                }
+                if end {
+                    return Ok(());
+                }
+            }
+            Err(e) => {
+                let m = e.marker();
+                return Err(BuildError {
+                    line: to_u32(m.line()),
+                    column: to_u32(m.col() + 1),
+                    message: format!("invalid YAML: {}", e.info()),
+                });
+            }
+        }
+    }
+}
+
+/// Files smaller than this are parsed on one thread: the threads would cost more than they save.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// About how much text of the `categories` list one thread parses at a time.
+const BATCH_BYTES: usize = 64 << 10;
+
+/// The items of a root `categories:` block list, found by reading lines, not YAML.
+struct Split {
+    /// Line of the `categories:` key.
+    key_line: u32,
+    /// Spaces before each item's `-`.
+    indent: usize,
+    /// Where the list's lines start and end (at a line start, or the end of the text).
+    region: Range<usize>,
+    /// Each item's first byte and line: the line starting with `-` at `indent`.
+    items: Vec<(usize, u32)>,
+}
+
+/// Whether a line holds only spaces, or a comment: neither starts nor ends a list item.
+fn is_blank_or_comment(body: &str) -> bool {
+    let rest = body.trim_start_matches([' ', '\t', '\r']);
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// Whether `rest` (a line after its indentation) starts a block list item.
+fn is_item(rest: &str) -> bool {
+    rest.strip_prefix('-')
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\r']))
+}
+
+/// Where the items of the root `categories:` list lie when the file is laid out the usual way:
+/// a block mapping at column 1, `categories:` alone on its line, then items each starting on a
+/// line with `-` at one indentation, the list ending at the next line at column 1. `None` for
+/// anything else. This only proposes the split: the parses of [`parse_split`] confirm it.
+fn find_split(text: &str) -> Option<Split> {
+    enum Phase {
+        /// Before the first line of YAML.
+        Start,
+        /// Looking for the `categories:` line.
+        Key,
+        /// After it, looking for the first item.
+        First,
+        /// Among the items.
+        Items,
+    }
+    let mut phase = Phase::Start;
+    let (mut key_line, mut indent, mut region_start) = (0, 0, 0);
+    let mut items = Vec::new();
+    let mut pos = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let (start, number) = (pos, u32::try_from(n + 1).ok()?);
+        pos += line.len();
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if is_blank_or_comment(body) {
+            continue;
+        }
+        let rest = body.trim_start_matches(' ');
+        let spaces = body.len() - rest.len();
+        match phase {
+            // A document starting with a plain key at column 1 is a block mapping: neither a
+            // flow collection (which could hold `categories:` at column 1 as its own key) nor
+            // one with directives, tags or anchors to keep track of.
+            Phase::Start
+                if spaces == 0 && rest.starts_with(|c: char| c.is_ascii_alphanumeric()) =>
+            {
+                phase = Phase::Key;
+            }
+            Phase::Start => return None,
+            Phase::First => {
+                if !is_item(rest) {
+                    return None;
+                }
+                (indent, region_start) = (spaces, start);
+                items.push((start, number));
+                phase = Phase::Items;
+                continue;
+            }
+            Phase::Items => {
+                if rest.starts_with('\t') {
+                    return None;
+                }
+                if spaces > indent {
+                    continue;
+                }
+                if spaces == indent && is_item(rest) {
+                    items.push((start, number));
+                    continue;
+                }
+                if spaces == 0 {
+                    return Some(Split {
+                        key_line,
+                        indent,
+                        region: region_start..start,
+                        items,
+                    });
+                }
+                return None;
+            }
+            Phase::Key => {}
+        }
+        if spaces == 0 {
+            if let Some(after) = body.strip_prefix("categories:") {
+                let after = after.trim_end_matches('\r');
+                let tail = after.trim_start_matches([' ', '\t']);
+                if tail.is_empty() || (tail.starts_with('#') && tail.len() < after.len()) {
+                    key_line = number;
+                    phase = Phase::First;
+                }
+            }
+        }
+    }
+    matches!(phase, Phase::Items).then_some(Split {
+        key_line,
+        indent,
+        region: region_start..text.len(),
+        items,
+    })
+}
+
+/// One thread's share of the `categories` list: whole items, in order.
+struct Batch {
+    bytes: Range<usize>,
+    line: u32,
+    items: usize,
+}
+
+impl Split {
+    fn batches(&self, batch_bytes: usize) -> Vec<Batch> {
+        let mut batches: Vec<Batch> = Vec::new();
+        for (i, &(start, line)) in self.items.iter().enumerate() {
+            let end = self
+                .items
+                .get(i + 1)
+                .map_or(self.region.end, |&(next, _)| next);
+            match batches.last_mut() {
+                Some(b) if b.bytes.len() < batch_bytes => {
+                    b.bytes.end = end;
+                    b.items += 1;
+                }
+                _ => batches.push(Batch {
+                    bytes: start..end,
+                    line,
+                    items: 1,
+                }),
+            }
+        }
+        batches
+    }
+}
+
+/// Parses one batch of category items on its own, as a list at the root; `None` when it does
+/// not read as exactly its items (a construct crossing its ends) or uses anchors.
+fn parse_batch(text: &str, batch: &Batch) -> Option<Vec<Node>> {
+    let mut builder = Builder {
+        line_offset: batch.line - 1,
+        // In the file, the list sits in the root mapping.
+        depth_offset: 1,
+        refuse_anchors: true,
+        ..Builder::default()
+    };
+    drive(&text[batch.bytes.clone()], &mut builder, drop).ok()?;
+    match builder.root?.value {
+        Value::Seq(items) if items.len() == batch.items => Some(items),
+        _ => None,
+    }
+}
+
+/// [`parse_with`] streaming categories, its work shared among threads: the text of the root
+/// `categories` list is cut at its items into batches parsed in parallel, and the rest of the
+/// file (the list's lines left blank, so lines keep their numbers) is parsed on its own. The
+/// cuts are only proposed by reading lines; a parse confirms each: a batch must read as
+/// exactly its items (a quoted or flow scalar running past a cut fails to close, and a block
+/// or plain scalar ends at a line as little indented as the item's `-`, the same in the file
+/// and the batch), and the rest of the file must hold `categories` as a root key on its line,
+/// now with no value. Anything else — a syntax error anywhere, anchors in the list, a file
+/// laid out otherwise — returns `None` having called `sink` for nothing or taken back its
+/// diagnostics, and the caller parses the file on one thread, so diagnostics are as that
+/// parse gives them. Items reach `sink` in file order, on this thread.
+fn parse_split(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    sink: CategorySink<'_>,
+    threads: usize,
+    batch_bytes: usize,
+) -> Option<Node> {
+    if threads < 2 {
+        return None;
+    }
+    let split = find_split(text)?;
+    let batches = split.batches(batch_bytes);
+    if batches.len() < 2 {
+        return None;
+    }
+    let mut root = parse_rest(text, &split)?;
+    let before = ctx.diags.len();
+    let whole = std::thread::scope(|scope| {
+        let mut results = Vec::with_capacity(threads);
+        for first in 0..threads {
+            // Two batches ahead at most: the list is never held whole.
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            let batches = &batches;
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                for batch in batches.iter().skip(first).step_by(threads) {
+                    let items = parse_batch(text, batch);
+                    let failed = items.is_none();
+                    // The receiver is gone once a batch failed: stop.
+                    if tx.send(items).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            if spawned.is_err() {
+                return false;
+            }
+            results.push(rx);
+        }
+        for i in 0..batches.len() {
+            let Ok(Some(items)) = results[i % threads].recv() else {
+                return false;
+            };
+            for node in &items {
+                sink(ctx, node);
+            }
+        }
+        true
+    });
+    if !whole {
+        ctx.diags.truncate(before);
+        return None;
+    }
+    // As the whole file's parse leaves it: streamed, the list stays empty.
+    if let Value::Map(entries) = &mut root.value {
+        let (_, value) = entries.iter_mut().find(|(k, _)| k.name == "categories")?;
+        let &(start, line) = split.items.first()?;
+        *value = Node::new(
+            Value::Seq(Vec::new()),
+            line,
+            list_column(text, start, split.indent)?,
+        );
+    }
+    Some(root)
+}
+
+/// The column the whole file's parse gives the list starting on the line at `start`: its
+/// `-` when indented; unindented, where the first item's content starts (what follows the
+/// `-` on its line). `None` where that is not on the line.
+fn list_column(text: &str, start: usize, indent: usize) -> Option<u32> {
+    if indent > 0 {
+        return Some(to_u32(indent + 1));
+    }
+    let after = text[start..].strip_prefix('-')?;
+    let content = after.trim_start_matches([' ', '\t']);
+    if content.is_empty() || content.starts_with(['#', '\r', '\n']) {
+        return None;
+    }
+    Some(to_u32(2 + after.len() - content.len()))
+}
+
+/// Parses the file with the `categories` list's lines left blank; `None` unless it holds
+/// `categories` once, as a root key on the line [`find_split`] found it, with no value.
+fn parse_rest(text: &str, split: &Split) -> Option<Node> {
+    let list = &text[split.region.clone()];
+    let blank = list.bytes().filter(|&b| b == b'\n').count();
+    let mut rest = String::with_capacity(text.len() - list.len() + blank);
+    rest.push_str(&text[..split.region.start]);
+    rest.extend(std::iter::repeat_n('\n', blank));
+    rest.push_str(&text[split.region.end..]);
+    let mut builder = Builder::default();
+    drive(&rest, &mut builder, drop).ok()?;
+    let root = builder.root?;
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    let mut keys = entries.iter().filter(|(k, _)| k.name == "categories");
+    let (key, value) = keys.next()?;
+    let placed = (key.line, key.column) == (split.key_line, 1);
+    let empty = value.value == Value::Null && value.raw.is_none();
+    (placed && empty && keys.next().is_none()).then_some(root)
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -114,13 +410,21 @@ struct Builder {
     stream_categories: bool,
     /// A complete item of that list, for the caller to take.
     category: Option<Node>,
+    /// Lines before the text parsed, when it is a slice of a file (one batch of categories).
+    line_offset: u32,
+    /// Levels of nesting around the text parsed, for the depth cap to count as in the file.
+    depth_offset: usize,
+    /// Whether anchors and aliases fail the parse: a batch of categories parsed on its own
+    /// cannot see anchors of the rest of the file nor count its aliases, so it leaves them to
+    /// the whole file's parse.
+    refuse_anchors: bool,
 }
 
 impl Builder {
     fn fail(&mut self, mark: Marker, message: impl Into<String>) {
         if self.error.is_none() {
             self.error = Some(BuildError {
-                line: to_u32(mark.line()),
+                line: to_u32(mark.line()).saturating_add(self.line_offset),
                 column: to_u32(mark.col() + 1),
                 message: message.into(),
             });
@@ -189,7 +493,23 @@ impl MarkedEventReceiver for Builder {
         if self.error.is_some() {
             return;
         }
-        let (line, column) = (to_u32(mark.line()), to_u32(mark.col() + 1));
+        let (line, column) = (
+            to_u32(mark.line()).saturating_add(self.line_offset),
+            to_u32(mark.col() + 1),
+        );
+        if self.refuse_anchors {
+            let anchored = match &ev {
+                Event::Scalar(_, _, anchor, _)
+                | Event::SequenceStart(anchor, _)
+                | Event::MappingStart(anchor, _) => *anchor > 0,
+                Event::Alias(_) => true,
+                _ => false,
+            };
+            if anchored {
+                self.fail(mark, "anchors are left to the whole file's parse");
+                return;
+            }
+        }
         match ev {
             Event::Scalar(text, style, anchor, _) => {
                 let (value, raw) = resolve(text, style);
@@ -201,7 +521,9 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.finish(node, anchor, mark);
             }
-            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if self.stack.len() + self.depth_offset >= MAX_DEPTH =>
+            {
                 self.fail(
                     mark,
                     format!(
@@ -322,10 +644,34 @@ const TOP_FIELDS: &[&str] = &[
 
 /// Reads a YAML manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    let threads = if text.len() < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    read_manifest_with(ctx, text, threads, BATCH_BYTES)
+}
+
+/// [`read_manifest`] parsing on `threads` threads where the file allows (see [`parse_split`]).
+fn read_manifest_with(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    threads: usize,
+    batch_bytes: usize,
+) -> Fragment {
     let mut frag = Fragment::default();
     let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
-    let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
-        return Fragment::default();
+    let root = match parse_split(ctx, text, &mut read_category, threads, batch_bytes) {
+        Some(root) => root,
+        None => {
+            // What a split parse read is dropped: the file is read again on one thread.
+            frag = Fragment::default();
+            let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
+            let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
+                return Fragment::default();
+            };
+            root
+        }
     };
     let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
         return frag;
@@ -517,6 +863,125 @@ mod tests {
         assert!(frag.categories.is_empty(), "{:?}", frag.categories);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::Syntax, "{diags:?}");
+    }
+
+    /// A manifest of `n` categories in the usual layout, with what a split must carry across
+    /// its cuts: comments and blank lines between items, block, quoted and multi-line scalars,
+    /// typed scalars, and mistakes reported by the category reader.
+    fn many_categories(n: usize, indent: &str) -> String {
+        let mut text =
+            String::from("# plan\nversion: 1\nintegration: Segment\ncategories: # all\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "{indent}- title: C{i}\n\
+                 {indent}  colour: red\n\
+                 {indent}  description: |\n\
+                 {indent}    - not an item\n\
+                 \n\
+                 {indent}    # not a comment\n\
+                 # a comment\n\
+                 \n\
+                 {indent}  events:\n\
+                 {indent}  - title: \"E{i}\"\n\
+                 {indent}    description: a plain\n\
+                 {indent}      scalar on two lines\n\
+                 {indent}    properties:\n\
+                 {indent}    - {{title: p{i}, type: string, pii: 007}}\n\
+                 {indent}    - title: '{i}'\n\
+                 {indent}      tittle: x\n"
+            ));
+        }
+        text.push_str("monitors:\n- {kind: nope}\n");
+        text
+    }
+
+    fn read_on(threads: usize, text: &str) -> (String, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        // One item a batch: every cut is exercised.
+        let frag = read_manifest_with(&mut ctx, text, threads, 1);
+        (format!("{frag:?}"), diags)
+    }
+
+    fn split_root(text: &str) -> Option<Node> {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        parse_split(&mut ctx, text, &mut |_, _| {}, 2, 1)
+    }
+
+    fn streamed_root(text: &str) -> Option<Node> {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        parse_with(&mut ctx, text, Some(&mut |_, _| {}))
+    }
+
+    #[test]
+    fn a_file_read_in_parallel_gives_what_one_thread_gives() {
+        for indent in ["", "  "] {
+            let text = many_categories(40, indent);
+            let root = split_root(&text);
+            assert!(root.is_some(), "the usual layout is split");
+            assert_eq!(root, streamed_root(&text));
+            let (frag, diags) = read_on(1, &text);
+            assert!(frag.contains("C39") && diags.len() > 80, "{diags:?}");
+            assert_eq!(read_on(2, &text), (frag, diags));
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_later_category_is_reported_alone_in_parallel_too() {
+        let good = many_categories(30, "  ");
+        let cut = good.match_indices("  - title: C25").next().unwrap().0;
+        for bad in [
+            "  - title: [C25\n",
+            "  - title: \"C25\n",
+            "  - title: C25\n    a: *nowhere\n",
+            "  - title: C25\n   - x\n",
+            "  - title: C25\n\t- x\n",
+        ] {
+            let text = format!("{}{bad}{}", &good[..cut], &good[cut + 15..]);
+            assert!(split_root(&text).is_none(), "{bad}");
+            let (frag, diags) = read_on(2, &text);
+            assert_eq!(
+                (&frag, &diags),
+                (&read_on(1, &text).0, &read_on(1, &text).1)
+            );
+            assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
+            assert_eq!(diags[0].code, Code::Syntax, "{diags:?}");
+        }
+    }
+
+    #[test]
+    fn files_a_split_cannot_read_the_same_fall_back_to_one_thread() {
+        let good = many_categories(10, "");
+        let cases = [
+            // An anchor used across items, a quoted scalar across a cut, a flow root.
+            good.replacen("title: C1\n", "title: &t C1\n", 1).replacen(
+                "title: C5\n",
+                "title: *t\n",
+                1,
+            ),
+            good.replacen("- title: C3\n", "- title: \"C3\n- x\"\n", 1),
+            format!(
+                "{{\n{}}}\n",
+                good.replace("categories: # all\n", "categories:\n")
+            ),
+            good.replacen("monitors:", "categories:\n- title: again\nmonitors:", 1),
+            good.replacen("colour: red", "colour: |\n  - x", 1),
+        ];
+        for text in &cases {
+            assert!(split_root(text).is_none(), "{text}");
+            assert_eq!(read_on(2, text), read_on(1, text));
+        }
     }
 
     #[test]
