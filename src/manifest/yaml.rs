@@ -10,7 +10,7 @@ use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::{rule_config, IntegrationRef, Property};
 use std::collections::HashMap;
 use std::ops::Range;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Upper bound on nodes copied by alias expansion, so alias bombs cannot exhaust memory.
@@ -75,7 +75,7 @@ fn drive(
         match parser.next_token() {
             Ok((ev, mark)) => {
                 let end = ev == Event::StreamEnd;
-                builder.on_event(ev, mark);
+                builder.on_event(ev, At::from(mark));
                 if let Some(node) = builder.category.take() {
                     on_category(node);
                 }
@@ -248,9 +248,266 @@ impl Split {
     }
 }
 
+/// Reads the plain block layout manifests are written in (and the writer writes): block
+/// mappings and lists, one-line plain and quoted scalars without escapes, and `|` / `|-`
+/// literal blocks, handing `builder` the events yaml-rust2 gives for the same text. yaml-rust2
+/// reads characters one by one through a ring buffer; this reads lines. `None` at anything
+/// else — flow collections, anchors, tags, escapes, multi-line plain scalars, empty values,
+/// comments after a value, tabs — for yaml-rust2 to read instead.
+struct Lines<'t, 'b> {
+    lines: Vec<&'t str>,
+    at: usize,
+    builder: &'b mut Builder,
+    depth: usize,
+}
+
+/// Nesting the line reader takes before leaving the text to yaml-rust2 (its recursion is
+/// on the thread's stack).
+const LINES_MAX_DEPTH: usize = 64;
+
+fn spaces(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether a plain scalar of this text reads as exactly this text, on one line, in block
+/// context: no indicator first (a number's `-` aside), no `: ` or `#` inside, no space at
+/// either end.
+fn plain_ok(text: &str) -> bool {
+    let Some(first) = text.bytes().next() else {
+        return false;
+    };
+    let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&first);
+    let negative_number = first == b'-' && text.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+    (!indicator || negative_number)
+        && !text.contains(": ")
+        && !text.ends_with([':', ' '])
+        && !text.contains('#')
+}
+
+impl Lines<'_, '_> {
+    fn emit(&mut self, ev: Event, line: usize, col: usize) -> Option<()> {
+        self.builder.on_event(
+            ev,
+            At {
+                line: line + 1,
+                col,
+            },
+        );
+        self.builder.error.is_none().then_some(())
+    }
+
+    /// Moves to the next line holding YAML; its indentation, `None` at the end.
+    fn next_significant(&mut self) -> Option<usize> {
+        while let Some(line) = self.lines.get(self.at) {
+            let rest = line.trim_start_matches(' ');
+            if !rest.is_empty() && !rest.starts_with('#') {
+                return Some(line.len() - rest.len());
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    fn deeper(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= LINES_MAX_DEPTH).then_some(())
+    }
+
+    /// The block list whose first `-` is on the current line at column `n`; `indentless` when
+    /// it is a mapping value at the mapping's own indentation.
+    fn seq(&mut self, n: usize, indentless: bool) -> Option<()> {
+        self.deeper()?;
+        let mut first = true;
+        loop {
+            let line = self.lines[self.at];
+            let after = line[n..].strip_prefix("- ")?;
+            let c = n + 2 + spaces(after);
+            let content = &line[c..];
+            if first {
+                // yaml-rust2 marks an indented list at its `-`, an indentless one where its
+                // first item starts.
+                let col = if indentless { c } else { n };
+                self.emit(Event::SequenceStart(0, None), self.at, col)?;
+                first = false;
+            }
+            if content.starts_with('-') && !plain_ok(content) {
+                return None;
+            }
+            if key_of(content).is_some() {
+                self.map(c)?;
+            } else {
+                let (value, style) = inline_scalar(content)?;
+                self.emit(Event::Scalar(value, style, 0, None), self.at, c)?;
+                self.at += 1;
+            }
+            match self.next_significant() {
+                Some(i) if i == n && self.lines[self.at][n..].starts_with("- ") => {}
+                Some(i) if i < n || (i == n && indentless) => break,
+                None => break,
+                Some(_) => return None,
+            }
+        }
+        self.depth -= 1;
+        self.emit(Event::SequenceEnd, self.at, 0)
+    }
+
+    /// The block mapping whose first key is on the current line at column `m`.
+    fn map(&mut self, m: usize) -> Option<()> {
+        self.deeper()?;
+        let line = self.at;
+        self.emit(Event::MappingStart(0, None), line, m)?;
+        loop {
+            let line = self.lines[self.at];
+            let (key, after) = key_of(&line[m..])?;
+            self.emit(
+                Event::Scalar(key.to_owned(), TScalarStyle::Plain, 0, None),
+                self.at,
+                m,
+            )?;
+            let value = after.trim_start_matches(' ');
+            if value.is_empty() {
+                self.at += 1;
+                match self.next_significant() {
+                    Some(i) if i > m => {
+                        if self.lines[self.at][i..].starts_with("- ") {
+                            self.seq(i, false)?;
+                        } else {
+                            self.map(i)?;
+                        }
+                    }
+                    Some(i) if i == m && self.lines[self.at][m..].starts_with("- ") => {
+                        self.seq(m, true)?;
+                    }
+                    // An empty value: yaml-rust2 marks it at what follows.
+                    _ => return None,
+                }
+            } else {
+                // Columns count characters.
+                let col = m + key.chars().count() + 1 + (after.len() - value.len());
+                if value.starts_with('|') {
+                    self.literal(value, m)?;
+                } else {
+                    let (text, style) = inline_scalar(value)?;
+                    self.emit(Event::Scalar(text, style, 0, None), self.at, col)?;
+                    self.at += 1;
+                }
+            }
+            match self.next_significant() {
+                Some(i) if i == m && !self.lines[self.at][m..].starts_with('-') => {}
+                Some(i) if i < m => break,
+                None => break,
+                Some(_) => return None,
+            }
+        }
+        self.depth -= 1;
+        self.emit(Event::MappingEnd, self.at, 0)
+    }
+
+    /// A `|` or `|-` block, the value of a key at column `m`.
+    fn literal(&mut self, header: &str, m: usize) -> Option<()> {
+        let strip = match header.trim_end_matches(' ') {
+            "|" => false,
+            "|-" => true,
+            _ => return None,
+        };
+        let start = self.at;
+        let first = self.lines.get(start + 1)?;
+        let indent = spaces(first);
+        // Leading empty lines and the indentation they may set are left to yaml-rust2.
+        if indent <= m || indent == first.len() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut end = start + 1;
+        for (i, line) in self.lines.iter().enumerate().skip(start + 1) {
+            if line.is_empty() {
+                continue;
+            }
+            let n = spaces(line);
+            if n == line.len() {
+                // Spaces alone: their count against the indentation is left to yaml-rust2.
+                return None;
+            }
+            if n < indent {
+                break;
+            }
+            for _ in end..i {
+                text.push('\n');
+            }
+            if i > start + 1 {
+                text.push('\n');
+            }
+            text.push_str(&line[indent..]);
+            end = i + 1;
+        }
+        // The block's last line must end in a line break for `|` to keep one.
+        if end >= self.lines.len() {
+            return None;
+        }
+        if !strip {
+            text.push('\n');
+        }
+        // yaml-rust2 marks a literal block where its text starts.
+        self.emit(
+            Event::Scalar(text, TScalarStyle::Literal, 0, None),
+            start + 1,
+            indent,
+        )?;
+        self.at = end;
+        Some(())
+    }
+}
+
+/// A line's `key:` and what follows the colon, when the line is a plain key and its value.
+fn key_of(content: &str) -> Option<(&str, &str)> {
+    let colon = content
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ')))?;
+    let key = &content[..colon];
+    plain_ok(key).then(|| (key, &content[colon + 1..]))
+}
+
+/// A one-line value: plain, or quoted without escapes, with nothing after it.
+fn inline_scalar(text: &str) -> Option<(String, TScalarStyle)> {
+    let text = text.trim_end_matches(' ');
+    for (quote, style) in [
+        ('"', TScalarStyle::DoubleQuoted),
+        ('\'', TScalarStyle::SingleQuoted),
+    ] {
+        if let Some(inner) = text.strip_prefix(quote) {
+            let inner = inner.strip_suffix(quote)?;
+            if inner.contains([quote, '\\']) {
+                return None;
+            }
+            return Some((inner.to_owned(), style));
+        }
+    }
+    plain_ok(text).then(|| (text.to_owned(), TScalarStyle::Plain))
+}
+
+/// [`Lines`] over one batch; `None` (the builder then in any state) where yaml-rust2 must read it.
+fn read_lines(text: &str, builder: &mut Builder, indent: usize) -> Option<()> {
+    // Tabs, carriage returns and control characters mean rules the line reader leaves out.
+    let unusual =
+        |b: &u8| (*b < b' ' && *b != b'\n') || *b == 0x7f || *b >= 0xc2 && *b <= 0xc3 || *b == 0xef;
+    if !text.ends_with('\n') || text.as_bytes().iter().any(unusual) {
+        return None;
+    }
+    let mut lines = Lines {
+        lines: text.split('\n').collect(),
+        at: 0,
+        builder,
+        depth: 0,
+    };
+    lines.next_significant()?;
+    lines.seq(indent, false)?;
+    (lines.next_significant().is_none()).then_some(())
+}
+
 /// Parses one batch of category items on its own, as a list at the root; `None` when it does
 /// not read as exactly its items (a construct crossing its ends) or uses anchors.
-fn parse_batch(text: &str, batch: &Batch) -> Option<Vec<Node>> {
+fn parse_batch(text: &str, batch: &Batch, indent: usize) -> Option<Vec<Node>> {
     let mut builder = Builder {
         line_offset: batch.line - 1,
         // In the file, the list sits in the root mapping.
@@ -258,7 +515,16 @@ fn parse_batch(text: &str, batch: &Batch) -> Option<Vec<Node>> {
         refuse_anchors: true,
         ..Builder::default()
     };
-    drive(&text[batch.bytes.clone()], &mut builder, drop).ok()?;
+    let batch_text = &text[batch.bytes.clone()];
+    if read_lines(batch_text, &mut builder, indent).is_none() {
+        builder = Builder {
+            line_offset: batch.line - 1,
+            depth_offset: 1,
+            refuse_anchors: true,
+            ..Builder::default()
+        };
+        drive(batch_text, &mut builder, drop).ok()?;
+    }
     match builder.root?.value {
         Value::Seq(items) if items.len() == batch.items => Some(items),
         _ => None,
@@ -299,9 +565,10 @@ fn parse_split(
             // Two batches ahead at most: the list is never held whole.
             let (tx, rx) = std::sync::mpsc::sync_channel(2);
             let batches = &batches;
+            let indent = split.indent;
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 for batch in batches.iter().skip(first).step_by(threads) {
-                    let items = parse_batch(text, batch);
+                    let items = parse_batch(text, batch, indent);
                     let failed = items.is_none();
                     // The receiver is gone once a batch failed: stop.
                     if tx.send(items).is_err() || failed {
@@ -382,6 +649,22 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// Where an event starts: its 1-based line and 0-based column, as yaml-rust2 marks them.
+#[derive(Clone, Copy)]
+struct At {
+    line: usize,
+    col: usize,
+}
+
+impl From<Marker> for At {
+    fn from(m: Marker) -> Self {
+        Self {
+            line: m.line(),
+            col: m.col(),
+        }
+    }
+}
+
 struct BuildError {
     line: u32,
     column: u32,
@@ -421,11 +704,11 @@ struct Builder {
 }
 
 impl Builder {
-    fn fail(&mut self, mark: Marker, message: impl Into<String>) {
+    fn fail(&mut self, mark: At, message: impl Into<String>) {
         if self.error.is_none() {
             self.error = Some(BuildError {
-                line: to_u32(mark.line()).saturating_add(self.line_offset),
-                column: to_u32(mark.col() + 1),
+                line: to_u32(mark.line).saturating_add(self.line_offset),
+                column: to_u32(mark.col + 1),
                 message: message.into(),
             });
         }
@@ -439,7 +722,7 @@ impl Builder {
         )
     }
 
-    fn finish(&mut self, node: Node, anchor: usize, mark: Marker) {
+    fn finish(&mut self, node: Node, anchor: usize, mark: At) {
         if anchor > 0 {
             self.anchors.insert(anchor, (node.clone(), weight(&node)));
         }
@@ -488,14 +771,14 @@ fn weight(node: &Node) -> usize {
     }
 }
 
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
+impl Builder {
+    fn on_event(&mut self, ev: Event, mark: At) {
         if self.error.is_some() {
             return;
         }
         let (line, column) = (
-            to_u32(mark.line()).saturating_add(self.line_offset),
-            to_u32(mark.col() + 1),
+            to_u32(mark.line).saturating_add(self.line_offset),
+            to_u32(mark.col + 1),
         );
         if self.refuse_anchors {
             let anchored = match &ev {
@@ -982,6 +1265,72 @@ mod tests {
             assert!(split_root(text).is_none(), "{text}");
             assert_eq!(read_on(2, text), read_on(1, text));
         }
+    }
+
+    /// The line reader's tree of a batch, and yaml-rust2's.
+    fn both_readers(text: &str, indent: usize) -> (Option<Node>, Option<Node>) {
+        let mut lines = Builder::default();
+        let fast = read_lines(text, &mut lines, indent).and(lines.root);
+        let mut slow = Builder::default();
+        drive(text, &mut slow, drop).ok();
+        (fast, slow.root)
+    }
+
+    #[test]
+    fn the_line_reader_gives_what_yaml_rust2_gives_or_nothing() {
+        let read = [
+            "- title: A\n  description: |-\n    ## E\n\n    Sent by \"web\".\n  n: 007\n  t: true\n",
+            "- title: A\n  d: |\n    x\n      y\n\n\n  teams:\n  - Growth\n  - 'a b'\n  e:\n    - title: \"q\"\n      p: -1.5\n",
+            "  - title: B\n    ключ: значение\n    list:\n      - a\n      # c\n      - b: x[y], z\n",
+            "- a\n- b\n",
+        ];
+        for text in read {
+            let indent = spaces(text);
+            let (fast, slow) = both_readers(text, indent);
+            assert!(fast.is_some(), "{text}");
+            assert_eq!(fast, slow, "{text}");
+        }
+        let left = [
+            "- title: A\n  d: a\n    b\n",
+            "- title: A\n  d:\n  e: 1\n",
+            "- title: A\n  d: x # c\n",
+            "- title: A\n  d: \"a\\tb\"\n",
+            "- title: A\n  d: [a, b]\n",
+            "- title: A\n  d: &x a\n",
+            "- title: A\n  d: |+\n    a\n\n",
+            "- title: A\n  d: |\n\n    a\n",
+            "- title: A\n  d: |\n    a\n   \n",
+            "- title: A\n  d: a: b\n",
+            "- title: A\n\td: a\n",
+            "- - a\n",
+            "- title: A\n  d: 'it''s'\n",
+            "- title: A\n d: x\n",
+            "- title: A",
+            "- title: Å\n",
+        ];
+        for text in left {
+            let (fast, slow) = both_readers(text, 0);
+            assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_written_plan_is_read_by_lines_the_same_as_by_yaml_rust2() {
+        use crate::manifest::generate::{tracking_plan, Shape};
+        let set = tracking_plan(Shape {
+            categories: 6,
+            events: 3,
+            properties: 4,
+        });
+        let text = crate::manifest::write::to_yaml(&set, None).unwrap();
+        let split = find_split(&text).unwrap();
+        for batch in split.batches(1) {
+            let (fast, slow) = both_readers(&text[batch.bytes.clone()], split.indent);
+            assert!(fast.is_some());
+            assert_eq!(fast, slow);
+        }
+        assert_eq!(split_root(&text), streamed_root(&text));
+        assert_eq!(read_on(2, &text), read_on(1, &text));
     }
 
     #[test]
