@@ -1314,6 +1314,28 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn the_line_reader_never_reads_other_than_yaml_rust2(
+            body in "(( {0,6})(- |a: |b:|\\|-|\\||'x'|\"y\"|#|1|-2|c d|:)*\n){1,12}"
+        ) {
+            let text = format!("- k: v\n{body}");
+            let (fast, slow) = both_readers(&text, 0);
+            proptest::prop_assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_layouts_read_by_lines_are_read_as_by_yaml_rust2(
+            body in "(( {2}| {4}| {6}| {8})(- )?(k[a-c]: (v|1|'q'|\"r\"|\\|-|\\|)|k[d-f]:|w x)\n)(( {2}| {4}| {6}| {8})(- )?(k[a-c]: (v|1|'q'|\"r\"|\\|-|\\|)|k[d-f]:|w x)\n){0,10}"
+        ) {
+            let text = format!("- k: v\n{body}");
+            let (fast, slow) = both_readers(&text, 0);
+            proptest::prop_assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
     #[test]
     fn a_written_plan_is_read_by_lines_the_same_as_by_yaml_rust2() {
         use crate::manifest::generate::{tracking_plan, Shape};
