@@ -9,7 +9,8 @@ use crate::manifest::fragment::{
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
 use crate::manifest::{rule_config, IntegrationRef, Property};
 use std::collections::HashMap;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use std::ops::Range;
+use yaml_rust2::parser::{Event, Parser};
 use yaml_rust2::scanner::{Marker, TScalarStyle};
 
 /// Upper bound on nodes copied by alias expansion, so alias bombs cannot exhaust memory.
@@ -43,34 +44,12 @@ fn parse_with(
         stream_categories: on_category.is_some(),
         ..Builder::default()
     };
-    let mut parser = Parser::new_from_str(text);
-    // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
-    // the events one by one keeps the nesting on the builder's stack, where it is capped.
-    loop {
-        match parser.next_token() {
-            Ok((ev, mark)) => {
-                let end = ev == Event::StreamEnd;
-                builder.on_event(ev, mark);
-                if let (Some(node), Some(sink)) = (builder.category.take(), &mut on_category) {
-                    sink(ctx, &node);
-                }
-                if end || builder.error.is_some() {
-                    break;
-                }
-            }
-            Err(e) => {
-                let m = e.marker();
-                ctx.diags.truncate(before);
-                ctx.push(Diagnostic::at(
-                    Code::Syntax,
-                    ctx.loc(to_u32(m.line()), to_u32(m.col() + 1)),
-                    format!("invalid YAML: {}", e.info()),
-                ));
-                return None;
-            }
+    let result = drive(text, &mut builder, |node| {
+        if let Some(sink) = &mut on_category {
+            sink(ctx, &node);
         }
-    }
-    if let Some(err) = builder.error {
+    });
+    if let Err(err) = result {
         ctx.diags.truncate(before);
         ctx.push(err.into_diag(ctx));
         return None;
@@ -82,8 +61,608 @@ fn parse_with(
     )
 }
 
+/// Feeds `builder` every event of `text`, handing `on_category` each streamed category as it
+/// completes; the first scan or build error ends the parse.
+fn drive(
+    text: &str,
+    builder: &mut Builder,
+    mut on_category: impl FnMut(Node),
+) -> Result<(), BuildError> {
+    let mut parser = Parser::new_from_str(text);
+    // `Parser::load` recurses once per block level (10,000 levels overflow the stack): pulling
+    // the events one by one keeps the nesting on the builder's stack, where it is capped.
+    loop {
+        match parser.next_token() {
+            Ok((ev, mark)) => {
+                let end = ev == Event::StreamEnd;
+                builder.on_event(ev, At::from(mark));
+                if let Some(node) = builder.category.take() {
+                    on_category(node);
+                }
+                if let Some(err) = builder.error.take() {
+                    return Err(err);
+                }
+                if end {
+                    return Ok(());
+                }
+            }
+            Err(e) => {
+                let m = e.marker();
+                return Err(BuildError {
+                    line: to_u32(m.line()),
+                    column: to_u32(m.col() + 1),
+                    message: format!("invalid YAML: {}", e.info()),
+                });
+            }
+        }
+    }
+}
+
+/// Files smaller than this are parsed on one thread: the threads would cost more than they save.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
+/// About how much text of the `categories` list one thread parses at a time.
+const BATCH_BYTES: usize = 64 << 10;
+
+/// The items of a root `categories:` block list, found by reading lines, not YAML.
+struct Split {
+    /// Line of the `categories:` key.
+    key_line: u32,
+    /// Spaces before each item's `-`.
+    indent: usize,
+    /// Where the list's lines start and end (at a line start, or the end of the text).
+    region: Range<usize>,
+    /// Each item's first byte and line: the line starting with `-` at `indent`.
+    items: Vec<(usize, u32)>,
+}
+
+/// Whether a line holds only spaces, or a comment: neither starts nor ends a list item.
+fn is_blank_or_comment(body: &str) -> bool {
+    let rest = body.trim_start_matches([' ', '\t', '\r']);
+    rest.is_empty() || rest.starts_with('#')
+}
+
+/// Whether `rest` (a line after its indentation) starts a block list item.
+fn is_item(rest: &str) -> bool {
+    rest.strip_prefix('-')
+        .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\r']))
+}
+
+/// Where the items of the root `categories:` list lie when the file is laid out the usual way:
+/// a block mapping at column 1, `categories:` alone on its line, then items each starting on a
+/// line with `-` at one indentation, the list ending at the next line at column 1. `None` for
+/// anything else. This only proposes the split: the parses of [`parse_split`] confirm it.
+fn find_split(text: &str) -> Option<Split> {
+    enum Phase {
+        /// Before the first line of YAML.
+        Start,
+        /// Looking for the `categories:` line.
+        Key,
+        /// After it, looking for the first item.
+        First,
+        /// Among the items.
+        Items,
+    }
+    let mut phase = Phase::Start;
+    let (mut key_line, mut indent, mut region_start) = (0, 0, 0);
+    let mut items = Vec::new();
+    let mut pos = 0;
+    for (n, line) in text.split_inclusive('\n').enumerate() {
+        let (start, number) = (pos, u32::try_from(n + 1).ok()?);
+        pos += line.len();
+        let body = line.strip_suffix('\n').unwrap_or(line);
+        if is_blank_or_comment(body) {
+            continue;
+        }
+        let rest = body.trim_start_matches(' ');
+        let spaces = body.len() - rest.len();
+        match phase {
+            // A document starting with a plain key at column 1 is a block mapping: neither a
+            // flow collection (which could hold `categories:` at column 1 as its own key) nor
+            // one with directives, tags or anchors to keep track of.
+            Phase::Start
+                if spaces == 0 && rest.starts_with(|c: char| c.is_ascii_alphanumeric()) =>
+            {
+                phase = Phase::Key;
+            }
+            Phase::Start => return None,
+            Phase::First => {
+                if !is_item(rest) {
+                    return None;
+                }
+                (indent, region_start) = (spaces, start);
+                items.push((start, number));
+                phase = Phase::Items;
+                continue;
+            }
+            Phase::Items => {
+                if rest.starts_with('\t') {
+                    return None;
+                }
+                if spaces > indent {
+                    continue;
+                }
+                if spaces == indent && is_item(rest) {
+                    items.push((start, number));
+                    continue;
+                }
+                if spaces == 0 {
+                    return Some(Split {
+                        key_line,
+                        indent,
+                        region: region_start..start,
+                        items,
+                    });
+                }
+                return None;
+            }
+            Phase::Key => {}
+        }
+        if spaces == 0 {
+            if let Some(after) = body.strip_prefix("categories:") {
+                let after = after.trim_end_matches('\r');
+                let tail = after.trim_start_matches([' ', '\t']);
+                if tail.is_empty() || (tail.starts_with('#') && tail.len() < after.len()) {
+                    key_line = number;
+                    phase = Phase::First;
+                }
+            }
+        }
+    }
+    matches!(phase, Phase::Items).then_some(Split {
+        key_line,
+        indent,
+        region: region_start..text.len(),
+        items,
+    })
+}
+
+/// One thread's share of the `categories` list: whole items, in order.
+struct Batch {
+    bytes: Range<usize>,
+    line: u32,
+    items: usize,
+}
+
+impl Split {
+    fn batches(&self, batch_bytes: usize) -> Vec<Batch> {
+        let mut batches: Vec<Batch> = Vec::new();
+        for (i, &(start, line)) in self.items.iter().enumerate() {
+            let end = self
+                .items
+                .get(i + 1)
+                .map_or(self.region.end, |&(next, _)| next);
+            match batches.last_mut() {
+                Some(b) if b.bytes.len() < batch_bytes => {
+                    b.bytes.end = end;
+                    b.items += 1;
+                }
+                _ => batches.push(Batch {
+                    bytes: start..end,
+                    line,
+                    items: 1,
+                }),
+            }
+        }
+        batches
+    }
+}
+
+/// Reads the plain block layout manifests are written in (and the writer writes): block
+/// mappings and lists, one-line plain and quoted scalars without escapes, and `|` / `|-`
+/// literal blocks, handing `builder` the events yaml-rust2 gives for the same text. yaml-rust2
+/// reads characters one by one through a ring buffer; this reads lines. `None` at anything
+/// else — flow collections, anchors, tags, escapes, multi-line plain scalars, empty values,
+/// comments after a value, tabs — for yaml-rust2 to read instead.
+struct Lines<'t, 'b> {
+    lines: Vec<&'t str>,
+    at: usize,
+    builder: &'b mut Builder,
+    depth: usize,
+}
+
+/// Nesting the line reader takes before leaving the text to yaml-rust2 (its recursion is
+/// on the thread's stack).
+const LINES_MAX_DEPTH: usize = 64;
+
+fn spaces(line: &str) -> usize {
+    line.len() - line.trim_start_matches(' ').len()
+}
+
+/// Whether a plain scalar of this text reads as exactly this text, on one line, in block
+/// context: no indicator first (a number's `-` aside), no `: ` or `#` inside, no space at
+/// either end.
+fn plain_ok(text: &str) -> bool {
+    let Some(first) = text.bytes().next() else {
+        return false;
+    };
+    let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&first);
+    let negative_number = first == b'-' && text.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
+    (!indicator || negative_number)
+        && !text.contains(": ")
+        && !text.ends_with([':', ' '])
+        && !text.contains('#')
+}
+
+impl Lines<'_, '_> {
+    fn emit(&mut self, ev: Event, line: usize, col: usize) -> Option<()> {
+        self.builder.on_event(
+            ev,
+            At {
+                line: line + 1,
+                col,
+            },
+        );
+        self.builder.error.is_none().then_some(())
+    }
+
+    /// Moves to the next line holding YAML; its indentation, `None` at the end.
+    fn next_significant(&mut self) -> Option<usize> {
+        while let Some(line) = self.lines.get(self.at) {
+            let rest = line.trim_start_matches(' ');
+            if !rest.is_empty() && !rest.starts_with('#') {
+                return Some(line.len() - rest.len());
+            }
+            self.at += 1;
+        }
+        None
+    }
+
+    fn deeper(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= LINES_MAX_DEPTH).then_some(())
+    }
+
+    /// The block list whose first `-` is on the current line at column `n`; `indentless` when
+    /// it is a mapping value at the mapping's own indentation.
+    fn seq(&mut self, n: usize, indentless: bool) -> Option<()> {
+        self.deeper()?;
+        let mut first = true;
+        loop {
+            let line = self.lines[self.at];
+            let after = line[n..].strip_prefix("- ")?;
+            let c = n + 2 + spaces(after);
+            let content = &line[c..];
+            if first {
+                // yaml-rust2 marks an indented list at its `-`, an indentless one where its
+                // first item starts.
+                let col = if indentless { c } else { n };
+                self.emit(Event::SequenceStart(0, None), self.at, col)?;
+                first = false;
+            }
+            if content.starts_with('-') && !plain_ok(content) {
+                return None;
+            }
+            if key_of(content).is_some() {
+                self.map(c)?;
+            } else {
+                let (value, style) = inline_scalar(content)?;
+                self.emit(Event::Scalar(value, style, 0, None), self.at, c)?;
+                self.at += 1;
+            }
+            match self.next_significant() {
+                Some(i) if i == n && self.lines[self.at][n..].starts_with("- ") => {}
+                Some(i) if i < n || (i == n && indentless) => break,
+                None => break,
+                Some(_) => return None,
+            }
+        }
+        self.depth -= 1;
+        self.emit(Event::SequenceEnd, self.at, 0)
+    }
+
+    /// The block mapping whose first key is on the current line at column `m`.
+    fn map(&mut self, m: usize) -> Option<()> {
+        self.deeper()?;
+        let line = self.at;
+        self.emit(Event::MappingStart(0, None), line, m)?;
+        loop {
+            let line = self.lines[self.at];
+            let (key, after) = key_of(&line[m..])?;
+            self.emit(
+                Event::Scalar(key.to_owned(), TScalarStyle::Plain, 0, None),
+                self.at,
+                m,
+            )?;
+            let value = after.trim_start_matches(' ');
+            if value.is_empty() {
+                self.at += 1;
+                match self.next_significant() {
+                    Some(i) if i > m => {
+                        if self.lines[self.at][i..].starts_with("- ") {
+                            self.seq(i, false)?;
+                        } else {
+                            self.map(i)?;
+                        }
+                    }
+                    Some(i) if i == m && self.lines[self.at][m..].starts_with("- ") => {
+                        self.seq(m, true)?;
+                    }
+                    // An empty value: yaml-rust2 marks it at what follows.
+                    _ => return None,
+                }
+            } else {
+                // Columns count characters.
+                let col = m + key.chars().count() + 1 + (after.len() - value.len());
+                if value.starts_with('|') {
+                    self.literal(value, m)?;
+                } else {
+                    let (text, style) = inline_scalar(value)?;
+                    self.emit(Event::Scalar(text, style, 0, None), self.at, col)?;
+                    self.at += 1;
+                }
+            }
+            match self.next_significant() {
+                Some(i) if i == m && !self.lines[self.at][m..].starts_with('-') => {}
+                Some(i) if i < m => break,
+                None => break,
+                Some(_) => return None,
+            }
+        }
+        self.depth -= 1;
+        self.emit(Event::MappingEnd, self.at, 0)
+    }
+
+    /// A `|` or `|-` block, the value of a key at column `m`.
+    fn literal(&mut self, header: &str, m: usize) -> Option<()> {
+        let strip = match header.trim_end_matches(' ') {
+            "|" => false,
+            "|-" => true,
+            _ => return None,
+        };
+        let start = self.at;
+        let first = self.lines.get(start + 1)?;
+        let indent = spaces(first);
+        // Leading empty lines and the indentation they may set are left to yaml-rust2.
+        if indent <= m || indent == first.len() {
+            return None;
+        }
+        let mut text = String::new();
+        let mut end = start + 1;
+        for (i, line) in self.lines.iter().enumerate().skip(start + 1) {
+            if line.is_empty() {
+                continue;
+            }
+            let n = spaces(line);
+            if n == line.len() {
+                // Spaces alone: their count against the indentation is left to yaml-rust2.
+                return None;
+            }
+            if n < indent {
+                break;
+            }
+            for _ in end..i {
+                text.push('\n');
+            }
+            if i > start + 1 {
+                text.push('\n');
+            }
+            text.push_str(&line[indent..]);
+            end = i + 1;
+        }
+        // The block's last line must end in a line break for `|` to keep one.
+        if end >= self.lines.len() {
+            return None;
+        }
+        if !strip {
+            text.push('\n');
+        }
+        // yaml-rust2 marks a literal block where its text starts.
+        self.emit(
+            Event::Scalar(text, TScalarStyle::Literal, 0, None),
+            start + 1,
+            indent,
+        )?;
+        self.at = end;
+        Some(())
+    }
+}
+
+/// A line's `key:` and what follows the colon, when the line is a plain key and its value.
+fn key_of(content: &str) -> Option<(&str, &str)> {
+    let colon = content
+        .match_indices(':')
+        .map(|(i, _)| i)
+        .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ')))?;
+    let key = &content[..colon];
+    plain_ok(key).then(|| (key, &content[colon + 1..]))
+}
+
+/// A one-line value: plain, or quoted without escapes, with nothing after it.
+fn inline_scalar(text: &str) -> Option<(String, TScalarStyle)> {
+    let text = text.trim_end_matches(' ');
+    for (quote, style) in [
+        ('"', TScalarStyle::DoubleQuoted),
+        ('\'', TScalarStyle::SingleQuoted),
+    ] {
+        if let Some(inner) = text.strip_prefix(quote) {
+            let inner = inner.strip_suffix(quote)?;
+            if inner.contains([quote, '\\']) {
+                return None;
+            }
+            return Some((inner.to_owned(), style));
+        }
+    }
+    plain_ok(text).then(|| (text.to_owned(), TScalarStyle::Plain))
+}
+
+/// [`Lines`] over one batch; `None` (the builder then in any state) where yaml-rust2 must read it.
+fn read_lines(text: &str, builder: &mut Builder, indent: usize) -> Option<()> {
+    // Tabs, carriage returns and control characters mean rules the line reader leaves out.
+    let unusual =
+        |b: &u8| (*b < b' ' && *b != b'\n') || *b == 0x7f || *b >= 0xc2 && *b <= 0xc3 || *b == 0xef;
+    if !text.ends_with('\n') || text.as_bytes().iter().any(unusual) {
+        return None;
+    }
+    let mut lines = Lines {
+        lines: text.split('\n').collect(),
+        at: 0,
+        builder,
+        depth: 0,
+    };
+    lines.next_significant()?;
+    lines.seq(indent, false)?;
+    (lines.next_significant().is_none()).then_some(())
+}
+
+/// Parses one batch of category items on its own, as a list at the root; `None` when it does
+/// not read as exactly its items (a construct crossing its ends) or uses anchors.
+fn parse_batch(text: &str, batch: &Batch, indent: usize) -> Option<Vec<Node>> {
+    let mut builder = Builder {
+        line_offset: batch.line - 1,
+        // In the file, the list sits in the root mapping.
+        depth_offset: 1,
+        refuse_anchors: true,
+        ..Builder::default()
+    };
+    let batch_text = &text[batch.bytes.clone()];
+    if read_lines(batch_text, &mut builder, indent).is_none() {
+        builder = Builder {
+            line_offset: batch.line - 1,
+            depth_offset: 1,
+            refuse_anchors: true,
+            ..Builder::default()
+        };
+        drive(batch_text, &mut builder, drop).ok()?;
+    }
+    match builder.root?.value {
+        Value::Seq(items) if items.len() == batch.items => Some(items),
+        _ => None,
+    }
+}
+
+/// [`parse_with`] streaming categories, its work shared among threads: the text of the root
+/// `categories` list is cut at its items into batches parsed in parallel, and the rest of the
+/// file (the list's lines left blank, so lines keep their numbers) is parsed on its own. The
+/// cuts are only proposed by reading lines; a parse confirms each: a batch must read as
+/// exactly its items (a quoted or flow scalar running past a cut fails to close, and a block
+/// or plain scalar ends at a line as little indented as the item's `-`, the same in the file
+/// and the batch), and the rest of the file must hold `categories` as a root key on its line,
+/// now with no value. Anything else — a syntax error anywhere, anchors in the list, a file
+/// laid out otherwise — returns `None` having called `sink` for nothing or taken back its
+/// diagnostics, and the caller parses the file on one thread, so diagnostics are as that
+/// parse gives them. Items reach `sink` in file order, on this thread.
+fn parse_split(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    sink: CategorySink<'_>,
+    threads: usize,
+    batch_bytes: usize,
+) -> Option<Node> {
+    if threads < 2 {
+        return None;
+    }
+    let split = find_split(text)?;
+    let batches = split.batches(batch_bytes);
+    if batches.len() < 2 {
+        return None;
+    }
+    let mut root = parse_rest(text, &split)?;
+    let before = ctx.diags.len();
+    let whole = std::thread::scope(|scope| {
+        let mut results = Vec::with_capacity(threads);
+        for first in 0..threads {
+            // Two batches ahead at most: the list is never held whole.
+            let (tx, rx) = std::sync::mpsc::sync_channel(2);
+            let batches = &batches;
+            let indent = split.indent;
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                for batch in batches.iter().skip(first).step_by(threads) {
+                    let items = parse_batch(text, batch, indent);
+                    let failed = items.is_none();
+                    // The receiver is gone once a batch failed: stop.
+                    if tx.send(items).is_err() || failed {
+                        break;
+                    }
+                }
+            });
+            if spawned.is_err() {
+                return false;
+            }
+            results.push(rx);
+        }
+        for i in 0..batches.len() {
+            let Ok(Some(items)) = results[i % threads].recv() else {
+                return false;
+            };
+            for node in &items {
+                sink(ctx, node);
+            }
+        }
+        true
+    });
+    if !whole {
+        ctx.diags.truncate(before);
+        return None;
+    }
+    // As the whole file's parse leaves it: streamed, the list stays empty.
+    if let Value::Map(entries) = &mut root.value {
+        let (_, value) = entries.iter_mut().find(|(k, _)| k.name == "categories")?;
+        let &(start, line) = split.items.first()?;
+        *value = Node::new(
+            Value::Seq(Vec::new()),
+            line,
+            list_column(text, start, split.indent)?,
+        );
+    }
+    Some(root)
+}
+
+/// The column the whole file's parse gives the list starting on the line at `start`: its
+/// `-` when indented; unindented, where the first item's content starts (what follows the
+/// `-` on its line). `None` where that is not on the line.
+fn list_column(text: &str, start: usize, indent: usize) -> Option<u32> {
+    if indent > 0 {
+        return Some(to_u32(indent + 1));
+    }
+    let after = text[start..].strip_prefix('-')?;
+    let content = after.trim_start_matches([' ', '\t']);
+    if content.is_empty() || content.starts_with(['#', '\r', '\n']) {
+        return None;
+    }
+    Some(to_u32(2 + after.len() - content.len()))
+}
+
+/// Parses the file with the `categories` list's lines left blank; `None` unless it holds
+/// `categories` once, as a root key on the line [`find_split`] found it, with no value.
+fn parse_rest(text: &str, split: &Split) -> Option<Node> {
+    let list = &text[split.region.clone()];
+    let blank = list.bytes().filter(|&b| b == b'\n').count();
+    let mut rest = String::with_capacity(text.len() - list.len() + blank);
+    rest.push_str(&text[..split.region.start]);
+    rest.extend(std::iter::repeat_n('\n', blank));
+    rest.push_str(&text[split.region.end..]);
+    let mut builder = Builder::default();
+    drive(&rest, &mut builder, drop).ok()?;
+    let root = builder.root?;
+    let Value::Map(entries) = &root.value else {
+        return None;
+    };
+    let mut keys = entries.iter().filter(|(k, _)| k.name == "categories");
+    let (key, value) = keys.next()?;
+    let placed = (key.line, key.column) == (split.key_line, 1);
+    let empty = value.value == Value::Null && value.raw.is_none();
+    (placed && empty && keys.next().is_none()).then_some(root)
+}
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Where an event starts: its 1-based line and 0-based column, as yaml-rust2 marks them.
+#[derive(Clone, Copy)]
+struct At {
+    line: usize,
+    col: usize,
+}
+
+impl From<Marker> for At {
+    fn from(m: Marker) -> Self {
+        Self {
+            line: m.line(),
+            col: m.col(),
+        }
+    }
 }
 
 struct BuildError {
@@ -114,14 +693,22 @@ struct Builder {
     stream_categories: bool,
     /// A complete item of that list, for the caller to take.
     category: Option<Node>,
+    /// Lines before the text parsed, when it is a slice of a file (one batch of categories).
+    line_offset: u32,
+    /// Levels of nesting around the text parsed, for the depth cap to count as in the file.
+    depth_offset: usize,
+    /// Whether anchors and aliases fail the parse: a batch of categories parsed on its own
+    /// cannot see anchors of the rest of the file nor count its aliases, so it leaves them to
+    /// the whole file's parse.
+    refuse_anchors: bool,
 }
 
 impl Builder {
-    fn fail(&mut self, mark: Marker, message: impl Into<String>) {
+    fn fail(&mut self, mark: At, message: impl Into<String>) {
         if self.error.is_none() {
             self.error = Some(BuildError {
-                line: to_u32(mark.line()),
-                column: to_u32(mark.col() + 1),
+                line: to_u32(mark.line).saturating_add(self.line_offset),
+                column: to_u32(mark.col + 1),
                 message: message.into(),
             });
         }
@@ -135,7 +722,7 @@ impl Builder {
         )
     }
 
-    fn finish(&mut self, node: Node, anchor: usize, mark: Marker) {
+    fn finish(&mut self, node: Node, anchor: usize, mark: At) {
         if anchor > 0 {
             self.anchors.insert(anchor, (node.clone(), weight(&node)));
         }
@@ -184,12 +771,28 @@ fn weight(node: &Node) -> usize {
     }
 }
 
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
+impl Builder {
+    fn on_event(&mut self, ev: Event, mark: At) {
         if self.error.is_some() {
             return;
         }
-        let (line, column) = (to_u32(mark.line()), to_u32(mark.col() + 1));
+        let (line, column) = (
+            to_u32(mark.line).saturating_add(self.line_offset),
+            to_u32(mark.col + 1),
+        );
+        if self.refuse_anchors {
+            let anchored = match &ev {
+                Event::Scalar(_, _, anchor, _)
+                | Event::SequenceStart(anchor, _)
+                | Event::MappingStart(anchor, _) => *anchor > 0,
+                Event::Alias(_) => true,
+                _ => false,
+            };
+            if anchored {
+                self.fail(mark, "anchors are left to the whole file's parse");
+                return;
+            }
+        }
         match ev {
             Event::Scalar(text, style, anchor, _) => {
                 let (value, raw) = resolve(text, style);
@@ -201,7 +804,9 @@ impl MarkedEventReceiver for Builder {
                 };
                 self.finish(node, anchor, mark);
             }
-            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_DEPTH => {
+            Event::SequenceStart(..) | Event::MappingStart(..)
+                if self.stack.len() + self.depth_offset >= MAX_DEPTH =>
+            {
                 self.fail(
                     mark,
                     format!(
@@ -322,10 +927,34 @@ const TOP_FIELDS: &[&str] = &[
 
 /// Reads a YAML manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    let threads = if text.len() < PARALLEL_MIN_BYTES {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    read_manifest_with(ctx, text, threads, BATCH_BYTES)
+}
+
+/// [`read_manifest`] parsing on `threads` threads where the file allows (see [`parse_split`]).
+fn read_manifest_with(
+    ctx: &mut Ctx<'_>,
+    text: &str,
+    threads: usize,
+    batch_bytes: usize,
+) -> Fragment {
     let mut frag = Fragment::default();
     let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
-    let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
-        return Fragment::default();
+    let root = match parse_split(ctx, text, &mut read_category, threads, batch_bytes) {
+        Some(root) => root,
+        None => {
+            // What a split parse read is dropped: the file is read again on one thread.
+            frag = Fragment::default();
+            let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
+            let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
+                return Fragment::default();
+            };
+            root
+        }
     };
     let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
         return frag;
@@ -517,6 +1146,213 @@ mod tests {
         assert!(frag.categories.is_empty(), "{:?}", frag.categories);
         assert_eq!(diags.len(), 1, "{diags:?}");
         assert_eq!(diags[0].code, Code::Syntax, "{diags:?}");
+    }
+
+    /// A manifest of `n` categories in the usual layout, with what a split must carry across
+    /// its cuts: comments and blank lines between items, block, quoted and multi-line scalars,
+    /// typed scalars, and mistakes reported by the category reader.
+    fn many_categories(n: usize, indent: &str) -> String {
+        let mut text =
+            String::from("# plan\nversion: 1\nintegration: Segment\ncategories: # all\n");
+        for i in 0..n {
+            text.push_str(&format!(
+                "{indent}- title: C{i}\n\
+                 {indent}  colour: red\n\
+                 {indent}  description: |\n\
+                 {indent}    - not an item\n\
+                 \n\
+                 {indent}    # not a comment\n\
+                 # a comment\n\
+                 \n\
+                 {indent}  events:\n\
+                 {indent}  - title: \"E{i}\"\n\
+                 {indent}    description: a plain\n\
+                 {indent}      scalar on two lines\n\
+                 {indent}    properties:\n\
+                 {indent}    - {{title: p{i}, type: string, pii: 007}}\n\
+                 {indent}    - title: '{i}'\n\
+                 {indent}      tittle: x\n"
+            ));
+        }
+        text.push_str("monitors:\n- {kind: nope}\n");
+        text
+    }
+
+    fn read_on(threads: usize, text: &str) -> (String, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        // One item a batch: every cut is exercised.
+        let frag = read_manifest_with(&mut ctx, text, threads, 1);
+        (format!("{frag:?}"), diags)
+    }
+
+    fn split_root(text: &str) -> Option<Node> {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        parse_split(&mut ctx, text, &mut |_, _| {}, 2, 1)
+    }
+
+    fn streamed_root(text: &str) -> Option<Node> {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("t.yaml"),
+            diags: &mut diags,
+        };
+        parse_with(&mut ctx, text, Some(&mut |_, _| {}))
+    }
+
+    #[test]
+    fn a_file_read_in_parallel_gives_what_one_thread_gives() {
+        for indent in ["", "  "] {
+            let text = many_categories(40, indent);
+            let root = split_root(&text);
+            assert!(root.is_some(), "the usual layout is split");
+            assert_eq!(root, streamed_root(&text));
+            let (frag, diags) = read_on(1, &text);
+            assert!(frag.contains("C39") && diags.len() > 80, "{diags:?}");
+            assert_eq!(read_on(2, &text), (frag, diags));
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_in_a_later_category_is_reported_alone_in_parallel_too() {
+        let good = many_categories(30, "  ");
+        let cut = good.match_indices("  - title: C25").next().unwrap().0;
+        for bad in [
+            "  - title: [C25\n",
+            "  - title: \"C25\n",
+            "  - title: C25\n    a: *nowhere\n",
+            "  - title: C25\n   - x\n",
+            "  - title: C25\n\t- x\n",
+        ] {
+            let text = format!("{}{bad}{}", &good[..cut], &good[cut + 15..]);
+            assert!(split_root(&text).is_none(), "{bad}");
+            let (frag, diags) = read_on(2, &text);
+            assert_eq!(
+                (&frag, &diags),
+                (&read_on(1, &text).0, &read_on(1, &text).1)
+            );
+            assert_eq!(diags.len(), 1, "{bad}: {diags:?}");
+            assert_eq!(diags[0].code, Code::Syntax, "{diags:?}");
+        }
+    }
+
+    #[test]
+    fn files_a_split_cannot_read_the_same_fall_back_to_one_thread() {
+        let good = many_categories(10, "");
+        let cases = [
+            // An anchor used across items, a quoted scalar across a cut, a flow root.
+            good.replacen("title: C1\n", "title: &t C1\n", 1).replacen(
+                "title: C5\n",
+                "title: *t\n",
+                1,
+            ),
+            good.replacen("- title: C3\n", "- title: \"C3\n- x\"\n", 1),
+            format!(
+                "{{\n{}}}\n",
+                good.replace("categories: # all\n", "categories:\n")
+            ),
+            good.replacen("monitors:", "categories:\n- title: again\nmonitors:", 1),
+            good.replacen("colour: red", "colour: |\n  - x", 1),
+        ];
+        for text in &cases {
+            assert!(split_root(text).is_none(), "{text}");
+            assert_eq!(read_on(2, text), read_on(1, text));
+        }
+    }
+
+    /// The line reader's tree of a batch, and yaml-rust2's.
+    fn both_readers(text: &str, indent: usize) -> (Option<Node>, Option<Node>) {
+        let mut lines = Builder::default();
+        let fast = read_lines(text, &mut lines, indent).and(lines.root);
+        let mut slow = Builder::default();
+        drive(text, &mut slow, drop).ok();
+        (fast, slow.root)
+    }
+
+    #[test]
+    fn the_line_reader_gives_what_yaml_rust2_gives_or_nothing() {
+        let read = [
+            "- title: A\n  description: |-\n    ## E\n\n    Sent by \"web\".\n  n: 007\n  t: true\n",
+            "- title: A\n  d: |\n    x\n      y\n\n\n  teams:\n  - Growth\n  - 'a b'\n  e:\n    - title: \"q\"\n      p: -1.5\n",
+            "  - title: B\n    ключ: значение\n    list:\n      - a\n      # c\n      - b: x[y], z\n",
+            "- a\n- b\n",
+        ];
+        for text in read {
+            let indent = spaces(text);
+            let (fast, slow) = both_readers(text, indent);
+            assert!(fast.is_some(), "{text}");
+            assert_eq!(fast, slow, "{text}");
+        }
+        let left = [
+            "- title: A\n  d: a\n    b\n",
+            "- title: A\n  d:\n  e: 1\n",
+            "- title: A\n  d: x # c\n",
+            "- title: A\n  d: \"a\\tb\"\n",
+            "- title: A\n  d: [a, b]\n",
+            "- title: A\n  d: &x a\n",
+            "- title: A\n  d: |+\n    a\n\n",
+            "- title: A\n  d: |\n\n    a\n",
+            "- title: A\n  d: |\n    a\n   \n",
+            "- title: A\n  d: a: b\n",
+            "- title: A\n\td: a\n",
+            "- - a\n",
+            "- title: A\n  d: 'it''s'\n",
+            "- title: A\n d: x\n",
+            "- title: A",
+            "- title: Å\n",
+        ];
+        for text in left {
+            let (fast, slow) = both_readers(text, 0);
+            assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn the_line_reader_never_reads_other_than_yaml_rust2(
+            body in "(( {0,6})(- |a: |b:|\\|-|\\||'x'|\"y\"|#|1|-2|c d|:)*\n){1,12}"
+        ) {
+            let text = format!("- k: v\n{body}");
+            let (fast, slow) = both_readers(&text, 0);
+            proptest::prop_assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn block_layouts_read_by_lines_are_read_as_by_yaml_rust2(
+            body in "(( {2}| {4}| {6}| {8})(- )?(k[a-c]: (v|1|'q'|\"r\"|\\|-|\\|)|k[d-f]:|w x)\n)(( {2}| {4}| {6}| {8})(- )?(k[a-c]: (v|1|'q'|\"r\"|\\|-|\\|)|k[d-f]:|w x)\n){0,10}"
+        ) {
+            let text = format!("- k: v\n{body}");
+            let (fast, slow) = both_readers(&text, 0);
+            proptest::prop_assert!(fast.is_none() || fast == slow, "{text}");
+        }
+    }
+
+    #[test]
+    fn a_written_plan_is_read_by_lines_the_same_as_by_yaml_rust2() {
+        use crate::manifest::generate::{tracking_plan, Shape};
+        let set = tracking_plan(Shape {
+            categories: 6,
+            events: 3,
+            properties: 4,
+        });
+        let text = crate::manifest::write::to_yaml(&set, None).unwrap();
+        let split = find_split(&text).unwrap();
+        for batch in split.batches(1) {
+            let (fast, slow) = both_readers(&text[batch.bytes.clone()], split.indent);
+            assert!(fast.is_some());
+            assert_eq!(fast, slow);
+        }
+        assert_eq!(split_root(&text), streamed_root(&text));
+        assert_eq!(read_on(2, &text), read_on(1, &text));
     }
 
     #[test]
