@@ -48,7 +48,7 @@ pub mod export {
 pub mod manifest {
     pub use crate::manifest::{
         load, load_sources, write, Code, CsvEmpty, InputFormat, IntegrationRef, LoadOptions,
-        ManifestSet, Origin, Preset, PresetOptions, Property, PropertyTypes, SourceFile,
+        ManifestSet, NameSet, Origin, Preset, PresetOptions, Property, PropertyTypes, SourceFile,
         TrackingFields,
     };
 

@@ -34,6 +34,12 @@ impl NameSet {
         }
     }
 
+    /// Whether `name` is in the set.
+    #[must_use]
+    pub fn contains(&self, name: &str) -> bool {
+        self.0.binary_search_by(|n| n.as_str().cmp(name)).is_ok()
+    }
+
     /// The names in order.
     pub fn iter(&self) -> std::slice::Iter<'_, String> {
         self.0.iter()

@@ -387,7 +387,7 @@ fn export_adopts_a_workspace_filled_outside_the_tool() {
     let titles: Vec<&str> = live.categories.iter().map(|c| c.title.as_str()).collect();
     assert_eq!(titles, ["Orders"]);
     let e = &live.categories[0].events[0];
-    let names = |s: &Option<std::collections::BTreeSet<String>>| {
+    let names = |s: &Option<secoda_sync::testing::manifest::NameSet>| {
         s.as_ref().unwrap().iter().cloned().collect::<Vec<_>>()
     };
     assert_eq!(names(&e.fields.tags), ["core", "revenue"]);
