@@ -22,7 +22,7 @@ use crate::plan::Plan;
 use futures::{TryFutureExt, TryStreamExt};
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Duration, Instant};
 
 /// How long one list of a parent's children answers the twin look-ups of the creates under
@@ -58,6 +58,9 @@ struct Listing {
 #[derive(Debug, Default)]
 struct ChildLists {
     by_parent: Mutex<HashMap<(ResourceKind, Id), ListingSlot>>,
+    /// Once the run's lease is held: lists asked before then are not reused, since the
+    /// lease's previous holder may have created a twin after they were answered.
+    held_since: OnceLock<Instant>,
 }
 
 /// One parent's latest listing, behind the lock its look-ups wait on.
@@ -81,7 +84,11 @@ impl ChildLists {
                 .or_default(),
         );
         let mut listing = slot.lock().await;
-        if let Some(l) = listing.as_ref().filter(|l| l.asked.elapsed() < FRESH) {
+        let held_since = self.held_since.get();
+        let fresh = |l: &&Listing| {
+            l.asked.elapsed() < FRESH && held_since.is_none_or(|held| l.asked >= *held)
+        };
+        if let Some(l) = listing.as_ref().filter(fresh) {
             return Ok(Arc::clone(&l.children));
         }
         let filter = ListFilter {
@@ -138,6 +145,7 @@ impl PreWriteCheck {
             };
         };
         if let Some(watch) = proving.now() {
+            self.children.held_since.get_or_init(Instant::now);
             // Both reads come before the write and neither needs the other's answer: made
             // together, a write waits for one answer instead of two in a row.
             let (found, lease) = tokio::join!(self.look(client, &write), watch.check(client));
@@ -147,20 +155,19 @@ impl PreWriteCheck {
             lease.map_err(|_| NotMade::Stopped)?;
             return self.send_checked(client, write, ledger, Some(&watch)).await;
         }
-        // The lease is still being taken: the look-up goes ahead of it, the write waits.
-        let asked = Instant::now();
+        // The lease is still being taken: the look-up goes ahead of it (a twin found now is
+        // adopted without waiting), the write waits.
         if let Some(id) = self.look(client, &write).await? {
             return Ok(Made::Adopted(id));
         }
         let Some(watch) = proving.held().await else {
             return Err(NotMade::Stopped);
         };
-        // A look-up older than a list may be reused is made again: the lease may have been
-        // waited for (`--lock-timeout`), and the workspace may have changed since.
-        if asked.elapsed() >= FRESH {
-            if let Some(id) = self.look(client, &write).await? {
-                return Ok(Made::Adopted(id));
-            }
+        self.children.held_since.get_or_init(Instant::now);
+        // Looked up again under the lease: the lease's previous holder may have made the
+        // twin (or changed the resource) after the first look-up was answered.
+        if let Some(id) = self.look(client, &write).await? {
+            return Ok(Made::Adopted(id));
         }
         watch.check(client).await.map_err(|_| NotMade::Stopped)?;
         self.send_checked(client, write, ledger, Some(&watch)).await
