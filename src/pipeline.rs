@@ -8,6 +8,7 @@ use crate::plan::integration_kind::wrong_home_warning;
 use crate::plan::lookalikes::{find_lookalikes, Lookalike};
 use crate::plan::preflight::{self, Caps, PreflightError, Problem};
 use crate::plan::render::{self, Baseline, RenderContext, View};
+use crate::plan::reserved::LeasesSeen;
 use crate::plan::resolve::{resolve, LeftOutOwner, Names, ResolveError};
 use crate::plan::saved::{SavedPlan, StaleError, Target};
 use crate::plan::scope_check::{unmatched_keys, UnmatchedKey};
@@ -228,6 +229,7 @@ pub async fn plan(
             s.inc(1);
         }
     };
+    let asked = std::time::Instant::now();
     let live = read_live(client, &resolved.integration, &lookups.integrations, &tick).await;
     if let Some(s) = spinner {
         s.finish_and_clear();
@@ -256,6 +258,12 @@ pub async fn plan(
         printer.warn(warning);
     }
     let mut plan = diff(&resolved, &live, &opts);
+    plan.leases_seen = LeasesSeen::find(
+        &live.categories,
+        &live.events,
+        &resolved.integration.id,
+        asked,
+    );
     if !plan.rename_conflicts.is_empty() {
         let conflicts = std::mem::take(&mut plan.rename_conflicts);
         return Ok(Planning::Refused(

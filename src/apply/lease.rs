@@ -15,7 +15,9 @@ use super::cancel::{Cancel, Stage};
 use super::renewal::{Lost, Renewal, Watch};
 use crate::api::{ApiError, Client, Id, ListFilter, Rate, Resource, ResourceWrite};
 use crate::output::Printer;
-use crate::plan::reserved::{is_lease_home, LEASE_HOME_TITLE, LEASE_TITLE};
+use crate::plan::reserved::{
+    is_lease, is_lease_home, oldest_lease_home, LeasesSeen, LEASE_HOME_TITLE, LEASE_TITLE,
+};
 use chrono::{DateTime, SecondsFormat, Utc};
 use futures::TryStreamExt;
 use std::sync::Arc;
@@ -33,6 +35,11 @@ pub(crate) const RENEW_EVERY: Duration = Duration::from_secs(420);
 /// The longest random pause before making the lease category.
 const HOME_JITTER_MS: u64 = 1500;
 
+/// How recent a plan's look at the leases must be to stand in for the apply's first look. An
+/// older one would only make a lost race likelier (a create and a delete), never a second
+/// holder: the look after the settle decides.
+const SEEN_FRESH: Duration = Duration::from_secs(10);
+
 /// How a contender takes the lease.
 #[derive(Debug, Clone)]
 pub struct LeaseOptions {
@@ -48,6 +55,8 @@ pub struct LeaseOptions {
     pub renew_every: Duration,
     /// How long a lease lives unless renewed (`TTL`).
     pub ttl: Duration,
+    /// The lease home and leases the plan's read found (its first look, when recent).
+    pub seen: Option<LeasesSeen>,
 }
 
 impl LeaseOptions {
@@ -61,6 +70,7 @@ impl LeaseOptions {
             settle: Duration::from_millis(300),
             renew_every: RENEW_EVERY,
             ttl: TTL,
+            seen: None,
         }
     }
 
@@ -280,24 +290,32 @@ pub(crate) fn planned_writes(change_writes: usize, rate: Rate) -> usize {
     2 + usize::try_from(renewals).unwrap_or(usize::MAX - 2)
 }
 
-/// Lists the integration's lease events: those of that title in the lease category `home`.
-async fn list_leases(client: &Client, integration: &Id, home: &Id) -> Result<Vec<Seen>, ApiError> {
+/// Lists the integration's lease events: those of that title in the lease category `home`
+/// (`None`: in any category, for a look made while the category is still being found).
+async fn list_leases(
+    client: &Client,
+    integration: &Id,
+    home: Option<&Id>,
+) -> Result<Vec<Resource>, ApiError> {
     let filter = ListFilter {
         integration_id: Some(integration.clone()),
         title: Some(LEASE_TITLE.to_owned()),
-        parent_id: Some(home.clone()),
+        parent_id: home.cloned(),
     };
-    let found: Vec<Resource> = client.list_events(&filter).try_collect().await?;
-    Ok(found
+    client
+        .list_events(&filter)
+        .try_filter(|r| std::future::ready(is_lease(r, integration)))
+        .try_collect()
+        .await
+}
+
+/// The lease events among `listed` that are in the lease category `home`.
+fn in_home(listed: Vec<Resource>, home: &Id) -> Vec<Seen> {
+    listed
         .into_iter()
-        .filter(|r| {
-            !r.archived
-                && r.title == LEASE_TITLE
-                && r.integration.as_ref() == Some(integration)
-                && r.parent.as_ref() == Some(home)
-        })
+        .filter(|r| r.parent.as_ref() == Some(home))
         .map(Seen::of)
-        .collect())
+        .collect()
 }
 
 /// The live leases (the dead ones are removed, best effort) sorted oldest first.
@@ -307,16 +325,20 @@ pub(super) async fn live_leases(
     home: &Id,
     ttl: Duration,
 ) -> Result<Vec<Seen>, ApiError> {
+    let listed = list_leases(client, integration, Some(home)).await?;
+    Ok(live_of(client, in_home(listed, home), ttl).await)
+}
+
+/// The live ones of `leases` (the dead ones are removed, best effort), oldest first.
+async fn live_of(client: &Client, leases: Vec<Seen>, ttl: Duration) -> Vec<Seen> {
     let now = Utc::now();
-    let (dead, mut live): (Vec<Seen>, Vec<Seen>) = list_leases(client, integration, home)
-        .await?
-        .into_iter()
-        .partition(|s| s.expired(now, ttl));
+    let (dead, mut live): (Vec<Seen>, Vec<Seen>) =
+        leases.into_iter().partition(|s| s.expired(now, ttl));
     for d in dead {
         let _ = client.delete_event(&d.id).await;
     }
     live.sort_by(|a, b| a.rank().cmp(&b.rank()));
-    Ok(live)
+    live
 }
 
 /// The integration's lease category: the oldest of that title, made when there is none.
@@ -327,17 +349,8 @@ pub(super) async fn home(client: &Client, integration: &Id) -> Result<Id, LeaseE
             title: Some(LEASE_HOME_TITLE.to_owned()),
             ..ListFilter::default()
         };
-        let mut found: Vec<Resource> = client
-            .list_categories(&filter)
-            .try_filter(|r| {
-                std::future::ready(
-                    !r.archived && is_lease_home(r) && r.integration.as_ref() == Some(integration),
-                )
-            })
-            .try_collect()
-            .await?;
-        found.sort_by(|a, b| (time(&a.created_at), &a.id.0).cmp(&(time(&b.created_at), &b.id.0)));
-        Ok::<_, ApiError>(found.into_iter().next().map(|r| r.id))
+        let found: Vec<Resource> = client.list_categories(&filter).try_collect().await?;
+        Ok::<_, ApiError>(oldest_lease_home(&found, integration).map(|r| r.id.clone()))
     };
     if let Some(id) = find().await? {
         return Ok(id);
@@ -389,7 +402,24 @@ pub async fn acquire(
 ) -> Result<Lease, LeaseError> {
     let deadline = Instant::now() + opts.timeout;
     let integration = &opts.integration;
-    let mut home_id = home(client, integration).await?;
+    // The first look at the leases is the plan's, when it is recent; else it is made while
+    // the category is found, and read for the category once it is. Either way a lease
+    // created since is one ours races with, which the look after the settle decides.
+    let seen = opts
+        .seen
+        .as_ref()
+        .filter(|s| s.read_at.elapsed() < SEEN_FRESH);
+    let (mut home_id, first_look) = match seen {
+        Some(seen) => (seen.home.clone(), seen.leases.clone()),
+        None => {
+            let (home_id, first_look) = tokio::join!(
+                home(client, integration),
+                list_leases(client, integration, None)
+            );
+            (home_id?, first_look?)
+        }
+    };
+    let mut first_look = Some(first_look);
     let started = Utc::now();
     let mut me = Holder {
         run: uuid::Uuid::new_v4().to_string(),
@@ -402,7 +432,10 @@ pub async fn acquire(
     loop {
         let home = home_id.clone();
         // Waiting costs reads only: no lease of ours is made while another is live.
-        let live = live_leases(client, integration, &home, opts.ttl).await?;
+        let live = match first_look.take() {
+            Some(listed) => live_of(client, in_home(listed, &home), opts.ttl).await,
+            None => live_leases(client, integration, &home, opts.ttl).await?,
+        };
         if let Some(first) = live.first() {
             wait_or_give_up(first, deadline, opts.poll, cancel).await?;
             continue;
@@ -421,8 +454,8 @@ pub async fn acquire(
             // The answer was lost: the lease may exist all the same, and must not linger.
             Err(e) if e.is_ambiguous() && lost_creates < 3 => {
                 lost_creates += 1;
-                let leases = list_leases(client, integration, &home).await?;
-                let ours = leases
+                let leases = list_leases(client, integration, Some(&home)).await?;
+                let ours = in_home(leases, &home)
                     .into_iter()
                     .find(|s| s.holder.as_ref().is_some_and(|h| h.run == me.run));
                 match ours {

@@ -144,32 +144,26 @@ impl PreWriteCheck {
                 None => self.send_checked(client, write, ledger, None).await,
             };
         };
-        if let Some(watch) = proving.now() {
-            self.children.held_since.get_or_init(Instant::now);
-            // Both reads come before the write and neither needs the other's answer: made
-            // together, a write waits for one answer instead of two in a row.
-            let (found, lease) = tokio::join!(self.look(client, &write), watch.check(client));
-            if let Some(id) = found? {
+        if proving.now().is_none() {
+            // The lease is still being taken: the look-up goes ahead of it (a twin found now
+            // is adopted without waiting), the write waits.
+            if let Some(id) = self.look(client, &write).await? {
                 return Ok(Made::Adopted(id));
             }
-            lease.map_err(|_| NotMade::Stopped)?;
-            return self.send_checked(client, write, ledger, Some(&watch)).await;
-        }
-        // The lease is still being taken: the look-up goes ahead of it (a twin found now is
-        // adopted without waiting), the write waits.
-        if let Some(id) = self.look(client, &write).await? {
-            return Ok(Made::Adopted(id));
         }
         let Some(watch) = proving.held().await else {
             return Err(NotMade::Stopped);
         };
         self.children.held_since.get_or_init(Instant::now);
-        // Looked up again under the lease: the lease's previous holder may have made the
-        // twin (or changed the resource) after the first look-up was answered.
-        if let Some(id) = self.look(client, &write).await? {
+        // Under the lease the resource is looked up (again, after a look-up made while the
+        // lease was being taken: its previous holder may have made the twin, or changed the
+        // resource, after that one was answered) and the lease is checked. Neither read needs
+        // the other's answer: made together, a write waits for one answer instead of two.
+        let (found, lease) = tokio::join!(self.look(client, &write), watch.check(client));
+        if let Some(id) = found? {
             return Ok(Made::Adopted(id));
         }
-        watch.check(client).await.map_err(|_| NotMade::Stopped)?;
+        lease.map_err(|_| NotMade::Stopped)?;
         self.send_checked(client, write, ledger, Some(&watch)).await
     }
 
@@ -308,6 +302,80 @@ async fn existing_monitor(client: &Client, body: &MonitorWrite) -> Result<Option
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::{ClientConfig, Token};
+    use crate::apply::cancel::Cancel;
+    use crate::apply::lease::{acquire, LeaseOptions};
+    use crate::output::Printer;
+    use crate::sandbox::{seed::SEGMENT, spawn, SandboxConfig};
+
+    /// The lease's previous holder makes the resource after this run looked it up, then gives
+    /// the lease back: once the lease is this run's, the create finds and adopts what was made
+    /// rather than trusting its earlier look-up and making a twin.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_create_adopts_what_the_previous_lease_holder_made_after_its_look_up() {
+        let sb = spawn(SandboxConfig::default()).await.unwrap();
+        let url = url::Url::parse(sb.url()).unwrap();
+        let client = Client::new(ClientConfig::new(url, Token::new(sb.token()))).unwrap();
+        let segment = Id::from(SEGMENT);
+        let category = ResourceWrite {
+            title: Some("Signup".into()),
+            integration: Some(segment.clone()),
+            ..ResourceWrite::default()
+        };
+        let category = client.create_category(&category).await.unwrap().id;
+        let body = ResourceWrite {
+            title: Some("Email Verified".into()),
+            parent: Some(category.clone()),
+            integration: Some(segment.clone()),
+            ..ResourceWrite::default()
+        };
+        let (held_tx, proving) = Proving::new();
+        let check = PreWriteCheck {
+            seen: HashMap::new(),
+            lease: Some(proving.clone()),
+            children: ChildLists::default(),
+        };
+        let writer = client.with_write_gate(proving.gate());
+        let ledger = Ledger::default();
+        let create = WriteCall::Create(ResourceKind::Event, body.clone());
+        let looked_up = || {
+            sb.request_log().iter().any(|e| {
+                e.method == "GET"
+                    && e.query
+                        .as_deref()
+                        .is_some_and(|q| q.contains(category.as_str()))
+            })
+        };
+        let previous_holder = async {
+            let waited = Instant::now();
+            while !looked_up() {
+                assert!(
+                    waited.elapsed() < Duration::from_secs(10),
+                    "no look-up was made"
+                );
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+            let made = client.create_event(&body).await.unwrap().id;
+            let opts = LeaseOptions::new(segment.clone(), Duration::ZERO);
+            let lease = acquire(&client, &opts, &Cancel::new(), &Printer::plain())
+                .await
+                .unwrap();
+            held_tx.send(Some(lease.watch())).unwrap();
+            (made, lease)
+        };
+        let (result, (made, lease)) = tokio::join!(
+            check.check_and_send(&writer, create, &ledger),
+            previous_holder
+        );
+        assert_eq!(result.unwrap(), Made::Adopted(made));
+        let filter = ListFilter {
+            parent_id: Some(category),
+            ..ListFilter::default()
+        };
+        let events: Vec<Resource> = client.list_events(&filter).try_collect().await.unwrap();
+        assert_eq!(events.len(), 1, "no twin: {events:?}");
+        lease.release().await.unwrap();
+    }
 
     #[test]
     fn a_twin_shares_title_parent_and_integration() {

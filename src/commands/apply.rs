@@ -160,10 +160,11 @@ fn lease_options(plan: &Plan, lock: &LockArgs) -> Result<Option<LeaseOptions>> {
         return Ok(None);
     }
     let (ttl, every) = lock.lease_timings();
-    LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
+    let mut opts = LeaseOptions::new(plan.integration.id.clone(), lock.lock_timeout)
         .with_timings(ttl, every)
-        .map(Some)
-        .map_err(Error::Usage)
+        .map_err(Error::Usage)?;
+    opts.seen.clone_from(&plan.leases_seen);
+    Ok(Some(opts))
 }
 
 /// Asks `question [y/N]` on stderr and reads the answer from stdin.

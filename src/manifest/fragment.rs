@@ -185,6 +185,11 @@ impl<T> Chunked<T> {
         }
     }
 
+    /// Moves `later`'s items after this list's.
+    pub(crate) fn append(&mut self, later: Self) {
+        self.chunks.extend(later.chunks);
+    }
+
     /// How many items it holds.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
@@ -239,6 +244,46 @@ impl Fragment {
         // properties, and 100,000 of them make that the largest part of a load.
         properties.reserve_exact(self.run.len());
         properties.append(&mut self.run);
+    }
+
+    /// Adds what `later` declares after what this fragment does, as if `later`'s text
+    /// followed this one's in the same file: for a file read in pieces. Its defaults and
+    /// rules count only where this fragment has none (a JSONL file, the one read so, has
+    /// neither).
+    pub(crate) fn append(&mut self, mut later: Self) {
+        self.close_run();
+        later.close_run();
+        // The properties `later` starts with, before it mentions an event, that are under this
+        // fragment's last event mention join that event, as they would in the whole file's run.
+        if let Some(last) = self.events.last_mut() {
+            let before = later
+                .events
+                .first()
+                .map_or(u32::MAX, |e| e.item.origin.line);
+            let mut loose = Chunked::default();
+            for p in later.properties.into_items() {
+                let joins = p.item.origin.line < before
+                    && p.parent.0 == last.parent
+                    && p.parent.1 == last.item.title;
+                if joins {
+                    last.item.properties.push(p.item);
+                } else {
+                    loose.push(p);
+                }
+            }
+            later.properties = loose;
+        }
+        for (integration, origin) in later.integrations {
+            self.add_integration(integration, origin);
+        }
+        self.defaults = self.defaults.take().or(later.defaults);
+        self.rules = self.rules.take().or(later.rules);
+        self.categories.append(&mut later.categories);
+        self.events.append(&mut later.events);
+        self.properties.append(later.properties);
+        self.monitors.append(&mut later.monitors);
+        self.tags.append(&mut later.tags);
+        self.implied_tags.append(&mut later.implied_tags);
     }
 
     /// Records an integration unless this file already named the same one.

@@ -12,12 +12,95 @@ use crate::manifest::{IntegrationRef, Property};
 /// The record kinds.
 pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor", "tag"];
 
+/// Files at least this large are read in pieces on several threads.
+const PARALLEL_MIN_BYTES: usize = 1 << 20;
+
 /// Reads a JSONL manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    let threads = if text.len() >= PARALLEL_MIN_BYTES {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    } else {
+        1
+    };
+    read_in_pieces(ctx, text, threads)
+}
+
+/// Reads `text` as up to `pieces` runs of whole lines, each on a thread of its own (the first
+/// on this one), and joins what they declare and report in file order. Records are lines, so
+/// a piece reads as it would in the whole file; a property whose event is declared in an
+/// earlier piece is found by the merge, as one declared in another file is.
+fn read_in_pieces(ctx: &mut Ctx<'_>, text: &str, pieces: usize) -> Fragment {
+    let cuts = cut_at_lines(text, pieces);
+    if cuts.len() < 2 {
+        return read_lines(ctx, text, 0);
+    }
+    let file = &ctx.file;
+    let read = |&(piece, lines_before): &(&str, u32)| {
+        let mut diags = Vec::new();
+        let mut piece_ctx = Ctx {
+            file: std::sync::Arc::clone(file),
+            diags: &mut diags,
+        };
+        let frag = read_lines(&mut piece_ctx, piece, lines_before);
+        (frag, diags)
+    };
+    let read = &read;
+    let parts = std::thread::scope(|scope| {
+        let spawned: Vec<_> = cuts[1..]
+            .iter()
+            .map(|cut| {
+                let thread = std::thread::Builder::new().spawn_scoped(scope, move || read(cut));
+                (cut, thread)
+            })
+            .collect();
+        let mut parts = vec![read(&cuts[0])];
+        for (cut, thread) in spawned {
+            parts.push(match thread {
+                Ok(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
+                // No thread to be had: read that piece here.
+                Err(_) => read(cut),
+            });
+        }
+        parts
+    });
+    let mut whole = Fragment::default();
+    for (frag, diags) in parts {
+        ctx.diags.extend(diags);
+        whole.append(frag);
+    }
+    whole
+}
+
+/// `text` cut into at most `pieces` runs of whole lines of about equal size, each with the
+/// number of lines before it.
+fn cut_at_lines(text: &str, pieces: usize) -> Vec<(&str, u32)> {
+    let mut cuts = Vec::with_capacity(pieces);
+    let (mut rest, mut lines_before) = (text, 0u32);
+    for left in (1..=pieces.max(1)).rev() {
+        let target = rest.len() / left;
+        let end = match rest.as_bytes()[target..].iter().position(|&b| b == b'\n') {
+            Some(newline) if left > 1 => target + newline + 1,
+            _ => rest.len(),
+        };
+        let (piece, after) = rest.split_at(end);
+        if !piece.is_empty() {
+            cuts.push((piece, lines_before));
+        }
+        let newlines = piece.bytes().filter(|&b| b == b'\n').count();
+        lines_before = lines_before.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+        rest = after;
+    }
+    cuts
+}
+
+/// Reads the records of `text`, whose first line is the file's line `lines_before + 1`.
+fn read_lines(ctx: &mut Ctx<'_>, text: &str, lines_before: u32) -> Fragment {
     let mut frag = Fragment::default();
     let known = Known::new();
     for (i, line) in text.lines().enumerate() {
-        let lineno = u32::try_from(i + 1).unwrap_or(u32::MAX);
+        let lineno = u32::try_from(i + 1)
+            .unwrap_or(u32::MAX)
+            .saturating_add(lines_before);
         if line.trim().is_empty() {
             continue;
         }
@@ -182,4 +265,67 @@ fn kind_of(ctx: &mut Ctx<'_>, node: &Node) -> Option<&'static str> {
     }
     ctx.push(d);
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::generate::{tracking_plan, Shape};
+    use crate::manifest::merge::merge;
+    use crate::manifest::{write, ManifestSet};
+    use proptest::prelude::*;
+    use std::sync::Arc;
+
+    /// What `text` declares and reports, read in `pieces` and merged.
+    fn read(text: &str, pieces: usize) -> (ManifestSet, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        let mut ctx = Ctx {
+            file: Arc::from("plan.jsonl"),
+            diags: &mut diags,
+        };
+        let frag = read_in_pieces(&mut ctx, text, pieces);
+        let set = merge(vec![frag], None, &mut diags);
+        (set, diags)
+    }
+
+    #[test]
+    fn cuts_fall_after_newlines_and_count_the_lines_before() {
+        let text = "a\nbb\r\nccc\n\ndddd";
+        let cuts = cut_at_lines(text, 3);
+        let joined: String = cuts.iter().map(|(piece, _)| *piece).collect();
+        assert_eq!(joined, text);
+        let mut offset = 0;
+        for (piece, before) in &cuts {
+            assert!(offset == 0 || text[..offset].ends_with('\n'), "{cuts:?}");
+            let newlines = text[..offset].matches('\n').count();
+            assert_eq!(*before as usize, newlines, "{cuts:?}");
+            offset += piece.len();
+        }
+        assert_eq!(cuts.len(), 3, "{cuts:?}");
+        assert_eq!(cut_at_lines("one line, no newline", 4).len(), 1);
+        assert!(cut_at_lines("", 2).is_empty());
+    }
+
+    proptest! {
+        /// Read in pieces, a file declares and reports what it does read whole: the same
+        /// resources in the same order, with the same lines, and the same diagnostics,
+        /// however its lines are ordered and wherever a bad one is.
+        #[test]
+        fn a_file_read_in_pieces_reads_as_it_does_whole(
+            order in Just((0..64).collect::<Vec<usize>>()).prop_shuffle(),
+            shuffled in any::<bool>(),
+            bad_line in 0usize..45,
+            pieces in 2usize..6,
+        ) {
+            let set = tracking_plan(Shape { categories: 2, events: 2, properties: 4 });
+            let whole = write::to_jsonl(&set).unwrap();
+            let mut lines: Vec<&str> = whole.lines().collect();
+            if shuffled {
+                lines = order.iter().filter_map(|&i| lines.get(i).copied()).collect();
+            }
+            lines.insert(bad_line.min(lines.len()), "{\"kind\": \"event\", oops");
+            let text = lines.join("\n");
+            prop_assert_eq!(read(&text, pieces), read(&text, 1));
+        }
+    }
 }

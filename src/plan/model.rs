@@ -316,6 +316,10 @@ pub struct Plan {
     /// which a saved plan records so `apply --plan` can check its deletes against it.
     #[serde(skip)]
     pub managed_live: usize,
+    /// The integration's lease home and the leases in it as the plan's read found them, for
+    /// an apply made right after (`None` for a saved plan: its apply looks for itself).
+    #[serde(skip)]
+    pub leases_seen: Option<super::reserved::LeasesSeen>,
 }
 
 impl Plan {

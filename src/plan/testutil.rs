@@ -31,6 +31,7 @@ pub(crate) fn plan_of(changes: Vec<super::Change>) -> super::Plan {
         not_kept: Vec::new(),
         recorded: Vec::new(),
         managed_live: 0,
+        leases_seen: None,
     }
 }
 

@@ -83,6 +83,7 @@ pub fn diff(desired: &Resolved, live: &Live, opts: &DiffOptions) -> Plan {
         not_kept,
         recorded,
         managed_live,
+        leases_seen: None,
     }
 }
 
