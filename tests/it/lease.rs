@@ -46,6 +46,11 @@ fn leased(sb: &Sandbox, args: &[&str]) -> Command {
     c
 }
 
+/// The leased binary run to success.
+fn applied(sb: &Sandbox, args: &[&str]) -> Out {
+    leased(sb, args).output().map(Out::of).unwrap().ok()
+}
+
 fn spawn(mut c: Command) -> Child {
     c.stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -236,11 +241,7 @@ fn unlock_of_a_live_apply_asks_for_force_and_with_it_the_apply_stops() {
         out.stdout
     );
     // Another apply finishes the job without a twin.
-    leased(&sb, &["apply", &ex(), "--auto-approve"])
-        .output()
-        .map(Out::of)
-        .unwrap()
-        .ok();
+    applied(&sb, &["apply", &ex(), "--auto-approve"]);
     assert!(twins(&sb).is_empty(), "{:?}", twins(&sb));
 }
 
@@ -274,6 +275,45 @@ fn a_users_event_titled_like_the_lease_outside_the_tools_category_is_left_alone(
 }
 
 #[test]
+fn an_apply_takes_its_lease_from_its_plans_look_and_a_saved_plans_apply_looks_itself() {
+    let sb = Sandbox::new();
+    let dir = tempfile::tempdir().unwrap();
+    let m = many(dir.path(), 1, 1);
+    applied(&sb, &["apply", &m, "--auto-approve"]);
+    // Reads of the lease's category or events made before the lease is created.
+    let looks_before_the_lease = |sb: &Sandbox| {
+        let log = sb.log();
+        let create = log
+            .iter()
+            .position(|e| e.method == "POST" && is_lease_write(e))
+            .expect("the lease was created");
+        log[..create]
+            .iter()
+            .filter(|e| {
+                e.query
+                    .as_deref()
+                    .is_some_and(|q| q.contains("secoda-sync"))
+            })
+            .count()
+    };
+    let m = many(dir.path(), 2, 1);
+    sb.clear_log();
+    applied(&sb, &["apply", &m, "--auto-approve"]);
+    assert_eq!(looks_before_the_lease(&sb), 0, "the plan's read served");
+    let m = many(dir.path(), 3, 1);
+    let saved = dir.path().join("plan.json");
+    let saved = saved.to_str().unwrap();
+    sb.run(&["plan", &m, "--out", saved]).ok();
+    sb.clear_log();
+    applied(&sb, &["apply", "--plan", saved, "--auto-approve"]);
+    assert_eq!(
+        looks_before_the_lease(&sb),
+        2,
+        "a saved plan's apply finds the category and looks at the leases"
+    );
+}
+
+#[test]
 fn validate_refuses_a_manifest_that_declares_the_tools_own_category() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.yaml");
@@ -301,11 +341,7 @@ fn an_unreadable_lease_names_an_unlock_command_that_runs() {
     let sb = Sandbox::new();
     let dir = tempfile::tempdir().unwrap();
     let m = many(dir.path(), 1, 1);
-    leased(&sb, &["apply", &m, "--auto-approve"])
-        .output()
-        .map(Out::of)
-        .unwrap()
-        .ok();
+    applied(&sb, &["apply", &m, "--auto-approve"]);
     let home = titled(&sb, "/api/v1/event/category", HOME);
     sb.http(
         "POST",
@@ -334,11 +370,7 @@ fn an_unreadable_lease_names_an_unlock_command_that_runs() {
         .map(Out::of)
         .unwrap()
         .ok();
-    leased(&sb, &["apply", &m, "--auto-approve"])
-        .output()
-        .map(Out::of)
-        .unwrap()
-        .ok();
+    applied(&sb, &["apply", &m, "--auto-approve"]);
 }
 
 /// Sleeps until the expiry written in the first lease event has passed.
