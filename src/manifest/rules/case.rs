@@ -333,21 +333,28 @@ fn folded(title: &str) -> String {
 
 /// `case-collision`: per parent, the second of two titles that fold to the same text.
 pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
-    let mut report = |kind: ItemKind, titles: Vec<(&str, &crate::manifest::Origin, String)>| {
+    // Siblings' titles under `parent` (the key of their parent, empty for categories); a key
+    // is only spelled out for a title that collides.
+    let mut report = |kind: ItemKind,
+                      parent: &str,
+                      titles: Vec<(&str, &crate::manifest::Origin)>| {
         let mut seen: HashMap<String, usize> = HashMap::with_capacity(titles.len());
-        for (i, (title, origin, key)) in titles.iter().enumerate() {
+        for (i, (title, origin)) in titles.iter().enumerate() {
             let fold = folded(title);
             match seen.get(&fold) {
                 Some(&first) => {
-                    let (first_title, first_origin, _) = &titles[first];
+                    let (first_title, first_origin) = &titles[first];
                     let message = format!(
                         "{} `{title}` differs from `{first_title}` only by case or separators",
                         kind.as_str()
                     );
                     let hint = Some(format!("use one title for both, e.g. `{first_title}`"));
-                    if let Some(d) =
-                        sink.push(RuleId::CaseCollision, key.clone(), origin, message, hint)
-                    {
+                    let key = if parent.is_empty() {
+                        (*title).to_owned()
+                    } else {
+                        format!("{parent}/{title}")
+                    };
+                    if let Some(d) = sink.push(RuleId::CaseCollision, key, origin, message, hint) {
                         if !first_origin.file.is_empty() {
                             *d = d.clone().related("the other", (*first_origin).into());
                         }
@@ -362,32 +369,27 @@ pub(super) fn collisions(set: &ManifestSet, sink: &mut Sink<'_>) {
     let cats = set
         .categories
         .iter()
-        .map(|c| (c.title.as_str(), &c.origin, c.title.clone()))
+        .map(|c| (c.title.as_str(), &c.origin))
         .collect();
-    report(ItemKind::Category, cats);
+    report(ItemKind::Category, "", cats);
     for c in &set.categories {
         let events = c
             .events
             .iter()
-            .map(|e| {
-                (
-                    e.title.as_str(),
-                    &e.origin,
-                    format!("{}/{}", c.title, e.title),
-                )
-            })
+            .map(|e| (e.title.as_str(), &e.origin))
             .collect();
-        report(ItemKind::Event, events);
+        report(ItemKind::Event, &c.title, events);
         for e in &c.events {
             let props = e
                 .properties
                 .iter()
-                .map(|p| {
-                    let key = format!("{}/{}/{}", c.title, e.title, p.title);
-                    (p.title.as_str(), &p.origin, key)
-                })
+                .map(|p| (p.title.as_str(), &p.origin))
                 .collect();
-            report(ItemKind::Property, props);
+            report(
+                ItemKind::Property,
+                &format!("{}/{}", c.title, e.title),
+                props,
+            );
         }
     }
 }

@@ -185,10 +185,15 @@ pub(super) fn plain_ok(text: &str) -> bool {
     };
     let indicator = b"-?:,[]{}#&*!|>'\"%@`".contains(&first);
     let negative_number = first == b'-' && text.as_bytes().get(1).is_some_and(u8::is_ascii_digit);
-    (!indicator || negative_number)
-        && !text.contains(": ")
-        && !text.ends_with([':', ' '])
-        && !text.contains('#')
+    // One pass over the bytes: `str::contains` with a two-byte pattern costs a `memcmp` call
+    // per position, and this runs on every key and value of a large file.
+    let mut after_colon = false;
+    let clean = text.bytes().all(|b| {
+        let ok = b != b'#' && !(after_colon && b == b' ');
+        after_colon = b == b':';
+        ok
+    });
+    (!indicator || negative_number) && clean && !text.ends_with([':', ' '])
 }
 
 impl Lines<'_, '_> {
@@ -367,10 +372,9 @@ impl Lines<'_, '_> {
 
 /// A line's `key:` and what follows the colon, when the line is a plain key and its value.
 pub(super) fn key_of(content: &str) -> Option<(&str, &str)> {
-    let colon = content
-        .match_indices(':')
-        .map(|(i, _)| i)
-        .find(|&i| matches!(content.as_bytes().get(i + 1), None | Some(b' ')))?;
+    let bytes = content.as_bytes();
+    let colon = (0..bytes.len())
+        .find(|&i| bytes[i] == b':' && matches!(bytes.get(i + 1), None | Some(b' ')))?;
     let key = &content[..colon];
     plain_ok(key).then(|| (key, &content[colon + 1..]))
 }
