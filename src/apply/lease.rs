@@ -35,9 +35,9 @@ pub(crate) const RENEW_EVERY: Duration = Duration::from_secs(420);
 /// The longest random pause before making the lease category.
 const HOME_JITTER_MS: u64 = 1500;
 
-/// How recent a plan's look at the leases must be to stand in for the apply's first look. An
-/// older one would only make a lost race likelier (a create and a delete), never a second
-/// holder: the look after the settle decides.
+/// How recent a plan's look at the leases (one that found none live) must be to stand in for
+/// the apply's first look. An older one would only make a lost race likelier (a create and a
+/// delete), never a second holder: the look after the settle decides.
 const SEEN_FRESH: Duration = Duration::from_secs(10);
 
 /// How a contender takes the lease.
@@ -387,6 +387,17 @@ fn host_name() -> String {
         .unwrap_or_else(|| "unknown-host".to_owned())
 }
 
+/// The plan's look at the leases when it may stand in for the apply's first: under
+/// [`SEEN_FRESH`] old and with no lease live at `now`.
+fn plans_look(opts: &LeaseOptions, now: DateTime<Utc>) -> Option<&LeasesSeen> {
+    opts.seen.as_ref().filter(|s| {
+        s.read_at.elapsed() < SEEN_FRESH
+            && in_home(s.leases.clone(), &s.home)
+                .iter()
+                .all(|l| l.expired(now, opts.ttl))
+    })
+}
+
 /// Takes the lease on the integration, waiting up to `opts.timeout` for a live one to go.
 ///
 /// Failed renewals are warned about on `printer`.
@@ -402,14 +413,11 @@ pub async fn acquire(
 ) -> Result<Lease, LeaseError> {
     let deadline = Instant::now() + opts.timeout;
     let integration = &opts.integration;
-    // The first look at the leases is the plan's, when it is recent; else it is made while
-    // the category is found, and read for the category once it is. Either way a lease
-    // created since is one ours races with, which the look after the settle decides.
-    let seen = opts
-        .seen
-        .as_ref()
-        .filter(|s| s.read_at.elapsed() < SEEN_FRESH);
-    let (mut home_id, first_look) = match seen {
+    // The first look at the leases is the plan's, when it is recent and found none live (a
+    // lease it saw may be gone by now: that is for a look of our own to tell); else it is
+    // made while the category is found, and read for the category once it is. Either way a
+    // lease created since is one ours races with, which the look after the settle decides.
+    let (mut home_id, first_look) = match plans_look(opts, Utc::now()) {
         Some(seen) => (seen.home.clone(), seen.leases.clone()),
         None => {
             let (home_id, first_look) = tokio::join!(
@@ -677,6 +685,54 @@ mod tests {
         assert!(!unreadable.expired(now, TTL), "updated 14 minutes ago");
         unreadable.updated_at = "2026-12-02T05:54:00Z".into();
         assert!(unreadable.expired(now, TTL), "updated 16 minutes ago");
+    }
+
+    #[test]
+    fn the_plans_look_serves_when_recent_and_no_lease_in_it_is_live() {
+        let (home, integration) = (Id::from("home"), Id::from("seg"));
+        let now = time("2026-12-06T04:00:00Z").unwrap();
+        let lease = |expires: &str, parent: &Id| Resource {
+            title: LEASE_TITLE.into(),
+            parent: Some(parent.clone()),
+            integration: Some(integration.clone()),
+            description: Holder {
+                run: "r".into(),
+                host: "h".into(),
+                started: "2026-12-06T03:00:00Z".into(),
+                expires: expires.into(),
+            }
+            .description(),
+            ..Resource::default()
+        };
+        let opts = |leases: Vec<Resource>, age: Duration| {
+            let mut opts = LeaseOptions::new(integration.clone(), Duration::ZERO);
+            opts.seen = Some(LeasesSeen {
+                home: home.clone(),
+                leases,
+                read_at: Instant::now().checked_sub(age).unwrap(),
+            });
+            opts
+        };
+        let (live, dead) = ("2026-12-06T04:10:00Z", "2026-12-06T03:50:00Z");
+        let elsewhere = Id::from("ops");
+        let fresh = Duration::ZERO;
+        assert!(plans_look(&opts(Vec::new(), fresh), now).is_some());
+        assert!(plans_look(&opts(vec![lease(dead, &home)], fresh), now).is_some());
+        assert!(
+            plans_look(&opts(vec![lease(live, &elsewhere)], fresh), now).is_some(),
+            "a user's event outside the tool's category"
+        );
+        assert!(
+            plans_look(&opts(vec![lease(live, &home)], fresh), now).is_none(),
+            "a live lease is looked at again"
+        );
+        assert!(
+            plans_look(&opts(Vec::new(), SEEN_FRESH), now).is_none(),
+            "too old"
+        );
+        let mut unplanned = opts(Vec::new(), fresh);
+        unplanned.seen = None;
+        assert!(plans_look(&unplanned, now).is_none());
     }
 
     #[test]
