@@ -32,6 +32,9 @@ pub(crate) fn parse(ctx: &mut Ctx<'_>, text: &str) -> Option<Node> {
 /// What [`parse_with`] hands over as soon as it is complete.
 type CategorySink<'s> = &'s mut dyn FnMut(&mut Ctx<'_>, &Node);
 
+/// What reads one item of the root `categories` list into a fragment (on any thread).
+type CategoryReader = fn(&mut Ctx<'_>, &Node, &mut Fragment);
+
 /// [`parse`], handing each item of the root mapping's `categories` list to `on_category` as
 /// soon as it is complete instead of keeping it in the tree (where that list stays empty): a
 /// manifest of 100,000 properties is read holding one category's tree at a time, not the
@@ -398,18 +401,16 @@ fn read_manifest_with(
     threads: usize,
     batch_bytes: usize,
 ) -> Fragment {
-    let mut frag = Fragment::default();
-    let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
-    let root = match parse_split(ctx, text, &mut read_category, threads, batch_bytes) {
-        Some(root) => root,
+    let (root, mut frag) = match parse_split(ctx, text, category, threads, batch_bytes) {
+        Some(read) => read,
         None => {
-            // What a split parse read is dropped: the file is read again on one thread.
-            frag = Fragment::default();
+            // The file is read again on one thread.
+            let mut frag = Fragment::default();
             let mut read_category = |ctx: &mut Ctx<'_>, node: &Node| category(ctx, node, &mut frag);
             let Some(root) = parse_with(ctx, text, Some(&mut read_category)) else {
                 return Fragment::default();
             };
-            root
+            (root, frag)
         }
     };
     let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
@@ -642,7 +643,9 @@ mod tests {
         };
         // One item a batch: every cut is exercised.
         let frag = read_manifest_with(&mut ctx, text, threads, 1);
-        (format!("{frag:?}"), diags)
+        // Compared as merged: how a fragment holds its properties on the way is its own.
+        let set = crate::manifest::merge::merge(vec![frag], None, &mut diags);
+        (format!("{set:?}"), diags)
     }
 
     fn split_root(text: &str) -> Option<Node> {
@@ -651,7 +654,7 @@ mod tests {
             file: Arc::from("t.yaml"),
             diags: &mut diags,
         };
-        parse_split(&mut ctx, text, &mut |_, _| {}, 2, 1)
+        parse_split(&mut ctx, text, |_, _, _| {}, 2, 1).map(|(root, _)| root)
     }
 
     fn streamed_root(text: &str) -> Option<Node> {

@@ -450,16 +450,17 @@ pub(super) fn parse_batch(text: &str, batch: &Batch, indent: usize) -> Option<Ve
 /// or plain scalar ends at a line as little indented as the item's `-`, the same in the file
 /// and the batch), and the rest of the file must hold `categories` as a root key on its line,
 /// now with no value. Anything else — a syntax error anywhere, anchors in the list, a file
-/// laid out otherwise — returns `None` having called `sink` for nothing or taken back its
-/// diagnostics, and the caller parses the file on one thread, so diagnostics are as that
-/// parse gives them. Items reach `sink` in file order, on this thread.
+/// laid out otherwise — returns `None` with no diagnostic of the list's left, and the caller
+/// parses the file on one thread, so diagnostics are as that parse gives them. The threads
+/// also `read` each item into a fragment of their batch (with the batch's own diagnostics),
+/// which are joined in file order.
 pub(super) fn parse_split(
     ctx: &mut Ctx<'_>,
     text: &str,
-    sink: CategorySink<'_>,
+    read: CategoryReader,
     threads: usize,
     batch_bytes: usize,
-) -> Option<Node> {
+) -> Option<(Node, Fragment)> {
     if threads < 2 {
         return None;
     }
@@ -470,6 +471,8 @@ pub(super) fn parse_split(
     }
     let mut root = parse_rest(text, &split)?;
     let before = ctx.diags.len();
+    let file = &ctx.file;
+    let mut frag = Fragment::default();
     let whole = std::thread::scope(|scope| {
         let mut results = Vec::with_capacity(threads);
         for first in 0..threads {
@@ -479,10 +482,20 @@ pub(super) fn parse_split(
             let indent = split.indent;
             let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
                 for batch in batches.iter().skip(first).step_by(threads) {
-                    let items = parse_batch(text, batch, indent);
-                    let failed = items.is_none();
+                    let read_batch = parse_batch(text, batch, indent).map(|items| {
+                        let (mut batch_frag, mut diags) = (Fragment::default(), Vec::new());
+                        let mut batch_ctx = Ctx {
+                            file: std::sync::Arc::clone(file),
+                            diags: &mut diags,
+                        };
+                        for node in &items {
+                            read(&mut batch_ctx, node, &mut batch_frag);
+                        }
+                        (batch_frag, diags)
+                    });
+                    let failed = read_batch.is_none();
                     // The receiver is gone once a batch failed: stop.
-                    if tx.send(items).is_err() || failed {
+                    if tx.send(read_batch).is_err() || failed {
                         break;
                     }
                 }
@@ -493,12 +506,11 @@ pub(super) fn parse_split(
             results.push(rx);
         }
         for i in 0..batches.len() {
-            let Ok(Some(items)) = results[i % threads].recv() else {
+            let Ok(Some((batch_frag, diags))) = results[i % threads].recv() else {
                 return false;
             };
-            for node in &items {
-                sink(ctx, node);
-            }
+            ctx.diags.extend(diags);
+            frag.append(batch_frag);
         }
         true
     });
@@ -516,7 +528,7 @@ pub(super) fn parse_split(
             list_column(text, start, split.indent)?,
         );
     }
-    Some(root)
+    Some((root, frag))
 }
 
 /// The column the whole file's parse gives the list starting on the line at `start`: its
