@@ -12,23 +12,16 @@ use crate::manifest::{IntegrationRef, Property};
 /// The record kinds.
 pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor", "tag"];
 
-/// Files at least this large are read in pieces on several threads.
-const PARALLEL_MIN_BYTES: usize = 1 << 20;
-
 /// Reads a JSONL manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
-    let threads = if text.len() >= PARALLEL_MIN_BYTES {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    } else {
-        1
-    };
-    read_in_pieces(ctx, text, threads)
+    read_in_pieces(ctx, text, fragment::reading_threads(text.len()))
 }
 
 /// Reads `text` as up to `pieces` runs of whole lines, each on a thread of its own (the first
 /// on this one), and joins what they declare and report in file order. Records are lines, so
-/// a piece reads as it would in the whole file; a property whose event is declared in an
-/// earlier piece is found by the merge, as one declared in another file is.
+/// a piece reads as it would in the whole file; the join (`Fragment::append`) gives a
+/// property at the start of a piece to the event the piece before ended with, as the whole
+/// file's read would.
 fn read_in_pieces(ctx: &mut Ctx<'_>, text: &str, pieces: usize) -> Fragment {
     let cuts = cut_at_lines(text, pieces);
     if cuts.len() < 2 {

@@ -386,12 +386,12 @@ const TOP_FIELDS: &[&str] = &[
 
 /// Reads a YAML manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
-    let threads = if text.len() < PARALLEL_MIN_BYTES {
-        1
-    } else {
-        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-    };
-    read_manifest_with(ctx, text, threads, BATCH_BYTES)
+    read_manifest_with(
+        ctx,
+        text,
+        fragment::reading_threads(text.len()),
+        BATCH_BYTES,
+    )
 }
 
 /// [`read_manifest`] parsing on `threads` threads where the file allows (see [`parse_split`]).

@@ -5,9 +5,6 @@
 
 use super::*;
 
-/// Files smaller than this are parsed on one thread: the threads would cost more than they save.
-pub(super) const PARALLEL_MIN_BYTES: usize = 1 << 20;
-
 /// About how much text of the `categories` list one thread parses at a time.
 pub(super) const BATCH_BYTES: usize = 64 << 10;
 
