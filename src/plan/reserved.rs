@@ -45,12 +45,12 @@ pub struct LeasesSeen {
     pub home: Id,
     /// The lease events in it (live or dead: the apply tells them apart).
     pub leases: Vec<Resource>,
-    /// When the read was answered.
+    /// When the read was asked: its age counts from then, so it is never understated.
     pub read_at: Instant,
 }
 
 impl LeasesSeen {
-    /// What `categories` and `events`, the integration's as listed at `read_at`, show of its
+    /// What `categories` and `events`, the integration's as listed from `read_at` on, show of its
     /// leases; `None` when it has no lease home yet.
     #[must_use]
     pub(crate) fn find(
