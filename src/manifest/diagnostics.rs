@@ -1,6 +1,7 @@
 //! Problems found in manifests, each with a stable code and a precise place, and their renderings
 //! (plain `file:line:column: error[code]: message`, a rustc-like snippet on a terminal, JSON).
 
+use crate::manifest::stream::LARGE_FILE_BYTES;
 use crate::manifest::Origin;
 use crate::output::style;
 use serde::Serialize;
@@ -447,9 +448,6 @@ impl Lines {
     }
 }
 
-/// Files at least this large are left on disk once parsed (see [`Text::OnDisk`]).
-const HELD_BYTES_MAX: usize = 1 << 20;
-
 /// A large file's place on disk and what its bytes were, so that it can be left there once
 /// parsed.
 #[derive(Debug)]
@@ -463,20 +461,76 @@ impl DiskCopy {
     /// `None` for a file small enough to hold (or none read from disk).
     #[must_use]
     pub fn of(path: Option<&Path>, bytes: &[u8]) -> Option<Self> {
-        (bytes.len() >= HELD_BYTES_MAX).then_some(())?;
-        Some(Self {
-            path: path?.to_path_buf(),
-            len: bytes.len(),
-            digest: digest(bytes),
-        })
+        (bytes.len() >= LARGE_FILE_BYTES).then_some(())?;
+        Some(Self::at(path?, bytes.len(), ContentDigest::of(bytes)))
+    }
+
+    /// A file at `path` whose `len` bytes had `digest` ([`ContentDigest`]) when loaded.
+    #[must_use]
+    pub(crate) fn at(path: &Path, len: usize, digest: u64) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            len,
+            digest,
+        }
     }
 }
 
 /// Tells whether bytes read again are those loaded: a check against an edit made meanwhile,
-/// not against an adversary (who could edit the quoted line as easily).
-fn digest(bytes: &[u8]) -> u64 {
-    use std::hash::BuildHasher as _;
-    foldhash::quality::FixedState::with_seed(0).hash_one(bytes)
+/// not against an adversary (who could edit the quoted line as easily). The bytes are hashed
+/// in pieces of a fixed size, whatever reads they came in, so that a file read in blocks and
+/// the same file read whole have one digest.
+pub(crate) struct ContentDigest {
+    hasher: foldhash::quality::FoldHasher<'static>,
+    pending: Vec<u8>,
+}
+
+impl Default for ContentDigest {
+    fn default() -> Self {
+        use std::hash::BuildHasher as _;
+        Self {
+            hasher: foldhash::quality::FixedState::with_seed(0).build_hasher(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+impl ContentDigest {
+    const PIECE: usize = 64 << 10;
+
+    /// The digest of `bytes`.
+    pub(crate) fn of(bytes: &[u8]) -> u64 {
+        let mut digest = Self::default();
+        digest.update(bytes);
+        digest.finish()
+    }
+
+    /// Adds the bytes that follow those already added.
+    pub(crate) fn update(&mut self, mut bytes: &[u8]) {
+        use std::hash::Hasher as _;
+        if !self.pending.is_empty() {
+            let taken = (Self::PIECE - self.pending.len()).min(bytes.len());
+            self.pending.extend_from_slice(&bytes[..taken]);
+            bytes = &bytes[taken..];
+            if self.pending.len() < Self::PIECE {
+                return;
+            }
+            self.hasher.write(&self.pending);
+            self.pending.clear();
+        }
+        let mut pieces = bytes.chunks_exact(Self::PIECE);
+        for piece in pieces.by_ref() {
+            self.hasher.write(piece);
+        }
+        self.pending.extend_from_slice(pieces.remainder());
+    }
+
+    /// The digest of all the bytes added.
+    pub(crate) fn finish(mut self) -> u64 {
+        use std::hash::Hasher as _;
+        self.hasher.write(&self.pending);
+        self.hasher.finish()
+    }
 }
 
 impl Sources {
@@ -514,7 +568,7 @@ impl Sources {
             } => lines
                 .get_or_init(|| {
                     let bytes = std::fs::read(path).ok()?;
-                    if bytes.len() != *len || digest(&bytes) != *loaded {
+                    if bytes.len() != *len || ContentDigest::of(&bytes) != *loaded {
                         return None;
                     }
                     let text = String::from_utf8(bytes).ok()?;
@@ -630,7 +684,7 @@ mod tests {
     fn a_large_file_is_read_again_to_quote_a_line_unless_it_changed() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("big.jsonl");
-        let mut text = "x".repeat(HELD_BYTES_MAX);
+        let mut text = "x".repeat(LARGE_FILE_BYTES);
         text.push_str("\nthe second line\n");
         std::fs::write(&path, &text).unwrap();
         let disk = DiskCopy::of(Some(&path), text.as_bytes());
@@ -654,7 +708,7 @@ mod tests {
                 Text::OnDisk {
                     path: path.clone(),
                     len: text.len(),
-                    digest: digest(text.as_bytes()),
+                    digest: ContentDigest::of(text.as_bytes()),
                     lines: OnceLock::new(),
                 },
             )]

@@ -403,12 +403,7 @@ mod tests {
 
     fn reload(format: InputFormat, text: &str) -> ManifestSet {
         let loaded = load_sources(
-            vec![SourceFile {
-                name: "x".into(),
-                format,
-                bytes: text.as_bytes().to_vec(),
-                path: None,
-            }],
+            vec![SourceFile::read("x", format, text.as_bytes().to_vec())],
             &LoadOptions::default(),
         );
         let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();

@@ -149,16 +149,6 @@ pub(crate) struct Fragment {
     run_event: usize,
 }
 
-/// The threads a manifest file of `len` bytes is read on: files under 1 MiB on one (threads
-/// would cost more than they save), larger ones on up to 4 where the machine has the cores.
-pub(crate) fn reading_threads(len: usize) -> usize {
-    const PARALLEL_MIN_BYTES: usize = 1 << 20;
-    if len < PARALLEL_MIN_BYTES {
-        return 1;
-    }
-    std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
-}
-
 /// A list built by pushing and consumed once, held in chunks of at most [`Chunked::CHUNK`]
 /// items: consuming it frees each chunk as soon as its items have moved on, so merging a file
 /// of 100,000 properties does not hold them twice (a `Vec` keeps its whole buffer until the

@@ -7,60 +7,61 @@ use crate::manifest::fragment::{
     TAG_FIELDS, TRACKING_FIELDS,
 };
 use crate::manifest::node::{parse_json_line, suggest, Ctx, Node, Obj, Value};
+use crate::manifest::stream::{self, FileBlocks, Piece};
 use crate::manifest::{IntegrationRef, Property};
+use std::borrow::Cow;
 
 /// The record kinds.
 pub(crate) const KINDS: &[&str] = &["category", "event", "property", "monitor", "tag"];
 
 /// Reads a JSONL manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
-    read_in_pieces(ctx, text, fragment::reading_threads(text.len()))
+    read_in_pieces(ctx, text, stream::reading_threads(text.len()))
 }
 
-/// Reads `text` as up to `pieces` runs of whole lines, each on a thread of its own (the first
-/// on this one), and joins what they declare and report in file order. Records are lines, so
-/// a piece reads as it would in the whole file; the join (`Fragment::append`) gives a
-/// property at the start of a piece to the event the piece before ended with, as the whole
-/// file's read would.
+/// Reads a large JSONL file as its blocks come off disk, on several threads.
+pub(crate) fn read_streamed(ctx: &mut Ctx<'_>, blocks: &mut FileBlocks) -> Fragment {
+    let threads = stream::reading_threads(blocks.len());
+    read_pieces(ctx, blocks, threads)
+}
+
+/// Reads `text` as up to `pieces` runs of whole lines, each on a thread of its own.
 fn read_in_pieces(ctx: &mut Ctx<'_>, text: &str, pieces: usize) -> Fragment {
     let cuts = cut_at_lines(text, pieces);
-    if cuts.len() < 2 {
-        return read_lines(ctx, text, 0);
-    }
+    read_pieces(
+        ctx,
+        cuts.into_iter()
+            .map(|(piece, before)| (Cow::Borrowed(piece), before)),
+        pieces,
+    )
+}
+
+/// Reads runs of whole lines on up to `threads` threads and joins what they declare and
+/// report in file order. Records are lines, so a piece reads as it would in the whole file;
+/// the join (`Fragment::append`) gives a property at the start of a piece to the event the
+/// piece before ended with, as the whole file's read would.
+fn read_pieces<'a>(
+    ctx: &mut Ctx<'_>,
+    pieces: impl Iterator<Item = Piece<'a>>,
+    threads: usize,
+) -> Fragment {
     let file = &ctx.file;
-    let read = |&(piece, lines_before): &(&str, u32)| {
-        let mut diags = Vec::new();
+    let diags = &mut *ctx.diags;
+    let read = |(piece, lines_before): Piece<'a>| {
+        let mut piece_diags = Vec::new();
         let mut piece_ctx = Ctx {
             file: std::sync::Arc::clone(file),
-            diags: &mut diags,
+            diags: &mut piece_diags,
         };
-        let frag = read_lines(&mut piece_ctx, piece, lines_before);
-        (frag, diags)
+        let frag = read_lines(&mut piece_ctx, &piece, lines_before);
+        (frag, piece_diags)
     };
-    let read = &read;
-    let parts = std::thread::scope(|scope| {
-        let spawned: Vec<_> = cuts[1..]
-            .iter()
-            .map(|cut| {
-                let thread = std::thread::Builder::new().spawn_scoped(scope, move || read(cut));
-                (cut, thread)
-            })
-            .collect();
-        let mut parts = vec![read(&cuts[0])];
-        for (cut, thread) in spawned {
-            parts.push(match thread {
-                Ok(t) => t.join().unwrap_or_else(|e| std::panic::resume_unwind(e)),
-                // No thread to be had: read that piece here.
-                Err(_) => read(cut),
-            });
-        }
-        parts
-    });
     let mut whole = Fragment::default();
-    for (frag, diags) in parts {
-        ctx.diags.extend(diags);
+    stream::map_in_order(pieces, threads, read, |(frag, piece_diags)| {
+        diags.extend(piece_diags);
         whole.append(frag);
-    }
+        true
+    });
     whole
 }
 

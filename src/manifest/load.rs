@@ -9,6 +9,7 @@ use crate::manifest::node::Ctx;
 use crate::manifest::options::{InputFormat, LoadOptions, PresetOptions};
 use crate::manifest::presets::{self, CsvKind, Notes};
 use crate::manifest::rules::{self, Rules};
+use crate::manifest::stream::{FileBlocks, LARGE_FILE_BYTES};
 use crate::manifest::{jsonl, validate, walk, yaml, ManifestSet, Origin};
 use sha2::{Digest, Sha256};
 use std::collections::HashSet;
@@ -16,18 +17,43 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// One manifest's bytes, already read.
+/// One manifest: its bytes, or where a large one lies on disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     /// The name diagnostics use (the path as the user gave it, or `-`).
     pub name: String,
     /// How to read it.
     pub format: InputFormat,
-    /// Raw content.
-    pub bytes: Vec<u8>,
-    /// The file it was read from, when it can be read again: a large one is, to quote a line,
-    /// rather than held in memory for the whole run.
-    pub path: Option<PathBuf>,
+    /// What to read.
+    pub content: Content,
+}
+
+/// What a manifest's bytes are read from.
+#[derive(Debug, Clone)]
+pub enum Content {
+    /// Bytes already read, and the file they were read from when it can be read again: a
+    /// large one is, to quote a line, rather than held in memory for the whole run.
+    Read {
+        /// Raw content.
+        bytes: Vec<u8>,
+        /// The file.
+        path: Option<PathBuf>,
+    },
+    /// A large YAML or JSONL file, read from disk a block at a time as it is parsed, so that
+    /// it is never held whole.
+    OnDisk(PathBuf),
+}
+
+impl SourceFile {
+    /// A manifest whose bytes are already read, from no file that can be read again.
+    #[must_use]
+    pub fn read(name: impl Into<String>, format: InputFormat, bytes: Vec<u8>) -> Self {
+        Self {
+            name: name.into(),
+            format,
+            content: Content::Read { bytes, path: None },
+        }
+    }
 }
 
 /// The result of loading: the merged set, every diagnostic, and a fingerprint of the inputs.
@@ -195,12 +221,7 @@ impl Collector<'_> {
             );
             return;
         };
-        self.sources.push(SourceFile {
-            name: "-".into(),
-            format,
-            bytes,
-            path: None,
-        });
+        self.sources.push(SourceFile::read("-", format, bytes));
     }
 
     /// A directory's manifest files, sorted by name, not recursively.
@@ -367,12 +388,26 @@ impl Collector<'_> {
             );
             return;
         };
+        let name = path.display().to_string();
+        let large = |len: u64| usize::try_from(len).map_or(true, |len| len >= LARGE_FILE_BYTES);
+        let streams = matches!(format, InputFormat::Yaml | InputFormat::Jsonl)
+            && std::fs::metadata(path).is_ok_and(|m| m.is_file() && large(m.len()));
+        if streams {
+            self.sources.push(SourceFile {
+                name,
+                format,
+                content: Content::OnDisk(path.to_path_buf()),
+            });
+            return;
+        }
         match std::fs::read(path) {
             Ok(bytes) => self.sources.push(SourceFile {
-                name: path.display().to_string(),
+                name,
                 format,
-                bytes,
-                path: Some(path.to_path_buf()),
+                content: Content::Read {
+                    bytes,
+                    path: Some(path.to_path_buf()),
+                },
             }),
             Err(e) => self.diags.push(io_error(path, &e)),
         }
@@ -563,21 +598,36 @@ impl Reader {
         rules
     }
 
-    /// One manifest read by its format; `None` when it is not UTF-8.
+    /// One manifest read by its format; `None` when it is not UTF-8 or cannot be read.
     fn fragment(
         &mut self,
         src: SourceFile,
         csv: CsvOptions<'_>,
         preset: &PresetOptions,
     ) -> Option<Fragment> {
-        self.hash(&src.bytes);
+        let (bytes, path) = match src.content {
+            Content::Read { bytes, path } => (bytes, path),
+            Content::OnDisk(path) => {
+                if let Some(frag) = self.streamed(&src.name, src.format, &path) {
+                    return Some(frag);
+                }
+                match std::fs::read(&path) {
+                    Ok(bytes) => (bytes, Some(path)),
+                    Err(e) => {
+                        self.diags.push(io_error(&path, &e));
+                        return None;
+                    }
+                }
+            }
+        };
+        self.hash(&bytes);
         let file: Arc<str> = Arc::from(src.name.as_str());
         let mut ctx = Ctx {
             file: Arc::clone(&file),
             diags: &mut self.diags,
         };
-        let disk = DiskCopy::of(src.path.as_deref(), &src.bytes);
-        let text = decode(&mut ctx, src.bytes)?;
+        let disk = DiskCopy::of(path.as_deref(), &bytes);
+        let text = decode(&mut ctx, bytes)?;
         let vendor = match (src.format, preset.from) {
             (InputFormat::Json, Some(p)) if p.is_json() => Some(p),
             (InputFormat::Json, _) => presets::detect_json(&mut ctx, &text),
@@ -608,6 +658,32 @@ impl Reader {
         self.texts.keep(&file, text, disk);
         Some(frag)
     }
+
+    /// A large YAML or JSONL file read as its blocks come off disk; `None` when it must be
+    /// read whole instead (see [`FileBlocks`]; a YAML file also when it is not laid out the
+    /// usual way), with nothing it reported kept.
+    fn streamed(&mut self, name: &str, format: InputFormat, path: &Path) -> Option<Fragment> {
+        let mut blocks = FileBlocks::open(path, self.hasher.clone()).ok()?;
+        let file: Arc<str> = Arc::from(name);
+        let before = self.diags.len();
+        let mut ctx = Ctx {
+            file: Arc::clone(&file),
+            diags: &mut self.diags,
+        };
+        let frag = match format {
+            InputFormat::Yaml => yaml::read_streamed(&mut ctx, &mut blocks),
+            InputFormat::Jsonl => Some(jsonl::read_streamed(&mut ctx, &mut blocks)),
+            InputFormat::Csv | InputFormat::Json => None,
+        };
+        let Some((frag, read)) = frag.zip(blocks.finish()) else {
+            self.diags.truncate(before);
+            return None;
+        };
+        self.hasher = read.fingerprint;
+        let disk = DiskCopy::at(path, read.len, read.digest);
+        self.texts.keep(&file, String::new(), Some(disk));
+        Some(frag)
+    }
 }
 
 #[cfg(test)]
@@ -619,12 +695,7 @@ mod tests {
 
     fn load_one(format: InputFormat, bytes: Vec<u8>) -> Loaded {
         load_sources(
-            vec![SourceFile {
-                name: "in".into(),
-                format,
-                bytes,
-                path: None,
-            }],
+            vec![SourceFile::read("in", format, bytes)],
             &LoadOptions::default(),
         )
     }
@@ -678,6 +749,114 @@ mod tests {
         assert_eq!(d.code, Code::NotUtf8);
         let loc = d.location.as_ref().unwrap();
         assert_eq!((loc.line, loc.column), (2, 4));
+    }
+
+    /// `path` loaded as `load` reads it, and its bytes loaded whole under the same name.
+    fn from_disk_and_whole(path: &Path) -> (Loaded, Loaded) {
+        let opts = LoadOptions {
+            paths: vec![path.to_path_buf()],
+            ..LoadOptions::default()
+        };
+        let format = format_of(path).unwrap();
+        let name = path.display().to_string();
+        let whole = SourceFile::read(name, format, std::fs::read(path).unwrap());
+        (
+            load(&opts),
+            load_sources(vec![whole], &LoadOptions::default()),
+        )
+    }
+
+    #[test]
+    fn a_large_file_read_off_disk_as_it_is_parsed_loads_as_its_bytes_read_whole() {
+        let set = tracking_plan(Shape {
+            categories: 60,
+            events: 20,
+            properties: 8,
+        });
+        // Mistakes in the first and the last stretch, each reported where it is.
+        let mistaken = |text: String, from: &str, to: &str| {
+            let last = text.rfind(from).unwrap();
+            let mut text = text.replacen(from, to, 1);
+            text.replace_range(last..last + from.len(), to);
+            text
+        };
+        // A mistake after the categories too, where the rest of the file is read.
+        let yaml = format!(
+            "{}tags:\n- name: core\n  colour: red\n",
+            write::to_yaml(&set, None).unwrap()
+        );
+        let yaml = mistaken(
+            yaml,
+            "\n      pii: true\n",
+            "\n      pii: yes\n      colour: red\n",
+        );
+        let jsonl = mistaken(
+            write::to_jsonl(&set).unwrap(),
+            "\"pii\":true",
+            "\"pii\":\"yes\",\"colour\":\"red\"",
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let cases = [
+            ("plan.yaml", yaml.clone().into_bytes()),
+            // Not the usual layout (a document marker first): read whole after all.
+            ("marked.yaml", format!("---\n{yaml}").into_bytes()),
+            ("plan.jsonl", format!("\u{feff}{jsonl}").into_bytes()),
+            // Not UTF-8 near its end: read whole, which reports where.
+            (
+                "bad.jsonl",
+                [jsonl.as_bytes(), b"{\"kind\": \"\xff\"}\n"].concat(),
+            ),
+        ];
+        for (name, bytes) in cases {
+            assert!(bytes.len() > LARGE_FILE_BYTES, "{name} is large");
+            let path = dir.path().join(name);
+            std::fs::write(&path, &bytes).unwrap();
+            let mut collector = Collector {
+                opts: &LoadOptions::default(),
+                sources: Vec::new(),
+                seen: HashSet::new(),
+                diags: Vec::new(),
+            };
+            collector.file(&path);
+            assert!(matches!(collector.sources[0].content, Content::OnDisk(_)));
+            let mut reader = Reader {
+                diags: Vec::new(),
+                texts: Sources::default(),
+                hasher: Sha256::new(),
+                notes: Vec::new(),
+            };
+            let format = format_of(&path).unwrap();
+            let streamed = reader.streamed(name, format, &path).is_some();
+            assert_eq!(streamed, name.starts_with("plan."), "{name}");
+            let (from_disk, whole) = from_disk_and_whole(&path);
+            assert_eq!(from_disk.fingerprint, whole.fingerprint, "{name}");
+            assert_eq!(
+                format!("{:?}", from_disk.diagnostics),
+                format!("{:?}", whole.diagnostics),
+                "{name}"
+            );
+            assert_eq!(format!("{:?}", from_disk.set), format!("{:?}", whole.set));
+            let lines: Vec<u32> = from_disk
+                .diagnostics
+                .iter()
+                .filter_map(|d| d.location.as_ref().map(|l| l.line))
+                .collect();
+            let line_count = bytes.iter().filter(|&&b| b == b'\n').count();
+            if name == "bad.jsonl" {
+                assert_eq!(from_disk.diagnostics[0].code, Code::NotUtf8);
+                assert_eq!(lines, [u32::try_from(line_count).unwrap()]);
+                continue;
+            }
+            let (first, last) = (lines[0] as usize, lines[lines.len() - 1] as usize);
+            assert!(
+                first < line_count / 2 && last > line_count / 2,
+                "{name}: {lines:?}"
+            );
+            let quoted = from_disk
+                .sources
+                .line(&path.display().to_string(), lines[0]);
+            assert!(quoted.is_some(), "{name}: a large file's line is quoted");
+        }
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub(crate) mod options;
 pub(crate) mod presets;
 mod rule_config;
 pub(crate) mod rules;
+mod stream;
 pub(crate) mod tracking_block;
 pub(crate) mod validate;
 mod walk;

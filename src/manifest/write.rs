@@ -461,12 +461,7 @@ mod tests {
 
     fn reload(name: &str, format: InputFormat, text: String) -> ManifestSet {
         let loaded = load_sources(
-            vec![SourceFile {
-                name: name.into(),
-                format,
-                bytes: text.into_bytes(),
-                path: None,
-            }],
+            vec![SourceFile::read(name, format, text.into_bytes())],
             &LoadOptions::default(),
         );
         let errors: Vec<_> = loaded.diagnostics.iter().filter(|d| d.is_error()).collect();

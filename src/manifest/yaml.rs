@@ -7,7 +7,9 @@ use crate::manifest::fragment::{
     TRACKING_FIELDS,
 };
 use crate::manifest::node::{scalar_text, Ctx, MapKey, Node, Obj, Value};
+use crate::manifest::stream::{self, FileBlocks, Piece};
 use crate::manifest::{rule_config, IntegrationRef, Property};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::ops::Range;
 use yaml_rust2::parser::{Event, Parser};
@@ -386,12 +388,16 @@ const TOP_FIELDS: &[&str] = &[
 
 /// Reads a YAML manifest file into what it declares.
 pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
-    read_manifest_with(
-        ctx,
-        text,
-        fragment::reading_threads(text.len()),
-        BATCH_BYTES,
-    )
+    read_manifest_with(ctx, text, stream::reading_threads(text.len()), BATCH_BYTES)
+}
+
+/// Reads a large YAML file as its blocks come off disk, its `categories` list on several
+/// threads (see [`parse_split`]); `None` when the file must be read whole instead (it is not
+/// laid out the usual way, or a batch does not read as its items).
+pub(crate) fn read_streamed(ctx: &mut Ctx<'_>, blocks: &mut FileBlocks) -> Option<Fragment> {
+    let threads = stream::reading_threads(blocks.len());
+    let (root, frag) = parse_split(ctx, blocks, category, threads, BATCH_BYTES)?;
+    Some(read_top(ctx, &root, frag))
 }
 
 /// [`read_manifest`] parsing on `threads` threads where the file allows (see [`parse_split`]).
@@ -401,7 +407,11 @@ fn read_manifest_with(
     threads: usize,
     batch_bytes: usize,
 ) -> Fragment {
-    let (root, mut frag) = match parse_split(ctx, text, category, threads, batch_bytes) {
+    let whole = std::iter::once((Cow::Borrowed(text), 0));
+    let split = (threads > 1)
+        .then(|| parse_split(ctx, whole, category, threads, batch_bytes))
+        .flatten();
+    let (root, frag) = match split {
         Some(read) => read,
         None => {
             // The file is read again on one thread.
@@ -413,12 +423,17 @@ fn read_manifest_with(
             (root, frag)
         }
     };
-    let Some(top) = Obj::new(ctx, &root, "the manifest", TOP_FIELDS) else {
+    read_top(ctx, &root, frag)
+}
+
+/// Reads the root mapping's keys besides the `categories` already read into `frag`.
+fn read_top(ctx: &mut Ctx<'_>, root: &Node, mut frag: Fragment) -> Fragment {
+    let Some(top) = Obj::new(ctx, root, "the manifest", TOP_FIELDS) else {
         return frag;
     };
     match top.get("version") {
         None => ctx.push(
-            Diagnostic::at(Code::MissingField, ctx.node_loc(&root), "missing `version`")
+            Diagnostic::at(Code::MissingField, ctx.node_loc(root), "missing `version`")
                 .hint("start the file with `version: 1`"),
         ),
         Some(v) if v.value == Value::Int(1) => {}
@@ -432,7 +447,7 @@ fn read_manifest_with(
         ),
     }
     if let Some(name) = top.string(ctx, "integration") {
-        let node = top.get("integration").unwrap_or(&root);
+        let node = top.get("integration").unwrap_or(root);
         frag.add_integration(IntegrationRef::parse(&name), ctx.origin(node));
     }
     if let Some(node) = top.get("defaults") {
@@ -654,7 +669,8 @@ mod tests {
             file: Arc::from("t.yaml"),
             diags: &mut diags,
         };
-        parse_split(&mut ctx, text, |_, _, _| {}, 2, 1).map(|(root, _)| root)
+        let whole = std::iter::once((Cow::Borrowed(text), 0));
+        parse_split(&mut ctx, whole, |_, _, _| {}, 2, 1).map(|(root, _)| root)
     }
 
     fn streamed_root(text: &str) -> Option<Node> {
@@ -804,12 +820,13 @@ mod tests {
             properties: 4,
         });
         let text = crate::manifest::write::to_yaml(&set, None).unwrap();
-        let split = find_split(&text).unwrap();
-        for batch in split.batches(1) {
-            let (fast, slow) = both_readers(&text[batch.bytes.clone()], split.indent);
+        let mut batches = Batched::new(std::iter::once((Cow::Borrowed(&*text), 0)), 1);
+        for batch in batches.by_ref() {
+            let (fast, slow) = both_readers(&batch.text, batch.indent);
             assert!(fast.is_some());
             assert_eq!(fast, slow);
         }
+        assert!(!batches.not_usual);
         assert_eq!(split_root(&text), streamed_root(&text));
         assert_eq!(read_on(2, &text), read_on(1, &text));
     }

@@ -53,12 +53,7 @@ const FORMATS: [(&str, InputFormat); 3] = [
 #[track_caller]
 fn load(name: &str, format: InputFormat, text: &str) -> ManifestSet {
     let loaded = load_sources(
-        vec![SourceFile {
-            name: name.into(),
-            format,
-            bytes: text.as_bytes().to_vec(),
-            path: None,
-        }],
+        vec![SourceFile::read(name, format, text.as_bytes().to_vec())],
         &LoadOptions {
             paths: Vec::new(),
             integration: None,

@@ -8,18 +8,6 @@ use super::*;
 /// About how much text of the `categories` list one thread parses at a time.
 pub(super) const BATCH_BYTES: usize = 64 << 10;
 
-/// The items of a root `categories:` block list, found by reading lines, not YAML.
-pub(super) struct Split {
-    /// Line of the `categories:` key.
-    pub(super) key_line: u32,
-    /// Spaces before each item's `-`.
-    pub(super) indent: usize,
-    /// Where the list's lines start and end (at a line start, or the end of the text).
-    pub(super) region: Range<usize>,
-    /// Each item's first byte and line: the line starting with `-` at `indent`.
-    pub(super) items: Vec<(usize, u32)>,
-}
-
 /// Whether a line holds only spaces, or a comment: neither starts nor ends a list item.
 pub(super) fn is_blank_or_comment(body: &str) -> bool {
     let rest = body.trim_start_matches([' ', '\t', '\r']);
@@ -32,123 +20,234 @@ pub(super) fn is_item(rest: &str) -> bool {
         .is_some_and(|after| after.is_empty() || after.starts_with([' ', '\r']))
 }
 
-/// Where the items of the root `categories:` list lie when the file is laid out the usual way:
-/// a block mapping at column 1, `categories:` alone on its line, then items each starting on a
-/// line with `-` at one indentation, the list ending at the next line at column 1. `None` for
-/// anything else. This only proposes the split: the parses of [`parse_split`] confirm it.
-pub(super) fn find_split(text: &str) -> Option<Split> {
-    enum Phase {
-        /// Before the first line of YAML.
-        Start,
-        /// Looking for the `categories:` line.
-        Key,
-        /// After it, looking for the first item.
-        First,
-        /// Among the items.
-        Items,
-    }
-    let mut phase = Phase::Start;
-    let (mut key_line, mut indent, mut region_start) = (0, 0, 0);
-    let mut items = Vec::new();
-    let mut pos = 0;
-    for (n, line) in text.split_inclusive('\n').enumerate() {
-        let (start, number) = (pos, u32::try_from(n + 1).ok()?);
-        pos += line.len();
-        let body = line.strip_suffix('\n').unwrap_or(line);
+/// Where a line lies, as [`Finder`] tells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Place {
+    /// Before or after the `categories` list.
+    Outside,
+    /// The first line of one of its items.
+    Item,
+    /// A later line of an item (or a blank line or comment among them).
+    InItem,
+}
+
+/// Finds the items of the root `categories:` list, a line at a time, when the file is laid out
+/// the usual way: a block mapping at column 1, `categories:` alone on its line, then items each
+/// starting on a line with `-` at one indentation, the list ending at the next line at the
+/// first column. Anything else is refused. This only proposes the split: the parses of
+/// [`parse_split`] confirm it.
+#[derive(Debug, Default)]
+pub(super) struct Finder {
+    phase: Phase,
+    /// Line of the `categories:` key.
+    pub(super) key_line: u32,
+    /// Spaces before each item's `-`.
+    pub(super) indent: usize,
+}
+
+#[derive(Debug, Default)]
+enum Phase {
+    /// Before the first line of YAML.
+    #[default]
+    Start,
+    /// Looking for the `categories:` line.
+    Key,
+    /// After it, looking for the first item.
+    First,
+    /// Among the items.
+    Items,
+    /// After the list.
+    After,
+}
+
+impl Finder {
+    /// Where the line numbered `number` (`body`, without its newline) lies; `None` once the
+    /// file is seen not to be laid out the usual way.
+    pub(super) fn line(&mut self, number: u32, body: &str) -> Option<Place> {
         if is_blank_or_comment(body) {
-            continue;
+            return Some(if matches!(self.phase, Phase::Items) {
+                Place::InItem
+            } else {
+                Place::Outside
+            });
         }
         let rest = body.trim_start_matches(' ');
         let spaces = body.len() - rest.len();
-        match phase {
+        match self.phase {
             // A document starting with a plain key at column 1 is a block mapping: neither a
             // flow collection (which could hold `categories:` at column 1 as its own key) nor
             // one with directives, tags or anchors to keep track of.
             Phase::Start
                 if spaces == 0 && rest.starts_with(|c: char| c.is_ascii_alphanumeric()) =>
             {
-                phase = Phase::Key;
+                self.phase = Phase::Key;
             }
             Phase::Start => return None,
             Phase::First => {
                 if !is_item(rest) {
                     return None;
                 }
-                (indent, region_start) = (spaces, start);
-                items.push((start, number));
-                phase = Phase::Items;
-                continue;
+                self.indent = spaces;
+                self.phase = Phase::Items;
+                return Some(Place::Item);
             }
             Phase::Items => {
+                // A tab is not indentation in YAML: such a file is left to the parser whole.
                 if rest.starts_with('\t') {
                     return None;
                 }
-                if spaces > indent {
-                    continue;
+                if spaces > self.indent {
+                    return Some(Place::InItem);
                 }
-                if spaces == indent && is_item(rest) {
-                    items.push((start, number));
-                    continue;
+                if spaces == self.indent && is_item(rest) {
+                    return Some(Place::Item);
                 }
                 if spaces == 0 {
-                    return Some(Split {
-                        key_line,
-                        indent,
-                        region: region_start..start,
-                        items,
-                    });
+                    self.phase = Phase::After;
+                    return Some(Place::Outside);
                 }
                 return None;
             }
             Phase::Key => {}
+            Phase::After => return Some(Place::Outside),
         }
         if spaces == 0 {
             if let Some(after) = body.strip_prefix("categories:") {
                 let after = after.trim_end_matches('\r');
                 let tail = after.trim_start_matches([' ', '\t']);
                 if tail.is_empty() || (tail.starts_with('#') && tail.len() < after.len()) {
-                    key_line = number;
-                    phase = Phase::First;
+                    self.key_line = number;
+                    self.phase = Phase::First;
                 }
             }
         }
+        Some(Place::Outside)
     }
-    matches!(phase, Phase::Items).then_some(Split {
-        key_line,
-        indent,
-        region: region_start..text.len(),
-        items,
-    })
+
+    /// Whether the list was found, the file ending here.
+    fn found(&self) -> bool {
+        matches!(self.phase, Phase::Items | Phase::After)
+    }
 }
 
-/// One thread's share of the `categories` list: whole items, in order.
+/// One thread's share of the `categories` list: whole items, in order, as text.
 pub(super) struct Batch {
-    pub(super) bytes: Range<usize>,
+    pub(super) text: String,
+    /// The file's line the text starts on.
     pub(super) line: u32,
     pub(super) items: usize,
+    /// Spaces before each item's `-`.
+    pub(super) indent: usize,
 }
 
-impl Split {
-    pub(super) fn batches(&self, batch_bytes: usize) -> Vec<Batch> {
-        let mut batches: Vec<Batch> = Vec::new();
-        for (i, &(start, line)) in self.items.iter().enumerate() {
-            let end = self
-                .items
-                .get(i + 1)
-                .map_or(self.region.end, |&(next, _)| next);
-            match batches.last_mut() {
-                Some(b) if b.bytes.len() < batch_bytes => {
-                    b.bytes.end = end;
-                    b.items += 1;
+/// A file, read a piece of whole lines at a time, cut into batches of about `batch_bytes` of the
+/// `categories` list's items, in order; the rest of the file is kept with the list's lines
+/// left blank (so lines keep their numbers). It ends early, saying `not_usual`, when the
+/// [`Finder`] refuses the file's layout.
+pub(super) struct Batched<'a, S> {
+    pieces: S,
+    piece: Cow<'a, str>,
+    at: usize,
+    number: u32,
+    pub(super) finder: Finder,
+    pub(super) rest: String,
+    batch: Option<Batch>,
+    batch_bytes: usize,
+    /// The first item's line and the column the whole file's parse gives the list.
+    pub(super) list_at: Option<(u32, Option<u32>)>,
+    pub(super) not_usual: bool,
+}
+
+impl<'a, S: Iterator<Item = Piece<'a>>> Batched<'a, S> {
+    pub(super) fn new(pieces: S, batch_bytes: usize) -> Self {
+        Self {
+            pieces,
+            piece: Cow::Borrowed(""),
+            at: 0,
+            number: 0,
+            finder: Finder::default(),
+            rest: String::new(),
+            batch: None,
+            batch_bytes,
+            list_at: None,
+            not_usual: false,
+        }
+    }
+
+    /// Where the next line lies in `piece`, its newline included; `None` at the end of the file.
+    fn next_line(&mut self) -> Option<Range<usize>> {
+        while self.at >= self.piece.len() {
+            // Pieces come in file order from its start: their line numbers are counted here.
+            (self.piece, _) = self.pieces.next()?;
+            self.at = 0;
+        }
+        let start = self.at;
+        self.at = self.piece[start..]
+            .find('\n')
+            .map_or(self.piece.len(), |newline| start + newline + 1);
+        Some(start..self.at)
+    }
+}
+
+impl<'a, S: Iterator<Item = Piece<'a>>> Iterator for Batched<'a, S> {
+    type Item = Batch;
+
+    fn next(&mut self) -> Option<Batch> {
+        loop {
+            let Some(range) = self.next_line() else {
+                self.not_usual |= !self.finder.found();
+                return self.batch.take().filter(|_| !self.not_usual);
+            };
+            let line = &self.piece[range];
+            self.number += 1;
+            let body = line.strip_suffix('\n').unwrap_or(line);
+            let Some(place) = self.finder.line(self.number, body) else {
+                self.not_usual = true;
+                return None;
+            };
+            if place == Place::Outside {
+                self.rest.push_str(line);
+                // The list's first line after it: its last batch is whole.
+                if let Some(batch) = self.batch.take() {
+                    return Some(batch);
                 }
-                _ => batches.push(Batch {
-                    bytes: start..end,
-                    line,
-                    items: 1,
-                }),
+                continue;
+            }
+            if line.ends_with('\n') {
+                self.rest.push('\n');
+            }
+            let ready = match place {
+                Place::Item => {
+                    let indent = self.finder.indent;
+                    if self.list_at.is_none() {
+                        self.list_at = Some((self.number, list_column(line, indent)));
+                    }
+                    let full = |b: &Batch| b.text.len() >= self.batch_bytes;
+                    let ready = self.batch.take_if(|b| full(b));
+                    // Room for the batch and an item past it, so that it is not grown by
+                    // doubling (a freed buffer is memory the allocator holds on to a while).
+                    let room = self.batch_bytes.saturating_mul(2).min(1 << 20);
+                    let batch = self.batch.get_or_insert_with(|| Batch {
+                        text: String::with_capacity(room),
+                        line: self.number,
+                        items: 0,
+                        indent,
+                    });
+                    batch.items += 1;
+                    batch.text.push_str(line);
+                    ready
+                }
+                _ => {
+                    if let Some(batch) = &mut self.batch {
+                        batch.text.push_str(line);
+                    }
+                    None
+                }
+            };
+            if ready.is_some() {
+                return ready;
             }
         }
-        batches
     }
 }
 
@@ -415,25 +514,22 @@ pub(super) fn read_lines(text: &str, builder: &mut Builder, indent: usize) -> Op
 
 /// Parses one batch of category items on its own, as a list at the root; `None` when it does
 /// not read as exactly its items (a construct crossing its ends) or uses anchors.
-pub(super) fn parse_batch(text: &str, batch: &Batch, indent: usize) -> Option<Vec<Node>> {
-    let mut builder = Builder {
+pub(super) fn parse_batch(batch: &Batch) -> Option<Vec<Node>> {
+    let builder = || Builder {
         line_offset: batch.line - 1,
-        // In the file, the list sits in the root mapping.
         depth_offset: 1,
         refuse_anchors: true,
         ..Builder::default()
     };
-    let batch_text = &text[batch.bytes.clone()];
-    if read_lines(batch_text, &mut builder, indent).is_none() {
-        builder = Builder {
-            line_offset: batch.line - 1,
-            depth_offset: 1,
-            refuse_anchors: true,
-            ..Builder::default()
-        };
-        drive(batch_text, &mut builder, drop).ok()?;
-    }
-    match builder.root?.value {
+    let mut lines_read = builder();
+    let root = if read_lines(&batch.text, &mut lines_read, batch.indent).is_some() {
+        lines_read.root
+    } else {
+        let mut parsed = builder();
+        drive(&batch.text, &mut parsed, drop).ok()?;
+        parsed.root
+    };
+    match root?.value {
         Value::Seq(items) if items.len() == batch.items => Some(items),
         _ => None,
     }
@@ -451,91 +547,63 @@ pub(super) fn parse_batch(text: &str, batch: &Batch, indent: usize) -> Option<Ve
 /// parses the file on one thread, so diagnostics are as that parse gives them. The threads
 /// also `read` each item into a fragment of their batch (with the batch's own diagnostics),
 /// which are joined in file order.
-pub(super) fn parse_split(
+pub(super) fn parse_split<'a>(
     ctx: &mut Ctx<'_>,
-    text: &str,
+    pieces: impl Iterator<Item = Piece<'a>>,
     read: CategoryReader,
     threads: usize,
     batch_bytes: usize,
 ) -> Option<(Node, Fragment)> {
-    if threads < 2 {
-        return None;
-    }
-    let split = find_split(text)?;
-    let batches = split.batches(batch_bytes);
-    if batches.len() < 2 {
-        return None;
-    }
-    let mut root = parse_rest(text, &split)?;
+    let mut batched = Batched::new(pieces, batch_bytes);
     let before = ctx.diags.len();
     let file = &ctx.file;
+    let diags = &mut *ctx.diags;
     let mut frag = Fragment::default();
-    let whole = std::thread::scope(|scope| {
-        let mut results = Vec::with_capacity(threads);
-        for first in 0..threads {
-            // Two batches ahead at most: the list is never held whole.
-            let (tx, rx) = std::sync::mpsc::sync_channel(2);
-            let batches = &batches;
-            let indent = split.indent;
-            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
-                for batch in batches.iter().skip(first).step_by(threads) {
-                    let read_batch = parse_batch(text, batch, indent).map(|items| {
-                        let (mut batch_frag, mut diags) = (Fragment::default(), Vec::new());
-                        let mut batch_ctx = Ctx {
-                            file: std::sync::Arc::clone(file),
-                            diags: &mut diags,
-                        };
-                        for node in &items {
-                            read(&mut batch_ctx, node, &mut batch_frag);
-                        }
-                        (batch_frag, diags)
-                    });
-                    let failed = read_batch.is_none();
-                    // The receiver is gone once a batch failed: stop.
-                    if tx.send(read_batch).is_err() || failed {
-                        break;
-                    }
-                }
-            });
-            if spawned.is_err() {
-                return false;
-            }
-            results.push(rx);
+    let read_batch = |batch: Batch| {
+        let items = parse_batch(&batch)?;
+        drop(batch);
+        let (mut batch_frag, mut batch_diags) = (Fragment::default(), Vec::new());
+        let mut batch_ctx = Ctx {
+            file: std::sync::Arc::clone(file),
+            diags: &mut batch_diags,
+        };
+        for node in &items {
+            read(&mut batch_ctx, node, &mut batch_frag);
         }
-        for i in 0..batches.len() {
-            let Ok(Some((batch_frag, diags))) = results[i % threads].recv() else {
-                return false;
-            };
-            ctx.diags.extend(diags);
-            frag.append(batch_frag);
-        }
+        Some((batch_frag, batch_diags))
+    };
+    let whole = stream::map_in_order(&mut batched, threads, read_batch, |read| {
+        let Some((batch_frag, batch_diags)) = read else {
+            return false;
+        };
+        diags.extend(batch_diags);
+        frag.append(batch_frag);
         true
     });
-    if !whole {
+    let root = (whole && !batched.not_usual)
+        .then(|| parse_rest(&batched.rest, batched.finder.key_line))
+        .flatten()
+        .zip(batched.list_at);
+    let Some((mut root, (line, column))) = root else {
         ctx.diags.truncate(before);
         return None;
-    }
+    };
     // As the whole file's parse leaves it: streamed, the list stays empty.
     if let Value::Map(entries) = &mut root.value {
         let (_, value) = entries.iter_mut().find(|(k, _)| k.name == "categories")?;
-        let &(start, line) = split.items.first()?;
-        *value = Node::new(
-            Value::Seq(Vec::new()),
-            line,
-            list_column(text, start, split.indent)?,
-        );
+        *value = Node::new(Value::Seq(Vec::new()), line, column?);
     }
     Some((root, frag))
 }
 
-/// The column the whole file's parse gives the list starting on the line at `start`: its
+/// The column the whole file's parse gives the list whose first item's line is `line`: its
 /// `-` when indented; unindented, where the first item's content starts (what follows the
 /// `-` on its line). `None` where that is not on the line.
-pub(super) fn list_column(text: &str, start: usize, indent: usize) -> Option<u32> {
+pub(super) fn list_column(line: &str, indent: usize) -> Option<u32> {
     if indent > 0 {
         return Some(to_u32(indent + 1));
     }
-    let after = text[start..].strip_prefix('-')?;
+    let after = line.strip_prefix('-')?;
     let content = after.trim_start_matches([' ', '\t']);
     if content.is_empty() || content.starts_with(['#', '\r', '\n']) {
         return None;
@@ -543,24 +611,19 @@ pub(super) fn list_column(text: &str, start: usize, indent: usize) -> Option<u32
     Some(to_u32(2 + after.len() - content.len()))
 }
 
-/// Parses the file with the `categories` list's lines left blank; `None` unless it holds
-/// `categories` once, as a root key on the line [`find_split`] found it, with no value.
-pub(super) fn parse_rest(text: &str, split: &Split) -> Option<Node> {
-    let list = &text[split.region.clone()];
-    let blank = list.bytes().filter(|&b| b == b'\n').count();
-    let mut rest = String::with_capacity(text.len() - list.len() + blank);
-    rest.push_str(&text[..split.region.start]);
-    rest.extend(std::iter::repeat_n('\n', blank));
-    rest.push_str(&text[split.region.end..]);
+/// Parses the file with the `categories` list's lines left blank (`rest`); `None` unless it
+/// holds `categories` once, as a root key on the line the [`Finder`] found it (`key_line`),
+/// with no value.
+pub(super) fn parse_rest(rest: &str, key_line: u32) -> Option<Node> {
     let mut builder = Builder::default();
-    drive(&rest, &mut builder, drop).ok()?;
+    drive(rest, &mut builder, drop).ok()?;
     let root = builder.root?;
     let Value::Map(entries) = &root.value else {
         return None;
     };
     let mut keys = entries.iter().filter(|(k, _)| k.name == "categories");
     let (key, value) = keys.next()?;
-    let placed = (key.line, key.column) == (split.key_line, 1);
+    let placed = (key.line, key.column) == (key_line, 1);
     let empty = value.value == Value::Null && value.raw.is_none();
     (placed && empty && keys.next().is_none()).then_some(root)
 }
