@@ -9,7 +9,7 @@ use crate::manifest::fields::{self, FieldKind, FieldValue, Group};
 use crate::manifest::fragment::{CategoryMention, EventMention, Fragment};
 use crate::manifest::node::Ctx;
 use crate::manifest::{CategoryFields, NameSet, Origin, ResourceFields};
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 /// Whose field a level column holds.

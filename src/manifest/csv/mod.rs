@@ -14,10 +14,10 @@ use crate::manifest::fields;
 use crate::manifest::fragment::Fragment;
 use crate::manifest::node::{suggest, Ctx};
 use crate::manifest::options::CsvEmpty;
+use foldhash::{HashMap, HashMapExt as _};
 use levels::{level_column, Level, Levels, LEVEL_COLUMNS};
 use map::ValueMap;
 use row::Row;
-use std::collections::HashMap;
 use std::sync::LazyLock;
 
 /// Our columns, in the order the writer emits them: the keys, every row of the field table in
@@ -189,23 +189,28 @@ fn unclosed_quote(text: &str, delimiter: Delimiter) -> Option<(u32, u32)> {
     let mut at = At::CellStart;
     let (mut line, mut column) = (1u32, 0u32);
     let mut opened = (0, 0);
-    for ch in text.chars() {
-        column = column.saturating_add(1);
-        let ends_cell = ch == delimiter.char() || matches!(ch, '\n' | '\r');
+    // By bytes: every byte the rules look at is ASCII, and the bytes of a wider character step
+    // the machine as the character would (to `Unquoted`, or staying `Quoted`).
+    for &byte in text.as_bytes() {
+        // Columns count characters: a UTF-8 continuation byte starts none.
+        if byte & 0xc0 != 0x80 {
+            column = column.saturating_add(1);
+        }
+        let ends_cell = byte == delimiter.byte() || matches!(byte, b'\n' | b'\r');
         at = match at {
-            At::CellStart if ch == '"' => {
+            At::CellStart if byte == b'"' => {
                 opened = (line, column);
                 At::Quoted
             }
             At::CellStart | At::Unquoted if ends_cell => At::CellStart,
             At::CellStart | At::Unquoted => At::Unquoted,
-            At::Quoted if ch == '"' => At::QuoteInQuoted,
+            At::Quoted if byte == b'"' => At::QuoteInQuoted,
             At::Quoted => At::Quoted,
-            At::QuoteInQuoted if ch == '"' => At::Quoted,
+            At::QuoteInQuoted if byte == b'"' => At::Quoted,
             At::QuoteInQuoted if ends_cell => At::CellStart,
             At::QuoteInQuoted => At::Unquoted,
         };
-        if ch == '\n' {
+        if byte == b'\n' {
             line = line.saturating_add(1);
             column = 0;
         }
@@ -469,6 +474,9 @@ mod tests {
     #[test]
     fn an_open_quote_is_found_by_the_readers_rules() {
         assert_eq!(unclosed_quote("a,\"b\nc,d\n", D), Some((1, 3)));
+        // Columns count characters, wide ones too.
+        assert_eq!(unclosed_quote("é€,\"b\n", D), Some((1, 4)));
+        assert_eq!(unclosed_quote("\"a\"é,\"x\n", D), Some((1, 6)));
         assert_eq!(unclosed_quote("a,b\r\nc,\"\"\"d\r\n", D), Some((2, 3)));
         // Closed, doubled, or mid-cell (a literal quote there): nothing open.
         assert_eq!(unclosed_quote("a,\"b\nc\",d\n", D), None);
