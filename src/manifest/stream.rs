@@ -8,6 +8,7 @@ use sha2::{Digest as _, Sha256};
 use std::borrow::Cow;
 use std::fs::File;
 use std::io::Read as _;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 
 /// A file at least this large is large: read on several threads where the machine has the
@@ -176,7 +177,7 @@ pub(crate) fn map_in_order<I: Send, R: Send>(
     let in_flight_max = 2 * threads;
     let (to_workers, inbox) = std::sync::mpsc::sync_channel::<(usize, I)>(threads);
     let inbox = std::sync::Mutex::new(inbox);
-    let (outbox, from_workers) = std::sync::mpsc::channel::<(usize, R)>();
+    let (outbox, from_workers) = std::sync::mpsc::channel::<(usize, std::thread::Result<R>)>();
     std::thread::scope(|scope| {
         let inbox = &inbox;
         let mut spawned = 0;
@@ -188,7 +189,10 @@ pub(crate) fn map_in_order<I: Send, R: Send>(
                 let Some((index, input)) = next else {
                     break;
                 };
-                if outbox.send((index, work(input))).is_err() {
+                // A panic goes to this thread, which resumes it: a worker that only ended
+                // would leave the others waiting for inputs and this one for its result.
+                let result = std::panic::catch_unwind(AssertUnwindSafe(|| work(input)));
+                if outbox.send((index, result)).is_err() {
                     break;
                 }
             });
@@ -209,9 +213,8 @@ pub(crate) fn map_in_order<I: Send, R: Send>(
         // Takes every result that is next in order; `wait`: first waits for one to come.
         let mut take_ready = |wait: bool, taken: &mut usize| -> Option<bool> {
             if wait {
-                // A worker ends without a result only by panicking: the scope then resumes
-                // that panic once every thread has ended.
                 let (index, result) = from_workers.recv().ok()?;
+                let result = result.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
                 let at = index - *taken;
                 if early.len() <= at {
                     early.resize_with(at + 1, || None);
@@ -322,6 +325,16 @@ mod tests {
         let mut blocks = FileBlocks::open(&path, Sha256::new()).unwrap();
         assert!(blocks.next().is_some());
         assert!(blocks.finish().is_none());
+    }
+
+    #[test]
+    fn a_panic_in_the_work_reaches_the_caller() {
+        for threads in [1, 2, 4] {
+            let run = std::panic::catch_unwind(|| {
+                map_in_order(0..100, threads, |i| assert_ne!(i, 5), |()| true)
+            });
+            assert!(run.is_err(), "{threads} threads");
+        }
     }
 
     #[test]
