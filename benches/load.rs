@@ -2,7 +2,7 @@
 //! time and peak RSS. Each format runs in a fresh child process so peaks do not mix.
 //!
 //! Then, side by side in one run: `secoda-sync validate` of each file (the binary, as users run
-//! it; best of three, with its peak RSS) against Python merely `json.loads`-ing the JSONL's
+//! it; best of five, with the highest peak RSS of the five) against Python merely `json.loads`-ing the JSONL's
 //! lines, printing the ratios (YAML and CSV are also compared with JSONL). Skipped with a note
 //! where `python3` is missing. `SECODA_LOAD_BENCH_BASELINE=/path/to/another/secoda-sync` times
 //! that binary too, in the same run (e.g. a build without a lever being measured).
@@ -83,11 +83,16 @@ fn main() {
     against_python(dir_path);
 }
 
-/// The best of three runs of `cmd`, and the peak RSS (MB) `/usr/bin/time` saw, if any.
-fn best_of_three(mut cmd: impl FnMut() -> Command) -> (Duration, Option<f64>) {
+/// Runs of each command: a shared machine slows a run now and then, and the best of a few
+/// is the one it did not.
+const RUNS: usize = 5;
+
+/// The best of [`RUNS`] runs of `cmd`, and the highest peak RSS (MB) `/usr/bin/time` saw in
+/// them, if any.
+fn best_of_runs(mut cmd: impl FnMut() -> Command) -> (Duration, Option<f64>) {
     let mut best = Duration::MAX;
-    let mut rss = None;
-    for _ in 0..3 {
+    let mut rss: Option<f64> = None;
+    for _ in 0..RUNS {
         let mut c = cmd();
         let started = Instant::now();
         let out = c.output().expect("run");
@@ -97,11 +102,15 @@ fn best_of_three(mut cmd: impl FnMut() -> Command) -> (Duration, Option<f64>) {
             "{}",
             String::from_utf8_lossy(&out.stderr)
         );
-        rss = String::from_utf8_lossy(&out.stderr)
+        let run_rss = String::from_utf8_lossy(&out.stderr)
             .lines()
             .find_map(|l| l.strip_prefix("maxrss_kb="))
             .and_then(|k| k.trim().parse::<f64>().ok())
             .map(|kb| kb / 1024.0);
+        rss = match (rss, run_rss) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
     }
     (best, rss)
 }
@@ -125,14 +134,14 @@ fn validate(bin: &Path, file: &Path) -> Command {
 fn against_python(dir: &Path) {
     let jsonl = dir.join("plan.jsonl");
     let python = Command::new("python3").arg("--version").output();
-    println!("\n== `secoda-sync validate` (binary, best of 3) side by side with Python");
+    println!("\n== `secoda-sync validate` (binary, best of {RUNS}, highest peak RSS) side by side with Python");
     let bin = Path::new(env!("CARGO_BIN_EXE_secoda-sync"));
-    let (ours, rss) = best_of_three(|| validate(bin, &jsonl));
+    let (ours, rss) = best_of_runs(|| validate(bin, &jsonl));
     let shown =
         |rss: Option<f64>| rss.map_or_else(String::new, |r| format!("  peak RSS {r:.0} MB"));
     println!("jsonl  {:>6.3} s{}", ours.as_secs_f64(), shown(rss));
     for name in ["plan.yaml", "plan.csv"] {
-        let (t, rss) = best_of_three(|| validate(bin, &dir.join(name)));
+        let (t, rss) = best_of_runs(|| validate(bin, &dir.join(name)));
         println!(
             "{:<6} {:>6.3} s{}  ratio to JSONL {:.2}",
             name.trim_start_matches("plan."),
@@ -144,8 +153,8 @@ fn against_python(dir: &Path) {
     if let Some(base) = std::env::var_os("SECODA_LOAD_BENCH_BASELINE") {
         let base = PathBuf::from(base);
         for name in ["plan.jsonl", "plan.yaml", "plan.csv"] {
-            let (t, rss) = best_of_three(|| validate(&base, &dir.join(name)));
-            let (now, _) = best_of_three(|| validate(bin, &dir.join(name)));
+            let (t, rss) = best_of_runs(|| validate(&base, &dir.join(name)));
+            let (now, _) = best_of_runs(|| validate(bin, &dir.join(name)));
             println!(
                 "baseline {:<6} {:>6.3} s{}  this build / baseline {:.2}",
                 name.trim_start_matches("plan."),
@@ -159,7 +168,7 @@ fn against_python(dir: &Path) {
         println!("(python3 not found: the ratio to json.loads is not measured)");
         return;
     }
-    let (py, _) = best_of_three(|| {
+    let (py, _) = best_of_runs(|| {
         let mut c = Command::new("python3");
         c.args([
             "-c",
