@@ -47,9 +47,9 @@ pub mod export {
 /// Manifests: loading, the model, writing, the generator, the rules.
 pub mod manifest {
     pub use crate::manifest::{
-        load, load_sources, write, Code, CsvEmpty, InputFormat, IntegrationRef, LoadOptions,
-        ManifestSet, NameSet, Origin, Preset, PresetOptions, Property, PropertyTypes, SourceFile,
-        TrackingFields,
+        load, load_sources, write, Code, Content, CsvEmpty, InputFormat, IntegrationRef,
+        LoadOptions, ManifestSet, NameSet, Origin, Preset, PresetOptions, Property, PropertyTypes,
+        SourceFile, TrackingFields,
     };
 
     /// Generated tracking plans of a given shape.

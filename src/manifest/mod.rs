@@ -26,7 +26,7 @@ pub use diagnostics::Code;
 pub(crate) use diagnostics::{Diagnostic, Severity};
 pub use load::load;
 pub use load::load_sources;
-pub use load::SourceFile;
 pub(crate) use load::{load_rules, Loaded};
+pub use load::{Content, SourceFile};
 pub use model::*;
 pub use options::{CsvEmpty, InputFormat, LoadOptions, Preset, PresetOptions, PropertyTypes};
