@@ -605,9 +605,12 @@ impl Reader {
         csv: CsvOptions<'_>,
         preset: &PresetOptions,
     ) -> Option<Fragment> {
+        // A large YAML file whose streamed read gave up: the split it tried is not tried again.
+        let mut split_tried = false;
         let (bytes, path) = match src.content {
             Content::Read { bytes, path } => (bytes, path),
             Content::OnDisk(path) => {
+                split_tried = true;
                 if let Some(frag) = self.streamed(&src.name, src.format, &path) {
                     return Some(frag);
                 }
@@ -650,6 +653,7 @@ impl Reader {
                 self.notes.push((src.name.clone(), notes));
                 frag
             }
+            (None, InputFormat::Yaml) if split_tried => yaml::read_on_one_thread(&mut ctx, &text),
             (None, InputFormat::Yaml) => yaml::read_manifest(&mut ctx, &text),
             (None, InputFormat::Jsonl) => jsonl::read_manifest(&mut ctx, &text),
             (None, InputFormat::Csv) => csv_format::read_manifest(&mut ctx, &text, csv),

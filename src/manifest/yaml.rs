@@ -391,6 +391,11 @@ pub(crate) fn read_manifest(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
     read_manifest_with(ctx, text, stream::reading_threads(text.len()), BATCH_BYTES)
 }
 
+/// [`read_manifest`] without the split: for a file whose streamed read gave it up.
+pub(crate) fn read_on_one_thread(ctx: &mut Ctx<'_>, text: &str) -> Fragment {
+    read_manifest_with(ctx, text, 1, BATCH_BYTES)
+}
+
 /// Reads a large YAML file as its blocks come off disk, its `categories` list on several
 /// threads (see [`parse_split`]); `None` when the file must be read whole instead (it is not
 /// laid out the usual way, or a batch does not read as its items).
