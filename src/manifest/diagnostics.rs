@@ -542,10 +542,15 @@ impl Sources {
 
     /// Remembers a file's text, or only where it lies on disk when `disk` says so.
     pub fn keep(&mut self, file: &Arc<str>, text: String, disk: Option<DiskCopy>) {
-        let Some(DiskCopy { path, len, digest }) = disk else {
-            return self.insert(file, text);
-        };
-        drop(text);
+        match disk {
+            Some(disk) => self.on_disk(file, disk),
+            None => self.insert(file, text),
+        }
+    }
+
+    /// Remembers only where a file lies on disk, to read it again if a line is quoted.
+    pub fn on_disk(&mut self, file: &Arc<str>, disk: DiskCopy) {
+        let DiskCopy { path, len, digest } = disk;
         let on_disk = Text::OnDisk {
             path,
             len,

@@ -685,7 +685,7 @@ impl Reader {
         };
         self.hasher = read.fingerprint;
         let disk = DiskCopy::at(path, read.len, read.digest);
-        self.texts.keep(&file, String::new(), Some(disk));
+        self.texts.on_disk(&file, disk);
         Some(frag)
     }
 }
